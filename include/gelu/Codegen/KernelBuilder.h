@@ -1,0 +1,34 @@
+//===- KernelBuilder.h - Wrap an act op into a buffer kernel ----*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// Builds the function that applies an activation to a buffer, with the C ABI
+//   void NAME(const T *in, T *out, int64_t n)
+// as a full-width vector loop over n − n mod W elements and one masked vector
+// step for the rest: no scalar tail, no access outside [0, n). n ≤ 0 does
+// nothing. in == out (in place) is allowed.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_CODEGEN_KERNELBUILDER_H
+#define GELU_CODEGEN_KERNELBUILDER_H
+
+#include "gelu/Spec/Spec.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace gelu {
+
+/// Adds to `module` the kernel described by `spec`, on vectors of `lanes`
+/// elements, with act ops in its body (lower them with the act pipeline).
+/// Fails with a message for a dtype that has no expansion yet.
+llvm::Expected<mlir::func::FuncOp>
+buildElementwiseKernel(mlir::ModuleOp module, const KernelSpec &spec,
+                       unsigned lanes);
+
+} // namespace gelu
+
+#endif // GELU_CODEGEN_KERNELBUILDER_H

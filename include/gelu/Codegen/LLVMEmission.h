@@ -1,0 +1,40 @@
+//===- LLVMEmission.h - From the LLVM dialect to machine code ---*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_CODEGEN_LLVMEMISSION_H
+#define GELU_CODEGEN_LLVMEMISSION_H
+
+#include "gelu/Codegen/Target.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace gelu {
+
+/// Sets the attributes that make LLVM generate code for `target` on every
+/// function of `module`: target-cpu and target-features, and a preferred
+/// vector width equal to the target's widest registers (LLVM otherwise
+/// splits 512-bit vectors on many AVX-512 CPUs).
+void applyTargetAttributes(llvm::Module &module, const TargetInfo &target);
+
+/// The O3 pipeline, tuned for `machine`.
+llvm::Error optimizeModule(llvm::Module &module, llvm::TargetMachine &machine);
+
+/// Translates an LLVM-dialect module to LLVM IR for `machine`, with target
+/// attributes applied and optimised at O3.
+llvm::Expected<std::unique_ptr<llvm::Module>>
+translateAndOptimize(mlir::ModuleOp module, llvm::LLVMContext &context,
+                     const TargetInfo &target, llvm::TargetMachine &machine);
+
+/// Writes `module` as assembly or an object file.
+llvm::Error emitMachineCode(llvm::Module &module, llvm::TargetMachine &machine,
+                            llvm::CodeGenFileType fileType,
+                            llvm::raw_pwrite_stream &os);
+
+} // namespace gelu
+
+#endif // GELU_CODEGEN_LLVMEMISSION_H

@@ -1,0 +1,43 @@
+//===- Target.h - What a kernel is compiled for -----------------*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_CODEGEN_TARGET_H
+#define GELU_CODEGEN_TARGET_H
+
+#include "llvm/Support/Error.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <memory>
+#include <string>
+
+namespace gelu {
+
+/// A concrete code-generation target.
+struct TargetInfo {
+  std::string triple;
+  std::string cpu;
+  /// LLVM feature string, e.g. "+avx2,+fma,-avx512f,...".
+  std::string features;
+  /// Widest vector register, in bits (128 SSE/NEON, 256 AVX2, 512 AVX-512).
+  unsigned vectorBits = 128;
+
+  /// Lanes of a full vector of `elementBytes`-byte elements.
+  unsigned lanes(unsigned elementBytes) const {
+    return vectorBits / (8 * elementBytes);
+  }
+};
+
+/// Resolves a spec's target name: "host" is this process's CPU with its real
+/// features (AVX-512 where present).
+llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name);
+
+/// An LLVM TargetMachine for `target`, optimising at O3.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const TargetInfo &target);
+
+} // namespace gelu
+
+#endif // GELU_CODEGEN_TARGET_H

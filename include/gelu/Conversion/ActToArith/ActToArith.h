@@ -1,0 +1,30 @@
+//===- ActToArith.h - Expand act ops into arith/math ------------*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_CONVERSION_ACTTOARITH_ACTTOARITH_H
+#define GELU_CONVERSION_ACTTOARITH_ACTTOARITH_H
+
+#include "gelu/Numerics/Reference.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace gelu {
+
+/// Adds the patterns that expand act.gelu, act.silu and act.relu on scalars
+/// and vectors of f16, bf16 and f32, and that turn act ops on ranked tensors
+/// into linalg.generic over scalars.
+void populateActToArithConversionPatterns(mlir::RewritePatternSet &patterns);
+
+/// Emits `function` applied to `input` (f16, bf16 or f32, scalar or vector)
+/// with its default expansion; 16-bit values are computed in f32. Returns
+/// null for an element type that has no expansion (f64).
+mlir::Value emitActivation(mlir::OpBuilder &builder, mlir::Location loc,
+                           ReferenceFunction function, mlir::Value input);
+
+} // namespace gelu
+
+#endif // GELU_CONVERSION_ACTTOARITH_ACTTOARITH_H

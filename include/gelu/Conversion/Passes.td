@@ -1,0 +1,51 @@
+//===- Passes.td - Conversion passes of gelu-jit -----------*- tablegen -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_CONVERSION_PASSES_TD
+#define GELU_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertActToArith : Pass<"convert-act-to-arith"> {
+  let summary = "Expand act ops into arith and math operations";
+  let description = [{
+    Replaces every `act` op with the arithmetic of its default, accurate
+    expansion; no libm call and no `math.erf`/`math.exp` is left, only
+    operations with a direct LLVM lowering (`math.fma`, `math.absf`,
+    `math.roundeven` and arith).
+
+    - `act.gelu` (exact): 0.5·x·erfc(−x/√2), with the Gaussian factor taken
+      from an exact two-product x·x so the negative tail keeps its relative
+      accuracy down to underflow.
+    - `act.gelu approximate<tanh>`: x·σ(2u), with 2u in double-float (no
+      1 + tanh cancellation).
+    - `act.gelu approximate<sigmoid>` and `act.silu`: x·σ(c·x), σ written so
+      that neither tail cancels.
+    - `act.relu`: a compare and a select (NaN kept, −0 → +0).
+
+    f16 and bf16 values are extended to f32, computed, and truncated back.
+    Ops on ranked tensors are first rewritten into `linalg.generic` over
+    scalars. f64 is rejected with an error: no f64 expansion exists yet.
+
+    Example:
+
+    ```mlir
+    %y = act.gelu %x : vector<16xf32>
+    ```
+
+    becomes a straight-line sequence of `arith`/`math` ops on
+    `vector<16xf32>` ending in an `arith.select` between the x < 0 and
+    x ≥ 0 forms.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect",
+    "mlir::math::MathDialect",
+    "mlir::linalg::LinalgDialect",
+    "mlir::tensor::TensorDialect",
+  ];
+}
+
+#endif // GELU_CONVERSION_PASSES_TD

@@ -1,0 +1,96 @@
+//===- ActOps.td - Operations of the act dialect -----------*- tablegen -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_DIALECT_ACT_IR_ACTOPS_TD
+#define GELU_DIALECT_ACT_IR_ACTOPS_TD
+
+include "gelu/Dialect/Act/IR/ActAttrs.td"
+include "gelu/Dialect/Act/IR/ActDialect.td"
+include "mlir/IR/CommonTypeConstraints.td"
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/VectorInterfaces.td"
+
+// The element types an activation is defined on.
+def Act_FloatElement : AnyTypeOf<[F16, BF16, F32, F64]>;
+
+// Scalars, vectors and ranked tensors of those element types.
+def Act_FloatLike : AnyTypeOf<[
+  Act_FloatElement,
+  VectorOfAnyRankOf<[F16, BF16, F32, F64]>,
+  RankedTensorOf<[F16, BF16, F32, F64]>
+], "f16, bf16, f32 or f64 scalar, vector or ranked tensor">;
+
+class Act_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Act_Dialect, mnemonic, traits>;
+
+// An activation applied to each element on its own.
+class Act_UnaryElementwiseOp<string mnemonic, list<Trait> traits = []>
+    : Act_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType,
+        Elementwise, Scalarizable, Vectorizable, Tensorizable])> {
+  let results = (outs Act_FloatLike:$result);
+}
+
+def Act_GeluOp : Act_UnaryElementwiseOp<"gelu"> {
+  let summary = "Gaussian error linear unit";
+  let description = [{
+    Applies GELU to every element. `approximate` chooses the reference
+    function, not the way it is computed:
+
+    - `none` (the default, omitted when printed): exact GELU,
+      x·Φ(x) = 0.5·x·erfc(−x/√2);
+    - `tanh`: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)));
+    - `sigmoid`: x·σ(1.702·x).
+
+    Example:
+
+    ```mlir
+    %0 = act.gelu %x : f32
+    %1 = act.gelu %v approximate<tanh> : vector<16xf32>
+    %2 = act.gelu %t approximate<sigmoid> : tensor<4x?xbf16>
+    ```
+  }];
+  let arguments = (ins
+    Act_FloatLike:$input,
+    DefaultValuedAttr<Act_ApproximateAttr,
+                      "::gelu::act::Approximate::none">:$approximate);
+  let assemblyFormat = [{
+    $input (`approximate` `` $approximate^)? attr-dict `:` type($result)
+  }];
+}
+
+def Act_SiluOp : Act_UnaryElementwiseOp<"silu"> {
+  let summary = "Sigmoid linear unit (swish with β = 1)";
+  let description = [{
+    Applies SiLU, x·σ(x), to every element.
+
+    Example:
+
+    ```mlir
+    %0 = act.silu %x : vector<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def Act_ReluOp : Act_UnaryElementwiseOp<"relu"> {
+  let summary = "Rectified linear unit";
+  let description = [{
+    Applies ReLU, max(x, 0), to every element. NaN stays NaN and −0 gives +0.
+
+    Example:
+
+    ```mlir
+    %0 = act.relu %x : tensor<?xf16>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+#endif // GELU_DIALECT_ACT_IR_ACTOPS_TD

@@ -1,0 +1,77 @@
+//===- Jit.h - Compile a spec into a callable kernel ------------*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// The public C++ API: give a spec, get a kernel compiled in process for this
+// CPU. Errors come back as llvm::Error, never as a crash.
+//
+//   auto kernel = gelu::compileKernel(gelu::KernelSpec{});
+//   if (!kernel) { llvm::errs() << llvm::toString(kernel.takeError()); ... }
+//   auto gelu = (*kernel)->f32();        // void(const float*, float*, int64_t)
+//   gelu(in, out, n);                    // the fast path: no checks
+//   if (auto err = (*kernel)->run(in, out, n)) ... // the checked path
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_JIT_JIT_H
+#define GELU_JIT_JIT_H
+
+#include "gelu/Spec/Spec.h"
+
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <memory>
+
+namespace gelu {
+
+/// A compiled kernel. It owns the JIT-ed code: the entry points are valid
+/// for the Kernel's lifetime. Calls may come from any number of threads.
+class Kernel {
+public:
+  template <typename T> using Entry = void (*)(const T *in, T *out, int64_t n);
+
+  ~Kernel();
+  Kernel(const Kernel &) = delete;
+  Kernel &operator=(const Kernel &) = delete;
+
+  const KernelSpec &spec() const;
+  /// Wall time of the compile (spec to callable code), in seconds.
+  double compileSeconds() const;
+
+  /// The entry with the C ABI `void NAME(const T *in, T *out, int64_t n)`.
+  /// It reads in[0..n) and writes out[0..n) and nothing else; in == out is
+  /// allowed; n ≤ 0 does nothing. Null when the dtype is not f32.
+  Entry<float> f32() const;
+  /// The same for f16 or bf16 kernels, on their raw 16-bit encodings.
+  Entry<uint16_t> u16() const;
+
+  /// Checked calls: fail with a message, without touching `out`, when a
+  /// pointer is null or misaligned for the element type, n < 1, the buffers
+  /// overlap without being identical, or the element type does not match.
+  llvm::Error run(const float *in, float *out, int64_t n) const;
+  llvm::Error run(const uint16_t *in, uint16_t *out, int64_t n) const;
+
+private:
+  struct Impl;
+  explicit Kernel(std::unique_ptr<Impl> impl);
+  llvm::Error check(const void *in, const void *out, int64_t n,
+                    unsigned elementBytes) const;
+  std::unique_ptr<Impl> impl;
+
+  friend llvm::Expected<std::unique_ptr<Kernel>>
+  compileKernel(const KernelSpec &spec);
+};
+
+/// Compiles `spec` for this process's CPU.
+llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec);
+
+/// Parses a JSON spec and compiles it.
+llvm::Expected<std::unique_ptr<Kernel>>
+compileKernelFromJson(llvm::StringRef json);
+
+} // namespace gelu
+
+#endif // GELU_JIT_JIT_H

@@ -1,0 +1,66 @@
+//===- Elementary.h - Building blocks of the expansions ---------*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// Vectorisable f32 building blocks: error-free transformations (two-product,
+// two-sum), an exp whose argument may be given as a sum of terms so that the
+// rounding of a large argument (−x²/2 near −90) does not become a relative
+// error of the result, and x·σ(y) that stays accurate where σ underflows.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_NUMERICS_ELEMENTARY_H
+#define GELU_NUMERICS_ELEMENTARY_H
+
+#include "gelu/Numerics/ElementwiseBuilder.h"
+
+namespace gelu {
+
+/// An unevaluated sum hi + lo with |lo| ≤ ulp(hi): about 48 bits of value.
+/// A null `lo` stands for an exact `hi`.
+struct DoubleFloat {
+  mlir::Value hi;
+  mlir::Value lo;
+};
+
+/// a·b exactly, as hi + lo (one multiply and one FMA).
+DoubleFloat emitTwoProduct(ElementwiseBuilder &eb, mlir::Value a,
+                           mlir::Value b);
+
+/// a + b exactly, as hi + lo, for any magnitudes (Knuth's TwoSum).
+DoubleFloat emitTwoSum(ElementwiseBuilder &eb, mlir::Value a, mlir::Value b);
+
+/// exp(t) split as mantissa · scale1 · scale2, where the scales are powers
+/// of two. Keeping the scales apart lets a caller multiply small factors in
+/// before the result can become subnormal, so results that are subnormal
+/// are rounded once, not twice.
+struct ScaledExp {
+  mlir::Value mantissa;
+  mlir::Value scale1;
+  mlir::Value scale2;
+
+  /// factor · exp(t), scaled last.
+  mlir::Value times(ElementwiseBuilder &eb, mlir::Value factor) const;
+  /// exp(t) itself.
+  mlir::Value value(ElementwiseBuilder &eb) const;
+};
+
+/// exp(terms[0] + terms[1] + ...), for sums of at most about +88 and any
+/// negative value (results below e^-170 are flushed to 0). The leading term
+/// is range-reduced exactly (Cody–Waite with an FMA); the others are added to
+/// the reduced argument, so their rounding is relative to it, not to the sum.
+/// Order the terms by decreasing magnitude.
+ScaledExp emitExp(ElementwiseBuilder &eb, llvm::ArrayRef<mlir::Value> terms);
+
+/// x · σ(y) for y = y.hi + y.lo, accurate to a few ULP over the whole range:
+/// σ(y) = 1/(1+e^-y) for y ≥ 0 and e^y/(1+e^y) for y < 0, so that neither
+/// branch cancels. `xTail` is x clamped below at a bound where x·σ(y) has
+/// already underflowed to −0; it keeps −inf from giving −inf·0 = NaN.
+mlir::Value emitTimesSigmoid(ElementwiseBuilder &eb, mlir::Value x,
+                             mlir::Value xTail, DoubleFloat y);
+
+} // namespace gelu
+
+#endif // GELU_NUMERICS_ELEMENTARY_H

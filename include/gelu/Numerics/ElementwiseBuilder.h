@@ -1,0 +1,78 @@
+//===- ElementwiseBuilder.h - Emit elementwise f32 arithmetic ---*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// A thin helper that emits arith/math operations on one float-like type
+// (a scalar, a vector or a static tensor of f32) so that the expansions in
+// Numerics read like the formulas they implement. Every operation is
+// elementwise; nothing here calls libm.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_NUMERICS_ELEMENTWISEBUILDER_H
+#define GELU_NUMERICS_ELEMENTWISEBUILDER_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Location.h"
+#include "mlir/IR/Value.h"
+#include "llvm/ADT/ArrayRef.h"
+
+namespace gelu {
+
+class ElementwiseBuilder {
+public:
+  /// `floatType` is f32 or a vector/static tensor of f32; every value built
+  /// here has that type, or its i1/i32 counterpart.
+  ElementwiseBuilder(mlir::OpBuilder &builder, mlir::Location loc,
+                     mlir::Type floatType);
+
+  mlir::Type floatType() const { return fType; }
+  mlir::Type intType() const { return iType; }
+
+  /// A splat constant of the float type (rounded to f32).
+  mlir::Value constant(double value);
+  /// A splat constant of the i32 counterpart type.
+  mlir::Value intConstant(int32_t value);
+
+  mlir::Value add(mlir::Value a, mlir::Value b);
+  mlir::Value sub(mlir::Value a, mlir::Value b);
+  mlir::Value mul(mlir::Value a, mlir::Value b);
+  mlir::Value div(mlir::Value a, mlir::Value b);
+  mlir::Value neg(mlir::Value a);
+  /// a·b + c with a single rounding.
+  mlir::Value fma(mlir::Value a, mlir::Value b, mlir::Value c);
+  mlir::Value abs(mlir::Value a);
+  mlir::Value roundEven(mlir::Value a);
+
+  /// Ordered comparisons: false when either side is NaN.
+  mlir::Value lessThan(mlir::Value a, mlir::Value b);
+  mlir::Value lessEqual(mlir::Value a, mlir::Value b);
+  mlir::Value select(mlir::Value cond, mlir::Value ifTrue, mlir::Value ifFalse);
+  /// max(a, bound) that keeps NaN: a compare and a select, never maxnum.
+  mlir::Value clampBelow(mlir::Value a, double bound);
+  /// min(a, bound) that keeps NaN.
+  mlir::Value clampAbove(mlir::Value a, double bound);
+
+  /// Horner evaluation of c[0]·x^(n-1) + ... + c[n-1] with FMAs.
+  mlir::Value horner(mlir::Value x, llvm::ArrayRef<double> highToLow);
+
+  // Integer helpers for exponent manipulation.
+  mlir::Value floatToInt(mlir::Value a);
+  mlir::Value addInt(mlir::Value a, mlir::Value b);
+  mlir::Value subInt(mlir::Value a, mlir::Value b);
+  mlir::Value shiftLeft(mlir::Value a, int32_t bits);
+  mlir::Value shiftRightArith(mlir::Value a, int32_t bits);
+  mlir::Value bitcastToFloat(mlir::Value a);
+
+private:
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+  mlir::Type fType;
+  mlir::Type iType;
+};
+
+} // namespace gelu
+
+#endif // GELU_NUMERICS_ELEMENTWISEBUILDER_H

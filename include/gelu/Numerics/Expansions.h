@@ -1,0 +1,42 @@
+//===- Expansions.h - How each activation is computed -----------*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// Each function emits one expansion of one reference function on f32 values
+// of the builder's type. They are branch-free, vectorisable, call no libm,
+// and handle NaN, ±inf, ±0, subnormals and huge |x| (every power is taken of
+// a clamped x).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_NUMERICS_EXPANSIONS_H
+#define GELU_NUMERICS_EXPANSIONS_H
+
+#include "gelu/Numerics/ElementwiseBuilder.h"
+
+namespace gelu {
+
+/// Exact GELU, x·Φ(x), in the tail-accurate erfc form:
+/// x < 0: 0.5·x·erfc(|x|/√2); x ≥ 0: x·(1 − 0.5·erfc(x/√2)).
+/// The Gaussian factor exp(−x²/2) takes x² as an exact two-product, so the
+/// result keeps its relative accuracy down to underflow (x ≈ −14.4).
+mlir::Value emitGeluErfcForm(ElementwiseBuilder &eb, mlir::Value x);
+
+/// The tanh-form GELU, 0.5·x·(1 + tanh(u)) with u = √(2/π)(x + 0.044715x³),
+/// computed as x·σ(2u) with 2u in double-float: no 1+tanh cancellation.
+mlir::Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, mlir::Value x);
+
+/// The sigmoid-form GELU, x·σ(1.702x), with 1.702x in double-float.
+mlir::Value emitGeluSigmoidForm(ElementwiseBuilder &eb, mlir::Value x);
+
+/// SiLU, x·σ(x).
+mlir::Value emitSilu(ElementwiseBuilder &eb, mlir::Value x);
+
+/// ReLU, max(x, 0): NaN stays NaN, −0 gives +0.
+mlir::Value emitRelu(ElementwiseBuilder &eb, mlir::Value x);
+
+} // namespace gelu
+
+#endif // GELU_NUMERICS_EXPANSIONS_H

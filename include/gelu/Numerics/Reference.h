@@ -1,0 +1,50 @@
+//===- Reference.h - What each activation means, in long double -*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// Reference functions (the meaning of an op, never how a kernel computes it)
+// evaluated in x87 long double, each written so that it does not cancel, and
+// the ULP metric used to compare a kernel against them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_NUMERICS_REFERENCE_H
+#define GELU_NUMERICS_REFERENCE_H
+
+#include "llvm/ADT/StringRef.h"
+
+namespace gelu {
+
+/// The functions an elementwise kernel can compute.
+enum class ReferenceFunction {
+  GeluExact,   ///< x·Φ(x)
+  GeluTanh,    ///< 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³)))
+  GeluSigmoid, ///< x·σ(1.702x)
+  Silu,        ///< x·σ(x)
+  Relu,        ///< max(x, 0)
+};
+
+llvm::StringRef stringifyReferenceFunction(ReferenceFunction f);
+
+/// f(x) in long double (64-bit significand).
+long double evaluateReference(ReferenceFunction f, long double x);
+
+/// A binary floating-point format, for ULPs.
+struct FloatFormat {
+  int precision;   ///< significand bits, the implicit one included
+  int minExponent; ///< exponent of the smallest normal number
+  static constexpr FloatFormat f32() { return {24, -126}; }
+  static constexpr FloatFormat f16() { return {11, -14}; }
+  static constexpr FloatFormat bf16() { return {8, -126}; }
+};
+
+/// |y − ref| in units of the format's ULP at ref (the subnormal ULP below
+/// the normal range). Both NaN gives 0; one NaN, or a wrong infinity, gives
+/// +inf.
+double ulpError(double y, long double ref, FloatFormat format);
+
+} // namespace gelu
+
+#endif // GELU_NUMERICS_REFERENCE_H

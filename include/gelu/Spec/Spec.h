@@ -1,0 +1,61 @@
+//===- Spec.h - The JSON kernel spec ----------------------------*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// A spec says what kernel the user needs. It is parsed and validated here,
+// with messages that name the JSON path, the bad value and what is allowed;
+// nlohmann/json stays inside lib/Spec.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_SPEC_SPEC_H
+#define GELU_SPEC_SPEC_H
+
+#include "gelu/Dialect/Act/IR/ActEnums.h"
+#include "gelu/Numerics/Reference.h"
+
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace gelu {
+
+/// The activation a kernel applies.
+enum class KernelOp { Gelu, Silu, Relu };
+
+/// The element type of a kernel's buffers.
+enum class DType { F16, BF16, F32, F64 };
+
+llvm::StringRef stringifyKernelOp(KernelOp op);
+llvm::StringRef stringifyDType(DType dtype);
+/// Size in bytes of one element.
+unsigned dtypeSize(DType dtype);
+
+/// A validated spec. Defaults give the accurate exact-GELU f32 host kernel.
+struct KernelSpec {
+  /// The symbol of the kernel: a C identifier.
+  std::string name = "gelu_f32";
+  KernelOp op = KernelOp::Gelu;
+  act::Approximate approximate = act::Approximate::none;
+  DType dtype = DType::F32;
+  std::string target = "host";
+
+  /// The function the kernel computes.
+  ReferenceFunction referenceFunction() const;
+  /// The spec as canonical JSON (every field, fixed order).
+  std::string toJson() const;
+};
+
+/// Parses and validates `text`. `sourceName` prefixes every message
+/// (a file name, or "<spec>").
+llvm::Expected<KernelSpec> parseSpec(llvm::StringRef text,
+                                     llvm::StringRef sourceName = "<spec>");
+
+/// Reads `path` ("-" for stdin) and parses it.
+llvm::Expected<KernelSpec> readSpecFile(llvm::StringRef path);
+
+} // namespace gelu
+
+#endif // GELU_SPEC_SPEC_H

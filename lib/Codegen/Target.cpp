@@ -1,0 +1,82 @@
+//===- Target.cpp - What a kernel is compiled for ------------------------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Codegen/Target.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <mutex>
+
+namespace gelu {
+
+static void initializeTargets() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    llvm::InitializeNativeTargetAsmParser();
+  });
+}
+
+static TargetInfo hostTarget() {
+  TargetInfo target;
+  target.triple = llvm::sys::getProcessTriple();
+  target.cpu = llvm::sys::getHostCPUName().str();
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  std::string list;
+  for (const auto &feature : features) {
+    if (!list.empty())
+      list += ",";
+    list += (feature.second ? "+" : "-") + feature.first().str();
+  }
+  target.features = list;
+  auto has = [&](llvm::StringRef name) {
+    auto it = features.find(name);
+    return it != features.end() && it->second;
+  };
+  if (has("avx512f"))
+    target.vectorBits = 512;
+  else if (has("avx2") || has("avx"))
+    target.vectorBits = 256;
+  else
+    target.vectorBits = 128;
+  return target;
+}
+
+llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name) {
+  if (name == "host")
+    return hostTarget();
+  return llvm::createStringError("unknown target '" + name +
+                                 "'; expected 'host'");
+}
+
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const TargetInfo &target) {
+  initializeTargets();
+  llvm::Triple triple(target.triple);
+  std::string error;
+  const llvm::Target *llvmTarget =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget)
+    return llvm::createStringError("no LLVM target for '" + target.triple +
+                                   "': " + error);
+  llvm::TargetOptions options;
+  std::unique_ptr<llvm::TargetMachine> machine(
+      llvmTarget->createTargetMachine(triple, target.cpu, target.features,
+                                      options, llvm::Reloc::PIC_,
+                                      std::nullopt,
+                                      llvm::CodeGenOptLevel::Aggressive));
+  if (!machine)
+    return llvm::createStringError("cannot create a target machine for '" +
+                                   target.triple + "'");
+  return machine;
+}
+
+} // namespace gelu

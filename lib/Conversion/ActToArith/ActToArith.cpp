@@ -1,0 +1,161 @@
+//===- ActToArith.cpp - Expand act ops into arith/math -------------------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// Rewrites act ops into the arithmetic of their expansions (Numerics/). The
+// patterns here only dispatch: the formulas live in Expansions.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Conversion/ActToArith/ActToArith.h"
+
+#include "gelu/Conversion/Passes.h"
+#include "gelu/Dialect/Act/IR/ActOps.h"
+#include "gelu/Numerics/ElementwiseBuilder.h"
+#include "gelu/Numerics/Expansions.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace gelu {
+#define GEN_PASS_DEF_CONVERTACTTOARITH
+#include "gelu/Conversion/Passes.h.inc"
+} // namespace gelu
+
+using namespace mlir;
+using namespace gelu;
+
+//===----------------------------------------------------------------------===//
+// Dispatch
+//===----------------------------------------------------------------------===//
+
+static ReferenceFunction referenceOf(act::GeluOp op) {
+  switch (op.getApproximate()) {
+  case act::Approximate::none:
+    return ReferenceFunction::GeluExact;
+  case act::Approximate::tanh:
+    return ReferenceFunction::GeluTanh;
+  case act::Approximate::sigmoid:
+    return ReferenceFunction::GeluSigmoid;
+  }
+  llvm_unreachable("unknown approximate");
+}
+static ReferenceFunction referenceOf(act::SiluOp) {
+  return ReferenceFunction::Silu;
+}
+static ReferenceFunction referenceOf(act::ReluOp) {
+  return ReferenceFunction::Relu;
+}
+
+/// The f32 expansion of `function` on `x`.
+static Value emitF32(ElementwiseBuilder &eb, ReferenceFunction function,
+                     Value x) {
+  switch (function) {
+  case ReferenceFunction::GeluExact:
+    return emitGeluErfcForm(eb, x);
+  case ReferenceFunction::GeluTanh:
+    return emitGeluTanhAsSigmoid(eb, x);
+  case ReferenceFunction::GeluSigmoid:
+    return emitGeluSigmoidForm(eb, x);
+  case ReferenceFunction::Silu:
+    return emitSilu(eb, x);
+  case ReferenceFunction::Relu:
+    return emitRelu(eb, x);
+  }
+  llvm_unreachable("unknown reference function");
+}
+
+Value gelu::emitActivation(OpBuilder &builder, Location loc,
+                           ReferenceFunction function, Value input) {
+  Type type = input.getType();
+  Type element = getElementTypeOrSelf(type);
+  if (!element.isF16() && !element.isBF16() && !element.isF32())
+    return nullptr;
+  Type f32Type = type;
+  Value x = input;
+  if (!element.isF32()) {
+    // 16-bit I/O, f32 compute: every 16-bit input is exact in f32 and the
+    // f32 result rounds once more to the 16-bit format.
+    f32Type = builder.getF32Type();
+    if (auto shaped = dyn_cast<ShapedType>(type))
+      f32Type = shaped.clone(f32Type);
+    x = arith::ExtFOp::create(builder, loc, f32Type, input);
+  }
+  ElementwiseBuilder eb(builder, loc, f32Type);
+  Value result = emitF32(eb, function, x);
+  if (!element.isF32())
+    result = arith::TruncFOp::create(builder, loc, type, result);
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Expands an act op on a scalar or vector. Tensor ops are left to the
+/// elementwise-to-linalg pattern, which rewrites them into scalar act ops.
+template <typename ActOp>
+struct ExpandActOp : public OpRewritePattern<ActOp> {
+  using OpRewritePattern<ActOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ActOp op,
+                                PatternRewriter &rewriter) const override {
+    if (isa<TensorType>(op.getType()))
+      return rewriter.notifyMatchFailure(op, "tensors go through linalg");
+    Value result = emitActivation(rewriter, op.getLoc(), referenceOf(op),
+                                  op.getInput());
+    if (!result)
+      return rewriter.notifyMatchFailure(op, "no expansion for this type");
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+} // namespace
+
+void gelu::populateActToArithConversionPatterns(RewritePatternSet &patterns) {
+  patterns.add<ExpandActOp<act::GeluOp>, ExpandActOp<act::SiluOp>,
+               ExpandActOp<act::ReluOp>>(patterns.getContext());
+  linalg::populateElementwiseToLinalgConversionPatterns(patterns);
+}
+
+//===----------------------------------------------------------------------===//
+// Pass
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct ConvertActToArithPass
+    : public gelu::impl::ConvertActToArithBase<ConvertActToArithPass> {
+  void runOnOperation() override {
+    // Say why an op cannot be expanded, rather than a bare "failed to
+    // legalize".
+    WalkResult unsupported = getOperation()->walk([](Operation *op) {
+      if (!isa<act::ActDialect>(op->getDialect()))
+        return WalkResult::advance();
+      if (getElementTypeOrSelf(op->getResult(0).getType()).isF64()) {
+        op->emitOpError("on f64 is not supported by convert-act-to-arith "
+                        "yet: expansions exist for f16, bf16 and f32");
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (unsupported.wasInterrupted())
+      return signalPassFailure();
+
+    ConversionTarget target(getContext());
+    target.addIllegalDialect<act::ActDialect>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    RewritePatternSet patterns(&getContext());
+    populateActToArithConversionPatterns(patterns);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

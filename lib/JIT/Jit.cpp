@@ -1,0 +1,139 @@
+//===- Jit.cpp - Compile a spec into a callable kernel -------------------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/JIT/Jit.h"
+
+#include "gelu/Codegen/Driver.h"
+#include "gelu/Codegen/LLVMEmission.h"
+#include "gelu/Codegen/Pipelines.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <chrono>
+
+namespace gelu {
+
+struct Kernel::Impl {
+  KernelSpec spec;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  void *entry = nullptr;
+  double compileSeconds = 0;
+};
+
+Kernel::Kernel(std::unique_ptr<Impl> impl) : impl(std::move(impl)) {}
+Kernel::~Kernel() = default;
+
+const KernelSpec &Kernel::spec() const { return impl->spec; }
+double Kernel::compileSeconds() const { return impl->compileSeconds; }
+
+Kernel::Entry<float> Kernel::f32() const {
+  if (impl->spec.dtype != DType::F32)
+    return nullptr;
+  return reinterpret_cast<Entry<float>>(impl->entry);
+}
+
+Kernel::Entry<uint16_t> Kernel::u16() const {
+  if (dtypeSize(impl->spec.dtype) != 2)
+    return nullptr;
+  return reinterpret_cast<Entry<uint16_t>>(impl->entry);
+}
+
+llvm::Error Kernel::check(const void *in, const void *out, int64_t n,
+                          unsigned elementBytes) const {
+  const KernelSpec &spec = impl->spec;
+  auto fail = [&](const llvm::Twine &why) {
+    return llvm::createStringError("kernel '" + spec.name + "': " + why);
+  };
+  if (dtypeSize(spec.dtype) != elementBytes)
+    return fail("its elements are " + stringifyDType(spec.dtype) + ", not " +
+                llvm::Twine(elementBytes) + "-byte values");
+  if (!in || !out)
+    return fail(llvm::Twine(!in ? "in" : "out") + " is a null pointer");
+  if (n < 1)
+    return fail("n must be at least 1, got " + llvm::Twine(n));
+  if (static_cast<uint64_t>(n) > UINT64_MAX / 2 / elementBytes)
+    return fail("n = " + llvm::Twine(n) + " is larger than any buffer");
+  auto inAddress = reinterpret_cast<uintptr_t>(in);
+  auto outAddress = reinterpret_cast<uintptr_t>(out);
+  if (inAddress % elementBytes || outAddress % elementBytes)
+    return fail(llvm::Twine(inAddress % elementBytes ? "in" : "out") +
+                " is not aligned to its " + llvm::Twine(elementBytes) +
+                "-byte elements");
+  uint64_t bytes = static_cast<uint64_t>(n) * elementBytes;
+  if (inAddress != outAddress && inAddress < outAddress + bytes &&
+      outAddress < inAddress + bytes)
+    return fail("in and out overlap without being the same buffer "
+                "(in place needs in == out)");
+  return llvm::Error::success();
+}
+
+llvm::Error Kernel::run(const float *in, float *out, int64_t n) const {
+  if (llvm::Error err = check(in, out, n, sizeof(float)))
+    return err;
+  f32()(in, out, n);
+  return llvm::Error::success();
+}
+
+llvm::Error Kernel::run(const uint16_t *in, uint16_t *out, int64_t n) const {
+  if (llvm::Error err = check(in, out, n, sizeof(uint16_t)))
+    return err;
+  u16()(in, out, n);
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec) {
+  auto start = std::chrono::steady_clock::now();
+  auto target = resolveTarget(spec.target);
+  if (!target)
+    return target.takeError();
+  std::unique_ptr<mlir::MLIRContext> context = createKernelContext();
+  auto module = buildKernelModule(*context, spec, *target);
+  if (!module)
+    return module.takeError();
+  if (llvm::Error err = lowerActToLLVM(**module))
+    return err;
+
+  auto machine = createTargetMachine(*target);
+  if (!machine)
+    return machine.takeError();
+  llvm::TargetMachine *tm = machine->get();
+  auto transformer = [&](llvm::Module *llvmModule) {
+    applyTargetAttributes(*llvmModule, *target);
+    return optimizeModule(*llvmModule, *tm);
+  };
+  mlir::ExecutionEngineOptions options;
+  options.transformer = transformer;
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  options.enableGDBNotificationListener = false;
+  options.enablePerfNotificationListener = false;
+  auto engine = mlir::ExecutionEngine::create(**module, options,
+                                              std::move(*machine));
+  if (!engine)
+    return engine.takeError();
+  auto entry = (*engine)->lookup(spec.name);
+  if (!entry)
+    return entry.takeError();
+
+  auto impl = std::make_unique<Kernel::Impl>();
+  impl->spec = spec;
+  impl->engine = std::move(*engine);
+  impl->entry = *entry;
+  impl->compileSeconds = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+  return std::unique_ptr<Kernel>(new Kernel(std::move(impl)));
+}
+
+llvm::Expected<std::unique_ptr<Kernel>>
+compileKernelFromJson(llvm::StringRef json) {
+  auto spec = parseSpec(json);
+  if (!spec)
+    return spec.takeError();
+  return compileKernel(*spec);
+}
+
+} // namespace gelu

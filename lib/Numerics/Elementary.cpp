@@ -1,0 +1,91 @@
+//===- Elementary.cpp - Building blocks of the expansions ----------------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Numerics/Elementary.h"
+
+#include "gelu/Numerics/Polynomials.h"
+
+using namespace mlir;
+
+namespace gelu {
+
+DoubleFloat emitTwoProduct(ElementwiseBuilder &eb, Value a, Value b) {
+  Value hi = eb.mul(a, b);
+  Value lo = eb.fma(a, b, eb.neg(hi));
+  return {hi, lo};
+}
+
+DoubleFloat emitTwoSum(ElementwiseBuilder &eb, Value a, Value b) {
+  Value sum = eb.add(a, b);
+  Value bVirtual = eb.sub(sum, a);
+  Value aVirtual = eb.sub(sum, bVirtual);
+  Value lo = eb.add(eb.sub(a, aVirtual), eb.sub(b, bVirtual));
+  return {sum, lo};
+}
+
+Value ScaledExp::times(ElementwiseBuilder &eb, Value factor) const {
+  return eb.mul(eb.mul(eb.mul(factor, mantissa), scale1), scale2);
+}
+
+Value ScaledExp::value(ElementwiseBuilder &eb) const {
+  return eb.mul(eb.mul(mantissa, scale1), scale2);
+}
+
+// ln 2 split so that k·kLn2Hi is exact for |k| < 2^12 (Cephes' constants).
+static constexpr double kLn2Hi = 0.693145751953125;
+static constexpr double kLn2Lo = 1.42860682030941723212e-6;
+static constexpr double kLog2E = 1.44269504088896340736;
+// Below this the result is far under the smallest subnormal even after the
+// callers' factors, and k stays within what two normal scales can express.
+static constexpr double kExpArgFloor = -170.0;
+
+ScaledExp emitExp(ElementwiseBuilder &eb, ArrayRef<Value> terms) {
+  assert(!terms.empty() && "exp needs an argument");
+  Value lead = eb.clampBelow(terms.front(), kExpArgFloor);
+  Value approx = lead;
+  if (terms.size() > 1)
+    approx = eb.clampBelow(eb.add(lead, terms[1]), kExpArgFloor);
+
+  // t = k·ln2 + r with |r| ≲ ln2/2. lead − k·kLn2Hi is exact (Sterbenz),
+  // so only the smaller corrections are rounded, relative to r.
+  Value k = eb.roundEven(eb.mul(approx, eb.constant(kLog2E)));
+  Value negK = eb.neg(k);
+  Value r = eb.fma(negK, eb.constant(kLn2Hi), lead);
+  for (Value term : terms.drop_front())
+    r = eb.add(r, term);
+  r = eb.fma(negK, eb.constant(kLn2Lo), r);
+
+  Value mantissa = eb.horner(r, expTaylorCoefficients());
+
+  // 2^k as two normal powers of two: k reaches −245, below the normal range.
+  Value kInt = eb.floatToInt(k);
+  Value kHalf = eb.shiftRightArith(kInt, 1);
+  Value kRest = eb.subInt(kInt, kHalf);
+  auto powerOfTwo = [&](Value e) {
+    Value biased = eb.addInt(e, eb.intConstant(127));
+    return eb.bitcastToFloat(eb.shiftLeft(biased, 23));
+  };
+  return {mantissa, powerOfTwo(kHalf), powerOfTwo(kRest)};
+}
+
+Value emitTimesSigmoid(ElementwiseBuilder &eb, Value x, Value xTail,
+                       DoubleFloat y) {
+  // e = exp(−|y|) never overflows; s = 1/(1+e) is σ(|y|).
+  Value zero = eb.constant(0.0);
+  Value yNegative = eb.lessThan(y.hi, zero);
+  Value negAbsHi = eb.neg(eb.abs(y.hi));
+  SmallVector<Value, 2> terms = {negAbsHi};
+  if (y.lo)
+    terms.push_back(eb.select(yNegative, y.lo, eb.neg(y.lo)));
+  ScaledExp e = emitExp(eb, terms);
+  Value s = eb.div(eb.constant(1.0), eb.add(eb.constant(1.0), e.value(eb)));
+  // y < 0: x·e·s, with x·s folded in before the scale so that a subnormal
+  // result is rounded once.
+  Value negative = e.times(eb, eb.mul(xTail, s));
+  return eb.select(yNegative, negative, eb.mul(x, s));
+}
+
+} // namespace gelu

@@ -1,0 +1,121 @@
+//===- ElementwiseBuilder.cpp - Emit elementwise f32 arithmetic ----------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Numerics/ElementwiseBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+using namespace mlir;
+
+namespace gelu {
+
+/// The type with the same shape as `type` and element `element`.
+static Type withElementType(Type type, Type element) {
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    return shaped.clone(element);
+  return element;
+}
+
+ElementwiseBuilder::ElementwiseBuilder(OpBuilder &builder, Location loc,
+                                       Type floatType)
+    : b(builder), loc(loc), fType(floatType),
+      iType(withElementType(floatType, builder.getI32Type())) {
+  assert(getElementTypeOrSelf(floatType).isF32() &&
+         "ElementwiseBuilder computes in f32");
+}
+
+/// A constant of `type` (scalar or splat) holding `attr`.
+static Value splat(OpBuilder &b, Location loc, Type type, TypedAttr scalar) {
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    return arith::ConstantOp::create(
+        b, loc, SplatElementsAttr::get(shaped, scalar));
+  return arith::ConstantOp::create(b, loc, scalar);
+}
+
+Value ElementwiseBuilder::constant(double value) {
+  return splat(b, loc, fType, b.getF32FloatAttr(static_cast<float>(value)));
+}
+
+Value ElementwiseBuilder::intConstant(int32_t value) {
+  return splat(b, loc, iType, b.getI32IntegerAttr(value));
+}
+
+Value ElementwiseBuilder::add(Value a, Value c) {
+  return arith::AddFOp::create(b, loc, a, c);
+}
+Value ElementwiseBuilder::sub(Value a, Value c) {
+  return arith::SubFOp::create(b, loc, a, c);
+}
+Value ElementwiseBuilder::mul(Value a, Value c) {
+  return arith::MulFOp::create(b, loc, a, c);
+}
+Value ElementwiseBuilder::div(Value a, Value c) {
+  return arith::DivFOp::create(b, loc, a, c);
+}
+Value ElementwiseBuilder::neg(Value a) {
+  return arith::NegFOp::create(b, loc, a);
+}
+Value ElementwiseBuilder::fma(Value a, Value x, Value c) {
+  return math::FmaOp::create(b, loc, a, x, c);
+}
+Value ElementwiseBuilder::abs(Value a) {
+  return math::AbsFOp::create(b, loc, a);
+}
+Value ElementwiseBuilder::roundEven(Value a) {
+  return math::RoundEvenOp::create(b, loc, a);
+}
+
+Value ElementwiseBuilder::lessThan(Value a, Value c) {
+  return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, a, c);
+}
+Value ElementwiseBuilder::lessEqual(Value a, Value c) {
+  return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, a, c);
+}
+Value ElementwiseBuilder::select(Value cond, Value ifTrue, Value ifFalse) {
+  return arith::SelectOp::create(b, loc, cond, ifTrue, ifFalse);
+}
+
+Value ElementwiseBuilder::clampBelow(Value a, double bound) {
+  Value c = constant(bound);
+  return select(lessThan(a, c), c, a);
+}
+
+Value ElementwiseBuilder::clampAbove(Value a, double bound) {
+  Value c = constant(bound);
+  return select(lessThan(c, a), c, a);
+}
+
+Value ElementwiseBuilder::horner(Value x, ArrayRef<double> highToLow) {
+  assert(!highToLow.empty() && "a polynomial needs a coefficient");
+  Value acc = constant(highToLow.front());
+  for (double c : highToLow.drop_front())
+    acc = fma(acc, x, constant(c));
+  return acc;
+}
+
+Value ElementwiseBuilder::floatToInt(Value a) {
+  return arith::FPToSIOp::create(b, loc, iType, a);
+}
+Value ElementwiseBuilder::addInt(Value a, Value c) {
+  return arith::AddIOp::create(b, loc, a, c);
+}
+Value ElementwiseBuilder::subInt(Value a, Value c) {
+  return arith::SubIOp::create(b, loc, a, c);
+}
+Value ElementwiseBuilder::shiftLeft(Value a, int32_t bits) {
+  return arith::ShLIOp::create(b, loc, a, intConstant(bits));
+}
+Value ElementwiseBuilder::shiftRightArith(Value a, int32_t bits) {
+  return arith::ShRSIOp::create(b, loc, a, intConstant(bits));
+}
+Value ElementwiseBuilder::bitcastToFloat(Value a) {
+  return arith::BitcastOp::create(b, loc, fType, a);
+}
+
+} // namespace gelu

@@ -1,0 +1,107 @@
+//===- Expansions.cpp - How each activation is computed ------------------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Numerics/Expansions.h"
+
+#include "gelu/Numerics/Elementary.h"
+#include "gelu/Numerics/Polynomials.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace gelu {
+
+namespace {
+/// A constant c split as hi + lo with hi = (float)c, so that c·x can be
+/// formed in double-float.
+struct SplitConstant {
+  double hi;
+  double lo;
+  explicit SplitConstant(double c)
+      : hi(static_cast<float>(c)), lo(c - static_cast<float>(c)) {}
+};
+
+// Below these x, the activation has underflowed to −0 in f32; clamping x
+// there keeps every power finite and −inf from producing −inf·0.
+constexpr double kErfcFormTail = -16.0;    // GELU(−14.4) is already −0.
+constexpr double kTanhFormTail = -12.0;    // 2u(−12) ≈ −142.
+constexpr double kSigmoidFormTail = -66.0; // 1.702·66 ≈ 112.
+constexpr double kSiluTail = -110.0;       // 110·e^−110 < 2^−150.
+} // namespace
+
+/// c·x in double-float.
+static DoubleFloat emitScaled(ElementwiseBuilder &eb, SplitConstant c,
+                              Value x) {
+  DoubleFloat p = emitTwoProduct(eb, eb.constant(c.hi), x);
+  return {p.hi, eb.fma(eb.constant(c.lo), x, p.lo)};
+}
+
+Value emitGeluErfcForm(ElementwiseBuilder &eb, Value x) {
+  Value zero = eb.constant(0.0);
+  Value isNegative = eb.lessThan(x, zero);
+  // |x| ≤ 16 keeps x² finite; erfc(16/√2) is 0 in f32, so Φ is exact there.
+  Value ax = eb.clampAbove(eb.abs(x), -kErfcFormTail);
+  Value xTail = eb.clampBelow(x, kErfcFormTail);
+
+  // erfc(z) = t·exp(−z² + P(t)), z = |x|/√2, t = 1/(1 + z/2).
+  Value z = eb.mul(ax, eb.constant(M_SQRT1_2));
+  Value t = eb.div(eb.constant(1.0), eb.fma(eb.constant(0.5), z, eb.constant(1.0)));
+  Value p = eb.horner(t, erfcChebyshevCoefficients());
+  // −z² = −x²/2 from the exact product x·x: its rounding would otherwise be
+  // a relative error of e^(ulp(x²)/2), ~30 ULP at x = −13.
+  DoubleFloat square = emitTwoProduct(eb, ax, ax);
+  Value half = eb.constant(-0.5);
+  ScaledExp gauss =
+      emitExp(eb, {eb.mul(half, square.hi), p, eb.mul(half, square.lo)});
+
+  // m = 0.5·erfc(z)·(x if x < 0 else 1): the x < 0 result folded in before
+  // the final scaling, so tail results are rounded once.
+  Value factor = eb.mul(eb.mul(eb.constant(0.5), t),
+                        eb.select(isNegative, xTail, eb.constant(1.0)));
+  Value m = gauss.times(eb, factor);
+  Value positive = eb.mul(x, eb.sub(eb.constant(1.0), m));
+  return eb.select(isNegative, m, positive);
+}
+
+Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {
+  // 2u = x·(c1 + c2·x²), c1 = 2√(2/π), c2 = 0.044715·c1, all in
+  // double-float: 2u reaches −140, where an f32 rounding of 2u would be a
+  // relative error of ~1e-5 in σ(2u).
+  const double c1 = 2.0 * std::sqrt(2.0 / M_PI);
+  SplitConstant k1(c1), k2(0.044715 * c1);
+  Value xc = eb.clampAbove(eb.clampBelow(x, kTanhFormTail), -kTanhFormTail);
+  DoubleFloat square = emitTwoProduct(eb, xc, xc);
+  DoubleFloat k2x2 = emitTwoProduct(eb, eb.constant(k2.hi), square.hi);
+  DoubleFloat w = emitTwoSum(eb, eb.constant(k1.hi), k2x2.hi);
+  Value wLo = eb.add(w.lo, k2x2.lo);
+  wLo = eb.fma(eb.constant(k2.hi), square.lo, wLo);
+  wLo = eb.fma(eb.constant(k2.lo), square.hi, wLo);
+  wLo = eb.add(wLo, eb.constant(k1.lo));
+  DoubleFloat y = emitTwoProduct(eb, xc, w.hi);
+  y.lo = eb.fma(xc, wLo, y.lo);
+  return emitTimesSigmoid(eb, x, eb.clampBelow(x, kTanhFormTail), y);
+}
+
+Value emitGeluSigmoidForm(ElementwiseBuilder &eb, Value x) {
+  Value xc = eb.clampAbove(eb.clampBelow(x, kSigmoidFormTail),
+                           -kSigmoidFormTail);
+  DoubleFloat y = emitScaled(eb, SplitConstant(1.702), xc);
+  return emitTimesSigmoid(eb, x, eb.clampBelow(x, kSigmoidFormTail), y);
+}
+
+Value emitSilu(ElementwiseBuilder &eb, Value x) {
+  Value xc = eb.clampAbove(eb.clampBelow(x, kSiluTail), -kSiluTail);
+  return emitTimesSigmoid(eb, x, xc, {xc, Value()});
+}
+
+Value emitRelu(ElementwiseBuilder &eb, Value x) {
+  // x ≤ 0 (ordered) picks +0 for −0 and negatives and keeps NaN.
+  Value zero = eb.constant(0.0);
+  return eb.select(eb.lessEqual(x, zero), zero, x);
+}
+
+} // namespace gelu

@@ -1,0 +1,88 @@
+//===- Reference.cpp - What each activation means, in long double --------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Numerics/Reference.h"
+
+#include "llvm/Support/ErrorHandling.h"
+
+#include <cmath>
+#include <limits>
+
+namespace gelu {
+
+llvm::StringRef stringifyReferenceFunction(ReferenceFunction f) {
+  switch (f) {
+  case ReferenceFunction::GeluExact:
+    return "gelu";
+  case ReferenceFunction::GeluTanh:
+    return "gelu_tanh";
+  case ReferenceFunction::GeluSigmoid:
+    return "gelu_sigmoid";
+  case ReferenceFunction::Silu:
+    return "silu";
+  case ReferenceFunction::Relu:
+    return "relu";
+  }
+  llvm_unreachable("unknown reference function");
+}
+
+/// x·σ(y) without cancellation in either tail.
+static long double timesSigmoid(long double x, long double y) {
+  if (y >= 0)
+    return x / (1.0L + expl(-y));
+  long double e = expl(y);
+  return x * e / (1.0L + e);
+}
+
+long double evaluateReference(ReferenceFunction f, long double x) {
+  if (std::isnan(x))
+    return x;
+  switch (f) {
+  case ReferenceFunction::GeluExact:
+    // erfc form: no 1 + erf cancellation for x < 0.
+    return 0.5L * x * erfcl(-x / sqrtl(2.0L));
+  case ReferenceFunction::GeluTanh: {
+    if (std::isinf(x))
+      return x > 0 ? x : -0.0L;
+    // 0.5·(1 + tanh u) = σ(2u).
+    long double u = sqrtl(2.0L / 3.14159265358979323846264338327950288L) *
+                    (x + 0.044715L * x * x * x);
+    return timesSigmoid(x, 2.0L * u);
+  }
+  case ReferenceFunction::GeluSigmoid:
+    if (std::isinf(x))
+      return x > 0 ? x : -0.0L;
+    return timesSigmoid(x, 1.702L * x);
+  case ReferenceFunction::Silu:
+    if (std::isinf(x))
+      return x > 0 ? x : -0.0L;
+    return timesSigmoid(x, x);
+  case ReferenceFunction::Relu:
+    return x > 0 ? x : 0.0L;
+  }
+  llvm_unreachable("unknown reference function");
+}
+
+double ulpError(double y, long double ref, FloatFormat format) {
+  if (std::isnan(ref) || std::isnan(y))
+    return std::isnan(ref) && std::isnan(y)
+               ? 0.0
+               : std::numeric_limits<double>::infinity();
+  if (std::isinf(ref) || std::isinf(y))
+    return static_cast<long double>(y) == ref
+               ? 0.0
+               : std::numeric_limits<double>::infinity();
+  int exponent = format.minExponent;
+  if (ref != 0) {
+    int e;
+    frexpl(fabsl(ref), &e); // |ref| = m·2^e, m in [0.5, 1)
+    exponent = std::max(e - 1, format.minExponent);
+  }
+  long double ulp = ldexpl(1.0L, exponent - (format.precision - 1));
+  return static_cast<double>(fabsl(static_cast<long double>(y) - ref) / ulp);
+}
+
+} // namespace gelu

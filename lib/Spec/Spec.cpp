@@ -1,0 +1,284 @@
+//===- Spec.cpp - The JSON kernel spec -----------------------------------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Spec/Spec.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+// LLVM builds without exceptions: only the non-throwing parts of
+// nlohmann/json are used (sax_parse, type checks before every get).
+#define JSON_NOEXCEPTION
+#include <nlohmann/json.hpp>
+
+using json = nlohmann::json;
+using llvm::StringRef;
+
+namespace gelu {
+
+llvm::StringRef stringifyKernelOp(KernelOp op) {
+  switch (op) {
+  case KernelOp::Gelu:
+    return "gelu";
+  case KernelOp::Silu:
+    return "silu";
+  case KernelOp::Relu:
+    return "relu";
+  }
+  llvm_unreachable("unknown op");
+}
+
+llvm::StringRef stringifyDType(DType dtype) {
+  switch (dtype) {
+  case DType::F16:
+    return "f16";
+  case DType::BF16:
+    return "bf16";
+  case DType::F32:
+    return "f32";
+  case DType::F64:
+    return "f64";
+  }
+  llvm_unreachable("unknown dtype");
+}
+
+unsigned dtypeSize(DType dtype) {
+  switch (dtype) {
+  case DType::F16:
+  case DType::BF16:
+    return 2;
+  case DType::F32:
+    return 4;
+  case DType::F64:
+    return 8;
+  }
+  llvm_unreachable("unknown dtype");
+}
+
+ReferenceFunction KernelSpec::referenceFunction() const {
+  switch (op) {
+  case KernelOp::Silu:
+    return ReferenceFunction::Silu;
+  case KernelOp::Relu:
+    return ReferenceFunction::Relu;
+  case KernelOp::Gelu:
+    break;
+  }
+  switch (approximate) {
+  case act::Approximate::none:
+    return ReferenceFunction::GeluExact;
+  case act::Approximate::tanh:
+    return ReferenceFunction::GeluTanh;
+  case act::Approximate::sigmoid:
+    return ReferenceFunction::GeluSigmoid;
+  }
+  llvm_unreachable("unknown approximate");
+}
+
+std::string KernelSpec::toJson() const {
+  json j = json::object();
+  j["name"] = name;
+  j["op"] = stringifyKernelOp(op).str();
+  j["approximate"] = act::stringifyApproximate(approximate).str();
+  j["dtype"] = stringifyDType(dtype).str();
+  j["target"] = target;
+  return j.dump();
+}
+
+namespace {
+
+/// Builds messages of the form `SOURCE: at /field: what is wrong`.
+class SpecErrors {
+public:
+  explicit SpecErrors(StringRef source) : source(source) {}
+
+  llvm::Error at(StringRef path, const llvm::Twine &message) const {
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        (source + ": at " + path + ": " + message).str());
+  }
+  llvm::Error whole(const llvm::Twine &message) const {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   (source + ": " + message).str());
+  }
+
+private:
+  StringRef source;
+};
+
+/// Collects the parse error instead of throwing it.
+struct RecordingSax : nlohmann::detail::json_sax_dom_parser<json> {
+  explicit RecordingSax(json &result)
+      : nlohmann::detail::json_sax_dom_parser<json>(result, false) {}
+  bool parse_error(std::size_t, const std::string &,
+                   const nlohmann::detail::exception &ex) {
+    message = ex.what();
+    return false;
+  }
+  std::string message;
+};
+
+/// "a, b or c".
+std::string alternatives(llvm::ArrayRef<StringRef> names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0)
+      out += i + 1 == names.size() ? " or " : ", ";
+    out += "'" + names[i].str() + "'";
+  }
+  return out;
+}
+
+/// The known name closest to `name`, if it is close enough to be a typo.
+std::optional<StringRef> nearest(StringRef name,
+                                 llvm::ArrayRef<StringRef> known) {
+  std::optional<StringRef> best;
+  unsigned bestDistance = std::max<unsigned>(2, name.size() / 3) + 1;
+  for (StringRef candidate : known) {
+    unsigned d = name.edit_distance_insensitive(candidate);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+const char *typeName(const json &value) { return value.type_name(); }
+
+llvm::Expected<std::string> getString(const json &value, StringRef path,
+                                      const SpecErrors &errors) {
+  if (!value.is_string())
+    return errors.at(path, llvm::Twine("expected a string, got ") +
+                               typeName(value) + " " + value.dump());
+  return value.get<std::string>();
+}
+
+/// Looks `value` up among `names` (parallel to `values`).
+template <typename T>
+llvm::Expected<T> getChoice(const json &value, StringRef path, StringRef what,
+                            llvm::ArrayRef<StringRef> names,
+                            llvm::ArrayRef<T> values,
+                            const SpecErrors &errors) {
+  auto text = getString(value, path, errors);
+  if (!text)
+    return text.takeError();
+  for (auto [name, v] : llvm::zip_equal(names, values))
+    if (*text == name)
+      return v;
+  return errors.at(path, "unknown " + what + " '" + *text +
+                             "'; expected " + alternatives(names));
+}
+
+bool isCIdentifier(StringRef s) {
+  if (s.empty() || s.size() > 128 || llvm::isDigit(s.front()))
+    return false;
+  return llvm::all_of(s, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
+} // namespace
+
+llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
+  SpecErrors errors(sourceName);
+  json root;
+  RecordingSax sax(root);
+  json::sax_parse(text.begin(), text.end(), &sax);
+  if (!sax.message.empty())
+    return errors.whole("malformed JSON: " + sax.message);
+  if (!root.is_object())
+    return errors.whole(llvm::Twine("expected a JSON object, got ") +
+                        typeName(root));
+
+  static const StringRef knownFields[] = {"name", "op", "approximate",
+                                          "dtype", "target"};
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    StringRef key = it.key();
+    if (llvm::is_contained(knownFields, key))
+      continue;
+    std::string message = "unknown field '" + key.str() + "'";
+    if (auto suggestion = nearest(key, knownFields))
+      message += "; did you mean '" + suggestion->str() + "'?";
+    else
+      message += "; known fields are " + alternatives(knownFields);
+    return errors.at("/" + key.str(), message);
+  }
+
+  KernelSpec spec;
+  if (root.contains("op")) {
+    static const StringRef names[] = {"gelu", "silu", "relu"};
+    static const KernelOp values[] = {KernelOp::Gelu, KernelOp::Silu,
+                                      KernelOp::Relu};
+    auto op = getChoice<KernelOp>(root["op"], "/op", "op", names, values,
+                                  errors);
+    if (!op)
+      return op.takeError();
+    spec.op = *op;
+  }
+  if (root.contains("approximate")) {
+    static const StringRef names[] = {"none", "tanh", "sigmoid"};
+    static const act::Approximate values[] = {act::Approximate::none,
+                                              act::Approximate::tanh,
+                                              act::Approximate::sigmoid};
+    auto approximate = getChoice<act::Approximate>(
+        root["approximate"], "/approximate", "approximate", names, values,
+        errors);
+    if (!approximate)
+      return approximate.takeError();
+    if (spec.op != KernelOp::Gelu && *approximate != act::Approximate::none)
+      return errors.at("/approximate",
+                       "'approximate' applies to op 'gelu' only, not '" +
+                           stringifyKernelOp(spec.op) + "'");
+    spec.approximate = *approximate;
+  }
+  if (root.contains("dtype")) {
+    static const StringRef names[] = {"f16", "bf16", "f32", "f64"};
+    static const DType values[] = {DType::F16, DType::BF16, DType::F32,
+                                   DType::F64};
+    auto dtype = getChoice<DType>(root["dtype"], "/dtype", "dtype", names,
+                                  values, errors);
+    if (!dtype)
+      return dtype.takeError();
+    spec.dtype = *dtype;
+  }
+  if (root.contains("target")) {
+    static const StringRef names[] = {"host"};
+    static const StringRef values[] = {"host"};
+    auto target = getChoice<StringRef>(root["target"], "/target", "target",
+                                       names, values, errors);
+    if (!target)
+      return target.takeError();
+    spec.target = target->str();
+  }
+  // The default name follows the op and dtype: gelu_f32, silu_bf16, ...
+  spec.name = (stringifyReferenceFunction(spec.referenceFunction()) + "_" +
+               stringifyDType(spec.dtype))
+                  .str();
+  if (root.contains("name")) {
+    auto name = getString(root["name"], "/name", errors);
+    if (!name)
+      return name.takeError();
+    if (!isCIdentifier(*name))
+      return errors.at("/name", "'" + *name +
+                                    "' is not a C identifier (letters, "
+                                    "digits and '_', not starting with a "
+                                    "digit, at most 128 characters)");
+    spec.name = *name;
+  }
+  return spec;
+}
+
+llvm::Expected<KernelSpec> readSpecFile(StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
+  if (!buffer)
+    return llvm::createStringError(buffer.getError(),
+                                   "cannot read spec '" + path +
+                                       "': " + buffer.getError().message());
+  return parseSpec((*buffer)->getBuffer(), path);
+}
+
+} // namespace gelu

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+#===- scripts/install-deps.sh - Install the Debian packages gelu-jit needs -===#
+#
+# Idempotent: installs only what is missing and prints nothing when all of it
+# is present. Needs root (or sudo) only when something must be installed.
+#
+#===------------------------------------------------------------------------===#
+set -euo pipefail
+
+PACKAGES=(
+  # Toolchain and build.
+  cmake ninja-build g++ git
+  # LLVM / MLIR 22 (bookworm-security carries 22.1.x).
+  llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+  # Libraries: spec parsing, unit tests, high-precision reference.
+  nlohmann-json3-dev libgtest-dev libmpfr-dev
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+done
+
+((${#missing[@]} == 0)) && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root to install ${missing[*]}" >&2; exit 1; }
+  SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >&2
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,113 @@
+// RUN: gelu-opt %s -convert-act-to-arith -canonicalize -cse | FileCheck %s
+
+// Every act op is expanded into arith/math with a direct LLVM lowering: no
+// act op, no math.erf/exp/tanh (they would become libm calls) is left.
+// CHECK-NOT: act.
+// CHECK-NOT: math.erf
+// CHECK-NOT: math.exp
+// CHECK-NOT: math.tanh
+
+// Exact GELU, erfc form: t = 1/(1 + z/2), the exact square x·x as a
+// two-product (mulf, then fma with the negated product), exp(−x²/2 + P(t))
+// scaled by 2^k built from exponent bits, and a select between the x < 0 and
+// x ≥ 0 forms.
+// CHECK-LABEL: func.func @gelu_exact
+// CHECK-SAME: (%[[X:.*]]: vector<16xf32>)
+// CHECK: %[[NEG:.*]] = arith.cmpf olt, %[[X]], %{{.*}} : vector<16xf32>
+// CHECK: %[[ABS:.*]] = math.absf %[[X]]
+// CHECK: arith.divf
+// CHECK: %[[SQ:.*]] = arith.mulf %[[AX:.*]], %[[AX]] : vector<16xf32>
+// CHECK: %[[NSQ:.*]] = arith.negf %[[SQ]]
+// CHECK: math.fma %[[AX]], %[[AX]], %[[NSQ]]
+// CHECK: math.roundeven
+// CHECK: arith.shli %{{.*}} : vector<16xi32>
+// CHECK: arith.bitcast %{{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK: %[[POS:.*]] = arith.mulf %[[X]], %{{.*}} : vector<16xf32>
+// CHECK-NEXT: %[[R:.*]] = arith.select %[[NEG]], %{{.*}}, %[[POS]] : vector<16xi1>, vector<16xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @gelu_exact(%x: vector<16xf32>) -> vector<16xf32> {
+  %0 = act.gelu %x : vector<16xf32>
+  return %0 : vector<16xf32>
+}
+
+// The tanh form as x·σ(2u): one exp of −|2u|, one reciprocal, no tanh.
+// CHECK-LABEL: func.func @gelu_tanh
+// CHECK: math.absf
+// CHECK: math.roundeven
+// CHECK: arith.divf
+// CHECK: arith.select
+func.func @gelu_tanh(%x: f32) -> f32 {
+  %0 = act.gelu %x approximate<tanh> : f32
+  return %0 : f32
+}
+
+// The sigmoid form multiplies by 1.702 split in two parts (double-float).
+// CHECK-LABEL: func.func @gelu_sigmoid
+// CHECK-DAG: arith.constant 1.702000e+00 : f32
+// CHECK-DAG: arith.constant -2.19345093E-8 : f32
+// CHECK: math.roundeven
+// CHECK: arith.divf
+func.func @gelu_sigmoid(%x: f32) -> f32 {
+  %0 = act.gelu %x approximate<sigmoid> : f32
+  return %0 : f32
+}
+
+// CHECK-LABEL: func.func @silu
+// CHECK: math.roundeven
+// CHECK: arith.divf
+// CHECK: arith.select
+func.func @silu(%x: vector<8xf32>) -> vector<8xf32> {
+  %0 = act.silu %x : vector<8xf32>
+  return %0 : vector<8xf32>
+}
+
+// ReLU: x ≤ 0 (ordered, so NaN stays NaN) selects +0.
+// CHECK-LABEL: func.func @relu
+// CHECK-SAME: (%[[X:.*]]: vector<4xf32>)
+// CHECK: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
+// CHECK: %[[LE:.*]] = arith.cmpf ole, %[[X]], %[[ZERO]] : vector<4xf32>
+// CHECK: %[[R:.*]] = arith.select %[[LE]], %[[ZERO]], %[[X]]
+// CHECK: return %[[R]]
+func.func @relu(%x: vector<4xf32>) -> vector<4xf32> {
+  %0 = act.relu %x : vector<4xf32>
+  return %0 : vector<4xf32>
+}
+
+// 16-bit I/O computes in f32.
+// CHECK-LABEL: func.func @gelu_bf16
+// CHECK-SAME: (%[[X:.*]]: vector<32xbf16>)
+// CHECK: %[[WIDE:.*]] = arith.extf %[[X]] : vector<32xbf16> to vector<32xf32>
+// CHECK: %[[R:.*]] = arith.truncf %{{.*}} : vector<32xf32> to vector<32xbf16>
+// CHECK: return %[[R]]
+func.func @gelu_bf16(%x: vector<32xbf16>) -> vector<32xbf16> {
+  %0 = act.gelu %x : vector<32xbf16>
+  return %0 : vector<32xbf16>
+}
+
+// CHECK-LABEL: func.func @silu_f16
+// CHECK: arith.extf %{{.*}} : f16 to f32
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+func.func @silu_f16(%x: f16) -> f16 {
+  %0 = act.silu %x : f16
+  return %0 : f16
+}
+
+// Tensors, dynamic shapes included, become linalg.generic over scalars.
+// CHECK-LABEL: func.func @gelu_tensor
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[IN:.*]]: f32, %{{.*}}: f32):
+// CHECK: math.absf %[[IN]] : f32
+// CHECK: linalg.yield
+func.func @gelu_tensor(%x: tensor<4x?xf32>) -> tensor<4x?xf32> {
+  %0 = act.gelu %x : tensor<4x?xf32>
+  return %0 : tensor<4x?xf32>
+}
+
+// Ops outside act are left alone.
+// CHECK-LABEL: func.func @untouched
+// CHECK: %[[S:.*]] = arith.addf
+// CHECK-NEXT: return %[[S]]
+func.func @untouched(%x: f32) -> f32 {
+  %0 = arith.addf %x, %x : f32
+  return %0 : f32
+}

@@ -1,0 +1,32 @@
+# -*- Python -*-
+# lit configuration of gelu-jit.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "GELU"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.gelu_obj_root, "test")
+
+llvm_config.with_system_environment(["HOME", "TMPDIR"])
+llvm_config.use_default_substitutions()
+
+config.substitutions.append(("%cc", config.host_cc))
+config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Driver", "Inputs")))
+
+# Our tools first, then Debian's LLVM tools (FileCheck, not, count,
+# mlir-translate), which are not CMake targets.
+tool_dirs = [config.gelu_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(
+    [ToolSubst("gelu-opt", unresolved="fatal"),
+     ToolSubst("mlir-translate", unresolved="fatal")],
+    tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.gelu_tools_dir, append_path=True)
+

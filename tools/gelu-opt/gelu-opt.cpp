@@ -1,0 +1,83 @@
+//===- gelu-opt.cpp - The gelu-jit optimizer and compiler driver ---------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// Two modes in one tool:
+//  - mlir-opt style: `gelu-opt in.mlir -convert-act-to-arith ...`, with the
+//    act dialect and every upstream dialect and pass registered;
+//  - compiler driver: `gelu-opt --spec kernel.json --emit=obj -o k.o`, which
+//    builds a kernel from a JSON spec and emits MLIR, LLVM IR, assembly or an
+//    object file.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Codegen/Driver.h"
+#include "gelu/Codegen/Pipelines.h"
+#include "gelu/Conversion/Passes.h"
+#include "gelu/Dialect/Act/IR/ActDialect.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace llvm;
+
+static cl::OptionCategory driverCategory("gelu-opt compiler driver options");
+
+static cl::opt<std::string>
+    specFile("spec",
+             cl::desc("Compile the kernel described by this JSON spec "
+                      "instead of running passes on an MLIR input"),
+             cl::value_desc("file.json"), cl::cat(driverCategory));
+
+static cl::opt<gelu::EmitKind> emitKind(
+    "emit", cl::desc("With --spec: what to write"),
+    cl::values(clEnumValN(gelu::EmitKind::Mlir, "mlir",
+                          "the kernel as act-level MLIR"),
+               clEnumValN(gelu::EmitKind::LlvmDialect, "llvm-dialect",
+                          "the kernel lowered to the LLVM dialect"),
+               clEnumValN(gelu::EmitKind::LlvmIR, "llvm",
+                          "optimised LLVM IR for the target"),
+               clEnumValN(gelu::EmitKind::Assembly, "asm",
+                          "target assembly"),
+               clEnumValN(gelu::EmitKind::Object, "obj",
+                          "a relocatable object file")),
+    cl::init(gelu::EmitKind::Object), cl::cat(driverCategory));
+
+int main(int argc, char **argv) {
+  InitLLVM initLLVM(argc, argv);
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<gelu::act::ActDialect>();
+  mlir::registerAllPasses();
+  gelu::registerConversionPasses();
+  gelu::registerActPipelines();
+
+  auto [inputFilename, outputFilename] =
+      mlir::registerAndParseCLIOptions(argc, argv, "gelu-opt", registry);
+
+  if (specFile.empty())
+    return mlir::asMainReturnCode(
+        mlir::MlirOptMain(argc, argv, inputFilename, outputFilename, registry));
+
+  if (inputFilename != "-") {
+    WithColor::error(errs(), "gelu-opt")
+        << "--spec compiles a spec; do not also give an input file ('"
+        << inputFilename << "')\n";
+    return 1;
+  }
+  if (Error err = gelu::compileSpecFileTo(specFile, emitKind, outputFilename)) {
+    WithColor::error(errs(), "gelu-opt") << toString(std::move(err)) << "\n";
+    return 1;
+  }
+  return 0;
+}
