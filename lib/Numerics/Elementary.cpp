@@ -71,21 +71,26 @@ ScaledExp emitExp(ElementwiseBuilder &eb, ArrayRef<Value> terms) {
   return {mantissa, powerOfTwo(kHalf), powerOfTwo(kRest)};
 }
 
-Value emitTimesSigmoid(ElementwiseBuilder &eb, Value x, Value xTail,
+Value emitTimesSigmoid(ElementwiseBuilder &eb, Value x, Value xClamped,
                        DoubleFloat y) {
   // e = exp(−|y|) never overflows; s = 1/(1+e) is σ(|y|).
-  Value zero = eb.constant(0.0);
-  Value yNegative = eb.lessThan(y.hi, zero);
+  // y ≤ 0 takes the x·e·s branch: with y = ±0 it keeps the sign of x = ±0,
+  // which x − x·e·s would lose (−0 − (−0) = +0).
+  Value yNegative = eb.lessEqual(y.hi, eb.constant(0.0));
   Value negAbsHi = eb.neg(eb.abs(y.hi));
   SmallVector<Value, 2> terms = {negAbsHi};
   if (y.lo)
     terms.push_back(eb.select(yNegative, y.lo, eb.neg(y.lo)));
   ScaledExp e = emitExp(eb, terms);
-  Value s = eb.div(eb.constant(1.0), eb.add(eb.constant(1.0), e.value(eb)));
-  // y < 0: x·e·s, with x·s folded in before the scale so that a subnormal
-  // result is rounded once.
-  Value negative = e.times(eb, eb.mul(xTail, s));
-  return eb.select(yNegative, negative, eb.mul(x, s));
+  Value eValue = e.value(eb);
+  Value s = eb.div(eb.constant(1.0), eb.add(eb.constant(1.0), eValue));
+  // y ≥ 0: x·s = x − x·e·s, rounded once at the end by the FMA, so the
+  // result is within ~0.5 ULP wherever the correction x·e·s is small.
+  Value positive = eb.fma(eb.neg(eb.mul(xClamped, eValue)), s, x);
+  // y < 0: x·e·s, with x·s folded in before the power-of-two scale so that
+  // a subnormal result is rounded once.
+  Value negative = e.times(eb, eb.mul(xClamped, s));
+  return eb.select(yNegative, negative, positive);
 }
 
 } // namespace gelu

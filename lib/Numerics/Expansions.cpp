@@ -41,8 +41,8 @@ static DoubleFloat emitScaled(ElementwiseBuilder &eb, SplitConstant c,
 }
 
 Value emitGeluErfcForm(ElementwiseBuilder &eb, Value x) {
-  Value zero = eb.constant(0.0);
-  Value isNegative = eb.lessThan(x, zero);
+  // x ≤ 0 takes the x·(0.5·erfc) branch, which also keeps the sign of −0.
+  Value isNegative = eb.lessEqual(x, eb.constant(0.0));
   // |x| ≤ 16 keeps x² finite; erfc(16/√2) is 0 in f32, so Φ is exact there.
   Value ax = eb.clampAbove(eb.abs(x), -kErfcFormTail);
   Value xTail = eb.clampBelow(x, kErfcFormTail);
@@ -63,7 +63,9 @@ Value emitGeluErfcForm(ElementwiseBuilder &eb, Value x) {
   Value factor = eb.mul(eb.mul(eb.constant(0.5), t),
                         eb.select(isNegative, xTail, eb.constant(1.0)));
   Value m = gauss.times(eb, factor);
-  Value positive = eb.mul(x, eb.sub(eb.constant(1.0), m));
+  // x ≥ 0: x·(1 − m) as x − x·m, rounded once. x is clamped in the product
+  // (m is 0 past 16) so that +inf gives inf, not inf·0.
+  Value positive = eb.fma(eb.neg(eb.clampAbove(x, -kErfcFormTail)), m, x);
   return eb.select(isNegative, m, positive);
 }
 
@@ -83,14 +85,14 @@ Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {
   wLo = eb.add(wLo, eb.constant(k1.lo));
   DoubleFloat y = emitTwoProduct(eb, xc, w.hi);
   y.lo = eb.fma(xc, wLo, y.lo);
-  return emitTimesSigmoid(eb, x, eb.clampBelow(x, kTanhFormTail), y);
+  return emitTimesSigmoid(eb, x, xc, y);
 }
 
 Value emitGeluSigmoidForm(ElementwiseBuilder &eb, Value x) {
   Value xc = eb.clampAbove(eb.clampBelow(x, kSigmoidFormTail),
                            -kSigmoidFormTail);
   DoubleFloat y = emitScaled(eb, SplitConstant(1.702), xc);
-  return emitTimesSigmoid(eb, x, eb.clampBelow(x, kSigmoidFormTail), y);
+  return emitTimesSigmoid(eb, x, xc, y);
 }
 
 Value emitSilu(ElementwiseBuilder &eb, Value x) {

@@ -40,25 +40,23 @@ static long double timesSigmoid(long double x, long double y) {
 long double evaluateReference(ReferenceFunction f, long double x) {
   if (std::isnan(x))
     return x;
+  // Every function here is x at +inf and −0 (ReLU: +0) at −inf; the formulas
+  // below would give inf·0 there.
+  if (std::isinf(x))
+    return x > 0 ? x : (f == ReferenceFunction::Relu ? 0.0L : -0.0L);
   switch (f) {
   case ReferenceFunction::GeluExact:
     // erfc form: no 1 + erf cancellation for x < 0.
     return 0.5L * x * erfcl(-x / sqrtl(2.0L));
   case ReferenceFunction::GeluTanh: {
-    if (std::isinf(x))
-      return x > 0 ? x : -0.0L;
     // 0.5·(1 + tanh u) = σ(2u).
     long double u = sqrtl(2.0L / 3.14159265358979323846264338327950288L) *
                     (x + 0.044715L * x * x * x);
     return timesSigmoid(x, 2.0L * u);
   }
   case ReferenceFunction::GeluSigmoid:
-    if (std::isinf(x))
-      return x > 0 ? x : -0.0L;
     return timesSigmoid(x, 1.702L * x);
   case ReferenceFunction::Silu:
-    if (std::isinf(x))
-      return x > 0 ? x : -0.0L;
     return timesSigmoid(x, x);
   case ReferenceFunction::Relu:
     return x > 0 ? x : 0.0L;

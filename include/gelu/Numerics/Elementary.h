@@ -56,10 +56,11 @@ ScaledExp emitExp(ElementwiseBuilder &eb, llvm::ArrayRef<mlir::Value> terms);
 
 /// x · σ(y) for y = y.hi + y.lo, accurate to a few ULP over the whole range:
 /// σ(y) = 1/(1+e^-y) for y ≥ 0 and e^y/(1+e^y) for y < 0, so that neither
-/// branch cancels. `xTail` is x clamped below at a bound where x·σ(y) has
-/// already underflowed to −0; it keeps −inf from giving −inf·0 = NaN.
+/// branch cancels. `xClamped` is x clamped to [−L, L] where L is a bound
+/// beyond which σ(y) has rounded to 0 or 1: it keeps ±inf from producing
+/// inf·0 = NaN in the correction terms.
 mlir::Value emitTimesSigmoid(ElementwiseBuilder &eb, mlir::Value x,
-                             mlir::Value xTail, DoubleFloat y);
+                             mlir::Value xClamped, DoubleFloat y);
 
 } // namespace gelu
 

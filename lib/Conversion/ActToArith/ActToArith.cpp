@@ -71,6 +71,41 @@ static Value emitF32(ElementwiseBuilder &eb, ReferenceFunction function,
   llvm_unreachable("unknown reference function");
 }
 
+/// Rounds f32 `value` to bf16 (`type`) to nearest even in integer
+/// arithmetic. arith.truncf would do on paper, but x86's vcvtneps2bf16, which
+/// LLVM selects for it on AVX512-BF16 CPUs, flushes subnormal results to
+/// zero; GELU(x) for tiny x is such a result.
+static Value emitRoundToBF16(OpBuilder &b, Location loc, Value value,
+                             Type type) {
+  Type i32Type = b.getI32Type(), i16Type = b.getI16Type();
+  if (auto shaped = dyn_cast<ShapedType>(type)) {
+    i32Type = shaped.clone(i32Type);
+    i16Type = shaped.clone(i16Type);
+  }
+  auto intConstant = [&](int32_t v) -> Value {
+    TypedAttr scalar = b.getI32IntegerAttr(v);
+    if (auto shaped = dyn_cast<ShapedType>(i32Type))
+      return arith::ConstantOp::create(b, loc,
+                                       SplatElementsAttr::get(shaped, scalar));
+    return arith::ConstantOp::create(b, loc, scalar);
+  };
+  Value bits = arith::BitcastOp::create(b, loc, i32Type, value);
+  Value sixteen = intConstant(16);
+  Value lowestKept = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, bits, sixteen), intConstant(1));
+  Value rounded = arith::AddIOp::create(
+      b, loc, bits,
+      arith::AddIOp::create(b, loc, intConstant(0x7fff), lowestKept));
+  // NaN stays a (quiet) NaN: rounding could carry its payload into inf.
+  Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO,
+                                      value, value);
+  Value quietNaN = arith::OrIOp::create(b, loc, bits, intConstant(0x400000));
+  Value chosen = arith::SelectOp::create(b, loc, isNaN, quietNaN, rounded);
+  Value high = arith::TruncIOp::create(
+      b, loc, i16Type, arith::ShRUIOp::create(b, loc, chosen, sixteen));
+  return arith::BitcastOp::create(b, loc, type, high);
+}
+
 Value gelu::emitActivation(OpBuilder &builder, Location loc,
                            ReferenceFunction function, Value input) {
   Type type = input.getType();
@@ -89,8 +124,10 @@ Value gelu::emitActivation(OpBuilder &builder, Location loc,
   }
   ElementwiseBuilder eb(builder, loc, f32Type);
   Value result = emitF32(eb, function, x);
-  if (!element.isF32())
-    result = arith::TruncFOp::create(builder, loc, type, result);
+  if (element.isBF16())
+    return emitRoundToBF16(builder, loc, result, type);
+  if (element.isF16())
+    return arith::TruncFOp::create(builder, loc, type, result);
   return result;
 }
 

@@ -13,7 +13,7 @@
 // x ≥ 0 forms.
 // CHECK-LABEL: func.func @gelu_exact
 // CHECK-SAME: (%[[X:.*]]: vector<16xf32>)
-// CHECK: %[[NEG:.*]] = arith.cmpf olt, %[[X]], %{{.*}} : vector<16xf32>
+// CHECK: %[[NEG:.*]] = arith.cmpf ole, %[[X]], %{{.*}} : vector<16xf32>
 // CHECK: %[[ABS:.*]] = math.absf %[[X]]
 // CHECK: arith.divf
 // CHECK: %[[SQ:.*]] = arith.mulf %[[AX:.*]], %[[AX]] : vector<16xf32>
@@ -22,8 +22,9 @@
 // CHECK: math.roundeven
 // CHECK: arith.shli %{{.*}} : vector<16xi32>
 // CHECK: arith.bitcast %{{.*}} : vector<16xi32> to vector<16xf32>
-// CHECK: %[[POS:.*]] = arith.mulf %[[X]], %{{.*}} : vector<16xf32>
-// CHECK-NEXT: %[[R:.*]] = arith.select %[[NEG]], %{{.*}}, %[[POS]] : vector<16xi1>, vector<16xf32>
+// x ≥ 0: x − x·m as one FMA; x ≤ 0: m itself.
+// CHECK: %[[POS:.*]] = math.fma %{{.*}}, %[[M:.*]], %[[X]] : vector<16xf32>
+// CHECK-NEXT: %[[R:.*]] = arith.select %[[NEG]], %[[M]], %[[POS]] : vector<16xi1>, vector<16xf32>
 // CHECK-NEXT: return %[[R]]
 func.func @gelu_exact(%x: vector<16xf32>) -> vector<16xf32> {
   %0 = act.gelu %x : vector<16xf32>
@@ -73,11 +74,16 @@ func.func @relu(%x: vector<4xf32>) -> vector<4xf32> {
   return %0 : vector<4xf32>
 }
 
-// 16-bit I/O computes in f32.
+// 16-bit I/O computes in f32. bf16 is rounded to nearest even in integer
+// arithmetic, so that subnormal results are not flushed.
 // CHECK-LABEL: func.func @gelu_bf16
 // CHECK-SAME: (%[[X:.*]]: vector<32xbf16>)
 // CHECK: %[[WIDE:.*]] = arith.extf %[[X]] : vector<32xbf16> to vector<32xf32>
-// CHECK: %[[R:.*]] = arith.truncf %{{.*}} : vector<32xf32> to vector<32xbf16>
+// CHECK: %[[BITS:.*]] = arith.bitcast %{{.*}} : vector<32xf32> to vector<32xi32>
+// CHECK: arith.addi %[[BITS]]
+// CHECK: arith.cmpf uno
+// CHECK: %[[HIGH:.*]] = arith.trunci %{{.*}} : vector<32xi32> to vector<32xi16>
+// CHECK: %[[R:.*]] = arith.bitcast %[[HIGH]] : vector<32xi16> to vector<32xbf16>
 // CHECK: return %[[R]]
 func.func @gelu_bf16(%x: vector<32xbf16>) -> vector<32xbf16> {
   %0 = act.gelu %x : vector<32xbf16>

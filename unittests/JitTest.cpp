@@ -1,0 +1,340 @@
+//===- JitTest.cpp - The JIT API against the long-double reference -------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// Every op and approximation, JIT-compiled for this CPU, against the
+// long-double reference: over 1e5 points per function (a dense grid on
+// [-20, 20] plus random finite floats of every magnitude), the special
+// values, every n in [0, 70] at 16 misalignments with no write outside
+// out[0..n), and the checked entry's errors. 16-bit kernels are checked on
+// all 65 536 inputs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/JIT/Jit.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <random>
+#include <vector>
+
+using namespace gelu;
+
+namespace {
+
+/// Compiles each spec once for the whole test binary.
+const Kernel &kernelFor(const std::string &json) {
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<Kernel>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto &slot = cache[json];
+  if (!slot) {
+    auto kernel = compileKernelFromJson(json);
+    if (!kernel) {
+      ADD_FAILURE() << "compiling " << json << ": "
+                    << llvm::toString(kernel.takeError());
+      std::abort();
+    }
+    slot = std::move(*kernel);
+  }
+  return *slot;
+}
+
+struct FunctionCase {
+  const char *spec;
+  ReferenceFunction function;
+  /// The promise this test holds the kernel to: max ULP error (f32) over
+  /// every region, the tail below −3 included.
+  double maxUlp;
+};
+
+std::ostream &operator<<(std::ostream &os, const FunctionCase &c) {
+  return os << stringifyReferenceFunction(c.function).str();
+}
+
+const FunctionCase kFunctions[] = {
+    // The erfc fit (Numerical Recipes' erfcc, 1.2e-7 relative) limits the
+    // exact form today; fitted coefficients are the numerics issue's work.
+    {R"({"op": "gelu"})", ReferenceFunction::GeluExact, 7.0},
+    {R"({"op": "gelu", "approximate": "tanh"})", ReferenceFunction::GeluTanh,
+     4.0},
+    {R"({"op": "gelu", "approximate": "sigmoid"})",
+     ReferenceFunction::GeluSigmoid, 4.0},
+    {R"({"op": "silu"})", ReferenceFunction::Silu, 4.0},
+    {R"({"op": "relu"})", ReferenceFunction::Relu, 0.0},
+};
+
+class F32Kernel : public ::testing::TestWithParam<FunctionCase> {
+protected:
+  const Kernel &kernel() { return kernelFor(GetParam().spec); }
+  long double reference(float x) {
+    return evaluateReference(GetParam().function, x);
+  }
+};
+
+/// Max ULP error by region, with where it occurs.
+struct RegionStats {
+  double worst[3] = {0, 0, 0};
+  float at[3] = {0, 0, 0};
+  void add(float x, double ulps) {
+    int region = x >= 0 ? 0 : (x >= -3 ? 1 : 2);
+    if (!(ulps <= worst[region])) {
+      worst[region] = ulps;
+      at[region] = x;
+    }
+  }
+};
+
+TEST_P(F32Kernel, MatchesReferenceOnDenseGridAndRandomFloats) {
+  std::vector<float> in;
+  // Dense grid on [-20, 20]: 2^17 + 1 points, covering the deep tail where
+  // GELU underflows (x ≈ −14.4).
+  for (int i = 0; i <= (1 << 17); ++i)
+    in.push_back(-20.0f + 40.0f * static_cast<float>(i) / (1 << 17));
+  // Random finite floats of every magnitude and sign.
+  std::mt19937 rng(12345);
+  while (in.size() < 250000) {
+    uint32_t bits = rng();
+    float x;
+    std::memcpy(&x, &bits, sizeof x);
+    if (std::isfinite(x))
+      in.push_back(x);
+  }
+  std::vector<float> out(in.size());
+  ASSERT_FALSE(static_cast<bool>(
+      kernel().run(in.data(), out.data(), static_cast<int64_t>(in.size()))));
+
+  RegionStats stats;
+  for (size_t i = 0; i < in.size(); ++i)
+    stats.add(in[i], ulpError(out[i], reference(in[i]), FloatFormat::f32()));
+  const char *names[] = {"x >= 0", "[-3, 0)", "x < -3"};
+  for (int r = 0; r < 3; ++r) {
+    EXPECT_LE(stats.worst[r], GetParam().maxUlp)
+        << names[r] << ": worst at x = " << stats.at[r];
+    std::printf("  %-12s %-8s max %.2f ULP at x = %.9g\n",
+                stringifyReferenceFunction(GetParam().function).data(),
+                names[r], stats.worst[r], stats.at[r]);
+  }
+}
+
+TEST_P(F32Kernel, SpecialValues) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float denormMin = std::numeric_limits<float>::denorm_min();
+  const float maxFloat = std::numeric_limits<float>::max();
+  std::vector<float> in = {nan,        inf,        -inf,     0.0f,
+                           -0.0f,      denormMin,  -denormMin, 1e-40f,
+                           -1e-40f,    1e-30f,     -1e-30f,  maxFloat,
+                           -maxFloat,  1e20f,      -1e20f};
+  std::vector<float> out(in.size());
+  ASSERT_FALSE(static_cast<bool>(
+      kernel().run(in.data(), out.data(), static_cast<int64_t>(in.size()))));
+  EXPECT_TRUE(std::isnan(out[0])) << "f(NaN) = " << out[0];
+  EXPECT_EQ(out[1], inf) << "f(+inf)";
+  EXPECT_EQ(out[2], 0.0f) << "f(-inf) must be -0 or 0, not NaN";
+  EXPECT_EQ(out[3], 0.0f);
+  EXPECT_EQ(out[4], 0.0f);
+  EXPECT_FALSE(std::signbit(out[3])) << "f(+0) must be +0";
+  if (GetParam().function != ReferenceFunction::Relu)
+    EXPECT_TRUE(std::signbit(out[4])) << "f(-0) must be -0";
+  // Subnormal and huge inputs: within the promised ULP of the reference,
+  // never NaN or inf from an intermediate x·x or x³.
+  for (size_t i = 5; i < in.size(); ++i) {
+    EXPECT_TRUE(std::isfinite(out[i])) << "f(" << in[i] << ") = " << out[i];
+    EXPECT_LE(ulpError(out[i], reference(in[i]), FloatFormat::f32()),
+              std::max(1.0, GetParam().maxUlp))
+        << "f(" << in[i] << ") = " << out[i];
+  }
+}
+
+TEST_P(F32Kernel, WritesExactlyOutZeroToN) {
+  auto entry = kernel().f32();
+  ASSERT_NE(entry, nullptr);
+  constexpr int kMaxN = 70, kPad = 32, kSize = kMaxN + 2 * kPad;
+  const float canary = 1234.5f;
+  for (bool inPlace : {false, true}) {
+    for (int n = 0; n <= kMaxN; ++n) {
+      for (int offset = 0; offset < 16; ++offset) {
+        std::vector<float> src(kSize), dst(kSize, canary);
+        for (int i = 0; i < kSize; ++i)
+          src[i] = static_cast<float>(i % 13) * 0.37f - 2.0f;
+        std::vector<float> expected = src;
+        float *out = dst.data() + kPad + offset;
+        const float *in = src.data() + kPad + offset;
+        if (inPlace) {
+          dst = src;
+          in = out;
+        }
+        entry(in, out, n);
+        for (int i = 0; i < kSize; ++i) {
+          bool inside = i >= kPad + offset && i < kPad + offset + n;
+          float before = inPlace ? expected[i] : canary;
+          if (!inside) {
+            ASSERT_EQ(dst[i], before) << "n=" << n << " offset=" << offset
+                                      << " in-place=" << inPlace
+                                      << " wrote index " << i - kPad - offset;
+          } else {
+            float want = static_cast<float>(reference(expected[i]));
+            ASSERT_NEAR(dst[i], want, 1e-5f)
+                << "n=" << n << " offset=" << offset << " index "
+                << i - kPad - offset;
+          }
+        }
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllFunctions, F32Kernel,
+                         ::testing::ValuesIn(kFunctions));
+
+//===----------------------------------------------------------------------===//
+// The checked entry
+//===----------------------------------------------------------------------===//
+
+std::string errorOf(llvm::Error err) {
+  return err ? llvm::toString(std::move(err)) : std::string();
+}
+
+TEST(CheckedRun, RejectsBadCallsWithoutTouchingOut) {
+  const Kernel &k = kernelFor(R"({"op": "gelu"})");
+  std::vector<float> buf(64, 7.0f), out(64, 9.0f);
+  EXPECT_NE(errorOf(k.run(nullptr, out.data(), 4)).find("in is a null pointer"),
+            std::string::npos);
+  EXPECT_NE(errorOf(k.run(buf.data(), nullptr, 4)).find("out is a null pointer"),
+            std::string::npos);
+  EXPECT_NE(errorOf(k.run(buf.data(), out.data(), 0)).find("n must be at least 1, got 0"),
+            std::string::npos);
+  EXPECT_NE(errorOf(k.run(buf.data(), out.data(), -5)).find("got -5"),
+            std::string::npos);
+  auto *misaligned = reinterpret_cast<float *>(
+      reinterpret_cast<char *>(out.data()) + 1);
+  EXPECT_NE(errorOf(k.run(buf.data(), misaligned, 4))
+                .find("out is not aligned to its 4-byte elements"),
+            std::string::npos);
+  EXPECT_NE(errorOf(k.run(buf.data(), buf.data() + 1, 8))
+                .find("in and out overlap without being the same buffer"),
+            std::string::npos);
+  EXPECT_NE(errorOf(k.run(buf.data(), out.data(), INT64_MAX))
+                .find("larger than any buffer"),
+            std::string::npos);
+  uint16_t half[4] = {};
+  EXPECT_NE(errorOf(k.run(half, half, 4)).find("its elements are f32"),
+            std::string::npos);
+  for (float v : out)
+    EXPECT_EQ(v, 9.0f) << "a rejected call wrote to out";
+}
+
+TEST(CheckedRun, InPlaceAndAdjacentBuffersAreFine) {
+  const Kernel &k = kernelFor(R"({"op": "gelu"})");
+  std::vector<float> buf = {-1.0f, 0.0f, 1.0f, 2.0f, 3.0f, 4.0f};
+  EXPECT_FALSE(static_cast<bool>(k.run(buf.data(), buf.data(), 3)));
+  EXPECT_NEAR(buf[2], 0.841344746f, 1e-7f);
+  // [0, 3) and [3, 6) touch but do not overlap.
+  EXPECT_FALSE(static_cast<bool>(k.run(buf.data(), buf.data() + 3, 3)));
+}
+
+TEST(Compile, ReportsSpecErrorsInsteadOfCrashing) {
+  auto kernel = compileKernelFromJson(R"({"op": "gelu", "dtype": "f64"})");
+  ASSERT_FALSE(static_cast<bool>(kernel));
+  EXPECT_NE(llvm::toString(kernel.takeError()).find("'f64' is not supported yet"),
+            std::string::npos);
+  auto bad = compileKernelFromJson("{\"op\": ");
+  ASSERT_FALSE(static_cast<bool>(bad));
+  EXPECT_NE(llvm::toString(bad.takeError()).find("malformed JSON"),
+            std::string::npos);
+}
+
+TEST(Compile, RecordsCompileTimeAndSpec) {
+  const Kernel &k = kernelFor(R"({"op": "silu", "name": "my_silu"})");
+  EXPECT_EQ(k.spec().name, "my_silu");
+  EXPECT_GT(k.compileSeconds(), 0.0);
+  EXPECT_LT(k.compileSeconds(), 60.0);
+  EXPECT_EQ(k.u16(), nullptr) << "an f32 kernel has no 16-bit entry";
+}
+
+//===----------------------------------------------------------------------===//
+// 16-bit I/O, exhaustively
+//===----------------------------------------------------------------------===//
+
+float bf16ToFloat(uint16_t bits) {
+  uint32_t wide = static_cast<uint32_t>(bits) << 16;
+  float f;
+  std::memcpy(&f, &wide, sizeof f);
+  return f;
+}
+
+float f16ToFloat(uint16_t bits) {
+  int sign = bits >> 15, exponent = (bits >> 10) & 0x1f, mantissa = bits & 0x3ff;
+  float magnitude;
+  if (exponent == 0)
+    magnitude = std::ldexp(static_cast<float>(mantissa), -24);
+  else if (exponent == 31)
+    magnitude = mantissa ? std::numeric_limits<float>::quiet_NaN()
+                         : std::numeric_limits<float>::infinity();
+  else
+    magnitude = std::ldexp(static_cast<float>(mantissa | 0x400), exponent - 25);
+  return sign ? -magnitude : magnitude;
+}
+
+struct HalfCase {
+  const char *spec;
+  ReferenceFunction function;
+  bool isBF16;
+};
+
+std::ostream &operator<<(std::ostream &os, const HalfCase &c) {
+  return os << stringifyReferenceFunction(c.function).str()
+            << (c.isBF16 ? "_bf16" : "_f16");
+}
+
+class HalfKernel : public ::testing::TestWithParam<HalfCase> {};
+
+TEST_P(HalfKernel, AllInputsWithinOneUlp) {
+  const HalfCase &c = GetParam();
+  const Kernel &k = kernelFor(c.spec);
+  std::vector<uint16_t> in(1 << 16), out(1 << 16);
+  for (uint32_t i = 0; i < in.size(); ++i)
+    in[i] = static_cast<uint16_t>(i);
+  ASSERT_FALSE(static_cast<bool>(k.run(in.data(), out.data(), 1 << 16)));
+  FloatFormat format = c.isBF16 ? FloatFormat::bf16() : FloatFormat::f16();
+  double worst = 0;
+  float worstAt = 0;
+  for (uint32_t i = 0; i < in.size(); ++i) {
+    float x = c.isBF16 ? bf16ToFloat(in[i]) : f16ToFloat(in[i]);
+    float y = c.isBF16 ? bf16ToFloat(out[i]) : f16ToFloat(out[i]);
+    long double ref = evaluateReference(c.function, x);
+    // The reference may overflow the 16-bit range: then inf is right.
+    if (std::isinf(y) && std::fabs(ref) >= (c.isBF16 ? 3.39e38L : 65520.0L))
+      continue;
+    double ulps = ulpError(y, ref, format);
+    if (!(ulps <= worst)) {
+      worst = ulps;
+      worstAt = x;
+    }
+  }
+  // f32 compute, one final rounding: at most half an ULP plus the f32 error.
+  EXPECT_LE(worst, 0.51) << "worst at x = " << worstAt;
+  std::printf("  %s: max %.3f ULP at x = %g\n",
+              ::testing::PrintToString(c).c_str(), worst, worstAt);
+}
+
+const HalfCase kHalfCases[] = {
+    {R"({"op": "gelu", "dtype": "bf16"})", ReferenceFunction::GeluExact, true},
+    {R"({"op": "gelu", "dtype": "f16"})", ReferenceFunction::GeluExact, false},
+    {R"({"op": "gelu", "approximate": "tanh", "dtype": "bf16"})",
+     ReferenceFunction::GeluTanh, true},
+    {R"({"op": "silu", "dtype": "f16"})", ReferenceFunction::Silu, false},
+    {R"({"op": "relu", "dtype": "bf16"})", ReferenceFunction::Relu, true},
+};
+
+INSTANTIATE_TEST_SUITE_P(AllInputs, HalfKernel, ::testing::ValuesIn(kHalfCases));
+
+} // namespace

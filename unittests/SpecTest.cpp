@@ -1,0 +1,120 @@
+//===- SpecTest.cpp - Parsing and validating JSON specs ------------------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Spec/Spec.h"
+
+#include "gtest/gtest.h"
+
+using namespace gelu;
+
+namespace {
+
+/// The error message of parsing `json`, or "" when it parses.
+std::string errorOf(llvm::StringRef json) {
+  auto spec = parseSpec(json, "spec.json");
+  if (spec)
+    return "";
+  return llvm::toString(spec.takeError());
+}
+
+TEST(Spec, EmptyObjectGivesTheAccurateDefault) {
+  auto spec = parseSpec("{}");
+  ASSERT_TRUE(static_cast<bool>(spec)) << llvm::toString(spec.takeError());
+  EXPECT_EQ(spec->name, "gelu_f32");
+  EXPECT_EQ(spec->op, KernelOp::Gelu);
+  EXPECT_EQ(spec->approximate, act::Approximate::none);
+  EXPECT_EQ(spec->dtype, DType::F32);
+  EXPECT_EQ(spec->target, "host");
+  EXPECT_EQ(spec->referenceFunction(), ReferenceFunction::GeluExact);
+}
+
+TEST(Spec, AllFieldsParse) {
+  auto spec = parseSpec(R"({"name": "k1", "op": "gelu", "approximate": "tanh",
+                            "dtype": "bf16", "target": "host"})");
+  ASSERT_TRUE(static_cast<bool>(spec)) << llvm::toString(spec.takeError());
+  EXPECT_EQ(spec->name, "k1");
+  EXPECT_EQ(spec->approximate, act::Approximate::tanh);
+  EXPECT_EQ(spec->dtype, DType::BF16);
+  EXPECT_EQ(spec->referenceFunction(), ReferenceFunction::GeluTanh);
+}
+
+TEST(Spec, DefaultNameFollowsOpAndDtype) {
+  auto spec = parseSpec(R"({"op": "silu", "dtype": "f16"})");
+  ASSERT_TRUE(static_cast<bool>(spec));
+  EXPECT_EQ(spec->name, "silu_f16");
+  auto sigmoid = parseSpec(R"({"approximate": "sigmoid"})");
+  ASSERT_TRUE(static_cast<bool>(sigmoid));
+  EXPECT_EQ(sigmoid->name, "gelu_sigmoid_f32");
+}
+
+TEST(Spec, CanonicalJsonRoundTrips) {
+  auto spec = parseSpec(R"({"op": "gelu", "approximate": "sigmoid"})");
+  ASSERT_TRUE(static_cast<bool>(spec));
+  auto again = parseSpec(spec->toJson());
+  ASSERT_TRUE(static_cast<bool>(again)) << llvm::toString(again.takeError());
+  EXPECT_EQ(again->toJson(), spec->toJson());
+  EXPECT_EQ(spec->toJson(),
+            R"({"approximate":"sigmoid","dtype":"f32","name":"gelu_sigmoid_f32","op":"gelu","target":"host"})");
+}
+
+TEST(Spec, MalformedJsonNamesLineAndColumn) {
+  std::string error = errorOf("{\"op\": \"gelu\",\n \"dtype\" \"f32\"}");
+  EXPECT_NE(error.find("spec.json: malformed JSON"), std::string::npos) << error;
+  EXPECT_NE(error.find("line 2"), std::string::npos) << error;
+}
+
+TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
+  struct Case {
+    const char *json;
+    const char *message;
+  } cases[] = {
+      {"", "spec.json: malformed JSON"},
+      {"{\"op\": \"gelu\"", "spec.json: malformed JSON"},
+      {"[1, 2]", "spec.json: expected a JSON object, got array"},
+      {"42", "spec.json: expected a JSON object, got number"},
+      {R"({"dtyp": "f32"})",
+       "spec.json: at /dtyp: unknown field 'dtyp'; did you mean 'dtype'?"},
+      {R"({"aproximate": "tanh"})",
+       "at /aproximate: unknown field 'aproximate'; did you mean "
+       "'approximate'?"},
+      {R"({"budget": {}})",
+       "at /budget: unknown field 'budget'; known fields are 'name', 'op', "
+       "'approximate', 'dtype' or 'target'"},
+      {R"({"op": "gelux"})",
+       "spec.json: at /op: unknown op 'gelux'; expected 'gelu', 'silu' or "
+       "'relu'"},
+      {R"({"op": 3})", "at /op: expected a string, got number 3"},
+      {R"({"dtype": "f8"})",
+       "at /dtype: unknown dtype 'f8'; expected 'f16', 'bf16', 'f32' or "
+       "'f64'"},
+      {R"({"target": "riscv"})",
+       "at /target: unknown target 'riscv'; expected 'host'"},
+      {R"({"approximate": "erf"})",
+       "at /approximate: unknown approximate 'erf'; expected 'none', 'tanh' "
+       "or 'sigmoid'"},
+      {R"({"op": "silu", "approximate": "tanh"})",
+       "at /approximate: 'approximate' applies to op 'gelu' only, not 'silu'"},
+      {R"({"name": "2fast"})", "at /name: '2fast' is not a C identifier"},
+      {R"({"name": "a-b"})", "at /name: 'a-b' is not a C identifier"},
+      {R"({"name": null})", "at /name: expected a string, got null"},
+  };
+  for (const Case &c : cases) {
+    std::string error = errorOf(c.json);
+    EXPECT_NE(error.find(c.message), std::string::npos)
+        << "spec: " << c.json << "\n got: " << error
+        << "\n want: " << c.message;
+  }
+}
+
+TEST(Spec, ReadSpecFileReportsMissingFiles) {
+  auto spec = readSpecFile("/nonexistent/dir/spec.json");
+  ASSERT_FALSE(static_cast<bool>(spec));
+  EXPECT_NE(llvm::toString(spec.takeError())
+                .find("cannot read spec '/nonexistent/dir/spec.json'"),
+            std::string::npos);
+}
+
+} // namespace
