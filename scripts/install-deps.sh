@@ -12,8 +12,10 @@ PACKAGES=(
   cmake ninja-build g++ git
   # LLVM / MLIR 22 (bookworm-security carries 22.1.x).
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
-  # Libraries: spec parsing, unit tests, high-precision reference.
-  nlohmann-json3-dev libgtest-dev libmpfr-dev
+  # Libraries LLVM's CMake package looks for.
+  zlib1g-dev libzstd-dev
+  # Spec parsing and unit tests.
+  nlohmann-json3-dev libgtest-dev
 )
 
 missing=()
@@ -32,4 +34,8 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >&2
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+if ! $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2; then
+  echo "install-deps: could not install ${missing[*]}." >&2
+  echo "install-deps: Debian 12 carries LLVM/MLIR 22 in bookworm-security; check that it is among the apt sources." >&2
+  exit 1
+fi

@@ -25,8 +25,18 @@ config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "D
 tool_dirs = [config.gelu_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     [ToolSubst("gelu-opt", unresolved="fatal"),
-     ToolSubst("mlir-translate", unresolved="fatal")],
+     ToolSubst("mlir-translate", unresolved="fatal"),
+     ToolSubst("llvm-nm", unresolved="fatal")],
     tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.gelu_tools_dir, append_path=True)
 
+
+# Host features that some codegen tests need.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = cpuinfo.read()
+    if " avx512f" in flags:
+        config.available_features.add("host-avx512")
+except OSError:
+    pass

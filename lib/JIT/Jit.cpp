@@ -13,7 +13,10 @@
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <mutex>
 
 namespace gelu {
 
@@ -24,8 +27,28 @@ struct Kernel::Impl {
   double compileSeconds = 0;
 };
 
+/// Set by an atexit handler once the process is exiting.
+static std::atomic<bool> processExiting{false};
+
+/// Registers the handler that sets `processExiting`. It is registered when
+/// the first kernel is compiled, after any static that holds kernels and
+/// before the statics LLVM creates while compiling, so it runs (exit runs
+/// handlers in reverse) after those LLVM statics are gone and before such a
+/// holder is destroyed.
+static void watchForProcessExit() {
+  static std::once_flag once;
+  std::call_once(once, [] { std::atexit([] { processExiting = true; }); });
+}
+
 Kernel::Kernel(std::unique_ptr<Impl> impl) : impl(std::move(impl)) {}
-Kernel::~Kernel() = default;
+
+Kernel::~Kernel() {
+  // The engine's destructor runs the JIT's deinitializers, which ORC
+  // compiles on first use: during exit that would run LLVM's code generator
+  // on destroyed statics. The process is ending, so leave the engine be.
+  if (processExiting)
+    (void)impl->engine.release();
+}
 
 const KernelSpec &Kernel::spec() const { return impl->spec; }
 double Kernel::compileSeconds() const { return impl->compileSeconds; }
@@ -87,6 +110,7 @@ llvm::Error Kernel::run(const uint16_t *in, uint16_t *out, int64_t n) const {
 
 llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec) {
   auto start = std::chrono::steady_clock::now();
+  watchForProcessExit();
   auto target = resolveTarget(spec.target);
   if (!target)
     return target.takeError();
@@ -117,7 +141,6 @@ llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec) {
   auto entry = (*engine)->lookup(spec.name);
   if (!entry)
     return entry.takeError();
-
   auto impl = std::make_unique<Kernel::Impl>();
   impl->spec = spec;
   impl->engine = std::move(*engine);
