@@ -29,9 +29,9 @@ template <typename F> double medianSeconds(int reps, F &&body) {
   for (int r = 0; r < reps; ++r) {
     auto start = std::chrono::steady_clock::now();
     body();
-    times.push_back(std::chrono::duration<double>(
-                        std::chrono::steady_clock::now() - start)
-                        .count());
+    times.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
   }
   std::nth_element(times.begin(), times.begin() + reps / 2, times.end());
   return times[reps / 2];
@@ -123,8 +123,8 @@ int main(int argc, char **argv) {
               "[-20, 20]:\n",
               static_cast<long long>(gridSize));
   for (int k = 0; k < 4; ++k)
-    std::printf("  %-12s max %6.2f ULP   max abs %.2e\n", regions[k],
-                maxUlp[k], maxAbs[k]);
+    std::printf("  %-12s max %6.2f ULP   max abs %.2e\n", regions[k], maxUlp[k],
+                maxAbs[k]);
 
   // Speed, one thread, beside a scalar libm loop in the same process.
   std::printf("\nspeed, one thread, median of repeated runs (ns/element):\n");
@@ -136,11 +136,9 @@ int main(int argc, char **argv) {
       in[i] = -8.0f + 16.0f * static_cast<float>(i % 4099) / 4099.0f;
     int reps = n <= 4096 ? 2001 : 101;
     entry(in.data(), out.data(), n); // warm up
-    double jit =
-        medianSeconds(reps, [&] { entry(in.data(), out.data(), n); });
-    double libm = medianSeconds(reps / 10 + 1, [&] {
-      scalarLibm(function, in.data(), out.data(), n);
-    });
+    double jit = medianSeconds(reps, [&] { entry(in.data(), out.data(), n); });
+    double libm = medianSeconds(
+        reps / 10 + 1, [&] { scalarLibm(function, in.data(), out.data(), n); });
     std::printf("  %10lld %12.3f %12.3f %7.1fx\n", static_cast<long long>(n),
                 jit / n * 1e9, libm / n * 1e9, libm / jit);
   }

@@ -129,10 +129,9 @@ TEST_P(F32Kernel, SpecialValues) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const float denormMin = std::numeric_limits<float>::denorm_min();
   const float maxFloat = std::numeric_limits<float>::max();
-  std::vector<float> in = {nan,        inf,        -inf,     0.0f,
-                           -0.0f,      denormMin,  -denormMin, 1e-40f,
-                           -1e-40f,    1e-30f,     -1e-30f,  maxFloat,
-                           -maxFloat,  1e20f,      -1e20f};
+  std::vector<float> in = {nan,       inf,        -inf,      0.0f,    -0.0f,
+                           denormMin, -denormMin, 1e-40f,    -1e-40f, 1e-30f,
+                           -1e-30f,   maxFloat,   -maxFloat, 1e20f,   -1e20f};
   std::vector<float> out(in.size());
   ASSERT_FALSE(static_cast<bool>(
       kernel().run(in.data(), out.data(), static_cast<int64_t>(in.size()))));
@@ -177,9 +176,9 @@ TEST_P(F32Kernel, WritesExactlyOutZeroToN) {
           bool inside = i >= kPad + offset && i < kPad + offset + n;
           float before = inPlace ? expected[i] : canary;
           if (!inside) {
-            ASSERT_EQ(dst[i], before) << "n=" << n << " offset=" << offset
-                                      << " in-place=" << inPlace
-                                      << " wrote index " << i - kPad - offset;
+            ASSERT_EQ(dst[i], before)
+                << "n=" << n << " offset=" << offset << " in-place=" << inPlace
+                << " wrote index " << i - kPad - offset;
           } else {
             float want = static_cast<float>(reference(expected[i]));
             ASSERT_NEAR(dst[i], want, 1e-5f)
@@ -208,14 +207,16 @@ TEST(CheckedRun, RejectsBadCallsWithoutTouchingOut) {
   std::vector<float> buf(64, 7.0f), out(64, 9.0f);
   EXPECT_NE(errorOf(k.run(nullptr, out.data(), 4)).find("in is a null pointer"),
             std::string::npos);
-  EXPECT_NE(errorOf(k.run(buf.data(), nullptr, 4)).find("out is a null pointer"),
-            std::string::npos);
-  EXPECT_NE(errorOf(k.run(buf.data(), out.data(), 0)).find("n must be at least 1, got 0"),
+  EXPECT_NE(
+      errorOf(k.run(buf.data(), nullptr, 4)).find("out is a null pointer"),
+      std::string::npos);
+  EXPECT_NE(errorOf(k.run(buf.data(), out.data(), 0))
+                .find("n must be at least 1, got 0"),
             std::string::npos);
   EXPECT_NE(errorOf(k.run(buf.data(), out.data(), -5)).find("got -5"),
             std::string::npos);
-  auto *misaligned = reinterpret_cast<float *>(
-      reinterpret_cast<char *>(out.data()) + 1);
+  auto *misaligned =
+      reinterpret_cast<float *>(reinterpret_cast<char *>(out.data()) + 1);
   EXPECT_NE(errorOf(k.run(buf.data(), misaligned, 4))
                 .find("out is not aligned to its 4-byte elements"),
             std::string::npos);
@@ -244,8 +245,9 @@ TEST(CheckedRun, InPlaceAndAdjacentBuffersAreFine) {
 TEST(Compile, ReportsSpecErrorsInsteadOfCrashing) {
   auto kernel = compileKernelFromJson(R"({"op": "gelu", "dtype": "f64"})");
   ASSERT_FALSE(static_cast<bool>(kernel));
-  EXPECT_NE(llvm::toString(kernel.takeError()).find("'f64' is not supported yet"),
-            std::string::npos);
+  EXPECT_NE(
+      llvm::toString(kernel.takeError()).find("'f64' is not supported yet"),
+      std::string::npos);
   auto bad = compileKernelFromJson("{\"op\": ");
   ASSERT_FALSE(static_cast<bool>(bad));
   EXPECT_NE(llvm::toString(bad.takeError()).find("malformed JSON"),
@@ -272,7 +274,8 @@ float bf16ToFloat(uint16_t bits) {
 }
 
 float f16ToFloat(uint16_t bits) {
-  int sign = bits >> 15, exponent = (bits >> 10) & 0x1f, mantissa = bits & 0x3ff;
+  int sign = bits >> 15, exponent = (bits >> 10) & 0x1f,
+      mantissa = bits & 0x3ff;
   float magnitude;
   if (exponent == 0)
     magnitude = std::ldexp(static_cast<float>(mantissa), -24);
@@ -335,6 +338,7 @@ const HalfCase kHalfCases[] = {
     {R"({"op": "relu", "dtype": "bf16"})", ReferenceFunction::Relu, true},
 };
 
-INSTANTIATE_TEST_SUITE_P(AllInputs, HalfKernel, ::testing::ValuesIn(kHalfCases));
+INSTANTIATE_TEST_SUITE_P(AllInputs, HalfKernel,
+                         ::testing::ValuesIn(kHalfCases));
 
 } // namespace

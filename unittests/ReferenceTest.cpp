@@ -26,15 +26,16 @@ TEST(Reference, KnownValues) {
   // The deep tail keeps its relative accuracy: GELU(−10) = −7.6198530e−23.
   long double tail = evaluateReference(ReferenceFunction::GeluExact, -10.0L);
   EXPECT_NEAR(static_cast<double>(tail / -7.619853024160526e-23L), 1.0, 1e-12);
-  EXPECT_NEAR(static_cast<double>(
-                  evaluateReference(ReferenceFunction::GeluTanh, 1.0L)),
-              0.8411919906082768, 1e-15);
-  EXPECT_NEAR(static_cast<double>(
-                  evaluateReference(ReferenceFunction::Silu, -1.0L)),
-              -0.2689414213699951, 1e-15);
+  EXPECT_NEAR(
+      static_cast<double>(evaluateReference(ReferenceFunction::GeluTanh, 1.0L)),
+      0.8411919906082768, 1e-15);
+  EXPECT_NEAR(
+      static_cast<double>(evaluateReference(ReferenceFunction::Silu, -1.0L)),
+      -0.2689414213699951, 1e-15);
   EXPECT_EQ(evaluateReference(ReferenceFunction::Relu, -2.0L), 0.0L);
-  EXPECT_TRUE(std::isnan(evaluateReference(
-      ReferenceFunction::GeluExact, std::numeric_limits<long double>::quiet_NaN())));
+  EXPECT_TRUE(std::isnan(
+      evaluateReference(ReferenceFunction::GeluExact,
+                        std::numeric_limits<long double>::quiet_NaN())));
   EXPECT_EQ(evaluateReference(ReferenceFunction::GeluTanh,
                               -std::numeric_limits<long double>::infinity()),
             0.0L);

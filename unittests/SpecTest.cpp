@@ -56,13 +56,15 @@ TEST(Spec, CanonicalJsonRoundTrips) {
   auto again = parseSpec(spec->toJson());
   ASSERT_TRUE(static_cast<bool>(again)) << llvm::toString(again.takeError());
   EXPECT_EQ(again->toJson(), spec->toJson());
-  EXPECT_EQ(spec->toJson(),
-            R"({"approximate":"sigmoid","dtype":"f32","name":"gelu_sigmoid_f32","op":"gelu","target":"host"})");
+  EXPECT_EQ(
+      spec->toJson(),
+      R"({"approximate":"sigmoid","dtype":"f32","name":"gelu_sigmoid_f32","op":"gelu","target":"host"})");
 }
 
 TEST(Spec, MalformedJsonNamesLineAndColumn) {
   std::string error = errorOf("{\"op\": \"gelu\",\n \"dtype\" \"f32\"}");
-  EXPECT_NE(error.find("spec.json: malformed JSON"), std::string::npos) << error;
+  EXPECT_NE(error.find("spec.json: malformed JSON"), std::string::npos)
+      << error;
   EXPECT_NE(error.find("line 2"), std::string::npos) << error;
 }
 

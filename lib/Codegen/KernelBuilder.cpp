@@ -33,13 +33,12 @@ static Type elementTypeOf(MLIRContext *ctx, DType dtype) {
 }
 
 /// The act op of `spec` applied to `x`.
-static Value buildActivation(OpBuilder &b, Location loc,
-                             const KernelSpec &spec, Value x) {
+static Value buildActivation(OpBuilder &b, Location loc, const KernelSpec &spec,
+                             Value x) {
   switch (spec.op) {
   case KernelOp::Gelu:
     return act::GeluOp::create(
-        b, loc, x,
-        act::ApproximateAttr::get(b.getContext(), spec.approximate));
+        b, loc, x, act::ApproximateAttr::get(b.getContext(), spec.approximate));
   case KernelOp::Silu:
     return act::SiluOp::create(b, loc, x);
   case KernelOp::Relu:
@@ -69,8 +68,7 @@ struct VectorStep {
     if (mask) {
       // Lanes past n read as zero and are never stored.
       Value zeros = arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(
-                      vectorType, b.getZeroAttr(element)));
+          b, loc, DenseElementsAttr::get(vectorType, b.getZeroAttr(element)));
       x = LLVM::MaskedLoadOp::create(b, loc, vectorType, src, mask, zeros,
                                      b.getI32IntegerAttr(alignment),
                                      /*nontemporal=*/nullptr);
@@ -87,16 +85,16 @@ struct VectorStep {
 };
 } // namespace
 
-llvm::Expected<func::FuncOp>
-buildElementwiseKernel(ModuleOp module, const KernelSpec &spec,
-                       unsigned lanes) {
+llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
+                                                    const KernelSpec &spec,
+                                                    unsigned lanes) {
   if (spec.dtype == DType::F64)
     return llvm::createStringError(
         "dtype 'f64' is not supported yet: kernels exist for f32, f16 and "
         "bf16");
   if (module.lookupSymbol(spec.name))
-    return llvm::createStringError("the module already defines '" +
-                                   spec.name + "'");
+    return llvm::createStringError("the module already defines '" + spec.name +
+                                   "'");
   MLIRContext *ctx = module.getContext();
   Location loc = NameLoc::get(StringAttr::get(ctx, spec.name));
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());

@@ -26,8 +26,7 @@ void applyTargetAttributes(llvm::Module &module, const TargetInfo &target) {
   }
 }
 
-llvm::Error optimizeModule(llvm::Module &module,
-                           llvm::TargetMachine &machine) {
+llvm::Error optimizeModule(llvm::Module &module, llvm::TargetMachine &machine) {
   auto transformer = mlir::makeOptimizingTransformer(
       /*optLevel=*/3, /*sizeLevel=*/0, &machine);
   return transformer(&module);
@@ -55,8 +54,7 @@ llvm::Error emitMachineCode(llvm::Module &module, llvm::TargetMachine &machine,
                             llvm::raw_pwrite_stream &os) {
   llvm::legacy::PassManager passes;
   if (machine.addPassesToEmitFile(passes, os, nullptr, fileType))
-    return llvm::createStringError(
-        "the target cannot emit this kind of file");
+    return llvm::createStringError("the target cannot emit this kind of file");
   passes.run(module);
   return llvm::Error::success();
 }

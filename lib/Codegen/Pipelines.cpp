@@ -75,9 +75,8 @@ llvm::Error lowerActToLLVM(ModuleOp module) {
 
 std::unique_ptr<MLIRContext> createKernelContext() {
   DialectRegistry registry;
-  registry.insert<act::ActDialect, arith::ArithDialect,
-                  cf::ControlFlowDialect, func::FuncDialect,
-                  linalg::LinalgDialect, LLVM::LLVMDialect,
+  registry.insert<act::ActDialect, arith::ArithDialect, cf::ControlFlowDialect,
+                  func::FuncDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
                   math::MathDialect, scf::SCFDialect, tensor::TensorDialect,
                   vector::VectorDialect>();
   registerBuiltinDialectTranslation(registry);

@@ -68,11 +68,9 @@ createTargetMachine(const TargetInfo &target) {
     return llvm::createStringError("no LLVM target for '" + target.triple +
                                    "': " + error);
   llvm::TargetOptions options;
-  std::unique_ptr<llvm::TargetMachine> machine(
-      llvmTarget->createTargetMachine(triple, target.cpu, target.features,
-                                      options, llvm::Reloc::PIC_,
-                                      std::nullopt,
-                                      llvm::CodeGenOptLevel::Aggressive));
+  std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
+      triple, target.cpu, target.features, options, llvm::Reloc::PIC_,
+      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   if (!machine)
     return llvm::createStringError("cannot create a target machine for '" +
                                    target.triple + "'");

@@ -134,8 +134,8 @@ llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec) {
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   options.enableGDBNotificationListener = false;
   options.enablePerfNotificationListener = false;
-  auto engine = mlir::ExecutionEngine::create(**module, options,
-                                              std::move(*machine));
+  auto engine =
+      mlir::ExecutionEngine::create(**module, options, std::move(*machine));
   if (!engine)
     return engine.takeError();
   auto entry = (*engine)->lookup(spec.name);
@@ -145,9 +145,9 @@ llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec) {
   impl->spec = spec;
   impl->engine = std::move(*engine);
   impl->entry = *entry;
-  impl->compileSeconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
+  impl->compileSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   return std::unique_ptr<Kernel>(new Kernel(std::move(impl)));
 }
 

@@ -33,8 +33,8 @@ ElementwiseBuilder::ElementwiseBuilder(OpBuilder &builder, Location loc,
 /// A constant of `type` (scalar or splat) holding `attr`.
 static Value splat(OpBuilder &b, Location loc, Type type, TypedAttr scalar) {
   if (auto shaped = dyn_cast<ShapedType>(type))
-    return arith::ConstantOp::create(
-        b, loc, SplatElementsAttr::get(shaped, scalar));
+    return arith::ConstantOp::create(b, loc,
+                                     SplatElementsAttr::get(shaped, scalar));
   return arith::ConstantOp::create(b, loc, scalar);
 }
 

@@ -49,7 +49,8 @@ Value emitGeluErfcForm(ElementwiseBuilder &eb, Value x) {
 
   // erfc(z) = t·exp(−z² + P(t)), z = |x|/√2, t = 1/(1 + z/2).
   Value z = eb.mul(ax, eb.constant(M_SQRT1_2));
-  Value t = eb.div(eb.constant(1.0), eb.fma(eb.constant(0.5), z, eb.constant(1.0)));
+  Value t =
+      eb.div(eb.constant(1.0), eb.fma(eb.constant(0.5), z, eb.constant(1.0)));
   Value p = eb.horner(t, erfcChebyshevCoefficients());
   // −z² = −x²/2 from the exact product x·x: its rounding would otherwise be
   // a relative error of e^(ulp(x²)/2), ~30 ULP at x = −13.
@@ -89,8 +90,8 @@ Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {
 }
 
 Value emitGeluSigmoidForm(ElementwiseBuilder &eb, Value x) {
-  Value xc = eb.clampAbove(eb.clampBelow(x, kSigmoidFormTail),
-                           -kSigmoidFormTail);
+  Value xc =
+      eb.clampAbove(eb.clampBelow(x, kSigmoidFormTail), -kSigmoidFormTail);
   DoubleFloat y = emitScaled(eb, SplitConstant(1.702), xc);
   return emitTimesSigmoid(eb, x, xc, y);
 }

@@ -171,8 +171,8 @@ llvm::Expected<T> getChoice(const json &value, StringRef path, StringRef what,
   for (auto [name, v] : llvm::zip_equal(names, values))
     if (*text == name)
       return v;
-  return errors.at(path, "unknown " + what + " '" + *text +
-                             "'; expected " + alternatives(names));
+  return errors.at(path, "unknown " + what + " '" + *text + "'; expected " +
+                             alternatives(names));
 }
 
 bool isCIdentifier(StringRef s) {
@@ -194,8 +194,8 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
     return errors.whole(llvm::Twine("expected a JSON object, got ") +
                         typeName(root));
 
-  static const StringRef knownFields[] = {"name", "op", "approximate",
-                                          "dtype", "target"};
+  static const StringRef knownFields[] = {"name", "op", "approximate", "dtype",
+                                          "target"};
   for (auto it = root.begin(); it != root.end(); ++it) {
     StringRef key = it.key();
     if (llvm::is_contained(knownFields, key))
@@ -213,8 +213,8 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
     static const StringRef names[] = {"gelu", "silu", "relu"};
     static const KernelOp values[] = {KernelOp::Gelu, KernelOp::Silu,
                                       KernelOp::Relu};
-    auto op = getChoice<KernelOp>(root["op"], "/op", "op", names, values,
-                                  errors);
+    auto op =
+        getChoice<KernelOp>(root["op"], "/op", "op", names, values, errors);
     if (!op)
       return op.takeError();
     spec.op = *op;
@@ -224,9 +224,9 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
     static const act::Approximate values[] = {act::Approximate::none,
                                               act::Approximate::tanh,
                                               act::Approximate::sigmoid};
-    auto approximate = getChoice<act::Approximate>(
-        root["approximate"], "/approximate", "approximate", names, values,
-        errors);
+    auto approximate =
+        getChoice<act::Approximate>(root["approximate"], "/approximate",
+                                    "approximate", names, values, errors);
     if (!approximate)
       return approximate.takeError();
     if (spec.op != KernelOp::Gelu && *approximate != act::Approximate::none)

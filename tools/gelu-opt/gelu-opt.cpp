@@ -45,8 +45,7 @@ static cl::opt<gelu::EmitKind> emitKind(
                           "the kernel lowered to the LLVM dialect"),
                clEnumValN(gelu::EmitKind::LlvmIR, "llvm",
                           "optimised LLVM IR for the target"),
-               clEnumValN(gelu::EmitKind::Assembly, "asm",
-                          "target assembly"),
+               clEnumValN(gelu::EmitKind::Assembly, "asm", "target assembly"),
                clEnumValN(gelu::EmitKind::Object, "obj",
                           "a relocatable object file")),
     cl::init(gelu::EmitKind::Object), cl::cat(driverCategory));

@@ -97,8 +97,8 @@ static Value emitRoundToBF16(OpBuilder &b, Location loc, Value value,
       b, loc, bits,
       arith::AddIOp::create(b, loc, intConstant(0x7fff), lowestKept));
   // NaN stays a (quiet) NaN: rounding could carry its payload into inf.
-  Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO,
-                                      value, value);
+  Value isNaN =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, value, value);
   Value quietNaN = arith::OrIOp::create(b, loc, bits, intConstant(0x400000));
   Value chosen = arith::SelectOp::create(b, loc, isNaN, quietNaN, rounded);
   Value high = arith::TruncIOp::create(
@@ -138,16 +138,15 @@ Value gelu::emitActivation(OpBuilder &builder, Location loc,
 namespace {
 /// Expands an act op on a scalar or vector. Tensor ops are left to the
 /// elementwise-to-linalg pattern, which rewrites them into scalar act ops.
-template <typename ActOp>
-struct ExpandActOp : public OpRewritePattern<ActOp> {
+template <typename ActOp> struct ExpandActOp : public OpRewritePattern<ActOp> {
   using OpRewritePattern<ActOp>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(ActOp op,
                                 PatternRewriter &rewriter) const override {
     if (isa<TensorType>(op.getType()))
       return rewriter.notifyMatchFailure(op, "tensors go through linalg");
-    Value result = emitActivation(rewriter, op.getLoc(), referenceOf(op),
-                                  op.getInput());
+    Value result =
+        emitActivation(rewriter, op.getLoc(), referenceOf(op), op.getInput());
     if (!result)
       return rewriter.notifyMatchFailure(op, "no expansion for this type");
     rewriter.replaceOp(op, result);

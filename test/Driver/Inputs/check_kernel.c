@@ -92,8 +92,8 @@ int main(void) {
   EXPECT(got[3] == 0.0f, "f(0) = %g", got[3]);
   EXPECT(got[4] == 0.0f, "f(-0) = %g", got[4]);
   EXPECT(got[6] == 0.0f, "f(-3e38) = %g, expected -0 or 0", got[6]);
-  printf("specials: f(nan)=%g f(inf)=%g f(-inf)=%g f(-0)=%g\n", got[0],
-         got[1], got[2], got[4]);
+  printf("specials: f(nan)=%g f(inf)=%g f(-inf)=%g f(-0)=%g\n", got[0], got[1],
+         got[2], got[4]);
 
   /* No write outside out[0..n), for every n and misalignment. */
   enum { MAXN = 70, PAD = 32 };
@@ -109,11 +109,11 @@ int main(void) {
       for (int i = 0; i < MAXN + 2 * PAD; ++i) {
         int inside = i >= PAD + offset && i < PAD + offset + n;
         if (!inside)
-          EXPECT(dst[i] == canary, "n=%d offset=%d wrote dst[%d]", n,
-                 offset, i - PAD - offset);
+          EXPECT(dst[i] == canary, "n=%d offset=%d wrote dst[%d]", n, offset,
+                 i - PAD - offset);
         else
-          EXPECT(dst[i] != canary, "n=%d offset=%d skipped dst[%d]", n,
-                 offset, i - PAD - offset);
+          EXPECT(dst[i] != canary, "n=%d offset=%d skipped dst[%d]", n, offset,
+                 i - PAD - offset);
       }
     }
   }
