@@ -29,6 +29,18 @@ llvm::StringRef stringifyReferenceFunction(ReferenceFunction f) {
   llvm_unreachable("unknown reference function");
 }
 
+ReferenceFunction geluReferenceFunction(act::Approximate approximate) {
+  switch (approximate) {
+  case act::Approximate::none:
+    return ReferenceFunction::GeluExact;
+  case act::Approximate::tanh:
+    return ReferenceFunction::GeluTanh;
+  case act::Approximate::sigmoid:
+    return ReferenceFunction::GeluSigmoid;
+  }
+  llvm_unreachable("unknown approximate");
+}
+
 /// x·σ(y) without cancellation in either tail.
 static long double timesSigmoid(long double x, long double y) {
   if (y >= 0)

@@ -67,17 +67,9 @@ ReferenceFunction KernelSpec::referenceFunction() const {
   case KernelOp::Relu:
     return ReferenceFunction::Relu;
   case KernelOp::Gelu:
-    break;
+    return geluReferenceFunction(approximate);
   }
-  switch (approximate) {
-  case act::Approximate::none:
-    return ReferenceFunction::GeluExact;
-  case act::Approximate::tanh:
-    return ReferenceFunction::GeluTanh;
-  case act::Approximate::sigmoid:
-    return ReferenceFunction::GeluSigmoid;
-  }
-  llvm_unreachable("unknown approximate");
+  llvm_unreachable("unknown op");
 }
 
 std::string KernelSpec::toJson() const {

@@ -13,6 +13,8 @@
 #ifndef GELU_NUMERICS_REFERENCE_H
 #define GELU_NUMERICS_REFERENCE_H
 
+#include "gelu/Dialect/Act/IR/ActEnums.h"
+
 #include "llvm/ADT/StringRef.h"
 
 namespace gelu {
@@ -27,6 +29,9 @@ enum class ReferenceFunction {
 };
 
 llvm::StringRef stringifyReferenceFunction(ReferenceFunction f);
+
+/// The GELU that `approximate` names.
+ReferenceFunction geluReferenceFunction(act::Approximate approximate);
 
 /// f(x) in long double (64-bit significand).
 long double evaluateReference(ReferenceFunction f, long double x);

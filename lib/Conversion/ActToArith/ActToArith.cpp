@@ -36,15 +36,7 @@ using namespace gelu;
 //===----------------------------------------------------------------------===//
 
 static ReferenceFunction referenceOf(act::GeluOp op) {
-  switch (op.getApproximate()) {
-  case act::Approximate::none:
-    return ReferenceFunction::GeluExact;
-  case act::Approximate::tanh:
-    return ReferenceFunction::GeluTanh;
-  case act::Approximate::sigmoid:
-    return ReferenceFunction::GeluSigmoid;
-  }
-  llvm_unreachable("unknown approximate");
+  return geluReferenceFunction(op.getApproximate());
 }
 static ReferenceFunction referenceOf(act::SiluOp) {
   return ReferenceFunction::Silu;
