@@ -44,19 +44,28 @@ static constexpr double kExpArgFloor = -170.0;
 
 ScaledExp emitExp(ElementwiseBuilder &eb, ArrayRef<Value> terms) {
   assert(!terms.empty() && "exp needs an argument");
-  Value lead = eb.clampBelow(terms.front(), kExpArgFloor);
-  Value approx = lead;
-  if (terms.size() > 1)
-    approx = eb.clampBelow(eb.add(lead, terms[1]), kExpArgFloor);
+  // The two leading terms as an exact sum hi + lo: hi is range-reduced
+  // exactly, so neither the large −x²/2 nor a polynomial term next to it
+  // is rounded at the scale of the sum.
+  Value hi = eb.clampBelow(terms.front(), kExpArgFloor);
+  SmallVector<Value, 3> corrections;
+  if (terms.size() > 1) {
+    DoubleFloat sum = emitTwoSum(eb, hi, terms[1]);
+    hi = eb.clampBelow(sum.hi, kExpArgFloor);
+    corrections.push_back(sum.lo);
+  }
+  if (terms.size() > 2)
+    llvm::append_range(corrections, terms.drop_front(2));
 
-  // t = k·ln2 + r with |r| ≲ ln2/2. lead − k·kLn2Hi is exact (Sterbenz),
-  // so only the smaller corrections are rounded, relative to r.
-  Value k = eb.roundEven(eb.mul(approx, eb.constant(kLog2E)));
+  // hi = k·ln2 + r with |r| ≲ ln2/2; hi − k·kLn2Hi is exact (Sterbenz), so
+  // only the small corrections are rounded, relative to r.
+  Value k = eb.roundEven(eb.mul(hi, eb.constant(kLog2E)));
   Value negK = eb.neg(k);
-  Value r = eb.fma(negK, eb.constant(kLn2Hi), lead);
-  for (Value term : terms.drop_front())
-    r = eb.add(r, term);
-  r = eb.fma(negK, eb.constant(kLn2Lo), r);
+  Value r = eb.fma(negK, eb.constant(kLn2Hi), hi);
+  Value small = eb.mul(negK, eb.constant(kLn2Lo));
+  for (Value term : corrections)
+    small = eb.add(small, term);
+  r = eb.add(r, small);
 
   Value mantissa = eb.horner(r, expTaylorCoefficients());
 

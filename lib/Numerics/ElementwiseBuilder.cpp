@@ -77,6 +77,12 @@ Value ElementwiseBuilder::lessThan(Value a, Value c) {
 Value ElementwiseBuilder::lessEqual(Value a, Value c) {
   return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, a, c);
 }
+Value ElementwiseBuilder::notEqual(Value a, Value c) {
+  return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, a, c);
+}
+Value ElementwiseBuilder::andI(Value a, Value c) {
+  return arith::AndIOp::create(b, loc, a, c);
+}
 Value ElementwiseBuilder::select(Value cond, Value ifTrue, Value ifFalse) {
   return arith::SelectOp::create(b, loc, cond, ifTrue, ifFalse);
 }

@@ -7,6 +7,7 @@
 #include "gelu/Numerics/Expansions.h"
 
 #include "gelu/Numerics/Elementary.h"
+#include "gelu/Numerics/FitCatalog.h"
 #include "gelu/Numerics/Polynomials.h"
 
 #include <cmath>
@@ -47,27 +48,48 @@ Value emitGeluErfcForm(ElementwiseBuilder &eb, Value x) {
   Value ax = eb.clampAbove(eb.abs(x), -kErfcFormTail);
   Value xTail = eb.clampBelow(x, kErfcFormTail);
 
-  // erfc(z) = t·exp(−z² + P(t)), z = |x|/√2, t = 1/(1 + z/2).
-  Value z = eb.mul(ax, eb.constant(M_SQRT1_2));
-  Value t =
-      eb.div(eb.constant(1.0), eb.fma(eb.constant(0.5), z, eb.constant(1.0)));
-  Value p = eb.horner(t, erfcChebyshevCoefficients());
-  // −z² = −x²/2 from the exact product x·x: its rounding would otherwise be
-  // a relative error of e^(ulp(x²)/2), ~30 ULP at x = −13.
+  // erfc(|x|/√2) = t·exp(−x²/2 + P(t)), t = 1/(1 + a·|x|).
+  // d = 1 + a·|x| is formed as d + dLo exactly (1 − d is exact for d ≥ 1),
+  // and ρ = 1 − t·(d + dLo) is the relative error of the rounded t. The
+  // result depends on t as t·e^P(t): the prefactor takes t·(1 + ρ), the
+  // exponent the slope S(t)·ρ. Without this, t's ~1.5 ULP error becomes
+  // ~3 ULP of erfc.
+  Value one = eb.constant(1.0);
+  Value scale = eb.constant(kErfcFormScale);
+  Value d = eb.fma(scale, ax, one);
+  Value dLo = eb.fma(scale, ax, eb.sub(one, d));
+  Value t = eb.div(one, d);
+  Value rho = eb.fma(eb.neg(t), dLo, eb.fma(eb.neg(t), d, one));
+  Value p = eb.horner(t, erfcLogCoefficients());
+  Value slope = eb.mul(eb.horner(t, erfcLogSlopeCoefficients()), rho);
+  // −x²/2 from the exact product x·x: its rounding would otherwise be a
+  // relative error of e^(ulp(x²)/2), ~30 ULP at x = −13.
   DoubleFloat square = emitTwoProduct(eb, ax, ax);
   Value half = eb.constant(-0.5);
   ScaledExp gauss =
-      emitExp(eb, {eb.mul(half, square.hi), p, eb.mul(half, square.lo)});
+      emitExp(eb, {eb.mul(half, square.hi), p, eb.fma(half, square.lo, slope)});
 
-  // m = 0.5·erfc(z)·(x if x < 0 else 1): the x < 0 result folded in before
+  // m = 0.5·erfc(z)·(x if x ≤ 0 else 1): the x ≤ 0 result folded in before
   // the final scaling, so tail results are rounded once.
-  Value factor = eb.mul(eb.mul(eb.constant(0.5), t),
-                        eb.select(isNegative, xTail, eb.constant(1.0)));
+  Value factor = eb.mul(eb.mul(eb.constant(0.5), eb.fma(t, rho, t)),
+                        eb.select(isNegative, xTail, one));
   Value m = gauss.times(eb, factor);
   // x ≥ 0: x·(1 − m) as x − x·m, rounded once. x is clamped in the product
   // (m is 0 past 16) so that +inf gives inf, not inf·0.
   Value positive = eb.fma(eb.neg(eb.clampAbove(x, -kErfcFormTail)), m, x);
-  return eb.select(isNegative, m, positive);
+  Value viaErfc = eb.select(isNegative, m, positive);
+
+  // Near 0: 0.5·x·(1 + erf(x/√2)) = h + h·erf, h = x/2, with erf(z) =
+  // z·Q(z²). Here 1 + erf is in [0.48, 1.52]: no cancellation, and erf's
+  // error is damped. ±0 stay with the erfc form, which keeps their sign.
+  Value zSigned = eb.mul(x, eb.constant(M_SQRT1_2));
+  Value erf = eb.mul(zSigned,
+                     eb.horner(eb.mul(zSigned, zSigned), erfOddCoefficients()));
+  Value h = eb.mul(x, eb.constant(0.5));
+  Value viaErf = eb.fma(h, erf, h);
+  Value nearZero = eb.andI(eb.lessEqual(eb.abs(x), eb.constant(kErfcFormMinX)),
+                           eb.notEqual(x, eb.constant(0.0)));
+  return eb.select(nearZero, viaErf, viaErfc);
 }
 
 Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {

@@ -29,10 +29,29 @@ llvm::ArrayRef<double> expTaylorCoefficients() {
   return coefficients;
 }
 
-llvm::ArrayRef<double> erfcChebyshevCoefficients() {
-  static constexpr double coefficients[] = {
-      0.17087277,  -0.82215223, 1.48851587, -1.13520398, 0.27886807,
-      -0.18628806, 0.09678418,  0.37409196, 1.00002368,  -1.26551223};
+#include "gelu/Numerics/FittedPolynomials.inc"
+
+/// The table reversed, for Horner's rule.
+template <size_t N>
+static std::array<double, N> highestFirst(const double (&lowestFirst)[N]) {
+  std::array<double, N> out{};
+  for (size_t i = 0; i < N; ++i)
+    out[i] = lowestFirst[N - 1 - i];
+  return out;
+}
+
+llvm::ArrayRef<double> erfcLogCoefficients() {
+  static const auto coefficients = highestFirst(kFit_erfc_log);
+  return coefficients;
+}
+
+llvm::ArrayRef<double> erfcLogSlopeCoefficients() {
+  static const auto coefficients = highestFirst(kFit_erfc_log_slope);
+  return coefficients;
+}
+
+llvm::ArrayRef<double> erfOddCoefficients() {
+  static const auto coefficients = highestFirst(kFit_erf_odd);
   return coefficients;
 }
 

@@ -49,6 +49,10 @@ public:
   /// Ordered comparisons: false when either side is NaN.
   mlir::Value lessThan(mlir::Value a, mlir::Value b);
   mlir::Value lessEqual(mlir::Value a, mlir::Value b);
+  /// Unordered not-equal: true when either side is NaN.
+  mlir::Value notEqual(mlir::Value a, mlir::Value b);
+  /// Lane-wise AND of two conditions.
+  mlir::Value andI(mlir::Value a, mlir::Value b);
   mlir::Value select(mlir::Value cond, mlir::Value ifTrue, mlir::Value ifFalse);
   /// max(a, bound) that keeps NaN: a compare and a select, never maxnum.
   mlir::Value clampBelow(mlir::Value a, double bound);

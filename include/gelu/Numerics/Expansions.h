@@ -19,9 +19,10 @@
 namespace gelu {
 
 /// Exact GELU, x·Φ(x), in the tail-accurate erfc form:
-/// x < 0: 0.5·x·erfc(|x|/√2); x ≥ 0: x·(1 − 0.5·erfc(x/√2)).
-/// The Gaussian factor exp(−x²/2) takes x² as an exact two-product, so the
-/// result keeps its relative accuracy down to underflow (x ≈ −14.4).
+/// x < 0: 0.5·x·erfc(|x|/√2); x ≥ 0: x·(1 − 0.5·erfc(x/√2)); and near 0
+/// (|x| ≤ 1/√2) 0.5·x·(1 + erf(x/√2)). The Gaussian factor exp(−x²/2)
+/// takes x² as an exact two-product, so the result keeps its relative
+/// accuracy down to underflow (x ≈ −14.4).
 mlir::Value emitGeluErfcForm(ElementwiseBuilder &eb, mlir::Value x);
 
 /// The tanh-form GELU, 0.5·x·(1 + tanh(u)) with u = √(2/π)(x + 0.044715x³),

@@ -16,11 +16,17 @@ namespace gelu {
 /// is below 1e-8, a tenth of an f32 ULP.
 llvm::ArrayRef<double> expTaylorCoefficients();
 
-/// Coefficients of P in erfc(z) ≈ t·exp(−z² + P(t)), t = 1/(1 + z/2),
-/// highest degree first. Relative error below 1.2e-7 for every z ≥ 0
-/// (Numerical Recipes' erfcc, a Chebyshev fit). Branch-free and tail-exact
-/// in form, since the Gaussian factor is an explicit exp(−z²).
-llvm::ArrayRef<double> erfcChebyshevCoefficients();
+/// P in erfc(|x|/√2) ≈ t·exp(−x²/2 + P(t)), t = 1/(1 + a·|x|), highest
+/// degree first: a Remez fit with f32 coefficients made at build time
+/// (FitCatalog.cpp, gelu-fit).
+llvm::ArrayRef<double> erfcLogCoefficients();
+
+/// S(t) = t·P'(t), to correct for the rounding of t (highest degree first).
+llvm::ArrayRef<double> erfcLogSlopeCoefficients();
+
+/// Q in erf(z) ≈ z·Q(z²) for |z| ≤ kErfcFormMinX/√2, highest degree first
+/// (Remez, relative error, f32 coefficients).
+llvm::ArrayRef<double> erfOddCoefficients();
 
 } // namespace gelu
 

@@ -7,10 +7,11 @@
 // CHECK-NOT: math.exp
 // CHECK-NOT: math.tanh
 
-// Exact GELU, erfc form: t = 1/(1 + z/2), the exact square x·x as a
-// two-product (mulf, then fma with the negated product), exp(−x²/2 + P(t))
-// scaled by 2^k built from exponent bits, and a select between the x < 0 and
-// x ≥ 0 forms.
+// Exact GELU. Away from 0, the erfc form: t = 1/(1 + a|x|) with its
+// residual, the exact square x·x as a two-product (mulf, then fma with the
+// negated product), exp(−x²/2 + P(t)) scaled by 2^k built from exponent
+// bits, and a select between the x ≤ 0 and x > 0 forms. Near 0 (and not
+// ±0), h + h·erf(x/√2) with h = x/2.
 // CHECK-LABEL: func.func @gelu_exact
 // CHECK-SAME: (%[[X:.*]]: vector<16xf32>)
 // CHECK: %[[NEG:.*]] = arith.cmpf ole, %[[X]], %{{.*}} : vector<16xf32>
@@ -22,9 +23,14 @@
 // CHECK: math.roundeven
 // CHECK: arith.shli %{{.*}} : vector<16xi32>
 // CHECK: arith.bitcast %{{.*}} : vector<16xi32> to vector<16xf32>
-// x ≥ 0: x − x·m as one FMA; x ≤ 0: m itself.
+// x > 0: x − x·m as one FMA; x ≤ 0: m itself.
 // CHECK: %[[POS:.*]] = math.fma %{{.*}}, %[[M:.*]], %[[X]] : vector<16xf32>
-// CHECK-NEXT: %[[R:.*]] = arith.select %[[NEG]], %[[M]], %[[POS]] : vector<16xi1>, vector<16xf32>
+// CHECK-NEXT: %[[ERFC:.*]] = arith.select %[[NEG]], %[[M]], %[[POS]] : vector<16xi1>, vector<16xf32>
+// CHECK: %[[NEAR:.*]] = math.fma %[[H:.*]], %{{.*}}, %[[H]] : vector<16xf32>
+// CHECK-NEXT: %[[NONZERO:.*]] = arith.cmpf une, %[[X]], %{{.*}} : vector<16xf32>
+// CHECK-NEXT: %[[SMALL:.*]] = arith.cmpf ole, %[[ABS]], %{{.*}} : vector<16xf32>
+// CHECK-NEXT: %[[USE:.*]] = arith.andi %[[SMALL]], %[[NONZERO]] : vector<16xi1>
+// CHECK-NEXT: %[[R:.*]] = arith.select %[[USE]], %[[NEAR]], %[[ERFC]] : vector<16xi1>, vector<16xf32>
 // CHECK-NEXT: return %[[R]]
 func.func @gelu_exact(%x: vector<16xf32>) -> vector<16xf32> {
   %0 = act.gelu %x : vector<16xf32>

@@ -1,0 +1,46 @@
+//===- FitCatalog.h - The polynomial fits the expansions use ----*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// Each entry says what function a polynomial approximates, on which
+// interval, at what degree and under which error weight. `gelu-fit` runs the
+// Remez fitter on every entry at build time and writes the f32 coefficients
+// into FittedPolynomials.inc, which the expansions include.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_NUMERICS_FITCATALOG_H
+#define GELU_NUMERICS_FITCATALOG_H
+
+#include "gelu/Numerics/Remez.h"
+
+#include <string>
+#include <vector>
+
+namespace gelu {
+
+struct FitEntry {
+  /// C identifier of the table (FittedPolynomials.inc defines kFit_<name>).
+  std::string name;
+  /// What is fitted, for the generated comment and `gelu-fit`'s report.
+  std::string description;
+  MinimaxProblem problem;
+};
+
+/// Every fit the expansions need.
+std::vector<FitEntry> fitCatalog();
+
+/// The erfc form of exact GELU writes erfc(|x|/√2) = t·exp(−x²/2 + P(t))
+/// with t = 1/(1 + a·|x|), a = kErfcFormScale. a is an f32 value, and the
+/// fit is made for that value, so the kernel's t and the fit agree.
+constexpr float kErfcFormScale = 0.353553390593273762f; // ≈ 1/(2√2)
+/// The erfc form covers |x| from here (below, the erf form is used) ...
+constexpr double kErfcFormMinX = 0.70710678118654752;
+/// ... to where GELU(−|x|) has underflowed in f32.
+constexpr double kErfcFormMaxX = 14.5;
+
+} // namespace gelu
+
+#endif // GELU_NUMERICS_FITCATALOG_H

@@ -1,0 +1,65 @@
+//===- Remez.h - Minimax polynomial fits ------------------------*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// The Remez exchange algorithm in long double: the polynomial of a given
+// degree that minimises the maximum (optionally weighted) error to a
+// function on an interval. The expansions' coefficients come from here, at
+// build time, rather than from a pasted table.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_NUMERICS_REMEZ_H
+#define GELU_NUMERICS_REMEZ_H
+
+#include "llvm/Support/Error.h"
+
+#include <functional>
+#include <vector>
+
+namespace gelu {
+
+struct MinimaxProblem {
+  /// The function to approximate.
+  std::function<long double(long double)> function;
+  /// The error that is minimised is |p(x) − f(x)| · weight(x): 1 for
+  /// absolute error, 1/|f(x)| for relative error.
+  std::function<long double(long double)> weight = [](long double) {
+    return 1.0L;
+  };
+  long double lo = 0, hi = 1;
+  int degree = 4;
+  /// Coefficients of the lowest degrees that are already decided (e.g.
+  /// rounded to float); only the higher ones are fitted.
+  std::vector<long double> fixedLow;
+};
+
+struct MinimaxFit {
+  /// Coefficients, lowest degree first: p(x) = Σ c[k]·x^k.
+  std::vector<long double> coefficients;
+  /// The maximum weighted error of `coefficients`, measured on a dense grid.
+  long double maxError = 0;
+  /// Exchange iterations used.
+  int iterations = 0;
+};
+
+/// Fits `problem`. Fails when the linear systems are singular or the
+/// exchange does not settle.
+llvm::Expected<MinimaxFit> fitMinimax(const MinimaxProblem &problem);
+
+/// Fits `problem` with every coefficient an f32 value: the lowest
+/// coefficient is rounded to float, the rest refitted with it fixed, and so
+/// on up (greedy rounding; far better than rounding the real fit at once,
+/// whose leading-coefficient rounding alone can cost half an ULP).
+/// `maxError` is measured with the final float coefficients.
+llvm::Expected<MinimaxFit> fitMinimaxFloat(MinimaxProblem problem);
+
+/// Evaluates Σ c[k]·x^k by Horner's rule in long double.
+long double evaluatePolynomial(const std::vector<long double> &c,
+                               long double x);
+
+} // namespace gelu
+
+#endif // GELU_NUMERICS_REMEZ_H

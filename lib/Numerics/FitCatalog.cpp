@@ -1,0 +1,73 @@
+//===- FitCatalog.cpp - The polynomial fits the expansions use -----------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Numerics/FitCatalog.h"
+
+#include <cmath>
+
+namespace gelu {
+
+std::vector<FitEntry> fitCatalog() {
+  std::vector<FitEntry> entries;
+
+  // erfc(|x|/√2) = t·exp(−x²/2 + P(t)), t = 1/(1 + a·|x|). P enters an
+  // exponent, so its absolute error is the relative error of erfc: fit it
+  // absolutely. The Gaussian factor is explicit, so the tail needs no care.
+  auto target = [](long double t) {
+    long double u = (1 / t - 1) / kErfcFormScale;
+    long double z = u / sqrtl(2.0L);
+    return logl(erfcl(z)) + z * z - logl(t);
+  };
+  const long double tLo = 1 / (1 + kErfcFormScale * kErfcFormMaxX);
+  const long double tHi = 1 / (1 + kErfcFormScale * kErfcFormMinX);
+  FitEntry erfc;
+  erfc.name = "erfc_log";
+  erfc.description = "P(t) = log(erfc(z)·exp(z²)/t), z = |x|/√2, "
+                     "t = 1/(1 + a·|x|), |x| in [0.707, 14.5], absolute error";
+  erfc.problem.function = target;
+  erfc.problem.lo = tLo;
+  erfc.problem.hi = tHi;
+  erfc.problem.degree = 9;
+  entries.push_back(erfc);
+
+  // The kernel's t is the rounded 1/(1 + a·|x|); its relative error ρ is
+  // known exactly (an FMA residual), and moves the result by
+  // (1 + t·P'(t))·ρ. The prefactor takes the 1·ρ; this slope takes the
+  // rest. Only a few digits are needed: ρ is ~1e-7.
+  FitEntry slope;
+  slope.name = "erfc_log_slope";
+  slope.description = "S(t) = t·dP/dt for the erfc_log target, absolute error";
+  slope.problem.function = [target](long double t) {
+    const long double h = 1e-5L;
+    return t * (target(t + h) - target(t - h)) / (2 * h);
+  };
+  slope.problem.lo = tLo;
+  slope.problem.hi = tHi;
+  slope.problem.degree = 3;
+  entries.push_back(slope);
+
+  // erf(z) = z·Q(z²) near 0, relative error.
+  FitEntry erf;
+  erf.name = "erf_odd";
+  erf.description = "Q(w) = erf(sqrt(w))/sqrt(w), w = z² in [0, 0.25] "
+                    "(|x| ≤ 0.707), relative error";
+  erf.problem.function = [](long double w) {
+    if (w == 0)
+      return 2 / sqrtl(3.14159265358979323846264338327950288L);
+    long double z = sqrtl(w);
+    return erfl(z) / z;
+  };
+  erf.problem.weight = [f = erf.problem.function](long double w) {
+    return 1 / f(w);
+  };
+  erf.problem.lo = 0;
+  erf.problem.hi = kErfcFormMinX * kErfcFormMinX / 2;
+  erf.problem.degree = 4;
+  entries.push_back(erf);
+  return entries;
+}
+
+} // namespace gelu
