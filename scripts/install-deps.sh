@@ -14,8 +14,8 @@ PACKAGES=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   # Libraries LLVM's CMake package looks for.
   zlib1g-dev libzstd-dev
-  # Spec parsing and unit tests.
-  nlohmann-json3-dev libgtest-dev
+  # Spec parsing, unit tests, and MPFR for the accuracy tool's reference.
+  nlohmann-json3-dev libgtest-dev libmpfr-dev
 )
 
 missing=()

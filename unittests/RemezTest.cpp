@@ -1,0 +1,158 @@
+//===- RemezTest.cpp - The minimax fitter and the generated tables -------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Numerics/FitCatalog.h"
+#include "gelu/Numerics/MpfrReference.h"
+#include "gelu/Numerics/Remez.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <random>
+
+using namespace gelu;
+
+namespace {
+
+#include "gelu/Numerics/FittedPolynomials.inc"
+
+/// Local extrema of the weighted error with |e| ≥ 0.98·max, merged into
+/// runs of one sign: a minimax fit of degree n alternates n + 2 times.
+int countAlternations(const MinimaxProblem &p,
+                      const std::vector<long double> &c, long double max) {
+  int alternations = 0;
+  int lastSign = 0;
+  const int samples = 200000;
+  for (int i = 0; i <= samples; ++i) {
+    long double x = p.lo + (p.hi - p.lo) * i / samples;
+    long double e = (evaluatePolynomial(c, x) - p.function(x)) * p.weight(x);
+    if (fabsl(e) < 0.98L * max)
+      continue;
+    int sign = e > 0 ? 1 : -1;
+    if (sign != lastSign) {
+      ++alternations;
+      lastSign = sign;
+    }
+  }
+  return alternations;
+}
+
+TEST(Remez, ExpIsEquioscillatingAndBeatsTaylor) {
+  MinimaxProblem p;
+  p.function = [](long double x) { return expl(x); };
+  p.lo = -0.35L;
+  p.hi = 0.35L;
+  p.degree = 5;
+  auto fit = fitMinimax(p);
+  ASSERT_TRUE(static_cast<bool>(fit)) << llvm::toString(fit.takeError());
+  // Taylor's remainder at 0.35 is 0.35^6/720·e^0.35 ≈ 3.6e-6.
+  EXPECT_LT(fit->maxError, 1e-7L);
+  EXPECT_GT(fit->maxError, 1e-9L) << "a degree-5 fit cannot be that good";
+  EXPECT_GE(countAlternations(p, fit->coefficients, fit->maxError), 7);
+}
+
+TEST(Remez, RelativeWeightIsHonoured) {
+  MinimaxProblem p;
+  p.function = [](long double x) { return 1 / (1 + x); };
+  p.weight = [](long double x) { return 1 + x; }; // 1/|f|
+  p.lo = 0;
+  p.hi = 1;
+  p.degree = 6;
+  auto fit = fitMinimax(p);
+  ASSERT_TRUE(static_cast<bool>(fit));
+  EXPECT_LT(fit->maxError, 1e-4L);
+  EXPECT_GE(countAlternations(p, fit->coefficients, fit->maxError), 8);
+}
+
+TEST(Remez, FloatFitHasFloatCoefficientsAndKeepsItsError) {
+  MinimaxProblem p;
+  p.function = [](long double x) { return expl(x); };
+  p.lo = -0.35L;
+  p.hi = 0.35L;
+  p.degree = 6;
+  auto real = fitMinimax(p);
+  auto single = fitMinimaxFloat(p);
+  ASSERT_TRUE(static_cast<bool>(real) && static_cast<bool>(single));
+  for (long double c : single->coefficients)
+    EXPECT_EQ(c, static_cast<long double>(static_cast<float>(c)));
+  // Rounding the real fit at once would cost ~ulp(1)/2 = 6e-8 at x = 0;
+  // the greedy fit stays near the f32 limit.
+  EXPECT_LT(single->maxError, 4e-8L);
+  EXPECT_GE(single->maxError, real->maxError);
+}
+
+TEST(Remez, RejectsBadProblems) {
+  MinimaxProblem p;
+  p.function = [](long double x) { return x; };
+  p.lo = 1;
+  p.hi = 0;
+  auto fit = fitMinimax(p);
+  ASSERT_FALSE(static_cast<bool>(fit));
+  EXPECT_NE(llvm::toString(fit.takeError()).find("bad degree or interval"),
+            std::string::npos);
+}
+
+/// The generated tables meet the error each expansion relies on, measured
+/// here against the catalog's own targets.
+TEST(FittedPolynomials, TablesMeetTheirBounds) {
+  struct Expect {
+    const char *name;
+    const double *coefficients;
+    size_t size;
+    double recordedError;
+    double bound;
+  } expects[] = {
+      // 5e-9 is 0.04 ULP: the erfc fit is not what limits exact GELU.
+      {"erfc_log", kFit_erfc_log, std::size(kFit_erfc_log),
+       kFit_erfc_log_maxError, 5e-9},
+      // Only ~1e-3 is needed: it multiplies t's ~1e-7 rounding error.
+      {"erfc_log_slope", kFit_erfc_log_slope, std::size(kFit_erfc_log_slope),
+       kFit_erfc_log_slope_maxError, 1e-3},
+      // Relative; GELU damps it by (erf/(1+erf)) ≤ 0.35.
+      {"erf_odd", kFit_erf_odd, std::size(kFit_erf_odd),
+       kFit_erf_odd_maxError, 1e-7},
+  };
+  for (const FitEntry &entry : fitCatalog()) {
+    const Expect *e = nullptr;
+    for (const Expect &candidate : expects)
+      if (entry.name == candidate.name)
+        e = &candidate;
+    ASSERT_NE(e, nullptr) << "no bound for fit " << entry.name;
+    ASSERT_EQ(e->size, static_cast<size_t>(entry.problem.degree + 1));
+    std::vector<long double> c(e->coefficients, e->coefficients + e->size);
+    long double worst = 0;
+    const MinimaxProblem &p = entry.problem;
+    for (int i = 0; i <= 100000; ++i) {
+      long double x = p.lo + (p.hi - p.lo) * i / 100000;
+      worst = std::max(worst, fabsl((evaluatePolynomial(c, x) - p.function(x)) *
+                                    p.weight(x)));
+    }
+    EXPECT_LE(worst, e->bound) << entry.name;
+    EXPECT_LE(worst, e->recordedError * 1.01) << entry.name;
+  }
+}
+
+/// The long-double reference, which the exhaustive sweeps use for speed,
+/// agrees with MPFR at 128 bits to far below an f32 ULP.
+TEST(Reference, AgreesWithMpfr) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> wide(-20.0f, 20.0f);
+  for (ReferenceFunction f :
+       {ReferenceFunction::GeluExact, ReferenceFunction::GeluTanh,
+        ReferenceFunction::GeluSigmoid, ReferenceFunction::Silu}) {
+    double worst = 0;
+    for (int i = 0; i < 3000; ++i) {
+      float x = wide(rng);
+      worst = std::max(worst,
+                       ulpError(static_cast<double>(evaluateReference(f, x)),
+                                evaluateReferenceMpfr(f, x),
+                                FloatFormat::f32()));
+    }
+    EXPECT_LT(worst, 1e-6) << stringifyReferenceFunction(f).str();
+  }
+}
+
+} // namespace
