@@ -4,9 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "gelu/Numerics/Remez.h"
 #include "gelu/Numerics/FitCatalog.h"
 #include "gelu/Numerics/MpfrReference.h"
-#include "gelu/Numerics/Remez.h"
 
 #include "gtest/gtest.h"
 
@@ -112,8 +112,8 @@ TEST(FittedPolynomials, TablesMeetTheirBounds) {
       {"erfc_log_slope", kFit_erfc_log_slope, std::size(kFit_erfc_log_slope),
        kFit_erfc_log_slope_maxError, 1e-3},
       // Relative; GELU damps it by (erf/(1+erf)) ≤ 0.35.
-      {"erf_odd", kFit_erf_odd, std::size(kFit_erf_odd),
-       kFit_erf_odd_maxError, 1e-7},
+      {"erf_odd", kFit_erf_odd, std::size(kFit_erf_odd), kFit_erf_odd_maxError,
+       1e-7},
   };
   for (const FitEntry &entry : fitCatalog()) {
     const Expect *e = nullptr;
@@ -146,10 +146,9 @@ TEST(Reference, AgreesWithMpfr) {
     double worst = 0;
     for (int i = 0; i < 3000; ++i) {
       float x = wide(rng);
-      worst = std::max(worst,
-                       ulpError(static_cast<double>(evaluateReference(f, x)),
-                                evaluateReferenceMpfr(f, x),
-                                FloatFormat::f32()));
+      worst = std::max(
+          worst, ulpError(static_cast<double>(evaluateReference(f, x)),
+                          evaluateReferenceMpfr(f, x), FloatFormat::f32()));
     }
     EXPECT_LT(worst, 1e-6) << stringifyReferenceFunction(f).str();
   }

@@ -30,7 +30,7 @@ public:
 /// out = x·σ(y) for y in out's precision.
 void timesSigmoid(mpfr_t out, mpfr_t x, mpfr_t y, mpfr_t scratch) {
   mpfr_neg(scratch, y, MPFR_RNDN);
-  mpfr_exp(scratch, scratch, MPFR_RNDN);    // e^−y
+  mpfr_exp(scratch, scratch, MPFR_RNDN);       // e^−y
   mpfr_add_ui(scratch, scratch, 1, MPFR_RNDN); // 1 + e^−y
   mpfr_div(out, x, scratch, MPFR_RNDN);
 }
@@ -56,19 +56,19 @@ long double evaluateReferenceMpfr(ReferenceFunction f, long double x) {
     // x·σ(2u), u = √(2/π)(x + 0.044715x³); 0.044715 is decimal, exactly.
     mpfr_const_pi(tmp, MPFR_RNDN);
     mpfr_ui_div(tmp, 2, tmp, MPFR_RNDN);
-    mpfr_sqrt(tmp, tmp, MPFR_RNDN);       // √(2/π)
+    mpfr_sqrt(tmp, tmp, MPFR_RNDN); // √(2/π)
     mpfr_mul(y, vx, vx, MPFR_RNDN);
-    mpfr_mul(y, y, vx, MPFR_RNDN);        // x³
+    mpfr_mul(y, y, vx, MPFR_RNDN); // x³
     mpfr_mul_ui(y, y, 44715, MPFR_RNDN);
     mpfr_div_ui(y, y, 1000000, MPFR_RNDN); // 0.044715x³
     mpfr_add(y, y, vx, MPFR_RNDN);
     mpfr_mul(y, y, tmp, MPFR_RNDN);
-    mpfr_mul_2ui(y, y, 1, MPFR_RNDN);     // 2u
+    mpfr_mul_2ui(y, y, 1, MPFR_RNDN); // 2u
     timesSigmoid(out, vx, y, tmp);
     break;
   case ReferenceFunction::GeluSigmoid:
     mpfr_mul_ui(y, vx, 1702, MPFR_RNDN);
-    mpfr_div_ui(y, y, 1000, MPFR_RNDN);   // 1.702x
+    mpfr_div_ui(y, y, 1000, MPFR_RNDN); // 1.702x
     timesSigmoid(out, vx, y, tmp);
     break;
   case ReferenceFunction::Silu:

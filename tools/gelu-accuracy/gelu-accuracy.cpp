@@ -44,17 +44,17 @@ static cl::opt<bool> all("all", cl::desc("Measure every default kernel"));
 static cl::opt<bool>
     exhaustive("exhaustive",
                cl::desc("f32: every one of the 2^32 inputs (minutes)"));
-static cl::opt<unsigned>
-    stride("stride", cl::desc("f32: measure every N-th bit pattern"),
-           cl::init(256));
+static cl::opt<unsigned> stride("stride",
+                                cl::desc("f32: measure every N-th bit pattern"),
+                                cl::init(256));
 static cl::opt<unsigned>
     threads("jobs", cl::desc("Worker threads (default: all cores)"),
             cl::init(0));
-static cl::opt<unsigned> mpfrSamples(
-    "mpfr-samples",
-    cl::desc("Random inputs on which the long-double reference is "
-             "cross-checked against MPFR"),
-    cl::init(20000));
+static cl::opt<unsigned>
+    mpfrSamples("mpfr-samples",
+                cl::desc("Random inputs on which the long-double reference is "
+                         "cross-checked against MPFR"),
+                cl::init(20000));
 static cl::opt<std::string>
     markdownFile("markdown",
                  cl::desc("Also write the results as a markdown table"),
@@ -112,7 +112,9 @@ float fromBits(uint32_t bits) {
   return f;
 }
 
-float bf16ToFloat(uint16_t b) { return fromBits(static_cast<uint32_t>(b) << 16); }
+float bf16ToFloat(uint16_t b) {
+  return fromBits(static_cast<uint32_t>(b) << 16);
+}
 
 float f16ToFloat(uint16_t bits) {
   int sign = bits >> 15, exponent = (bits >> 10) & 0x1f,
@@ -326,10 +328,10 @@ int main(int argc, char **argv) {
 
   std::string markdown;
   raw_string_ostream table(markdown);
-  table <<
-      "| kernel | inputs | x ≥ 0 | [−3, 0) | x < −3 | overall | worst at | "
-      "max abs | max rel | correctly rounded | ref. vs MPFR |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|\n";
+  table
+      << "| kernel | inputs | x ≥ 0 | [−3, 0) | x < −3 | overall | worst at | "
+         "max abs | max rel | correctly rounded | ref. vs MPFR |\n"
+         "|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const KernelSpec &spec : specs) {
     auto kernel = compileKernel(spec);
     if (!kernel) {
@@ -340,12 +342,13 @@ int main(int argc, char **argv) {
     auto start = std::chrono::steady_clock::now();
     bool is32 = spec.dtype == DType::F32;
     Measurement m = is32 ? measureF32(**kernel) : measure16(**kernel);
-    m.seconds = std::chrono::duration<double>(
-                    std::chrono::steady_clock::now() - start)
-                    .count();
-    FloatFormat outFormat = is32 ? FloatFormat::f32()
-                              : (spec.dtype == DType::BF16 ? FloatFormat::bf16()
-                                                           : FloatFormat::f16());
+    m.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    FloatFormat outFormat =
+        is32 ? FloatFormat::f32()
+             : (spec.dtype == DType::BF16 ? FloatFormat::bf16()
+                                          : FloatFormat::f16());
     ReferenceFunction f = spec.referenceFunction();
     m.specials = describeSpecials(**kernel);
     m.mpfrDisagreement = crossCheckReference(f, outFormat);
@@ -358,31 +361,31 @@ int main(int argc, char **argv) {
            << llvm::format("%.1f", m.seconds) << " s)\n";
     for (int r = 0; r < kRegions; ++r) {
       const RegionStats &s = m.regions[r];
-      double confirm = r < 3 && s.count
-                           ? ulpError(runOne(**kernel, s.ulpAt),
-                                      evaluateReferenceMpfr(f, s.ulpAt),
-                                      outFormat)
-                           : s.maxUlp;
-      outs() << llvm::format("  %-8s max %6.3f ULP at x = %-15.9g (MPFR: %.3f)  "
-                       "max abs %.3g  max rel %.3g  correctly rounded "
-                       "%.4f%%\n",
-                       kRegionNames[r], s.maxUlp, s.ulpAt, confirm, s.maxAbs,
-                       s.maxRel,
-                       s.count ? 100.0 * s.correctlyRounded / s.count : 0.0);
+      double confirm =
+          r < 3 && s.count
+              ? ulpError(runOne(**kernel, s.ulpAt),
+                         evaluateReferenceMpfr(f, s.ulpAt), outFormat)
+              : s.maxUlp;
+      outs() << llvm::format(
+          "  %-8s max %6.3f ULP at x = %-15.9g (MPFR: %.3f)  "
+          "max abs %.3g  max rel %.3g  correctly rounded "
+          "%.4f%%\n",
+          kRegionNames[r], s.maxUlp, s.ulpAt, confirm, s.maxAbs, s.maxRel,
+          s.count ? 100.0 * s.correctlyRounded / s.count : 0.0);
     }
     outs() << "  specials: " << m.specials << "\n";
-    outs() << llvm::format("  long-double reference vs MPFR on %u random inputs: "
-                     "max %.2g ULP\n",
-                     mpfrSamples.getValue(), m.mpfrDisagreement);
+    outs() << llvm::format(
+        "  long-double reference vs MPFR on %u random inputs: "
+        "max %.2g ULP\n",
+        mpfrSamples.getValue(), m.mpfrDisagreement);
     outs().flush(); // long runs: show each kernel as it finishes
     const RegionStats &o = m.regions[3];
-    table << llvm::format("| %s | %s | %.2f | %.2f | %.2f | %.2f | %.9g | %.2g | "
-                       "%.2g | %.3f%% | %.1g |\n",
-                       label(spec).c_str(), inputs.c_str(),
-                       m.regions[0].maxUlp, m.regions[1].maxUlp,
-                       m.regions[2].maxUlp, o.maxUlp, o.ulpAt, o.maxAbs,
-                       o.maxRel, 100.0 * o.correctlyRounded / o.count,
-                       m.mpfrDisagreement);
+    table << llvm::format(
+        "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.9g | %.2g | "
+        "%.2g | %.3f%% | %.1g |\n",
+        label(spec).c_str(), inputs.c_str(), m.regions[0].maxUlp,
+        m.regions[1].maxUlp, m.regions[2].maxUlp, o.maxUlp, o.ulpAt, o.maxAbs,
+        o.maxRel, 100.0 * o.correctlyRounded / o.count, m.mpfrDisagreement);
   }
   if (!markdownFile.empty()) {
     std::error_code ec;
