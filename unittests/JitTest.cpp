@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/Jit.h"
+#include "gelu/Numerics/HalfFloat.h"
 
 #include "gtest/gtest.h"
 
@@ -266,27 +267,6 @@ TEST(Compile, RecordsCompileTimeAndSpec) {
 //===----------------------------------------------------------------------===//
 // 16-bit I/O, exhaustively
 //===----------------------------------------------------------------------===//
-
-float bf16ToFloat(uint16_t bits) {
-  uint32_t wide = static_cast<uint32_t>(bits) << 16;
-  float f;
-  std::memcpy(&f, &wide, sizeof f);
-  return f;
-}
-
-float f16ToFloat(uint16_t bits) {
-  int sign = bits >> 15, exponent = (bits >> 10) & 0x1f,
-      mantissa = bits & 0x3ff;
-  float magnitude;
-  if (exponent == 0)
-    magnitude = std::ldexp(static_cast<float>(mantissa), -24);
-  else if (exponent == 31)
-    magnitude = mantissa ? std::numeric_limits<float>::quiet_NaN()
-                         : std::numeric_limits<float>::infinity();
-  else
-    magnitude = std::ldexp(static_cast<float>(mantissa | 0x400), exponent - 25);
-  return sign ? -magnitude : magnitude;
-}
 
 struct HalfCase {
   const char *spec;

@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/Jit.h"
+#include "gelu/Numerics/HalfFloat.h"
 #include "gelu/Numerics/MpfrReference.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -112,41 +113,6 @@ float fromBits(uint32_t bits) {
   return f;
 }
 
-float bf16ToFloat(uint16_t b) {
-  return fromBits(static_cast<uint32_t>(b) << 16);
-}
-
-float f16ToFloat(uint16_t bits) {
-  int sign = bits >> 15, exponent = (bits >> 10) & 0x1f,
-      mantissa = bits & 0x3ff;
-  float magnitude;
-  if (exponent == 0)
-    magnitude = std::ldexp(static_cast<float>(mantissa), -24);
-  else if (exponent == 31)
-    magnitude = mantissa ? std::numeric_limits<float>::quiet_NaN()
-                         : std::numeric_limits<float>::infinity();
-  else
-    magnitude = std::ldexp(static_cast<float>(mantissa | 0x400), exponent - 25);
-  return sign ? -magnitude : magnitude;
-}
-
-/// The f16 encoding of x, rounded toward zero (exact for values that came
-/// from f16; NaN, ±inf and ±0 keep their meaning and sign).
-uint16_t f16FromFloat(float x) {
-  uint16_t sign = std::signbit(x) ? 0x8000 : 0;
-  float a = std::fabs(x);
-  if (std::isnan(x))
-    return 0x7e00;
-  if (a >= 65520.0f)
-    return sign | 0x7c00;
-  if (a < std::ldexp(1.0f, -14)) // subnormal or zero: a multiple of 2^-24
-    return sign | static_cast<uint16_t>(std::ldexp(a, 24));
-  int exponent;
-  float m = std::frexp(a, &exponent); // a = m·2^e, m in [0.5, 1)
-  auto mantissa = static_cast<uint16_t>(std::ldexp(m, 11)) & 0x3ff;
-  return sign | static_cast<uint16_t>((exponent + 14) << 10) | mantissa;
-}
-
 /// Adds one result to `stats`; non-finite inputs are judged as specials.
 void account(RegionStats *stats, ReferenceFunction f, float x, double y,
              FloatFormat format) {
@@ -229,14 +195,8 @@ double runOne(const Kernel &kernel, float x) {
     return y;
   }
   bool isBF16 = kernel.spec().dtype == DType::BF16;
-  uint32_t bits;
-  std::memcpy(&bits, &x, sizeof bits);
-  uint16_t in, out;
-  if (isBF16) {
-    in = static_cast<uint16_t>(bits >> 16);
-  } else {
-    in = f16FromFloat(x);
-  }
+  uint16_t out;
+  uint16_t in = isBF16 ? bf16FromFloatExact(x) : f16FromFloatExact(x);
   kernel.u16()(&in, &out, 1);
   return isBF16 ? bf16ToFloat(out) : f16ToFloat(out);
 }
