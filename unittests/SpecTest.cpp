@@ -41,6 +41,17 @@ TEST(Spec, AllFieldsParse) {
   EXPECT_EQ(spec->referenceFunction(), ReferenceFunction::GeluTanh);
 }
 
+TEST(Spec, ExpansionIsParsedAndKeptInTheCanonicalForm) {
+  auto spec = parseSpec(R"({"approximate": "tanh", "expansion": "tanh"})");
+  ASSERT_TRUE(static_cast<bool>(spec)) << llvm::toString(spec.takeError());
+  ASSERT_TRUE(spec->expansion.has_value());
+  EXPECT_EQ(*spec->expansion, act::Expansion::tanh);
+  EXPECT_NE(spec->toJson().find(R"("expansion":"tanh")"), std::string::npos);
+  auto plain = parseSpec("{}");
+  ASSERT_TRUE(static_cast<bool>(plain));
+  EXPECT_FALSE(plain->expansion.has_value());
+}
+
 TEST(Spec, DefaultNameFollowsOpAndDtype) {
   auto spec = parseSpec(R"({"op": "silu", "dtype": "f16"})");
   ASSERT_TRUE(static_cast<bool>(spec));
@@ -84,7 +95,16 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
        "'approximate'?"},
       {R"({"budget": {}})",
        "at /budget: unknown field 'budget'; known fields are 'name', 'op', "
-       "'approximate', 'dtype' or 'target'"},
+       "'approximate', 'expansion', 'dtype' or 'target'"},
+      {R"({"expansion": "tanh"})",
+       "at /expansion: unknown expansion 'tanh' for gelu; expected 'erfc', "
+       "'erfc_fast', 'tanh_form', 'sigmoid_form'"},
+      {R"({"op": "silu", "expansion": "erfc"})",
+       "at /expansion: unknown expansion 'erfc' for silu; expected "
+       "'sigmoid', 'sigmoid_fast'"},
+      {R"({"expansion": "magic"})",
+       "at /expansion: unknown expansion 'magic' for gelu"},
+      {R"({"expansion": 1})", "at /expansion: expected a string, got number"},
       {R"({"op": "gelux"})",
        "spec.json: at /op: unknown op 'gelux'; expected 'gelu', 'silu' or "
        "'relu'"},

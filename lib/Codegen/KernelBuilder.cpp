@@ -32,17 +32,21 @@ static Type elementTypeOf(MLIRContext *ctx, DType dtype) {
   llvm_unreachable("unknown dtype");
 }
 
-/// The act op of `spec` applied to `x`.
+/// The act op of `spec` applied to `x`, with the spec's expansion if any.
 static Value buildActivation(OpBuilder &b, Location loc, const KernelSpec &spec,
                              Value x) {
+  MLIRContext *ctx = b.getContext();
+  act::ExpansionAttr expansion =
+      spec.expansion ? act::ExpansionAttr::get(ctx, *spec.expansion)
+                     : act::ExpansionAttr();
   switch (spec.op) {
   case KernelOp::Gelu:
     return act::GeluOp::create(
-        b, loc, x, act::ApproximateAttr::get(b.getContext(), spec.approximate));
+        b, loc, x, act::ApproximateAttr::get(ctx, spec.approximate), expansion);
   case KernelOp::Silu:
-    return act::SiluOp::create(b, loc, x);
+    return act::SiluOp::create(b, loc, x, expansion);
   case KernelOp::Relu:
-    return act::ReluOp::create(b, loc, x);
+    return act::ReluOp::create(b, loc, x, expansion);
   }
   llvm_unreachable("unknown op");
 }

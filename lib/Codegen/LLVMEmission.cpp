@@ -22,6 +22,9 @@ void applyTargetAttributes(llvm::Module &module, const TargetInfo &target) {
     function.addFnAttr("target-features", target.features);
     function.addFnAttr("prefer-vector-width", width);
     function.addFnAttr("min-legal-vector-width", width);
+    // Divisions marked arcp (the fast expansions' reciprocals) may use the
+    // hardware estimate plus one Newton step; exact divisions are untouched.
+    function.addFnAttr("reciprocal-estimates", "vec-divf:1,divf:1");
     function.addFnAttr(llvm::Attribute::NoUnwind);
   }
 }

@@ -58,6 +58,13 @@ Value ElementwiseBuilder::mul(Value a, Value c) {
 Value ElementwiseBuilder::div(Value a, Value c) {
   return arith::DivFOp::create(b, loc, a, c);
 }
+Value ElementwiseBuilder::reciprocalEstimate(Value a) {
+  // LLVM replaces a divide by an estimate only with arcp and ninf; callers
+  // pass finite, non-zero operands, so ninf holds.
+  return arith::DivFOp::create(b, loc, constant(1.0), a,
+                               arith::FastMathFlags::arcp |
+                                   arith::FastMathFlags::ninf);
+}
 Value ElementwiseBuilder::neg(Value a) {
   return arith::NegFOp::create(b, loc, a);
 }

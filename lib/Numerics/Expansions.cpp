@@ -41,40 +41,62 @@ static DoubleFloat emitScaled(ElementwiseBuilder &eb, SplitConstant c,
   return {p.hi, eb.fma(eb.constant(c.lo), x, p.lo)};
 }
 
-Value emitGeluErfcForm(ElementwiseBuilder &eb, Value x) {
+namespace {
+/// What the erfc form of exact GELU spends on accuracy.
+struct ErfcFormOptions {
+  llvm::ArrayRef<double> coefficients;
+  /// Correct for the rounding of t (its residual ρ, through the prefactor
+  /// and the slope S(t)) and keep −x²/2 + P(t) as an exact sum.
+  bool refine;
+  /// t by a reciprocal estimate and a Newton step rather than a divide.
+  bool estimateReciprocal;
+};
+} // namespace
+
+/// Exact GELU: erf near 0, erfc form elsewhere (see Expansions.h).
+static Value emitGeluErfc(ElementwiseBuilder &eb, Value x,
+                          const ErfcFormOptions &options) {
   // x ≤ 0 takes the x·(0.5·erfc) branch, which also keeps the sign of −0.
+  Value one = eb.constant(1.0);
   Value isNegative = eb.lessEqual(x, eb.constant(0.0));
   // |x| ≤ 16 keeps x² finite; erfc(16/√2) is 0 in f32, so Φ is exact there.
   Value ax = eb.clampAbove(eb.abs(x), -kErfcFormTail);
   Value xTail = eb.clampBelow(x, kErfcFormTail);
 
   // erfc(|x|/√2) = t·exp(−x²/2 + P(t)), t = 1/(1 + a·|x|).
-  // d = 1 + a·|x| is formed as d + dLo exactly (1 − d is exact for d ≥ 1),
-  // and ρ = 1 − t·(d + dLo) is the relative error of the rounded t. The
-  // result depends on t as t·e^P(t): the prefactor takes t·(1 + ρ), the
-  // exponent the slope S(t)·ρ. Without this, t's ~1.5 ULP error becomes
-  // ~3 ULP of erfc.
-  Value one = eb.constant(1.0);
   Value scale = eb.constant(kErfcFormScale);
   Value d = eb.fma(scale, ax, one);
-  Value dLo = eb.fma(scale, ax, eb.sub(one, d));
-  Value t = eb.div(one, d);
-  Value rho = eb.fma(eb.neg(t), dLo, eb.fma(eb.neg(t), d, one));
-  Value p = eb.horner(t, erfcLogCoefficients());
-  Value slope = eb.mul(eb.horner(t, erfcLogSlopeCoefficients()), rho);
-  // −x²/2 from the exact product x·x: its rounding would otherwise be a
-  // relative error of e^(ulp(x²)/2), ~30 ULP at x = −13.
-  DoubleFloat square = emitTwoProduct(eb, ax, ax);
-  Value half = eb.constant(-0.5);
-  ScaledExp gauss =
-      emitExp(eb, {eb.mul(half, square.hi), p, eb.fma(half, square.lo, slope)});
+  Value t =
+      options.estimateReciprocal ? eb.reciprocalEstimate(d) : eb.div(one, d);
+  Value p = eb.horner(t, options.coefficients);
+  Value prefactor = t;
+  ScaledExp gauss;
+  if (options.refine) {
+    // d + dLo = 1 + a·|x| exactly (1 − d is exact for d ≥ 1), and
+    // ρ = 1 − t·(d + dLo) is the relative error of the rounded t. The
+    // result depends on t as t·e^P(t): the prefactor takes t·(1 + ρ), the
+    // exponent the slope S(t)·ρ. Without this, t's ~1.5 ULP error becomes
+    // ~3 ULP of erfc.
+    Value dLo = eb.fma(scale, ax, eb.sub(one, d));
+    Value rho = eb.fma(eb.neg(t), dLo, eb.fma(eb.neg(t), d, one));
+    Value slope = eb.mul(eb.horner(t, erfcLogSlopeCoefficients()), rho);
+    prefactor = eb.fma(t, rho, t);
+    // −x²/2 from the exact product x·x: its rounding would otherwise be a
+    // relative error of e^(ulp(x²)/2), ~30 ULP at x = −13.
+    DoubleFloat square = emitTwoProduct(eb, ax, ax);
+    Value half = eb.constant(-0.5);
+    gauss = emitExp(
+        eb, {eb.mul(half, square.hi), p, eb.fma(half, square.lo, slope)});
+  } else {
+    gauss = emitExp(eb, {eb.fma(eb.mul(eb.constant(-0.5), ax), ax, p)});
+  }
 
   // m = 0.5·erfc(z)·(x if x ≤ 0 else 1): the x ≤ 0 result folded in before
   // the final scaling, so tail results are rounded once.
-  Value factor = eb.mul(eb.mul(eb.constant(0.5), eb.fma(t, rho, t)),
+  Value factor = eb.mul(eb.mul(eb.constant(0.5), prefactor),
                         eb.select(isNegative, xTail, one));
   Value m = gauss.times(eb, factor);
-  // x ≥ 0: x·(1 − m) as x − x·m, rounded once. x is clamped in the product
+  // x > 0: x·(1 − m) as x − x·m, rounded once. x is clamped in the product
   // (m is 0 past 16) so that +inf gives inf, not inf·0.
   Value positive = eb.fma(eb.neg(eb.clampAbove(x, -kErfcFormTail)), m, x);
   Value viaErfc = eb.select(isNegative, m, positive);
@@ -90,6 +112,18 @@ Value emitGeluErfcForm(ElementwiseBuilder &eb, Value x) {
   Value nearZero = eb.andI(eb.lessEqual(eb.abs(x), eb.constant(kErfcFormMinX)),
                            eb.notEqual(x, eb.constant(0.0)));
   return eb.select(nearZero, viaErf, viaErfc);
+}
+
+Value emitGeluErfcForm(ElementwiseBuilder &eb, Value x) {
+  return emitGeluErfc(eb, x,
+                      {erfcLogCoefficients(), /*refine=*/true,
+                       /*estimateReciprocal=*/false});
+}
+
+Value emitGeluErfcFast(ElementwiseBuilder &eb, Value x) {
+  return emitGeluErfc(eb, x,
+                      {erfcLogFastCoefficients(), /*refine=*/false,
+                       /*estimateReciprocal=*/true});
 }
 
 Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {
@@ -121,6 +155,89 @@ Value emitGeluSigmoidForm(ElementwiseBuilder &eb, Value x) {
 Value emitSilu(ElementwiseBuilder &eb, Value x) {
   Value xc = eb.clampAbove(eb.clampBelow(x, kSiluTail), -kSiluTail);
   return emitTimesSigmoid(eb, x, xc, {xc, Value()});
+}
+
+/// x·σ(y) in plain f32: one exp, a reciprocal estimate, no corrections.
+/// `xTail` is x clamped below where the result has underflowed.
+static Value emitTimesSigmoidFast(ElementwiseBuilder &eb, Value xTail,
+                                  Value y) {
+  Value e = emitExp(eb, {eb.neg(eb.abs(y))}).value(eb);
+  Value s = eb.reciprocalEstimate(eb.add(eb.constant(1.0), e));
+  Value sigma = eb.select(eb.lessEqual(y, eb.constant(0.0)), eb.mul(e, s), s);
+  return eb.mul(xTail, sigma);
+}
+
+/// 2u = x·(c1 + c2·x²) in plain f32, for x clamped to the tanh form's range.
+static Value emitTwoUFast(ElementwiseBuilder &eb, Value xc) {
+  const double c1 = 2.0 * std::sqrt(2.0 / M_PI);
+  return eb.mul(
+      xc, eb.fma(eb.constant(0.044715 * c1), eb.mul(xc, xc), eb.constant(c1)));
+}
+
+static Value clampBoth(ElementwiseBuilder &eb, Value x, double tail) {
+  return eb.clampAbove(eb.clampBelow(x, tail), -tail);
+}
+
+Value emitSigmoidFast(ElementwiseBuilder &eb, ReferenceFunction function,
+                      Value x) {
+  switch (function) {
+  case ReferenceFunction::GeluTanh: {
+    Value xc = clampBoth(eb, x, kTanhFormTail);
+    return emitTimesSigmoidFast(eb, eb.clampBelow(x, kTanhFormTail),
+                                emitTwoUFast(eb, xc));
+  }
+  case ReferenceFunction::GeluSigmoid: {
+    Value xc = clampBoth(eb, x, kSigmoidFormTail);
+    return emitTimesSigmoidFast(eb, eb.clampBelow(x, kSigmoidFormTail),
+                                eb.mul(eb.constant(1.702), xc));
+  }
+  case ReferenceFunction::Silu:
+    return emitTimesSigmoidFast(eb, eb.clampBelow(x, kSiluTail),
+                                clampBoth(eb, x, kSiluTail));
+  default:
+    llvm_unreachable("sigmoid_fast computes x·σ(y) forms only");
+  }
+}
+
+Value emitGeluTanhSpelling(ElementwiseBuilder &eb, Value x) {
+  // 0.5·x·(1 + tanh u), tanh u = ±(1 − e)/(1 + e), e = exp(−2|u|): for
+  // x < 0, 1 + tanh u cancels, which is why it is not the default.
+  Value xc = clampBoth(eb, x, kTanhFormTail);
+  Value twoU = emitTwoUFast(eb, xc);
+  Value one = eb.constant(1.0);
+  Value e = emitExp(eb, {eb.neg(eb.abs(twoU))}).value(eb);
+  Value th = eb.div(eb.sub(one, e), eb.add(one, e));
+  th = eb.select(eb.lessThan(twoU, eb.constant(0.0)), eb.neg(th), th);
+  Value half = eb.mul(eb.constant(0.5), eb.clampBelow(x, kTanhFormTail));
+  return eb.mul(half, eb.add(one, th));
+}
+
+Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
+                    act::Expansion expansion, Value x) {
+  using act::Expansion;
+  switch (expansion) {
+  case Expansion::erfc:
+    return emitGeluErfcForm(eb, x);
+  case Expansion::erfc_fast:
+    return emitGeluErfcFast(eb, x);
+  case Expansion::tanh_form:
+    return emitGeluTanhAsSigmoid(eb, x);
+  case Expansion::sigmoid_form:
+    return emitGeluSigmoidForm(eb, x);
+  case Expansion::sigmoid:
+    if (function == ReferenceFunction::GeluTanh)
+      return emitGeluTanhAsSigmoid(eb, x);
+    if (function == ReferenceFunction::GeluSigmoid)
+      return emitGeluSigmoidForm(eb, x);
+    return emitSilu(eb, x);
+  case Expansion::sigmoid_fast:
+    return emitSigmoidFast(eb, function, x);
+  case Expansion::tanh:
+    return emitGeluTanhSpelling(eb, x);
+  case Expansion::select:
+    return emitRelu(eb, x);
+  }
+  llvm_unreachable("unknown expansion");
 }
 
 Value emitRelu(ElementwiseBuilder &eb, Value x) {

@@ -19,6 +19,8 @@ std::vector<FitEntry> fitCatalog() {
   auto target = [](long double t) {
     long double u = (1 / t - 1) / kErfcFormScale;
     long double z = u / sqrtl(2.0L);
+    if (z == 0)
+      return 0.0L; // erfc(0) = 1 = t
     return logl(erfcl(z)) + z * z - logl(t);
   };
   const long double tLo = 1 / (1 + kErfcFormScale * kErfcFormMaxX);
@@ -48,6 +50,15 @@ std::vector<FitEntry> fitCatalog() {
   slope.problem.hi = tHi;
   slope.problem.degree = 3;
   entries.push_back(slope);
+
+  // The fast variant: the same function at a lower degree (the kernel also
+  // drops the residual corrections).
+  FitEntry fast = erfc;
+  fast.name = "erfc_log_fast";
+  fast.description = "P(t) as erfc_log, degree 7, absolute error "
+                     "(erfc_fast)";
+  fast.problem.degree = 7;
+  entries.push_back(fast);
 
   // erf(z) = z·Q(z²) near 0, relative error.
   FitEntry erf;

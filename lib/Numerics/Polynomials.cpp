@@ -45,6 +45,11 @@ llvm::ArrayRef<double> erfcLogCoefficients() {
   return coefficients;
 }
 
+llvm::ArrayRef<double> erfcLogFastCoefficients() {
+  static const auto coefficients = highestFirst(kFit_erfc_log_fast);
+  return coefficients;
+}
+
 llvm::ArrayRef<double> erfcLogSlopeCoefficients() {
   static const auto coefficients = highestFirst(kFit_erfc_log_slope);
   return coefficients;

@@ -6,6 +6,8 @@
 
 #include "gelu/Spec/Spec.h"
 
+#include "gelu/Numerics/ExpansionCatalog.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ErrorHandling.h"
@@ -77,6 +79,8 @@ std::string KernelSpec::toJson() const {
   j["name"] = name;
   j["op"] = stringifyKernelOp(op).str();
   j["approximate"] = act::stringifyApproximate(approximate).str();
+  if (expansion)
+    j["expansion"] = act::stringifyExpansion(*expansion).str();
   j["dtype"] = stringifyDType(dtype).str();
   j["target"] = target;
   return j.dump();
@@ -186,8 +190,8 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
     return errors.whole(llvm::Twine("expected a JSON object, got ") +
                         typeName(root));
 
-  static const StringRef knownFields[] = {"name", "op", "approximate", "dtype",
-                                          "target"};
+  static const StringRef knownFields[] = {"name",      "op",    "approximate",
+                                          "expansion", "dtype", "target"};
   for (auto it = root.begin(); it != root.end(); ++it) {
     StringRef key = it.key();
     if (llvm::is_contained(knownFields, key))
@@ -226,6 +230,19 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
                        "'approximate' applies to op 'gelu' only, not '" +
                            stringifyKernelOp(spec.op) + "'");
     spec.approximate = *approximate;
+  }
+  if (root.contains("expansion")) {
+    auto text = getString(root["expansion"], "/expansion", errors);
+    if (!text)
+      return text.takeError();
+    ReferenceFunction function = spec.referenceFunction();
+    std::optional<act::Expansion> expansion = act::symbolizeExpansion(*text);
+    if (!expansion || !llvm::is_contained(expansionsFor(function), *expansion))
+      return errors.at("/expansion", "unknown expansion '" + *text + "' for " +
+                                         stringifyReferenceFunction(function) +
+                                         "; expected " +
+                                         listExpansions(function));
+    spec.expansion = expansion;
   }
   if (root.contains("dtype")) {
     static const StringRef names[] = {"f16", "bf16", "f32", "f64"};

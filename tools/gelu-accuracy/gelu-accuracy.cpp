@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/Jit.h"
+#include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/Numerics/HalfFloat.h"
 #include "gelu/Numerics/MpfrReference.h"
 
@@ -249,14 +250,22 @@ std::string label(const KernelSpec &spec) {
   if (spec.op == KernelOp::Gelu)
     s += std::string(" (") + act::stringifyApproximate(spec.approximate).str() +
          ")";
-  return s + " " + stringifyDType(spec.dtype).str();
+  s += " " + stringifyDType(spec.dtype).str();
+  act::Expansion expansion =
+      spec.expansion.value_or(expansionsFor(spec.referenceFunction()).front());
+  return s + ", " + act::stringifyExpansion(expansion).str();
 }
 
 const char *const kDefaultSpecs[] = {
     R"({"op": "gelu"})",
+    R"({"op": "gelu", "expansion": "erfc_fast"})",
     R"({"op": "gelu", "approximate": "tanh"})",
+    R"({"op": "gelu", "approximate": "tanh", "expansion": "sigmoid_fast"})",
+    R"({"op": "gelu", "approximate": "tanh", "expansion": "tanh"})",
     R"({"op": "gelu", "approximate": "sigmoid"})",
+    R"({"op": "gelu", "approximate": "sigmoid", "expansion": "sigmoid_fast"})",
     R"({"op": "silu"})",
+    R"({"op": "silu", "expansion": "sigmoid_fast"})",
     R"({"op": "relu"})",
     R"({"op": "gelu", "dtype": "bf16"})",
     R"({"op": "gelu", "dtype": "f16"})",

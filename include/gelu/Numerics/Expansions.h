@@ -14,7 +14,9 @@
 #ifndef GELU_NUMERICS_EXPANSIONS_H
 #define GELU_NUMERICS_EXPANSIONS_H
 
+#include "gelu/Dialect/Act/IR/ActEnums.h"
 #include "gelu/Numerics/ElementwiseBuilder.h"
+#include "gelu/Numerics/Reference.h"
 
 namespace gelu {
 
@@ -37,6 +39,23 @@ mlir::Value emitSilu(ElementwiseBuilder &eb, mlir::Value x);
 
 /// ReLU, max(x, 0): NaN stays NaN, −0 gives +0.
 mlir::Value emitRelu(ElementwiseBuilder &eb, mlir::Value x);
+
+/// Exact GELU as emitGeluErfcForm without its refinements (erfc_fast): a
+/// degree-7 fit, a reciprocal estimate, no residual or two-sum corrections.
+mlir::Value emitGeluErfcFast(ElementwiseBuilder &eb, mlir::Value x);
+
+/// x·σ(y) forms (tanh GELU, sigmoid GELU, SiLU) in plain f32 with a
+/// reciprocal estimate (sigmoid_fast).
+mlir::Value emitSigmoidFast(ElementwiseBuilder &eb, ReferenceFunction function,
+                            mlir::Value x);
+
+/// The tanh GELU in PyTorch's spelling 0.5·x·(1 + tanh u) (tanh).
+mlir::Value emitGeluTanhSpelling(ElementwiseBuilder &eb, mlir::Value x);
+
+/// Emits `expansion` of an op meaning `function` (the pair must be one that
+/// expansionsFor(function) lists).
+mlir::Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
+                          act::Expansion expansion, mlir::Value x);
 
 } // namespace gelu
 

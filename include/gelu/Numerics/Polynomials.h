@@ -21,6 +21,9 @@ llvm::ArrayRef<double> expTaylorCoefficients();
 /// (FitCatalog.cpp, gelu-fit).
 llvm::ArrayRef<double> erfcLogCoefficients();
 
+/// The fast variant of P: degree 7 on the same interval.
+llvm::ArrayRef<double> erfcLogFastCoefficients();
+
 /// S(t) = t·P'(t), to correct for the rounding of t (highest degree first).
 llvm::ArrayRef<double> erfcLogSlopeCoefficients();
 

@@ -18,6 +18,7 @@
 
 #include "llvm/Support/Error.h"
 
+#include <optional>
 #include <string>
 
 namespace gelu {
@@ -39,6 +40,8 @@ struct KernelSpec {
   std::string name = "gelu_f32";
   KernelOp op = KernelOp::Gelu;
   act::Approximate approximate = act::Approximate::none;
+  /// How to compute it; absent: the op's accurate default.
+  std::optional<act::Expansion> expansion;
   DType dtype = DType::F32;
   std::string target = "host";
 

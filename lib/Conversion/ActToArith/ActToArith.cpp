@@ -14,6 +14,7 @@
 #include "gelu/Conversion/Passes.h"
 #include "gelu/Dialect/Act/IR/ActOps.h"
 #include "gelu/Numerics/ElementwiseBuilder.h"
+#include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/Numerics/Expansions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -43,24 +44,6 @@ static ReferenceFunction referenceOf(act::SiluOp) {
 }
 static ReferenceFunction referenceOf(act::ReluOp) {
   return ReferenceFunction::Relu;
-}
-
-/// The f32 expansion of `function` on `x`.
-static Value emitF32(ElementwiseBuilder &eb, ReferenceFunction function,
-                     Value x) {
-  switch (function) {
-  case ReferenceFunction::GeluExact:
-    return emitGeluErfcForm(eb, x);
-  case ReferenceFunction::GeluTanh:
-    return emitGeluTanhAsSigmoid(eb, x);
-  case ReferenceFunction::GeluSigmoid:
-    return emitGeluSigmoidForm(eb, x);
-  case ReferenceFunction::Silu:
-    return emitSilu(eb, x);
-  case ReferenceFunction::Relu:
-    return emitRelu(eb, x);
-  }
-  llvm_unreachable("unknown reference function");
 }
 
 /// Rounds f32 `value` to bf16 (`type`) to nearest even in integer
@@ -99,7 +82,8 @@ static Value emitRoundToBF16(OpBuilder &b, Location loc, Value value,
 }
 
 Value gelu::emitActivation(OpBuilder &builder, Location loc,
-                           ReferenceFunction function, Value input) {
+                           ReferenceFunction function, act::Expansion expansion,
+                           Value input) {
   Type type = input.getType();
   Type element = getElementTypeOrSelf(type);
   if (!element.isF16() && !element.isBF16() && !element.isF32())
@@ -115,7 +99,7 @@ Value gelu::emitActivation(OpBuilder &builder, Location loc,
     x = arith::ExtFOp::create(builder, loc, f32Type, input);
   }
   ElementwiseBuilder eb(builder, loc, f32Type);
-  Value result = emitF32(eb, function, x);
+  Value result = emitExpansion(eb, function, expansion, x);
   if (element.isBF16())
     return emitRoundToBF16(builder, loc, result, type);
   if (element.isF16())
@@ -137,8 +121,12 @@ template <typename ActOp> struct ExpandActOp : public OpRewritePattern<ActOp> {
                                 PatternRewriter &rewriter) const override {
     if (isa<TensorType>(op.getType()))
       return rewriter.notifyMatchFailure(op, "tensors go through linalg");
-    Value result =
-        emitActivation(rewriter, op.getLoc(), referenceOf(op), op.getInput());
+    // No expansion named: the op's accurate default.
+    ReferenceFunction function = referenceOf(op);
+    act::Expansion expansion =
+        op.getExpansion().value_or(expansionsFor(function).front());
+    Value result = emitActivation(rewriter, op.getLoc(), function, expansion,
+                                  op.getInput());
     if (!result)
       return rewriter.notifyMatchFailure(op, "no expansion for this type");
     rewriter.replaceOp(op, result);

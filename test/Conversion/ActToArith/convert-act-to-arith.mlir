@@ -115,6 +115,49 @@ func.func @gelu_tensor(%x: tensor<4x?xf32>) -> tensor<4x?xf32> {
   return %0 : tensor<4x?xf32>
 }
 
+// erfc_fast: the same forms without the residual correction, and t by a
+// reciprocal estimate (arcp), which the backend turns into rcp + Newton.
+// CHECK-LABEL: func.func @gelu_erfc_fast
+// CHECK: arith.divf %{{.*}}, %{{.*}} fastmath<ninf,arcp> : vector<16xf32>
+// CHECK-NOT: arith.divf
+// CHECK: return
+func.func @gelu_erfc_fast(%x: vector<16xf32>) -> vector<16xf32> {
+  %0 = act.gelu %x expansion<erfc_fast> : vector<16xf32>
+  return %0 : vector<16xf32>
+}
+
+// sigmoid_fast: no double-float argument (no 1.702 low part), an arcp
+// reciprocal.
+// CHECK-LABEL: func.func @gelu_sigmoid_fast
+// CHECK-NOT: -2.19345093E-8
+// CHECK: arith.divf %{{.*}}, %{{.*}} fastmath<ninf,arcp> : f32
+// CHECK: return
+func.func @gelu_sigmoid_fast(%x: f32) -> f32 {
+  %0 = act.gelu %x approximate<sigmoid> expansion<sigmoid_fast> : f32
+  return %0 : f32
+}
+
+// The tanh spelling: 0.5·x·(1 + tanh u), tanh as (1 − e)/(1 + e).
+// CHECK-LABEL: func.func @gelu_tanh_spelling
+// CHECK: %[[DEN:.*]] = arith.addf %[[E:[0-9]+]], %[[ONE:cst[_0-9]*]] : f32
+// CHECK-NEXT: %[[NUM:.*]] = arith.subf %[[ONE]], %[[E]] : f32
+// CHECK-NEXT: arith.divf %[[NUM]], %[[DEN]] : f32
+// CHECK: return
+func.func @gelu_tanh_spelling(%x: f32) -> f32 {
+  %0 = act.gelu %x approximate<tanh> expansion<tanh> : f32
+  return %0 : f32
+}
+
+// tanh_form on exact GELU computes the tanh-form GELU (same code as
+// approximate<tanh>).
+// CHECK-LABEL: func.func @gelu_tanh_form
+// CHECK-DAG: arith.constant 1.59576917 : f32
+// CHECK: return
+func.func @gelu_tanh_form(%x: f32) -> f32 {
+  %0 = act.gelu %x expansion<tanh_form> : f32
+  return %0 : f32
+}
+
 // Ops outside act are left alone.
 // CHECK-LABEL: func.func @untouched
 // CHECK: %[[S:.*]] = arith.addf

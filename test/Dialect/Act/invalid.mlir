@@ -62,3 +62,44 @@ func.func @silu_has_no_approximate(%x: f32) -> f32 {
   %0 = act.silu %x approximate<tanh> : f32
   return %0 : f32
 }
+
+// -----
+
+func.func @expansion_of_another_function(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu' op expansion 'tanh' does not compute gelu; expected 'erfc', 'erfc_fast', 'tanh_form', 'sigmoid_form'}}
+  %0 = act.gelu %x expansion<tanh> : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @tanh_gelu_has_no_erfc(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu' op expansion 'erfc' does not compute gelu_tanh; expected 'sigmoid', 'sigmoid_fast', 'tanh'}}
+  %0 = act.gelu %x approximate<tanh> expansion<erfc> : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @silu_expansion(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.silu' op expansion 'erfc_fast' does not compute silu; expected 'sigmoid', 'sigmoid_fast'}}
+  %0 = act.silu %x expansion<erfc_fast> : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @relu_expansion(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.relu' op expansion 'sigmoid' does not compute relu; expected 'select'}}
+  %0 = act.relu %x expansion<sigmoid> : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @unknown_expansion(%x: f32) -> f32 {
+  // expected-error @+2 {{expected ::gelu::act::Expansion to be one of: erfc, erfc_fast, tanh_form, sigmoid_form, sigmoid, sigmoid_fast, tanh, select}}
+  // expected-error @+1 {{failed to parse Act_ExpansionAttr parameter 'value'}}
+  %0 = act.gelu %x expansion<pade> : f32
+  return %0 : f32
+}

@@ -18,6 +18,21 @@ func.func @gelu_forms(%x: f32) -> (f32, f32, f32, f32) {
   return %0, %1, %2, %3 : f32, f32, f32, f32
 }
 
+// CHECK-LABEL: func.func @expansions
+func.func @expansions(%x: f32) -> (f32, f32, f32, f32, f32) {
+  // CHECK: act.gelu %{{.*}} expansion<erfc_fast> : f32
+  %0 = act.gelu %x expansion<erfc_fast> : f32
+  // CHECK: act.gelu %{{.*}} expansion<tanh_form> : f32
+  %1 = act.gelu %x expansion<tanh_form> : f32
+  // CHECK: act.gelu %{{.*}} approximate<tanh> expansion<tanh> : f32
+  %2 = act.gelu %x approximate<tanh> expansion<tanh> : f32
+  // CHECK: act.silu %{{.*}} expansion<sigmoid_fast> : f32
+  %3 = act.silu %x expansion<sigmoid_fast> : f32
+  // CHECK: act.relu %{{.*}} expansion<select> : f32
+  %4 = act.relu %x expansion<select> : f32
+  return %0, %1, %2, %3, %4 : f32, f32, f32, f32, f32
+}
+
 // CHECK-LABEL: func.func @element_types
 func.func @element_types(%a: f16, %b: bf16, %c: f64) -> (f16, bf16, f64) {
   // CHECK: act.gelu %{{.*}} : f16

@@ -7,6 +7,7 @@
 #ifndef GELU_CONVERSION_ACTTOARITH_ACTTOARITH_H
 #define GELU_CONVERSION_ACTTOARITH_ACTTOARITH_H
 
+#include "gelu/Dialect/Act/IR/ActEnums.h"
 #include "gelu/Numerics/Reference.h"
 
 #include "mlir/IR/Builders.h"
@@ -19,11 +20,12 @@ namespace gelu {
 /// into linalg.generic over scalars.
 void populateActToArithConversionPatterns(mlir::RewritePatternSet &patterns);
 
-/// Emits `function` applied to `input` (f16, bf16 or f32, scalar or vector)
-/// with its default expansion; 16-bit values are computed in f32. Returns
-/// null for an element type that has no expansion (f64).
+/// Emits `expansion` of `function` applied to `input` (f16, bf16 or f32,
+/// scalar or vector); 16-bit values are computed in f32. Returns null for an
+/// element type that has no expansion (f64).
 mlir::Value emitActivation(mlir::OpBuilder &builder, mlir::Location loc,
-                           ReferenceFunction function, mlir::Value input);
+                           ReferenceFunction function, act::Expansion expansion,
+                           mlir::Value input);
 
 } // namespace gelu
 

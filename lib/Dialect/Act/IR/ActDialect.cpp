@@ -15,7 +15,6 @@ using namespace mlir;
 using namespace gelu::act;
 
 #include "gelu/Dialect/Act/IR/ActDialect.cpp.inc"
-#include "gelu/Dialect/Act/IR/ActEnums.cpp.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "gelu/Dialect/Act/IR/ActAttrs.cpp.inc"

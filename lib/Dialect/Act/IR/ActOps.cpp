@@ -6,6 +6,8 @@
 
 #include "gelu/Dialect/Act/IR/ActOps.h"
 
+#include "gelu/Numerics/ExpansionCatalog.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -14,3 +16,29 @@ using namespace gelu::act;
 
 #define GET_OP_CLASSES
 #include "gelu/Dialect/Act/IR/ActOps.cpp.inc"
+
+/// Checks that `op`'s expansion, if any, computes `function`.
+static LogicalResult verifyExpansion(Operation *op,
+                                     std::optional<Expansion> expansion,
+                                     gelu::ReferenceFunction function) {
+  if (!expansion ||
+      llvm::is_contained(gelu::expansionsFor(function), *expansion))
+    return success();
+  return op->emitOpError("expansion '")
+         << stringifyExpansion(*expansion) << "' does not compute "
+         << gelu::stringifyReferenceFunction(function) << "; expected "
+         << gelu::listExpansions(function);
+}
+
+LogicalResult GeluOp::verify() {
+  return verifyExpansion(*this, getExpansion(),
+                         gelu::geluReferenceFunction(getApproximate()));
+}
+
+LogicalResult SiluOp::verify() {
+  return verifyExpansion(*this, getExpansion(), gelu::ReferenceFunction::Silu);
+}
+
+LogicalResult ReluOp::verify() {
+  return verifyExpansion(*this, getExpansion(), gelu::ReferenceFunction::Relu);
+}

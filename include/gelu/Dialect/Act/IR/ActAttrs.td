@@ -34,4 +34,34 @@ def Act_ApproximateAttr : EnumAttr<Act_Dialect, Act_Approximate,
   let assemblyFormat = "`<` $value `>`";
 }
 
+def Act_ExpansionErfc : I32EnumAttrCase<"erfc", 0>;
+def Act_ExpansionErfcFast : I32EnumAttrCase<"erfc_fast", 1>;
+def Act_ExpansionTanhForm : I32EnumAttrCase<"tanh_form", 2>;
+def Act_ExpansionSigmoidForm : I32EnumAttrCase<"sigmoid_form", 3>;
+def Act_ExpansionSigmoid : I32EnumAttrCase<"sigmoid", 4>;
+def Act_ExpansionSigmoidFast : I32EnumAttrCase<"sigmoid_fast", 5>;
+def Act_ExpansionTanh : I32EnumAttrCase<"tanh", 6>;
+def Act_ExpansionSelect : I32EnumAttrCase<"select", 7>;
+
+def Act_Expansion : I32EnumAttr<"Expansion",
+    "how an activation is computed",
+    [Act_ExpansionErfc, Act_ExpansionErfcFast, Act_ExpansionTanhForm,
+     Act_ExpansionSigmoidForm, Act_ExpansionSigmoid, Act_ExpansionSigmoidFast,
+     Act_ExpansionTanh, Act_ExpansionSelect]> {
+  let cppNamespace = "::gelu::act";
+  let genSpecializedAttr = 0;
+}
+
+def Act_ExpansionAttr : EnumAttr<Act_Dialect, Act_Expansion, "expansion"> {
+  let summary = "The expansion that computes an act op";
+  let description = [{
+    Which formula a lowering uses for an op. Absent, the op's accurate
+    default is used. Each op accepts the expansions listed in its
+    description; `tanh_form` and `sigmoid_form` on exact GELU compute a
+    different function (an approximation of it) and are only chosen where
+    an error budget allows.
+  }];
+  let assemblyFormat = "`<` $value `>`";
+}
+
 #endif // GELU_DIALECT_ACT_IR_ACTATTRS_TD

@@ -33,6 +33,7 @@ class Act_UnaryElementwiseOp<string mnemonic, list<Trait> traits = []>
     : Act_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType,
         Elementwise, Scalarizable, Vectorizable, Tensorizable])> {
   let results = (outs Act_FloatLike:$result);
+  let hasVerifier = 1;
 }
 
 def Act_GeluOp : Act_UnaryElementwiseOp<"gelu"> {
@@ -46,42 +47,60 @@ def Act_GeluOp : Act_UnaryElementwiseOp<"gelu"> {
     - `tanh`: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)));
     - `sigmoid`: x·σ(1.702·x).
 
+    `expansion` chooses how it is computed (absent: the first, accurate one):
+
+    - exact: `erfc` (≤ 4 ULP everywhere), `erfc_fast` (a lower-degree fit,
+      no residual corrections, reciprocal estimate), `tanh_form` and
+      `sigmoid_form` (the approximate GELUs, for loose error budgets);
+    - tanh: `sigmoid` (x·σ(2u) in double-float), `sigmoid_fast`, `tanh`
+      (PyTorch's 0.5·x·(1 + tanh u) spelling, which cancels for x < 0);
+    - sigmoid: `sigmoid`, `sigmoid_fast`.
+
     Example:
 
     ```mlir
     %0 = act.gelu %x : f32
     %1 = act.gelu %v approximate<tanh> : vector<16xf32>
     %2 = act.gelu %t approximate<sigmoid> : tensor<4x?xbf16>
+    %3 = act.gelu %x expansion<erfc_fast> : f32
     ```
   }];
   let arguments = (ins
     Act_FloatLike:$input,
     DefaultValuedAttr<Act_ApproximateAttr,
-                      "::gelu::act::Approximate::none">:$approximate);
+                      "::gelu::act::Approximate::none">:$approximate,
+    OptionalAttr<Act_ExpansionAttr>:$expansion);
   let assemblyFormat = [{
-    $input (`approximate` `` $approximate^)? attr-dict `:` type($result)
+    $input (`approximate` `` $approximate^)? (`expansion` `` $expansion^)?
+    attr-dict `:` type($result)
   }];
 }
 
 def Act_SiluOp : Act_UnaryElementwiseOp<"silu"> {
   let summary = "Sigmoid linear unit (swish with β = 1)";
   let description = [{
-    Applies SiLU, x·σ(x), to every element.
+    Applies SiLU, x·σ(x), to every element. Expansions: `sigmoid` (the
+    default), `sigmoid_fast`.
 
     Example:
 
     ```mlir
     %0 = act.silu %x : vector<8xf32>
+    %1 = act.silu %x expansion<sigmoid_fast> : vector<8xf32>
     ```
   }];
-  let arguments = (ins Act_FloatLike:$input);
-  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let arguments = (ins Act_FloatLike:$input,
+                       OptionalAttr<Act_ExpansionAttr>:$expansion);
+  let assemblyFormat = [{
+    $input (`expansion` `` $expansion^)? attr-dict `:` type($result)
+  }];
 }
 
 def Act_ReluOp : Act_UnaryElementwiseOp<"relu"> {
   let summary = "Rectified linear unit";
   let description = [{
     Applies ReLU, max(x, 0), to every element. NaN stays NaN and −0 gives +0.
+    Expansion: `select`.
 
     Example:
 
@@ -89,8 +108,11 @@ def Act_ReluOp : Act_UnaryElementwiseOp<"relu"> {
     %0 = act.relu %x : tensor<?xf16>
     ```
   }];
-  let arguments = (ins Act_FloatLike:$input);
-  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let arguments = (ins Act_FloatLike:$input,
+                       OptionalAttr<Act_ExpansionAttr>:$expansion);
+  let assemblyFormat = [{
+    $input (`expansion` `` $expansion^)? attr-dict `:` type($result)
+  }];
 }
 
 #endif // GELU_DIALECT_ACT_IR_ACTOPS_TD

@@ -1,0 +1,59 @@
+//===- ExpansionCatalog.cpp - Which expansions compute what --------------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Numerics/ExpansionCatalog.h"
+
+#include "llvm/Support/ErrorHandling.h"
+
+namespace gelu {
+
+using act::Expansion;
+
+llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
+  static constexpr Expansion exact[] = {Expansion::erfc, Expansion::erfc_fast,
+                                        Expansion::tanh_form,
+                                        Expansion::sigmoid_form};
+  static constexpr Expansion tanh[] = {
+      Expansion::sigmoid, Expansion::sigmoid_fast, Expansion::tanh};
+  static constexpr Expansion sigmoid[] = {Expansion::sigmoid,
+                                          Expansion::sigmoid_fast};
+  static constexpr Expansion relu[] = {Expansion::select};
+  switch (function) {
+  case ReferenceFunction::GeluExact:
+    return exact;
+  case ReferenceFunction::GeluTanh:
+    return tanh;
+  case ReferenceFunction::GeluSigmoid:
+  case ReferenceFunction::Silu:
+    return sigmoid;
+  case ReferenceFunction::Relu:
+    return relu;
+  }
+  llvm_unreachable("unknown reference function");
+}
+
+ReferenceFunction computedFunction(ReferenceFunction function,
+                                   Expansion expansion) {
+  if (function == ReferenceFunction::GeluExact) {
+    if (expansion == Expansion::tanh_form)
+      return ReferenceFunction::GeluTanh;
+    if (expansion == Expansion::sigmoid_form)
+      return ReferenceFunction::GeluSigmoid;
+  }
+  return function;
+}
+
+std::string listExpansions(ReferenceFunction function) {
+  std::string out;
+  for (Expansion e : expansionsFor(function)) {
+    if (!out.empty())
+      out += ", ";
+    out += "'" + act::stringifyExpansion(e).str() + "'";
+  }
+  return out;
+}
+
+} // namespace gelu
