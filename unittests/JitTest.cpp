@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/Jit.h"
+#include "gelu/JIT/Selection.h"
 #include "gelu/Numerics/HalfFloat.h"
 
 #include "gtest/gtest.h"
@@ -358,6 +359,86 @@ TEST(Compile, RecordsCompileTimeAndSpec) {
   EXPECT_GT(k.compileSeconds(), 0.0);
   EXPECT_LT(k.compileSeconds(), 60.0);
   EXPECT_EQ(k.u16(), nullptr) << "an f32 kernel has no 16-bit entry";
+}
+
+//===----------------------------------------------------------------------===//
+// Budgets
+//===----------------------------------------------------------------------===//
+
+act::Expansion chosenFor(const char *json) {
+  auto kernel = compileKernelFromJson(json);
+  if (!kernel) {
+    ADD_FAILURE() << json << ": " << llvm::toString(kernel.takeError());
+    return act::Expansion::select;
+  }
+  EXPECT_TRUE((*kernel)->spec().expansion.has_value());
+  return (*kernel)->spec().expansion.value_or(act::Expansion::select);
+}
+
+TEST(Budget, ALooserBudgetBuysACheaperExpansion) {
+  EXPECT_EQ(chosenFor(R"({"budget": {"max_ulp": 4}})"), act::Expansion::erfc);
+  EXPECT_EQ(chosenFor(R"({"budget": {"max_abs": 1e-6}})"),
+            act::Expansion::erfc_fast);
+  EXPECT_EQ(chosenFor(R"({"budget": {"max_abs": 1e-3}})"),
+            act::Expansion::tanh_form);
+  EXPECT_EQ(chosenFor(R"({"budget": {"max_abs": 5e-2}})"),
+            act::Expansion::sigmoid_form);
+  // On x ≥ 0 the fast form is within 4 ULP too.
+  EXPECT_EQ(chosenFor(R"({"budget": {"max_ulp": 4, "domain": [0, 100]}})"),
+            act::Expansion::erfc_fast);
+  // Costs are computed from the emitted operations, and ordered as the
+  // choices above imply.
+  ReferenceFunction gelu = ReferenceFunction::GeluExact;
+  unsigned costs[] = {expansionCost(gelu, act::Expansion::sigmoid_form),
+                      expansionCost(gelu, act::Expansion::tanh_form),
+                      expansionCost(gelu, act::Expansion::erfc_fast),
+                      expansionCost(gelu, act::Expansion::erfc)};
+  std::printf("  costs: sigmoid_form %u, tanh_form %u, erfc_fast %u, erfc %u\n",
+              costs[0], costs[1], costs[2], costs[3]);
+  EXPECT_TRUE(std::is_sorted(std::begin(costs), std::end(costs)));
+  EXPECT_LT(costs[0], costs[3]);
+}
+
+TEST(Budget, TheChoiceMeetsTheBudgetOnAFreshSample) {
+  auto kernel = compileKernelFromJson(R"({"budget": {"max_abs": 1e-6}})");
+  ASSERT_TRUE(static_cast<bool>(kernel)) << llvm::toString(kernel.takeError());
+  // A denser grid than the selection's own sample.
+  std::vector<float> in;
+  for (int i = 0; i <= (1 << 20); ++i)
+    in.push_back(-20.0f + 40.0f * static_cast<float>(i) / (1 << 20));
+  std::vector<float> out(in.size());
+  (*kernel)->f32()(in.data(), out.data(), static_cast<int64_t>(in.size()));
+  double worst = 0;
+  for (size_t i = 0; i < in.size(); ++i)
+    worst = std::max(
+        worst,
+        static_cast<double>(fabsl(
+            out[i] - evaluateReference(ReferenceFunction::GeluExact, in[i]))));
+  EXPECT_LE(worst, 1e-6);
+}
+
+TEST(Budget, UnmeetableBudgetNamesTheBestCandidate) {
+  std::vector<CandidateReport> report;
+  auto spec = parseSpec(R"({"budget": {"max_ulp": 0.5}})");
+  ASSERT_TRUE(static_cast<bool>(spec));
+  auto kernel = compileWithinBudget(*spec, &report);
+  ASSERT_FALSE(static_cast<bool>(kernel));
+  std::string error = llvm::toString(kernel.takeError());
+  EXPECT_NE(error.find("no expansion of gelu meets the budget (max_ulp 0.5"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("the best is 'erfc' with "), std::string::npos) << error;
+  EXPECT_EQ(report.size(), 4u) << "every expansion of exact GELU was tried";
+  for (const CandidateReport &c : report)
+    EXPECT_FALSE(c.fits);
+}
+
+TEST(Budget, NamedExpansionMustMeetIt) {
+  auto kernel = compileKernelFromJson(
+      R"({"expansion": "tanh_form", "budget": {"max_abs": 1e-6}})");
+  ASSERT_FALSE(static_cast<bool>(kernel));
+  EXPECT_NE(llvm::toString(kernel.takeError()).find("the best is 'tanh_form'"),
+            std::string::npos);
 }
 
 //===----------------------------------------------------------------------===//

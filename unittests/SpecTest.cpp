@@ -52,6 +52,21 @@ TEST(Spec, ExpansionIsParsedAndKeptInTheCanonicalForm) {
   EXPECT_FALSE(plain->expansion.has_value());
 }
 
+TEST(Spec, BudgetIsParsedAndKeptInTheCanonicalForm) {
+  auto spec = parseSpec(
+      R"({"budget": {"max_abs": 1e-6, "max_ulp": 8, "domain": [-4, 4]}})");
+  ASSERT_TRUE(static_cast<bool>(spec)) << llvm::toString(spec.takeError());
+  ASSERT_TRUE(spec->budget.has_value());
+  EXPECT_EQ(spec->budget->maxAbs, 1e-6);
+  EXPECT_EQ(spec->budget->maxUlp, 8.0);
+  EXPECT_FALSE(spec->budget->maxRel.has_value());
+  EXPECT_EQ(spec->budget->domainLo, -4.0);
+  EXPECT_EQ(spec->budget->domainHi, 4.0);
+  auto again = parseSpec(spec->toJson());
+  ASSERT_TRUE(static_cast<bool>(again)) << llvm::toString(again.takeError());
+  EXPECT_EQ(again->toJson(), spec->toJson());
+}
+
 TEST(Spec, DefaultNameFollowsOpAndDtype) {
   auto spec = parseSpec(R"({"op": "silu", "dtype": "f16"})");
   ASSERT_TRUE(static_cast<bool>(spec));
@@ -93,9 +108,23 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
       {R"({"aproximate": "tanh"})",
        "at /aproximate: unknown field 'aproximate'; did you mean "
        "'approximate'?"},
+      {R"({"limits": {}})",
+       "at /limits: unknown field 'limits'; known fields are 'name', 'op', "
+       "'approximate', 'expansion', 'budget', 'dtype' or 'target'"},
       {R"({"budget": {}})",
-       "at /budget: unknown field 'budget'; known fields are 'name', 'op', "
-       "'approximate', 'expansion', 'dtype' or 'target'"},
+       "at /budget: give at least one of 'max_ulp', 'max_abs' or 'max_rel'"},
+      {R"({"budget": 3})", "at /budget: expected an object, got number 3"},
+      {R"({"budget": {"max_ulps": 4}})",
+       "at /budget/max_ulps: unknown field 'max_ulps'; did you mean "
+       "'max_ulp'?"},
+      {R"({"budget": {"max_ulp": -1}})",
+       "at /budget/max_ulp: a bound must be a positive finite number, got -1"},
+      {R"({"budget": {"max_abs": "small"}})",
+       "at /budget/max_abs: expected a number, got string \"small\""},
+      {R"({"budget": {"max_ulp": 4, "domain": [3, 1]}})",
+       "at /budget/domain: lo must be below hi, got [3,1]"},
+      {R"({"budget": {"max_ulp": 4, "domain": [0]}})",
+       "at /budget/domain: expected [lo, hi] with two numbers, got [0]"},
       {R"({"expansion": "tanh"})",
        "at /expansion: unknown expansion 'tanh' for gelu; expected 'erfc', "
        "'erfc_fast', 'tanh_form', 'sigmoid_form'"},

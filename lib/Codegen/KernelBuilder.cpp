@@ -149,4 +149,15 @@ llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
   return function;
 }
 
+llvm::Expected<OwningOpRef<ModuleOp>>
+buildKernelModule(MLIRContext &context, const KernelSpec &spec,
+                  const TargetInfo &target) {
+  OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&context));
+  auto kernel = buildElementwiseKernel(*module, spec,
+                                       target.lanes(dtypeSize(spec.dtype)));
+  if (!kernel)
+    return kernel.takeError();
+  return module;
+}
+
 } // namespace gelu

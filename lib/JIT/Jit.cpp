@@ -6,7 +6,9 @@
 
 #include "gelu/JIT/Jit.h"
 
-#include "gelu/Codegen/Driver.h"
+#include "gelu/JIT/Selection.h"
+
+#include "gelu/Codegen/KernelBuilder.h"
 #include "gelu/Codegen/LLVMEmission.h"
 #include "gelu/Codegen/Pipelines.h"
 
@@ -109,6 +111,8 @@ llvm::Error Kernel::run(const uint16_t *in, uint16_t *out, int64_t n) const {
 }
 
 llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec) {
+  if (spec.budget)
+    return compileWithinBudget(spec);
   auto start = std::chrono::steady_clock::now();
   watchForProcessExit();
   auto target = resolveTarget(spec.target);

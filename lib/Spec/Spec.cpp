@@ -81,6 +81,18 @@ std::string KernelSpec::toJson() const {
   j["approximate"] = act::stringifyApproximate(approximate).str();
   if (expansion)
     j["expansion"] = act::stringifyExpansion(*expansion).str();
+  if (budget) {
+    json b = json::object();
+    if (budget->maxUlp)
+      b["max_ulp"] = *budget->maxUlp;
+    if (budget->maxAbs)
+      b["max_abs"] = *budget->maxAbs;
+    if (budget->maxRel)
+      b["max_rel"] = *budget->maxRel;
+    if (std::isfinite(budget->domainLo) || std::isfinite(budget->domainHi))
+      b["domain"] = {budget->domainLo, budget->domainHi};
+    j["budget"] = b;
+  }
   j["dtype"] = stringifyDType(dtype).str();
   j["target"] = target;
   return j.dump();
@@ -177,6 +189,74 @@ bool isCIdentifier(StringRef s) {
   return llvm::all_of(s, [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }
 
+/// Rejects a key of `object` that is not in `known`, suggesting the nearest.
+llvm::Error checkFields(const json &object, StringRef path,
+                        llvm::ArrayRef<StringRef> known,
+                        const SpecErrors &errors) {
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    StringRef key = it.key();
+    if (llvm::is_contained(known, key))
+      continue;
+    std::string message = "unknown field '" + key.str() + "'";
+    if (auto suggestion = nearest(key, known))
+      message += "; did you mean '" + suggestion->str() + "'?";
+    else
+      message += "; known fields are " + alternatives(known);
+    return errors.at(path.str() + "/" + key.str(), message);
+  }
+  return llvm::Error::success();
+}
+
+llvm::Expected<double> getNumber(const json &value, StringRef path,
+                                 const SpecErrors &errors) {
+  if (!value.is_number())
+    return errors.at(path, llvm::Twine("expected a number, got ") +
+                               typeName(value) + " " + value.dump());
+  return value.get<double>();
+}
+
+llvm::Expected<ErrorBudget> parseBudget(const json &value,
+                                        const SpecErrors &errors) {
+  if (!value.is_object())
+    return errors.at("/budget", llvm::Twine("expected an object, got ") +
+                                    typeName(value) + " " + value.dump());
+  static const StringRef known[] = {"max_ulp", "max_abs", "max_rel", "domain"};
+  if (llvm::Error err = checkFields(value, "/budget", known, errors))
+    return std::move(err);
+  ErrorBudget budget;
+  std::optional<double> *bounds[] = {&budget.maxUlp, &budget.maxAbs,
+                                     &budget.maxRel};
+  for (size_t i = 0; i < 3; ++i) {
+    if (!value.contains(known[i]))
+      continue;
+    std::string path = "/budget/" + known[i].str();
+    auto bound = getNumber(value[known[i].str()], path, errors);
+    if (!bound)
+      return bound.takeError();
+    if (!(*bound > 0) || !std::isfinite(*bound))
+      return errors.at(path, "a bound must be a positive finite number, got " +
+                                 value[known[i].str()].dump());
+    *bounds[i] = *bound;
+  }
+  if (!budget.maxUlp && !budget.maxAbs && !budget.maxRel)
+    return errors.at("/budget", "give at least one of 'max_ulp', 'max_abs' "
+                                "or 'max_rel'");
+  if (value.contains("domain")) {
+    const json &domain = value["domain"];
+    if (!domain.is_array() || domain.size() != 2 || !domain[0].is_number() ||
+        !domain[1].is_number())
+      return errors.at("/budget/domain",
+                       "expected [lo, hi] with two numbers, got " +
+                           domain.dump());
+    budget.domainLo = domain[0].get<double>();
+    budget.domainHi = domain[1].get<double>();
+    if (!(budget.domainLo < budget.domainHi))
+      return errors.at("/budget/domain",
+                       "lo must be below hi, got " + domain.dump());
+  }
+  return budget;
+}
+
 } // namespace
 
 llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
@@ -190,19 +270,10 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
     return errors.whole(llvm::Twine("expected a JSON object, got ") +
                         typeName(root));
 
-  static const StringRef knownFields[] = {"name",      "op",    "approximate",
-                                          "expansion", "dtype", "target"};
-  for (auto it = root.begin(); it != root.end(); ++it) {
-    StringRef key = it.key();
-    if (llvm::is_contained(knownFields, key))
-      continue;
-    std::string message = "unknown field '" + key.str() + "'";
-    if (auto suggestion = nearest(key, knownFields))
-      message += "; did you mean '" + suggestion->str() + "'?";
-    else
-      message += "; known fields are " + alternatives(knownFields);
-    return errors.at("/" + key.str(), message);
-  }
+  static const StringRef knownFields[] = {
+      "name", "op", "approximate", "expansion", "budget", "dtype", "target"};
+  if (llvm::Error err = checkFields(root, "", knownFields, errors))
+    return std::move(err);
 
   KernelSpec spec;
   if (root.contains("op")) {
@@ -243,6 +314,12 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
                                          "; expected " +
                                          listExpansions(function));
     spec.expansion = expansion;
+  }
+  if (root.contains("budget")) {
+    auto budget = parseBudget(root["budget"], errors);
+    if (!budget)
+      return budget.takeError();
+    spec.budget = *budget;
   }
   if (root.contains("dtype")) {
     static const StringRef names[] = {"f16", "bf16", "f32", "f64"};

@@ -13,10 +13,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "gelu/Codegen/Driver.h"
 #include "gelu/Codegen/Pipelines.h"
 #include "gelu/Conversion/Passes.h"
 #include "gelu/Dialect/Act/IR/ActDialect.h"
+#include "gelu/Driver/Driver.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"

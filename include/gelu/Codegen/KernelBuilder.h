@@ -15,10 +15,12 @@
 #ifndef GELU_CODEGEN_KERNELBUILDER_H
 #define GELU_CODEGEN_KERNELBUILDER_H
 
+#include "gelu/Codegen/Target.h"
 #include "gelu/Spec/Spec.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
 
 namespace gelu {
 
@@ -28,6 +30,11 @@ namespace gelu {
 llvm::Expected<mlir::func::FuncOp>
 buildElementwiseKernel(mlir::ModuleOp module, const KernelSpec &spec,
                        unsigned lanes);
+
+/// A module holding the kernel of `spec` for `target`, with act ops.
+llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+buildKernelModule(mlir::MLIRContext &context, const KernelSpec &spec,
+                  const TargetInfo &target);
 
 } // namespace gelu
 

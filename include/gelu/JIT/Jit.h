@@ -65,7 +65,9 @@ private:
   compileKernel(const KernelSpec &spec);
 };
 
-/// Compiles `spec` for this process's CPU.
+/// Compiles `spec` for this process's CPU. With a budget and no expansion,
+/// the cheapest expansion whose measured error fits is chosen (see
+/// Selection.h); the kernel's spec() names it.
 llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec);
 
 /// Parses a JSON spec and compiles it.

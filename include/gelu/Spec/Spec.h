@@ -18,6 +18,7 @@
 
 #include "llvm/Support/Error.h"
 
+#include <cmath>
 #include <optional>
 #include <string>
 
@@ -34,14 +35,28 @@ llvm::StringRef stringifyDType(DType dtype);
 /// Size in bytes of one element.
 unsigned dtypeSize(DType dtype);
 
+/// How close to the reference a kernel must be. Every bound that is set must
+/// hold over the domain; ULPs count in the output format.
+struct ErrorBudget {
+  std::optional<double> maxUlp;
+  std::optional<double> maxAbs;
+  std::optional<double> maxRel;
+  /// Inputs the bounds apply to (default: every finite value).
+  double domainLo = -HUGE_VAL;
+  double domainHi = HUGE_VAL;
+};
+
 /// A validated spec. Defaults give the accurate exact-GELU f32 host kernel.
 struct KernelSpec {
   /// The symbol of the kernel: a C identifier.
   std::string name = "gelu_f32";
   KernelOp op = KernelOp::Gelu;
   act::Approximate approximate = act::Approximate::none;
-  /// How to compute it; absent: the op's accurate default.
+  /// How to compute it; absent: chosen by `budget`, or the op's accurate
+  /// default when there is no budget.
   std::optional<act::Expansion> expansion;
+  /// The error the kernel may have; absent: the accurate default.
+  std::optional<ErrorBudget> budget;
   DType dtype = DType::F32;
   std::string target = "host";
 

@@ -4,11 +4,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "gelu/Codegen/Driver.h"
+#include "gelu/Driver/Driver.h"
 
 #include "gelu/Codegen/KernelBuilder.h"
 #include "gelu/Codegen/LLVMEmission.h"
 #include "gelu/Codegen/Pipelines.h"
+#include "gelu/JIT/Selection.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/Support/FileSystem.h"
@@ -18,19 +19,25 @@ using namespace mlir;
 
 namespace gelu {
 
-llvm::Expected<OwningOpRef<ModuleOp>>
-buildKernelModule(MLIRContext &context, const KernelSpec &spec,
-                  const TargetInfo &target) {
-  OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&context));
-  auto kernel = buildElementwiseKernel(*module, spec,
-                                       target.lanes(dtypeSize(spec.dtype)));
+/// `spec` with its budget resolved to the expansion that meets it.
+static llvm::Expected<KernelSpec> resolveBudget(const KernelSpec &spec) {
+  if (!spec.budget)
+    return spec;
+  auto kernel = compileWithinBudget(spec);
   if (!kernel)
     return kernel.takeError();
-  return module;
+  KernelSpec resolved = spec;
+  resolved.expansion = (*kernel)->spec().expansion;
+  resolved.budget.reset();
+  return resolved;
 }
 
-llvm::Error compileSpec(const KernelSpec &spec, EmitKind kind,
+llvm::Error compileSpec(const KernelSpec &requested, EmitKind kind,
                         llvm::raw_pwrite_stream &os) {
+  auto resolved = resolveBudget(requested);
+  if (!resolved)
+    return resolved.takeError();
+  const KernelSpec &spec = *resolved;
   auto target = resolveTarget(spec.target);
   if (!target)
     return target.takeError();

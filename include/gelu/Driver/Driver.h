@@ -4,14 +4,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef GELU_CODEGEN_DRIVER_H
-#define GELU_CODEGEN_DRIVER_H
+#ifndef GELU_DRIVER_DRIVER_H
+#define GELU_DRIVER_DRIVER_H
 
-#include "gelu/Codegen/Target.h"
 #include "gelu/Spec/Spec.h"
 
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace gelu {
@@ -25,12 +22,9 @@ enum class EmitKind {
   Object,      ///< a relocatable object file
 };
 
-/// A module holding the kernel of `spec` for `target`, with act ops.
-llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
-buildKernelModule(mlir::MLIRContext &context, const KernelSpec &spec,
-                  const TargetInfo &target);
-
-/// Compiles `spec` and writes the requested form to `os`.
+/// Compiles `spec` and writes the requested form to `os`. A budget is
+/// resolved first: the expansion it selects (by JIT-compiling and measuring
+/// the candidates on this machine) is the one emitted.
 llvm::Error compileSpec(const KernelSpec &spec, EmitKind kind,
                         llvm::raw_pwrite_stream &os);
 
@@ -41,4 +35,4 @@ llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
 
 } // namespace gelu
 
-#endif // GELU_CODEGEN_DRIVER_H
+#endif // GELU_DRIVER_DRIVER_H

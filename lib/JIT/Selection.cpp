@@ -1,0 +1,229 @@
+//===- Selection.cpp - Choose an expansion that meets a budget -----------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/JIT/Selection.h"
+
+#include "gelu/Codegen/Pipelines.h"
+#include "gelu/Conversion/ActToArith/ActToArith.h"
+#include "gelu/Numerics/ExpansionCatalog.h"
+#include "gelu/Numerics/HalfFloat.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <mutex>
+
+namespace gelu {
+
+unsigned expansionCost(ReferenceFunction function, act::Expansion expansion) {
+  static std::mutex mutex;
+  static std::map<std::pair<int, int>, unsigned> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto key =
+      std::make_pair(static_cast<int>(function), static_cast<int>(expansion));
+  if (auto it = cache.find(key); it != cache.end())
+    return it->second;
+
+  std::unique_ptr<mlir::MLIRContext> context = createKernelContext();
+  mlir::OpBuilder b(context.get());
+  mlir::Location loc = b.getUnknownLoc();
+  auto module = mlir::ModuleOp::create(loc);
+  b.setInsertionPointToEnd(module.getBody());
+  auto type = mlir::VectorType::get({16}, b.getF32Type());
+  auto fn = mlir::func::FuncOp::create(b, loc, "cost",
+                                       b.getFunctionType({type}, {type}));
+  mlir::Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  mlir::Value y =
+      emitActivation(b, loc, function, expansion, entry->getArgument(0));
+  mlir::func::ReturnOp::create(b, loc, y);
+  mlir::PassManager pm(context.get());
+  pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(mlir::createCSEPass());
+  (void)pm.run(module);
+
+  unsigned cost = 0;
+  fn.walk([&](mlir::Operation *op) {
+    if (mlir::isa<mlir::arith::ConstantOp, mlir::func::ReturnOp,
+                  mlir::func::FuncOp>(op))
+      return;
+    cost += mlir::isa<mlir::arith::DivFOp>(op) ? 4 : 1;
+  });
+  module->erase();
+  cache[key] = cost;
+  return cost;
+}
+
+namespace {
+/// A monotone map of floats to unsigned integers (−inf ... +inf).
+uint32_t orderedKey(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  return (bits & 0x80000000u) ? ~bits : bits | 0x80000000u;
+}
+float fromOrderedKey(uint32_t key) {
+  uint32_t bits = (key & 0x80000000u) ? key & 0x7fffffffu : ~key;
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+void account(MeasuredError &m, ReferenceFunction meaning, float x, double y,
+             FloatFormat format) {
+  long double ref = evaluateReference(meaning, x);
+  m.maxUlp = std::max(m.maxUlp, ulpError(y, ref, format));
+  double abs = static_cast<double>(fabsl(y - ref));
+  if (std::isnan(abs))
+    abs = HUGE_VAL; // one side NaN
+  m.maxAbs = std::max(m.maxAbs, abs);
+  if (fabsl(ref) >= ldexpl(1.0L, format.minExponent))
+    m.maxRel = std::max(m.maxRel, static_cast<double>(abs / fabsl(ref)));
+  ++m.points;
+}
+} // namespace
+
+MeasuredError measureKernel(const Kernel &kernel, ReferenceFunction meaning,
+                            const ErrorBudget &budget) {
+  MeasuredError m;
+  const KernelSpec &spec = kernel.spec();
+  float lo = static_cast<float>(std::max(budget.domainLo, -double(FLT_MAX)));
+  float hi = static_cast<float>(std::min(budget.domainHi, double(FLT_MAX)));
+  if (spec.dtype != DType::F32) {
+    bool isBF16 = spec.dtype == DType::BF16;
+    FloatFormat format = isBF16 ? FloatFormat::bf16() : FloatFormat::f16();
+    std::vector<uint16_t> in, out;
+    for (uint32_t i = 0; i < (1u << 16); ++i) {
+      auto bits = static_cast<uint16_t>(i);
+      float x = isBF16 ? bf16ToFloat(bits) : f16ToFloat(bits);
+      if (std::isfinite(x) && x >= lo && x <= hi)
+        in.push_back(bits);
+    }
+    out.resize(in.size());
+    kernel.u16()(in.data(), out.data(), static_cast<int64_t>(in.size()));
+    for (size_t i = 0; i < in.size(); ++i)
+      account(m, meaning, isBF16 ? bf16ToFloat(in[i]) : f16ToFloat(in[i]),
+              isBF16 ? bf16ToFloat(out[i]) : f16ToFloat(out[i]), format);
+    return m;
+  }
+
+  std::vector<float> in;
+  const uint32_t keyLo = orderedKey(lo), keyHi = orderedKey(hi);
+  const uint32_t spread = 1u << 18;
+  for (uint32_t i = 0; i <= spread; ++i)
+    in.push_back(fromOrderedKey(
+        keyLo + static_cast<uint32_t>(uint64_t(keyHi - keyLo) * i / spread)));
+  float gridLo = std::max(lo, -20.0f), gridHi = std::min(hi, 20.0f);
+  if (gridLo < gridHi)
+    for (uint32_t i = 0; i <= (1u << 16); ++i)
+      in.push_back(gridLo + (gridHi - gridLo) * static_cast<float>(i) /
+                                static_cast<float>(1u << 16));
+  std::vector<float> out(in.size());
+  kernel.f32()(in.data(), out.data(), static_cast<int64_t>(in.size()));
+  for (size_t i = 0; i < in.size(); ++i)
+    account(m, meaning, in[i], out[i], FloatFormat::f32());
+  return m;
+}
+
+bool fitsBudget(const MeasuredError &error, const ErrorBudget &budget) {
+  auto within = [](std::optional<double> bound, double measured) {
+    return !bound || measured <= *bound * kSampledBudgetMargin;
+  };
+  return within(budget.maxUlp, error.maxUlp) &&
+         within(budget.maxAbs, error.maxAbs) &&
+         within(budget.maxRel, error.maxRel);
+}
+
+static std::string describe(const MeasuredError &e) {
+  return llvm::formatv("{0:F2} ULP, {1:E2} abs, {2:E2} rel", e.maxUlp, e.maxAbs,
+                       e.maxRel)
+      .str();
+}
+
+static std::string describe(const ErrorBudget &b) {
+  std::string out;
+  auto add = [&](const char *name, std::optional<double> v) {
+    if (!v)
+      return;
+    out += (out.empty() ? "" : ", ") + std::string(name) + " " +
+           llvm::formatv("{0}", *v).str();
+  };
+  add("max_ulp", b.maxUlp);
+  add("max_abs", b.maxAbs);
+  add("max_rel", b.maxRel);
+  if (std::isfinite(b.domainLo) || std::isfinite(b.domainHi))
+    out += llvm::formatv(" on [{0}, {1}]", b.domainLo, b.domainHi).str();
+  return out;
+}
+
+llvm::Expected<std::unique_ptr<Kernel>>
+compileWithinBudget(const KernelSpec &spec,
+                    std::vector<CandidateReport> *report) {
+  assert(spec.budget && "compileWithinBudget needs a budget");
+  ReferenceFunction meaning = spec.referenceFunction();
+  std::vector<act::Expansion> candidates;
+  if (spec.expansion)
+    candidates.push_back(*spec.expansion);
+  else
+    llvm::append_range(candidates, expansionsFor(meaning));
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [&](act::Expansion a, act::Expansion b) {
+                     return expansionCost(meaning, a) <
+                            expansionCost(meaning, b);
+                   });
+
+  std::vector<CandidateReport> tried;
+  for (act::Expansion expansion : candidates) {
+    KernelSpec candidate = spec;
+    candidate.expansion = expansion;
+    candidate.budget.reset();
+    auto kernel = compileKernel(candidate);
+    if (!kernel)
+      return kernel.takeError();
+    MeasuredError error = measureKernel(**kernel, meaning, *spec.budget);
+    bool fits = fitsBudget(error, *spec.budget);
+    tried.push_back(
+        {expansion, expansionCost(meaning, expansion), error, fits});
+    if (fits) {
+      if (report)
+        *report = tried;
+      return kernel;
+    }
+  }
+  if (report)
+    *report = tried;
+  // The most accurate candidate by the budget's first bound.
+  auto score = [&](const CandidateReport &c) {
+    const ErrorBudget &b = *spec.budget;
+    if (b.maxUlp)
+      return c.error.maxUlp / *b.maxUlp;
+    if (b.maxAbs)
+      return c.error.maxAbs / *b.maxAbs;
+    return c.error.maxRel / *b.maxRel;
+  };
+  const CandidateReport &best = *std::min_element(
+      tried.begin(), tried.end(),
+      [&](const auto &a, const auto &b) { return score(a) < score(b); });
+  return llvm::createStringError(
+      "no expansion of " + stringifyReferenceFunction(meaning).str() +
+      " meets the budget (" + describe(*spec.budget) +
+      ", with sampled errors held to " +
+      llvm::formatv("{0}", kSampledBudgetMargin).str() +
+      " of each bound); the best is '" +
+      act::stringifyExpansion(best.expansion).str() + "' with " +
+      describe(best.error));
+}
+
+} // namespace gelu
