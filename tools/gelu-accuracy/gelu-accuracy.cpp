@@ -259,6 +259,8 @@ std::string label(const KernelSpec &spec) {
 const char *const kDefaultSpecs[] = {
     R"({"op": "gelu"})",
     R"({"op": "gelu", "expansion": "erfc_fast"})",
+    R"({"op": "gelu", "expansion": "tanh_form"})",
+    R"({"op": "gelu", "expansion": "sigmoid_form"})",
     R"({"op": "gelu", "approximate": "tanh"})",
     R"({"op": "gelu", "approximate": "tanh", "expansion": "sigmoid_fast"})",
     R"({"op": "gelu", "approximate": "tanh", "expansion": "tanh"})",
@@ -350,7 +352,7 @@ int main(int argc, char **argv) {
     outs().flush(); // long runs: show each kernel as it finishes
     const RegionStats &o = m.regions[3];
     table << llvm::format(
-        "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.9g | %.2g | "
+        "| %s | %s | %.3g | %.3g | %.3g | %.3g | %.9g | %.2g | "
         "%.2g | %.3f%% | %.1g |\n",
         label(spec).c_str(), inputs.c_str(), m.regions[0].maxUlp,
         m.regions[1].maxUlp, m.regions[2].maxUlp, o.maxUlp, o.ulpAt, o.maxAbs,
