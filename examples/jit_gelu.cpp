@@ -81,7 +81,13 @@ int main(int argc, char **argv) {
                  << gelu::stringifyDType(spec->dtype) << "\n";
     return 1;
   }
+  // With a budget, compileKernel also picks the expansion (compiling and
+  // measuring candidates), so time the whole call.
+  auto compileStart = std::chrono::steady_clock::now();
   auto kernel = gelu::compileKernel(*spec);
+  double compileMs = std::chrono::duration<double, std::milli>(
+                         std::chrono::steady_clock::now() - compileStart)
+                         .count();
   if (!kernel) {
     llvm::errs() << "error: " << llvm::toString(kernel.takeError()) << "\n";
     return 1;
@@ -89,8 +95,8 @@ int main(int argc, char **argv) {
   auto entry = (*kernel)->f32();
   gelu::ReferenceFunction function = spec->referenceFunction();
   std::printf("gelu-jit: compiled '%s' (%s) for the host CPU in %.1f ms\n",
-              spec->name.c_str(), spec->toJson().c_str(),
-              (*kernel)->compileSeconds() * 1e3);
+              spec->name.c_str(), (*kernel)->spec().toJson().c_str(),
+              compileMs);
 
   // Samples.
   std::vector<float> sample = {-12, -6, -3, -1, -0.5f, 0, 0.5f, 1, 3, 6};
