@@ -38,7 +38,9 @@ public:
   Kernel &operator=(const Kernel &) = delete;
 
   const KernelSpec &spec() const;
-  /// Wall time of the compile (spec to callable code), in seconds.
+  /// Wall time of the compile (spec to callable code), in seconds. For a
+  /// spec with a budget, that of the chosen candidate alone: the selection
+  /// (compiling and measuring the cheaper candidates) is not included.
   double compileSeconds() const;
 
   /// The entry with the C ABI `void NAME(const T *in, T *out, int64_t n)`.
