@@ -26,6 +26,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <thread>
 #include <vector>
 
 using namespace gelu;
@@ -359,6 +360,35 @@ TEST(Compile, RecordsCompileTimeAndSpec) {
   EXPECT_GT(k.compileSeconds(), 0.0);
   EXPECT_LT(k.compileSeconds(), 60.0);
   EXPECT_EQ(k.u16(), nullptr) << "an f32 kernel has no 16-bit entry";
+}
+
+TEST(Compile, ConcurrentCompilesAreIndependent) {
+  // Kernels compiled on several threads at once (each has its own MLIR and
+  // LLVM contexts) give the same results as one compiled alone.
+  const char *specs[] = {R"({"op": "gelu"})", R"({"op": "silu"})",
+                         R"({"op": "gelu", "approximate": "tanh"})",
+                         R"({"op": "gelu", "expansion": "erfc_fast"})"};
+  std::vector<std::unique_ptr<Kernel>> kernels(8);
+  std::vector<std::string> errors(8);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&, i] {
+      auto kernel = compileKernelFromJson(specs[i % 4]);
+      if (!kernel)
+        errors[i] = llvm::toString(kernel.takeError());
+      else
+        kernels[i] = std::move(*kernel);
+    });
+  for (std::thread &t : threads)
+    t.join();
+  std::vector<float> in = {-7.5f, -1.0f, 0.25f, 3.0f};
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_TRUE(kernels[i]) << errors[i];
+    std::vector<float> got(4), want(4);
+    kernels[i]->f32()(in.data(), got.data(), 4);
+    kernelFor(specs[i % 4]).f32()(in.data(), want.data(), 4);
+    EXPECT_EQ(got, want) << specs[i % 4];
+  }
 }
 
 //===----------------------------------------------------------------------===//
