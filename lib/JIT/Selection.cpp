@@ -81,23 +81,11 @@ float fromOrderedKey(uint32_t key) {
   return f;
 }
 
-void account(MeasuredError &m, ReferenceFunction meaning, float x, double y,
-             FloatFormat format) {
-  long double ref = evaluateReference(meaning, x);
-  m.maxUlp = std::max(m.maxUlp, ulpError(y, ref, format));
-  double abs = static_cast<double>(fabsl(y - ref));
-  if (std::isnan(abs))
-    abs = HUGE_VAL; // one side NaN
-  m.maxAbs = std::max(m.maxAbs, abs);
-  if (fabsl(ref) >= ldexpl(1.0L, format.minExponent))
-    m.maxRel = std::max(m.maxRel, static_cast<double>(abs / fabsl(ref)));
-  ++m.points;
-}
 } // namespace
 
-MeasuredError measureKernel(const Kernel &kernel, ReferenceFunction meaning,
-                            const ErrorBudget &budget) {
-  MeasuredError m;
+ErrorMaxima measureKernel(const Kernel &kernel, ReferenceFunction meaning,
+                          const ErrorBudget &budget) {
+  ErrorMaxima m;
   const KernelSpec &spec = kernel.spec();
   float lo = static_cast<float>(std::max(budget.domainLo, -double(FLT_MAX)));
   float hi = static_cast<float>(std::min(budget.domainHi, double(FLT_MAX)));
@@ -113,9 +101,11 @@ MeasuredError measureKernel(const Kernel &kernel, ReferenceFunction meaning,
     }
     out.resize(in.size());
     kernel.u16()(in.data(), out.data(), static_cast<int64_t>(in.size()));
-    for (size_t i = 0; i < in.size(); ++i)
-      account(m, meaning, isBF16 ? bf16ToFloat(in[i]) : f16ToFloat(in[i]),
-              isBF16 ? bf16ToFloat(out[i]) : f16ToFloat(out[i]), format);
+    for (size_t i = 0; i < in.size(); ++i) {
+      float x = isBF16 ? bf16ToFloat(in[i]) : f16ToFloat(in[i]);
+      m.add(x, isBF16 ? bf16ToFloat(out[i]) : f16ToFloat(out[i]),
+            evaluateReference(meaning, x), format);
+    }
     return m;
   }
 
@@ -133,11 +123,11 @@ MeasuredError measureKernel(const Kernel &kernel, ReferenceFunction meaning,
   std::vector<float> out(in.size());
   kernel.f32()(in.data(), out.data(), static_cast<int64_t>(in.size()));
   for (size_t i = 0; i < in.size(); ++i)
-    account(m, meaning, in[i], out[i], FloatFormat::f32());
+    m.add(in[i], out[i], evaluateReference(meaning, in[i]), FloatFormat::f32());
   return m;
 }
 
-bool fitsBudget(const MeasuredError &error, const ErrorBudget &budget) {
+bool fitsBudget(const ErrorMaxima &error, const ErrorBudget &budget) {
   auto within = [](std::optional<double> bound, double measured) {
     return !bound || measured <= *bound * kSampledBudgetMargin;
   };
@@ -146,7 +136,7 @@ bool fitsBudget(const MeasuredError &error, const ErrorBudget &budget) {
          within(budget.maxRel, error.maxRel);
 }
 
-static std::string describe(const MeasuredError &e) {
+static std::string describe(const ErrorMaxima &e) {
   return llvm::formatv("{0:F2} ULP, {1:E2} abs, {2:E2} rel", e.maxUlp, e.maxAbs,
                        e.maxRel)
       .str();
@@ -192,7 +182,7 @@ compileWithinBudget(const KernelSpec &spec,
     auto kernel = compileKernel(candidate);
     if (!kernel)
       return kernel.takeError();
-    MeasuredError error = measureKernel(**kernel, meaning, *spec.budget);
+    ErrorMaxima error = measureKernel(**kernel, meaning, *spec.budget);
     bool fits = fitsBudget(error, *spec.budget);
     tried.push_back(
         {expansion, expansionCost(meaning, expansion), error, fits});

@@ -30,8 +30,8 @@ ElementwiseBuilder::ElementwiseBuilder(OpBuilder &builder, Location loc,
          "ElementwiseBuilder computes in f32");
 }
 
-/// A constant of `type` (scalar or splat) holding `attr`.
-static Value splat(OpBuilder &b, Location loc, Type type, TypedAttr scalar) {
+Value emitSplatConstant(OpBuilder &b, Location loc, Type type,
+                        TypedAttr scalar) {
   if (auto shaped = dyn_cast<ShapedType>(type))
     return arith::ConstantOp::create(b, loc,
                                      SplatElementsAttr::get(shaped, scalar));
@@ -39,11 +39,12 @@ static Value splat(OpBuilder &b, Location loc, Type type, TypedAttr scalar) {
 }
 
 Value ElementwiseBuilder::constant(double value) {
-  return splat(b, loc, fType, b.getF32FloatAttr(static_cast<float>(value)));
+  return emitSplatConstant(b, loc, fType,
+                           b.getF32FloatAttr(static_cast<float>(value)));
 }
 
 Value ElementwiseBuilder::intConstant(int32_t value) {
-  return splat(b, loc, iType, b.getI32IntegerAttr(value));
+  return emitSplatConstant(b, loc, iType, b.getI32IntegerAttr(value));
 }
 
 Value ElementwiseBuilder::add(Value a, Value c) {

@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/Jit.h"
+#include "gelu/Numerics/ErrorMaxima.h"
 #include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/Numerics/HalfFloat.h"
 #include "gelu/Numerics/MpfrReference.h"
@@ -68,39 +69,8 @@ constexpr int kRegions = 4; // x ≥ 0, [−3, 0), x < −3, overall
 const char *const kRegionNames[kRegions] = {"x >= 0", "[-3, 0)", "x < -3",
                                             "overall"};
 
-struct RegionStats {
-  double maxUlp = 0;
-  float ulpAt = 0;
-  double maxAbs = 0;
-  double maxRel = 0;
-  uint64_t count = 0;
-  uint64_t correctlyRounded = 0;
-
-  void add(float x, double ulps, double abs, double rel) {
-    ++count;
-    if (ulps <= 0.5)
-      ++correctlyRounded;
-    if (ulps > maxUlp) {
-      maxUlp = ulps;
-      ulpAt = x;
-    }
-    maxAbs = std::max(maxAbs, abs);
-    maxRel = std::max(maxRel, rel);
-  }
-  void merge(const RegionStats &o) {
-    if (o.maxUlp > maxUlp) {
-      maxUlp = o.maxUlp;
-      ulpAt = o.ulpAt;
-    }
-    maxAbs = std::max(maxAbs, o.maxAbs);
-    maxRel = std::max(maxRel, o.maxRel);
-    count += o.count;
-    correctlyRounded += o.correctlyRounded;
-  }
-};
-
 struct Measurement {
-  RegionStats regions[kRegions];
+  ErrorMaxima regions[kRegions];
   std::string specials;
   double mpfrDisagreement = 0; // long double vs MPFR, in output ULPs
   double seconds = 0;
@@ -115,22 +85,13 @@ float fromBits(uint32_t bits) {
 }
 
 /// Adds one result to `stats`; non-finite inputs are judged as specials.
-void account(RegionStats *stats, ReferenceFunction f, float x, double y,
+void account(ErrorMaxima *stats, ReferenceFunction f, float x, double y,
              FloatFormat format) {
   if (!std::isfinite(x))
     return;
   long double ref = evaluateReference(f, x);
-  double ulps = ulpError(y, ref, format);
-  double abs = static_cast<double>(fabsl(y - ref));
-  // Relative error means something only where the format has its full
-  // precision: subnormal results count in ULPs only.
-  long double smallestNormal = ldexpl(1.0L, format.minExponent);
-  double rel = fabsl(ref) >= smallestNormal
-                   ? static_cast<double>(abs / fabsl(ref))
-                   : 0.0;
-  int r = regionOf(x);
-  stats[r].add(x, ulps, abs, rel);
-  stats[3].add(x, ulps, abs, rel);
+  stats[regionOf(x)].add(x, y, ref, format);
+  stats[3].add(x, y, ref, format);
 }
 
 unsigned workerCount() {
@@ -145,7 +106,7 @@ Measurement measureF32(const Kernel &kernel) {
   const uint64_t step = exhaustive ? 1 : std::max(1u, stride.getValue());
   const uint64_t total = (uint64_t(1) << 32) / step;
   const unsigned workers = workerCount();
-  std::vector<std::array<RegionStats, kRegions>> partial(workers);
+  std::vector<std::array<ErrorMaxima, kRegions>> partial(workers);
   std::vector<std::thread> pool;
   for (unsigned w = 0; w < workers; ++w) {
     pool.emplace_back([&, w] {
@@ -331,7 +292,7 @@ int main(int argc, char **argv) {
     outs() << "== " << label(spec) << "  (" << inputs << ", "
            << llvm::format("%.1f", m.seconds) << " s)\n";
     for (int r = 0; r < kRegions; ++r) {
-      const RegionStats &s = m.regions[r];
+      const ErrorMaxima &s = m.regions[r];
       double confirm =
           r < 3 && s.count
               ? ulpError(runOne(**kernel, s.ulpAt),
@@ -350,7 +311,7 @@ int main(int argc, char **argv) {
         "max %.2g ULP\n",
         mpfrSamples.getValue(), m.mpfrDisagreement);
     outs().flush(); // long runs: show each kernel as it finishes
-    const RegionStats &o = m.regions[3];
+    const ErrorMaxima &o = m.regions[3];
     table << llvm::format(
         "| %s | %s | %.3g | %.3g | %.3g | %.3g | %.9g | %.2g | "
         "%.2g | %.3f%% | %.1g |\n",

@@ -16,24 +16,17 @@
 #define GELU_JIT_SELECTION_H
 
 #include "gelu/JIT/Jit.h"
+#include "gelu/Numerics/ErrorMaxima.h"
 
 #include <vector>
 
 namespace gelu {
 
-/// Measured maxima over a sample of a domain.
-struct MeasuredError {
-  double maxUlp = 0; ///< in the kernel's output format
-  double maxAbs = 0;
-  double maxRel = 0; ///< where the reference is a normal number
-  uint64_t points = 0;
-};
-
 /// One candidate of a selection.
 struct CandidateReport {
   act::Expansion expansion;
   unsigned cost;
-  MeasuredError error;
+  ErrorMaxima error;
   bool fits;
 };
 
@@ -51,11 +44,11 @@ unsigned expansionCost(ReferenceFunction function, act::Expansion expansion);
 /// 2^18 inputs spread evenly over the domain's float encodings (every
 /// magnitude) plus 2^16 evenly spaced in its part of [−20, 20]; for 16-bit
 /// types, every input in the domain.
-MeasuredError measureKernel(const Kernel &kernel, ReferenceFunction meaning,
-                            const ErrorBudget &budget);
+ErrorMaxima measureKernel(const Kernel &kernel, ReferenceFunction meaning,
+                          const ErrorBudget &budget);
 
 /// Whether `error` fits `budget` (with kSampledBudgetMargin).
-bool fitsBudget(const MeasuredError &error, const ErrorBudget &budget);
+bool fitsBudget(const ErrorMaxima &error, const ErrorBudget &budget);
 
 /// Compiles the cheapest expansion of `spec`'s op whose measured error fits
 /// `*spec.budget` (only the named one, if `spec.expansion` is set). The

@@ -21,6 +21,11 @@
 
 namespace gelu {
 
+/// A constant of `type` (a scalar, or a shaped type splatted) holding the
+/// scalar `value`.
+mlir::Value emitSplatConstant(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Type type, mlir::TypedAttr value);
+
 class ElementwiseBuilder {
 public:
   /// `floatType` is f32 or a vector/static tensor of f32; every value built

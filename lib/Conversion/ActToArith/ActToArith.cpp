@@ -57,12 +57,8 @@ static Value emitRoundToBF16(OpBuilder &b, Location loc, Value value,
     i32Type = shaped.clone(i32Type);
     i16Type = shaped.clone(i16Type);
   }
-  auto intConstant = [&](int32_t v) -> Value {
-    TypedAttr scalar = b.getI32IntegerAttr(v);
-    if (auto shaped = dyn_cast<ShapedType>(i32Type))
-      return arith::ConstantOp::create(b, loc,
-                                       SplatElementsAttr::get(shaped, scalar));
-    return arith::ConstantOp::create(b, loc, scalar);
+  auto intConstant = [&](int32_t v) {
+    return emitSplatConstant(b, loc, i32Type, b.getI32IntegerAttr(v));
   };
   Value bits = arith::BitcastOp::create(b, loc, i32Type, value);
   Value sixteen = intConstant(16);

@@ -1,0 +1,34 @@
+//===- ErrorMaxima.h - Accumulate a kernel's error --------------*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_NUMERICS_ERRORMAXIMA_H
+#define GELU_NUMERICS_ERRORMAXIMA_H
+
+#include "gelu/Numerics/Reference.h"
+
+#include <cstdint>
+
+namespace gelu {
+
+/// The largest errors of a kernel's results over a set of inputs.
+struct ErrorMaxima {
+  double maxUlp = 0; ///< in the output format
+  float ulpAt = 0;   ///< an input where maxUlp occurs
+  double maxAbs = 0;
+  /// Relative error, only where the reference is a normal number of the
+  /// format: subnormal results count in ULPs alone.
+  double maxRel = 0;
+  uint64_t count = 0;
+  uint64_t correctlyRounded = 0; ///< results within half an ULP
+
+  /// Adds the result `y` of input `x` against the reference value `ref`.
+  void add(float x, double y, long double ref, FloatFormat format);
+  void merge(const ErrorMaxima &other);
+};
+
+} // namespace gelu
+
+#endif // GELU_NUMERICS_ERRORMAXIMA_H
