@@ -495,12 +495,12 @@ TEST_P(HalfKernel, AllInputsWithinOneUlp) {
   for (uint32_t i = 0; i < in.size(); ++i)
     in[i] = static_cast<uint16_t>(i);
   ASSERT_FALSE(static_cast<bool>(k.run(in.data(), out.data(), 1 << 16)));
-  FloatFormat format = c.isBF16 ? FloatFormat::bf16() : FloatFormat::f16();
+  FloatFormat format = floatFormatOf(k.spec().dtype);
   double worst = 0;
   float worstAt = 0;
   for (uint32_t i = 0; i < in.size(); ++i) {
-    float x = c.isBF16 ? bf16ToFloat(in[i]) : f16ToFloat(in[i]);
-    float y = c.isBF16 ? bf16ToFloat(out[i]) : f16ToFloat(out[i]);
+    float x = halfToFloat(in[i], c.isBF16);
+    float y = halfToFloat(out[i], c.isBF16);
     long double ref = evaluateReference(c.function, x);
     // The reference may overflow the 16-bit range: then inf is right.
     if (std::isinf(y) && std::fabs(ref) >= (c.isBF16 ? 3.39e38L : 65520.0L))

@@ -91,20 +91,20 @@ ErrorMaxima measureKernel(const Kernel &kernel, ReferenceFunction meaning,
   float hi = static_cast<float>(std::min(budget.domainHi, double(FLT_MAX)));
   if (spec.dtype != DType::F32) {
     bool isBF16 = spec.dtype == DType::BF16;
-    FloatFormat format = isBF16 ? FloatFormat::bf16() : FloatFormat::f16();
+    FloatFormat format = floatFormatOf(spec.dtype);
     std::vector<uint16_t> in, out;
     for (uint32_t i = 0; i < (1u << 16); ++i) {
       auto bits = static_cast<uint16_t>(i);
-      float x = isBF16 ? bf16ToFloat(bits) : f16ToFloat(bits);
+      float x = halfToFloat(bits, isBF16);
       if (std::isfinite(x) && x >= lo && x <= hi)
         in.push_back(bits);
     }
     out.resize(in.size());
     kernel.u16()(in.data(), out.data(), static_cast<int64_t>(in.size()));
     for (size_t i = 0; i < in.size(); ++i) {
-      float x = isBF16 ? bf16ToFloat(in[i]) : f16ToFloat(in[i]);
-      m.add(x, isBF16 ? bf16ToFloat(out[i]) : f16ToFloat(out[i]),
-            evaluateReference(meaning, x), format);
+      float x = halfToFloat(in[i], isBF16);
+      m.add(x, halfToFloat(out[i], isBF16), evaluateReference(meaning, x),
+            format);
     }
     return m;
   }

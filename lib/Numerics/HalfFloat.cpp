@@ -54,4 +54,12 @@ uint16_t f16FromFloatExact(float x) {
   return sign | static_cast<uint16_t>((exponent + 14) << 10) | mantissa;
 }
 
+float halfToFloat(uint16_t bits, bool isBF16) {
+  return isBF16 ? bf16ToFloat(bits) : f16ToFloat(bits);
+}
+
+uint16_t halfFromFloatExact(float x, bool isBF16) {
+  return isBF16 ? bf16FromFloatExact(x) : f16FromFloatExact(x);
+}
+
 } // namespace gelu

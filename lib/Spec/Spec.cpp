@@ -62,6 +62,20 @@ unsigned dtypeSize(DType dtype) {
   llvm_unreachable("unknown dtype");
 }
 
+FloatFormat floatFormatOf(DType dtype) {
+  switch (dtype) {
+  case DType::F16:
+    return FloatFormat::f16();
+  case DType::BF16:
+    return FloatFormat::bf16();
+  case DType::F32:
+    return FloatFormat::f32();
+  case DType::F64:
+    return {53, -1022};
+  }
+  llvm_unreachable("unknown dtype");
+}
+
 ReferenceFunction KernelSpec::referenceFunction() const {
   switch (op) {
   case KernelOp::Silu:

@@ -139,12 +139,10 @@ Measurement measure16(const Kernel &kernel) {
   for (uint32_t i = 0; i < in.size(); ++i)
     in[i] = static_cast<uint16_t>(i);
   kernel.u16()(in.data(), out.data(), 1 << 16);
-  FloatFormat format = isBF16 ? FloatFormat::bf16() : FloatFormat::f16();
-  for (uint32_t i = 0; i < in.size(); ++i) {
-    float x = isBF16 ? bf16ToFloat(in[i]) : f16ToFloat(in[i]);
-    float y = isBF16 ? bf16ToFloat(out[i]) : f16ToFloat(out[i]);
-    account(m.regions, f, x, y, format);
-  }
+  FloatFormat format = floatFormatOf(kernel.spec().dtype);
+  for (uint32_t i = 0; i < in.size(); ++i)
+    account(m.regions, f, halfToFloat(in[i], isBF16),
+            halfToFloat(out[i], isBF16), format);
   return m;
 }
 
@@ -158,9 +156,9 @@ double runOne(const Kernel &kernel, float x) {
   }
   bool isBF16 = kernel.spec().dtype == DType::BF16;
   uint16_t out;
-  uint16_t in = isBF16 ? bf16FromFloatExact(x) : f16FromFloatExact(x);
+  uint16_t in = halfFromFloatExact(x, isBF16);
   kernel.u16()(&in, &out, 1);
-  return isBF16 ? bf16ToFloat(out) : f16ToFloat(out);
+  return halfToFloat(out, isBF16);
 }
 
 std::string describeSpecials(const Kernel &kernel) {
@@ -277,10 +275,7 @@ int main(int argc, char **argv) {
     m.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
-    FloatFormat outFormat =
-        is32 ? FloatFormat::f32()
-             : (spec.dtype == DType::BF16 ? FloatFormat::bf16()
-                                          : FloatFormat::f16());
+    FloatFormat outFormat = floatFormatOf(spec.dtype);
     ReferenceFunction f = spec.referenceFunction();
     m.specials = describeSpecials(**kernel);
     m.mpfrDisagreement = crossCheckReference(f, outFormat);

@@ -22,6 +22,11 @@ uint16_t bf16FromFloatExact(float x);
 /// NaN, ±inf and ±0 keep their meaning and sign).
 uint16_t f16FromFloatExact(float x);
 
+/// The value of a 16-bit encoding: bf16 if `isBF16`, else f16.
+float halfToFloat(uint16_t bits, bool isBF16);
+/// The encoding of x (exact for values from that format): bf16 or f16.
+uint16_t halfFromFloatExact(float x, bool isBF16);
+
 } // namespace gelu
 
 #endif // GELU_NUMERICS_HALFFLOAT_H

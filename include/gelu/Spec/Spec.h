@@ -34,6 +34,8 @@ llvm::StringRef stringifyKernelOp(KernelOp op);
 llvm::StringRef stringifyDType(DType dtype);
 /// Size in bytes of one element.
 unsigned dtypeSize(DType dtype);
+/// The float format of `dtype`'s values, in which ULPs are counted.
+FloatFormat floatFormatOf(DType dtype);
 
 /// How close to the reference a kernel must be. Every bound that is set must
 /// hold over the domain; ULPs count in the output format.
