@@ -34,6 +34,11 @@ constexpr double kSigmoidFormTail = -66.0; // 1.702·66 ≈ 112.
 constexpr double kSiluTail = -110.0;       // 110·e^−110 < 2^−150.
 } // namespace
 
+/// x clamped to [tail, −tail] (NaN kept): every power of it is finite.
+static Value clampBoth(ElementwiseBuilder &eb, Value x, double tail) {
+  return eb.clampAbove(eb.clampBelow(x, tail), -tail);
+}
+
 /// c·x in double-float.
 static DoubleFloat emitScaled(ElementwiseBuilder &eb, SplitConstant c,
                               Value x) {
@@ -132,7 +137,7 @@ Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {
   // relative error of ~1e-5 in σ(2u).
   const double c1 = 2.0 * std::sqrt(2.0 / M_PI);
   SplitConstant k1(c1), k2(0.044715 * c1);
-  Value xc = eb.clampAbove(eb.clampBelow(x, kTanhFormTail), -kTanhFormTail);
+  Value xc = clampBoth(eb, x, kTanhFormTail);
   DoubleFloat square = emitTwoProduct(eb, xc, xc);
   DoubleFloat k2x2 = emitTwoProduct(eb, eb.constant(k2.hi), square.hi);
   DoubleFloat w = emitTwoSum(eb, eb.constant(k1.hi), k2x2.hi);
@@ -146,14 +151,13 @@ Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {
 }
 
 Value emitGeluSigmoidForm(ElementwiseBuilder &eb, Value x) {
-  Value xc =
-      eb.clampAbove(eb.clampBelow(x, kSigmoidFormTail), -kSigmoidFormTail);
+  Value xc = clampBoth(eb, x, kSigmoidFormTail);
   DoubleFloat y = emitScaled(eb, SplitConstant(1.702), xc);
   return emitTimesSigmoid(eb, x, xc, y);
 }
 
 Value emitSilu(ElementwiseBuilder &eb, Value x) {
-  Value xc = eb.clampAbove(eb.clampBelow(x, kSiluTail), -kSiluTail);
+  Value xc = clampBoth(eb, x, kSiluTail);
   return emitTimesSigmoid(eb, x, xc, {xc, Value()});
 }
 
@@ -172,10 +176,6 @@ static Value emitTwoUFast(ElementwiseBuilder &eb, Value xc) {
   const double c1 = 2.0 * std::sqrt(2.0 / M_PI);
   return eb.mul(
       xc, eb.fma(eb.constant(0.044715 * c1), eb.mul(xc, xc), eb.constant(c1)));
-}
-
-static Value clampBoth(ElementwiseBuilder &eb, Value x, double tail) {
-  return eb.clampAbove(eb.clampBelow(x, tail), -tail);
 }
 
 Value emitSigmoidFast(ElementwiseBuilder &eb, ReferenceFunction function,
