@@ -15,6 +15,7 @@
 
 #include "gelu/JIT/Jit.h"
 #include "gelu/JIT/Selection.h"
+#include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/Numerics/HalfFloat.h"
 
 #include "gtest/gtest.h"
@@ -80,6 +81,23 @@ const FunctionCase kFunctions[] = {
      ReferenceFunction::GeluExact,
      {2.5, 10.0, 100.0},
      5e-7},
+    // The clamped forms keep x ≥ 0 to a few ULP; below 0, 1/2 + x·R cancels
+    // and only the absolute error is bounded (as in every erf-based GELU).
+    {"gelu_rational",
+     R"({"op": "gelu", "expansion": "rational"})",
+     ReferenceFunction::GeluExact,
+     {3.0, 1000.0, kUnbounded},
+     1e-6},
+    {"gelu_rational_fast",
+     R"({"op": "gelu", "expansion": "rational_fast"})",
+     ReferenceFunction::GeluExact,
+     {3.0, 1000.0, kUnbounded},
+     1.2e-6},
+    {"gelu_erf",
+     R"({"op": "gelu", "expansion": "erf"})",
+     ReferenceFunction::GeluExact,
+     {3.0, 1000.0, kUnbounded},
+     1e-6},
     // The approximations of exact GELU, held to the function they compute;
     // their distance from exact GELU is ApproximationsOfExactGelu's.
     {"gelu_tanh_form",
@@ -294,6 +312,26 @@ INSTANTIATE_TEST_SUITE_P(
       return std::string(info.param.name);
     });
 
+/// Every expansion the catalog offers is held to a bound above.
+TEST(F32KernelCases, CoverEveryExpansion) {
+  for (ReferenceFunction f :
+       {ReferenceFunction::GeluExact, ReferenceFunction::GeluTanh,
+        ReferenceFunction::GeluSigmoid, ReferenceFunction::Silu,
+        ReferenceFunction::Relu}) {
+    for (act::Expansion e : expansionsFor(f)) {
+      bool covered = false;
+      for (const FunctionCase &c : kFunctions) {
+        auto spec = parseSpec(c.spec);
+        ASSERT_TRUE(static_cast<bool>(spec)) << c.spec;
+        covered |= spec->referenceFunction() == f &&
+                   spec->expansion.value_or(expansionsFor(f).front()) == e;
+      }
+      EXPECT_TRUE(covered) << stringifyReferenceFunction(f).str() << " / "
+                           << act::stringifyExpansion(e).str();
+    }
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // The checked entry
 //===----------------------------------------------------------------------===//
@@ -406,27 +444,35 @@ act::Expansion chosenFor(const char *json) {
 }
 
 TEST(Budget, ALooserBudgetBuysACheaperExpansion) {
-  EXPECT_EQ(chosenFor(R"({"budget": {"max_ulp": 4}})"), act::Expansion::erfc);
-  EXPECT_EQ(chosenFor(R"({"budget": {"max_abs": 1e-6}})"),
-            act::Expansion::erfc_fast);
-  EXPECT_EQ(chosenFor(R"({"budget": {"max_abs": 1e-3}})"),
-            act::Expansion::tanh_form);
-  EXPECT_EQ(chosenFor(R"({"budget": {"max_abs": 5e-2}})"),
-            act::Expansion::sigmoid_form);
-  // On x ≥ 0 the fast form is within 4 ULP too.
-  EXPECT_EQ(chosenFor(R"({"budget": {"max_ulp": 4, "domain": [0, 100]}})"),
-            act::Expansion::erfc_fast);
-  // Costs are computed from the emitted operations, and ordered as the
-  // choices above imply.
   ReferenceFunction gelu = ReferenceFunction::GeluExact;
-  unsigned costs[] = {expansionCost(gelu, act::Expansion::sigmoid_form),
-                      expansionCost(gelu, act::Expansion::tanh_form),
-                      expansionCost(gelu, act::Expansion::erfc_fast),
-                      expansionCost(gelu, act::Expansion::erfc)};
-  std::printf("  costs: sigmoid_form %u, tanh_form %u, erfc_fast %u, erfc %u\n",
-              costs[0], costs[1], costs[2], costs[3]);
-  EXPECT_TRUE(std::is_sorted(std::begin(costs), std::end(costs)));
-  EXPECT_LT(costs[0], costs[3]);
+  auto cost = [gelu](act::Expansion e) { return expansionCost(gelu, e); };
+  std::printf("  costs:");
+  for (act::Expansion e : expansionsFor(gelu))
+    std::printf(" %s %u", act::stringifyExpansion(e).str().c_str(), cost(e));
+  std::printf("\n");
+
+  // Each looser budget buys a strictly cheaper kernel.
+  const char *budgets[] = {R"({"budget": {"max_ulp": 4}})",
+                           R"({"budget": {"max_abs": 1e-6}})",
+                           R"({"budget": {"max_abs": 1e-5}})"};
+  act::Expansion expected[] = {act::Expansion::erfc, act::Expansion::rational,
+                               act::Expansion::rational_fast};
+  for (size_t i = 0; i < std::size(budgets); ++i) {
+    EXPECT_EQ(chosenFor(budgets[i]), expected[i]) << budgets[i];
+    if (i > 0)
+      EXPECT_LT(cost(expected[i]), cost(expected[i - 1])) << budgets[i];
+  }
+  // rational_fast is the cheapest form of all, cheaper than the tanh and
+  // sigmoid approximations, so looser budgets keep it.
+  for (act::Expansion e : expansionsFor(gelu))
+    EXPECT_LE(cost(act::Expansion::rational_fast), cost(e));
+  EXPECT_EQ(chosenFor(R"({"budget": {"max_abs": 5e-2}})"),
+            act::Expansion::rational_fast);
+  // On x ≥ 0 the fast rational form is within 4 ULP too.
+  EXPECT_EQ(chosenFor(R"({"budget": {"max_ulp": 4, "domain": [0, 100]}})"),
+            act::Expansion::rational_fast);
+  // Of the two budget-1e-6 forms, the direct rational one is the cheaper.
+  EXPECT_LT(cost(act::Expansion::rational), cost(act::Expansion::erfc_fast));
 }
 
 TEST(Budget, TheChoiceMeetsTheBudgetOnAFreshSample) {
@@ -458,7 +504,8 @@ TEST(Budget, UnmeetableBudgetNamesTheBestCandidate) {
             std::string::npos)
       << error;
   EXPECT_NE(error.find("the best is 'erfc' with "), std::string::npos) << error;
-  EXPECT_EQ(report.size(), 4u) << "every expansion of exact GELU was tried";
+  EXPECT_EQ(report.size(), expansionsFor(ReferenceFunction::GeluExact).size())
+      << "every expansion of exact GELU was tried";
   for (const CandidateReport &c : report)
     EXPECT_FALSE(c.fits);
 }

@@ -20,16 +20,16 @@ namespace {
 #include "gelu/Numerics/FittedPolynomials.inc"
 
 /// Local extrema of the weighted error with |e| ≥ 0.98·max, merged into
-/// runs of one sign: a minimax fit of degree n alternates n + 2 times.
-int countAlternations(const MinimaxProblem &p,
-                      const std::vector<long double> &c, long double max) {
+/// runs of one sign: a minimax polynomial of degree n alternates n + 2
+/// times, a rational (n, m) one n + m + 2 times.
+int countAlternations(const MinimaxProblem &p, const MinimaxFit &fit) {
   int alternations = 0;
   int lastSign = 0;
   const int samples = 200000;
   for (int i = 0; i <= samples; ++i) {
     long double x = p.lo + (p.hi - p.lo) * i / samples;
-    long double e = (evaluatePolynomial(c, x) - p.function(x)) * p.weight(x);
-    if (fabsl(e) < 0.98L * max)
+    long double e = (evaluateFit(fit, x) - p.function(x)) * p.weight(x);
+    if (fabsl(e) < 0.98L * fit.maxError)
       continue;
     int sign = e > 0 ? 1 : -1;
     if (sign != lastSign) {
@@ -51,7 +51,7 @@ TEST(Remez, ExpIsEquioscillatingAndBeatsTaylor) {
   // Taylor's remainder at 0.35 is 0.35^6/720·e^0.35 ≈ 3.6e-6.
   EXPECT_LT(fit->maxError, 1e-7L);
   EXPECT_GT(fit->maxError, 1e-9L) << "a degree-5 fit cannot be that good";
-  EXPECT_GE(countAlternations(p, fit->coefficients, fit->maxError), 7);
+  EXPECT_GE(countAlternations(p, *fit), 7);
 }
 
 TEST(Remez, RelativeWeightIsHonoured) {
@@ -64,7 +64,7 @@ TEST(Remez, RelativeWeightIsHonoured) {
   auto fit = fitMinimax(p);
   ASSERT_TRUE(static_cast<bool>(fit));
   EXPECT_LT(fit->maxError, 1e-4L);
-  EXPECT_GE(countAlternations(p, fit->coefficients, fit->maxError), 8);
+  EXPECT_GE(countAlternations(p, *fit), 8);
 }
 
 TEST(Remez, FloatFitHasFloatCoefficientsAndKeepsItsError) {
@@ -82,6 +82,56 @@ TEST(Remez, FloatFitHasFloatCoefficientsAndKeepsItsError) {
   // the greedy fit stays near the f32 limit.
   EXPECT_LT(single->maxError, 4e-8L);
   EXPECT_GE(single->maxError, real->maxError);
+}
+
+TEST(Remez, RationalExpMatchesTheKnownMinimax) {
+  // The best (2, 2) rational approximation of e^x on [−1, 1] has error
+  // 8.7e-5 (a Padé approximant's is 3.9e-4 at the ends).
+  MinimaxProblem p;
+  p.function = [](long double x) { return expl(x); };
+  p.lo = -1;
+  p.hi = 1;
+  p.degree = 2;
+  p.denominatorDegree = 2;
+  auto fit = fitMinimax(p);
+  ASSERT_TRUE(static_cast<bool>(fit)) << llvm::toString(fit.takeError());
+  EXPECT_NEAR(static_cast<double>(fit->maxError), 8.69e-5, 0.01e-5);
+  ASSERT_EQ(fit->denominator.size(), 3u);
+  EXPECT_EQ(fit->denominator[0], 1.0L);
+  // n + m + 2 = 6 alternations.
+  EXPECT_GE(countAlternations(p, *fit), 6);
+}
+
+TEST(Remez, RationalStartHasNoPoleAndBeatsThePolynomial) {
+  // atan on [0, 4]: an exchange started at Chebyshev points puts a pole
+  // inside; the least-squares start does not. A (3, 2) rational beats the
+  // degree-5 polynomial with the same number of coefficients.
+  MinimaxProblem p;
+  p.function = [](long double x) { return atanl(x); };
+  p.lo = 0;
+  p.hi = 4;
+  p.degree = 3;
+  p.denominatorDegree = 2;
+  auto rational = fitMinimax(p);
+  ASSERT_TRUE(static_cast<bool>(rational))
+      << llvm::toString(rational.takeError());
+  for (int i = 0; i <= 1000; ++i)
+    EXPECT_GT(evaluatePolynomial(rational->denominator, 4.0L * i / 1000), 0);
+  MinimaxProblem polynomial = p;
+  polynomial.degree = 5;
+  polynomial.denominatorDegree = 0;
+  auto poly = fitMinimax(polynomial);
+  ASSERT_TRUE(static_cast<bool>(poly));
+  EXPECT_LT(rational->maxError, poly->maxError);
+  EXPECT_GE(countAlternations(p, *rational), 7);
+
+  auto single = fitMinimaxFloat(p);
+  ASSERT_TRUE(static_cast<bool>(single));
+  for (long double c : single->coefficients)
+    EXPECT_EQ(c, static_cast<long double>(static_cast<float>(c)));
+  for (long double c : single->denominator)
+    EXPECT_EQ(c, static_cast<long double>(static_cast<float>(c)));
+  EXPECT_LT(single->maxError, rational->maxError * 1.5L);
 }
 
 TEST(Remez, RejectsBadProblems) {
@@ -104,6 +154,8 @@ TEST(FittedPolynomials, TablesMeetTheirBounds) {
     size_t size;
     double recordedError;
     double bound;
+    const double *denominator = nullptr;
+    size_t denominatorSize = 0;
   } expects[] = {
       // 5e-9 is 0.04 ULP: the erfc fit is not what limits exact GELU.
       {"erfc_log", kFit_erfc_log, std::size(kFit_erfc_log),
@@ -118,6 +170,14 @@ TEST(FittedPolynomials, TablesMeetTheirBounds) {
       // Relative; GELU damps it by (erf/(1+erf)) ≤ 0.35.
       {"erf_odd", kFit_erf_odd, std::size(kFit_erf_odd), kFit_erf_odd_maxError,
        1e-7},
+      // Relative to Φ: 1e-8 is a tenth of an ULP of GELU for x ≥ 0.
+      {"gelu_rational", kFit_gelu_rational, std::size(kFit_gelu_rational),
+       kFit_gelu_rational_maxError, 1e-8, kFit_gelu_rational_denominator,
+       std::size(kFit_gelu_rational_denominator)},
+      // Absolute in erf: 2e-8 is a third of an ULP of 1 + erf.
+      {"erf_rational", kFit_erf_rational, std::size(kFit_erf_rational),
+       kFit_erf_rational_maxError, 2e-8, kFit_erf_rational_denominator,
+       std::size(kFit_erf_rational_denominator)},
   };
   for (const FitEntry &entry : fitCatalog()) {
     const Expect *e = nullptr;
@@ -126,13 +186,21 @@ TEST(FittedPolynomials, TablesMeetTheirBounds) {
         e = &candidate;
     ASSERT_NE(e, nullptr) << "no bound for fit " << entry.name;
     ASSERT_EQ(e->size, static_cast<size_t>(entry.problem.degree + 1));
-    std::vector<long double> c(e->coefficients, e->coefficients + e->size);
+    ASSERT_EQ(e->denominatorSize,
+              entry.problem.denominatorDegree
+                  ? static_cast<size_t>(entry.problem.denominatorDegree + 1)
+                  : 0u);
+    MinimaxFit table;
+    table.coefficients.assign(e->coefficients, e->coefficients + e->size);
+    if (e->denominator)
+      table.denominator.assign(e->denominator,
+                               e->denominator + e->denominatorSize);
     long double worst = 0;
     const MinimaxProblem &p = entry.problem;
     for (int i = 0; i <= 100000; ++i) {
       long double x = p.lo + (p.hi - p.lo) * i / 100000;
-      worst = std::max(worst, fabsl((evaluatePolynomial(c, x) - p.function(x)) *
-                                    p.weight(x)));
+      worst = std::max(
+          worst, fabsl((evaluateFit(table, x) - p.function(x)) * p.weight(x)));
     }
     EXPECT_LE(worst, e->bound) << entry.name;
     EXPECT_LE(worst, e->recordedError * 1.01) << entry.name;

@@ -13,9 +13,10 @@ namespace gelu {
 using act::Expansion;
 
 llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
-  static constexpr Expansion exact[] = {Expansion::erfc, Expansion::erfc_fast,
-                                        Expansion::tanh_form,
-                                        Expansion::sigmoid_form};
+  static constexpr Expansion exact[] = {
+      Expansion::erfc,        Expansion::erfc_fast,     Expansion::rational,
+      Expansion::erf,         Expansion::rational_fast, Expansion::tanh_form,
+      Expansion::sigmoid_form};
   static constexpr Expansion tanh[] = {
       Expansion::sigmoid, Expansion::sigmoid_fast, Expansion::tanh};
   static constexpr Expansion sigmoid[] = {Expansion::sigmoid,

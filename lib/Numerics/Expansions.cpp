@@ -89,17 +89,21 @@ static Value emitGeluErfc(ElementwiseBuilder &eb, Value x,
     // −x²/2 from the exact product x·x: its rounding would otherwise be a
     // relative error of e^(ulp(x²)/2), ~30 ULP at x = −13.
     DoubleFloat square = emitTwoProduct(eb, ax, ax);
-    Value half = eb.constant(-0.5);
-    gauss = emitExp(
-        eb, {eb.mul(half, square.hi), p, eb.fma(half, square.lo, slope)});
+    Value minusHalf = eb.constant(-0.5);
+    gauss = emitExp(eb, {eb.mul(minusHalf, square.hi), p,
+                         eb.fma(minusHalf, square.lo, slope)});
   } else {
     gauss = emitExp(eb, {eb.fma(eb.mul(eb.constant(-0.5), ax), ax, p)});
   }
 
   // m = 0.5·erfc(z)·(x if x ≤ 0 else 1): the x ≤ 0 result folded in before
-  // the final scaling, so tail results are rounded once.
-  Value factor = eb.mul(eb.mul(eb.constant(0.5), prefactor),
-                        eb.select(isNegative, xTail, one));
+  // the final scaling, so tail results are rounded once. The 1/2 goes on
+  // the select, not on t: LLVM folds 0.5·(1/d) into a divide 0.5/d that
+  // has lost `arcp`, which turned erfc_fast's reciprocal estimate back into
+  // vdivps.
+  Value half = eb.constant(0.5);
+  Value factor =
+      eb.mul(prefactor, eb.select(isNegative, eb.mul(half, xTail), half));
   Value m = gauss.times(eb, factor);
   // x > 0: x·(1 − m) as x − x·m, rounded once. x is clamped in the product
   // (m is 0 past 16) so that +inf gives inf, not inf·0.
@@ -129,6 +133,66 @@ Value emitGeluErfcFast(ElementwiseBuilder &eb, Value x) {
   return emitGeluErfc(eb, x,
                       {erfcLogFastCoefficients(), /*refine=*/false,
                        /*estimateReciprocal=*/true});
+}
+
+/// P(w)/Q(w), by a divide or by a reciprocal estimate.
+static Value emitRational(ElementwiseBuilder &eb, Value w,
+                          RationalCoefficients coefficients,
+                          bool estimateReciprocal) {
+  Value p = eb.horner(w, coefficients.numerator);
+  Value q = eb.horner(w, coefficients.denominator);
+  return estimateReciprocal ? eb.mul(p, eb.reciprocalEstimate(q))
+                            : eb.div(p, q);
+}
+
+/// `value`, except −0 where x < −bound: there the clamped forms have lost
+/// GELU, which has all but underflowed (|GELU| < 2e-7), and −inf must not
+/// meet a zero factor.
+static Value underflowBelow(ElementwiseBuilder &eb, Value x, double bound,
+                            Value value) {
+  return eb.select(eb.lessThan(x, eb.constant(-bound)), eb.constant(-0.0),
+                   value);
+}
+
+static Value emitGeluRational(ElementwiseBuilder &eb, Value x,
+                              RationalCoefficients coefficients,
+                              bool estimateReciprocal) {
+  // x·(1/2 + x·R(x²)), R fitted on |x| ≤ kRationalClamp, where Φ is
+  // already 1 in f32; clamping keeps x² finite and sends +inf to inf.
+  Value xc = clampBoth(eb, x, -kRationalClamp);
+  Value r = emitRational(eb, eb.mul(xc, xc), coefficients, estimateReciprocal);
+  Value phi = eb.fma(xc, r, eb.constant(0.5));
+  Value y = eb.mul(x, phi);
+  // A reciprocal estimate can leave Φ(5.5) short of 1 by more than half an
+  // ULP: above the clamp, x itself (+inf·(1 − ε) is inf, but 1e30·(1 − ε)
+  // is off by 1e23).
+  if (estimateReciprocal)
+    y = eb.select(eb.lessThan(eb.constant(kRationalClamp), x), x, y);
+  return underflowBelow(eb, x, kRationalClamp, y);
+}
+
+Value emitGeluRationalForm(ElementwiseBuilder &eb, Value x) {
+  return emitGeluRational(eb, x, geluRationalCoefficients(),
+                          /*estimateReciprocal=*/false);
+}
+
+Value emitGeluRationalFast(ElementwiseBuilder &eb, Value x) {
+  return emitGeluRational(eb, x, geluRationalCoefficients(),
+                          /*estimateReciprocal=*/true);
+}
+
+Value emitGeluErfForm(ElementwiseBuilder &eb, Value x) {
+  // h·(1 + erf(z)), h = x/2, z = x/√2, erf(z) = z·P(z²)/Q(z²) on the clamped
+  // z. For x < 0, 1 + erf cancels: the absolute error stays ~1e-7 but the
+  // relative error grows without bound, as in every erf-based GELU.
+  Value z = clampBoth(eb, eb.mul(x, eb.constant(M_SQRT1_2)), -kErfClamp);
+  Value erf =
+      eb.mul(z, emitRational(eb, eb.mul(z, z), erfRationalCoefficients(),
+                             /*estimateReciprocal=*/false));
+  // h·(1 + erf) rather than h + h·erf keeps the sign of −0.
+  Value h = eb.mul(x, eb.constant(0.5));
+  return underflowBelow(eb, x, kErfClamp * M_SQRT2,
+                        eb.mul(h, eb.add(eb.constant(1.0), erf)));
 }
 
 Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {
@@ -220,6 +284,12 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
     return emitGeluErfcForm(eb, x);
   case Expansion::erfc_fast:
     return emitGeluErfcFast(eb, x);
+  case Expansion::rational:
+    return emitGeluRationalForm(eb, x);
+  case Expansion::rational_fast:
+    return emitGeluRationalFast(eb, x);
+  case Expansion::erf:
+    return emitGeluErfForm(eb, x);
   // The approximate forms stand in for exact GELU only under loose absolute
   // budgets (they are 4.7e-4 and 2e-2 from it): their cheapest spelling.
   case Expansion::tanh_form:

@@ -78,6 +78,48 @@ std::vector<FitEntry> fitCatalog() {
   erf.problem.hi = kErfcFormMinX * kErfcFormMinX / 2;
   erf.problem.degree = 4;
   entries.push_back(erf);
+
+  // The direct rational form of exact GELU on |x| ≤ kRationalClamp:
+  // Φ(x) − 1/2 = x·P(x²)/Q(x²). Weighted by x/Φ(x), the error is relative
+  // to Φ (so to GELU) for x ≥ 0, and bounds Φ's absolute error below 0.
+  // The weight vanishes at 0, so the interval starts just above it; R is
+  // smooth there and x·R's error only shrinks.
+  auto phiOverX = [](long double w) {
+    long double x = sqrtl(w);
+    return 0.5L * erfl(x / sqrtl(2.0L)) / x;
+  };
+  auto relativeToPhi = [](long double w) {
+    long double x = sqrtl(w);
+    return x / (0.5L + 0.5L * erfl(x / sqrtl(2.0L)));
+  };
+  FitEntry rational;
+  rational.name = "gelu_rational";
+  rational.description = "R(w) = P(w)/Q(w) = (Φ(x) − 1/2)/x, w = x², |x| in "
+                         "[0, 5.5], error relative to Φ";
+  rational.problem.function = phiOverX;
+  rational.problem.weight = relativeToPhi;
+  rational.problem.lo = 1e-4L;
+  rational.problem.hi = kRationalClamp * kRationalClamp;
+  rational.problem.degree = 6;
+  rational.problem.denominatorDegree = 5;
+  entries.push_back(rational);
+
+  // erf(z) = z·P(z²)/Q(z²) for the erf form, on |z| ≤ kErfClamp, absolute
+  // error (1 + erf is what the kernel uses).
+  FitEntry erfRational;
+  erfRational.name = "erf_rational";
+  erfRational.description = "erf(z)/z = P(w)/Q(w), w = z², |z| in [0, 4], "
+                            "absolute error of erf";
+  erfRational.problem.function = [](long double w) {
+    long double z = sqrtl(w);
+    return erfl(z) / z;
+  };
+  erfRational.problem.weight = [](long double w) { return sqrtl(w); };
+  erfRational.problem.lo = 1e-4L;
+  erfRational.problem.hi = kErfClamp * kErfClamp;
+  erfRational.problem.degree = 6;
+  erfRational.problem.denominatorDegree = 5;
+  entries.push_back(erfRational);
   return entries;
 }
 

@@ -60,4 +60,16 @@ llvm::ArrayRef<double> erfOddCoefficients() {
   return coefficients;
 }
 
+RationalCoefficients geluRationalCoefficients() {
+  static const auto p = highestFirst(kFit_gelu_rational);
+  static const auto q = highestFirst(kFit_gelu_rational_denominator);
+  return {p, q};
+}
+
+RationalCoefficients erfRationalCoefficients() {
+  static const auto p = highestFirst(kFit_erf_rational);
+  static const auto q = highestFirst(kFit_erf_rational_denominator);
+  return {p, q};
+}
+
 } // namespace gelu

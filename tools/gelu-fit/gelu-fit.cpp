@@ -3,7 +3,8 @@
 // Part of gelu-jit.
 //
 //   gelu-fit                 print every fit with its measured error
-//   gelu-fit --emit-inc F    write the f32 coefficient tables to F
+//   gelu-fit --emit-inc F    write the f32 coefficient tables to F (a
+//                            rational fit adds kFit_<name>_denominator)
 //
 // The build runs `gelu-fit --emit-inc` to produce FittedPolynomials.inc.
 //
@@ -46,16 +47,24 @@ int main(int argc, char **argv) {
                    llvm::toString(fit.takeError()).c_str());
       return 1;
     }
-    std::printf("%-10s degree %d on [%.6Lg, %.6Lg]: max error %.3Le  (%s)\n",
-                entry.name.c_str(), entry.problem.degree, entry.problem.lo,
+    std::printf("%-18s degree %d/%d on [%.6Lg, %.6Lg]: max error %.3Le  "
+                "(%s)\n",
+                entry.name.c_str(), entry.problem.degree,
+                entry.problem.denominatorDegree, entry.problem.lo,
                 entry.problem.hi, fit->maxError, entry.description.c_str());
     inc += "// " + entry.description + "\n";
     inc += "// max error with these f32 coefficients: " +
            std::to_string(static_cast<double>(fit->maxError)) + "\n";
-    inc += "static constexpr double kFit_" + entry.name + "[] = {";
-    for (size_t i = 0; i < fit->coefficients.size(); ++i)
-      inc += (i ? ", " : "") + hexFloat(fit->coefficients[i]);
-    inc += "};\n";
+    auto table = [&inc](const std::string &name,
+                        const std::vector<long double> &coefficients) {
+      inc += "static constexpr double kFit_" + name + "[] = {";
+      for (size_t i = 0; i < coefficients.size(); ++i)
+        inc += (i ? ", " : "") + hexFloat(coefficients[i]);
+      inc += "};\n";
+    };
+    table(entry.name, fit->coefficients);
+    if (!fit->denominator.empty())
+      table(entry.name + "_denominator", fit->denominator);
     inc += "static constexpr double kFit_" + entry.name +
            "_maxError = " + hexFloat(fit->maxError) + ";\n\n";
   }

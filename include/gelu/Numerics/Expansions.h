@@ -44,6 +44,20 @@ mlir::Value emitRelu(ElementwiseBuilder &eb, mlir::Value x);
 /// degree-7 fit, a reciprocal estimate, no residual or two-sum corrections.
 mlir::Value emitGeluErfcFast(ElementwiseBuilder &eb, mlir::Value x);
 
+/// Exact GELU as the direct rational form x·(1/2 + x·P(x²)/Q(x²)) on
+/// |x| ≤ 5.5 (rational; degrees 6/5, a divide), −0 below −5.5 and x above.
+/// Accurate to a few ULP for x ≥ 0 and to ~1e-7 absolute below 0.
+mlir::Value emitGeluRationalForm(ElementwiseBuilder &eb, mlir::Value x);
+
+/// The same with a reciprocal estimate and a Newton step for the divide
+/// (rational_fast): about one ULP less accurate, and on x86 several times
+/// cheaper than vdivps.
+mlir::Value emitGeluRationalFast(ElementwiseBuilder &eb, mlir::Value x);
+
+/// Exact GELU in the erf form 0.5·x·(1 + erf(x/√2)) with erf a rational fit
+/// on |z| ≤ 4 (erf).
+mlir::Value emitGeluErfForm(ElementwiseBuilder &eb, mlir::Value x);
+
 /// x·σ(y) forms (tanh GELU, sigmoid GELU, SiLU) in plain f32 with a
 /// reciprocal estimate (sigmoid_fast).
 mlir::Value emitSigmoidFast(ElementwiseBuilder &eb, ReferenceFunction function,

@@ -4,8 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Each entry says what function a polynomial approximates, on which
-// interval, at what degree and under which error weight. `gelu-fit` runs the
+// Each entry says what function a polynomial (or a rational function P/Q)
+// approximates, on which interval, at what degrees and under which error
+// weight. `gelu-fit` runs the
 // Remez fitter on every entry at build time and writes the f32 coefficients
 // into FittedPolynomials.inc, which the expansions include.
 //
@@ -40,6 +41,13 @@ constexpr float kErfcFormScale = 0.353553390593273762f; // ≈ 1/(2√2)
 constexpr double kErfcFormMinX = 0.70710678118654752;
 /// ... to where GELU(−|x|) has underflowed in f32.
 constexpr double kErfcFormMaxX = 14.5;
+
+/// The direct rational form of exact GELU is fitted on |x| ≤ this; beyond,
+/// Φ(x) rounds to 1 in f32 (1 − Φ(5.5) ≈ 1.9e-8 < 2^−25).
+constexpr double kRationalClamp = 5.5;
+/// The erf form's rational erf is fitted on |z| ≤ this; beyond, erf(z)
+/// rounds to 1 (erfc(4) ≈ 1.5e-8 < 2^−25).
+constexpr double kErfClamp = 4.0;
 
 } // namespace gelu
 

@@ -31,6 +31,19 @@ llvm::ArrayRef<double> erfcLogSlopeCoefficients();
 /// (Remez, relative error, f32 coefficients).
 llvm::ArrayRef<double> erfOddCoefficients();
 
+/// A rational function P(w)/Q(w), both highest degree first.
+struct RationalCoefficients {
+  llvm::ArrayRef<double> numerator;
+  llvm::ArrayRef<double> denominator;
+};
+
+/// (Φ(x) − 1/2)/x as a rational function of w = x² on |x| ≤ kRationalClamp
+/// (degrees 6/5; error relative to Φ).
+RationalCoefficients geluRationalCoefficients();
+
+/// erf(z)/z as a rational function of w = z² on |z| ≤ kErfClamp.
+RationalCoefficients erfRationalCoefficients();
+
 } // namespace gelu
 
 #endif // GELU_NUMERICS_POLYNOMIALS_H

@@ -1,13 +1,13 @@
-//===- Remez.h - Minimax polynomial fits ------------------------*- C++ -*-===//
+//===- Remez.h - Minimax polynomial and rational fits -----------*- C++ -*-===//
 //
 // Part of gelu-jit.
 //
 //===----------------------------------------------------------------------===//
 //
-// The Remez exchange algorithm in long double: the polynomial of a given
-// degree that minimises the maximum (optionally weighted) error to a
-// function on an interval. The expansions' coefficients come from here, at
-// build time, rather than from a pasted table.
+// The Remez exchange algorithm in long double: the polynomial, or the
+// rational function P/Q, of given degrees that minimises the maximum
+// (optionally weighted) error to a function on an interval. The expansions'
+// coefficients come from here, at build time, rather than from a pasted table.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,15 +30,23 @@ struct MinimaxProblem {
     return 1.0L;
   };
   long double lo = 0, hi = 1;
+  /// The degree of the polynomial, or of the numerator P of a rational fit.
   int degree = 4;
+  /// The degree of the denominator Q (its constant term is 1); 0 fits a
+  /// polynomial.
+  int denominatorDegree = 0;
   /// Coefficients of the lowest degrees that are already decided (e.g.
-  /// rounded to float); only the higher ones are fitted.
+  /// rounded to float); only the higher ones are fitted. Polynomials only.
   std::vector<long double> fixedLow;
 };
 
 struct MinimaxFit {
-  /// Coefficients, lowest degree first: p(x) = Σ c[k]·x^k.
+  /// Coefficients, lowest degree first: p(x) = Σ c[k]·x^k (the numerator
+  /// of a rational fit).
   std::vector<long double> coefficients;
+  /// The denominator's coefficients, lowest degree first, denominator[0] =
+  /// 1; empty for a polynomial.
+  std::vector<long double> denominator;
   /// The maximum weighted error of `coefficients`, measured on a dense grid.
   long double maxError = 0;
   /// Exchange iterations used.
@@ -52,13 +60,18 @@ llvm::Expected<MinimaxFit> fitMinimax(const MinimaxProblem &problem);
 /// Fits `problem` with every coefficient an f32 value: the lowest
 /// coefficient is rounded to float, the rest refitted with it fixed, and so
 /// on up (greedy rounding; far better than rounding the real fit at once,
-/// whose leading-coefficient rounding alone can cost half an ULP).
-/// `maxError` is measured with the final float coefficients.
+/// whose leading-coefficient rounding alone can cost half an ULP). A
+/// rational fit rounds its denominator Q, then refits the numerator
+/// greedily against it: |P/Q − f|·w = |P − f·Q|·(w/Q), a polynomial
+/// problem. `maxError` is measured with the final float coefficients.
 llvm::Expected<MinimaxFit> fitMinimaxFloat(MinimaxProblem problem);
 
 /// Evaluates Σ c[k]·x^k by Horner's rule in long double.
 long double evaluatePolynomial(const std::vector<long double> &c,
                                long double x);
+
+/// Evaluates a fit (polynomial or rational) at x in long double.
+long double evaluateFit(const MinimaxFit &fit, long double x);
 
 } // namespace gelu
 

@@ -1,11 +1,14 @@
 // RUN: gelu-opt %s -convert-act-to-arith -canonicalize -cse | FileCheck %s
+// RUN: gelu-opt %s -convert-act-to-arith | FileCheck %s --check-prefix=NOLIBM
 
 // Every act op is expanded into arith/math with a direct LLVM lowering: no
-// act op, no math.erf/exp/tanh (they would become libm calls) is left.
-// CHECK-NOT: act.
-// CHECK-NOT: math.erf
-// CHECK-NOT: math.exp
-// CHECK-NOT: math.tanh
+// act op, no math.erf/exp/tanh (they would become libm calls) is left
+// anywhere in the file.
+// NOLIBM-NOT: act.
+// NOLIBM-NOT: math.erf
+// NOLIBM-NOT: math.exp
+// NOLIBM-NOT: math.tanh
+// NOLIBM-NOT: call
 
 // Exact GELU. Away from 0, the erfc form: t = 1/(1 + a|x|) with its
 // residual, the exact square x·x as a two-product (mulf, then fma with the
@@ -156,6 +159,60 @@ func.func @gelu_tanh_spelling(%x: f32) -> f32 {
 // CHECK: return
 func.func @gelu_tanh_form(%x: f32) -> f32 {
   %0 = act.gelu %x expansion<tanh_form> : f32
+  return %0 : f32
+}
+
+// The direct rational form: x·(1/2 + x·P(x²)/Q(x²)) on x clamped to
+// [−5.5, 5.5] (degrees 6 and 5: 11 FMAs and a true divide), −0 below −5.5.
+// CHECK-LABEL: func.func @gelu_rational
+// CHECK-DAG: %[[NEGZERO:.*]] = arith.constant dense<-0.000000e+00>
+// CHECK-DAG: %[[LO:.*]] = arith.constant dense<-5.500000e+00>
+// CHECK: %[[BELOW:.*]] = arith.cmpf olt, %arg0, %[[LO]]
+// CHECK: %[[W:.*]] = arith.mulf %[[XC:.*]], %[[XC]]
+// CHECK-COUNT-11: math.fma {{.*}}, %[[W]], 
+// CHECK: %[[R:.*]] = arith.divf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK: %[[PHI:.*]] = math.fma %[[XC]], %[[R]],
+// CHECK: %[[Y:.*]] = arith.mulf %arg0, %[[PHI]]
+// CHECK: %[[OUT:.*]] = arith.select %[[BELOW]], %[[NEGZERO]], %[[Y]]
+// CHECK-NEXT: return %[[OUT]]
+func.func @gelu_rational(%x: vector<16xf32>) -> vector<16xf32> {
+  %0 = act.gelu %x expansion<rational> : vector<16xf32>
+  return %0 : vector<16xf32>
+}
+
+// rational_fast: the same fit, 1/Q as a reciprocal estimate (arcp), and x
+// itself above the clamp, where the estimate may leave Φ short of 1.
+// CHECK-LABEL: func.func @gelu_rational_fast
+// CHECK-DAG: %[[HI:.*]] = arith.constant 5.500000e+00
+// CHECK: %[[RCP:.*]] = arith.divf %{{.*}}, %{{.*}} fastmath<ninf,arcp> : f32
+// CHECK: arith.mulf %{{.*}}, %[[RCP]]
+// CHECK: %[[Y:.*]] = arith.mulf %arg0
+// CHECK: %[[ABOVE:.*]] = arith.cmpf olt, %[[HI]], %arg0
+// CHECK: arith.select %[[ABOVE]], %arg0, %[[Y]]
+// CHECK-NOT: arith.divf
+// CHECK: return
+func.func @gelu_rational_fast(%x: f32) -> f32 {
+  %0 = act.gelu %x expansion<rational_fast> : f32
+  return %0 : f32
+}
+
+// The erf form, literally 0.5·x·(1 + erf(x/√2)), erf(z) = z·P(z²)/Q(z²) on z
+// clamped to [−4, 4]; −0 below −4√2.
+// CHECK-LABEL: func.func @gelu_erf
+// CHECK-DAG: %[[LO:.*]] = arith.constant -5.65685415 : f32
+// CHECK-DAG: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG: %[[HALF:.*]] = arith.constant 5.000000e-01 : f32
+// CHECK: %[[Z:.*]] = arith.mulf %arg0, %{{.*}} : f32
+// CHECK: arith.cmpf olt, %[[Z]]
+// CHECK: %[[Q:.*]] = arith.divf
+// CHECK: %[[ERF:.*]] = arith.mulf %{{.*}}, %[[Q]]
+// CHECK: %[[H:.*]] = arith.mulf %arg0, %[[HALF]]
+// CHECK: %[[ONEPLUS:.*]] = arith.addf %[[ERF]], %[[ONE]]
+// CHECK: %[[Y:.*]] = arith.mulf %[[H]], %[[ONEPLUS]]
+// CHECK: %[[BELOW:.*]] = arith.cmpf olt, %arg0, %[[LO]]
+// CHECK: arith.select %[[BELOW]], %{{.*}}, %[[Y]]
+func.func @gelu_erf(%x: f32) -> f32 {
+  %0 = act.gelu %x expansion<erf> : f32
   return %0 : f32
 }
 

@@ -42,12 +42,16 @@ def Act_ExpansionSigmoid : I32EnumAttrCase<"sigmoid", 4>;
 def Act_ExpansionSigmoidFast : I32EnumAttrCase<"sigmoid_fast", 5>;
 def Act_ExpansionTanh : I32EnumAttrCase<"tanh", 6>;
 def Act_ExpansionSelect : I32EnumAttrCase<"select", 7>;
+def Act_ExpansionErf : I32EnumAttrCase<"erf", 8>;
+def Act_ExpansionRational : I32EnumAttrCase<"rational", 9>;
+def Act_ExpansionRationalFast : I32EnumAttrCase<"rational_fast", 10>;
 
 def Act_Expansion : I32EnumAttr<"Expansion",
     "how an activation is computed",
     [Act_ExpansionErfc, Act_ExpansionErfcFast, Act_ExpansionTanhForm,
      Act_ExpansionSigmoidForm, Act_ExpansionSigmoid, Act_ExpansionSigmoidFast,
-     Act_ExpansionTanh, Act_ExpansionSelect]> {
+     Act_ExpansionTanh, Act_ExpansionSelect, Act_ExpansionErf,
+     Act_ExpansionRational, Act_ExpansionRationalFast]> {
   let cppNamespace = "::gelu::act";
   let genSpecializedAttr = 0;
 }

@@ -50,8 +50,11 @@ def Act_GeluOp : Act_UnaryElementwiseOp<"gelu"> {
     `expansion` chooses how it is computed (absent: the first, accurate one):
 
     - exact: `erfc` (≤ 4 ULP everywhere), `erfc_fast` (a lower-degree fit,
-      no residual corrections, reciprocal estimate), `tanh_form` and
-      `sigmoid_form` (the approximate GELUs, for loose error budgets);
+      no residual corrections, reciprocal estimate), `rational` (the direct
+      form x·(1/2 + x·P(x²)/Q(x²)) on |x| ≤ 5.5: a few ULP for x ≥ 0, ~1e-6
+      absolute below), `erf` (0.5·x·(1 + erf(x/√2)) with a rational erf),
+      `rational_fast` (`rational` with a reciprocal estimate), `tanh_form`
+      and `sigmoid_form` (the approximate GELUs);
     - tanh: `sigmoid` (x·σ(2u) in double-float), `sigmoid_fast`, `tanh`
       (PyTorch's 0.5·x·(1 + tanh u) spelling, which cancels for x < 0);
     - sigmoid: `sigmoid`, `sigmoid_fast`.
