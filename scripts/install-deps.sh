@@ -3,6 +3,8 @@
 #
 # Idempotent: installs only what is missing and prints nothing when all of it
 # is present. Needs root (or sudo) only when something must be installed.
+# --bench adds what bench/ links (Google Benchmark and the anchors: Eigen,
+# Sleef, oneDNN) and what scripts/plot-bench.py draws with (matplotlib).
 #
 #===------------------------------------------------------------------------===#
 set -euo pipefail
@@ -17,6 +19,10 @@ PACKAGES=(
   # Spec parsing, unit tests, and MPFR for the accuracy tool's reference.
   nlohmann-json3-dev libgtest-dev libmpfr-dev
 )
+if [[ "${1:-}" == "--bench" ]]; then
+  PACKAGES+=(libbenchmark-dev libeigen3-dev libsleef-dev libdnnl-dev
+    python3-matplotlib)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -451,11 +451,13 @@ TEST(Budget, ALooserBudgetBuysACheaperExpansion) {
     std::printf(" %s %u", act::stringifyExpansion(e).str().c_str(), cost(e));
   std::printf("\n");
 
-  // Each looser budget buys a strictly cheaper kernel.
+  // Each looser budget buys a strictly cheaper kernel. An absolute 1e-6
+  // is decided at x ≈ 5, where 1e-6 is 2 ULP: the rational forms reach
+  // 1.02e-6 and 1.14e-6 there (all inputs), erfc_fast 2.4e-7.
   const char *budgets[] = {R"({"budget": {"max_ulp": 4}})",
                            R"({"budget": {"max_abs": 1e-6}})",
-                           R"({"budget": {"max_abs": 1e-5}})"};
-  act::Expansion expected[] = {act::Expansion::erfc, act::Expansion::rational,
+                           R"({"budget": {"max_abs": 2e-6}})"};
+  act::Expansion expected[] = {act::Expansion::erfc, act::Expansion::erfc_fast,
                                act::Expansion::rational_fast};
   for (size_t i = 0; i < std::size(budgets); ++i) {
     EXPECT_EQ(chosenFor(budgets[i]), expected[i]) << budgets[i];
@@ -471,7 +473,9 @@ TEST(Budget, ALooserBudgetBuysACheaperExpansion) {
   // On x ≥ 0 the fast rational form is within 4 ULP too.
   EXPECT_EQ(chosenFor(R"({"budget": {"max_ulp": 4, "domain": [0, 100]}})"),
             act::Expansion::rational_fast);
-  // Of the two budget-1e-6 forms, the direct rational one is the cheaper.
+  // The divide costs the accurate rational form more than the estimate.
+  EXPECT_LT(cost(act::Expansion::rational_fast),
+            cost(act::Expansion::rational));
   EXPECT_LT(cost(act::Expansion::rational), cost(act::Expansion::erfc_fast));
 }
 

@@ -51,8 +51,11 @@ static TargetInfo hostTarget() {
 }
 
 llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name) {
-  if (name == "host")
-    return hostTarget();
+  if (name == "host") {
+    // Asked for on every kernel-cache lookup: read the CPU once.
+    static const TargetInfo host = hostTarget();
+    return host;
+  }
   return llvm::createStringError("unknown target '" + name +
                                  "'; expected 'host'");
 }

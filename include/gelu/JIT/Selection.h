@@ -42,7 +42,7 @@ unsigned expansionCost(ReferenceFunction function, act::Expansion expansion);
 
 /// Measures `kernel` against `meaning` on the budget's domain: for f32,
 /// 2^18 inputs spread evenly over the domain's float encodings (every
-/// magnitude) plus 2^16 evenly spaced in its part of [−20, 20]; for 16-bit
+/// magnitude) plus 2^20 evenly spaced in its part of [−20, 20]; for 16-bit
 /// types, every input in the domain.
 ErrorMaxima measureKernel(const Kernel &kernel, ReferenceFunction meaning,
                           const ErrorBudget &budget);

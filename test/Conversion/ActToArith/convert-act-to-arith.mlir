@@ -162,17 +162,20 @@ func.func @gelu_tanh_form(%x: f32) -> f32 {
   return %0 : f32
 }
 
-// The direct rational form: x·(1/2 + x·P(x²)/Q(x²)) on x clamped to
+// The direct rational form: x/2 + x·(x·P(x²)/Q(x²)) on x clamped to
 // [−5.5, 5.5] (degrees 6 and 5: 11 FMAs and a true divide), −0 below −5.5.
 // CHECK-LABEL: func.func @gelu_rational
 // CHECK-DAG: %[[NEGZERO:.*]] = arith.constant dense<-0.000000e+00>
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00>
+// CHECK-DAG: %[[HALF:.*]] = arith.constant dense<5.000000e-01>
 // CHECK-DAG: %[[LO:.*]] = arith.constant dense<-5.500000e+00>
 // CHECK: %[[BELOW:.*]] = arith.cmpf olt, %arg0, %[[LO]]
 // CHECK: %[[W:.*]] = arith.mulf %[[XC:.*]], %[[XC]]
 // CHECK-COUNT-11: math.fma {{.*}}, %[[W]], 
 // CHECK: %[[R:.*]] = arith.divf %{{.*}}, %{{.*}} : vector<16xf32>
-// CHECK: %[[PHI:.*]] = math.fma %[[XC]], %[[R]],
-// CHECK: %[[Y:.*]] = arith.mulf %arg0, %[[PHI]]
+// CHECK: %[[XR:.*]] = math.fma %[[XC]], %[[R]], %[[ZERO]]
+// CHECK: %[[H:.*]] = arith.mulf %arg0, %[[HALF]]
+// CHECK: %[[Y:.*]] = math.fma %arg0, %[[XR]], %[[H]]
 // CHECK: %[[OUT:.*]] = arith.select %[[BELOW]], %[[NEGZERO]], %[[Y]]
 // CHECK-NEXT: return %[[OUT]]
 func.func @gelu_rational(%x: vector<16xf32>) -> vector<16xf32> {
@@ -186,7 +189,7 @@ func.func @gelu_rational(%x: vector<16xf32>) -> vector<16xf32> {
 // CHECK-DAG: %[[HI:.*]] = arith.constant 5.500000e+00
 // CHECK: %[[RCP:.*]] = arith.divf %{{.*}}, %{{.*}} fastmath<ninf,arcp> : f32
 // CHECK: arith.mulf %{{.*}}, %[[RCP]]
-// CHECK: %[[Y:.*]] = arith.mulf %arg0
+// CHECK: %[[Y:.*]] = math.fma %arg0
 // CHECK: %[[ABOVE:.*]] = arith.cmpf olt, %[[HI]], %arg0
 // CHECK: arith.select %[[ABOVE]], %arg0, %[[Y]]
 // CHECK-NOT: arith.divf

@@ -1,0 +1,416 @@
+//===- gelu-bench.cpp - gelu-jit kernels beside the anchors ---------------===//
+//
+// Part of gelu-jit.
+//
+//   gelu-bench [--quick] [--json=FILE] [benchmark flags]
+//
+// Times, in one process and on one pinned thread, gelu-jit's kernels (the
+// accurate default, the fast budget, the tanh GELU) and the anchors of
+// Anchors.h at an L1 size (4K floats), an L2/L3 size (256K) and a DRAM size
+// (64M); prints ns/element, GB/s (8 bytes an element: one read, one write)
+// and the ratio to the best anchor of the same function; measures every
+// implementation's max ULP error by region on a sample of all floats; and
+// times JIT compiles (cold and cached). --json writes all of it for
+// scripts/plot-bench.py. --quick: the two small sizes, fewer repetitions.
+//
+// Compare ratios within one run, never absolute times across runs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Anchors.h"
+
+#include "gelu/JIT/Jit.h"
+#include "gelu/JIT/KernelCache.h"
+#include "gelu/Numerics/ErrorMaxima.h"
+#include "gelu/Numerics/ExpansionCatalog.h"
+#include "gelu/Numerics/Reference.h"
+
+#include "benchmark/benchmark.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <memory>
+#include <random>
+#include <sched.h>
+
+using namespace gelu;
+using namespace gelu::bench;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// What is measured
+//===----------------------------------------------------------------------===//
+
+struct OurKernel {
+  const char *label;
+  const char *json;
+  Family family;
+};
+
+/// gelu-jit's kernels: the accurate default, the issue's fast budget (max
+/// abs 1e-6), the cheapest exact form, and the tanh GELU.
+const OurKernel kOurKernels[] = {
+    {"gelu-jit exact (default)", R"({"name": "accurate"})", Family::ExactGelu},
+    {"gelu-jit exact, budget max_abs 1e-6",
+     R"({"name": "fast", "budget": {"max_abs": 1e-6}})", Family::ExactGelu},
+    {"gelu-jit exact, rational_fast",
+     R"({"name": "rational_fast", "expansion": "rational_fast"})",
+     Family::ExactGelu},
+    {"gelu-jit exact, erfc_fast",
+     R"({"name": "erfc_fast", "expansion": "erfc_fast"})", Family::ExactGelu},
+    {"gelu-jit tanh (default)", R"({"name": "tanh", "approximate": "tanh"})",
+     Family::TanhGelu},
+    {"gelu-jit tanh, sigmoid_fast",
+     R"({"name": "tanh_fast", "approximate": "tanh", "expansion": "sigmoid_fast"})",
+     Family::TanhGelu},
+};
+
+struct Entry {
+  Implementation impl;
+  std::string detail;     ///< the expansion a budget chose, for ours
+  ErrorMaxima regions[4]; ///< x ≥ 0, [−3, 0), x < −3, overall
+  std::map<int64_t, double> nsPerElement;
+};
+
+const char *const kRegionNames[4] = {"x>=0", "[-3,0)", "x<-3", "all"};
+
+/// 64-byte-aligned float buffers that free themselves.
+struct Buffer {
+  float *data = nullptr;
+  explicit Buffer(size_t n)
+      : data(static_cast<float *>(
+            std::aligned_alloc(64, ((n * sizeof(float) + 63) / 64) * 64))) {}
+  ~Buffer() { std::free(data); }
+  Buffer(const Buffer &) = delete;
+  Buffer &operator=(const Buffer &) = delete;
+};
+
+//===----------------------------------------------------------------------===//
+// Accuracy
+//===----------------------------------------------------------------------===//
+
+/// Every 4096th f32 bit pattern that is finite, plus a fine grid of
+/// [−20, 20], padded to a multiple of 16 for the anchors.
+std::vector<float> accuracySample() {
+  std::vector<float> in;
+  for (uint64_t bits = 0; bits < (1ull << 32); bits += 4096) {
+    float x;
+    uint32_t b = static_cast<uint32_t>(bits);
+    std::memcpy(&x, &b, sizeof x);
+    if (std::isfinite(x))
+      in.push_back(x);
+  }
+  for (int i = 0; i <= (1 << 18); ++i)
+    in.push_back(-20.0f + 40.0f * static_cast<float>(i) / (1 << 18));
+  while (in.size() % 16)
+    in.push_back(0.0f);
+  return in;
+}
+
+void measureAccuracy(Entry &entry, const std::vector<float> &in) {
+  if (entry.impl.family == Family::Copy)
+    return;
+  ReferenceFunction f = entry.impl.family == Family::ExactGelu
+                            ? ReferenceFunction::GeluExact
+                            : ReferenceFunction::GeluTanh;
+  std::vector<float> out(in.size());
+  entry.impl.run(in.data(), out.data(), static_cast<int64_t>(in.size()));
+  for (size_t i = 0; i < in.size(); ++i) {
+    float x = in[i];
+    long double ref = evaluateReference(f, x);
+    int region = x >= 0 ? 0 : x >= -3 ? 1 : 2;
+    // A NaN or inf where the reference is finite is an unbounded error.
+    double y = std::isfinite(out[i]) ? out[i]
+                                     : std::numeric_limits<double>::infinity();
+    entry.regions[region].add(x, y, ref, FloatFormat::f32());
+    entry.regions[3].add(x, y, ref, FloatFormat::f32());
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Compile latency
+//===----------------------------------------------------------------------===//
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+struct CompileLatency {
+  double coldSeconds = 0;
+  double cachedSeconds = 0;
+};
+
+/// Cold: a spec never compiled before (a fresh name each time). Cached: the
+/// same spec again, served by the kernel cache.
+CompileLatency measureCompileLatency() {
+  CompileLatency latency;
+  std::vector<double> cold, cached;
+  for (int i = 0; i < 7; ++i) {
+    std::string json = R"({"name": "latency_)" + std::to_string(i) + R"("})";
+    auto start = std::chrono::steady_clock::now();
+    auto kernel = compileKernelFromJson(json);
+    cold.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
+    if (!kernel) {
+      llvm::errs() << "gelu-bench: " << llvm::toString(kernel.takeError())
+                   << "\n";
+      std::exit(1);
+    }
+  }
+  latency.coldSeconds = median(cold);
+  KernelCache &cache = KernelCache::global();
+  auto spec = cantFail(parseSpec(R"({"name": "latency_cached"})"));
+  cantFail(cache.get(spec).takeError());
+  for (int i = 0; i < 1000; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    auto kernel = cache.get(spec);
+    cached.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
+    cantFail(kernel.takeError());
+  }
+  latency.cachedSeconds = median(cached);
+  return latency;
+}
+
+//===----------------------------------------------------------------------===//
+// Timing
+//===----------------------------------------------------------------------===//
+
+/// Collects the median of each benchmark's repetitions.
+class Collector : public benchmark::ConsoleReporter {
+public:
+  std::map<std::string, double> medianNs;
+  void ReportRuns(const std::vector<Run> &runs) override {
+    for (const Run &run : runs)
+      if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median")
+        medianNs[run.run_name.function_name] =
+            run.GetAdjustedRealTime() /
+            benchmark::GetTimeUnitMultiplier(run.time_unit) * 1e9;
+    ConsoleReporter::ReportRuns(runs);
+  }
+};
+
+std::string benchmarkName(const Entry &e, int64_t n) {
+  return e.impl.name + "/" + std::to_string(n);
+}
+
+const char *familyName(Family f) {
+  switch (f) {
+  case Family::ExactGelu:
+    return "exact";
+  case Family::TanhGelu:
+    return "tanh";
+  case Family::Copy:
+    return "copy";
+  }
+  return "?";
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  bool quick = false;
+  std::string jsonPath;
+  std::vector<char *> passOn = {argv[0]};
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0)
+      quick = true;
+    else if (std::strncmp(argv[i], "--json=", 7) == 0)
+      jsonPath = argv[i] + 7;
+    else
+      passOn.push_back(argv[i]);
+  }
+  int passOnCount = static_cast<int>(passOn.size());
+  benchmark::Initialize(&passOnCount, passOn.data());
+
+  // One thread, on one core: the ratios are per core.
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  CPU_SET(0, &cpus);
+  if (sched_setaffinity(0, sizeof cpus, &cpus) != 0)
+    llvm::errs() << "gelu-bench: could not pin to CPU 0; timing unpinned\n";
+
+  std::vector<Entry> entries;
+  for (const OurKernel &k : kOurKernels) {
+    auto kernel = compileKernelFromJson(k.json);
+    if (!kernel) {
+      llvm::errs() << "gelu-bench: " << k.label << ": "
+                   << llvm::toString(kernel.takeError()) << "\n";
+      return 1;
+    }
+    std::shared_ptr<Kernel> owned = std::move(*kernel);
+    Entry e;
+    e.impl = {k.label, k.family, /*ours=*/true,
+              [owned](const float *in, float *out, int64_t n) {
+                owned->f32()(in, out, n);
+              }};
+    const KernelSpec &spec = owned->spec();
+    e.detail = act::stringifyExpansion(
+                   spec.expansion.value_or(
+                       expansionsFor(spec.referenceFunction()).front()))
+                   .str();
+    entries.push_back(std::move(e));
+  }
+  for (Implementation &a : anchors()) {
+    Entry e;
+    e.impl = std::move(a);
+    entries.push_back(std::move(e));
+  }
+
+  llvm::outs() << "measuring accuracy on a sample of every f32 ...\n";
+  std::vector<float> sample = accuracySample();
+  for (Entry &e : entries)
+    measureAccuracy(e, sample);
+  CompileLatency latency = measureCompileLatency();
+
+  std::vector<int64_t> sizes = {4096, 262144};
+  if (!quick)
+    sizes.push_back(int64_t(64) << 20);
+  std::mt19937 rng(42);
+  std::uniform_real_distribution<float> values(-8.0f, 8.0f);
+  std::map<int64_t, std::unique_ptr<Buffer>> inputs, outputs;
+  for (int64_t n : sizes) {
+    inputs[n] = std::make_unique<Buffer>(n);
+    outputs[n] = std::make_unique<Buffer>(n);
+    for (int64_t i = 0; i < n; ++i) {
+      inputs[n]->data[i] = values(rng);
+      outputs[n]->data[i] = 0; // touch the pages before timing
+    }
+  }
+  for (const Entry &e : entries)
+    for (int64_t n : sizes) {
+      const float *in = inputs[n]->data;
+      float *out = outputs[n]->data;
+      auto run = e.impl.run;
+      benchmark::RegisterBenchmark(
+          benchmarkName(e, n).c_str(),
+          [run, in, out, n](benchmark::State &state) {
+            for (auto _ : state) {
+              run(in, out, n);
+              benchmark::ClobberMemory();
+            }
+            state.SetItemsProcessed(state.iterations() * n);
+            state.SetBytesProcessed(state.iterations() * n * 8);
+          })
+          ->Repetitions(quick ? 3 : 7)
+          ->ReportAggregatesOnly(true)
+          ->MinTime(quick ? 0.02 : 0.1)
+          ->UseRealTime()
+          ->Unit(benchmark::kNanosecond);
+    }
+  Collector collector;
+  benchmark::RunSpecifiedBenchmarks(&collector);
+  for (Entry &e : entries)
+    for (int64_t n : sizes) {
+      auto it = collector.medianNs.find(benchmarkName(e, n));
+      if (it != collector.medianNs.end())
+        e.nsPerElement[n] = it->second / static_cast<double>(n);
+    }
+
+  // The best anchor of each function at each size, and memcpy.
+  auto bestAnchor = [&](Family f, int64_t n) {
+    double best = std::numeric_limits<double>::infinity();
+    for (const Entry &e : entries)
+      if (!e.impl.ours && e.impl.family == f && e.nsPerElement.count(n))
+        best = std::min(best, e.nsPerElement.at(n));
+    return best;
+  };
+  auto copyTime = [&](int64_t n) { return bestAnchor(Family::Copy, n); };
+
+  llvm::raw_ostream &os = llvm::outs();
+  os << "\n== ns/element (GB/s at 8 B/element), one thread; ratio to the "
+        "best anchor of the same function and to memcpy\n";
+  for (const Entry &e : entries) {
+    os << llvm::format("%-38s", e.impl.name.c_str());
+    for (int64_t n : sizes) {
+      if (!e.nsPerElement.count(n))
+        continue;
+      double t = e.nsPerElement.at(n);
+      os << llvm::format(" | %6s %7.3f (%5.1f GB/s)",
+                         n >= (1 << 20)
+                             ? (std::to_string(n >> 20) + "M").c_str()
+                             : (std::to_string(n >> 10) + "K").c_str(),
+                         t, 8.0 / t);
+      if (e.impl.family != Family::Copy)
+        os << llvm::format(" %5.2fx best", t / bestAnchor(e.impl.family, n));
+      os << llvm::format(" %5.2fx copy", t / copyTime(n));
+    }
+    os << "\n";
+  }
+  os << "\n== max ULP error by region (sample: every 4096th f32 and a grid "
+        "of [-20, 20]), against the function's own reference\n";
+  for (const Entry &e : entries) {
+    if (e.impl.family == Family::Copy)
+      continue;
+    os << llvm::format("%-38s", e.impl.name.c_str());
+    for (int r = 0; r < 4; ++r)
+      os << llvm::format("  %s %-10.3g", kRegionNames[r], e.regions[r].maxUlp);
+    os << llvm::format("  max abs %.2g", e.regions[3].maxAbs);
+    if (e.impl.ours)
+      os << "  [" << e.detail << "]";
+    os << "\n";
+  }
+  os << llvm::format("\n== JIT compile: cold %.1f ms, cached %.3f us\n",
+                     latency.coldSeconds * 1e3, latency.cachedSeconds * 1e6);
+
+  if (!jsonPath.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream file(jsonPath, ec, llvm::sys::fs::OF_Text);
+    if (ec) {
+      llvm::errs() << "gelu-bench: cannot write " << jsonPath << ": "
+                   << ec.message() << "\n";
+      return 1;
+    }
+    llvm::json::OStream json(file, 2);
+    json.object([&] {
+      json.attribute("threads", 1);
+      json.attribute("compile_cold_ms", latency.coldSeconds * 1e3);
+      json.attribute("compile_cached_us", latency.cachedSeconds * 1e6);
+      json.attributeArray("results", [&] {
+        for (const Entry &e : entries)
+          json.object([&] {
+            json.attribute("name", e.impl.name);
+            json.attribute("family", familyName(e.impl.family));
+            json.attribute("ours", e.impl.ours);
+            if (e.impl.ours)
+              json.attribute("expansion", e.detail);
+            if (e.impl.family != Family::Copy)
+              json.attributeObject("max_ulp", [&] {
+                for (int r = 0; r < 4; ++r) {
+                  double u = e.regions[r].maxUlp;
+                  json.attribute(kRegionNames[r], std::isfinite(u) ? u : 1e38);
+                }
+              });
+            json.attributeArray("sizes", [&] {
+              for (const auto &[n, t] : e.nsPerElement)
+                json.object([&] {
+                  json.attribute("n", n);
+                  json.attribute("ns_per_element", t);
+                  json.attribute("gb_per_s", 8.0 / t);
+                  if (e.impl.family != Family::Copy)
+                    json.attribute("ratio_to_best_anchor",
+                                   t / bestAnchor(e.impl.family, n));
+                  json.attribute("ratio_to_memcpy", t / copyTime(n));
+                });
+            });
+          });
+      });
+    });
+    file << "\n";
+    llvm::outs() << "wrote " << jsonPath << "\n";
+  }
+  return 0;
+}

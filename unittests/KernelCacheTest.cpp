@@ -1,0 +1,91 @@
+//===- KernelCacheTest.cpp - Compiled kernels shared by spec and CPU -----===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/JIT/KernelCache.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <thread>
+#include <vector>
+
+using namespace gelu;
+
+namespace {
+
+TEST(KernelCache, ConcurrentRequestsForOneSpecCompileOnce) {
+  KernelCache cache;
+  const char *json = R"({"name": "cached_silu", "op": "silu"})";
+  std::vector<std::shared_ptr<const Kernel>> got(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < got.size(); ++i)
+    threads.emplace_back([&, i] {
+      auto kernel = cache.get(json);
+      if (kernel)
+        got[i] = *kernel;
+      else
+        ADD_FAILURE() << llvm::toString(kernel.takeError());
+    });
+  for (std::thread &t : threads)
+    t.join();
+  EXPECT_EQ(cache.compiles(), 1u);
+  EXPECT_EQ(cache.hits(), got.size() - 1);
+  EXPECT_EQ(cache.size(), 1u);
+  for (const auto &k : got) {
+    ASSERT_NE(k, nullptr);
+    EXPECT_EQ(k.get(), got[0].get()) << "every request gets the same kernel";
+  }
+  // The shared kernel works.
+  float in[3] = {-1.0f, 0.0f, 2.0f}, out[3];
+  got[0]->f32()(in, out, 3);
+  EXPECT_NEAR(out[2], 2.0f / (1.0f + std::exp(-2.0f)), 1e-6f);
+}
+
+TEST(KernelCache, TheKeyIsTheWholeSpec) {
+  KernelCache cache;
+  auto a = cache.get(R"({"name": "k"})");
+  auto b = cache.get(R"({"name": "k", "expansion": "erfc_fast"})");
+  auto c = cache.get(R"({"name": "k", "dtype": "bf16"})");
+  auto again = cache.get(R"({"expansion": "erfc", "name": "k"})");
+  ASSERT_TRUE(a && b && c && again);
+  EXPECT_NE(a->get(), b->get());
+  EXPECT_NE(a->get(), c->get());
+  // Naming the default expansion is a different spec (a budget is searched
+  // only when none is named), so it has its own entry.
+  EXPECT_EQ(cache.compiles(), 4u);
+  auto aAgain = cache.get(R"({"name": "k"})");
+  ASSERT_TRUE(static_cast<bool>(aAgain));
+  EXPECT_EQ(aAgain->get(), a->get());
+  EXPECT_EQ(cache.hits(), 1u);
+}
+
+TEST(KernelCache, FailuresAreReportedAndNotCached) {
+  KernelCache cache;
+  auto bad = cache.get(R"({"dtype": "f64"})");
+  ASSERT_FALSE(static_cast<bool>(bad));
+  EXPECT_NE(llvm::toString(bad.takeError()).find("not supported yet"),
+            std::string::npos);
+  EXPECT_EQ(cache.size(), 0u);
+  auto malformed = cache.get(R"({"op": "swish"})");
+  ASSERT_FALSE(static_cast<bool>(malformed));
+  EXPECT_NE(llvm::toString(malformed.takeError()).find("unknown op"),
+            std::string::npos);
+}
+
+TEST(KernelCache, ClearKeepsHandedOutKernelsAlive) {
+  KernelCache cache;
+  auto kernel = cache.get(R"({"name": "kept", "op": "relu"})");
+  ASSERT_TRUE(static_cast<bool>(kernel));
+  std::shared_ptr<const Kernel> held = *kernel;
+  cache.clear();
+  EXPECT_EQ(cache.size(), 0u);
+  float in[2] = {-1.0f, 3.0f}, out[2];
+  held->f32()(in, out, 2);
+  EXPECT_EQ(out[0], 0.0f);
+  EXPECT_EQ(out[1], 3.0f);
+}
+
+} // namespace
