@@ -17,5 +17,5 @@ cmake --build "$root/build" -j "${GELU_JOBS:-2}" --target gelu-bench
 mkdir -p "$root/docs/bench"
 "$root/build/bin/gelu-bench" --json="$root/docs/bench/results.json" "$@" |
   tee "$root/docs/bench/results.txt"
-python3 "$root/scripts/plot-bench.py" "$root/docs/bench/results.json" \
+/usr/bin/python3 "$root/scripts/plot-bench.py" "$root/docs/bench/results.json" \
   "$root/docs/bench/pareto.png"

@@ -33,6 +33,10 @@ llvm_config.with_environment("PATH", config.gelu_tools_dir, append_path=True)
 
 
 # Host features that some codegen tests need.
+import platform
+
+if platform.machine() in ("x86_64", "AMD64"):
+    config.available_features.add("host-x86_64")
 try:
     with open("/proc/cpuinfo") as cpuinfo:
         flags = cpuinfo.read()

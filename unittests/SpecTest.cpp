@@ -84,7 +84,16 @@ TEST(Spec, CanonicalJsonRoundTrips) {
   EXPECT_EQ(again->toJson(), spec->toJson());
   EXPECT_EQ(
       spec->toJson(),
-      R"({"approximate":"sigmoid","dtype":"f32","name":"gelu_sigmoid_f32","op":"gelu","target":"host"})");
+      R"({"approximate":"sigmoid","dtype":"f32","name":"gelu_sigmoid_f32","op":"gelu","streaming_stores":"auto","target":"host"})");
+  // The code-generation fields round-trip too.
+  auto tuned = parseSpec(
+      R"({"unroll": 4, "streaming_stores": "never", "target": "x86-64-v3"})");
+  ASSERT_TRUE(static_cast<bool>(tuned)) << llvm::toString(tuned.takeError());
+  auto tunedAgain = parseSpec(tuned->toJson());
+  ASSERT_TRUE(static_cast<bool>(tunedAgain));
+  EXPECT_EQ(tunedAgain->unroll, 4u);
+  EXPECT_EQ(tunedAgain->streamingStores, StreamingStores::Never);
+  EXPECT_EQ(tunedAgain->target, "x86-64-v3");
 }
 
 TEST(Spec, MalformedJsonNamesLineAndColumn) {
@@ -110,7 +119,20 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
        "'approximate'?"},
       {R"({"limits": {}})",
        "at /limits: unknown field 'limits'; known fields are 'name', 'op', "
-       "'approximate', 'expansion', 'budget', 'dtype' or 'target'"},
+       "'approximate', 'expansion', 'budget', 'dtype', 'target', "
+       "'streaming_stores' or 'unroll'"},
+      {R"({"unroll": 0})",
+       "at /unroll: expected an integer from 1 to 8 (vectors per loop "
+       "iteration), got 0"},
+      {R"({"unroll": 2.5})",
+       "at /unroll: expected an integer from 1 to 8 (vectors per loop "
+       "iteration), got 2.5"},
+      {R"({"streaming_stores": "sometimes"})",
+       "at /streaming_stores: unknown streaming_stores 'sometimes'; expected "
+       "'auto', 'always' or 'never'"},
+      {R"({"target": "x86-64-v5"})",
+       "at /target: unknown target 'x86-64-v5'; expected 'host', "
+       "'x86-64-v3' or 'x86-64-v4'"},
       {R"({"budget": {}})",
        "at /budget: give at least one of 'max_ulp', 'max_abs' or 'max_rel'"},
       {R"({"budget": 3})", "at /budget: expected an object, got number 3"},

@@ -6,6 +6,8 @@
 
 #include "gelu/Codegen/Target.h"
 
+#include "gelu/Spec/Spec.h"
+
 #include "llvm/ADT/StringMap.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/TargetSelect.h"
@@ -50,14 +52,47 @@ static TargetInfo hostTarget() {
   return target;
 }
 
+/// The x86-64 micro-architecture levels: code for every CPU of the level.
+/// `required` are the features this process's CPU needs to run it.
+struct X86Level {
+  llvm::StringRef name;
+  unsigned vectorBits;
+  llvm::StringRef required[5];
+};
+static const X86Level kX86Levels[] = {
+    {"x86-64-v3", 256, {"avx2", "fma", "f16c", "bmi2", "avx"}},
+    {"x86-64-v4", 512, {"avx512f", "avx512bw", "avx512dq", "avx512vl", "fma"}},
+};
+
 llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name) {
-  if (name == "host") {
-    // Asked for on every kernel-cache lookup: read the CPU once.
-    static const TargetInfo host = hostTarget();
+  // Asked for on every kernel-cache lookup: read the CPU once.
+  static const TargetInfo host = hostTarget();
+  if (name == "host")
     return host;
+  for (const X86Level &level : kX86Levels) {
+    if (name != level.name)
+      continue;
+    TargetInfo target;
+    target.triple = host.triple;
+    target.cpu = level.name.str();
+    target.vectorBits = level.vectorBits;
+    if (!llvm::Triple(host.triple).isX86())
+      return target; // emitted for x86 from elsewhere; never run here
+    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+    for (llvm::StringRef feature : level.required) {
+      auto it = features.find(feature);
+      if (it == features.end() || !it->second)
+        target.missingHostFeature = feature.str();
+      if (!target.missingHostFeature.empty())
+        break;
+    }
+    return target;
   }
-  return llvm::createStringError("unknown target '" + name +
-                                 "'; expected 'host'");
+  std::string expected;
+  for (llvm::StringRef known : targetNames())
+    expected += (expected.empty() ? "'" : ", '") + known.str() + "'";
+  return llvm::createStringError("unknown target '" + name + "'; expected " +
+                                 expected);
 }
 
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>

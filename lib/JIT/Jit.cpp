@@ -7,6 +7,7 @@
 #include "gelu/JIT/Jit.h"
 
 #include "gelu/JIT/Selection.h"
+#include "gelu/JIT/ThreadPool.h"
 
 #include "gelu/Codegen/KernelBuilder.h"
 #include "gelu/Codegen/LLVMEmission.h"
@@ -15,6 +16,7 @@
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -67,15 +69,32 @@ Kernel::Entry<uint16_t> Kernel::u16() const {
   return reinterpret_cast<Entry<uint16_t>>(impl->entry);
 }
 
+Kernel::Entry<Half> Kernel::f16() const {
+  if (impl->spec.dtype != DType::F16)
+    return nullptr;
+  return reinterpret_cast<Entry<Half>>(impl->entry);
+}
+
+Kernel::Entry<BFloat16> Kernel::bf16() const {
+  if (impl->spec.dtype != DType::BF16)
+    return nullptr;
+  return reinterpret_cast<Entry<BFloat16>>(impl->entry);
+}
+
+/// `callType` names the element type of the call: "f32", "f16", "bf16", or
+/// "u16" (either 16-bit format).
 llvm::Error Kernel::check(const void *in, const void *out, int64_t n,
-                          unsigned elementBytes) const {
+                          unsigned elementBytes, const char *callType) const {
   const KernelSpec &spec = impl->spec;
   auto fail = [&](const llvm::Twine &why) {
     return llvm::createStringError("kernel '" + spec.name + "': " + why);
   };
-  if (dtypeSize(spec.dtype) != elementBytes)
-    return fail("its elements are " + stringifyDType(spec.dtype) + ", not " +
-                llvm::Twine(elementBytes) + "-byte values");
+  llvm::StringRef dtype = stringifyDType(spec.dtype);
+  bool matches = llvm::StringRef(callType) == "u16" ? dtypeSize(spec.dtype) == 2
+                                                    : dtype == callType;
+  if (!matches)
+    return fail("its elements are " + dtype + ", not " + callType + " (" +
+                llvm::Twine(elementBytes) + "-byte) values");
   if (!in || !out)
     return fail(llvm::Twine(!in ? "in" : "out") + " is a null pointer");
   if (n < 1)
@@ -96,18 +115,55 @@ llvm::Error Kernel::check(const void *in, const void *out, int64_t n,
   return llvm::Error::success();
 }
 
-llvm::Error Kernel::run(const float *in, float *out, int64_t n) const {
-  if (llvm::Error err = check(in, out, n, sizeof(float)))
+void Kernel::runChunks(const void *in, void *out, int64_t n,
+                       unsigned elementBytes, RunOptions options) const {
+  using RawEntry = void (*)(const void *, void *, int64_t);
+  auto entry = reinterpret_cast<RawEntry>(impl->entry);
+  ThreadPool &pool = ThreadPool::global();
+  int64_t threads = options.threads ? options.threads : pool.workers() + 1;
+  threads = std::min<int64_t>(threads, pool.workers() + 1);
+  threads = std::max<int64_t>(
+      1, std::min<int64_t>(threads, n / kMinElementsPerThread));
+  if (threads == 1) {
+    entry(in, out, n);
+    return;
+  }
+  // Chunks of whole 64-byte lines, so that no two threads write one line.
+  int64_t line = 64 / elementBytes;
+  int64_t chunk = ((n + threads - 1) / threads + line - 1) / line * line;
+  pool.parallelFor(static_cast<unsigned>(threads), [&](unsigned i) {
+    int64_t begin = static_cast<int64_t>(i) * chunk;
+    int64_t count = std::min(chunk, n - begin);
+    if (count > 0)
+      entry(static_cast<const char *>(in) + begin * elementBytes,
+            static_cast<char *>(out) + begin * elementBytes, count);
+  });
+}
+
+llvm::Error Kernel::runChecked(const void *in, void *out, int64_t n,
+                               unsigned elementBytes, const char *callType,
+                               RunOptions options) const {
+  if (llvm::Error err = check(in, out, n, elementBytes, callType))
     return err;
-  f32()(in, out, n);
+  runChunks(in, out, n, elementBytes, options);
   return llvm::Error::success();
 }
 
-llvm::Error Kernel::run(const uint16_t *in, uint16_t *out, int64_t n) const {
-  if (llvm::Error err = check(in, out, n, sizeof(uint16_t)))
-    return err;
-  u16()(in, out, n);
-  return llvm::Error::success();
+llvm::Error Kernel::run(const float *in, float *out, int64_t n,
+                        RunOptions options) const {
+  return runChecked(in, out, n, sizeof(float), "f32", options);
+}
+llvm::Error Kernel::run(const Half *in, Half *out, int64_t n,
+                        RunOptions options) const {
+  return runChecked(in, out, n, sizeof(Half), "f16", options);
+}
+llvm::Error Kernel::run(const BFloat16 *in, BFloat16 *out, int64_t n,
+                        RunOptions options) const {
+  return runChecked(in, out, n, sizeof(BFloat16), "bf16", options);
+}
+llvm::Error Kernel::run(const uint16_t *in, uint16_t *out, int64_t n,
+                        RunOptions options) const {
+  return runChecked(in, out, n, sizeof(uint16_t), "u16", options);
 }
 
 llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec) {
@@ -118,6 +174,11 @@ llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec) {
   auto target = resolveTarget(spec.target);
   if (!target)
     return target.takeError();
+  if (!target->missingHostFeature.empty())
+    return llvm::createStringError(
+        "target '" + spec.target + "' needs " + target->missingHostFeature +
+        ", which this CPU lacks: its code can be emitted (gelu-opt --spec "
+        "... --emit=obj) but not run here");
   std::unique_ptr<mlir::MLIRContext> context = createKernelContext();
   auto module = buildKernelModule(*context, spec, *target);
   if (!module)

@@ -49,6 +49,23 @@ llvm::StringRef stringifyDType(DType dtype) {
   llvm_unreachable("unknown dtype");
 }
 
+llvm::StringRef stringifyStreamingStores(StreamingStores mode) {
+  switch (mode) {
+  case StreamingStores::Auto:
+    return "auto";
+  case StreamingStores::Always:
+    return "always";
+  case StreamingStores::Never:
+    return "never";
+  }
+  llvm_unreachable("unknown streaming-stores mode");
+}
+
+llvm::ArrayRef<llvm::StringRef> targetNames() {
+  static const llvm::StringRef names[] = {"host", "x86-64-v3", "x86-64-v4"};
+  return names;
+}
+
 unsigned dtypeSize(DType dtype) {
   switch (dtype) {
   case DType::F16:
@@ -109,6 +126,9 @@ std::string KernelSpec::toJson() const {
   }
   j["dtype"] = stringifyDType(dtype).str();
   j["target"] = target;
+  if (unroll)
+    j["unroll"] = unroll;
+  j["streaming_stores"] = stringifyStreamingStores(streamingStores).str();
   return j.dump();
 }
 
@@ -285,7 +305,8 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
                         typeName(root));
 
   static const StringRef knownFields[] = {
-      "name", "op", "approximate", "expansion", "budget", "dtype", "target"};
+      "name",  "op",     "approximate",      "expansion", "budget",
+      "dtype", "target", "streaming_stores", "unroll"};
   if (llvm::Error err = checkFields(root, "", knownFields, errors))
     return std::move(err);
 
@@ -346,13 +367,33 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
     spec.dtype = *dtype;
   }
   if (root.contains("target")) {
-    static const StringRef names[] = {"host"};
-    static const StringRef values[] = {"host"};
+    llvm::ArrayRef<StringRef> names = targetNames();
     auto target = getChoice<StringRef>(root["target"], "/target", "target",
-                                       names, values, errors);
+                                       names, names, errors);
     if (!target)
       return target.takeError();
     spec.target = target->str();
+  }
+  if (root.contains("unroll")) {
+    const json &value = root["unroll"];
+    if (!value.is_number_integer() || value.get<int64_t>() < 1 ||
+        value.get<int64_t>() > 8)
+      return errors.at("/unroll",
+                       "expected an integer from 1 to 8 (vectors per loop "
+                       "iteration), got " +
+                           value.dump());
+    spec.unroll = value.get<unsigned>();
+  }
+  if (root.contains("streaming_stores")) {
+    static const StringRef names[] = {"auto", "always", "never"};
+    static const StreamingStores values[] = {
+        StreamingStores::Auto, StreamingStores::Always, StreamingStores::Never};
+    auto mode = getChoice<StreamingStores>(
+        root["streaming_stores"], "/streaming_stores", "streaming_stores",
+        names, values, errors);
+    if (!mode)
+      return mode.takeError();
+    spec.streamingStores = *mode;
   }
   // The default name follows the op and dtype: gelu_f32, silu_bf16, ...
   spec.name = (stringifyReferenceFunction(spec.referenceFunction()) + "_" +

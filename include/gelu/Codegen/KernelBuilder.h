@@ -6,9 +6,13 @@
 //
 // Builds the function that applies an activation to a buffer, with the C ABI
 //   void NAME(const T *in, T *out, int64_t n)
-// as a full-width vector loop over n − n mod W elements and one masked vector
-// step for the rest: no scalar tail, no access outside [0, n). n ≤ 0 does
-// nothing. in == out (in place) is allowed.
+// as a full-width vector loop (`unroll` vectors an iteration, then single
+// vectors) over n − n mod W elements and one masked vector step for the
+// rest: no scalar tail, no access outside [0, n). n ≤ 0 does nothing.
+// in == out (in place) is allowed. With streaming stores (spec's
+// `streaming_stores`; `auto`: outputs of at least kStreamingThresholdBytes
+// that do not overlap the input), a masked head first brings `out` to a
+// vector boundary, the body stores non-temporally, and a fence ends it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,10 +30,11 @@ namespace gelu {
 
 /// Adds to `module` the kernel described by `spec`, on vectors of `lanes`
 /// elements, with act ops in its body (lower them with the act pipeline).
-/// Fails with a message for a dtype that has no expansion yet.
+/// `x86` selects the x86 fence after streaming stores. Fails with a message
+/// for a dtype that has no expansion yet.
 llvm::Expected<mlir::func::FuncOp>
 buildElementwiseKernel(mlir::ModuleOp module, const KernelSpec &spec,
-                       unsigned lanes);
+                       unsigned lanes, bool x86);
 
 /// A module holding the kernel of `spec` for `target`, with act ops.
 llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>

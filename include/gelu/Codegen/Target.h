@@ -23,6 +23,9 @@ struct TargetInfo {
   std::string features;
   /// Widest vector register, in bits (128 SSE/NEON, 256 AVX2, 512 AVX-512).
   unsigned vectorBits = 128;
+  /// A feature the target needs that this process's CPU lacks (empty when
+  /// its code can run here): code can be emitted, not JIT-run.
+  std::string missingHostFeature;
 
   /// Lanes of a full vector of `elementBytes`-byte elements.
   unsigned lanes(unsigned elementBytes) const {
@@ -30,8 +33,9 @@ struct TargetInfo {
   }
 };
 
-/// Resolves a spec's target name: "host" is this process's CPU with its real
-/// features (AVX-512 where present).
+/// Resolves a spec's target name (Spec.h's targetNames()): "host" is this
+/// process's CPU with its real features (AVX-512 where present); the
+/// x86-64-v3/v4 levels are every CPU with AVX2 + FMA / with AVX-512.
 llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name);
 
 /// An LLVM TargetMachine for `target`, optimising at O3.

@@ -27,6 +27,27 @@
 
 namespace gelu {
 
+/// The 16-bit formats' encodings, for typed entry points: a Half* cannot be
+/// handed to a bf16 kernel by mistake.
+struct Half {
+  uint16_t bits;
+};
+struct BFloat16 {
+  uint16_t bits;
+};
+
+/// How a checked run is carried out.
+struct RunOptions {
+  /// Threads that share the range (the caller and the runtime's pool;
+  /// started once, not per call). 0: one per hardware thread. Ranges below
+  /// kMinElementsPerThread elements a thread use fewer.
+  unsigned threads = 1;
+};
+
+/// The least work worth a thread: below it, waking one costs more than it
+/// saves.
+constexpr int64_t kMinElementsPerThread = 32768;
+
 /// A compiled kernel. It owns the JIT-ed code: the entry points are valid
 /// for the Kernel's lifetime. Calls may come from any number of threads.
 class Kernel {
@@ -47,20 +68,36 @@ public:
   /// It reads in[0..n) and writes out[0..n) and nothing else; in == out is
   /// allowed; n ≤ 0 does nothing. Null when the dtype is not f32.
   Entry<float> f32() const;
-  /// The same for f16 or bf16 kernels, on their raw 16-bit encodings.
+  /// Typed entries of f16 and bf16 kernels (null for any other dtype).
+  Entry<Half> f16() const;
+  Entry<BFloat16> bf16() const;
+  /// Either 16-bit kernel on raw encodings.
   Entry<uint16_t> u16() const;
 
   /// Checked calls: fail with a message, without touching `out`, when a
   /// pointer is null or misaligned for the element type, n < 1, the buffers
-  /// overlap without being identical, or the element type does not match.
-  llvm::Error run(const float *in, float *out, int64_t n) const;
-  llvm::Error run(const uint16_t *in, uint16_t *out, int64_t n) const;
+  /// overlap without being identical, or the element type does not match
+  /// the kernel's dtype. With options.threads > 1 the range is split across
+  /// threads (chunks of whole cache lines).
+  llvm::Error run(const float *in, float *out, int64_t n,
+                  RunOptions options = {}) const;
+  llvm::Error run(const Half *in, Half *out, int64_t n,
+                  RunOptions options = {}) const;
+  llvm::Error run(const BFloat16 *in, BFloat16 *out, int64_t n,
+                  RunOptions options = {}) const;
+  llvm::Error run(const uint16_t *in, uint16_t *out, int64_t n,
+                  RunOptions options = {}) const;
 
 private:
   struct Impl;
   explicit Kernel(std::unique_ptr<Impl> impl);
   llvm::Error check(const void *in, const void *out, int64_t n,
-                    unsigned elementBytes) const;
+                    unsigned elementBytes, const char *callType) const;
+  void runChunks(const void *in, void *out, int64_t n, unsigned elementBytes,
+                 RunOptions options) const;
+  llvm::Error runChecked(const void *in, void *out, int64_t n,
+                         unsigned elementBytes, const char *callType,
+                         RunOptions options) const;
   std::unique_ptr<Impl> impl;
 
   friend llvm::Expected<std::unique_ptr<Kernel>>

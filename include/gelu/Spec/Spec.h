@@ -16,9 +16,12 @@
 #include "gelu/Dialect/Act/IR/ActEnums.h"
 #include "gelu/Numerics/Reference.h"
 
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <cmath>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -32,6 +35,10 @@ enum class DType { F16, BF16, F32, F64 };
 
 llvm::StringRef stringifyKernelOp(KernelOp op);
 llvm::StringRef stringifyDType(DType dtype);
+
+/// The targets a spec may name: "host" (this CPU with its real features),
+/// "x86-64-v3" (AVX2 + FMA, 8 f32 lanes) and "x86-64-v4" (AVX-512, 16).
+llvm::ArrayRef<llvm::StringRef> targetNames();
 /// Size in bytes of one element.
 unsigned dtypeSize(DType dtype);
 /// The float format of `dtype`'s values, in which ULPs are counted.
@@ -49,6 +56,22 @@ struct ErrorBudget {
 };
 
 /// A validated spec. Defaults give the accurate exact-GELU f32 host kernel.
+/// When a kernel writes with non-temporal (streaming) stores, which bypass
+/// the caches: worth it only for outputs far larger than the caches.
+enum class StreamingStores {
+  /// When the output is at least kStreamingThresholdBytes and does not
+  /// overlap the input (decided per call).
+  Auto,
+  Always,
+  Never
+};
+
+/// Auto's threshold: above every L2 and most per-core LLC shares, so that
+/// the output would be evicted before it is read again anyway.
+constexpr uint64_t kStreamingThresholdBytes = uint64_t(16) << 20;
+
+llvm::StringRef stringifyStreamingStores(StreamingStores mode);
+
 struct KernelSpec {
   /// The symbol of the kernel: a C identifier.
   std::string name = "gelu_f32";
@@ -61,6 +84,9 @@ struct KernelSpec {
   std::optional<ErrorBudget> budget;
   DType dtype = DType::F32;
   std::string target = "host";
+  /// Full vectors per main-loop iteration; 0: the code generator's choice.
+  unsigned unroll = 0;
+  StreamingStores streamingStores = StreamingStores::Auto;
 
   /// The function the kernel computes.
   ReferenceFunction referenceFunction() const;

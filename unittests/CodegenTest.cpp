@@ -1,0 +1,128 @@
+//===- CodegenTest.cpp - Kernel loops at every length and alignment -------===//
+//
+// Part of gelu-jit.
+//
+// Every code-generation variant (ISA level, unroll, streaming stores) must
+// compute the same values as the plain kernel and touch nothing outside
+// in[0, n) and out[0, n), for every n from 0 to 70 and every misalignment
+// of in and out within a 64-byte line.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/JIT/Jit.h"
+
+#include "gtest/gtest.h"
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace gelu;
+
+namespace {
+
+struct Variant {
+  const char *name;
+  const char *json;
+};
+
+std::ostream &operator<<(std::ostream &os, const Variant &v) {
+  return os << v.name;
+}
+
+const Variant kVariants[] = {
+    {"host_unroll1", R"({"unroll": 1, "streaming_stores": "never"})"},
+    {"host_default", R"({})"},
+    {"host_unroll3_streaming",
+     R"({"unroll": 3, "streaming_stores": "always"})"},
+    {"avx2", R"({"target": "x86-64-v3", "streaming_stores": "never"})"},
+    {"avx2_unroll4_streaming",
+     R"({"target": "x86-64-v3", "unroll": 4, "streaming_stores": "always"})"},
+    {"avx512", R"({"target": "x86-64-v4"})"},
+    {"avx512_streaming",
+     R"({"target": "x86-64-v4", "unroll": 2, "streaming_stores": "always"})"},
+    {"avx512_rational_fast_unroll4",
+     R"({"target": "x86-64-v4", "unroll": 4, "expansion": "rational_fast"})"},
+};
+
+class KernelVariant : public ::testing::TestWithParam<Variant> {};
+
+constexpr float kCanary = -12345.5f;
+constexpr int kGuard = 32; // floats of guard on each side
+
+TEST_P(KernelVariant, ExactlyOutZeroToNAtEveryAlignment) {
+  auto kernel = compileKernelFromJson(GetParam().json);
+  if (!kernel) {
+    std::string error = llvm::toString(kernel.takeError());
+    if (error.find("which this CPU lacks") != std::string::npos)
+      GTEST_SKIP() << "this CPU cannot run it: " << error;
+    FAIL() << error;
+  }
+  // The plain kernel of the same expansion is the reference: the variants
+  // change the loops, not the arithmetic.
+  std::string plainJson = R"({"streaming_stores": "never", "unroll": 1)";
+  if ((*kernel)->spec().expansion)
+    plainJson += std::string(R"(, "expansion": ")") +
+                 act::stringifyExpansion(*(*kernel)->spec().expansion).str() +
+                 "\"";
+  auto plain = compileKernelFromJson(plainJson + "}");
+  ASSERT_TRUE(static_cast<bool>(plain)) << llvm::toString(plain.takeError());
+
+  std::vector<float> values(70);
+  for (size_t i = 0; i < values.size(); ++i)
+    values[i] = -9.0f + 0.27f * static_cast<float>(i);
+  std::vector<float> expected(values.size());
+  (*plain)->f32()(values.data(), expected.data(), 70);
+
+  alignas(64) float inBuffer[kGuard + 70 + 16 + kGuard];
+  alignas(64) float outBuffer[kGuard + 70 + 16 + kGuard];
+  for (int n = 0; n <= 70; ++n)
+    for (int inShift = 0; inShift < 16; ++inShift)
+      for (int outShift : {inShift, (inShift + 7) % 16}) {
+        std::fill(std::begin(inBuffer), std::end(inBuffer), kCanary);
+        std::fill(std::begin(outBuffer), std::end(outBuffer), kCanary);
+        float *in = inBuffer + kGuard + inShift;
+        float *out = outBuffer + kGuard + outShift;
+        std::memcpy(in, values.data(), n * sizeof(float));
+        (*kernel)->f32()(in, out, n);
+        for (int i = 0; i < n; ++i)
+          ASSERT_EQ(out[i], expected[i])
+              << "n = " << n << ", in +" << inShift << ", out +" << outShift
+              << ", element " << i;
+        for (float *p = std::begin(outBuffer); p != std::end(outBuffer); ++p)
+          if (p < out || p >= out + n)
+            ASSERT_EQ(*p, kCanary)
+                << "wrote outside out[0, " << n << ") at offset " << (p - out)
+                << " (in +" << inShift << ", out +" << outShift << ")";
+        for (int i = 0; i < n; ++i)
+          ASSERT_EQ(in[i], values[i]) << "changed its input";
+      }
+  // In place, at every length.
+  for (int n = 0; n <= 70; ++n) {
+    std::fill(std::begin(inBuffer), std::end(inBuffer), kCanary);
+    float *io = inBuffer + kGuard + 3;
+    std::memcpy(io, values.data(), n * sizeof(float));
+    (*kernel)->f32()(io, io, n);
+    for (int i = 0; i < n; ++i)
+      ASSERT_EQ(io[i], expected[i]) << "in place, n = " << n;
+    ASSERT_EQ(io[n], kCanary) << "in place, n = " << n;
+    ASSERT_EQ(io[-1], kCanary) << "in place, n = " << n;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Loops, KernelVariant, ::testing::ValuesIn(kVariants),
+                         [](const ::testing::TestParamInfo<Variant> &info) {
+                           return std::string(info.param.name);
+                         });
+
+/// A target this CPU cannot run is refused by the JIT with the reason.
+TEST(KernelVariant, UnrunnableTargetIsRefusedNotRun) {
+  if (__builtin_cpu_supports("avx512f"))
+    GTEST_SKIP() << "this CPU runs every target gelu-jit knows";
+  auto kernel = compileKernelFromJson(R"({"target": "x86-64-v4"})");
+  ASSERT_FALSE(static_cast<bool>(kernel));
+  EXPECT_NE(llvm::toString(kernel.takeError()).find("which this CPU lacks"),
+            std::string::npos);
+}
+
+} // namespace
