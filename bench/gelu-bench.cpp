@@ -21,6 +21,7 @@
 
 #include "gelu/JIT/Jit.h"
 #include "gelu/JIT/KernelCache.h"
+#include "gelu/JIT/ThreadPool.h"
 #include "gelu/Numerics/ErrorMaxima.h"
 #include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/Numerics/Reference.h"
@@ -41,9 +42,14 @@
 #include <memory>
 #include <random>
 #include <sched.h>
+#include <tuple>
 
 using namespace gelu;
 using namespace gelu::bench;
+
+// Kernels compiled ahead of time by gelu-opt --emit=obj (bench/specs/).
+extern "C" void gelu_aot_accurate(const float *in, float *out, int64_t n);
+extern "C" void gelu_aot_rational(const float *in, float *out, int64_t n);
 
 namespace {
 
@@ -248,7 +254,9 @@ int main(int argc, char **argv) {
   int passOnCount = static_cast<int>(passOn.size());
   benchmark::Initialize(&passOnCount, passOn.data());
 
-  // One thread, on one core: the ratios are per core.
+  // One thread, on one core: the ratios are per core. The runtime's pool
+  // (for the threaded rows) starts first, so its workers are not pinned.
+  (void)ThreadPool::global();
   cpu_set_t cpus;
   CPU_ZERO(&cpus);
   CPU_SET(0, &cpus);
@@ -279,6 +287,17 @@ int main(int argc, char **argv) {
                    spec.expansion.value_or(
                        expansionsFor(spec.referenceFunction()).front()))
                    .str();
+    entries.push_back(std::move(e));
+  }
+  // The ahead-of-time objects, beside their JIT twins above.
+  for (auto [label, detail, fn] :
+       {std::tuple{"gelu-opt --emit=obj exact (default)", "erfc",
+                   &gelu_aot_accurate},
+        std::tuple{"gelu-opt --emit=obj exact, rational", "rational",
+                   &gelu_aot_rational}}) {
+    Entry e;
+    e.impl = {label, Family::ExactGelu, /*ours=*/true, fn};
+    e.detail = detail;
     entries.push_back(std::move(e));
   }
   for (Implementation &a : anchors()) {

@@ -37,7 +37,11 @@ def main():
     for ax, (family, title) in zip(axes, families):
         points = []
         for r in data["results"]:
-            if r["family"] != family:
+            # One point per kernel: leave out its threaded, non-streaming
+            # and ahead-of-time twins.
+            if r["family"] != family or r.get("threads", 1) > 1:
+                continue
+            if "no streaming" in r["name"] or "--emit=obj" in r["name"]:
                 continue
             at4k = [s for s in r["sizes"] if s["n"] == 4096]
             if not at4k:

@@ -452,30 +452,27 @@ TEST(Budget, ALooserBudgetBuysACheaperExpansion) {
   std::printf("\n");
 
   // Each looser budget buys a strictly cheaper kernel. An absolute 1e-6
-  // is decided at x ≈ 5, where 1e-6 is 2 ULP: the rational forms reach
-  // 1.02e-6 and 1.14e-6 there (all inputs), erfc_fast 2.4e-7.
+  // is decided at x ≈ 5, where 1e-6 is 2 ULP: the rational form reaches
+  // 1.02e-6 there (all inputs), erfc_fast 2.4e-7.
   const char *budgets[] = {R"({"budget": {"max_ulp": 4}})",
                            R"({"budget": {"max_abs": 1e-6}})",
                            R"({"budget": {"max_abs": 2e-6}})"};
   act::Expansion expected[] = {act::Expansion::erfc, act::Expansion::erfc_fast,
-                               act::Expansion::rational_fast};
+                               act::Expansion::rational};
   for (size_t i = 0; i < std::size(budgets); ++i) {
     EXPECT_EQ(chosenFor(budgets[i]), expected[i]) << budgets[i];
     if (i > 0)
       EXPECT_LT(cost(expected[i]), cost(expected[i - 1])) << budgets[i];
   }
-  // rational_fast is the cheapest form of all, cheaper than the tanh and
+  // The rational form is the cheapest of all, cheaper than the tanh and
   // sigmoid approximations, so looser budgets keep it.
   for (act::Expansion e : expansionsFor(gelu))
-    EXPECT_LE(cost(act::Expansion::rational_fast), cost(e));
+    EXPECT_LE(cost(act::Expansion::rational), cost(e));
   EXPECT_EQ(chosenFor(R"({"budget": {"max_abs": 5e-2}})"),
-            act::Expansion::rational_fast);
-  // On x ≥ 0 the fast rational form is within 4 ULP too.
+            act::Expansion::rational);
+  // On x ≥ 0 it is within 4 ULP too.
   EXPECT_EQ(chosenFor(R"({"budget": {"max_ulp": 4, "domain": [0, 100]}})"),
-            act::Expansion::rational_fast);
-  // The divide costs the accurate rational form more than the estimate.
-  EXPECT_LT(cost(act::Expansion::rational_fast),
-            cost(act::Expansion::rational));
+            act::Expansion::rational);
   EXPECT_LT(cost(act::Expansion::rational), cost(act::Expansion::erfc_fast));
 }
 

@@ -6,8 +6,6 @@
 
 #include "gelu/JIT/KernelCache.h"
 
-#include "gelu/Codegen/Target.h"
-
 #include <condition_variable>
 
 namespace gelu {
@@ -29,11 +27,10 @@ KernelCache &KernelCache::global() {
 
 llvm::Expected<std::shared_ptr<const Kernel>>
 KernelCache::get(const KernelSpec &spec) {
-  auto target = resolveTarget(spec.target);
-  if (!target)
-    return target.takeError();
-  std::string key = spec.toJson() + '\n' + target->triple + '\n' + target->cpu +
-                    '\n' + target->features;
+  // Within one process the target name fixes the code: "host" is this
+  // process's CPU, the others are fixed ISA levels. So the canonical spec
+  // is the whole key, and a hit costs one serialisation and one lookup.
+  std::string key = spec.toJson();
 
   std::shared_ptr<Slot> slot;
   bool compileHere = false;

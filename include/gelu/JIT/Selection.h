@@ -37,7 +37,8 @@ struct CandidateReport {
 constexpr double kSampledBudgetMargin = 0.8;
 
 /// The operations `expansion` emits for a 16-lane f32 vector after
-/// canonicalization and CSE, constants excluded, a divide counting 4.
+/// canonicalization and CSE, constants excluded, a divide counting 4 and a
+/// reciprocal estimate 3.
 unsigned expansionCost(ReferenceFunction function, act::Expansion expansion);
 
 /// Measures `kernel` against `meaning` on the budget's domain: for f32,
