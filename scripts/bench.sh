@@ -3,7 +3,7 @@
 #
 # Installs the anchors (Eigen, Sleef, oneDNN, Google Benchmark, matplotlib),
 # builds bench/, runs it (one pinned thread, 4K / 256K / 64M floats; a few
-# minutes), and writes docs/bench/results.json and docs/bench/pareto.png.
+# minutes), and writes docs/bench/results.{json,txt,md} and pareto.png.
 # Extra arguments go to gelu-bench (e.g. --quick, --benchmark_filter=...).
 #
 #===------------------------------------------------------------------------===#
@@ -18,4 +18,4 @@ mkdir -p "$root/docs/bench"
 "$root/build/bin/gelu-bench" --json="$root/docs/bench/results.json" "$@" |
   tee "$root/docs/bench/results.txt"
 /usr/bin/python3 "$root/scripts/plot-bench.py" "$root/docs/bench/results.json" \
-  "$root/docs/bench/pareto.png"
+  "$root/docs/bench/pareto.png" "$root/docs/bench/results.md"

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 # ===- scripts/plot-bench.py - Speed against accuracy, from gelu-bench ---=== #
 #
-#   plot-bench.py results.json out.png
+#   plot-bench.py results.json out.png [out.md]
 #
 # One panel per function (exact GELU, tanh GELU): time per element at the
 # L1 size (4K floats) against the measured max ULP error over all inputs
 # (log scales), gelu-jit's kernels against the anchors, and the Pareto front
-# (no other point is both faster and more accurate).
+# (no other point is both faster and more accurate). With out.md, also the
+# results as a markdown table.
 #
 # ===-------------------------------------------------------------------=== #
 import json
@@ -27,11 +28,51 @@ def pareto(points):
     return front
 
 
+def size_name(n):
+    return "%dM" % (n >> 20) if n >= 1 << 20 else "%dK" % (n >> 10)
+
+
+def markdown(data):
+    """ns/element and ratios per size, then max ULP by region."""
+    sizes = sorted({s["n"] for r in data["results"] for s in r["sizes"]})
+    head = "| implementation | " + " | ".join(
+        "%s ns/elem (× best anchor, × memcpy)" % size_name(n) for n in sizes)
+    lines = [head + " | max ULP x ≥ 0 | [−3, 0) | x < −3 |",
+             "|---" * (len(sizes) + 4) + "|"]
+    for r in data["results"]:
+        cells = []
+        for n in sizes:
+            s = [x for x in r["sizes"] if x["n"] == n]
+            if not s:
+                cells.append("")
+                continue
+            s = s[0]
+            best = s.get("ratio_to_best_anchor")
+            cells.append("%.3f (%s%.2f×)" % (
+                s["ns_per_element"],
+                "%.2f×, " % best if best is not None else "",
+                s["ratio_to_memcpy"]))
+        ulp = r.get("max_ulp", {})
+        regions = ["%.3g" % ulp[k] if k in ulp else "–"
+                   for k in ("x>=0", "[-3,0)", "x<-3")]
+        name = r["name"] + (" [%s]" % r["expansion"] if r.get("expansion")
+                            else "")
+        lines.append("| " + " | ".join([name] + cells + regions) + " |")
+    lines.append("")
+    lines.append("JIT compile: cold %.1f ms, cache hit %.2f µs." %
+                 (data["compile_cold_ms"], data["compile_cached_us"]))
+    return "\n".join(lines) + "\n"
+
+
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: plot-bench.py results.json out.png")
+    if len(sys.argv) not in (3, 4):
+        sys.exit("usage: plot-bench.py results.json out.png [out.md]")
     with open(sys.argv[1]) as f:
         data = json.load(f)
+    if len(sys.argv) == 4:
+        with open(sys.argv[3], "w") as f:
+            f.write(markdown(data))
+        print("wrote", sys.argv[3])
     families = [("exact", "exact GELU"), ("tanh", "tanh GELU")]
     fig, axes = plt.subplots(1, 2, figsize=(14, 6))
     for ax, (family, title) in zip(axes, families):

@@ -8,6 +8,8 @@
 
 #include "gtest/gtest.h"
 
+#include <vector>
+
 using namespace gelu;
 
 namespace {
@@ -94,6 +96,36 @@ TEST(Spec, CanonicalJsonRoundTrips) {
   EXPECT_EQ(tunedAgain->unroll, 4u);
   EXPECT_EQ(tunedAgain->streamingStores, StreamingStores::Never);
   EXPECT_EQ(tunedAgain->target, "x86-64-v3");
+}
+
+TEST(Spec, CacheKeyDistinguishesExactlyWhatTheJsonDoes) {
+  const char *specs[] = {
+      R"({})",
+      R"({"name": "k"})",
+      R"({"op": "silu"})",
+      R"({"approximate": "tanh"})",
+      R"({"expansion": "erfc"})",
+      R"({"expansion": "erfc_fast"})",
+      R"({"dtype": "bf16"})",
+      R"({"target": "x86-64-v3"})",
+      R"({"unroll": 2})",
+      R"({"streaming_stores": "never"})",
+      R"({"budget": {"max_ulp": 4}})",
+      R"({"budget": {"max_abs": 4}})",
+      R"({"budget": {"max_ulp": 4, "domain": [0, 1]}})",
+      R"({"budget": {"max_ulp": 4, "domain": [0, 2]}})",
+      R"({"budget": {"max_ulp": 4.000001}})",
+  };
+  std::vector<KernelSpec> parsed;
+  for (const char *json : specs) {
+    auto spec = parseSpec(json);
+    ASSERT_TRUE(static_cast<bool>(spec)) << json;
+    parsed.push_back(*spec);
+  }
+  for (const KernelSpec &a : parsed)
+    for (const KernelSpec &b : parsed)
+      EXPECT_EQ(a.cacheKey() == b.cacheKey(), a.toJson() == b.toJson())
+          << a.toJson() << " / " << b.toJson();
 }
 
 TEST(Spec, MalformedJsonNamesLineAndColumn) {

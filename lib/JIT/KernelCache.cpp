@@ -29,8 +29,8 @@ llvm::Expected<std::shared_ptr<const Kernel>>
 KernelCache::get(const KernelSpec &spec) {
   // Within one process the target name fixes the code: "host" is this
   // process's CPU, the others are fixed ISA levels. So the canonical spec
-  // is the whole key, and a hit costs one serialisation and one lookup.
-  std::string key = spec.toJson();
+  // is the whole key, and a hit costs one compact encoding and one lookup.
+  std::string key = spec.cacheKey();
 
   std::shared_ptr<Slot> slot;
   bool compileHere = false;

@@ -126,6 +126,25 @@ static std::vector<long double> alternatingExtrema(const ErrorFunction &error,
   return points;
 }
 
+/// One exchange step after a solve: measures the fit's error, moves the
+/// reference to the error's new alternating extrema, and says whether the
+/// error is levelled (its maximum within 0.01% of the solved |E|).
+static llvm::Expected<bool> exchange(const ErrorFunction &error,
+                                     MinimaxFit &fit,
+                                     std::vector<long double> &ref,
+                                     long double levelled, int iteration) {
+  const MinimaxProblem &p = error.problem;
+  const int samples = 8000;
+  std::vector<long double> next =
+      alternatingExtrema(error, p.lo, p.hi, ref.size(), samples);
+  fit.maxError = maxAbsError(error, samples);
+  fit.iterations = iteration;
+  if (next.size() < ref.size())
+    return notAlternating();
+  ref = std::move(next);
+  return fit.maxError <= fabsl(levelled) * 1.0001L;
+}
+
 /// Minimises ‖a·x − b‖₂ by Householder QR (better conditioned than the
 /// normal equations); a has more rows than columns.
 static bool leastSquares(std::vector<std::vector<long double>> a,
@@ -291,14 +310,10 @@ static llvm::Expected<MinimaxFit> fitRational(const MinimaxProblem &problem) {
             "minimax: the denominator vanishes on the interval (try other "
             "degrees)");
     }
-    std::vector<long double> next =
-        alternatingExtrema(error, problem.lo, problem.hi, count, samples);
-    fit.maxError = maxAbsError(error, samples);
-    fit.iterations = iteration;
-    if (next.size() < count)
-      return notAlternating();
-    ref = next;
-    if (fit.maxError <= fabsl(levelled) * 1.0001L)
+    auto levelledNow = exchange(error, fit, ref, levelled, iteration);
+    if (!levelledNow)
+      return levelledNow.takeError();
+    if (*levelledNow)
       return fit;
   }
   return fit;
@@ -319,7 +334,6 @@ llvm::Expected<MinimaxFit> fitMinimax(const MinimaxProblem &problem) {
   fit.coefficients = problem.fixedLow;
   fit.coefficients.resize(n + 1, 0);
   ErrorFunction error{problem, fit};
-  const int samples = 8000;
   for (int iteration = 1; iteration <= 60; ++iteration) {
     // Σ_free c_k x_i^k + (−1)^i E / w(x_i) = f(x_i) − Σ_fixed c_k x_i^k.
     std::vector<std::vector<long double>> a(count,
@@ -343,14 +357,10 @@ llvm::Expected<MinimaxFit> fitMinimax(const MinimaxProblem &problem) {
               fit.coefficients.begin() + fixed);
     long double levelled = fabsl(b[unknowns]);
 
-    std::vector<long double> next =
-        alternatingExtrema(error, problem.lo, problem.hi, count, samples);
-    fit.maxError = maxAbsError(error, samples);
-    fit.iterations = iteration;
-    if (next.size() < count)
-      return notAlternating();
-    ref = next;
-    if (fit.maxError <= levelled * 1.0001L)
+    auto levelledNow = exchange(error, fit, ref, levelled, iteration);
+    if (!levelledNow)
+      return levelledNow.takeError();
+    if (*levelledNow)
       return fit;
   }
   // Not perfectly levelled, but the fit and its measured error are valid.

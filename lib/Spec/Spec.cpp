@@ -18,6 +18,8 @@
 #define JSON_NOEXCEPTION
 #include <nlohmann/json.hpp>
 
+#include <cstring>
+
 using json = nlohmann::json;
 using llvm::StringRef;
 
@@ -130,6 +132,43 @@ std::string KernelSpec::toJson() const {
     j["unroll"] = unroll;
   j["streaming_stores"] = stringifyStreamingStores(streamingStores).str();
   return j.dump();
+}
+
+std::string KernelSpec::cacheKey() const {
+  std::string key;
+  key.reserve(96);
+  auto field = [&key](llvm::StringRef text) {
+    key.append(text.data(), text.size());
+    key.push_back('\x1f');
+  };
+  auto number = [&key](double v) {
+    char bytes[sizeof v];
+    std::memcpy(bytes, &v, sizeof v);
+    key.append(bytes, sizeof v);
+  };
+  auto optionalNumber = [&](const std::optional<double> &v) {
+    key.push_back(v ? '1' : '0');
+    if (v)
+      number(*v);
+  };
+  field(name);
+  key.push_back(static_cast<char>('0' + static_cast<int>(op)));
+  key.push_back(static_cast<char>('0' + static_cast<int>(approximate)));
+  key.push_back(static_cast<char>('0' + static_cast<int>(dtype)));
+  key.push_back(static_cast<char>('0' + static_cast<int>(streamingStores)));
+  key.push_back(static_cast<char>('0' + unroll));
+  key.push_back(expansion ? static_cast<char>('A' + static_cast<int>(*expansion))
+                          : '-');
+  key.push_back(budget ? 'b' : '-');
+  if (budget) {
+    optionalNumber(budget->maxUlp);
+    optionalNumber(budget->maxAbs);
+    optionalNumber(budget->maxRel);
+    number(budget->domainLo);
+    number(budget->domainHi);
+  }
+  field(target);
+  return key;
 }
 
 namespace {

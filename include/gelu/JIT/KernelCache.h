@@ -5,7 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // A production JIT compiles each kernel once: the cache maps the full spec
-// (its canonical JSON) to the compiled kernel. The spec's target names the
+// (KernelSpec::cacheKey, equal exactly when the canonical JSON is) to the
+// compiled kernel. The spec's target names the
 // CPU: "host" is this process's (fixed for its life), the others fixed ISA
 // levels; a cache is never shared across processes. It is safe to use from many
 // threads at once; concurrent requests for a spec not yet compiled compile it

@@ -92,6 +92,9 @@ struct KernelSpec {
   ReferenceFunction referenceFunction() const;
   /// The spec as canonical JSON (every field, fixed order).
   std::string toJson() const;
+  /// A compact string equal for two specs exactly when toJson() is: the
+  /// kernel cache's key, built without formatting numbers (~50 ns).
+  std::string cacheKey() const;
 };
 
 /// Parses and validates `text`. `sourceName` prefixes every message
