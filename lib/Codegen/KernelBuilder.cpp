@@ -159,9 +159,10 @@ llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
     return llvm::createStringError(
         "dtype 'f64' is not supported yet: kernels exist for f32, f16 and "
         "bf16");
-  if (module.lookupSymbol(spec.name))
-    return llvm::createStringError("the module already defines '" + spec.name +
-                                   "'");
+  for (const std::string &symbol : {spec.name, spec.name + "_partial"})
+    if (module.lookupSymbol(symbol))
+      return llvm::createStringError("the module already defines '" + symbol +
+                                     "'");
   MLIRContext *ctx = module.getContext();
   Location loc = NameLoc::get(StringAttr::get(ctx, spec.name));
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
@@ -181,10 +182,37 @@ llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
   b.setInsertionPointToStart(entry);
 
   unsigned elementBytes = dtypeSize(spec.dtype);
-  Type element = elementTypeOf(ctx, spec.dtype);
+  VectorType vectorType =
+      VectorType::get({lanes}, elementTypeOf(ctx, spec.dtype));
   Value in = entry->getArgument(0), out = entry->getArgument(1);
-  VectorStep step{spec, in, out, VectorType::get({lanes}, element),
-                  elementBytes};
+  VectorStep step{spec, in, out, vectorType, elementBytes};
+
+  // The masked step is a function of its own, called for the streaming
+  // head and for the tails: one copy of the activation instead of three
+  // halves the compile time. It runs at most twice a call, so the call
+  // costs nothing measurable; noinline keeps LLVM from copying it back.
+  auto partial = [&] {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointAfter(function);
+    Type types[] = {ptrType, ptrType, i64, i64};
+    auto helper = func::FuncOp::create(b, loc, spec.name + "_partial",
+                                       b.getFunctionType(types, {}));
+    helper.setPrivate();
+    helper->setAttr("llvm.linkage",
+                    LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+    helper->setAttr("passthrough",
+                    b.getArrayAttr({b.getStringAttr("noinline")}));
+    Block *body = helper.addEntryBlock();
+    b.setInsertionPointToStart(body);
+    VectorStep masked{spec, body->getArgument(0), body->getArgument(1),
+                      vectorType, elementBytes};
+    masked.emitPartial(b, loc, body->getArgument(2), body->getArgument(3));
+    func::ReturnOp::create(b, loc);
+    return helper;
+  }();
+  auto emitPartial = [&](OpBuilder &pb, Location l, Value offset, Value count) {
+    func::CallOp::create(pb, l, partial, ValueRange{in, out, offset, count});
+  };
   unsigned unroll = spec.unroll ? spec.unroll : kDefaultUnroll;
   auto constant = [&](int64_t v) { return VectorStep::constant(b, loc, v); };
 
@@ -198,7 +226,7 @@ llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
     Value full = arith::SubIOp::create(
         b, l, n, arith::RemUIOp::create(b, l, n, constant(lanes)));
     step.emitLoops(b, l, zero, full, unroll, /*streaming=*/false);
-    step.emitPartial(b, l, full, arith::SubIOp::create(b, l, n, full));
+    emitPartial(b, l, full, arith::SubIOp::create(b, l, n, full));
   };
   if (spec.streamingStores == StreamingStores::Never) {
     emitCached(b, loc);
@@ -247,13 +275,12 @@ llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
         Value head = arith::MinUIOp::create(
             b, l, n,
             arith::DivUIOp::create(b, l, toBoundary, constant(elementBytes)));
-        step.emitPartial(b, l, zero, head);
+        emitPartial(b, l, zero, head);
         Value rest = arith::SubIOp::create(b, l, n, head);
         Value bodyEnd = arith::SubIOp::create(
             b, l, n, arith::RemUIOp::create(b, l, rest, constant(lanes)));
         step.emitLoops(b, l, head, bodyEnd, unroll, /*streaming=*/true);
-        step.emitPartial(b, l, bodyEnd,
-                         arith::SubIOp::create(b, l, n, bodyEnd));
+        emitPartial(b, l, bodyEnd, arith::SubIOp::create(b, l, n, bodyEnd));
         // x86: sfence, which orders write-combining stores (LLVM's seq_cst
         // fence is a locked `or`, documented for ordinary stores only).
         if (x86)
