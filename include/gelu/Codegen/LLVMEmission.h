@@ -21,11 +21,12 @@ namespace gelu {
 /// splits 512-bit vectors on many AVX-512 CPUs).
 void applyTargetAttributes(llvm::Module &module, const TargetInfo &target);
 
-/// The O3 pipeline, tuned for `machine`.
+/// The kernels' LLVM pipeline (a lean one: they arrive vectorised and
+/// folded), tuned for `machine`.
 llvm::Error optimizeModule(llvm::Module &module, llvm::TargetMachine &machine);
 
 /// Translates an LLVM-dialect module to LLVM IR for `machine`, with target
-/// attributes applied and optimised at O3.
+/// attributes applied and optimised by optimizeModule.
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateAndOptimize(mlir::ModuleOp module, llvm::LLVMContext &context,
                      const TargetInfo &target, llvm::TargetMachine &machine);

@@ -38,7 +38,7 @@ struct TargetInfo {
 /// x86-64-v3/v4 levels are every CPU with AVX2 + FMA / with AVX-512.
 llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name);
 
-/// An LLVM TargetMachine for `target`, optimising at O3.
+/// An LLVM TargetMachine for `target`, generating code at -O3.
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const TargetInfo &target);
 
