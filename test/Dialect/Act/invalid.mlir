@@ -73,6 +73,14 @@ func.func @expansion_of_another_function(%x: f32) -> f32 {
 
 // -----
 
+func.func @silu_has_no_rational_form(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.silu' op expansion 'rational' does not compute silu; expected 'sigmoid', 'sigmoid_fast'}}
+  %0 = act.silu %x expansion<rational> : f32
+  return %0 : f32
+}
+
+// -----
+
 func.func @tanh_gelu_has_no_erfc(%x: f32) -> f32 {
   // expected-error @+1 {{'act.gelu' op expansion 'erfc' does not compute gelu_tanh; expected 'sigmoid', 'sigmoid_fast', 'tanh'}}
   %0 = act.gelu %x approximate<tanh> expansion<erfc> : f32

@@ -33,6 +33,18 @@ func.func @expansions(%x: f32) -> (f32, f32, f32, f32, f32) {
   return %0, %1, %2, %3, %4 : f32, f32, f32, f32, f32
 }
 
+// The clamped forms of exact GELU.
+// CHECK-LABEL: func.func @clamped_expansions
+func.func @clamped_expansions(%x: vector<16xf32>) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+  // CHECK: act.gelu %{{.*}} expansion<rational> : vector<16xf32>
+  %0 = act.gelu %x expansion<rational> : vector<16xf32>
+  // CHECK: act.gelu %{{.*}} expansion<rational_fast> : vector<16xf32>
+  %1 = act.gelu %x expansion<rational_fast> : vector<16xf32>
+  // CHECK: act.gelu %{{.*}} expansion<erf> : vector<16xf32>
+  %2 = act.gelu %x expansion<erf> : vector<16xf32>
+  return %0, %1, %2 : vector<16xf32>, vector<16xf32>, vector<16xf32>
+}
+
 // CHECK-LABEL: func.func @element_types
 func.func @element_types(%a: f16, %b: bf16, %c: f64) -> (f16, bf16, f64) {
   // CHECK: act.gelu %{{.*}} : f16
