@@ -157,8 +157,8 @@ std::string KernelSpec::cacheKey() const {
   key.push_back(static_cast<char>('0' + static_cast<int>(dtype)));
   key.push_back(static_cast<char>('0' + static_cast<int>(streamingStores)));
   key.push_back(static_cast<char>('0' + unroll));
-  key.push_back(expansion ? static_cast<char>('A' + static_cast<int>(*expansion))
-                          : '-');
+  key.push_back(
+      expansion ? static_cast<char>('A' + static_cast<int>(*expansion)) : '-');
   key.push_back(budget ? 'b' : '-');
   if (budget) {
     optionalNumber(budget->maxUlp);
