@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "gelu/Codegen/Target.h"
 #include "gelu/JIT/Jit.h"
 
 #include "gtest/gtest.h"
@@ -114,6 +115,26 @@ INSTANTIATE_TEST_SUITE_P(Loops, KernelVariant, ::testing::ValuesIn(kVariants),
                          [](const ::testing::TestParamInfo<Variant> &info) {
                            return std::string(info.param.name);
                          });
+
+/// Which feature keeps a CPU from running an ISA level, on feature maps as
+/// LLVM reports them (so it is tested on any host).
+TEST(KernelVariant, FirstMissingFeatureNamesWhatTheCpuLacks) {
+  llvm::StringMap<bool> avx2Only = {
+      {"avx", true},  {"avx2", true},     {"fma", true},      {"f16c", true},
+      {"bmi2", true}, {"avx512f", false}, {"avx512bw", false}};
+  EXPECT_EQ(firstMissingFeature("x86-64-v3", avx2Only), "");
+  EXPECT_EQ(firstMissingFeature("x86-64-v4", avx2Only), "avx512f");
+  llvm::StringMap<bool> noFma = avx2Only;
+  noFma["fma"] = false;
+  EXPECT_EQ(firstMissingFeature("x86-64-v3", noFma), "fma");
+  llvm::StringMap<bool> avx512 = avx2Only;
+  for (const char *f : {"avx512f", "avx512bw", "avx512dq", "avx512vl"})
+    avx512[f] = true;
+  EXPECT_EQ(firstMissingFeature("x86-64-v4", avx512), "");
+  avx512.erase("avx512vl");
+  EXPECT_EQ(firstMissingFeature("x86-64-v4", avx512), "avx512vl");
+  EXPECT_EQ(firstMissingFeature("host", {}), "");
+}
 
 /// A target this CPU cannot run is refused by the JIT with the reason.
 TEST(KernelVariant, UnrunnableTargetIsRefusedNotRun) {

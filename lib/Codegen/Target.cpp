@@ -64,8 +64,22 @@ static const X86Level kX86Levels[] = {
     {"x86-64-v4", 512, {"avx512f", "avx512bw", "avx512dq", "avx512vl", "fma"}},
 };
 
+std::string firstMissingFeature(llvm::StringRef name,
+                                const llvm::StringMap<bool> &cpuFeatures) {
+  for (const X86Level &level : kX86Levels) {
+    if (name != level.name)
+      continue;
+    for (llvm::StringRef feature : level.required) {
+      auto it = cpuFeatures.find(feature);
+      if (it == cpuFeatures.end() || !it->second)
+        return feature.str();
+    }
+  }
+  return "";
+}
+
 llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name) {
-  // Asked for on every kernel-cache lookup: read the CPU once.
+  // Reading the CPU's features takes microseconds: once per process.
   static const TargetInfo host = hostTarget();
   if (name == "host")
     return host;
@@ -76,16 +90,14 @@ llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name) {
     target.triple = host.triple;
     target.cpu = level.name.str();
     target.vectorBits = level.vectorBits;
-    if (!llvm::Triple(host.triple).isX86())
-      return target; // emitted for x86 from elsewhere; never run here
-    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-    for (llvm::StringRef feature : level.required) {
-      auto it = features.find(feature);
-      if (it == features.end() || !it->second)
-        target.missingHostFeature = feature.str();
-      if (!target.missingHostFeature.empty())
-        break;
+    if (!llvm::Triple(host.triple).isX86()) {
+      // Emitted for x86 from another host: never run here.
+      target.triple = "x86_64-unknown-linux-gnu";
+      target.missingHostFeature = "an x86-64 CPU";
+      return target;
     }
+    target.missingHostFeature =
+        firstMissingFeature(name, llvm::sys::getHostCPUFeatures());
     return target;
   }
   std::string expected;

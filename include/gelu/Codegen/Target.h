@@ -7,6 +7,7 @@
 #ifndef GELU_CODEGEN_TARGET_H
 #define GELU_CODEGEN_TARGET_H
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Target/TargetMachine.h"
 
@@ -37,6 +38,12 @@ struct TargetInfo {
 /// process's CPU with its real features (AVX-512 where present); the
 /// x86-64-v3/v4 levels are every CPU with AVX2 + FMA / with AVX-512.
 llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name);
+
+/// The first feature that the x86-64 level `name` needs and `cpuFeatures`
+/// (as llvm::sys::getHostCPUFeatures reports them) lacks; empty when it has
+/// them all or `name` is not such a level.
+std::string firstMissingFeature(llvm::StringRef name,
+                                const llvm::StringMap<bool> &cpuFeatures);
 
 /// An LLVM TargetMachine for `target`, generating code at -O3.
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
