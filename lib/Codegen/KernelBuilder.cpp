@@ -102,10 +102,21 @@ struct VectorStep {
     Value hasAny = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
                                          count, constant(b, loc, 0));
     scf::IfOp::create(b, loc, hasAny, [&](OpBuilder &nb, Location l) {
-      Value lanes = arith::IndexCastOp::create(nb, l, nb.getIndexType(), count);
-      Value mask = vector::CreateMaskOp::create(
-          nb, l, VectorType::get(vectorType.getShape(), nb.getI1Type()),
-          ValueRange{lanes});
+      // mask = [0, 1, ..., W − 1] < count, lane by lane: what
+      // vector.create_mask means, written so that no vector-dialect
+      // lowering is needed.
+      // (count < W, so 32-bit lanes hold it.)
+      int64_t width = vectorType.getNumElements();
+      auto indexType = VectorType::get({width}, nb.getI32Type());
+      SmallVector<int32_t> lanes(width);
+      for (int64_t i = 0; i < width; ++i)
+        lanes[i] = static_cast<int32_t>(i);
+      Value laneIndex = arith::ConstantOp::create(
+          nb, l, DenseElementsAttr::get(indexType, ArrayRef<int32_t>(lanes)));
+      Value count32 = arith::TruncIOp::create(nb, l, nb.getI32Type(), count);
+      Value counts = vector::BroadcastOp::create(nb, l, indexType, count32);
+      Value mask = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt,
+                                         laneIndex, counts);
       emit(nb, l, offset, mask);
       scf::YieldOp::create(nb, l);
     });
