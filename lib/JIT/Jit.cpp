@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <mutex>
+#include <thread>
 
 namespace gelu {
 
@@ -129,15 +130,16 @@ void Kernel::runChunks(const void *in, void *out, int64_t n,
                        unsigned elementBytes, RunOptions options) const {
   using RawEntry = void (*)(const void *, void *, int64_t);
   auto entry = reinterpret_cast<RawEntry>(impl->entry);
-  ThreadPool &pool = ThreadPool::global();
-  int64_t threads = options.threads ? options.threads : pool.workers() + 1;
-  threads = std::min<int64_t>(threads, pool.workers() + 1);
+  // The pool is started by the first call that can use it, not before.
+  int64_t hardware = std::max(1u, std::thread::hardware_concurrency());
+  int64_t threads = options.threads ? options.threads : hardware;
   threads = std::max<int64_t>(
-      1, std::min<int64_t>(threads, n / kMinElementsPerThread));
+      1, std::min({threads, hardware, n / kMinElementsPerThread}));
   if (threads == 1) {
     entry(in, out, n);
     return;
   }
+  ThreadPool &pool = ThreadPool::global();
   // Chunks of whole 64-byte lines, so that no two threads write one line.
   int64_t line = 64 / elementBytes;
   int64_t chunk = ((n + threads - 1) / threads + line - 1) / line * line;
