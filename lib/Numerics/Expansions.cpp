@@ -188,7 +188,7 @@ Value emitGeluRationalFast(ElementwiseBuilder &eb, Value x) {
 
 Value emitGeluErfForm(ElementwiseBuilder &eb, Value x) {
   // h·(1 + erf(z)), h = x/2, z = x/√2, erf(z) = z·P(z²)/Q(z²) on the clamped
-  // z. For x < 0, 1 + erf cancels: the absolute error stays ~1e-7 but the
+  // z. For x < 0, 1 + erf cancels: the absolute error stays below 1e-6 but the
   // relative error grows without bound, as in every erf-based GELU.
   Value z = clampBoth(eb, eb.mul(x, eb.constant(M_SQRT1_2)), -kErfClamp);
   Value erf =
