@@ -94,13 +94,15 @@ const OurKernel kOurKernels[] = {
 
 struct Entry {
   Implementation impl;
-  std::string detail;     ///< the expansion a budget chose, for ours
-  unsigned threads = 1;   ///< Kernel::run threads, for ours
-  ErrorMaxima regions[4]; ///< x ≥ 0, [−3, 0), x < −3, overall
+  std::string detail;   ///< the expansion a budget chose, for ours
+  unsigned threads = 1; ///< Kernel::run threads, for ours
+  ErrorMaxima regions[kReportRegions]; ///< x ≥ 0, [−3, 0), x < −3, overall
   std::map<int64_t, double> nsPerElement;
 };
 
-const char *const kRegionNames[4] = {"x>=0", "[-3,0)", "x<-3", "all"};
+/// Also the JSON keys that scripts/plot-bench.py reads.
+const char *const kRegionNames[kReportRegions] = {"x>=0", "[-3,0)", "x<-3",
+                                                  "all"};
 
 /// 64-byte-aligned float buffers that free themselves.
 struct Buffer {
@@ -145,13 +147,11 @@ void measureAccuracy(Entry &entry, const std::vector<float> &in) {
   entry.impl.run(in.data(), out.data(), static_cast<int64_t>(in.size()));
   for (size_t i = 0; i < in.size(); ++i) {
     float x = in[i];
-    long double ref = evaluateReference(f, x);
-    int region = x >= 0 ? 0 : x >= -3 ? 1 : 2;
     // A NaN or inf where the reference is finite is an unbounded error.
     double y = std::isfinite(out[i]) ? out[i]
                                      : std::numeric_limits<double>::infinity();
-    entry.regions[region].add(x, y, ref, FloatFormat::f32());
-    entry.regions[3].add(x, y, ref, FloatFormat::f32());
+    addToRegions(entry.regions, x, y, evaluateReference(f, x),
+                 FloatFormat::f32());
   }
 }
 

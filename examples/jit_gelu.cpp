@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/Jit.h"
+#include "gelu/Numerics/ErrorMaxima.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -114,23 +115,17 @@ int main(int argc, char **argv) {
     grid[i] = -20.0f + 40.0f * static_cast<float>(i) / (gridSize - 1);
   entry(grid.data(), gridOut.data(), gridSize);
   const char *regions[] = {"x >= 0", "-3 <= x < 0", "x < -3", "overall"};
-  double maxUlp[4] = {}, maxAbs[4] = {};
-  for (int64_t i = 0; i < gridSize; ++i) {
-    long double ref = gelu::evaluateReference(function, grid[i]);
-    double ulps = gelu::ulpError(gridOut[i], ref, gelu::FloatFormat::f32());
-    double abs = static_cast<double>(std::fabs(gridOut[i] - ref));
-    int r = grid[i] >= 0 ? 0 : (grid[i] >= -3 ? 1 : 2);
-    for (int k : {r, 3}) {
-      maxUlp[k] = std::max(maxUlp[k], ulps);
-      maxAbs[k] = std::max(maxAbs[k], abs);
-    }
-  }
+  gelu::ErrorMaxima errors[gelu::kReportRegions];
+  for (int64_t i = 0; i < gridSize; ++i)
+    gelu::addToRegions(errors, grid[i], gridOut[i],
+                       gelu::evaluateReference(function, grid[i]),
+                       gelu::FloatFormat::f32());
   std::printf("\nerror against a long-double reference, %lld points on "
               "[-20, 20]:\n",
               static_cast<long long>(gridSize));
-  for (int k = 0; k < 4; ++k)
-    std::printf("  %-12s max %6.2f ULP   max abs %.2e\n", regions[k], maxUlp[k],
-                maxAbs[k]);
+  for (int k = 0; k < gelu::kReportRegions; ++k)
+    std::printf("  %-12s max %6.2f ULP   max abs %.2e\n", regions[k],
+                errors[k].maxUlp, errors[k].maxAbs);
 
   // Speed, one thread, beside a scalar libm loop in the same process.
   std::printf("\nspeed, one thread, median of repeated runs (ns/element):\n");

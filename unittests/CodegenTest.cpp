@@ -136,6 +136,17 @@ TEST(KernelVariant, FirstMissingFeatureNamesWhatTheCpuLacks) {
   EXPECT_EQ(firstMissingFeature("host", {}), "");
 }
 
+/// The spec's target names (Spec.cpp) and the code generator's targets
+/// (Target.cpp) are two lists: every name must resolve.
+TEST(KernelVariant, EveryTargetTheSpecAcceptsResolves) {
+  for (llvm::StringRef name : targetNames()) {
+    auto target = resolveTarget(name);
+    ASSERT_TRUE(static_cast<bool>(target))
+        << name.str() << ": " << llvm::toString(target.takeError());
+    EXPECT_GE(target->vectorBits, 128u) << name.str();
+  }
+}
+
 /// A target this CPU cannot run is refused by the JIT with the reason.
 TEST(KernelVariant, UnrunnableTargetIsRefusedNotRun) {
   if (__builtin_cpu_supports("avx512f"))

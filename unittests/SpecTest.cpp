@@ -197,7 +197,8 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
        "at /dtype: unknown dtype 'f8'; expected 'f16', 'bf16', 'f32' or "
        "'f64'"},
       {R"({"target": "riscv"})",
-       "at /target: unknown target 'riscv'; expected 'host'"},
+       "at /target: unknown target 'riscv'; expected 'host', 'x86-64-v3' or "
+       "'x86-64-v4'"},
       {R"({"approximate": "erf"})",
        "at /approximate: unknown approximate 'erf'; expected 'none', 'tanh' "
        "or 'sigmoid'"},

@@ -39,4 +39,12 @@ void ErrorMaxima::merge(const ErrorMaxima &other) {
   correctlyRounded += other.correctlyRounded;
 }
 
+int regionOf(float x) { return x >= 0 ? 0 : (x >= -3 ? 1 : 2); }
+
+void addToRegions(ErrorMaxima *regions, float x, double y, long double ref,
+                  FloatFormat format) {
+  regions[regionOf(x)].add(x, y, ref, format);
+  regions[kOverallRegion].add(x, y, ref, format);
+}
+
 } // namespace gelu

@@ -69,7 +69,7 @@ static cl::opt<std::string>
 
 namespace {
 
-constexpr int kRegions = 4; // x ≥ 0, [−3, 0), x < −3, overall
+constexpr int kRegions = kReportRegions;
 const char *const kRegionNames[kRegions] = {"x >= 0", "[-3, 0)", "x < -3",
                                             "overall"};
 
@@ -79,8 +79,6 @@ struct Measurement {
   double mpfrDisagreement = 0; // long double vs MPFR, in output ULPs
   double seconds = 0;
 };
-
-int regionOf(float x) { return x >= 0 ? 0 : (x >= -3 ? 1 : 2); }
 
 float fromBits(uint32_t bits) {
   float f;
@@ -93,9 +91,7 @@ void account(ErrorMaxima *stats, ReferenceFunction f, float x, double y,
              FloatFormat format) {
   if (!std::isfinite(x))
     return;
-  long double ref = evaluateReference(f, x);
-  stats[regionOf(x)].add(x, y, ref, format);
-  stats[3].add(x, y, ref, format);
+  addToRegions(stats, x, y, evaluateReference(f, x), format);
 }
 
 unsigned workerCount() {

@@ -29,6 +29,19 @@ struct ErrorMaxima {
   void merge(const ErrorMaxima &other);
 };
 
+/// Accuracy reports split the inputs into x ≥ 0, [−3, 0) and x < −3
+/// (where erf-based GELUs cancel, and the tail), then all of them.
+constexpr int kReportRegions = 4;
+constexpr int kOverallRegion = 3;
+
+/// The region (0, 1 or 2) of a finite input.
+int regionOf(float x);
+
+/// Adds a result to its region's maxima and to the overall ones
+/// (`regions` has kReportRegions entries).
+void addToRegions(ErrorMaxima *regions, float x, double y, long double ref,
+                  FloatFormat format);
+
 } // namespace gelu
 
 #endif // GELU_NUMERICS_ERRORMAXIMA_H
