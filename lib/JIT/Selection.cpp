@@ -98,51 +98,63 @@ float fromOrderedKey(uint32_t key) {
 
 } // namespace
 
-ErrorMaxima measureKernel(const Kernel &kernel, ReferenceFunction meaning,
+BudgetSample sampleBudget(ReferenceFunction meaning, DType dtype,
                           const ErrorBudget &budget) {
-  ErrorMaxima m;
-  const KernelSpec &spec = kernel.spec();
+  BudgetSample sample;
+  sample.dtype = dtype;
   float lo = static_cast<float>(std::max(budget.domainLo, -double(FLT_MAX)));
   float hi = static_cast<float>(std::min(budget.domainHi, double(FLT_MAX)));
-  if (spec.dtype != DType::F32) {
-    bool isBF16 = spec.dtype == DType::BF16;
-    FloatFormat format = floatFormatOf(spec.dtype);
-    std::vector<uint16_t> in, out;
+  if (dtype != DType::F32) {
+    bool isBF16 = dtype == DType::BF16;
     for (uint32_t i = 0; i < (1u << 16); ++i) {
       auto bits = static_cast<uint16_t>(i);
       float x = halfToFloat(bits, isBF16);
-      if (std::isfinite(x) && x >= lo && x <= hi)
-        in.push_back(bits);
+      if (std::isfinite(x) && x >= lo && x <= hi) {
+        sample.encoded.push_back(bits);
+        sample.inputs.push_back(x);
+      }
     }
-    out.resize(in.size());
-    kernel.u16()(in.data(), out.data(), static_cast<int64_t>(in.size()));
-    for (size_t i = 0; i < in.size(); ++i) {
-      float x = halfToFloat(in[i], isBF16);
-      m.add(x, halfToFloat(out[i], isBF16), evaluateReference(meaning, x),
+  } else {
+    const uint32_t keyLo = orderedKey(lo), keyHi = orderedKey(hi);
+    const uint32_t spread = 1u << 18;
+    for (uint32_t i = 0; i <= spread; ++i)
+      sample.inputs.push_back(fromOrderedKey(
+          keyLo + static_cast<uint32_t>(uint64_t(keyHi - keyLo) * i / spread)));
+    // Where GELU's values are large and its forms switch, a fine grid: an
+    // absolute budget is decided by 1-ULP differences at x ≈ 5 (the
+    // rational form measures 8.7e-7 here on 2^16 points and 1.02e-6 on all
+    // inputs).
+    float gridLo = std::max(lo, -20.0f), gridHi = std::min(hi, 20.0f);
+    const uint32_t gridPoints = 1u << 20;
+    if (gridLo < gridHi)
+      for (uint32_t i = 0; i <= gridPoints; ++i)
+        sample.inputs.push_back(gridLo + (gridHi - gridLo) *
+                                             static_cast<float>(i) /
+                                             static_cast<float>(gridPoints));
+  }
+  sample.references.reserve(sample.inputs.size());
+  for (float x : sample.inputs)
+    sample.references.push_back(evaluateReference(meaning, x));
+  return sample;
+}
+
+ErrorMaxima measureKernel(const Kernel &kernel, const BudgetSample &sample) {
+  ErrorMaxima m;
+  const size_t n = sample.inputs.size();
+  FloatFormat format = floatFormatOf(sample.dtype);
+  if (sample.dtype != DType::F32) {
+    bool isBF16 = sample.dtype == DType::BF16;
+    std::vector<uint16_t> out(n);
+    kernel.u16()(sample.encoded.data(), out.data(), static_cast<int64_t>(n));
+    for (size_t i = 0; i < n; ++i)
+      m.add(sample.inputs[i], halfToFloat(out[i], isBF16), sample.references[i],
             format);
-    }
     return m;
   }
-
-  std::vector<float> in;
-  const uint32_t keyLo = orderedKey(lo), keyHi = orderedKey(hi);
-  const uint32_t spread = 1u << 18;
-  for (uint32_t i = 0; i <= spread; ++i)
-    in.push_back(fromOrderedKey(
-        keyLo + static_cast<uint32_t>(uint64_t(keyHi - keyLo) * i / spread)));
-  // Where GELU's values are large and its forms switch, a fine grid: an
-  // absolute budget is decided by 1-ULP differences at x ≈ 5 (the rational
-  // form measures 8.7e-7 here on 2^16 points and 1.02e-6 on all inputs).
-  float gridLo = std::max(lo, -20.0f), gridHi = std::min(hi, 20.0f);
-  const uint32_t gridPoints = 1u << 20;
-  if (gridLo < gridHi)
-    for (uint32_t i = 0; i <= gridPoints; ++i)
-      in.push_back(gridLo + (gridHi - gridLo) * static_cast<float>(i) /
-                                static_cast<float>(gridPoints));
-  std::vector<float> out(in.size());
-  kernel.f32()(in.data(), out.data(), static_cast<int64_t>(in.size()));
-  for (size_t i = 0; i < in.size(); ++i)
-    m.add(in[i], out[i], evaluateReference(meaning, in[i]), FloatFormat::f32());
+  std::vector<float> out(n);
+  kernel.f32()(sample.inputs.data(), out.data(), static_cast<int64_t>(n));
+  for (size_t i = 0; i < n; ++i)
+    m.add(sample.inputs[i], out[i], sample.references[i], format);
   return m;
 }
 
@@ -193,6 +205,7 @@ compileWithinBudget(const KernelSpec &spec,
                             expansionCost(meaning, b);
                    });
 
+  const BudgetSample sample = sampleBudget(meaning, spec.dtype, *spec.budget);
   std::vector<CandidateReport> tried;
   for (act::Expansion expansion : candidates) {
     KernelSpec candidate = spec;
@@ -201,7 +214,7 @@ compileWithinBudget(const KernelSpec &spec,
     auto kernel = compileKernel(candidate);
     if (!kernel)
       return kernel.takeError();
-    ErrorMaxima error = measureKernel(**kernel, meaning, *spec.budget);
+    ErrorMaxima error = measureKernel(**kernel, sample);
     bool fits = fitsBudget(error, *spec.budget);
     tried.push_back(
         {expansion, expansionCost(meaning, expansion), error, fits});

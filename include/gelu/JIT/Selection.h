@@ -41,12 +41,22 @@ constexpr double kSampledBudgetMargin = 0.8;
 /// reciprocal estimate 3.
 unsigned expansionCost(ReferenceFunction function, act::Expansion expansion);
 
-/// Measures `kernel` against `meaning` on the budget's domain: for f32,
-/// 2^18 inputs spread evenly over the domain's float encodings (every
+/// The inputs a budget is checked on, with their reference values: for
+/// f32, 2^18 inputs spread evenly over the domain's float encodings (every
 /// magnitude) plus 2^20 evenly spaced in its part of [−20, 20]; for 16-bit
-/// types, every input in the domain.
-ErrorMaxima measureKernel(const Kernel &kernel, ReferenceFunction meaning,
+/// types, every input in the domain. Built once per selection: the
+/// reference values are most of a measurement's cost.
+struct BudgetSample {
+  DType dtype = DType::F32;
+  std::vector<float> inputs;     ///< the values (all dtypes)
+  std::vector<uint16_t> encoded; ///< their 16-bit encodings (f16, bf16)
+  std::vector<long double> references;
+};
+BudgetSample sampleBudget(ReferenceFunction meaning, DType dtype,
                           const ErrorBudget &budget);
+
+/// Runs `kernel` (of the sample's dtype) on `sample` and measures it.
+ErrorMaxima measureKernel(const Kernel &kernel, const BudgetSample &sample);
 
 /// Whether `error` fits `budget` (with kSampledBudgetMargin).
 bool fitsBudget(const ErrorMaxima &error, const ErrorBudget &budget);
