@@ -128,12 +128,40 @@ TEST(KernelVariant, FirstMissingFeatureNamesWhatTheCpuLacks) {
   noFma["fma"] = false;
   EXPECT_EQ(firstMissingFeature("x86-64-v3", noFma), "fma");
   llvm::StringMap<bool> avx512 = avx2Only;
-  for (const char *f : {"avx512f", "avx512bw", "avx512dq", "avx512vl"})
+  for (const char *f :
+       {"avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"})
     avx512[f] = true;
   EXPECT_EQ(firstMissingFeature("x86-64-v4", avx512), "");
   avx512.erase("avx512vl");
   EXPECT_EQ(firstMissingFeature("x86-64-v4", avx512), "avx512vl");
   EXPECT_EQ(firstMissingFeature("host", {}), "");
+  // Named CPUs: by their vector features, with those they imply.
+  EXPECT_EQ(firstMissingFeature("haswell", avx2Only), "");
+  EXPECT_EQ(firstMissingFeature("znver4", avx2Only), "avx512f");
+  EXPECT_EQ(firstMissingFeature("skylake-avx512", noFma), "avx512f");
+}
+
+/// Every x86 CPU a spec may name either resolves, with the vector width of
+/// its features, or is refused for lacking AVX2 and FMA.
+TEST(KernelVariant, NamedCpusResolveOrAreRefusedForLackingFma) {
+  for (llvm::StringRef name : x86CpuNames()) {
+    auto target = resolveTarget(name);
+    if (!target) {
+      EXPECT_NE(llvm::toString(target.takeError()).find("lacks AVX2 and FMA"),
+                std::string::npos)
+          << name.str();
+      continue;
+    }
+    EXPECT_EQ(target->cpu, name.str());
+    EXPECT_TRUE(target->vectorBits == 256 || target->vectorBits == 512);
+  }
+  EXPECT_EQ(resolveTarget("haswell")->vectorBits, 256u);
+  EXPECT_EQ(resolveTarget("znver4")->vectorBits, 512u);
+  EXPECT_EQ(resolveTarget("x86-64-v4")->vectorBits, 512u);
+  auto nehalem = resolveTarget("nehalem");
+  ASSERT_FALSE(static_cast<bool>(nehalem));
+  EXPECT_NE(llvm::toString(nehalem.takeError()).find("lacks AVX2 and FMA"),
+            std::string::npos);
 }
 
 /// The spec's target names (Spec.cpp) and the code generator's targets

@@ -86,16 +86,29 @@ TEST(Spec, CanonicalJsonRoundTrips) {
   EXPECT_EQ(again->toJson(), spec->toJson());
   EXPECT_EQ(
       spec->toJson(),
-      R"({"approximate":"sigmoid","dtype":"f32","name":"gelu_sigmoid_f32","op":"gelu","streaming_stores":"auto","target":"host"})");
-  // The code-generation fields round-trip too.
+      R"({"approximate":"sigmoid","dtype":"f32","name":"gelu_sigmoid_f32","objective":"fastest","op":"gelu","ranking":"measured","streaming_stores":"auto","target":"host","threads":1})");
+  // The code-generation and tuning fields round-trip too.
   auto tuned = parseSpec(
-      R"({"unroll": 4, "streaming_stores": "never", "target": "x86-64-v3"})");
+      R"({"unroll": 4, "streaming_stores": "never", "target": "znver4",
+          "expansion": "rational", "degree": 3, "vector_bits": 256,
+          "threads": 0, "ranking": "cost_model"})");
   ASSERT_TRUE(static_cast<bool>(tuned)) << llvm::toString(tuned.takeError());
   auto tunedAgain = parseSpec(tuned->toJson());
   ASSERT_TRUE(static_cast<bool>(tunedAgain));
   EXPECT_EQ(tunedAgain->unroll, 4u);
   EXPECT_EQ(tunedAgain->streamingStores, StreamingStores::Never);
-  EXPECT_EQ(tunedAgain->target, "x86-64-v3");
+  EXPECT_EQ(tunedAgain->target, "znver4");
+  EXPECT_EQ(tunedAgain->degree, 3u);
+  EXPECT_EQ(tunedAgain->vectorBits, 256u);
+  EXPECT_EQ(tunedAgain->threads, 0u);
+  EXPECT_EQ(tunedAgain->ranking, Ranking::CostModel);
+  auto accurate =
+      parseSpec(R"({"objective": "most_accurate", "max_ns_per_element": 0.5})");
+  ASSERT_TRUE(static_cast<bool>(accurate));
+  auto accurateAgain = parseSpec(accurate->toJson());
+  ASSERT_TRUE(static_cast<bool>(accurateAgain));
+  EXPECT_EQ(accurateAgain->objective, Objective::MostAccurate);
+  EXPECT_EQ(accurateAgain->maxNsPerElement, 0.5);
 }
 
 TEST(Spec, CacheKeyDistinguishesExactlyWhatTheJsonDoes) {
@@ -110,6 +123,16 @@ TEST(Spec, CacheKeyDistinguishesExactlyWhatTheJsonDoes) {
       R"({"target": "x86-64-v3"})",
       R"({"unroll": 2})",
       R"({"streaming_stores": "never"})",
+      R"({"degree": 3})",
+      R"({"degree": 4})",
+      R"({"vector_bits": 256})",
+      R"({"threads": 0})",
+      R"({"threads": 2})",
+      R"({"ranking": "cost_model"})",
+      R"({"objective": "most_accurate"})",
+      R"({"objective": "most_accurate", "max_ns_per_element": 1})",
+      R"({"objective": "most_accurate", "max_ns_per_element": 2})",
+      R"({"target": "znver4"})",
       R"({"budget": {"max_ulp": 4}})",
       R"({"budget": {"max_abs": 4}})",
       R"({"budget": {"max_ulp": 4, "domain": [0, 1]}})",
@@ -151,8 +174,50 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
        "'approximate'?"},
       {R"({"limits": {}})",
        "at /limits: unknown field 'limits'; known fields are 'name', 'op', "
-       "'approximate', 'expansion', 'budget', 'dtype', 'target', "
-       "'streaming_stores' or 'unroll'"},
+       "'approximate', 'expansion', 'degree', 'budget', 'dtype', 'target', "
+       "'objective', 'max_ns_per_element', 'ranking', 'unroll', "
+       "'vector_bits', 'threads' or 'streaming_stores'"},
+      {R"({"degre": 3})",
+       "at /degre: unknown field 'degre'; did you mean 'degree'?"},
+      {R"({"objectiv": "fastest"})",
+       "at /objectiv: unknown field 'objectiv'; did you mean 'objective'?"},
+      {R"({"expansion": "erfc", "degree": 4})",
+       "at /degree: no expansion 'erfc' has degree 4; expected no degree (it "
+       "is fixed)"},
+      {R"({"expansion": "rational", "degree": 9})",
+       "at /degree: no expansion 'rational' has degree 9; expected 2, 3, 4, "
+       "5 or 6 for 'rational'"},
+      {R"({"op": "silu", "degree": 3})",
+       "at /degree: no expansion of silu has degree 3; expected no degree"},
+      {R"({"degree": "high"})",
+       "at /degree: expected an integer from 1 to 64 (the fit's numerator "
+       "degree), got \"high\""},
+      {R"({"objective": "cheapest"})",
+       "at /objective: unknown objective 'cheapest'; expected 'fastest' or "
+       "'most_accurate'"},
+      {R"({"max_ns_per_element": 0.5})",
+       "at /max_ns_per_element: a time budget needs \"objective\": "
+       "\"most_accurate\""},
+      {R"({"objective": "most_accurate", "max_ns_per_element": -1})",
+       "at /max_ns_per_element: a time must be a positive finite number, "
+       "got -1"},
+      {R"({"objective": "most_accurate", "max_ns_per_element": 1,
+           "ranking": "cost_model"})",
+       "at /ranking: a time budget in nanoseconds needs measured speeds"},
+      {R"({"ranking": "guess"})",
+       "at /ranking: unknown ranking 'guess'; expected 'measured' or "
+       "'cost_model'"},
+      {R"({"vector_bits": 384})",
+       "at /vector_bits: expected 128, 256 or 512 (bits of a vector "
+       "register), got 384"},
+      {R"({"threads": -1})", "at /threads: expected an integer from 0 to 1024"},
+      {R"({"target": "aarch64"})",
+       "at /target: target 'aarch64' is not supported yet: kernels are "
+       "emitted for x86-64 only"},
+      {R"({"target": "znver9"})",
+       "at /target: unknown target 'znver9' (did you mean 'znver1'?); "
+       "expected 'host', 'x86-64-v3', 'x86-64-v4' or an x86-64 CPU LLVM "
+       "knows"},
       {R"({"unroll": 0})",
        "at /unroll: expected an integer from 1 to 8 (vectors per loop "
        "iteration), got 0"},
@@ -163,8 +228,8 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
        "at /streaming_stores: unknown streaming_stores 'sometimes'; expected "
        "'auto', 'always' or 'never'"},
       {R"({"target": "x86-64-v5"})",
-       "at /target: unknown target 'x86-64-v5'; expected 'host', "
-       "'x86-64-v3' or 'x86-64-v4'"},
+       "at /target: unknown target 'x86-64-v5' (did you mean 'x86-64-v3'?); "
+       "expected 'host', 'x86-64-v3', 'x86-64-v4' or an x86-64 CPU"},
       {R"({"budget": {}})",
        "at /budget: give at least one of 'max_ulp', 'max_abs' or 'max_rel'"},
       {R"({"budget": 3})", "at /budget: expected an object, got number 3"},
@@ -197,8 +262,8 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
        "at /dtype: unknown dtype 'f8'; expected 'f16', 'bf16', 'f32' or "
        "'f64'"},
       {R"({"target": "riscv"})",
-       "at /target: unknown target 'riscv'; expected 'host', 'x86-64-v3' or "
-       "'x86-64-v4'"},
+       "at /target: unknown target 'riscv'; expected 'host', 'x86-64-v3', "
+       "'x86-64-v4' or an x86-64 CPU LLVM knows"},
       {R"({"approximate": "erf"})",
        "at /approximate: unknown approximate 'erf'; expected 'none', 'tanh' "
        "or 'sigmoid'"},

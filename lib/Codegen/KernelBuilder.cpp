@@ -43,7 +43,8 @@ static Value buildActivation(OpBuilder &b, Location loc, const KernelSpec &spec,
   switch (spec.op) {
   case KernelOp::Gelu:
     return act::GeluOp::create(
-        b, loc, x, act::ApproximateAttr::get(ctx, spec.approximate), expansion);
+        b, loc, x, act::ApproximateAttr::get(ctx, spec.approximate), expansion,
+        spec.degree ? b.getI32IntegerAttr(*spec.degree) : IntegerAttr());
   case KernelOp::Silu:
     return act::SiluOp::create(b, loc, x, expansion);
   case KernelOp::Relu:
@@ -312,9 +313,15 @@ llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
 llvm::Expected<OwningOpRef<ModuleOp>>
 buildKernelModule(MLIRContext &context, const KernelSpec &spec,
                   const TargetInfo &target) {
+  if (spec.vectorBits > target.vectorBits)
+    return llvm::createStringError(
+        "vector_bits " + llvm::Twine(spec.vectorBits) +
+        " is wider than target '" + spec.target + "''s " +
+        llvm::Twine(target.vectorBits) + "-bit vectors");
+  unsigned bits = spec.vectorBits ? spec.vectorBits : target.vectorBits;
   OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&context));
   auto kernel =
-      buildElementwiseKernel(*module, spec, target.lanes(dtypeSize(spec.dtype)),
+      buildElementwiseKernel(*module, spec, bits / (8 * dtypeSize(spec.dtype)),
                              llvm::Triple(target.triple).isX86());
   if (!kernel)
     return kernel.takeError();

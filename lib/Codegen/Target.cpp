@@ -13,6 +13,7 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
+#include "llvm/TargetParser/X86TargetParser.h"
 
 #include <mutex>
 
@@ -52,28 +53,52 @@ static TargetInfo hostTarget() {
   return target;
 }
 
-/// The x86-64 micro-architecture levels: code for every CPU of the level.
-/// `required` are the features this process's CPU needs to run it.
-struct X86Level {
-  llvm::StringRef name;
-  unsigned vectorBits;
-  llvm::StringRef required[5];
-};
-static const X86Level kX86Levels[] = {
-    {"x86-64-v3", 256, {"avx2", "fma", "f16c", "bmi2", "avx"}},
-    {"x86-64-v4", 512, {"avx512f", "avx512bw", "avx512dq", "avx512vl", "fma"}},
-};
+/// Whether `feature` is one that the generated code may use: the vector
+/// and arithmetic extensions beyond SSE, which every CPU with AVX has. (A
+/// CPU's other features, like pku or sgx, do not decide whether its kernels
+/// run here.)
+static bool isCodegenFeature(llvm::StringRef feature) {
+  return feature.starts_with("avx") || feature == "fma" || feature == "f16c";
+}
+
+/// The features of the x86 CPU (or level) `cpu` that the code may use,
+/// with those they imply (LLVM lists avx512vl but not the avx512f it
+/// implies); none for a name that is not an x86 CPU.
+static std::vector<std::string> codegenFeaturesOf(llvm::StringRef cpu) {
+  llvm::SmallVector<llvm::StringRef> listed;
+  std::vector<std::string> used;
+  if (!llvm::is_contained(x86CpuNames(), cpu))
+    return used;
+  llvm::X86::getFeaturesForCPU(cpu, listed, /*NeedPlus=*/false);
+  llvm::StringMap<bool> all;
+  for (llvm::StringRef feature : listed) {
+    all[feature] = true;
+    llvm::X86::updateImpliedFeatures(feature, true, all);
+  }
+  for (const auto &feature : all)
+    if (feature.second && isCodegenFeature(feature.first()))
+      used.push_back(feature.first().str());
+  llvm::sort(used);
+  return used;
+}
 
 std::string firstMissingFeature(llvm::StringRef name,
                                 const llvm::StringMap<bool> &cpuFeatures) {
-  for (const X86Level &level : kX86Levels) {
-    if (name != level.name)
-      continue;
-    for (llvm::StringRef feature : level.required) {
-      auto it = cpuFeatures.find(feature);
-      if (it == cpuFeatures.end() || !it->second)
-        return feature.str();
-    }
+  // The defining features first, so the message names the one that
+  // matters ("avx512f", not "avx512cd").
+  llvm::SmallVector<llvm::StringRef> needed = {"avx512f", "avx2", "fma"};
+  std::vector<std::string> features = codegenFeaturesOf(name);
+  needed.erase(llvm::remove_if(needed,
+                               [&](llvm::StringRef f) {
+                                 return !llvm::is_contained(features, f.str());
+                               }),
+               needed.end());
+  for (const std::string &feature : features)
+    needed.push_back(feature);
+  for (llvm::StringRef feature : needed) {
+    auto it = cpuFeatures.find(feature);
+    if (it == cpuFeatures.end() || !it->second)
+      return feature.str();
   }
   return "";
 }
@@ -83,28 +108,30 @@ llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name) {
   static const TargetInfo host = hostTarget();
   if (name == "host")
     return host;
-  for (const X86Level &level : kX86Levels) {
-    if (name != level.name)
-      continue;
-    TargetInfo target;
-    target.triple = host.triple;
-    target.cpu = level.name.str();
-    target.vectorBits = level.vectorBits;
-    if (!llvm::Triple(host.triple).isX86()) {
-      // Emitted for x86 from another host: never run here.
-      target.triple = "x86_64-unknown-linux-gnu";
-      target.missingHostFeature = "an x86-64 CPU";
-      return target;
-    }
-    target.missingHostFeature =
-        firstMissingFeature(name, llvm::sys::getHostCPUFeatures());
+  if (!isKnownTarget(name))
+    return llvm::createStringError(
+        "unknown target '" + name +
+        "'; expected 'host', 'x86-64-v3', 'x86-64-v4' or an x86-64 CPU");
+  std::vector<std::string> features = codegenFeaturesOf(name);
+  if (!llvm::is_contained(features, "fma") ||
+      !llvm::is_contained(features, "avx2"))
+    return llvm::createStringError(
+        "target '" + name +
+        "' lacks AVX2 and FMA, which the kernels need (x86-64-v3 and later "
+        "CPUs have them)");
+  TargetInfo target;
+  target.triple = host.triple;
+  target.cpu = name.str();
+  target.vectorBits = llvm::is_contained(features, "avx512f") ? 512 : 256;
+  if (!llvm::Triple(host.triple).isX86()) {
+    // Emitted for x86 from another host: never run here.
+    target.triple = "x86_64-unknown-linux-gnu";
+    target.missingHostFeature = "an x86-64 CPU";
     return target;
   }
-  std::string expected;
-  for (llvm::StringRef known : targetNames())
-    expected += (expected.empty() ? "'" : ", '") + known.str() + "'";
-  return llvm::createStringError("unknown target '" + name + "'; expected " +
-                                 expected);
+  target.missingHostFeature =
+      firstMissingFeature(name, llvm::sys::getHostCPUFeatures());
+  return target;
 }
 
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>

@@ -132,7 +132,8 @@ void Kernel::runChunks(const void *in, void *out, int64_t n,
   auto entry = reinterpret_cast<RawEntry>(impl->entry);
   // The pool is started by the first call that can use it, not before.
   int64_t hardware = std::max(1u, std::thread::hardware_concurrency());
-  int64_t threads = options.threads ? options.threads : hardware;
+  unsigned requested = options.threads.value_or(impl->spec.threads);
+  int64_t threads = requested ? requested : hardware;
   threads = std::max<int64_t>(
       1, std::min({threads, hardware, n / kMinElementsPerThread}));
   if (threads == 1) {

@@ -6,6 +6,8 @@
 
 #include "gelu/Numerics/ExpansionCatalog.h"
 
+#include "gelu/Numerics/FitCatalog.h"
+
 #include "llvm/Support/ErrorHandling.h"
 
 namespace gelu {
@@ -45,6 +47,31 @@ ReferenceFunction computedFunction(ReferenceFunction function,
       return ReferenceFunction::GeluSigmoid;
   }
   return function;
+}
+
+llvm::ArrayRef<unsigned> degreesOf(Expansion expansion) {
+  static constexpr unsigned rational[] = {2, 3, 4, 5, 6};
+  static_assert(kRationalMinDegree == 2 && kRationalMaxDegree == 6,
+                "the rational degrees follow the fit catalog");
+  if (expansion == Expansion::rational || expansion == Expansion::rational_fast)
+    return rational;
+  return {};
+}
+
+unsigned defaultDegreeOf(Expansion expansion) {
+  llvm::ArrayRef<unsigned> degrees = degreesOf(expansion);
+  return degrees.empty() ? 0 : degrees.back();
+}
+
+std::string listDegrees(Expansion expansion) {
+  std::string out;
+  llvm::ArrayRef<unsigned> degrees = degreesOf(expansion);
+  for (size_t i = 0; i < degrees.size(); ++i) {
+    if (i > 0)
+      out += i + 1 == degrees.size() ? " or " : ", ";
+    out += std::to_string(degrees[i]);
+  }
+  return out;
 }
 
 std::string listExpansions(ReferenceFunction function) {

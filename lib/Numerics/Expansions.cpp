@@ -6,6 +6,8 @@
 
 #include "gelu/Numerics/Expansions.h"
 
+#include "gelu/Numerics/ExpansionCatalog.h"
+
 #include "gelu/Numerics/Elementary.h"
 #include "gelu/Numerics/FitCatalog.h"
 #include "gelu/Numerics/Polynomials.h"
@@ -154,13 +156,13 @@ static Value underflowBelow(ElementwiseBuilder &eb, Value x, double bound,
                    value);
 }
 
-static Value emitGeluRational(ElementwiseBuilder &eb, Value x,
-                              RationalCoefficients coefficients,
+static Value emitGeluRational(ElementwiseBuilder &eb, Value x, unsigned degree,
                               bool estimateReciprocal) {
   // x·(1/2 + x·R(x²)), R fitted on |x| ≤ kRationalClamp, where Φ is
   // already 1 in f32; clamping keeps x² finite and sends +inf to inf.
   Value xc = clampBoth(eb, x, -kRationalClamp);
-  Value r = emitRational(eb, eb.mul(xc, xc), coefficients, estimateReciprocal);
+  Value r = emitRational(eb, eb.mul(xc, xc), geluRationalCoefficients(degree),
+                         estimateReciprocal);
   // x/2 + x·(x·R): the product x·R is rounded once, then the sum, so the
   // result is within ~1.5 ULP where Φ is near 1 (x·(1/2 + x·R) rounds
   // 1/2 + x·R to ulp(1) first: 2.3 ULP, 1.1e-6 absolute, at x ≈ 5).
@@ -168,22 +170,20 @@ static Value emitGeluRational(ElementwiseBuilder &eb, Value x,
   // −0·(+0) + (−0) keeps the sign of −0 (a plain product would give +0).
   Value xr = eb.fma(xc, r, eb.constant(0.0));
   Value y = eb.fma(x, xr, eb.mul(x, eb.constant(0.5)));
-  // A reciprocal estimate can leave Φ(5.5) short of 1 by more than half an
-  // ULP: above the clamp, x itself (+inf·(1 − ε) is inf, but 1e30·(1 − ε)
-  // is off by 1e23).
-  if (estimateReciprocal)
+  // A reciprocal estimate, or a lower-degree fit, can leave Φ(5.5) short of
+  // 1 by more than half an ULP: above the clamp, x itself (+inf·(1 − ε) is
+  // inf, but 1e30·(1 − ε) is off by 1e23).
+  if (estimateReciprocal || degree < kRationalMaxDegree)
     y = eb.select(eb.lessThan(eb.constant(kRationalClamp), x), x, y);
   return underflowBelow(eb, x, kRationalClamp, y);
 }
 
-Value emitGeluRationalForm(ElementwiseBuilder &eb, Value x) {
-  return emitGeluRational(eb, x, geluRationalCoefficients(),
-                          /*estimateReciprocal=*/false);
+Value emitGeluRationalForm(ElementwiseBuilder &eb, Value x, unsigned degree) {
+  return emitGeluRational(eb, x, degree, /*estimateReciprocal=*/false);
 }
 
-Value emitGeluRationalFast(ElementwiseBuilder &eb, Value x) {
-  return emitGeluRational(eb, x, geluRationalCoefficients(),
-                          /*estimateReciprocal=*/true);
+Value emitGeluRationalFast(ElementwiseBuilder &eb, Value x, unsigned degree) {
+  return emitGeluRational(eb, x, degree, /*estimateReciprocal=*/true);
 }
 
 Value emitGeluErfForm(ElementwiseBuilder &eb, Value x) {
@@ -282,17 +282,19 @@ Value emitGeluTanhSpelling(ElementwiseBuilder &eb, Value x) {
 }
 
 Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
-                    act::Expansion expansion, Value x) {
+                    act::Expansion expansion, Value x, unsigned degree) {
   using act::Expansion;
+  if (degree == 0)
+    degree = defaultDegreeOf(expansion);
   switch (expansion) {
   case Expansion::erfc:
     return emitGeluErfcForm(eb, x);
   case Expansion::erfc_fast:
     return emitGeluErfcFast(eb, x);
   case Expansion::rational:
-    return emitGeluRationalForm(eb, x);
+    return emitGeluRationalForm(eb, x, degree);
   case Expansion::rational_fast:
-    return emitGeluRationalFast(eb, x);
+    return emitGeluRationalFast(eb, x, degree);
   case Expansion::erf:
     return emitGeluErfForm(eb, x);
   // The approximate forms stand in for exact GELU only under loose absolute

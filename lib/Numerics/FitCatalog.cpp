@@ -100,9 +100,22 @@ std::vector<FitEntry> fitCatalog() {
   rational.problem.weight = relativeToPhi;
   rational.problem.lo = 1e-4L;
   rational.problem.hi = kRationalClamp * kRationalClamp;
-  rational.problem.degree = 6;
-  rational.problem.denominatorDegree = 5;
+  rational.problem.degree = kRationalMaxDegree;
+  rational.problem.denominatorDegree = kRationalMaxDegree - 1;
   entries.push_back(rational);
+  // The same at lower degrees (n/n−1): cheaper kernels for looser budgets,
+  // two FMAs fewer a degree.
+  for (unsigned degree = kRationalMinDegree; degree < kRationalMaxDegree;
+       ++degree) {
+    FitEntry lower = rational;
+    lower.name = "gelu_rational_d" + std::to_string(degree);
+    lower.description = "R(w) as gelu_rational, degrees " +
+                        std::to_string(degree) + "/" +
+                        std::to_string(degree - 1);
+    lower.problem.degree = degree;
+    lower.problem.denominatorDegree = degree - 1;
+    entries.push_back(lower);
+  }
 
   // erf(z) = z·P(z²)/Q(z²) for the erf form, on |z| ≤ kErfClamp, absolute
   // error (1 + erf is what the kernel uses).

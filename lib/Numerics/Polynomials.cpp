@@ -6,6 +6,8 @@
 
 #include "gelu/Numerics/Polynomials.h"
 
+#include "llvm/Support/ErrorHandling.h"
+
 #include <array>
 
 namespace gelu {
@@ -60,10 +62,27 @@ llvm::ArrayRef<double> erfOddCoefficients() {
   return coefficients;
 }
 
-RationalCoefficients geluRationalCoefficients() {
-  static const auto p = highestFirst(kFit_gelu_rational);
-  static const auto q = highestFirst(kFit_gelu_rational_denominator);
-  return {p, q};
+RationalCoefficients geluRationalCoefficients(unsigned degree) {
+#define GELU_RATIONAL_TABLES(NAME)                                             \
+  {                                                                            \
+    static const auto p = highestFirst(kFit_##NAME);                           \
+    static const auto q = highestFirst(kFit_##NAME##_denominator);             \
+    return {p, q};                                                             \
+  }
+  switch (degree) {
+  case 2:
+    GELU_RATIONAL_TABLES(gelu_rational_d2)
+  case 3:
+    GELU_RATIONAL_TABLES(gelu_rational_d3)
+  case 4:
+    GELU_RATIONAL_TABLES(gelu_rational_d4)
+  case 5:
+    GELU_RATIONAL_TABLES(gelu_rational_d5)
+  case 6:
+    GELU_RATIONAL_TABLES(gelu_rational)
+  }
+#undef GELU_RATIONAL_TABLES
+  llvm_unreachable("no rational fit of this degree (FitCatalog.cpp)");
 }
 
 RationalCoefficients erfRationalCoefficients() {

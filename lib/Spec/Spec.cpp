@@ -12,6 +12,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/TargetParser/X86TargetParser.h"
 
 // LLVM builds without exceptions: only the non-throwing parts of
 // nlohmann/json are used (sax_parse, type checks before every get).
@@ -63,9 +64,43 @@ llvm::StringRef stringifyStreamingStores(StreamingStores mode) {
   llvm_unreachable("unknown streaming-stores mode");
 }
 
+llvm::StringRef stringifyObjective(Objective objective) {
+  switch (objective) {
+  case Objective::Fastest:
+    return "fastest";
+  case Objective::MostAccurate:
+    return "most_accurate";
+  }
+  llvm_unreachable("unknown objective");
+}
+
+llvm::StringRef stringifyRanking(Ranking ranking) {
+  switch (ranking) {
+  case Ranking::Measured:
+    return "measured";
+  case Ranking::CostModel:
+    return "cost_model";
+  }
+  llvm_unreachable("unknown ranking");
+}
+
 llvm::ArrayRef<llvm::StringRef> targetNames() {
   static const llvm::StringRef names[] = {"host", "x86-64-v3", "x86-64-v4"};
   return names;
+}
+
+llvm::ArrayRef<llvm::StringRef> x86CpuNames() {
+  static const llvm::SmallVector<llvm::StringRef> names = [] {
+    llvm::SmallVector<llvm::StringRef> all;
+    llvm::X86::fillValidCPUArchList(all, /*Only64Bit=*/true);
+    return all;
+  }();
+  return names;
+}
+
+bool isKnownTarget(llvm::StringRef name) {
+  return llvm::is_contained(targetNames(), name) ||
+         llvm::is_contained(x86CpuNames(), name);
 }
 
 unsigned dtypeSize(DType dtype) {
@@ -126,10 +161,19 @@ std::string KernelSpec::toJson() const {
       b["domain"] = {budget->domainLo, budget->domainHi};
     j["budget"] = b;
   }
+  if (degree)
+    j["degree"] = *degree;
   j["dtype"] = stringifyDType(dtype).str();
   j["target"] = target;
+  j["objective"] = stringifyObjective(objective).str();
+  if (maxNsPerElement)
+    j["max_ns_per_element"] = *maxNsPerElement;
+  j["ranking"] = stringifyRanking(ranking).str();
   if (unroll)
     j["unroll"] = unroll;
+  if (vectorBits)
+    j["vector_bits"] = vectorBits;
+  j["threads"] = threads;
   j["streaming_stores"] = stringifyStreamingStores(streamingStores).str();
   return j.dump();
 }
@@ -157,6 +201,12 @@ std::string KernelSpec::cacheKey() const {
   key.push_back(static_cast<char>('0' + static_cast<int>(dtype)));
   key.push_back(static_cast<char>('0' + static_cast<int>(streamingStores)));
   key.push_back(static_cast<char>('0' + unroll));
+  key.push_back(static_cast<char>('0' + static_cast<int>(objective)));
+  key.push_back(static_cast<char>('0' + static_cast<int>(ranking)));
+  key.push_back(static_cast<char>('0' + degree.value_or(0)));
+  key.push_back(static_cast<char>(vectorBits / 64));
+  number(threads);
+  optionalNumber(maxNsPerElement);
   key.push_back(
       expansion ? static_cast<char>('A' + static_cast<int>(*expansion)) : '-');
   key.push_back(budget ? 'b' : '-');
@@ -288,6 +338,43 @@ llvm::Expected<double> getNumber(const json &value, StringRef path,
   return value.get<double>();
 }
 
+/// An integer in [lo, hi]; `what` says what it counts, for the message.
+llvm::Expected<unsigned> getInteger(const json &value, StringRef path,
+                                    int64_t lo, int64_t hi, StringRef what,
+                                    const SpecErrors &errors) {
+  if (!value.is_number_integer() || value.get<int64_t>() < lo ||
+      value.get<int64_t>() > hi)
+    return errors.at(path, "expected an integer from " + llvm::Twine(lo) +
+                               " to " + llvm::Twine(hi) + " (" + what +
+                               "), got " + value.dump());
+  return static_cast<unsigned>(value.get<int64_t>());
+}
+
+/// A target name: "host", a level or any 64-bit x86 CPU LLVM knows.
+llvm::Expected<std::string> getTarget(const json &value,
+                                      const SpecErrors &errors) {
+  auto name = getString(value, "/target", errors);
+  if (!name)
+    return name.takeError();
+  if (isKnownTarget(*name))
+    return *name;
+  StringRef text = *name;
+  if (text.starts_with("aarch64") || text.starts_with("arm") ||
+      text.starts_with("nvptx") || text.starts_with("sm_"))
+    return errors.at("/target", "target '" + *name +
+                                    "' is not supported yet: kernels are "
+                                    "emitted for x86-64 only");
+  llvm::SmallVector<StringRef> known(targetNames());
+  llvm::append_range(known, x86CpuNames());
+  std::string message = "unknown target '" + *name + "'";
+  if (auto suggestion = nearest(text, known))
+    message += " (did you mean '" + suggestion->str() + "'?)";
+  return errors.at("/target", message + "; expected 'host', 'x86-64-v3', "
+                                        "'x86-64-v4' or an x86-64 CPU "
+                                        "LLVM knows (haswell, "
+                                        "skylake-avx512, znver4, ...)");
+}
+
 llvm::Expected<ErrorBudget> parseBudget(const json &value,
                                         const SpecErrors &errors) {
   if (!value.is_object())
@@ -344,8 +431,9 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
                         typeName(root));
 
   static const StringRef knownFields[] = {
-      "name",  "op",     "approximate",      "expansion", "budget",
-      "dtype", "target", "streaming_stores", "unroll"};
+      "name",    "op",     "approximate", "expansion", "degree",
+      "budget",  "dtype",  "target",      "objective", "max_ns_per_element",
+      "ranking", "unroll", "vector_bits", "threads",   "streaming_stores"};
   if (llvm::Error err = checkFields(root, "", knownFields, errors))
     return std::move(err);
 
@@ -389,6 +477,39 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
                                          listExpansions(function));
     spec.expansion = expansion;
   }
+  if (root.contains("degree")) {
+    auto degree = getInteger(root["degree"], "/degree", 1, 64,
+                             "the fit's numerator degree", errors);
+    if (!degree)
+      return degree.takeError();
+    ReferenceFunction function = spec.referenceFunction();
+    // The expansions that could take it: the named one, else every one of
+    // the op.
+    llvm::SmallVector<act::Expansion> takers;
+    if (spec.expansion)
+      takers.push_back(*spec.expansion);
+    else
+      llvm::append_range(takers, expansionsFor(function));
+    auto accepts = [&](act::Expansion e) {
+      return llvm::is_contained(degreesOf(e), *degree);
+    };
+    if (!llvm::any_of(takers, accepts)) {
+      std::string allowed;
+      for (act::Expansion e : takers)
+        if (!degreesOf(e).empty())
+          allowed += (allowed.empty() ? "" : "; ") + listDegrees(e) + " for '" +
+                     act::stringifyExpansion(e).str() + "'";
+      return errors.at(
+          "/degree",
+          "no expansion " +
+              (spec.expansion
+                   ? "'" + act::stringifyExpansion(*spec.expansion) + "'"
+                   : "of " + stringifyReferenceFunction(function)) +
+              " has degree " + llvm::Twine(*degree) + "; expected " +
+              (allowed.empty() ? "no degree (it is fixed)" : allowed));
+    }
+    spec.degree = *degree;
+  }
   if (root.contains("budget")) {
     auto budget = parseBudget(root["budget"], errors);
     if (!budget)
@@ -406,22 +527,73 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
     spec.dtype = *dtype;
   }
   if (root.contains("target")) {
-    llvm::ArrayRef<StringRef> names = targetNames();
-    auto target = getChoice<StringRef>(root["target"], "/target", "target",
-                                       names, names, errors);
+    auto target = getTarget(root["target"], errors);
     if (!target)
       return target.takeError();
-    spec.target = target->str();
+    spec.target = *target;
+  }
+  if (root.contains("objective")) {
+    static const StringRef names[] = {"fastest", "most_accurate"};
+    static const Objective values[] = {Objective::Fastest,
+                                       Objective::MostAccurate};
+    auto objective = getChoice<Objective>(root["objective"], "/objective",
+                                          "objective", names, values, errors);
+    if (!objective)
+      return objective.takeError();
+    spec.objective = *objective;
+  }
+  if (root.contains("max_ns_per_element")) {
+    const json &value = root["max_ns_per_element"];
+    auto limit = getNumber(value, "/max_ns_per_element", errors);
+    if (!limit)
+      return limit.takeError();
+    if (!(*limit > 0) || !std::isfinite(*limit))
+      return errors.at("/max_ns_per_element",
+                       "a time must be a positive finite number, got " +
+                           value.dump());
+    if (spec.objective != Objective::MostAccurate)
+      return errors.at("/max_ns_per_element",
+                       "a time budget needs \"objective\": "
+                       "\"most_accurate\" (the fastest kernel needs none)");
+    spec.maxNsPerElement = *limit;
+  }
+  if (root.contains("ranking")) {
+    static const StringRef names[] = {"measured", "cost_model"};
+    static const Ranking values[] = {Ranking::Measured, Ranking::CostModel};
+    auto ranking = getChoice<Ranking>(root["ranking"], "/ranking", "ranking",
+                                      names, values, errors);
+    if (!ranking)
+      return ranking.takeError();
+    if (*ranking == Ranking::CostModel &&
+        spec.objective == Objective::MostAccurate && spec.maxNsPerElement)
+      return errors.at("/ranking", "a time budget in nanoseconds needs "
+                                   "measured speeds, not 'cost_model'");
+    spec.ranking = *ranking;
   }
   if (root.contains("unroll")) {
-    const json &value = root["unroll"];
-    if (!value.is_number_integer() || value.get<int64_t>() < 1 ||
-        value.get<int64_t>() > 8)
-      return errors.at("/unroll",
-                       "expected an integer from 1 to 8 (vectors per loop "
-                       "iteration), got " +
+    auto unroll = getInteger(root["unroll"], "/unroll", 1, 8,
+                             "vectors per loop iteration", errors);
+    if (!unroll)
+      return unroll.takeError();
+    spec.unroll = *unroll;
+  }
+  if (root.contains("vector_bits")) {
+    const json &value = root["vector_bits"];
+    if (!value.is_number_integer() ||
+        !llvm::is_contained({128, 256, 512}, value.get<int64_t>()))
+      return errors.at("/vector_bits",
+                       "expected 128, 256 or 512 (bits of a vector "
+                       "register), got " +
                            value.dump());
-    spec.unroll = value.get<unsigned>();
+    spec.vectorBits = value.get<unsigned>();
+  }
+  if (root.contains("threads")) {
+    auto threads = getInteger(
+        root["threads"], "/threads", 0, 1024,
+        "threads of a checked run; 0: one per hardware thread", errors);
+    if (!threads)
+      return threads.takeError();
+    spec.threads = *threads;
   }
   if (root.contains("streaming_stores")) {
     static const StringRef names[] = {"auto", "always", "never"};

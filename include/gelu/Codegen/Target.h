@@ -27,21 +27,18 @@ struct TargetInfo {
   /// A feature the target needs that this process's CPU lacks (empty when
   /// its code can run here): code can be emitted, not JIT-run.
   std::string missingHostFeature;
-
-  /// Lanes of a full vector of `elementBytes`-byte elements.
-  unsigned lanes(unsigned elementBytes) const {
-    return vectorBits / (8 * elementBytes);
-  }
 };
 
-/// Resolves a spec's target name (Spec.h's targetNames()): "host" is this
-/// process's CPU with its real features (AVX-512 where present); the
-/// x86-64-v3/v4 levels are every CPU with AVX2 + FMA / with AVX-512.
+/// Resolves a spec's target name: "host" is this process's CPU with its
+/// real features (AVX-512 where present); "x86-64-v3"/"x86-64-v4" and the
+/// x86 CPU names (Spec.h's x86CpuNames) are code for every CPU of that kind
+/// (AVX-512 CPUs get 512-bit vectors, AVX2 ones 256-bit). CPUs without AVX2
+/// and FMA are refused.
 llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name);
 
-/// The first feature that the x86-64 level `name` needs and `cpuFeatures`
-/// (as llvm::sys::getHostCPUFeatures reports them) lacks; empty when it has
-/// them all or `name` is not such a level.
+/// The first vector or arithmetic feature that x86 CPU (or level) `name`
+/// has and `cpuFeatures` (as llvm::sys::getHostCPUFeatures reports them)
+/// lacks, avx512f, avx2 and fma first; empty when it has them all.
 std::string firstMissingFeature(llvm::StringRef name,
                                 const llvm::StringMap<bool> &cpuFeatures);
 

@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 namespace gelu {
 
@@ -39,9 +40,10 @@ struct BFloat16 {
 /// How a checked run is carried out.
 struct RunOptions {
   /// Threads that share the range (the caller and the runtime's pool;
-  /// started once, not per call). 0: one per hardware thread. Ranges below
-  /// kMinElementsPerThread elements a thread use fewer.
-  unsigned threads = 1;
+  /// started once, not per call). 0: one per hardware thread; absent: the
+  /// spec's `threads`. Ranges below kMinElementsPerThread elements a thread
+  /// use fewer.
+  std::optional<unsigned> threads;
 };
 
 /// The least work worth a thread: below it, waking one costs more than it

@@ -26,6 +26,16 @@ llvm::ArrayRef<act::Expansion> expansionsFor(ReferenceFunction function);
 ReferenceFunction computedFunction(ReferenceFunction function,
                                    act::Expansion expansion);
 
+/// The degrees `expansion` can be emitted at, lowest first; empty when its
+/// degree is fixed.
+llvm::ArrayRef<unsigned> degreesOf(act::Expansion expansion);
+
+/// The degree `expansion` is emitted at when none is named (0 when fixed).
+unsigned defaultDegreeOf(act::Expansion expansion);
+
+/// "2, 3, 4, 5 or 6" for messages.
+std::string listDegrees(act::Expansion expansion);
+
 /// "'erfc', 'erfc_fast', ..." for messages.
 std::string listExpansions(ReferenceFunction function);
 

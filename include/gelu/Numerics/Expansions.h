@@ -45,14 +45,17 @@ mlir::Value emitRelu(ElementwiseBuilder &eb, mlir::Value x);
 mlir::Value emitGeluErfcFast(ElementwiseBuilder &eb, mlir::Value x);
 
 /// Exact GELU as the direct rational form x·(1/2 + x·P(x²)/Q(x²)) on
-/// |x| ≤ 5.5 (rational; degrees 6/5, a divide), −0 below −5.5 and x above.
-/// Accurate to a few ULP for x ≥ 0 and to ~1e-7 absolute below 0.
-mlir::Value emitGeluRationalForm(ElementwiseBuilder &eb, mlir::Value x);
+/// |x| ≤ 5.5 (rational; degrees `degree`/`degree` − 1, a divide), −0 below
+/// −5.5 and x above. At degree 6, accurate to a few ULP for x ≥ 0 and to
+/// ~1e-6 absolute below 0; each degree less costs two FMAs fewer.
+mlir::Value emitGeluRationalForm(ElementwiseBuilder &eb, mlir::Value x,
+                                 unsigned degree);
 
 /// The same with a reciprocal estimate and a Newton step for the divide
 /// (rational_fast): about one ULP less accurate, and on x86 several times
 /// cheaper than vdivps.
-mlir::Value emitGeluRationalFast(ElementwiseBuilder &eb, mlir::Value x);
+mlir::Value emitGeluRationalFast(ElementwiseBuilder &eb, mlir::Value x,
+                                 unsigned degree);
 
 /// Exact GELU in the erf form 0.5·x·(1 + erf(x/√2)) with erf a rational fit
 /// on |z| ≤ 4 (erf).
@@ -67,9 +70,11 @@ mlir::Value emitSigmoidFast(ElementwiseBuilder &eb, ReferenceFunction function,
 mlir::Value emitGeluTanhSpelling(ElementwiseBuilder &eb, mlir::Value x);
 
 /// Emits `expansion` of an op meaning `function` (the pair must be one that
-/// expansionsFor(function) lists).
+/// expansionsFor(function) lists) at `degree` (one of degreesOf(expansion);
+/// 0: its default).
 mlir::Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
-                          act::Expansion expansion, mlir::Value x);
+                          act::Expansion expansion, mlir::Value x,
+                          unsigned degree = 0);
 
 } // namespace gelu
 

@@ -45,6 +45,10 @@ constexpr double kErfcFormMaxX = 14.5;
 /// The direct rational form of exact GELU is fitted on |x| ≤ this; beyond,
 /// Φ(x) rounds to 1 in f32 (1 − Φ(5.5) ≈ 1.9e-8 < 2^−25).
 constexpr double kRationalClamp = 5.5;
+/// Its numerator degrees (the denominator's is one less): the `degree` of
+/// the rational expansions.
+constexpr unsigned kRationalMinDegree = 2;
+constexpr unsigned kRationalMaxDegree = 6;
 /// The erf form's rational erf is fitted on |z| ≤ this; beyond, erf(z)
 /// rounds to 1 (erfc(4) ≈ 1.5e-8 < 2^−25).
 constexpr double kErfClamp = 4.0;

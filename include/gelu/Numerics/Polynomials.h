@@ -38,8 +38,9 @@ struct RationalCoefficients {
 };
 
 /// (Φ(x) − 1/2)/x as a rational function of w = x² on |x| ≤ kRationalClamp
-/// (degrees 6/5; error relative to Φ).
-RationalCoefficients geluRationalCoefficients();
+/// with degrees `degree`/`degree` − 1 (kRationalMinDegree to
+/// kRationalMaxDegree; error relative to Φ).
+RationalCoefficients geluRationalCoefficients(unsigned degree);
 
 /// erf(z)/z as a rational function of w = z² on |z| ≤ kErfClamp.
 RationalCoefficients erfRationalCoefficients();

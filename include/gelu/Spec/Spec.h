@@ -36,9 +36,15 @@ enum class DType { F16, BF16, F32, F64 };
 llvm::StringRef stringifyKernelOp(KernelOp op);
 llvm::StringRef stringifyDType(DType dtype);
 
-/// The targets a spec may name: "host" (this CPU with its real features),
-/// "x86-64-v3" (AVX2 + FMA, 8 f32 lanes) and "x86-64-v4" (AVX-512, 16).
+/// The generic targets a spec may name: "host" (this CPU with its real
+/// features), "x86-64-v3" (AVX2 + FMA, 8 f32 lanes) and "x86-64-v4"
+/// (AVX-512, 16).
 llvm::ArrayRef<llvm::StringRef> targetNames();
+/// Every 64-bit x86 CPU LLVM knows ("haswell", "znver4", ...), which a spec
+/// may also name (those without FMA are refused when compiled).
+llvm::ArrayRef<llvm::StringRef> x86CpuNames();
+/// Whether a spec may name `name` as its target.
+bool isKnownTarget(llvm::StringRef name);
 /// Size in bytes of one element.
 unsigned dtypeSize(DType dtype);
 /// The float format of `dtype`'s values, in which ULPs are counted.
@@ -72,6 +78,27 @@ constexpr uint64_t kStreamingThresholdBytes = uint64_t(16) << 20;
 
 llvm::StringRef stringifyStreamingStores(StreamingStores mode);
 
+/// What the tuner optimises.
+enum class Objective {
+  /// The fastest kernel whose measured error fits the budget.
+  Fastest,
+  /// The most accurate kernel (by the budget's first bound, else max ULP)
+  /// that runs within `maxNsPerElement` (and fits the budget, if any).
+  MostAccurate
+};
+
+/// How the tuner ranks the candidates' speed.
+enum class Ranking {
+  /// Timed on this CPU where the target runs here, else the cost model.
+  Measured,
+  /// The cost model only (operations per vector): reproducible decisions,
+  /// independent of machine load.
+  CostModel
+};
+
+llvm::StringRef stringifyObjective(Objective objective);
+llvm::StringRef stringifyRanking(Ranking ranking);
+
 struct KernelSpec {
   /// The symbol of the kernel: a C identifier.
   std::string name = "gelu_f32";
@@ -80,12 +107,27 @@ struct KernelSpec {
   /// How to compute it; absent: chosen by `budget`, or the op's accurate
   /// default when there is no budget.
   std::optional<act::Expansion> expansion;
+  /// The fit's degree, for expansions that have several (degreesOf);
+  /// absent: the tuner's choice with a budget, else the expansion's default.
+  std::optional<unsigned> degree;
   /// The error the kernel may have; absent: the accurate default.
   std::optional<ErrorBudget> budget;
   DType dtype = DType::F32;
   std::string target = "host";
-  /// Full vectors per main-loop iteration; 0: the code generator's choice.
+  Objective objective = Objective::Fastest;
+  /// With Objective::MostAccurate: the time each element may take, in
+  /// nanoseconds on one thread of this CPU.
+  std::optional<double> maxNsPerElement;
+  Ranking ranking = Ranking::Measured;
+  /// Full vectors per main-loop iteration; 0: the tuner's choice with a
+  /// budget, else 1.
   unsigned unroll = 0;
+  /// Vector register width in bits (128, 256 or 512, at most the target's);
+  /// 0: the target's widest.
+  unsigned vectorBits = 0;
+  /// Threads of a checked run (Kernel::run) whose RunOptions name none;
+  /// 0: one per hardware thread.
+  unsigned threads = 1;
   StreamingStores streamingStores = StreamingStores::Auto;
 
   /// The function the kernel computes.

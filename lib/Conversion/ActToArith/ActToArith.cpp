@@ -79,7 +79,7 @@ static Value emitRoundToBF16(OpBuilder &b, Location loc, Value value,
 
 Value gelu::emitActivation(OpBuilder &builder, Location loc,
                            ReferenceFunction function, act::Expansion expansion,
-                           Value input) {
+                           Value input, unsigned degree) {
   Type type = input.getType();
   Type element = getElementTypeOrSelf(type);
   if (!element.isF16() && !element.isBF16() && !element.isF32())
@@ -95,7 +95,7 @@ Value gelu::emitActivation(OpBuilder &builder, Location loc,
     x = arith::ExtFOp::create(builder, loc, f32Type, input);
   }
   ElementwiseBuilder eb(builder, loc, f32Type);
-  Value result = emitExpansion(eb, function, expansion, x);
+  Value result = emitExpansion(eb, function, expansion, x, degree);
   if (element.isBF16())
     return emitRoundToBF16(builder, loc, result, type);
   if (element.isF16())
@@ -121,8 +121,11 @@ template <typename ActOp> struct ExpandActOp : public OpRewritePattern<ActOp> {
     ReferenceFunction function = referenceOf(op);
     act::Expansion expansion =
         op.getExpansion().value_or(expansionsFor(function).front());
+    unsigned degree = 0;
+    if constexpr (std::is_same_v<ActOp, act::GeluOp>)
+      degree = op.getDegree().value_or(0);
     Value result = emitActivation(rewriter, op.getLoc(), function, expansion,
-                                  op.getInput());
+                                  op.getInput(), degree);
     if (!result)
       return rewriter.notifyMatchFailure(op, "no expansion for this type");
     rewriter.replaceOp(op, result);

@@ -28,13 +28,14 @@
 // CHECK: arith.bitcast %{{.*}} : vector<16xi32> to vector<16xf32>
 // x > 0: x − x·m as one FMA; x ≤ 0: m itself.
 // CHECK: %[[POS:.*]] = math.fma %{{.*}}, %[[M:.*]], %[[X]] : vector<16xf32>
-// CHECK-NEXT: %[[ERFC:.*]] = arith.select %[[NEG]], %[[M]], %[[POS]] : vector<16xi1>, vector<16xf32>
-// CHECK: %[[NEAR:.*]] = math.fma %[[H:.*]], %{{.*}}, %[[H]] : vector<16xf32>
-// CHECK-NEXT: %[[NONZERO:.*]] = arith.cmpf une, %[[X]], %{{.*}} : vector<16xf32>
-// CHECK-NEXT: %[[SMALL:.*]] = arith.cmpf ole, %[[ABS]], %{{.*}} : vector<16xf32>
-// CHECK-NEXT: %[[USE:.*]] = arith.andi %[[SMALL]], %[[NONZERO]] : vector<16xi1>
-// CHECK-NEXT: %[[R:.*]] = arith.select %[[USE]], %[[NEAR]], %[[ERFC]] : vector<16xi1>, vector<16xf32>
-// CHECK-NEXT: return %[[R]]
+// CHECK-NEXT: %[[ERFC:.*]] = arith.select %[[NEG]], %[[M]], %[[POS]] :
+// vector<16xi1>, vector<16xf32> CHECK: %[[NEAR:.*]] = math.fma %[[H:.*]],
+// %{{.*}}, %[[H]] : vector<16xf32> CHECK-NEXT: %[[NONZERO:.*]] = arith.cmpf
+// une, %[[X]], %{{.*}} : vector<16xf32> CHECK-NEXT: %[[SMALL:.*]] = arith.cmpf
+// ole, %[[ABS]], %{{.*}} : vector<16xf32> CHECK-NEXT: %[[USE:.*]] = arith.andi
+// %[[SMALL]], %[[NONZERO]] : vector<16xi1> CHECK-NEXT: %[[R:.*]] = arith.select
+// %[[USE]], %[[NEAR]], %[[ERFC]] : vector<16xi1>, vector<16xf32> CHECK-NEXT:
+// return %[[R]]
 func.func @gelu_exact(%x: vector<16xf32>) -> vector<16xf32> {
   %0 = act.gelu %x : vector<16xf32>
   return %0 : vector<16xf32>
@@ -183,6 +184,23 @@ func.func @gelu_rational(%x: vector<16xf32>) -> vector<16xf32> {
   return %0 : vector<16xf32>
 }
 
+// A lower degree: degrees 3 and 2 (5 FMAs), and x itself above the clamp,
+// where the coarser fit may leave Φ short of 1.
+// CHECK-LABEL: func.func @gelu_rational_degree3
+// CHECK-DAG: %[[HI:.*]] = arith.constant dense<5.500000e+00>
+// CHECK: %[[W:.*]] = arith.mulf %[[XC:.*]], %[[XC]]
+// CHECK-COUNT-5: math.fma {{.*}}, %[[W]],
+// CHECK-NOT: math.fma {{.*}}, %[[W]],
+// CHECK: %[[R:.*]] = arith.divf
+// CHECK: %[[Y:.*]] = math.fma %arg0
+// CHECK: %[[ABOVE:.*]] = arith.cmpf olt, %[[HI]], %arg0
+// CHECK: arith.select %[[ABOVE]], %arg0, %[[Y]]
+// CHECK: return
+func.func @gelu_rational_degree3(%x: vector<16xf32>) -> vector<16xf32> {
+  %0 = act.gelu %x expansion<rational> degree(3) : vector<16xf32>
+  return %0 : vector<16xf32>
+}
+
 // rational_fast: the same fit, 1/Q as a reciprocal estimate (arcp), and x
 // itself above the clamp, where the estimate may leave Φ short of 1.
 // CHECK-LABEL: func.func @gelu_rational_fast
@@ -224,6 +242,5 @@ func.func @gelu_erf(%x: f32) -> f32 {
 // CHECK: %[[S:.*]] = arith.addf
 // CHECK-NEXT: return %[[S]]
 func.func @untouched(%x: f32) -> f32 {
-  %0 = arith.addf %x, %x : f32
-  return %0 : f32
+  % 0 = arith.addf % x, % x : f32 return % 0 : f32
 }

@@ -45,6 +45,16 @@ func.func @clamped_expansions(%x: vector<16xf32>) -> (vector<16xf32>, vector<16x
   return %0, %1, %2 : vector<16xf32>, vector<16xf32>, vector<16xf32>
 }
 
+// The rational forms at a chosen degree.
+// CHECK-LABEL: func.func @rational_degrees
+func.func @rational_degrees(%x: vector<16xf32>) -> (vector<16xf32>, vector<16xf32>) {
+  // CHECK: act.gelu %{{.*}} expansion<rational> degree(2) : vector<16xf32>
+  %0 = act.gelu %x expansion<rational> degree(2) : vector<16xf32>
+  // CHECK: act.gelu %{{.*}} expansion<rational_fast> degree(5) : vector<16xf32>
+  %1 = act.gelu %x expansion<rational_fast> degree(5) : vector<16xf32>
+  return %0, %1 : vector<16xf32>, vector<16xf32>
+}
+
 // CHECK-LABEL: func.func @element_types
 func.func @element_types(%a: f16, %b: bf16, %c: f64) -> (f16, bf16, f64) {
   // CHECK: act.gelu %{{.*}} : f16
@@ -61,13 +71,21 @@ func.func @shaped(%v: vector<16xf32>, %m: vector<2x8xbf16>,
                   %t: tensor<4x?xf16>, %s: tensor<f32>)
     -> (vector<16xf32>, vector<2x8xbf16>, tensor<4x?xf16>, tensor<f32>) {
   // CHECK: act.gelu %{{.*}} approximate<tanh> : vector<16xf32>
-  %0 = act.gelu %v approximate<tanh> : vector<16xf32>
-  // CHECK: act.silu %{{.*}} : vector<2x8xbf16>
-  %1 = act.silu %m : vector<2x8xbf16>
-  // CHECK: act.relu %{{.*}} : tensor<4x?xf16>
-  %2 = act.relu %t : tensor<4x?xf16>
-  // CHECK: act.gelu %{{.*}} approximate<sigmoid> : tensor<f32>
-  %3 = act.gelu %s approximate<sigmoid> : tensor<f32>
-  return %0, %1, %2, %3
-      : vector<16xf32>, vector<2x8xbf16>, tensor<4x?xf16>, tensor<f32>
+  % 0 = act.gelu %
+        v approximate<tanh> : vector<16xf32>
+                              // CHECK: act.silu %{{.*}} : vector<2x8xbf16>
+                              %
+                              1 = act.silu %
+                                  m
+      : vector<2x8xbf16>
+        // CHECK: act.relu %{{.*}} : tensor<4x?xf16>
+        %
+        2 = act.relu % t : tensor < 4x
+                ? xf16 >
+                      // CHECK: act.gelu %{{.*}} approximate<sigmoid> :
+                      // tensor<f32>
+                      % 3 = act.gelu % s approximate<sigmoid>
+                : tensor<f32> return % 0,
+    % 1, % 2, % 3 : vector<16xf32>, vector<2x8xbf16>, tensor < 4x ? xf16 >,
+    tensor<f32>
 }

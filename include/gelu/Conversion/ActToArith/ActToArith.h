@@ -21,11 +21,12 @@ namespace gelu {
 void populateActToArithConversionPatterns(mlir::RewritePatternSet &patterns);
 
 /// Emits `expansion` of `function` applied to `input` (f16, bf16 or f32,
-/// scalar or vector); 16-bit values are computed in f32. Returns null for an
-/// element type that has no expansion (f64).
+/// scalar or vector) at `degree` (0: the expansion's default); 16-bit
+/// values are computed in f32. Returns null for an element type that has no
+/// expansion (f64).
 mlir::Value emitActivation(mlir::OpBuilder &builder, mlir::Location loc,
                            ReferenceFunction function, act::Expansion expansion,
-                           mlir::Value input);
+                           mlir::Value input, unsigned degree = 0);
 
 } // namespace gelu
 

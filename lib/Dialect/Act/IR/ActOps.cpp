@@ -31,8 +31,20 @@ static LogicalResult verifyExpansion(Operation *op,
 }
 
 LogicalResult GeluOp::verify() {
-  return verifyExpansion(*this, getExpansion(),
-                         gelu::geluReferenceFunction(getApproximate()));
+  if (failed(verifyExpansion(*this, getExpansion(),
+                             gelu::geluReferenceFunction(getApproximate()))))
+    return failure();
+  std::optional<uint32_t> degree = getDegree();
+  if (!degree)
+    return success();
+  if (!getExpansion() || gelu::degreesOf(*getExpansion()).empty())
+    return emitOpError("degree needs an expansion that has degrees "
+                       "('rational' or 'rational_fast')");
+  if (!llvm::is_contained(gelu::degreesOf(*getExpansion()), *degree))
+    return emitOpError("expansion '")
+           << stringifyExpansion(*getExpansion()) << "' has no degree "
+           << *degree << "; expected " << gelu::listDegrees(*getExpansion());
+  return success();
 }
 
 LogicalResult SiluOp::verify() {

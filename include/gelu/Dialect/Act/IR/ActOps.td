@@ -19,32 +19,35 @@ include "mlir/Interfaces/VectorInterfaces.td"
 def Act_FloatElement : AnyTypeOf<[F16, BF16, F32, F64]>;
 
 // Scalars, vectors and ranked tensors of those element types.
-def Act_FloatLike : AnyTypeOf<[
-  Act_FloatElement,
-  VectorOfAnyRankOf<[F16, BF16, F32, F64]>,
-  RankedTensorOf<[F16, BF16, F32, F64]>
-], "f16, bf16, f32 or f64 scalar, vector or ranked tensor">;
+def Act_FloatLike
+    : AnyTypeOf<[
+      Act_FloatElement, VectorOfAnyRankOf<[F16, BF16, F32, F64]>,
+      RankedTensorOf<[F16, BF16, F32, F64]>
+    ],
+                "f16, bf16, f32 or f64 scalar, vector or ranked tensor">;
 
 class Act_Op<string mnemonic, list<Trait> traits = []>
     : Op<Act_Dialect, mnemonic, traits>;
 
 // An activation applied to each element on its own.
 class Act_UnaryElementwiseOp<string mnemonic, list<Trait> traits = []>
-    : Act_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType,
-        Elementwise, Scalarizable, Vectorizable, Tensorizable])> {
-  let results = (outs Act_FloatLike:$result);
+    : Act_Op<mnemonic, !listconcat(traits, [
+               Pure, SameOperandsAndResultType, Elementwise, Scalarizable,
+               Vectorizable, Tensorizable
+             ])> {
+  let results = (outs Act_FloatLike : $result);
   let hasVerifier = 1;
 }
 
 def Act_GeluOp : Act_UnaryElementwiseOp<"gelu"> {
   let summary = "Gaussian error linear unit";
   let description = [{
-    Applies GELU to every element. `approximate` chooses the reference
-    function, not the way it is computed:
+    Applies GELU to every element. `approximate` chooses the reference function,
+        not the way it is computed :
 
-    - `none` (the default, omitted when printed): exact GELU,
-      x·Φ(x) = 0.5·x·erfc(−x/√2);
-    - `tanh`: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)));
+        - `none` (the default, omitted when printed)
+        : exact GELU, x·Φ(x) = 0.5·x·erfc(−x /√2);
+    - `tanh`: 0.5·x·(1 + tanh(√(2 / π)·(x + 0.044715·x³)));
     - `sigmoid`: x·σ(1.702·x).
 
     `expansion` chooses how it is computed (absent: the first, accurate one):
@@ -59,6 +62,11 @@ def Act_GeluOp : Act_UnaryElementwiseOp<"gelu"> {
       (PyTorch's 0.5·x·(1 + tanh u) spelling, which cancels for x < 0);
     - sigmoid: `sigmoid`, `sigmoid_fast`.
 
+    `degree` chooses the numerator degree of the `rational` and
+    `rational_fast` fits (2 to 6, the denominator one less; absent: 6): a
+    lower degree is cheaper and less accurate (act-select-expansion picks
+    it from an error budget).
+
     Example:
 
     ```mlir
@@ -66,16 +74,18 @@ def Act_GeluOp : Act_UnaryElementwiseOp<"gelu"> {
     %1 = act.gelu %v approximate<tanh> : vector<16xf32>
     %2 = act.gelu %t approximate<sigmoid> : tensor<4x?xbf16>
     %3 = act.gelu %x expansion<erfc_fast> : f32
+    %4 = act.gelu %x expansion<rational> degree(4) : vector<16xf32>
     ```
   }];
   let arguments = (ins
     Act_FloatLike:$input,
     DefaultValuedAttr<Act_ApproximateAttr,
                       "::gelu::act::Approximate::none">:$approximate,
-    OptionalAttr<Act_ExpansionAttr>:$expansion);
+    OptionalAttr<Act_ExpansionAttr>:$expansion,
+    OptionalAttr<ConfinedAttr<I32Attr, [IntPositive]>>:$degree);
   let assemblyFormat = [{
     $input (`approximate` `` $approximate^)? (`expansion` `` $expansion^)?
-    attr-dict `:` type($result)
+    (`degree` `(` $degree^ `)`)? attr-dict `:` type($result)
   }];
 }
 
@@ -94,9 +104,8 @@ def Act_SiluOp : Act_UnaryElementwiseOp<"silu"> {
   }];
   let arguments = (ins Act_FloatLike:$input,
                        OptionalAttr<Act_ExpansionAttr>:$expansion);
-  let assemblyFormat = [{
-    $input (`expansion` `` $expansion^)? attr-dict `:` type($result)
-  }];
+  let assemblyFormat =
+      [{$input(`expansion` `` $expansion ^) ? attr - dict `:` type($result)}];
 }
 
 def Act_ReluOp : Act_UnaryElementwiseOp<"relu"> {
@@ -113,9 +122,8 @@ def Act_ReluOp : Act_UnaryElementwiseOp<"relu"> {
   }];
   let arguments = (ins Act_FloatLike:$input,
                        OptionalAttr<Act_ExpansionAttr>:$expansion);
-  let assemblyFormat = [{
-    $input (`expansion` `` $expansion^)? attr-dict `:` type($result)
-  }];
+  let assemblyFormat =
+      [{$input(`expansion` `` $expansion ^) ? attr - dict `:` type($result)}];
 }
 
 #endif // GELU_DIALECT_ACT_IR_ACTOPS_TD
