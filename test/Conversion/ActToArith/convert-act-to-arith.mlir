@@ -28,14 +28,13 @@
 // CHECK: arith.bitcast %{{.*}} : vector<16xi32> to vector<16xf32>
 // x > 0: x − x·m as one FMA; x ≤ 0: m itself.
 // CHECK: %[[POS:.*]] = math.fma %{{.*}}, %[[M:.*]], %[[X]] : vector<16xf32>
-// CHECK-NEXT: %[[ERFC:.*]] = arith.select %[[NEG]], %[[M]], %[[POS]] :
-// vector<16xi1>, vector<16xf32> CHECK: %[[NEAR:.*]] = math.fma %[[H:.*]],
-// %{{.*}}, %[[H]] : vector<16xf32> CHECK-NEXT: %[[NONZERO:.*]] = arith.cmpf
-// une, %[[X]], %{{.*}} : vector<16xf32> CHECK-NEXT: %[[SMALL:.*]] = arith.cmpf
-// ole, %[[ABS]], %{{.*}} : vector<16xf32> CHECK-NEXT: %[[USE:.*]] = arith.andi
-// %[[SMALL]], %[[NONZERO]] : vector<16xi1> CHECK-NEXT: %[[R:.*]] = arith.select
-// %[[USE]], %[[NEAR]], %[[ERFC]] : vector<16xi1>, vector<16xf32> CHECK-NEXT:
-// return %[[R]]
+// CHECK-NEXT: %[[ERFC:.*]] = arith.select %[[NEG]], %[[M]], %[[POS]] : vector<16xi1>, vector<16xf32>
+// CHECK: %[[NEAR:.*]] = math.fma %[[H:.*]], %{{.*}}, %[[H]] : vector<16xf32>
+// CHECK-NEXT: %[[NONZERO:.*]] = arith.cmpf une, %[[X]], %{{.*}} : vector<16xf32>
+// CHECK-NEXT: %[[SMALL:.*]] = arith.cmpf ole, %[[ABS]], %{{.*}} : vector<16xf32>
+// CHECK-NEXT: %[[USE:.*]] = arith.andi %[[SMALL]], %[[NONZERO]] : vector<16xi1>
+// CHECK-NEXT: %[[R:.*]] = arith.select %[[USE]], %[[NEAR]], %[[ERFC]] : vector<16xi1>, vector<16xf32>
+// CHECK-NEXT: return %[[R]]
 func.func @gelu_exact(%x: vector<16xf32>) -> vector<16xf32> {
   %0 = act.gelu %x : vector<16xf32>
   return %0 : vector<16xf32>
@@ -242,5 +241,6 @@ func.func @gelu_erf(%x: f32) -> f32 {
 // CHECK: %[[S:.*]] = arith.addf
 // CHECK-NEXT: return %[[S]]
 func.func @untouched(%x: f32) -> f32 {
-  % 0 = arith.addf % x, % x : f32 return % 0 : f32
+  %0 = arith.addf %x, %x : f32
+  return %0 : f32
 }

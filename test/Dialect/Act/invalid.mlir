@@ -1,185 +1,145 @@
 // RUN: gelu-opt %s -split-input-file -verify-diagnostics
 
-func.func @integer_operand(% x
-                           : i32)
-    ->i32{
-      // expected-error @+1 {{'act.gelu' op operand #0 must be f16, bf16, f32 or
-      // f64 scalar, vector or ranked tensor, but got 'i32'}}
-      % 0 = act.gelu % x : i32 return % 0 : i32
-    }
-
-// -----
-
-func.func @integer_vector(% x
-                          : vector<4xi8>)
-    ->vector<4xi8>{
-      // expected-error @+1 {{'act.relu' op operand #0 must be f16, bf16, f32 or
-      // f64 scalar, vector or ranked tensor, but got 'vector<4xi8>'}}
-      % 0 = act.relu % x : vector<4xi8> return % 0 : vector<4xi8>
-    }
-
-// -----
-
-func.func @unranked_tensor(% x
-                           : tensor<*xf32>)
-    ->tensor<*xf32>{
-      // expected-error @+1 {{'act.silu' op operand #0 must be f16, bf16, f32 or
-      // f64 scalar, vector or ranked tensor, but got 'tensor<*xf32>'}}
-      % 0 = act.silu % x : tensor<*xf32> return % 0 : tensor<*xf32>
-    }
-
-// -----
-
-func.func @unsupported_float(% x
-                             : f8E4M3FN)
-    ->f8E4M3FN{
-      // expected-error @+1 {{'act.gelu' op operand #0 must be f16, bf16, f32 or
-      // f64 scalar, vector or ranked tensor, but got 'f8E4M3FN'}}
-      % 0 = act.gelu % x : f8E4M3FN return % 0 : f8E4M3FN
-    }
-
-// -----
-
-func.func @result_type_mismatch(% x
-                                : f32)
-    ->f64{
-      // expected-error @+1 {{'act.gelu' op requires the same type for all
-      // operands and results}}
-      % 0 = "act.gelu"(% x) : (f32)->f64 return % 0 : f64
-    }
-
-// -----
-
-func.func @approximate_not_an_enum(% x
-                                   : f32)
-    ->f32{
-      // expected-error @+1 {{'act.gelu' op attribute 'approximate' failed to
-      // satisfy constraint: GELU reference function: none (exact), tanh or
-      // sigmoid}}
-      % 0 = "act.gelu"(% x){approximate = 3 : i32} : (f32)->f32 return % 0 : f32
-    }
-
-// -----
-
-func.func @unknown_approximate(% x
-                               : f32)
-    ->f32{
-      // expected-error @+2 {{expected ::gelu::act::Approximate to be one of:
-      // none, tanh, sigmoid}}
-      // expected-error @+1 {{failed to parse Act_ApproximateAttr parameter
-      // 'value'}}
-      % 0 = act.gelu % x approximate<erf> : f32 return % 0 : f32
-    }
-
-// -----
-
-func.func @silu_has_no_approximate(% x
-                                   : f32)
-    ->f32{
-      // expected-error @+1 {{expected ':'}}
-      % 0 = act.silu % x approximate<tanh> : f32 return % 0 : f32
-    }
-
-// -----
-
-func.func @expansion_of_another_function(% x
-                                         : f32)
-    ->f32{
-      // expected-error @+1 {{'act.gelu' op expansion 'tanh' does not compute
-      // gelu; expected 'erfc', 'erfc_fast', 'rational', 'erf', 'rational_fast',
-      // 'tanh_form', 'sigmoid_form'}}
-      % 0 = act.gelu % x expansion<tanh> : f32 return % 0 : f32
-    }
-
-// -----
-
-func.func @silu_has_no_rational_form(% x
-                                     : f32)
-    ->f32{
-      // expected-error @+1 {{'act.silu' op expansion 'rational' does not
-      // compute silu; expected 'sigmoid', 'sigmoid_fast'}}
-      % 0 = act.silu % x expansion<rational> : f32 return % 0 : f32
-    }
-
-// -----
-
-func.func @tanh_gelu_has_no_erfc(% x
-                                 : f32)
-    ->
-f32{
-  // expected-error @+1 {{'act.gelu' op expansion 'erfc' does not compute
-  // gelu_tanh; expected 'sigmoid', 'sigmoid_fast', 'tanh'}}
-  % 0 = act.gelu % x approximate<tanh> expansion<erfc> : f32 return % 0 : f32
+func.func @integer_operand(%x: i32) -> i32 {
+  // expected-error @+1 {{'act.gelu' op operand #0 must be f16, bf16, f32 or f64 scalar, vector or ranked tensor, but got 'i32'}}
+  %0 = act.gelu %x : i32
+  return %0 : i32
 }
 
 // -----
 
-func.func @silu_expansion(% x
-                          : f32)
-    ->f32{
-      // expected-error @+1 {{'act.silu' op expansion 'erfc_fast' does not
-      // compute silu; expected 'sigmoid', 'sigmoid_fast'}}
-      % 0 = act.silu % x expansion<erfc_fast> : f32 return % 0 : f32
-    }
+func.func @integer_vector(%x: vector<4xi8>) -> vector<4xi8> {
+  // expected-error @+1 {{'act.relu' op operand #0 must be f16, bf16, f32 or f64 scalar, vector or ranked tensor, but got 'vector<4xi8>'}}
+  %0 = act.relu %x : vector<4xi8>
+  return %0 : vector<4xi8>
+}
 
 // -----
 
-func.func @relu_expansion(% x
-                          : f32)
-    ->f32{
-      // expected-error @+1 {{'act.relu' op expansion 'sigmoid' does not compute
-      // relu; expected 'select'}}
-      % 0 = act.relu % x expansion<sigmoid> : f32 return % 0 : f32
-    }
+func.func @unranked_tensor(%x: tensor<*xf32>) -> tensor<*xf32> {
+  // expected-error @+1 {{'act.silu' op operand #0 must be f16, bf16, f32 or f64 scalar, vector or ranked tensor, but got 'tensor<*xf32>'}}
+  %0 = act.silu %x : tensor<*xf32>
+  return %0 : tensor<*xf32>
+}
 
 // -----
 
-func.func @unknown_expansion(% x
-                             : f32)
-    ->
-f32{
-  // expected-error @+2 {{expected ::gelu::act::Expansion to be one of: erfc,
-  // erfc_fast, tanh_form, sigmoid_form, sigmoid, sigmoid_fast, tanh, select}}
+func.func @unsupported_float(%x: f8E4M3FN) -> f8E4M3FN {
+  // expected-error @+1 {{'act.gelu' op operand #0 must be f16, bf16, f32 or f64 scalar, vector or ranked tensor, but got 'f8E4M3FN'}}
+  %0 = act.gelu %x : f8E4M3FN
+  return %0 : f8E4M3FN
+}
+
+// -----
+
+func.func @result_type_mismatch(%x: f32) -> f64 {
+  // expected-error @+1 {{'act.gelu' op requires the same type for all operands and results}}
+  %0 = "act.gelu"(%x) : (f32) -> f64
+  return %0 : f64
+}
+
+// -----
+
+func.func @approximate_not_an_enum(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu' op attribute 'approximate' failed to satisfy constraint: GELU reference function: none (exact), tanh or sigmoid}}
+  %0 = "act.gelu"(%x) {approximate = 3 : i32} : (f32) -> f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @unknown_approximate(%x: f32) -> f32 {
+  // expected-error @+2 {{expected ::gelu::act::Approximate to be one of: none, tanh, sigmoid}}
+  // expected-error @+1 {{failed to parse Act_ApproximateAttr parameter 'value'}}
+  %0 = act.gelu %x approximate<erf> : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @silu_has_no_approximate(%x: f32) -> f32 {
+  // expected-error @+1 {{expected ':'}}
+  %0 = act.silu %x approximate<tanh> : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @expansion_of_another_function(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu' op expansion 'tanh' does not compute gelu; expected 'erfc', 'erfc_fast', 'rational', 'erf', 'rational_fast', 'tanh_form', 'sigmoid_form'}}
+  %0 = act.gelu %x expansion<tanh> : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @silu_has_no_rational_form(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.silu' op expansion 'rational' does not compute silu; expected 'sigmoid', 'sigmoid_fast'}}
+  %0 = act.silu %x expansion<rational> : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @tanh_gelu_has_no_erfc(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu' op expansion 'erfc' does not compute gelu_tanh; expected 'sigmoid', 'sigmoid_fast', 'tanh'}}
+  %0 = act.gelu %x approximate<tanh> expansion<erfc> : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @silu_expansion(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.silu' op expansion 'erfc_fast' does not compute silu; expected 'sigmoid', 'sigmoid_fast'}}
+  %0 = act.silu %x expansion<erfc_fast> : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @relu_expansion(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.relu' op expansion 'sigmoid' does not compute relu; expected 'select'}}
+  %0 = act.relu %x expansion<sigmoid> : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @unknown_expansion(%x: f32) -> f32 {
+  // expected-error @+2 {{expected ::gelu::act::Expansion to be one of: erfc, erfc_fast, tanh_form, sigmoid_form, sigmoid, sigmoid_fast, tanh, select}}
   // expected-error @+1 {{failed to parse Act_ExpansionAttr parameter 'value'}}
-  % 0 = act.gelu % x expansion<pade> : f32 return % 0 : f32
+  %0 = act.gelu %x expansion<pade> : f32
+  return %0 : f32
 }
 
 // -----
 
-func.func @degree_without_expansion(% x
-                                    : f32)
-    ->f32{
-      // expected-error @+1 {{'act.gelu' op degree needs an expansion that has
-      // degrees ('rational' or 'rational_fast')}}
-      % 0 = act.gelu % x degree(3) : f32 return % 0 : f32
-    }
+func.func @degree_without_expansion(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational' or 'rational_fast')}}
+  %0 = act.gelu %x degree(3) : f32
+  return %0 : f32
+}
 
 // -----
 
-func.func @degree_of_fixed_expansion(% x
-                                     : f32)
-    ->f32{
-      // expected-error @+1 {{'act.gelu' op degree needs an expansion that has
-      // degrees ('rational' or 'rational_fast')}}
-      % 0 = act.gelu % x expansion<erfc> degree(3) : f32 return % 0 : f32
-    }
+func.func @degree_of_fixed_expansion(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational' or 'rational_fast')}}
+  %0 = act.gelu %x expansion<erfc> degree(3) : f32
+  return %0 : f32
+}
 
 // -----
 
-func.func @degree_not_fitted(% x
-                             : f32)
-    ->f32{
-      // expected-error @+1 {{'act.gelu' op expansion 'rational' has no degree
-      // 7; expected 2, 3, 4, 5 or 6}}
-      % 0 = act.gelu % x expansion<rational> degree(7) : f32 return % 0 : f32
-    }
+func.func @degree_not_fitted(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu' op expansion 'rational' has no degree 7; expected 2, 3, 4, 5 or 6}}
+  %0 = act.gelu %x expansion<rational> degree(7) : f32
+  return %0 : f32
+}
 
 // -----
 
-func.func @degree_not_positive(% x
-                               : f32)
-    ->f32 {
-  // expected-error @+1 {{'act.gelu' op attribute 'degree' failed to satisfy
-  // constraint: 32-bit signless integer attribute whose value is positive}}
-  % 0 = act.gelu % x expansion<rational> degree(0) : f32 return % 0 : f32
+func.func @degree_not_positive(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu' op attribute 'degree' failed to satisfy constraint: 32-bit signless integer attribute whose value is positive}}
+  %0 = act.gelu %x expansion<rational> degree(0) : f32
+  return %0 : f32
 }

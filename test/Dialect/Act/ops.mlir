@@ -71,21 +71,13 @@ func.func @shaped(%v: vector<16xf32>, %m: vector<2x8xbf16>,
                   %t: tensor<4x?xf16>, %s: tensor<f32>)
     -> (vector<16xf32>, vector<2x8xbf16>, tensor<4x?xf16>, tensor<f32>) {
   // CHECK: act.gelu %{{.*}} approximate<tanh> : vector<16xf32>
-  % 0 = act.gelu %
-        v approximate<tanh> : vector<16xf32>
-                              // CHECK: act.silu %{{.*}} : vector<2x8xbf16>
-                              %
-                              1 = act.silu %
-                                  m
-      : vector<2x8xbf16>
-        // CHECK: act.relu %{{.*}} : tensor<4x?xf16>
-        %
-        2 = act.relu % t : tensor < 4x
-                ? xf16 >
-                      // CHECK: act.gelu %{{.*}} approximate<sigmoid> :
-                      // tensor<f32>
-                      % 3 = act.gelu % s approximate<sigmoid>
-                : tensor<f32> return % 0,
-    % 1, % 2, % 3 : vector<16xf32>, vector<2x8xbf16>, tensor < 4x ? xf16 >,
-    tensor<f32>
+  %0 = act.gelu %v approximate<tanh> : vector<16xf32>
+  // CHECK: act.silu %{{.*}} : vector<2x8xbf16>
+  %1 = act.silu %m : vector<2x8xbf16>
+  // CHECK: act.relu %{{.*}} : tensor<4x?xf16>
+  %2 = act.relu %t : tensor<4x?xf16>
+  // CHECK: act.gelu %{{.*}} approximate<sigmoid> : tensor<f32>
+  %3 = act.gelu %s approximate<sigmoid> : tensor<f32>
+  return %0, %1, %2, %3
+      : vector<16xf32>, vector<2x8xbf16>, tensor<4x?xf16>, tensor<f32>
 }

@@ -19,35 +19,32 @@ include "mlir/Interfaces/VectorInterfaces.td"
 def Act_FloatElement : AnyTypeOf<[F16, BF16, F32, F64]>;
 
 // Scalars, vectors and ranked tensors of those element types.
-def Act_FloatLike
-    : AnyTypeOf<[
-      Act_FloatElement, VectorOfAnyRankOf<[F16, BF16, F32, F64]>,
-      RankedTensorOf<[F16, BF16, F32, F64]>
-    ],
-                "f16, bf16, f32 or f64 scalar, vector or ranked tensor">;
+def Act_FloatLike : AnyTypeOf<[
+  Act_FloatElement,
+  VectorOfAnyRankOf<[F16, BF16, F32, F64]>,
+  RankedTensorOf<[F16, BF16, F32, F64]>
+], "f16, bf16, f32 or f64 scalar, vector or ranked tensor">;
 
 class Act_Op<string mnemonic, list<Trait> traits = []>
     : Op<Act_Dialect, mnemonic, traits>;
 
 // An activation applied to each element on its own.
 class Act_UnaryElementwiseOp<string mnemonic, list<Trait> traits = []>
-    : Act_Op<mnemonic, !listconcat(traits, [
-               Pure, SameOperandsAndResultType, Elementwise, Scalarizable,
-               Vectorizable, Tensorizable
-             ])> {
-  let results = (outs Act_FloatLike : $result);
+    : Act_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType,
+        Elementwise, Scalarizable, Vectorizable, Tensorizable])> {
+  let results = (outs Act_FloatLike:$result);
   let hasVerifier = 1;
 }
 
 def Act_GeluOp : Act_UnaryElementwiseOp<"gelu"> {
   let summary = "Gaussian error linear unit";
   let description = [{
-    Applies GELU to every element. `approximate` chooses the reference function,
-        not the way it is computed :
+    Applies GELU to every element. `approximate` chooses the reference
+    function, not the way it is computed:
 
-        - `none` (the default, omitted when printed)
-        : exact GELU, x·Φ(x) = 0.5·x·erfc(−x /√2);
-    - `tanh`: 0.5·x·(1 + tanh(√(2 / π)·(x + 0.044715·x³)));
+    - `none` (the default, omitted when printed): exact GELU,
+      x·Φ(x) = 0.5·x·erfc(−x/√2);
+    - `tanh`: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)));
     - `sigmoid`: x·σ(1.702·x).
 
     `expansion` chooses how it is computed (absent: the first, accurate one):
@@ -104,8 +101,9 @@ def Act_SiluOp : Act_UnaryElementwiseOp<"silu"> {
   }];
   let arguments = (ins Act_FloatLike:$input,
                        OptionalAttr<Act_ExpansionAttr>:$expansion);
-  let assemblyFormat =
-      [{$input(`expansion` `` $expansion ^) ? attr - dict `:` type($result)}];
+  let assemblyFormat = [{
+    $input (`expansion` `` $expansion^)? attr-dict `:` type($result)
+  }];
 }
 
 def Act_ReluOp : Act_UnaryElementwiseOp<"relu"> {
@@ -122,8 +120,9 @@ def Act_ReluOp : Act_UnaryElementwiseOp<"relu"> {
   }];
   let arguments = (ins Act_FloatLike:$input,
                        OptionalAttr<Act_ExpansionAttr>:$expansion);
-  let assemblyFormat =
-      [{$input(`expansion` `` $expansion ^) ? attr - dict `:` type($result)}];
+  let assemblyFormat = [{
+    $input (`expansion` `` $expansion^)? attr-dict `:` type($result)
+  }];
 }
 
 #endif // GELU_DIALECT_ACT_IR_ACTOPS_TD
