@@ -16,6 +16,8 @@ config.test_exec_root = os.path.join(config.gelu_obj_root, "test")
 
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()
+# Tests never touch the user's tuning cache; those that test it name a file.
+config.environment["GELU_JIT_TUNING_CACHE"] = "off"
 
 config.substitutions.append(("%cc", config.host_cc))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Driver", "Inputs")))

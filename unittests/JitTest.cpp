@@ -14,7 +14,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/Jit.h"
-#include "gelu/JIT/Selection.h"
 #include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/Numerics/HalfFloat.h"
 
@@ -427,96 +426,6 @@ TEST(Compile, ConcurrentCompilesAreIndependent) {
     kernelFor(specs[i % 4]).f32()(in.data(), want.data(), 4);
     EXPECT_EQ(got, want) << specs[i % 4];
   }
-}
-
-//===----------------------------------------------------------------------===//
-// Budgets
-//===----------------------------------------------------------------------===//
-
-act::Expansion chosenFor(const char *json) {
-  auto kernel = compileKernelFromJson(json);
-  if (!kernel) {
-    ADD_FAILURE() << json << ": " << llvm::toString(kernel.takeError());
-    return act::Expansion::select;
-  }
-  EXPECT_TRUE((*kernel)->spec().expansion.has_value());
-  return (*kernel)->spec().expansion.value_or(act::Expansion::select);
-}
-
-TEST(Budget, ALooserBudgetBuysACheaperExpansion) {
-  ReferenceFunction gelu = ReferenceFunction::GeluExact;
-  auto cost = [gelu](act::Expansion e) { return expansionCost(gelu, e); };
-  std::printf("  costs:");
-  for (act::Expansion e : expansionsFor(gelu))
-    std::printf(" %s %u", act::stringifyExpansion(e).str().c_str(), cost(e));
-  std::printf("\n");
-
-  // Each looser budget buys a strictly cheaper kernel. An absolute 1e-6
-  // is decided at x ≈ 5, where 1e-6 is 2 ULP: the rational form reaches
-  // 1.02e-6 there (all inputs), erfc_fast 2.4e-7.
-  const char *budgets[] = {R"({"budget": {"max_ulp": 4}})",
-                           R"({"budget": {"max_abs": 1e-6}})",
-                           R"({"budget": {"max_abs": 2e-6}})"};
-  act::Expansion expected[] = {act::Expansion::erfc, act::Expansion::erfc_fast,
-                               act::Expansion::rational};
-  for (size_t i = 0; i < std::size(budgets); ++i) {
-    EXPECT_EQ(chosenFor(budgets[i]), expected[i]) << budgets[i];
-    if (i > 0)
-      EXPECT_LT(cost(expected[i]), cost(expected[i - 1])) << budgets[i];
-  }
-  // The rational form is the cheapest of all, cheaper than the tanh and
-  // sigmoid approximations, so looser budgets keep it.
-  for (act::Expansion e : expansionsFor(gelu))
-    EXPECT_LE(cost(act::Expansion::rational), cost(e));
-  EXPECT_EQ(chosenFor(R"({"budget": {"max_abs": 5e-2}})"),
-            act::Expansion::rational);
-  // On x ≥ 0 it is within 4 ULP too.
-  EXPECT_EQ(chosenFor(R"({"budget": {"max_ulp": 4, "domain": [0, 100]}})"),
-            act::Expansion::rational);
-  EXPECT_LT(cost(act::Expansion::rational), cost(act::Expansion::erfc_fast));
-}
-
-TEST(Budget, TheChoiceMeetsTheBudgetOnAFreshSample) {
-  auto kernel = compileKernelFromJson(R"({"budget": {"max_abs": 1e-6}})");
-  ASSERT_TRUE(static_cast<bool>(kernel)) << llvm::toString(kernel.takeError());
-  // A denser grid than the selection's own sample.
-  std::vector<float> in;
-  for (int i = 0; i <= (1 << 20); ++i)
-    in.push_back(-20.0f + 40.0f * static_cast<float>(i) / (1 << 20));
-  std::vector<float> out(in.size());
-  (*kernel)->f32()(in.data(), out.data(), static_cast<int64_t>(in.size()));
-  double worst = 0;
-  for (size_t i = 0; i < in.size(); ++i)
-    worst = std::max(
-        worst,
-        static_cast<double>(fabsl(
-            out[i] - evaluateReference(ReferenceFunction::GeluExact, in[i]))));
-  EXPECT_LE(worst, 1e-6);
-}
-
-TEST(Budget, UnmeetableBudgetNamesTheBestCandidate) {
-  std::vector<CandidateReport> report;
-  auto spec = parseSpec(R"({"budget": {"max_ulp": 0.5}})");
-  ASSERT_TRUE(static_cast<bool>(spec));
-  auto kernel = compileWithinBudget(*spec, &report);
-  ASSERT_FALSE(static_cast<bool>(kernel));
-  std::string error = llvm::toString(kernel.takeError());
-  EXPECT_NE(error.find("no expansion of gelu meets the budget (max_ulp 0.5"),
-            std::string::npos)
-      << error;
-  EXPECT_NE(error.find("the best is 'erfc' with "), std::string::npos) << error;
-  EXPECT_EQ(report.size(), expansionsFor(ReferenceFunction::GeluExact).size())
-      << "every expansion of exact GELU was tried";
-  for (const CandidateReport &c : report)
-    EXPECT_FALSE(c.fits);
-}
-
-TEST(Budget, NamedExpansionMustMeetIt) {
-  auto kernel = compileKernelFromJson(
-      R"({"expansion": "tanh_form", "budget": {"max_abs": 1e-6}})");
-  ASSERT_FALSE(static_cast<bool>(kernel));
-  EXPECT_NE(llvm::toString(kernel.takeError()).find("the best is 'tanh_form'"),
-            std::string::npos);
 }
 
 //===----------------------------------------------------------------------===//

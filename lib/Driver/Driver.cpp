@@ -9,7 +9,7 @@
 #include "gelu/Codegen/KernelBuilder.h"
 #include "gelu/Codegen/LLVMEmission.h"
 #include "gelu/Codegen/Pipelines.h"
-#include "gelu/JIT/Selection.h"
+#include "gelu/JIT/Tuner.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/Support/FileSystem.h"
@@ -19,22 +19,40 @@ using namespace mlir;
 
 namespace gelu {
 
-/// `spec` with its budget resolved to the expansion that meets it.
-static llvm::Expected<KernelSpec> resolveBudget(const KernelSpec &spec) {
-  if (!spec.budget)
-    return spec;
-  auto kernel = compileWithinBudget(spec);
-  if (!kernel)
-    return kernel.takeError();
-  KernelSpec resolved = spec;
-  resolved.expansion = (*kernel)->spec().expansion;
-  resolved.budget.reset();
-  return resolved;
+/// `requested` with its choices made: tuned (on this CPU, or with the cost
+/// model for a target it cannot run), or as given. `report`, if not null,
+/// receives the tuner's report (or, for a spec without choices, its
+/// measured error and speed where the target runs here).
+static llvm::Expected<KernelSpec> resolveChoices(const KernelSpec &requested,
+                                                 TuningReport *report) {
+  if (needsTuning(requested)) {
+    auto tuned = tuneSpec(requested);
+    if (!tuned)
+      return tuned.takeError();
+    if (report)
+      *report = tuned->report;
+    return tuned->report.chosen;
+  }
+  if (report) {
+    // Measured on the kernel itself where this CPU can run it.
+    std::unique_ptr<Kernel> kernel;
+    auto target = resolveTarget(requested.target);
+    if (target && target->missingHostFeature.empty()) {
+      auto compiled = compileKernel(requested);
+      if (!compiled)
+        return compiled.takeError();
+      kernel = std::move(*compiled);
+    }
+    if (!target)
+      llvm::consumeError(target.takeError());
+    *report = describeUntuned(requested, kernel.get());
+  }
+  return requested;
 }
 
 llvm::Error compileSpec(const KernelSpec &requested, EmitKind kind,
-                        llvm::raw_pwrite_stream &os) {
-  auto resolved = resolveBudget(requested);
+                        llvm::raw_pwrite_stream &os, TuningReport *report) {
+  auto resolved = resolveChoices(requested, report);
   if (!resolved)
     return resolved.takeError();
   const KernelSpec &spec = *resolved;
@@ -75,30 +93,42 @@ llvm::Error compileSpec(const KernelSpec &requested, EmitKind kind,
                          os);
 }
 
+/// Writes `bytes` to `path` ("-": stdout), or nothing on failure.
+static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes,
+                             bool binary) {
+  std::error_code ec;
+  llvm::ToolOutputFile output(path, ec,
+                              binary ? llvm::sys::fs::OF_None
+                                     : llvm::sys::fs::OF_Text);
+  if (ec)
+    return llvm::createStringError(ec, "cannot open '" + path +
+                                           "': " + ec.message());
+  output.os() << bytes;
+  output.os().flush();
+  if (output.os().has_error())
+    return llvm::createStringError("cannot write '" + path + "'");
+  output.keep();
+  return llvm::Error::success();
+}
+
 llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
-                              llvm::StringRef outputPath) {
+                              llvm::StringRef outputPath,
+                              llvm::StringRef reportPath) {
   auto spec = readSpecFile(specPath);
   if (!spec)
     return spec.takeError();
   // Compile into memory first, so a failure leaves no partial file.
   llvm::SmallString<0> bytes;
   llvm::raw_svector_ostream buffer(bytes);
-  if (llvm::Error err = compileSpec(*spec, kind, buffer))
+  TuningReport report;
+  if (llvm::Error err = compileSpec(*spec, kind, buffer,
+                                    reportPath.empty() ? nullptr : &report))
     return err;
-  std::error_code ec;
-  llvm::ToolOutputFile output(outputPath, ec,
-                              kind == EmitKind::Object
-                                  ? llvm::sys::fs::OF_None
-                                  : llvm::sys::fs::OF_Text);
-  if (ec)
-    return llvm::createStringError(ec, "cannot open '" + outputPath +
-                                           "': " + ec.message());
-  output.os() << bytes;
-  output.os().flush();
-  if (output.os().has_error())
-    return llvm::createStringError("cannot write '" + outputPath + "'");
-  output.keep();
-  return llvm::Error::success();
+  if (!reportPath.empty())
+    if (llvm::Error err =
+            writeFile(reportPath, report.toJson() + "\n", /*binary=*/false))
+      return err;
+  return writeFile(outputPath, bytes, kind == EmitKind::Object);
 }
 
 } // namespace gelu

@@ -6,7 +6,7 @@
 
 #include "gelu/JIT/Jit.h"
 
-#include "gelu/JIT/Selection.h"
+#include "gelu/JIT/Tuner.h"
 #include "gelu/JIT/ThreadPool.h"
 
 #include "gelu/Codegen/KernelBuilder.h"
@@ -30,6 +30,9 @@ struct Kernel::Impl {
   std::unique_ptr<mlir::ExecutionEngine> engine;
   void *entry = nullptr;
   double compileSeconds = 0;
+  /// The tuner's report, or one made on the first report() call.
+  std::unique_ptr<TuningReport> report;
+  std::once_flag reportOnce;
 };
 
 /// Set by an atexit handler once the process is exiting.
@@ -67,6 +70,15 @@ Kernel::~Kernel() {
 
 const KernelSpec &Kernel::spec() const { return impl->spec; }
 double Kernel::compileSeconds() const { return impl->compileSeconds; }
+
+const TuningReport &Kernel::report() const {
+  std::call_once(impl->reportOnce, [this] {
+    if (!impl->report)
+      impl->report =
+          std::make_unique<TuningReport>(describeUntuned(impl->spec, this));
+  });
+  return *impl->report;
+}
 
 Kernel::Entry<float> Kernel::f32() const {
   if (impl->spec.dtype != DType::F32)
@@ -179,9 +191,8 @@ llvm::Error Kernel::run(const uint16_t *in, uint16_t *out, int64_t n,
   return runChecked(in, out, n, sizeof(uint16_t), "u16", options);
 }
 
-llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec) {
-  if (spec.budget)
-    return compileWithinBudget(spec);
+llvm::Expected<std::unique_ptr<Kernel>>
+Kernel::compileFixed(const KernelSpec &spec) {
   auto start = std::chrono::steady_clock::now();
   watchForProcessExit();
   auto target = resolveTarget(spec.target);
@@ -226,6 +237,30 @@ llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   return std::unique_ptr<Kernel>(new Kernel(std::move(impl)));
+}
+
+llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec) {
+  if (!needsTuning(spec))
+    return Kernel::compileFixed(spec);
+  auto start = std::chrono::steady_clock::now();
+  auto tuned = tuneSpec(spec);
+  if (!tuned)
+    return tuned.takeError();
+  std::unique_ptr<Kernel> kernel = std::move(tuned->kernel);
+  if (!kernel) {
+    // A cache hit: compile the decision.
+    auto compiled = Kernel::compileFixed(tuned->report.chosen);
+    if (!compiled)
+      return compiled.takeError();
+    kernel = std::move(*compiled);
+  }
+  kernel->impl->spec = tuned->report.chosen;
+  kernel->impl->report =
+      std::make_unique<TuningReport>(std::move(tuned->report));
+  kernel->impl->compileSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return kernel;
 }
 
 llvm::Expected<std::unique_ptr<Kernel>>

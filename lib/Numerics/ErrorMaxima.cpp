@@ -11,21 +11,40 @@
 
 namespace gelu {
 
-void ErrorMaxima::add(float x, double y, long double ref, FloatFormat format) {
-  double ulps = ulpError(y, ref, format);
-  long double diff = fabsl(static_cast<long double>(y) - ref);
+template <typename Real>
+static PointError pointErrorOf(double y, Real ref, FloatFormat format) {
+  PointError e;
+  e.ulps = ulpError(y, ref, format);
+  Real diff = std::fabs(static_cast<Real>(y) - ref);
   // One side NaN (or a wrong infinity) is as far off as it gets.
-  double abs = std::isnan(diff) ? HUGE_VAL : static_cast<double>(diff);
+  e.abs = std::isnan(diff) ? HUGE_VAL : static_cast<double>(diff);
+  double magnitude = static_cast<double>(std::fabs(ref));
+  e.rel = magnitude >= format.minNormal() ? e.abs / magnitude : -1;
+  return e;
+}
+
+PointError pointError(double y, long double ref, FloatFormat format) {
+  return pointErrorOf(y, ref, format);
+}
+
+PointError pointError(double y, double ref, FloatFormat format) {
+  return pointErrorOf(y, ref, format);
+}
+
+void ErrorMaxima::add(float x, const PointError &e) {
   ++count;
-  if (ulps <= 0.5)
+  if (e.ulps <= 0.5)
     ++correctlyRounded;
-  if (ulps > maxUlp) {
-    maxUlp = ulps;
+  if (e.ulps > maxUlp) {
+    maxUlp = e.ulps;
     ulpAt = x;
   }
-  maxAbs = std::max(maxAbs, abs);
-  if (fabsl(ref) >= ldexpl(1.0L, format.minExponent))
-    maxRel = std::max(maxRel, static_cast<double>(diff / fabsl(ref)));
+  maxAbs = std::max(maxAbs, e.abs);
+  maxRel = std::max(maxRel, e.rel);
+}
+
+void ErrorMaxima::add(float x, double y, long double ref, FloatFormat format) {
+  add(x, pointError(y, ref, format));
 }
 
 void ErrorMaxima::merge(const ErrorMaxima &other) {
@@ -41,10 +60,22 @@ void ErrorMaxima::merge(const ErrorMaxima &other) {
 
 int regionOf(float x) { return x >= 0 ? 0 : (x >= -3 ? 1 : 2); }
 
+template <typename Real>
+static void addToRegionsOf(ErrorMaxima *regions, float x, double y, Real ref,
+                           FloatFormat format) {
+  PointError e = pointError(y, ref, format);
+  regions[regionOf(x)].add(x, e);
+  regions[kOverallRegion].add(x, e);
+}
+
 void addToRegions(ErrorMaxima *regions, float x, double y, long double ref,
                   FloatFormat format) {
-  regions[regionOf(x)].add(x, y, ref, format);
-  regions[kOverallRegion].add(x, y, ref, format);
+  addToRegionsOf(regions, x, y, ref, format);
+}
+
+void addToRegions(ErrorMaxima *regions, float x, double y, double ref,
+                  FloatFormat format) {
+  addToRegionsOf(regions, x, y, ref, format);
 }
 
 } // namespace gelu

@@ -9,6 +9,7 @@
 #include "llvm/Support/ErrorHandling.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace gelu {
@@ -76,23 +77,53 @@ long double evaluateReference(ReferenceFunction f, long double x) {
   llvm_unreachable("unknown reference function");
 }
 
-double ulpError(double y, long double ref, FloatFormat format) {
+/// 2^e for the exponents of doubles' normal range, from its bits (ldexp is
+/// a library call, and this runs for every sampled input of every tuning
+/// candidate).
+static double powerOfTwo(int e) {
+  uint64_t bits = static_cast<uint64_t>(e + 1023) << 52;
+  double value;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+/// The exponent e of a positive normal double (2^e ≤ v < 2^(e+1)).
+static int exponentOf(double v) {
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  return static_cast<int>((bits >> 52) & 0x7ff) - 1023;
+}
+
+template <typename Real>
+static double ulpErrorOf(double y, Real ref, FloatFormat format) {
   if (std::isnan(ref) || std::isnan(y))
     return std::isnan(ref) && std::isnan(y)
                ? 0.0
                : std::numeric_limits<double>::infinity();
   if (std::isinf(ref) || std::isinf(y))
-    return static_cast<long double>(y) == ref
+    return static_cast<Real>(y) == ref
                ? 0.0
                : std::numeric_limits<double>::infinity();
   int exponent = format.minExponent;
-  if (ref != 0) {
-    int e;
-    frexpl(fabsl(ref), &e); // |ref| = m·2^e, m in [0.5, 1)
-    exponent = std::max(e - 1, format.minExponent);
+  Real magnitude = std::fabs(ref);
+  if (magnitude >= static_cast<Real>(format.minNormal())) {
+    // Through double; rounding to double can only carry |ref| up to the
+    // next power of two, which the comparison undoes.
+    int e = exponentOf(static_cast<double>(magnitude));
+    if (magnitude < static_cast<Real>(powerOfTwo(e)))
+      --e;
+    exponent = e;
   }
-  long double ulp = ldexpl(1.0L, exponent - (format.precision - 1));
-  return static_cast<double>(fabsl(static_cast<long double>(y) - ref) / ulp);
+  double ulp = powerOfTwo(exponent - (format.precision - 1));
+  return static_cast<double>(std::fabs(static_cast<Real>(y) - ref)) / ulp;
+}
+
+double ulpError(double y, long double ref, FloatFormat format) {
+  return ulpErrorOf(y, ref, format);
+}
+
+double ulpError(double y, double ref, FloatFormat format) {
+  return ulpErrorOf(y, ref, format);
 }
 
 } // namespace gelu

@@ -50,6 +50,13 @@ static cl::opt<gelu::EmitKind> emitKind(
                           "a relocatable object file")),
     cl::init(gelu::EmitKind::Object), cl::cat(driverCategory));
 
+static cl::opt<std::string> reportFile(
+    "report",
+    cl::desc("With --spec: write what was chosen and why (the tuning report: "
+             "candidates, measured errors by region, speeds, cache use) as "
+             "JSON to this file"),
+    cl::value_desc("file.json"), cl::cat(driverCategory));
+
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
 
@@ -74,7 +81,8 @@ int main(int argc, char **argv) {
         << inputFilename << "')\n";
     return 1;
   }
-  if (Error err = gelu::compileSpecFileTo(specFile, emitKind, outputFilename)) {
+  if (Error err = gelu::compileSpecFileTo(specFile, emitKind, outputFilename,
+                                              reportFile)) {
     WithColor::error(errs(), "gelu-opt") << toString(std::move(err)) << "\n";
     return 1;
   }

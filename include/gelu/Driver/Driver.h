@@ -7,6 +7,7 @@
 #ifndef GELU_DRIVER_DRIVER_H
 #define GELU_DRIVER_DRIVER_H
 
+#include "gelu/JIT/Tuner.h"
 #include "gelu/Spec/Spec.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -22,16 +23,21 @@ enum class EmitKind {
   Object,      ///< a relocatable object file
 };
 
-/// Compiles `spec` and writes the requested form to `os`. A budget is
-/// resolved first: the expansion it selects (by JIT-compiling and measuring
-/// the candidates on this machine) is the one emitted.
+/// Compiles `spec` and writes the requested form to `os`. A spec with a
+/// budget or the objective "most_accurate" is tuned first (Tuner.h): the
+/// choice it makes is the one emitted. `report`, if not null, receives the
+/// tuning report (for a spec without choices, its measured error and speed
+/// where this CPU runs the target).
 llvm::Error compileSpec(const KernelSpec &spec, EmitKind kind,
-                        llvm::raw_pwrite_stream &os);
+                        llvm::raw_pwrite_stream &os,
+                        TuningReport *report = nullptr);
 
 /// Reads the spec at `specPath` and writes the requested form to
-/// `outputPath` ("-" for stdout). No file is left behind on failure.
+/// `outputPath` ("-" for stdout), and the report as JSON to `reportPath`
+/// when it is not empty. No file is left behind on failure.
 llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
-                              llvm::StringRef outputPath);
+                              llvm::StringRef outputPath,
+                              llvm::StringRef reportPath = "");
 
 } // namespace gelu
 

@@ -28,6 +28,8 @@
 
 namespace gelu {
 
+struct TuningReport;
+
 /// The 16-bit formats' encodings, for typed entry points: a Half* cannot be
 /// handed to a bf16 kernel by mistake.
 struct Half {
@@ -61,10 +63,15 @@ public:
   Kernel &operator=(const Kernel &) = delete;
 
   const KernelSpec &spec() const;
-  /// Wall time of the compile (spec to callable code), in seconds. For a
-  /// spec with a budget, that of the chosen candidate alone: the selection
-  /// (compiling and measuring the cheaper candidates) is not included.
+  /// Wall time of the compile (spec to callable code), in seconds,
+  /// including the tuning (compiling, measuring and timing candidates, or
+  /// the tuning-cache lookup) for a spec that needs it.
   double compileSeconds() const;
+
+  /// What was chosen and why (Tuner.h): for a tuned spec, the tuner's
+  /// report; otherwise one made on the first call, which measures this
+  /// kernel's error and time (~0.1 s). Thread-safe.
+  const TuningReport &report() const;
 
   /// The entry with the C ABI `void NAME(const T *in, T *out, int64_t n)`.
   /// It reads in[0..n) and writes out[0..n) and nothing else; in == out is
@@ -100,15 +107,20 @@ private:
   llvm::Error runChecked(const void *in, void *out, int64_t n,
                          unsigned elementBytes, const char *callType,
                          RunOptions options) const;
+  /// Compiles a spec that leaves nothing to tune.
+  static llvm::Expected<std::unique_ptr<Kernel>>
+  compileFixed(const KernelSpec &spec);
   std::unique_ptr<Impl> impl;
 
   friend llvm::Expected<std::unique_ptr<Kernel>>
   compileKernel(const KernelSpec &spec);
 };
 
-/// Compiles `spec` for this process's CPU. With a budget and no expansion,
-/// the cheapest expansion whose measured error fits is chosen (see
-/// Selection.h); the kernel's spec() names it.
+/// Compiles `spec` for this process's CPU. A spec with a budget or the
+/// objective "most_accurate" is tuned first (Tuner.h; decisions are kept
+/// in the persistent tuning cache); the kernel's spec() is the spec that
+/// was compiled, with the expansion, degree and code shape chosen, and
+/// report() says why.
 llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec);
 
 /// Parses a JSON spec and compiles it.

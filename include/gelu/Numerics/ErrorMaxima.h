@@ -26,8 +26,22 @@ struct ErrorMaxima {
 
   /// Adds the result `y` of input `x` against the reference value `ref`.
   void add(float x, double y, long double ref, FloatFormat format);
+  /// Adds an error computed by pointError.
+  void add(float x, const struct PointError &error);
   void merge(const ErrorMaxima &other);
 };
+
+/// The error of one result.
+struct PointError {
+  double ulps;
+  double abs;
+  /// Relative error; negative where the reference is not a normal number
+  /// of the format (ErrorMaxima::maxRel).
+  double rel;
+};
+PointError pointError(double y, long double ref, FloatFormat format);
+/// Against a reference rounded to double: faster (see ulpError).
+PointError pointError(double y, double ref, FloatFormat format);
 
 /// Accuracy reports split the inputs into x ≥ 0, [−3, 0) and x < −3
 /// (where erf-based GELUs cancel, and the tail), then all of them.
@@ -40,6 +54,8 @@ int regionOf(float x);
 /// Adds a result to its region's maxima and to the overall ones
 /// (`regions` has kReportRegions entries).
 void addToRegions(ErrorMaxima *regions, float x, double y, long double ref,
+                  FloatFormat format);
+void addToRegions(ErrorMaxima *regions, float x, double y, double ref,
                   FloatFormat format);
 
 } // namespace gelu

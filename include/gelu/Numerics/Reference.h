@@ -17,6 +17,9 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace gelu {
 
 /// The functions an elementwise kernel can compute.
@@ -43,12 +46,24 @@ struct FloatFormat {
   static constexpr FloatFormat f32() { return {24, -126}; }
   static constexpr FloatFormat f16() { return {11, -14}; }
   static constexpr FloatFormat bf16() { return {8, -126}; }
+  /// The smallest normal number, 2^minExponent (from its bits: this is
+  /// asked for every measured result).
+  double minNormal() const {
+    uint64_t bits = static_cast<uint64_t>(minExponent + 1023) << 52;
+    double value;
+    std::memcpy(&value, &bits, sizeof value);
+    return value;
+  }
 };
 
 /// |y − ref| in units of the format's ULP at ref (the subnormal ULP below
 /// the normal range). Both NaN gives 0; one NaN, or a wrong infinity, gives
 /// +inf.
 double ulpError(double y, long double ref, FloatFormat format);
+/// The same against a reference rounded to double (2^−29 f32 ULP off at
+/// most), in SSE arithmetic: ~5× faster than the long double one, for
+/// measurements over millions of inputs.
+double ulpError(double y, double ref, FloatFormat format);
 
 } // namespace gelu
 

@@ -1,10 +1,12 @@
-//===- Selection.cpp - Choose an expansion that meets a budget -----------===//
+//===- Measurement.cpp - Measure candidate kernels ----------------------===//
 //
 // Part of gelu-jit.
 //
 //===----------------------------------------------------------------------===//
 
-#include "gelu/JIT/Selection.h"
+#include "gelu/JIT/Measurement.h"
+
+#include "gelu/JIT/ThreadPool.h"
 
 #include "gelu/Codegen/Pipelines.h"
 #include "gelu/Conversion/ActToArith/ActToArith.h"
@@ -20,8 +22,11 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
+#include <chrono>
+#include <tuple>
 #include <cfloat>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -43,12 +48,13 @@ static unsigned operationCost(mlir::Operation *op) {
              : 4;
 }
 
-unsigned expansionCost(ReferenceFunction function, act::Expansion expansion) {
+unsigned expansionCost(ReferenceFunction function, act::Expansion expansion,
+                       unsigned degree) {
   static std::mutex mutex;
-  static std::map<std::pair<int, int>, unsigned> cache;
+  static std::map<std::tuple<int, int, unsigned>, unsigned> cache;
   std::lock_guard<std::mutex> lock(mutex);
-  auto key =
-      std::make_pair(static_cast<int>(function), static_cast<int>(expansion));
+  auto key = std::make_tuple(static_cast<int>(function),
+                             static_cast<int>(expansion), degree);
   if (auto it = cache.find(key); it != cache.end())
     return it->second;
 
@@ -62,8 +68,8 @@ unsigned expansionCost(ReferenceFunction function, act::Expansion expansion) {
                                        b.getFunctionType({type}, {type}));
   mlir::Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
-  mlir::Value y =
-      emitActivation(b, loc, function, expansion, entry->getArgument(0));
+  mlir::Value y = emitActivation(b, loc, function, expansion,
+                                 entry->getArgument(0), degree);
   mlir::func::ReturnOp::create(b, loc, y);
   mlir::PassManager pm(context.get());
   pm.addPass(mlir::createCanonicalizerPass());
@@ -134,28 +140,40 @@ BudgetSample sampleBudget(ReferenceFunction meaning, DType dtype,
   }
   sample.references.reserve(sample.inputs.size());
   for (float x : sample.inputs)
-    sample.references.push_back(evaluateReference(meaning, x));
+    sample.references.push_back(
+        static_cast<double>(evaluateReference(meaning, x)));
   return sample;
 }
 
-ErrorMaxima measureKernel(const Kernel &kernel, const BudgetSample &sample) {
-  ErrorMaxima m;
+RegionErrors measureKernel(const Kernel &kernel, const BudgetSample &sample) {
   const size_t n = sample.inputs.size();
   FloatFormat format = floatFormatOf(sample.dtype);
-  if (sample.dtype != DType::F32) {
-    bool isBF16 = sample.dtype == DType::BF16;
-    std::vector<uint16_t> out(n);
-    kernel.u16()(sample.encoded.data(), out.data(), static_cast<int64_t>(n));
-    for (size_t i = 0; i < n; ++i)
-      m.add(sample.inputs[i], halfToFloat(out[i], isBF16), sample.references[i],
-            format);
-    return m;
-  }
+  bool isBF16 = sample.dtype == DType::BF16;
   std::vector<float> out(n);
-  kernel.f32()(sample.inputs.data(), out.data(), static_cast<int64_t>(n));
-  for (size_t i = 0; i < n; ++i)
-    m.add(sample.inputs[i], out[i], sample.references[i], format);
-  return m;
+  std::vector<uint16_t> out16;
+  if (sample.dtype != DType::F32) {
+    out16.resize(n);
+    kernel.u16()(sample.encoded.data(), out16.data(), static_cast<int64_t>(n));
+  } else {
+    kernel.f32()(sample.inputs.data(), out.data(), static_cast<int64_t>(n));
+  }
+  // Comparing with the reference is most of the time: on every core.
+  ThreadPool &pool = ThreadPool::global();
+  unsigned parts = pool.workers() + 1;
+  std::vector<RegionErrors> partial(parts);
+  pool.parallelFor(parts, [&](unsigned part) {
+    size_t begin = n * part / parts, end = n * (part + 1) / parts;
+    for (size_t i = begin; i < end; ++i) {
+      double y = out16.empty() ? out[i] : halfToFloat(out16[i], isBF16);
+      addToRegions(partial[part].data(), sample.inputs[i], y,
+                   sample.references[i], format);
+    }
+  });
+  RegionErrors regions;
+  for (const RegionErrors &p : partial)
+    for (int r = 0; r < kReportRegions; ++r)
+      regions[r].merge(p[r]);
+  return regions;
 }
 
 bool fitsBudget(const ErrorMaxima &error, const ErrorBudget &budget) {
@@ -167,85 +185,71 @@ bool fitsBudget(const ErrorMaxima &error, const ErrorBudget &budget) {
          within(budget.maxRel, error.maxRel);
 }
 
-static std::string describe(const ErrorMaxima &e) {
+std::vector<double> timeKernels(llvm::ArrayRef<const Kernel *> kernels,
+                                unsigned rounds, double roundSeconds) {
+  // 4096 elements: in and out stay in L1 (32 KiB for f32), so the time is
+  // the kernel's arithmetic, not the memory system's.
+  constexpr int64_t n = 4096;
+  std::vector<uint8_t> in(n * 4), out(n * 4);
+  std::vector<float> values(n);
+  for (int64_t i = 0; i < n; ++i)
+    values[i] = -10.0f + 20.0f * static_cast<float>(i) / n;
+  std::memcpy(in.data(), values.data(), n * 4);
+  using RawEntry = void (*)(const void *, void *, int64_t);
+  auto entryOf = [](const Kernel *k) {
+    return k->f32() ? reinterpret_cast<RawEntry>(k->f32())
+                    : reinterpret_cast<RawEntry>(k->u16());
+  };
+  // 16-bit inputs: the low halves of the floats are spread values too.
+  using Clock = std::chrono::steady_clock;
+  std::vector<double> best(kernels.size(), HUGE_VAL);
+  std::vector<int64_t> calls(kernels.size(), 1);
+  for (size_t k = 0; k < kernels.size(); ++k) {
+    // Calibrate: calls that take about roundSeconds (after a warm-up).
+    RawEntry entry = entryOf(kernels[k]);
+    entry(in.data(), out.data(), n);
+    auto start = Clock::now();
+    entry(in.data(), out.data(), n);
+    double once = std::chrono::duration<double>(Clock::now() - start).count();
+    calls[k] = std::max<int64_t>(1, static_cast<int64_t>(roundSeconds /
+                                                         std::max(once, 1e-9)));
+  }
+  for (unsigned round = 0; round < rounds; ++round)
+    for (size_t k = 0; k < kernels.size(); ++k) {
+      RawEntry entry = entryOf(kernels[k]);
+      auto start = Clock::now();
+      for (int64_t c = 0; c < calls[k]; ++c)
+        entry(in.data(), out.data(), n);
+      double seconds =
+          std::chrono::duration<double>(Clock::now() - start).count();
+      best[k] = std::min(best[k], seconds * 1e9 / double(calls[k] * n));
+    }
+  return best;
+}
+
+std::string describeError(const ErrorMaxima &e) {
   return llvm::formatv("{0:F2} ULP, {1:E2} abs, {2:E2} rel", e.maxUlp, e.maxAbs,
                        e.maxRel)
       .str();
 }
 
-static std::string describe(const ErrorBudget &b) {
+std::string describeBudget(const ErrorBudget &b) {
   std::string out;
+  auto number = [](double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", v);
+    return std::string(text);
+  };
   auto add = [&](const char *name, std::optional<double> v) {
-    if (!v)
-      return;
-    out += (out.empty() ? "" : ", ") + std::string(name) + " " +
-           llvm::formatv("{0}", *v).str();
+    if (v)
+      out += (out.empty() ? "" : ", ") + std::string(name) + " " + number(*v);
   };
   add("max_ulp", b.maxUlp);
   add("max_abs", b.maxAbs);
   add("max_rel", b.maxRel);
   if (std::isfinite(b.domainLo) || std::isfinite(b.domainHi))
-    out += llvm::formatv(" on [{0}, {1}]", b.domainLo, b.domainHi).str();
+    out += " on [" + number(b.domainLo) + ", " + number(b.domainHi) + "]";
   return out;
-}
-
-llvm::Expected<std::unique_ptr<Kernel>>
-compileWithinBudget(const KernelSpec &spec,
-                    std::vector<CandidateReport> *report) {
-  assert(spec.budget && "compileWithinBudget needs a budget");
-  ReferenceFunction meaning = spec.referenceFunction();
-  std::vector<act::Expansion> candidates;
-  if (spec.expansion)
-    candidates.push_back(*spec.expansion);
-  else
-    llvm::append_range(candidates, expansionsFor(meaning));
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [&](act::Expansion a, act::Expansion b) {
-                     return expansionCost(meaning, a) <
-                            expansionCost(meaning, b);
-                   });
-
-  const BudgetSample sample = sampleBudget(meaning, spec.dtype, *spec.budget);
-  std::vector<CandidateReport> tried;
-  for (act::Expansion expansion : candidates) {
-    KernelSpec candidate = spec;
-    candidate.expansion = expansion;
-    candidate.budget.reset();
-    auto kernel = compileKernel(candidate);
-    if (!kernel)
-      return kernel.takeError();
-    ErrorMaxima error = measureKernel(**kernel, sample);
-    bool fits = fitsBudget(error, *spec.budget);
-    tried.push_back(
-        {expansion, expansionCost(meaning, expansion), error, fits});
-    if (fits) {
-      if (report)
-        *report = tried;
-      return kernel;
-    }
-  }
-  if (report)
-    *report = tried;
-  // The most accurate candidate by the budget's first bound.
-  auto score = [&](const CandidateReport &c) {
-    const ErrorBudget &b = *spec.budget;
-    if (b.maxUlp)
-      return c.error.maxUlp / *b.maxUlp;
-    if (b.maxAbs)
-      return c.error.maxAbs / *b.maxAbs;
-    return c.error.maxRel / *b.maxRel;
-  };
-  const CandidateReport &best = *std::min_element(
-      tried.begin(), tried.end(),
-      [&](const auto &a, const auto &b) { return score(a) < score(b); });
-  return llvm::createStringError(
-      "no expansion of " + stringifyReferenceFunction(meaning).str() +
-      " meets the budget (" + describe(*spec.budget) +
-      ", with sampled errors held to " +
-      llvm::formatv("{0}", kSampledBudgetMargin).str() +
-      " of each bound); the best is '" +
-      act::stringifyExpansion(best.expansion).str() + "' with " +
-      describe(best.error));
 }
 
 } // namespace gelu

@@ -1,0 +1,81 @@
+//===- Measurement.h - Measure candidate kernels ----------------*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// What the tuner knows of a candidate, it measures here: its error against
+// the long-double reference on a budget's sample of inputs, by region, and
+// its time per element on this CPU. The cost model (operations a vector)
+// stands in for time where the kernel cannot run here.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_JIT_MEASUREMENT_H
+#define GELU_JIT_MEASUREMENT_H
+
+#include "gelu/JIT/Jit.h"
+#include "gelu/Numerics/ErrorMaxima.h"
+
+#include <array>
+#include <vector>
+
+namespace gelu {
+
+/// A kernel's largest errors by report region (x ≥ 0, [−3, 0), x < −3,
+/// overall: ErrorMaxima.h).
+using RegionErrors = std::array<ErrorMaxima, kReportRegions>;
+
+/// A sample cannot see every input, so a candidate fits only when each
+/// sampled maximum is within this fraction of its bound. (Sampled maxima
+/// run up to ~15 % below exhaustive ones: 3.15 against 3.67 ULP for the
+/// default exact GELU.)
+constexpr double kSampledBudgetMargin = 0.8;
+
+/// The operations `expansion` emits for a 16-lane f32 vector after
+/// canonicalization and CSE, constants excluded, a divide counting 4 and a
+/// reciprocal estimate 3.
+/// `degree` 0 is the expansion's default.
+unsigned expansionCost(ReferenceFunction function, act::Expansion expansion,
+                       unsigned degree = 0);
+
+/// The inputs a budget is checked on, with their reference values: for
+/// f32, 2^18 inputs spread evenly over the domain's float encodings (every
+/// magnitude) plus 2^20 evenly spaced in its part of [−20, 20]; for 16-bit
+/// types, every input in the domain. Built once per selection: the
+/// reference values are most of a measurement's cost.
+struct BudgetSample {
+  DType dtype = DType::F32;
+  std::vector<float> inputs;     ///< the values (all dtypes)
+  std::vector<uint16_t> encoded; ///< their 16-bit encodings (f16, bf16)
+  /// The reference values, rounded to double: 2^−29 ULP of f32 at most,
+  /// and compared in fast SSE arithmetic.
+  std::vector<double> references;
+};
+BudgetSample sampleBudget(ReferenceFunction meaning, DType dtype,
+                          const ErrorBudget &budget);
+
+/// Runs `kernel` (of the sample's dtype) on `sample` and measures it.
+RegionErrors measureKernel(const Kernel &kernel, const BudgetSample &sample);
+
+/// Whether `error` fits `budget` (with kSampledBudgetMargin).
+bool fitsBudget(const ErrorMaxima &error, const ErrorBudget &budget);
+
+/// "max_ulp 4, max_abs 1e-06 on [0, 100]".
+std::string describeBudget(const ErrorBudget &budget);
+/// "1.30 ULP, 2.38e-07 abs, 1.1e-07 rel".
+std::string describeError(const ErrorMaxima &error);
+
+/// The time per element, in nanoseconds, of each of `kernels` (of one
+/// dtype) on an L1-resident buffer, one thread: `rounds` rounds, each
+/// timing every kernel once in turn for about `roundSeconds`, and each
+/// kernel's fastest round kept (other load on the machine only ever adds
+/// time, so the minimum is the least disturbed estimate; interleaving
+/// spreads slow phases over all candidates).
+std::vector<double> timeKernels(llvm::ArrayRef<const Kernel *> kernels,
+                                unsigned rounds = 9,
+                                double roundSeconds = 2e-4);
+
+} // namespace gelu
+
+#endif // GELU_JIT_MEASUREMENT_H

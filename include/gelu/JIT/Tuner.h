@@ -1,0 +1,138 @@
+//===- Tuner.h - Choose how to compute a spec, by measuring -----*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// A spec with an error budget (or the objective "most_accurate") names what
+// must hold, not how to compute it. The tuner
+//  1. enumerates the candidates: every expansion of the op at each of its
+//     degrees (or only those the spec names);
+//  2. measures each one's error on the budget's sample (Measurement.h) and
+//     drops those that break the budget; for "fastest", candidates the cost
+//     model puts above kCostWindow times the cheapest fitting one are not
+//     measured at all;
+//  3. times the rest on this CPU (timeKernels, interleaved), then again
+//     with the other code shapes (unroll 1 and 2, 256- besides 512-bit
+//     vectors) of those within kShapeWindow of the fastest — or, where the
+//     target cannot run here or the spec asks for "ranking": "cost_model",
+//     ranks them by the cost model;
+//  4. keeps the fastest (or the most accurate within the time budget), and
+//     records the decision in the persistent tuning cache (TuningCache.h),
+//     so the next compile of the spec on this CPU reuses it.
+// Every step is written down in a TuningReport.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_JIT_TUNER_H
+#define GELU_JIT_TUNER_H
+
+#include "gelu/JIT/Measurement.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gelu {
+
+/// Candidates the cost model puts above this multiple of the cheapest one
+/// that fits are neither measured nor timed: on this machine's kernels the
+/// measured times never reversed an order of costs this far apart.
+constexpr double kCostWindow = 1.6;
+
+/// Code shapes (unroll, vector width) are tried only for candidates whose
+/// first shape times within this multiple of the fastest one.
+constexpr double kShapeWindow = 1.1;
+
+/// One candidate of a tuning: an expansion at a degree in a code shape.
+struct TuningCandidate {
+  act::Expansion expansion;
+  unsigned degree = 0; ///< 0: the expansion's degree is fixed
+  unsigned unroll = 1;
+  unsigned vectorBits = 0;
+  unsigned cost = 0; ///< the cost model's operations per vector
+  /// Measured error by region; absent when it was not measured.
+  std::optional<RegionErrors> error;
+  bool fits = false;
+  /// Measured time per element (one thread, L1-resident data); absent when
+  /// not timed.
+  std::optional<double> nsPerElement;
+  bool chosen = false;
+  /// Why it lost, or why it was chosen.
+  std::string verdict;
+};
+
+/// What the compiler decided for a spec, and why.
+struct TuningReport {
+  KernelSpec requested;
+  /// The spec compiled: the requested one with the expansion, degree,
+  /// unroll and vector width fixed, without budget and objective.
+  KernelSpec chosen;
+  /// Whether a choice was made (budget or objective); false when the spec
+  /// named everything or asked for the accurate default.
+  bool tuned = false;
+  /// The chosen kernel's error on the budget's sample (every finite input
+  /// without a budget), by region.
+  std::optional<RegionErrors> error;
+  std::optional<double> nsPerElement;
+  /// "measured" (timed on this CPU) or "estimated" (the cost model).
+  std::string speedSource = "measured";
+  /// Where the error was measured: "target" or, for targets this CPU cannot
+  /// run, "host code of the same expansion" (the same arithmetic, except
+  /// that reciprocal estimates differ in precision between ISAs).
+  std::string errorSource = "target";
+  unsigned cost = 0;
+  std::vector<TuningCandidate> candidates;
+  /// "hit", "miss", "stale", "rebuilt" (a corrupt file), "disabled" or
+  /// "not used" (nothing to tune).
+  std::string cacheStatus = "not used";
+  std::string cachePath;
+  /// A problem with the cache that was worked around (empty when none).
+  std::string cacheWarning;
+  std::string cpu;
+  double tuningSeconds = 0;
+
+  /// The report as JSON (docs/spec.md describes its fields).
+  std::string toJson() const;
+  /// Reads what toJson wrote (the tuning cache's entries), checking every
+  /// field; the error names the first bad one.
+  static llvm::Expected<TuningReport> fromJson(llvm::StringRef json);
+};
+
+/// Where the tuner keeps its decisions. Defaults: $GELU_JIT_TUNING_CACHE
+/// (a file; "off" disables the cache), else
+/// $XDG_CACHE_HOME/gelu-jit/tuning.json, else ~/.cache/gelu-jit/tuning.json.
+struct TuneOptions {
+  std::optional<std::string> cachePath;
+  /// Report a corrupt or unwritable cache on stderr (besides the report).
+  bool warnOnStderr = true;
+};
+
+/// The cache file the options name ("" when disabled).
+std::string tuningCachePath(const TuneOptions &options);
+
+/// A tuned spec: the report, and the winning kernel when the tuner compiled
+/// it for this CPU (null on a cache hit or for targets that cannot run).
+struct TuningResult {
+  TuningReport report;
+  std::unique_ptr<Kernel> kernel;
+};
+
+/// Whether `spec` leaves a choice to the tuner (a budget, or the objective
+/// "most_accurate").
+bool needsTuning(const KernelSpec &spec);
+
+/// Tunes `spec` (which needsTuning). Fails, naming the best candidate and
+/// its error, when no candidate meets the budget, or the fastest when none
+/// meets the time budget.
+llvm::Expected<TuningResult> tuneSpec(const KernelSpec &spec,
+                                      const TuneOptions &options = {});
+
+/// The report of a spec that needs no tuning, for `kernel` compiled from
+/// it: its error on every finite input's sample and its time, measured
+/// (when it runs here).
+TuningReport describeUntuned(const KernelSpec &spec, const Kernel *kernel);
+
+} // namespace gelu
+
+#endif // GELU_JIT_TUNER_H

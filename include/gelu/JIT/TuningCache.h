@@ -1,0 +1,60 @@
+//===- TuningCache.h - The tuner's decisions, kept on disk ------*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// One JSON file maps (spec, CPU, compiler) to the tuner's report, so that a
+// second compile of a spec on the same CPU skips the measurements:
+//
+//   {"format": "gelu-jit-tuning-cache", "version": 1,
+//    "entries": {KEY: {"compiler": FINGERPRINT, "report": {...}}, ...}}
+//
+// KEY is the spec's canonical JSON without the fields that do not change
+// the decision (name, threads), and the CPU (name and a hash of its
+// features). An entry whose compiler fingerprint differs (new expansions or
+// coefficients) is stale and re-tuned; a file that is not such JSON, or an
+// entry that does not read back, is corrupt: reported, and rebuilt from
+// what is measured next. Nothing in the file is trusted without checking.
+// Writes go to a temporary file renamed over the old one, under a process
+// lock; concurrent processes may lose each other's entries, never corrupt
+// the file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_JIT_TUNINGCACHE_H
+#define GELU_JIT_TUNINGCACHE_H
+
+#include "gelu/JIT/Tuner.h"
+
+#include <optional>
+#include <string>
+
+namespace gelu {
+
+/// The key of `spec` on this CPU.
+std::string tuningCacheKey(const KernelSpec &spec);
+
+/// Identifies the decisions this build would make: the format version, and
+/// a hash of the expansion catalog, costs and fitted coefficients.
+std::string compilerFingerprint();
+
+/// What a lookup found.
+struct TuningCacheLookup {
+  std::optional<TuningReport> report; ///< set on a hit
+  /// "hit", "miss", "stale" or "rebuilt" (the file was corrupt).
+  std::string status;
+  std::string warning; ///< why the file or entry was not used, if it was bad
+};
+
+/// Looks `key` up in the cache file at `path` (a missing file is a miss).
+TuningCacheLookup lookupTuning(llvm::StringRef path, llvm::StringRef key);
+
+/// Records `report` under `key`, keeping the file's other valid entries (a
+/// corrupt file is replaced).
+llvm::Error storeTuning(llvm::StringRef path, llvm::StringRef key,
+                        const TuningReport &report);
+
+} // namespace gelu
+
+#endif // GELU_JIT_TUNINGCACHE_H

@@ -1,0 +1,494 @@
+//===- Tuner.cpp - Choose how to compute a spec, by measuring ------------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/JIT/Tuner.h"
+
+#include "gelu/Codegen/Target.h"
+#include "gelu/JIT/ThreadPool.h"
+#include "gelu/JIT/TuningCache.h"
+#include "gelu/Numerics/ExpansionCatalog.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+namespace gelu {
+
+bool needsTuning(const KernelSpec &spec) {
+  return spec.budget || spec.objective == Objective::MostAccurate;
+}
+
+std::string tuningCachePath(const TuneOptions &options) {
+  auto disabledOr = [](const std::string &path) {
+    return path == "off" ? std::string() : path;
+  };
+  if (options.cachePath)
+    return disabledOr(*options.cachePath);
+  if (auto path = llvm::sys::Process::GetEnv("GELU_JIT_TUNING_CACHE"))
+    return disabledOr(*path);
+  if (auto xdg = llvm::sys::Process::GetEnv("XDG_CACHE_HOME");
+      xdg && !xdg->empty())
+    return *xdg + "/gelu-jit/tuning.json";
+  if (auto home = llvm::sys::Process::GetEnv("HOME"); home && !home->empty())
+    return *home + "/.cache/gelu-jit/tuning.json";
+  return "";
+}
+
+static double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                       start)
+      .count();
+}
+
+/// The spec of one candidate: `spec` with everything fixed and nothing left
+/// to tune.
+static KernelSpec candidateSpec(const KernelSpec &spec,
+                                const TuningCandidate &c) {
+  KernelSpec out = spec;
+  out.budget.reset();
+  out.objective = Objective::Fastest;
+  out.maxNsPerElement.reset();
+  out.ranking = Ranking::Measured;
+  out.expansion = c.expansion;
+  out.degree = c.degree ? std::optional<unsigned>(c.degree) : std::nullopt;
+  out.unroll = c.unroll;
+  out.vectorBits = c.vectorBits;
+  return out;
+}
+
+static std::string describeCandidate(const TuningCandidate &c) {
+  std::string out = act::stringifyExpansion(c.expansion).str();
+  if (c.degree)
+    out += " degree " + std::to_string(c.degree);
+  return out + llvm::formatv(" (unroll {0}, {1}-bit)", c.unroll, c.vectorBits)
+                   .str();
+}
+
+/// How far `error` is from `budget`: its largest bound ratio; without a
+/// budget, its maximum ULP error. Lower is more accurate.
+static double accuracyScore(const ErrorMaxima &error,
+                            const std::optional<ErrorBudget> &budget) {
+  if (!budget)
+    return error.maxUlp;
+  double score = 0;
+  if (budget->maxUlp)
+    score = std::max(score, error.maxUlp / *budget->maxUlp);
+  if (budget->maxAbs)
+    score = std::max(score, error.maxAbs / *budget->maxAbs);
+  if (budget->maxRel)
+    score = std::max(score, error.maxRel / *budget->maxRel);
+  return score;
+}
+
+static const ErrorMaxima &overall(const TuningCandidate &c) {
+  return (*c.error)[kOverallRegion];
+}
+
+TuningReport describeUntuned(const KernelSpec &spec, const Kernel *kernel) {
+  TuningReport report;
+  report.requested = spec;
+  report.chosen = spec;
+  ReferenceFunction meaning = spec.referenceFunction();
+  TuningCandidate c;
+  c.expansion = spec.expansion.value_or(expansionsFor(meaning).front());
+  c.degree = spec.degree.value_or(defaultDegreeOf(c.expansion));
+  c.unroll = spec.unroll ? spec.unroll : 1;
+  c.cost = expansionCost(meaning, c.expansion, c.degree);
+  c.chosen = true;
+  c.fits = true;
+  c.verdict = spec.expansion ? "named by the spec"
+                             : "the op's accurate default (no budget)";
+  report.chosen.expansion = c.expansion;
+  if (c.degree)
+    report.chosen.degree = c.degree;
+  report.cost = c.cost;
+  report.cpu = llvm::sys::getHostCPUName().str();
+  if (auto target = resolveTarget(spec.target))
+    c.vectorBits = spec.vectorBits ? spec.vectorBits : target->vectorBits;
+  else
+    llvm::consumeError(target.takeError());
+  if (kernel) {
+    c.error = measureKernel(*kernel, sampleBudget(meaning, spec.dtype, {}));
+    c.nsPerElement = timeKernels({kernel}).front();
+    report.error = c.error;
+    report.nsPerElement = c.nsPerElement;
+  } else {
+    report.speedSource = "estimated (cost model)";
+    report.errorSource = "not measured (the target does not run here)";
+  }
+  report.candidates.push_back(c);
+  return report;
+}
+
+namespace {
+/// One tuning, step by step.
+class Tuning {
+public:
+  Tuning(const KernelSpec &spec, const TargetInfo &target)
+      : spec(spec), meaning(spec.referenceFunction()),
+        runsHere(target.missingHostFeature.empty()),
+        timed(runsHere && spec.ranking == Ranking::Measured),
+        targetBits(target.vectorBits) {}
+
+  llvm::Error run(TuningResult &result);
+
+private:
+  llvm::Error measureErrors();
+  llvm::Error addShapes();
+  void rankBySpeed();
+  llvm::Error choose(TuningReport &report);
+  llvm::Error noCandidateFits() const;
+
+  const KernelSpec &spec;
+  ReferenceFunction meaning;
+  bool runsHere, timed;
+  unsigned targetBits;
+  std::vector<TuningCandidate> candidates;
+  /// Parallel to candidates: the compiled kernel when it runs here.
+  std::vector<std::unique_ptr<Kernel>> kernels;
+  std::optional<size_t> winner;
+};
+} // namespace
+
+llvm::Error Tuning::measureErrors() {
+  // Every expansion of the op (or the named one) at each of its degrees (or
+  // the named one), cheapest first by the cost model.
+  llvm::SmallVector<act::Expansion> expansions;
+  if (spec.expansion)
+    expansions.push_back(*spec.expansion);
+  else
+    llvm::append_range(expansions, expansionsFor(meaning));
+  for (act::Expansion e : expansions) {
+    llvm::SmallVector<unsigned> degrees(degreesOf(e));
+    if (spec.degree)
+      degrees.assign({*spec.degree});
+    else if (degrees.empty())
+      degrees.push_back(0);
+    for (unsigned degree : degrees) {
+      if (degree && !llvm::is_contained(degreesOf(e), degree))
+        continue;
+      TuningCandidate c;
+      c.expansion = e;
+      c.degree = degree;
+      c.unroll = spec.unroll ? spec.unroll : 1;
+      c.vectorBits = spec.vectorBits ? spec.vectorBits : targetBits;
+      c.cost = expansionCost(meaning, e, degree);
+      candidates.push_back(c);
+    }
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const auto &a, const auto &b) { return a.cost < b.cost; });
+
+  const ErrorBudget budget = spec.budget.value_or(ErrorBudget{});
+  const BudgetSample sample = sampleBudget(meaning, spec.dtype, budget);
+  // Compiled and measured a batch at a time, one candidate a core: the
+  // cost window is applied between batches.
+  std::optional<unsigned> cheapestFit;
+  kernels.resize(candidates.size());
+  ThreadPool &pool = ThreadPool::global();
+  const size_t batch = pool.workers() + 1;
+  for (size_t first = 0; first < candidates.size(); first += batch) {
+    size_t last = std::min(first + batch, candidates.size());
+    std::vector<std::string> failures(last - first);
+    pool.parallelFor(static_cast<unsigned>(last - first), [&](unsigned j) {
+      TuningCandidate &c = candidates[first + j];
+      if (spec.objective == Objective::Fastest && cheapestFit &&
+          c.cost > kCostWindow * *cheapestFit) {
+        c.verdict =
+            llvm::formatv("not measured: the cost model puts it at {0} "
+                          "operations a vector, over {1}x the cheapest that "
+                          "fits ({2})",
+                          c.cost, kCostWindow, *cheapestFit)
+                .str();
+        return;
+      }
+      KernelSpec s = candidateSpec(spec, c);
+      if (!runsHere) {
+        // The same arithmetic in code this CPU runs.
+        s.target = "host";
+        s.vectorBits = 0;
+      }
+      auto kernel = compileKernel(s);
+      if (!kernel) {
+        failures[j] = llvm::toString(kernel.takeError());
+        return;
+      }
+      c.error = measureKernel(**kernel, sample);
+      c.fits = !spec.budget || fitsBudget(overall(c), budget);
+      if (!c.fits)
+        c.verdict = "breaks the budget: " + describeError(overall(c)) +
+                    " against " + describeBudget(budget);
+      if (runsHere)
+        kernels[first + j] = std::move(*kernel);
+    });
+    for (const std::string &failure : failures)
+      if (!failure.empty())
+        return llvm::createStringError(failure);
+    for (size_t i = first; i < last; ++i)
+      if (candidates[i].fits && !cheapestFit)
+        cheapestFit = candidates[i].cost;
+  }
+  if (!cheapestFit)
+    return noCandidateFits();
+  return llvm::Error::success();
+}
+
+llvm::Error Tuning::noCandidateFits() const {
+  const ErrorBudget &budget = *spec.budget;
+  const TuningCandidate *best = nullptr;
+  for (const TuningCandidate &c : candidates)
+    if (c.error && (!best || accuracyScore(overall(c), budget) <
+                                 accuracyScore(overall(*best), budget)))
+      best = &c;
+  return llvm::createStringError(
+      "no expansion of " + stringifyReferenceFunction(meaning).str() +
+      " meets the budget (" + describeBudget(budget) +
+      ", with sampled errors held to " +
+      llvm::formatv("{0}", kSampledBudgetMargin).str() +
+      " of each bound); the best is '" +
+      act::stringifyExpansion(best->expansion).str() + "'" +
+      (best->degree ? " at degree " + std::to_string(best->degree) : "") +
+      " with " + describeError(overall(*best)));
+}
+
+llvm::Error Tuning::addShapes() {
+  // Code shapes change the loop, not the arithmetic: each fitting
+  // candidate's error holds in every shape. Untimed, every shape costs the
+  // same: the simplest is kept.
+  if (!timed)
+    return llvm::Error::success();
+  llvm::SmallVector<unsigned> unrolls, widths;
+  if (spec.unroll)
+    unrolls = {spec.unroll};
+  else
+    unrolls = {1, 2};
+  if (spec.vectorBits)
+    widths = {spec.vectorBits};
+  else if (targetBits == 512)
+    widths = {512, 256};
+  else
+    widths = {targetBits};
+  double fastest = HUGE_VAL;
+  for (const TuningCandidate &c : candidates)
+    if (c.nsPerElement)
+      fastest = std::min(fastest, *c.nsPerElement);
+  size_t measured = candidates.size();
+  for (size_t i = 0; i < measured; ++i) {
+    if (!candidates[i].fits || !candidates[i].nsPerElement ||
+        *candidates[i].nsPerElement > kShapeWindow * fastest)
+      continue;
+    for (unsigned width : widths)
+      for (unsigned unroll : unrolls) {
+        if (unroll == candidates[i].unroll && width == candidates[i].vectorBits)
+          continue;
+        TuningCandidate c = candidates[i];
+        c.unroll = unroll;
+        c.vectorBits = width;
+        std::unique_ptr<Kernel> kernel;
+        if (timed) {
+          auto compiled = compileKernel(candidateSpec(spec, c));
+          if (!compiled)
+            return compiled.takeError();
+          kernel = std::move(*compiled);
+        }
+        candidates.push_back(c);
+        kernels.push_back(std::move(kernel));
+      }
+  }
+  return llvm::Error::success();
+}
+
+void Tuning::rankBySpeed() {
+  if (!timed)
+    return;
+  std::vector<const Kernel *> timedKernels;
+  std::vector<size_t> indices;
+  for (size_t i = 0; i < candidates.size(); ++i)
+    if (candidates[i].fits && kernels[i]) {
+      timedKernels.push_back(kernels[i].get());
+      indices.push_back(i);
+    }
+  std::vector<double> ns = timeKernels(timedKernels);
+  for (size_t j = 0; j < indices.size(); ++j)
+    candidates[indices[j]].nsPerElement = ns[j];
+}
+
+llvm::Error Tuning::choose(TuningReport &report) {
+  // Candidates are in cost order, the first shape of each first, so ties
+  // go to the cheaper code and the simpler shape.
+  auto faster = [&](const TuningCandidate &a, const TuningCandidate &b) {
+    if (timed)
+      return *a.nsPerElement < *b.nsPerElement;
+    return a.cost < b.cost;
+  };
+  auto speedOf = [&](const TuningCandidate &c) {
+    return timed ? llvm::formatv("{0:F3} ns/element", *c.nsPerElement).str()
+                 : llvm::formatv("{0} operations a vector", c.cost).str();
+  };
+  auto score = [&](const TuningCandidate &c) {
+    return accuracyScore(overall(c), spec.budget);
+  };
+  auto withinTime = [&](const TuningCandidate &c) {
+    return !spec.maxNsPerElement || *c.nsPerElement <= *spec.maxNsPerElement;
+  };
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const TuningCandidate &c = candidates[i];
+    if (!c.fits || (timed && !c.nsPerElement))
+      continue;
+    if (spec.objective == Objective::MostAccurate && !withinTime(c))
+      continue;
+    if (!winner) {
+      winner = i;
+      continue;
+    }
+    const TuningCandidate &w = candidates[*winner];
+    bool better = spec.objective == Objective::Fastest
+                      ? faster(c, w)
+                      : score(c) < score(w) ||
+                            (score(c) == score(w) && faster(c, w));
+    if (better)
+      winner = i;
+  }
+  if (!winner) {
+    // Only a time budget can leave no winner among fitting candidates.
+    const TuningCandidate *fastest = nullptr;
+    for (const TuningCandidate &c : candidates)
+      if (c.fits && c.nsPerElement && (!fastest || faster(c, *fastest)))
+        fastest = &c;
+    char limit[32];
+    std::snprintf(limit, sizeof limit, "%g", *spec.maxNsPerElement);
+    return llvm::createStringError(
+        llvm::formatv("no candidate runs within {0} ns/element on this CPU; "
+                      "the fastest that fits the budget is {1} at {2:F3}",
+                      limit, describeCandidate(*fastest),
+                      *fastest->nsPerElement)
+            .str());
+  }
+  TuningCandidate &w = candidates[*winner];
+  w.chosen = true;
+  w.verdict = spec.objective == Objective::Fastest
+                  ? "chosen: the fastest that fits (" + speedOf(w) + ")"
+                  : "chosen: the most accurate" +
+                        std::string(spec.maxNsPerElement
+                                        ? " within the time budget"
+                                        : "") +
+                        " (" + describeError(overall(w)) + ")";
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    TuningCandidate &c = candidates[i];
+    if (i == *winner || !c.verdict.empty())
+      continue;
+    if (spec.objective == Objective::MostAccurate && c.nsPerElement &&
+        !withinTime(c))
+      c.verdict = "over the time budget: " + speedOf(c);
+    else if (spec.objective == Objective::MostAccurate)
+      c.verdict = "less accurate: " + describeError(overall(c));
+    else if (!timed && c.cost == w.cost)
+      c.verdict = "as costly (" + speedOf(c) +
+                  "); the chosen one comes first in the catalog";
+    else
+      c.verdict = "slower: " + speedOf(c) + " against " + speedOf(w);
+  }
+  report.chosen = candidateSpec(spec, w);
+  report.error = w.error;
+  report.nsPerElement = w.nsPerElement;
+  report.cost = w.cost;
+  report.candidates = candidates;
+  return llvm::Error::success();
+}
+
+llvm::Error Tuning::run(TuningResult &result) {
+  if (llvm::Error err = measureErrors())
+    return err;
+  // Shapes only for the candidates whose first shape is near the fastest:
+  // a shape moves the time by ~10-20 %, not more.
+  rankBySpeed();
+  if (llvm::Error err = addShapes())
+    return err;
+  rankBySpeed();
+  if (llvm::Error err = choose(result.report))
+    return err;
+  result.kernel = std::move(kernels[*winner]);
+  return llvm::Error::success();
+}
+
+llvm::Expected<TuningResult> tuneSpec(const KernelSpec &spec,
+                                      const TuneOptions &options) {
+  auto start = std::chrono::steady_clock::now();
+  auto target = resolveTarget(spec.target);
+  if (!target)
+    return target.takeError();
+  if (spec.vectorBits > target->vectorBits)
+    return llvm::createStringError(
+        llvm::formatv("vector_bits {0} is wider than target '{1}''s {2}-bit "
+                      "vectors",
+                      spec.vectorBits, spec.target, target->vectorBits)
+            .str());
+  bool runsHere = target->missingHostFeature.empty();
+  if (spec.maxNsPerElement && !runsHere)
+    return llvm::createStringError(
+        "a time budget (max_ns_per_element) needs kernels timed on this "
+        "CPU, but target '" +
+        spec.target + "' needs " + target->missingHostFeature +
+        ", which it lacks");
+
+  TuningResult result;
+  TuningReport &report = result.report;
+  report.requested = spec;
+  report.tuned = true;
+  report.cpu = llvm::sys::getHostCPUName().str();
+  report.cachePath = tuningCachePath(options);
+  auto warn = [&](const std::string &warning) {
+    report.cacheWarning = warning;
+    if (options.warnOnStderr)
+      llvm::WithColor::warning(llvm::errs(), "gelu-jit") << warning << "\n";
+  };
+  const std::string key = tuningCacheKey(spec);
+  if (report.cachePath.empty()) {
+    report.cacheStatus = "disabled";
+  } else {
+    TuningCacheLookup found = lookupTuning(report.cachePath, key);
+    report.cacheStatus = found.status;
+    if (!found.warning.empty())
+      warn(found.warning);
+    if (found.report) {
+      // The decision is the cached one; the spec's name and run-time
+      // threads are this request's.
+      TuningReport hit = std::move(*found.report);
+      hit.requested = spec;
+      hit.chosen.name = spec.name;
+      hit.chosen.threads = spec.threads;
+      hit.cacheStatus = "hit";
+      hit.cachePath = report.cachePath;
+      hit.cacheWarning.clear();
+      hit.tuningSeconds = secondsSince(start);
+      result.report = std::move(hit);
+      return result;
+    }
+  }
+
+  Tuning tuning(spec, *target);
+  if (llvm::Error err = tuning.run(result))
+    return err;
+  report.speedSource = runsHere && spec.ranking == Ranking::Measured
+                           ? "measured"
+                           : "estimated (cost model)";
+  report.errorSource =
+      runsHere ? "target" : "host code of the same expansion";
+  report.tuningSeconds = secondsSince(start);
+  if (!report.cachePath.empty())
+    if (llvm::Error err = storeTuning(report.cachePath, key, report))
+      warn("the tuning cache was not updated: " +
+           llvm::toString(std::move(err)));
+  return result;
+}
+
+} // namespace gelu

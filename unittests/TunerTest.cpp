@@ -1,0 +1,506 @@
+//===- TunerTest.cpp - Budgets, objectives, reports and the tuning cache --===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// The tuner's choices against budgets (deterministic ones with the cost
+// model; measured ones checked for what must hold whatever the timings),
+// its reports, and the persistent tuning cache: hits, stale entries and
+// corrupt files. No test here asserts a time: these machines are noisy.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/JIT/Tuner.h"
+#include "gelu/JIT/TuningCache.h"
+#include "gelu/Numerics/ExpansionCatalog.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <unistd.h>
+
+using namespace gelu;
+
+namespace {
+
+KernelSpec specOf(const std::string &json) {
+  auto spec = parseSpec(json);
+  EXPECT_TRUE(static_cast<bool>(spec)) << json;
+  if (!spec) {
+    llvm::consumeError(spec.takeError());
+    return {};
+  }
+  return *spec;
+}
+
+/// Tunes without the persistent cache.
+TuningResult tune(const std::string &json) {
+  TuneOptions options;
+  options.cachePath = "off";
+  auto result = tuneSpec(specOf(json), options);
+  if (!result) {
+    ADD_FAILURE() << json << ": " << llvm::toString(result.takeError());
+    return {};
+  }
+  return std::move(*result);
+}
+
+std::string errorOfTuning(const std::string &json) {
+  TuneOptions options;
+  options.cachePath = "off";
+  auto result = tuneSpec(specOf(json), options);
+  if (result)
+    return "(no error)";
+  return llvm::toString(result.takeError());
+}
+
+/// A fresh file name in the test's temporary directory.
+std::string temporaryPath(const char *name) {
+  llvm::SmallString<128> path;
+  llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, path);
+  llvm::sys::path::append(path, "gelu-jit-tuner-test-" +
+                                    std::to_string(::getpid()) + "-" + name);
+  llvm::sys::fs::remove(path);
+  return std::string(path);
+}
+
+void writeFile(const std::string &path, llvm::StringRef text) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  os << text;
+}
+
+std::string readFile(const std::string &path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  return buffer ? (*buffer)->getBuffer().str() : "";
+}
+
+//===----------------------------------------------------------------------===//
+// Choices
+//===----------------------------------------------------------------------===//
+
+struct LadderStep {
+  const char *budget;
+  act::Expansion expansion;
+  unsigned degree;
+};
+
+/// With the cost model the choices are reproducible: each looser budget
+/// buys an expansion at most as costly, and each choice's measured error
+/// fits its budget.
+TEST(Tuner, ALooserBudgetBuysACheaperKernel) {
+  const LadderStep ladder[] = {
+      {R"({"max_ulp": 4})", act::Expansion::erfc, 0},
+      {R"({"max_abs": 1e-6})", act::Expansion::erfc_fast, 0},
+      {R"({"max_abs": 1e-5})", act::Expansion::rational, 5},
+      {R"({"max_abs": 1e-4})", act::Expansion::rational, 4},
+      {R"({"max_abs": 1e-2})", act::Expansion::rational, 3},
+      {R"({"max_abs": 5e-2})", act::Expansion::rational, 2},
+  };
+  unsigned previousCost = ~0u;
+  for (const LadderStep &step : ladder) {
+    std::string json = std::string(R"({"ranking": "cost_model", "budget": )") +
+                       step.budget + "}";
+    TuningResult result = tune(json);
+    const TuningReport &report = result.report;
+    EXPECT_EQ(report.chosen.expansion, step.expansion) << json;
+    EXPECT_EQ(report.chosen.degree.value_or(0), step.degree) << json;
+    EXPECT_LE(report.cost, previousCost) << json;
+    previousCost = report.cost;
+    ASSERT_TRUE(report.error.has_value());
+    EXPECT_TRUE(fitsBudget((*report.error)[kOverallRegion],
+                           *specOf(json).budget))
+        << json;
+    EXPECT_EQ(report.speedSource, "estimated (cost model)");
+    ASSERT_TRUE(result.kernel) << "the winner is compiled for this CPU";
+  }
+  // On x ≥ 0 the rational form keeps 4 ULP; 2 ULP needs erfc_fast.
+  EXPECT_EQ(
+      tune(R"({"ranking": "cost_model", "budget": {"max_ulp": 4, "domain": [0, 1e30]}})")
+          .report.chosen.expansion,
+      act::Expansion::rational);
+  EXPECT_EQ(
+      tune(R"({"ranking": "cost_model", "budget": {"max_ulp": 2, "domain": [0, 1e30]}})")
+          .report.chosen.expansion,
+      act::Expansion::erfc_fast);
+}
+
+/// Measured choices vary with the machine's load; what must hold does not:
+/// the winner fits, is the fastest timed candidate, and every candidate
+/// says why it lost.
+TEST(Tuner, MeasuredChoiceIsTheFastestThatFits) {
+  TuningResult result = tune(R"({"budget": {"max_abs": 1e-3}})");
+  const TuningReport &report = result.report;
+  ASSERT_TRUE(report.nsPerElement.has_value());
+  EXPECT_EQ(report.speedSource, "measured");
+  unsigned chosen = 0;
+  for (const TuningCandidate &c : report.candidates) {
+    EXPECT_FALSE(c.verdict.empty());
+    if (c.chosen) {
+      ++chosen;
+      EXPECT_TRUE(c.fits);
+      EXPECT_EQ(c.nsPerElement, report.nsPerElement);
+    }
+    if (c.fits && c.nsPerElement) {
+      EXPECT_GE(*c.nsPerElement, *report.nsPerElement) << c.verdict;
+    }
+    if (c.error && !c.fits) {
+      EXPECT_GT((*c.error)[kOverallRegion].maxAbs, 1e-3 * kSampledBudgetMargin);
+    }
+    if (!c.error) {
+      EXPECT_NE(c.verdict.find("not measured"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(chosen, 1u);
+  // The code shapes were tried for the near-fastest candidates.
+  bool triedUnroll2 = false;
+  for (const TuningCandidate &c : report.candidates)
+    triedUnroll2 |= c.unroll == 2 && c.nsPerElement.has_value();
+  EXPECT_TRUE(triedUnroll2);
+  // The kernel is the chosen spec, and it runs.
+  ASSERT_TRUE(result.kernel);
+  EXPECT_EQ(result.kernel->spec().cacheKey(), report.chosen.cacheKey());
+}
+
+/// The chosen kernel meets its budget on inputs the tuner never saw.
+TEST(Tuner, TheChoiceMeetsTheBudgetOnAFreshGrid) {
+  for (double bound : {1e-2, 1e-4, 1e-6}) {
+    std::string json =
+        "{\"budget\": {\"max_abs\": " + std::to_string(bound) + "}}";
+    auto kernel = compileKernelFromJson(json);
+    ASSERT_TRUE(static_cast<bool>(kernel)) << llvm::toString(kernel.takeError());
+    std::vector<float> in;
+    for (int i = 0; i <= (1 << 20); ++i)
+      in.push_back(-20.0f + 40.0f * (static_cast<float>(i) + 0.37f) / (1 << 20));
+    std::vector<float> out(in.size());
+    (*kernel)->f32()(in.data(), out.data(), static_cast<int64_t>(in.size()));
+    double worst = 0;
+    for (size_t i = 0; i < in.size(); ++i)
+      worst = std::max(worst, static_cast<double>(fabsl(
+                                  out[i] - evaluateReference(
+                                               ReferenceFunction::GeluExact,
+                                               in[i]))));
+    EXPECT_LE(worst, bound) << json;
+    EXPECT_TRUE((*kernel)->report().tuned);
+  }
+}
+
+TEST(Tuner, UnmeetableBudgetNamesTheBestCandidate) {
+  std::string error = errorOfTuning(R"({"budget": {"max_ulp": 0.5}})");
+  EXPECT_NE(error.find("no expansion of gelu meets the budget (max_ulp 0.5"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("the best is 'erfc' with "), std::string::npos)
+      << error;
+  // The same from the JIT API.
+  auto kernel = compileKernelFromJson(R"({"budget": {"max_ulp": 0.5}})");
+  ASSERT_FALSE(static_cast<bool>(kernel));
+  EXPECT_NE(llvm::toString(kernel.takeError()).find("meets the budget"),
+            std::string::npos);
+}
+
+TEST(Tuner, NamedExpansionOrDegreeMustMeetIt) {
+  std::string error = errorOfTuning(
+      R"({"expansion": "tanh_form", "budget": {"max_abs": 1e-6}})");
+  EXPECT_NE(error.find("the best is 'tanh_form'"), std::string::npos) << error;
+  error = errorOfTuning(R"({"degree": 2, "budget": {"max_abs": 1e-4}})");
+  EXPECT_NE(error.find("the best is 'rational' at degree 2"), std::string::npos)
+      << error;
+  // A named degree limits the candidates to the forms that have it.
+  TuningResult result =
+      tune(R"({"degree": 5, "ranking": "cost_model", "budget": {"max_abs": 1e-4}})");
+  EXPECT_EQ(result.report.chosen.degree, 5u);
+  for (const TuningCandidate &c : result.report.candidates)
+    EXPECT_EQ(c.degree, 5u);
+}
+
+TEST(Tuner, MostAccurateWithinATimeBudget) {
+  // No time budget: the most accurate of all.
+  TuningResult accurate = tune(R"({"objective": "most_accurate"})");
+  EXPECT_EQ(accurate.report.chosen.expansion, act::Expansion::erfc);
+  for (const TuningCandidate &c : accurate.report.candidates)
+    EXPECT_TRUE(c.error.has_value()) << "every candidate is measured";
+  // A time budget no kernel meets: the error names the fastest.
+  std::string error = errorOfTuning(
+      R"({"objective": "most_accurate", "max_ns_per_element": 1e-6})");
+  EXPECT_NE(error.find("no candidate runs within 1e-06 ns/element on this "
+                       "CPU; the fastest that fits the budget is "),
+            std::string::npos)
+      << error;
+  // A generous one: the choice is within it and at least as accurate as
+  // every candidate within it.
+  TuningResult timed =
+      tune(R"({"objective": "most_accurate", "max_ns_per_element": 1000})");
+  ASSERT_TRUE(timed.report.nsPerElement.has_value());
+  double chosenUlp = (*timed.report.error)[kOverallRegion].maxUlp;
+  for (const TuningCandidate &c : timed.report.candidates) {
+    if (c.nsPerElement) {
+      EXPECT_LE(chosenUlp, (*c.error)[kOverallRegion].maxUlp);
+    }
+  }
+}
+
+TEST(Tuner, BadCombinationsAreErrors) {
+  EXPECT_NE(errorOfTuning(
+                R"({"target": "x86-64-v3", "vector_bits": 512, "budget": {"max_ulp": 4}})")
+                .find("vector_bits 512 is wider than target 'x86-64-v3''s "
+                      "256-bit vectors"),
+            std::string::npos);
+  auto kernel = compileKernelFromJson(
+      R"({"target": "haswell", "vector_bits": 512})");
+  ASSERT_FALSE(static_cast<bool>(kernel));
+  EXPECT_NE(llvm::toString(kernel.takeError()).find("is wider than target"),
+            std::string::npos);
+}
+
+TEST(Tuner, VectorWidthAndThreadsReachTheKernel) {
+  auto kernel = compileKernelFromJson(
+      R"({"vector_bits": 256, "threads": 2, "expansion": "rational"})");
+  ASSERT_TRUE(static_cast<bool>(kernel)) << llvm::toString(kernel.takeError());
+  EXPECT_EQ((*kernel)->spec().vectorBits, 256u);
+  EXPECT_EQ((*kernel)->spec().threads, 2u);
+  std::vector<float> in(1 << 17), out(in.size()), one(in.size());
+  for (size_t i = 0; i < in.size(); ++i)
+    in[i] = -8.0f + 16.0f * static_cast<float>(i) / in.size();
+  // The spec's threads by default, the call's when it names them: the same
+  // results either way.
+  ASSERT_FALSE(static_cast<bool>((*kernel)->run(in.data(), out.data(),
+                                                 static_cast<int64_t>(in.size()))));
+  RunOptions single;
+  single.threads = 1;
+  ASSERT_FALSE(static_cast<bool>((*kernel)->run(
+      in.data(), one.data(), static_cast<int64_t>(in.size()), single)));
+  EXPECT_EQ(out, one);
+}
+
+//===----------------------------------------------------------------------===//
+// Reports
+//===----------------------------------------------------------------------===//
+
+TEST(TuningReport, RoundTripsThroughJson) {
+  TuningResult result =
+      tune(R"({"ranking": "cost_model", "budget": {"max_abs": 1e-4}})");
+  std::string json = result.report.toJson();
+  auto again = TuningReport::fromJson(json);
+  ASSERT_TRUE(static_cast<bool>(again)) << llvm::toString(again.takeError());
+  EXPECT_TRUE(again->toJson() == json) << "the report changed on reading";
+  EXPECT_EQ(again->chosen.toJson(), result.report.chosen.toJson());
+  EXPECT_EQ(again->candidates.size(), result.report.candidates.size());
+}
+
+TEST(TuningReport, FromJsonNamesTheBadField) {
+  TuningResult result =
+      tune(R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})");
+  auto value = llvm::json::parse(result.report.toJson());
+  ASSERT_TRUE(static_cast<bool>(value));
+  (*(*value->getAsObject()->getArray("candidates"))[0].getAsObject())
+      ["expansion"] = "pade";
+  std::string text;
+  llvm::raw_string_ostream(text) << *value;
+  auto bad = TuningReport::fromJson(text);
+  ASSERT_FALSE(static_cast<bool>(bad));
+  EXPECT_EQ(llvm::toString(bad.takeError()),
+            "/candidates/0/expansion 'pade' is not an expansion");
+  auto notJson = TuningReport::fromJson("{");
+  EXPECT_FALSE(static_cast<bool>(notJson));
+  llvm::consumeError(notJson.takeError());
+}
+
+TEST(TuningReport, UntunedKernelsMeasureThemselves) {
+  auto kernel = compileKernelFromJson("{}");
+  ASSERT_TRUE(static_cast<bool>(kernel));
+  const TuningReport &report = (*kernel)->report();
+  EXPECT_FALSE(report.tuned);
+  EXPECT_EQ(report.chosen.expansion, act::Expansion::erfc);
+  ASSERT_TRUE(report.error.has_value());
+  EXPECT_LE((*report.error)[kOverallRegion].maxUlp, 4.0);
+  EXPECT_GT((*report.error)[kOverallRegion].count, 100000u);
+  ASSERT_TRUE(report.nsPerElement.has_value());
+  EXPECT_GT(*report.nsPerElement, 0.0);
+  ASSERT_EQ(report.candidates.size(), 1u);
+  EXPECT_EQ(report.candidates[0].verdict,
+            "the op's accurate default (no budget)");
+}
+
+//===----------------------------------------------------------------------===//
+// The persistent cache
+//===----------------------------------------------------------------------===//
+
+TEST(TuningCache, ASecondTuningOfTheSameSpecHits) {
+  std::string path = temporaryPath("hit.json");
+  TuneOptions options;
+  options.cachePath = path;
+  KernelSpec spec =
+      specOf(R"({"name": "first", "budget": {"max_abs": 1e-4}})");
+  auto first = tuneSpec(spec, options);
+  ASSERT_TRUE(static_cast<bool>(first)) << llvm::toString(first.takeError());
+  EXPECT_EQ(first->report.cacheStatus, "miss");
+  EXPECT_TRUE(first->kernel);
+  // Another name and thread count: the same decision.
+  KernelSpec again = specOf(
+      R"({"name": "second", "threads": 2, "budget": {"max_abs": 1e-4}})");
+  auto second = tuneSpec(again, options);
+  ASSERT_TRUE(static_cast<bool>(second)) << llvm::toString(second.takeError());
+  EXPECT_EQ(second->report.cacheStatus, "hit");
+  EXPECT_FALSE(second->kernel) << "a hit compiles nothing";
+  EXPECT_EQ(second->report.chosen.expansion, first->report.chosen.expansion);
+  EXPECT_EQ(second->report.chosen.degree, first->report.chosen.degree);
+  EXPECT_EQ(second->report.chosen.unroll, first->report.chosen.unroll);
+  EXPECT_EQ(second->report.chosen.name, "second");
+  EXPECT_EQ(second->report.chosen.threads, 2u);
+  EXPECT_EQ(second->report.candidates.size(), first->report.candidates.size());
+  // Another budget is another entry.
+  auto other = tuneSpec(specOf(R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})"),
+                        options);
+  ASSERT_TRUE(static_cast<bool>(other));
+  EXPECT_EQ(other->report.cacheStatus, "miss");
+  llvm::sys::fs::remove(path);
+}
+
+TEST(TuningCache, TheJitApiShowsTheHitInTheReport) {
+  std::string path = temporaryPath("jit.json");
+  ::setenv("GELU_JIT_TUNING_CACHE", path.c_str(), 1);
+  const char *json = R"({"ranking": "cost_model", "budget": {"max_abs": 1e-3}})";
+  auto first = compileKernelFromJson(json);
+  auto second = compileKernelFromJson(json);
+  ::setenv("GELU_JIT_TUNING_CACHE", "off", 1);
+  ASSERT_TRUE(static_cast<bool>(first)) << llvm::toString(first.takeError());
+  ASSERT_TRUE(static_cast<bool>(second)) << llvm::toString(second.takeError());
+  EXPECT_EQ((*first)->report().cacheStatus, "miss");
+  EXPECT_EQ((*second)->report().cacheStatus, "hit");
+  EXPECT_EQ((*second)->report().cachePath, path);
+  EXPECT_EQ((*second)->spec().cacheKey(), (*first)->spec().cacheKey());
+  llvm::sys::fs::remove(path);
+}
+
+TEST(TuningCache, ACorruptFileIsReportedAndRebuilt) {
+  const char *json = R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})";
+  for (const char *garbage :
+       {"not json at all {", R"({"format": "something else"})",
+        R"({"format": "gelu-jit-tuning-cache", "version": 99, "entries": {}})",
+        R"({"format": "gelu-jit-tuning-cache", "version": 1, "entries": []})"}) {
+    std::string path = temporaryPath("corrupt.json");
+    writeFile(path, garbage);
+    TuneOptions options;
+    options.cachePath = path;
+    options.warnOnStderr = false;
+    auto result = tuneSpec(specOf(json), options);
+    ASSERT_TRUE(static_cast<bool>(result)) << llvm::toString(result.takeError());
+    EXPECT_EQ(result->report.cacheStatus, "rebuilt") << garbage;
+    EXPECT_NE(result->report.cacheWarning.find("is corrupt"), std::string::npos)
+        << result->report.cacheWarning;
+    // Rewritten: the next tuning hits.
+    auto again = tuneSpec(specOf(json), options);
+    ASSERT_TRUE(static_cast<bool>(again));
+    EXPECT_EQ(again->report.cacheStatus, "hit") << garbage;
+    llvm::sys::fs::remove(path);
+  }
+}
+
+TEST(TuningCache, ABadEntryIsRetunedAndAStaleOneReplaced) {
+  const char *json = R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})";
+  std::string key = tuningCacheKey(specOf(json));
+  std::string path = temporaryPath("entry.json");
+  TuneOptions options;
+  options.cachePath = path;
+  options.warnOnStderr = false;
+  auto fileWith = [&](const std::string &compiler, const std::string &report) {
+    llvm::json::Object entries;
+    auto parsed = llvm::json::parse(report);
+    llvm::json::Value reportValue = nullptr;
+    if (parsed)
+      reportValue = std::move(*parsed);
+    else
+      llvm::consumeError(parsed.takeError());
+    entries[key] = llvm::json::Object{{"compiler", compiler},
+                                      {"report", std::move(reportValue)}};
+    std::string text;
+    llvm::raw_string_ostream(text)
+        << llvm::json::Value(llvm::json::Object{
+               {"format", "gelu-jit-tuning-cache"},
+               {"version", 1},
+               {"entries", std::move(entries)}});
+    return text;
+  };
+  // An entry whose report names no known expansion: corrupt, re-tuned.
+  writeFile(path, fileWith(compilerFingerprint(),
+                           R"({"candidates": [{"expansion": "pade"}]})"));
+  auto result = tuneSpec(specOf(json), options);
+  ASSERT_TRUE(static_cast<bool>(result));
+  EXPECT_EQ(result->report.cacheStatus, "rebuilt");
+  EXPECT_NE(result->report.cacheWarning.find("has a corrupt entry"),
+            std::string::npos)
+      << result->report.cacheWarning;
+  // A sound entry of another compiler: stale, re-tuned and replaced.
+  std::string sound = result->report.toJson();
+  writeFile(path, fileWith("v1-0000000000000000", sound));
+  auto stale = tuneSpec(specOf(json), options);
+  ASSERT_TRUE(static_cast<bool>(stale));
+  EXPECT_EQ(stale->report.cacheStatus, "stale");
+  EXPECT_NE(readFile(path).find(compilerFingerprint()), std::string::npos);
+  auto hit = tuneSpec(specOf(json), options);
+  ASSERT_TRUE(static_cast<bool>(hit));
+  EXPECT_EQ(hit->report.cacheStatus, "hit");
+  llvm::sys::fs::remove(path);
+}
+
+TEST(TuningCache, AnUnwritableCacheIsAWarningNotAFailure) {
+  TuneOptions options;
+  options.cachePath = "/proc/gelu-jit-cannot-write-here/tuning.json";
+  options.warnOnStderr = false;
+  auto result = tuneSpec(
+      specOf(R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})"),
+      options);
+  ASSERT_TRUE(static_cast<bool>(result)) << llvm::toString(result.takeError());
+  EXPECT_NE(result->report.cacheWarning.find("was not updated"),
+            std::string::npos)
+      << result->report.cacheWarning;
+}
+
+TEST(TuningCache, KeysIgnoreNameAndThreadsOnly) {
+  EXPECT_EQ(tuningCacheKey(specOf(R"({"name": "a", "threads": 4})")),
+            tuningCacheKey(specOf(R"({"name": "b"})")));
+  EXPECT_NE(tuningCacheKey(specOf(R"({"budget": {"max_abs": 1e-3}})")),
+            tuningCacheKey(specOf(R"({"budget": {"max_abs": 1e-4}})")));
+  EXPECT_NE(tuningCacheKey(specOf(R"({"target": "x86-64-v3"})")),
+            tuningCacheKey(specOf(R"({})")));
+  EXPECT_NE(tuningCacheKey(specOf(R"({"dtype": "bf16"})")),
+            tuningCacheKey(specOf(R"({})")));
+}
+
+TEST(TuningCache, TheDefaultLocationFollowsTheEnvironment) {
+  TuneOptions options;
+  const char *saved = std::getenv("GELU_JIT_TUNING_CACHE");
+  std::string restore = saved ? saved : "";
+  const char *home = std::getenv("HOME");
+  std::string restoreHome = home ? home : "";
+  ::setenv("GELU_JIT_TUNING_CACHE", "/somewhere/t.json", 1);
+  EXPECT_EQ(tuningCachePath(options), "/somewhere/t.json");
+  ::setenv("GELU_JIT_TUNING_CACHE", "off", 1);
+  EXPECT_EQ(tuningCachePath(options), "");
+  ::unsetenv("GELU_JIT_TUNING_CACHE");
+  ::setenv("XDG_CACHE_HOME", "/xdg", 1);
+  EXPECT_EQ(tuningCachePath(options), "/xdg/gelu-jit/tuning.json");
+  ::unsetenv("XDG_CACHE_HOME");
+  ::setenv("HOME", "/home/u", 1);
+  EXPECT_EQ(tuningCachePath(options), "/home/u/.cache/gelu-jit/tuning.json");
+  options.cachePath = "/explicit.json";
+  EXPECT_EQ(tuningCachePath(options), "/explicit.json");
+  if (home)
+    ::setenv("HOME", restoreHome.c_str(), 1);
+  if (saved)
+    ::setenv("GELU_JIT_TUNING_CACHE", restore.c_str(), 1);
+  else
+    ::setenv("GELU_JIT_TUNING_CACHE", "off", 1);
+}
+
+} // namespace
