@@ -117,19 +117,21 @@ TEST(Tuner, ALooserBudgetBuysACheaperKernel) {
     EXPECT_LE(report.cost, previousCost) << json;
     previousCost = report.cost;
     ASSERT_TRUE(report.error.has_value());
-    EXPECT_TRUE(fitsBudget((*report.error)[kOverallRegion],
-                           *specOf(json).budget))
+    EXPECT_TRUE(
+        fitsBudget((*report.error)[kOverallRegion], *specOf(json).budget))
         << json;
     EXPECT_EQ(report.speedSource, "estimated (cost model)");
     ASSERT_TRUE(result.kernel) << "the winner is compiled for this CPU";
   }
   // On x ≥ 0 the rational form keeps 4 ULP; 2 ULP needs erfc_fast.
   EXPECT_EQ(
-      tune(R"({"ranking": "cost_model", "budget": {"max_ulp": 4, "domain": [0, 1e30]}})")
+      tune(
+          R"({"ranking": "cost_model", "budget": {"max_ulp": 4, "domain": [0, 1e30]}})")
           .report.chosen.expansion,
       act::Expansion::rational);
   EXPECT_EQ(
-      tune(R"({"ranking": "cost_model", "budget": {"max_ulp": 2, "domain": [0, 1e30]}})")
+      tune(
+          R"({"ranking": "cost_model", "budget": {"max_ulp": 2, "domain": [0, 1e30]}})")
           .report.chosen.expansion,
       act::Expansion::erfc_fast);
 }
@@ -177,18 +179,20 @@ TEST(Tuner, TheChoiceMeetsTheBudgetOnAFreshGrid) {
     std::string json =
         "{\"budget\": {\"max_abs\": " + std::to_string(bound) + "}}";
     auto kernel = compileKernelFromJson(json);
-    ASSERT_TRUE(static_cast<bool>(kernel)) << llvm::toString(kernel.takeError());
+    ASSERT_TRUE(static_cast<bool>(kernel))
+        << llvm::toString(kernel.takeError());
     std::vector<float> in;
     for (int i = 0; i <= (1 << 20); ++i)
-      in.push_back(-20.0f + 40.0f * (static_cast<float>(i) + 0.37f) / (1 << 20));
+      in.push_back(-20.0f +
+                   40.0f * (static_cast<float>(i) + 0.37f) / (1 << 20));
     std::vector<float> out(in.size());
     (*kernel)->f32()(in.data(), out.data(), static_cast<int64_t>(in.size()));
     double worst = 0;
     for (size_t i = 0; i < in.size(); ++i)
-      worst = std::max(worst, static_cast<double>(fabsl(
-                                  out[i] - evaluateReference(
-                                               ReferenceFunction::GeluExact,
-                                               in[i]))));
+      worst = std::max(
+          worst, static_cast<double>(fabsl(
+                     out[i] -
+                     evaluateReference(ReferenceFunction::GeluExact, in[i]))));
     EXPECT_LE(worst, bound) << json;
     EXPECT_TRUE((*kernel)->report().tuned);
   }
@@ -199,8 +203,7 @@ TEST(Tuner, UnmeetableBudgetNamesTheBestCandidate) {
   EXPECT_NE(error.find("no expansion of gelu meets the budget (max_ulp 0.5"),
             std::string::npos)
       << error;
-  EXPECT_NE(error.find("the best is 'erfc' with "), std::string::npos)
-      << error;
+  EXPECT_NE(error.find("the best is 'erfc' with "), std::string::npos) << error;
   // The same from the JIT API.
   auto kernel = compileKernelFromJson(R"({"budget": {"max_ulp": 0.5}})");
   ASSERT_FALSE(static_cast<bool>(kernel));
@@ -216,8 +219,8 @@ TEST(Tuner, NamedExpansionOrDegreeMustMeetIt) {
   EXPECT_NE(error.find("the best is 'rational' at degree 2"), std::string::npos)
       << error;
   // A named degree limits the candidates to the forms that have it.
-  TuningResult result =
-      tune(R"({"degree": 5, "ranking": "cost_model", "budget": {"max_abs": 1e-4}})");
+  TuningResult result = tune(
+      R"({"degree": 5, "ranking": "cost_model", "budget": {"max_abs": 1e-4}})");
   EXPECT_EQ(result.report.chosen.degree, 5u);
   for (const TuningCandidate &c : result.report.candidates)
     EXPECT_EQ(c.degree, 5u);
@@ -250,13 +253,14 @@ TEST(Tuner, MostAccurateWithinATimeBudget) {
 }
 
 TEST(Tuner, BadCombinationsAreErrors) {
-  EXPECT_NE(errorOfTuning(
-                R"({"target": "x86-64-v3", "vector_bits": 512, "budget": {"max_ulp": 4}})")
-                .find("vector_bits 512 is wider than target 'x86-64-v3''s "
-                      "256-bit vectors"),
-            std::string::npos);
-  auto kernel = compileKernelFromJson(
-      R"({"target": "haswell", "vector_bits": 512})");
+  EXPECT_NE(
+      errorOfTuning(
+          R"({"target": "x86-64-v3", "vector_bits": 512, "budget": {"max_ulp": 4}})")
+          .find("vector_bits 512 is wider than target 'x86-64-v3''s "
+                "256-bit vectors"),
+      std::string::npos);
+  auto kernel =
+      compileKernelFromJson(R"({"target": "haswell", "vector_bits": 512})");
   ASSERT_FALSE(static_cast<bool>(kernel));
   EXPECT_NE(llvm::toString(kernel.takeError()).find("is wider than target"),
             std::string::npos);
@@ -273,8 +277,8 @@ TEST(Tuner, VectorWidthAndThreadsReachTheKernel) {
     in[i] = -8.0f + 16.0f * static_cast<float>(i) / in.size();
   // The spec's threads by default, the call's when it names them: the same
   // results either way.
-  ASSERT_FALSE(static_cast<bool>((*kernel)->run(in.data(), out.data(),
-                                                 static_cast<int64_t>(in.size()))));
+  ASSERT_FALSE(static_cast<bool>(
+      (*kernel)->run(in.data(), out.data(), static_cast<int64_t>(in.size()))));
   RunOptions single;
   single.threads = 1;
   ASSERT_FALSE(static_cast<bool>((*kernel)->run(
@@ -302,8 +306,8 @@ TEST(TuningReport, FromJsonNamesTheBadField) {
       tune(R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})");
   auto value = llvm::json::parse(result.report.toJson());
   ASSERT_TRUE(static_cast<bool>(value));
-  (*(*value->getAsObject()->getArray("candidates"))[0].getAsObject())
-      ["expansion"] = "pade";
+  (*(*value->getAsObject()->getArray("candidates"))[0]
+        .getAsObject())["expansion"] = "pade";
   std::string text;
   llvm::raw_string_ostream(text) << *value;
   auto bad = TuningReport::fromJson(text);
@@ -339,8 +343,7 @@ TEST(TuningCache, ASecondTuningOfTheSameSpecHits) {
   std::string path = temporaryPath("hit.json");
   TuneOptions options;
   options.cachePath = path;
-  KernelSpec spec =
-      specOf(R"({"name": "first", "budget": {"max_abs": 1e-4}})");
+  KernelSpec spec = specOf(R"({"name": "first", "budget": {"max_abs": 1e-4}})");
   auto first = tuneSpec(spec, options);
   ASSERT_TRUE(static_cast<bool>(first)) << llvm::toString(first.takeError());
   EXPECT_EQ(first->report.cacheStatus, "miss");
@@ -359,8 +362,9 @@ TEST(TuningCache, ASecondTuningOfTheSameSpecHits) {
   EXPECT_EQ(second->report.chosen.threads, 2u);
   EXPECT_EQ(second->report.candidates.size(), first->report.candidates.size());
   // Another budget is another entry.
-  auto other = tuneSpec(specOf(R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})"),
-                        options);
+  auto other = tuneSpec(
+      specOf(R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})"),
+      options);
   ASSERT_TRUE(static_cast<bool>(other));
   EXPECT_EQ(other->report.cacheStatus, "miss");
   llvm::sys::fs::remove(path);
@@ -369,7 +373,8 @@ TEST(TuningCache, ASecondTuningOfTheSameSpecHits) {
 TEST(TuningCache, TheJitApiShowsTheHitInTheReport) {
   std::string path = temporaryPath("jit.json");
   ::setenv("GELU_JIT_TUNING_CACHE", path.c_str(), 1);
-  const char *json = R"({"ranking": "cost_model", "budget": {"max_abs": 1e-3}})";
+  const char *json =
+      R"({"ranking": "cost_model", "budget": {"max_abs": 1e-3}})";
   auto first = compileKernelFromJson(json);
   auto second = compileKernelFromJson(json);
   ::setenv("GELU_JIT_TUNING_CACHE", "off", 1);
@@ -383,18 +388,21 @@ TEST(TuningCache, TheJitApiShowsTheHitInTheReport) {
 }
 
 TEST(TuningCache, ACorruptFileIsReportedAndRebuilt) {
-  const char *json = R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})";
-  for (const char *garbage :
-       {"not json at all {", R"({"format": "something else"})",
-        R"({"format": "gelu-jit-tuning-cache", "version": 99, "entries": {}})",
-        R"({"format": "gelu-jit-tuning-cache", "version": 1, "entries": []})"}) {
+  const char *json =
+      R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})";
+  for (
+      const char *garbage :
+      {"not json at all {", R"({"format": "something else"})",
+       R"({"format": "gelu-jit-tuning-cache", "version": 99, "entries": {}})",
+       R"({"format": "gelu-jit-tuning-cache", "version": 1, "entries": []})"}) {
     std::string path = temporaryPath("corrupt.json");
     writeFile(path, garbage);
     TuneOptions options;
     options.cachePath = path;
     options.warnOnStderr = false;
     auto result = tuneSpec(specOf(json), options);
-    ASSERT_TRUE(static_cast<bool>(result)) << llvm::toString(result.takeError());
+    ASSERT_TRUE(static_cast<bool>(result))
+        << llvm::toString(result.takeError());
     EXPECT_EQ(result->report.cacheStatus, "rebuilt") << garbage;
     EXPECT_NE(result->report.cacheWarning.find("is corrupt"), std::string::npos)
         << result->report.cacheWarning;
@@ -407,7 +415,8 @@ TEST(TuningCache, ACorruptFileIsReportedAndRebuilt) {
 }
 
 TEST(TuningCache, ABadEntryIsRetunedAndAStaleOneReplaced) {
-  const char *json = R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})";
+  const char *json =
+      R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})";
   std::string key = tuningCacheKey(specOf(json));
   std::string path = temporaryPath("entry.json");
   TuneOptions options;
@@ -424,11 +433,10 @@ TEST(TuningCache, ABadEntryIsRetunedAndAStaleOneReplaced) {
     entries[key] = llvm::json::Object{{"compiler", compiler},
                                       {"report", std::move(reportValue)}};
     std::string text;
-    llvm::raw_string_ostream(text)
-        << llvm::json::Value(llvm::json::Object{
-               {"format", "gelu-jit-tuning-cache"},
-               {"version", 1},
-               {"entries", std::move(entries)}});
+    llvm::raw_string_ostream(text) << llvm::json::Value(
+        llvm::json::Object{{"format", "gelu-jit-tuning-cache"},
+                           {"version", 1},
+                           {"entries", std::move(entries)}});
     return text;
   };
   // An entry whose report names no known expansion: corrupt, re-tuned.

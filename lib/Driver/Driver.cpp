@@ -97,9 +97,8 @@ llvm::Error compileSpec(const KernelSpec &requested, EmitKind kind,
 static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes,
                              bool binary) {
   std::error_code ec;
-  llvm::ToolOutputFile output(path, ec,
-                              binary ? llvm::sys::fs::OF_None
-                                     : llvm::sys::fs::OF_Text);
+  llvm::ToolOutputFile output(
+      path, ec, binary ? llvm::sys::fs::OF_None : llvm::sys::fs::OF_Text);
   if (ec)
     return llvm::createStringError(ec, "cannot open '" + path +
                                            "': " + ec.message());

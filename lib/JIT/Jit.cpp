@@ -6,8 +6,8 @@
 
 #include "gelu/JIT/Jit.h"
 
-#include "gelu/JIT/Tuner.h"
 #include "gelu/JIT/ThreadPool.h"
+#include "gelu/JIT/Tuner.h"
 
 #include "gelu/Codegen/KernelBuilder.h"
 #include "gelu/Codegen/LLVMEmission.h"

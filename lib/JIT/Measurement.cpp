@@ -22,14 +22,14 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
-#include <chrono>
-#include <tuple>
 #include <cfloat>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <tuple>
 
 namespace gelu {
 
@@ -211,8 +211,8 @@ std::vector<double> timeKernels(llvm::ArrayRef<const Kernel *> kernels,
     auto start = Clock::now();
     entry(in.data(), out.data(), n);
     double once = std::chrono::duration<double>(Clock::now() - start).count();
-    calls[k] = std::max<int64_t>(1, static_cast<int64_t>(roundSeconds /
-                                                         std::max(once, 1e-9)));
+    calls[k] = std::max<int64_t>(
+        1, static_cast<int64_t>(roundSeconds / std::max(once, 1e-9)));
   }
   for (unsigned round = 0; round < rounds; ++round)
     for (size_t k = 0; k < kernels.size(); ++k) {

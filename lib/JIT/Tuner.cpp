@@ -44,8 +44,7 @@ std::string tuningCachePath(const TuneOptions &options) {
 }
 
 static double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                       start)
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
 }
 
@@ -69,8 +68,8 @@ static std::string describeCandidate(const TuningCandidate &c) {
   std::string out = act::stringifyExpansion(c.expansion).str();
   if (c.degree)
     out += " degree " + std::to_string(c.degree);
-  return out + llvm::formatv(" (unroll {0}, {1}-bit)", c.unroll, c.vectorBits)
-                   .str();
+  return out +
+         llvm::formatv(" (unroll {0}, {1}-bit)", c.unroll, c.vectorBits).str();
 }
 
 /// How far `error` is from `budget`: its largest bound ratio; without a
@@ -185,8 +184,9 @@ llvm::Error Tuning::measureErrors() {
       candidates.push_back(c);
     }
   }
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const auto &a, const auto &b) { return a.cost < b.cost; });
+  std::stable_sort(
+      candidates.begin(), candidates.end(),
+      [](const auto &a, const auto &b) { return a.cost < b.cost; });
 
   const ErrorBudget budget = spec.budget.value_or(ErrorBudget{});
   const BudgetSample sample = sampleBudget(meaning, spec.dtype, budget);
@@ -351,10 +351,10 @@ llvm::Error Tuning::choose(TuningReport &report) {
       continue;
     }
     const TuningCandidate &w = candidates[*winner];
-    bool better = spec.objective == Objective::Fastest
-                      ? faster(c, w)
-                      : score(c) < score(w) ||
-                            (score(c) == score(w) && faster(c, w));
+    bool better =
+        spec.objective == Objective::Fastest
+            ? faster(c, w)
+            : score(c) < score(w) || (score(c) == score(w) && faster(c, w));
     if (better)
       winner = i;
   }
@@ -375,13 +375,13 @@ llvm::Error Tuning::choose(TuningReport &report) {
   }
   TuningCandidate &w = candidates[*winner];
   w.chosen = true;
-  w.verdict = spec.objective == Objective::Fastest
-                  ? "chosen: the fastest that fits (" + speedOf(w) + ")"
-                  : "chosen: the most accurate" +
-                        std::string(spec.maxNsPerElement
-                                        ? " within the time budget"
-                                        : "") +
-                        " (" + describeError(overall(w)) + ")";
+  w.verdict =
+      spec.objective == Objective::Fastest
+          ? "chosen: the fastest that fits (" + speedOf(w) + ")"
+          : "chosen: the most accurate" +
+                std::string(spec.maxNsPerElement ? " within the time budget"
+                                                 : "") +
+                " (" + describeError(overall(w)) + ")";
   for (size_t i = 0; i < candidates.size(); ++i) {
     TuningCandidate &c = candidates[i];
     if (i == *winner || !c.verdict.empty())
@@ -481,8 +481,7 @@ llvm::Expected<TuningResult> tuneSpec(const KernelSpec &spec,
   report.speedSource = runsHere && spec.ranking == Ranking::Measured
                            ? "measured"
                            : "estimated (cost model)";
-  report.errorSource =
-      runsHere ? "target" : "host code of the same expansion";
+  report.errorSource = runsHere ? "target" : "host code of the same expansion";
   report.tuningSeconds = secondsSince(start);
   if (!report.cachePath.empty())
     if (llvm::Error err = storeTuning(report.cachePath, key, report))

@@ -24,12 +24,13 @@ static const char *const kRegionKeys[kReportRegions] = {
     "x_nonnegative", "x_in_minus3_0", "x_below_minus3", "overall"};
 
 static Value errorToJson(const ErrorMaxima &e) {
-  return Object{{"max_ulp", e.maxUlp},
-                {"ulp_at", static_cast<double>(e.ulpAt)},
-                {"max_abs", e.maxAbs},
-                {"max_rel", e.maxRel},
-                {"count", static_cast<int64_t>(e.count)},
-                {"correctly_rounded", static_cast<int64_t>(e.correctlyRounded)}};
+  return Object{
+      {"max_ulp", e.maxUlp},
+      {"ulp_at", static_cast<double>(e.ulpAt)},
+      {"max_abs", e.maxAbs},
+      {"max_rel", e.maxRel},
+      {"count", static_cast<int64_t>(e.count)},
+      {"correctly_rounded", static_cast<int64_t>(e.correctlyRounded)}};
 }
 
 static Value regionsToJson(const RegionErrors &regions) {
@@ -228,8 +229,8 @@ llvm::Expected<TuningReport> TuningReport::fromJson(llvm::StringRef json) {
       read.fail(where + "/expansion '" + *name + "' is not an expansion");
     c.expansion = expansion.value_or(act::Expansion::erfc);
     if (o->get("degree"))
-      c.degree = static_cast<unsigned>(
-          read.number(*o, "degree", where).value_or(0));
+      c.degree =
+          static_cast<unsigned>(read.number(*o, "degree", where).value_or(0));
     c.unroll =
         static_cast<unsigned>(read.number(*o, "unroll", where).value_or(1));
     c.vectorBits = static_cast<unsigned>(

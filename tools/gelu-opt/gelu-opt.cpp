@@ -17,6 +17,7 @@
 #include "gelu/Conversion/Passes.h"
 #include "gelu/Dialect/Act/IR/ActDialect.h"
 #include "gelu/Driver/Driver.h"
+#include "gelu/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -66,6 +67,7 @@ int main(int argc, char **argv) {
   registry.insert<gelu::act::ActDialect>();
   mlir::registerAllPasses();
   gelu::registerConversionPasses();
+  gelu::registerTransformsPasses();
   gelu::registerActPipelines();
 
   auto [inputFilename, outputFilename] =
@@ -82,7 +84,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (Error err = gelu::compileSpecFileTo(specFile, emitKind, outputFilename,
-                                              reportFile)) {
+                                          reportFile)) {
     WithColor::error(errs(), "gelu-opt") << toString(std::move(err)) << "\n";
     return 1;
   }

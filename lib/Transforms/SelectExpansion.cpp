@@ -1,0 +1,168 @@
+//===- SelectExpansion.cpp - Choose act ops' expansions by measuring -----===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// The pass is a thin shell over the tuner: it turns its options (or a spec
+// file) into a KernelSpec, validated by the spec parser itself so that the
+// messages and rules are the driver's, completes it per op (op, approximate,
+// element type), and records the tuner's choice on the op.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Transforms/Passes.h"
+
+#include "gelu/Dialect/Act/IR/ActOps.h"
+#include "gelu/JIT/Tuner.h"
+#include "gelu/Numerics/ExpansionCatalog.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/Support/JSON.h"
+
+#include <map>
+
+namespace gelu {
+#define GEN_PASS_DEF_ACTSELECTEXPANSION
+#include "gelu/Transforms/Passes.h.inc"
+} // namespace gelu
+
+using namespace mlir;
+using namespace gelu;
+
+namespace {
+
+/// The element type of an act op as a spec dtype; none for f64, which no
+/// expansion computes yet.
+std::optional<DType> dtypeOf(Operation *op) {
+  Type element = getElementTypeOrSelf(op->getResult(0).getType());
+  if (element.isF16())
+    return DType::F16;
+  if (element.isBF16())
+    return DType::BF16;
+  if (element.isF32())
+    return DType::F32;
+  return std::nullopt;
+}
+
+/// A decision, or why there is none.
+struct Decision {
+  act::Expansion expansion = act::Expansion::erfc;
+  unsigned degree = 0;
+  std::string error;
+};
+
+struct ActSelectExpansionPass
+    : public gelu::impl::ActSelectExpansionBase<ActSelectExpansionPass> {
+  using ActSelectExpansionBase::ActSelectExpansionBase;
+
+  /// The spec the options describe, as JSON for the spec parser.
+  std::string optionsAsJson() {
+    llvm::json::Object spec{
+        {"objective", objective}, {"ranking", ranking}, {"target", target}};
+    llvm::json::Object budget;
+    if (maxUlp != 0)
+      budget["max_ulp"] = maxUlp.getValue();
+    if (maxAbs != 0)
+      budget["max_abs"] = maxAbs.getValue();
+    if (maxRel != 0)
+      budget["max_rel"] = maxRel.getValue();
+    if (!domain.empty()) {
+      llvm::json::Array range;
+      for (double bound : domain)
+        range.push_back(bound);
+      budget["domain"] = std::move(range);
+    }
+    if (!budget.empty())
+      spec["budget"] = std::move(budget);
+    if (maxNsPerElement != 0)
+      spec["max_ns_per_element"] = maxNsPerElement.getValue();
+    std::string text;
+    llvm::raw_string_ostream(text) << llvm::json::Value(std::move(spec));
+    return text;
+  }
+
+  llvm::Expected<KernelSpec> baseSpec() {
+    if (specFile.empty())
+      return parseSpec(optionsAsJson(), "act-select-expansion options");
+    bool optionsToo = maxUlp != 0 || maxAbs != 0 || maxRel != 0 ||
+                      !domain.empty() || maxNsPerElement != 0 ||
+                      objective != "fastest" || ranking != "measured" ||
+                      target != "host";
+    if (optionsToo)
+      return llvm::createStringError(
+          "act-select-expansion: give either 'spec' or the budget options, "
+          "not both");
+    return readSpecFile(specFile);
+  }
+
+  Decision decide(const KernelSpec &spec) {
+    Decision decision;
+    if (!needsTuning(spec)) {
+      decision.expansion = expansionsFor(spec.referenceFunction()).front();
+      decision.degree = defaultDegreeOf(decision.expansion);
+      return decision;
+    }
+    auto tuned = tuneSpec(spec);
+    if (!tuned) {
+      decision.error = llvm::toString(tuned.takeError());
+      return decision;
+    }
+    decision.expansion = *tuned->report.chosen.expansion;
+    decision.degree = tuned->report.chosen.degree.value_or(0);
+    return decision;
+  }
+
+  void runOnOperation() override {
+    auto base = baseSpec();
+    if (!base) {
+      getOperation()->emitError(llvm::toString(base.takeError()));
+      return signalPassFailure();
+    }
+    // One tuning per distinct spec in the module.
+    std::map<std::string, Decision> decisions;
+    bool failed = false;
+    getOperation()->walk([&](Operation *op) {
+      if (!isa<act::GeluOp, act::SiluOp, act::ReluOp>(op) ||
+          op->hasAttr("expansion"))
+        return;
+      std::optional<DType> dtype = dtypeOf(op);
+      if (!dtype) {
+        op->emitOpError("has no expansion for its element type (f16, bf16 "
+                        "and f32 have them)");
+        failed = true;
+        return;
+      }
+      KernelSpec spec = *base;
+      spec.dtype = *dtype;
+      spec.approximate = act::Approximate::none;
+      spec.expansion.reset();
+      spec.degree.reset();
+      if (auto gelu = dyn_cast<act::GeluOp>(op)) {
+        spec.op = KernelOp::Gelu;
+        spec.approximate = gelu.getApproximate();
+      } else {
+        spec.op = isa<act::SiluOp>(op) ? KernelOp::Silu : KernelOp::Relu;
+      }
+      auto [it, inserted] = decisions.try_emplace(spec.cacheKey());
+      if (inserted)
+        it->second = decide(spec);
+      const Decision &decision = it->second;
+      if (!decision.error.empty()) {
+        op->emitOpError("act-select-expansion: ") << decision.error;
+        failed = true;
+        return;
+      }
+      OpBuilder b(op);
+      op->setAttr("expansion", act::ExpansionAttr::get(op->getContext(),
+                                                       decision.expansion));
+      if (decision.degree && isa<act::GeluOp>(op))
+        op->setAttr("degree", b.getI32IntegerAttr(decision.degree));
+    });
+    if (failed)
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,39 @@
+// RUN: gelu-opt %s -split-input-file -act-select-expansion="max-abs=1e-2 ranking=cost_model" | FileCheck %s --check-prefix=ABS2
+// RUN: gelu-opt %s -split-input-file -act-select-expansion="spec=%S/Inputs/ulp8-positive.json" | FileCheck %s --check-prefix=SPEC
+// RUN: gelu-opt %s -split-input-file -act-select-expansion="max-ulp=4 ranking=cost_model" | FileCheck %s --check-prefix=ULP4
+// RUN: gelu-opt %s -split-input-file -act-select-expansion | FileCheck %s --check-prefix=DEFAULT
+
+// Each op gets the choice for its own function and element type; an op
+// that names its expansion keeps it.
+
+// ABS2-LABEL: func.func @choices
+// ABS2: act.gelu %{{.*}} expansion<rational> degree(3) : vector<16xf32>
+// ABS2: act.gelu %{{.*}} approximate<tanh> expansion<sigmoid_fast> : vector<32xbf16>
+// ABS2: act.silu %{{.*}} expansion<sigmoid_fast> : f32
+// ABS2: act.gelu %{{.*}} expansion<erfc_fast> : f32
+// ABS2: act.relu %{{.*}} expansion<select> : vector<16xf32>
+
+// SPEC-LABEL: func.func @choices
+// SPEC: act.gelu %{{.*}} expansion<rational> degree(6) : vector<16xf32>
+// SPEC: act.gelu %{{.*}} approximate<tanh> expansion<sigmoid_fast> : vector<32xbf16>
+
+// ULP4-LABEL: func.func @choices
+// ULP4: act.gelu %{{.*}} expansion<erfc> : vector<16xf32>
+// In bf16, the fast sigmoid form is within 4 ULP too.
+// ULP4: act.gelu %{{.*}} approximate<tanh> expansion<sigmoid_fast> : vector<32xbf16>
+// ULP4: act.silu %{{.*}} expansion<sigmoid> : f32
+
+// Without a budget: the accurate default, named.
+// DEFAULT-LABEL: func.func @choices
+// DEFAULT: act.gelu %{{.*}} expansion<erfc> : vector<16xf32>
+// DEFAULT: act.gelu %{{.*}} approximate<tanh> expansion<sigmoid> : vector<32xbf16>
+// DEFAULT: act.silu %{{.*}} expansion<sigmoid> : f32
+// DEFAULT: act.gelu %{{.*}} expansion<erfc_fast> : f32
+func.func @choices(%x: vector<16xf32>, %h: vector<32xbf16>, %s: f32) -> (vector<16xf32>, vector<32xbf16>, f32, f32, vector<16xf32>) {
+  %0 = act.gelu %x : vector<16xf32>
+  %1 = act.gelu %h approximate<tanh> : vector<32xbf16>
+  %2 = act.silu %s : f32
+  %3 = act.gelu %s expansion<erfc_fast> : f32
+  %4 = act.relu %x : vector<16xf32>
+  return %0, %1, %2, %3, %4 : vector<16xf32>, vector<32xbf16>, f32, f32, vector<16xf32>
+}
