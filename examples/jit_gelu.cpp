@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/Jit.h"
+#include "gelu/JIT/Tuner.h"
 #include "gelu/Numerics/ErrorMaxima.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -98,6 +99,13 @@ int main(int argc, char **argv) {
   std::printf("gelu-jit: compiled '%s' (%s) for the host CPU in %.1f ms\n",
               spec->name.c_str(), (*kernel)->spec().toJson().c_str(),
               compileMs);
+  const gelu::TuningReport &report = (*kernel)->report();
+  if (report.tuned)
+    std::printf("tuned: %zu candidates measured against the budget, the "
+                "fastest that fits kept (tuning cache: %s, %s)\n",
+                report.candidates.size(), report.cacheStatus.c_str(),
+                report.cachePath.empty() ? "disabled"
+                                         : report.cachePath.c_str());
 
   // Samples.
   std::vector<float> sample = {-12, -6, -3, -1, -0.5f, 0, 0.5f, 1, 3, 6};

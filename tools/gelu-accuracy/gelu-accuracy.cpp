@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/Jit.h"
+#include "gelu/JIT/Measurement.h"
 #include "gelu/Numerics/ErrorMaxima.h"
 #include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/Numerics/HalfFloat.h"
@@ -204,15 +205,21 @@ double crossCheckReference(ReferenceFunction f, FloatFormat format) {
   return worst;
 }
 
-std::string label(const KernelSpec &spec) {
-  std::string s = stringifyKernelOp(spec.op).str();
-  if (spec.op == KernelOp::Gelu)
-    s += std::string(" (") + act::stringifyApproximate(spec.approximate).str() +
-         ")";
-  s += " " + stringifyDType(spec.dtype).str();
-  act::Expansion expansion =
-      spec.expansion.value_or(expansionsFor(spec.referenceFunction()).front());
-  return s + ", " + act::stringifyExpansion(expansion).str();
+/// "gelu (none) f32, rational degree 4", and the budget that chose it.
+std::string label(const KernelSpec &requested, const KernelSpec &compiled) {
+  std::string s = stringifyKernelOp(compiled.op).str();
+  if (compiled.op == KernelOp::Gelu)
+    s += std::string(" (") +
+         act::stringifyApproximate(compiled.approximate).str() + ")";
+  s += " " + stringifyDType(compiled.dtype).str();
+  act::Expansion expansion = compiled.expansion.value_or(
+      expansionsFor(compiled.referenceFunction()).front());
+  s += ", " + act::stringifyExpansion(expansion).str();
+  if (compiled.degree)
+    s += " degree " + std::to_string(*compiled.degree);
+  if (requested.budget)
+    s += " (chosen for " + describeBudget(*requested.budget) + ")";
+  return s;
 }
 
 /// Every expansion of every op in f32 (from the catalog, so a new
@@ -231,6 +238,12 @@ std::vector<KernelSpec> defaultSpecs() {
       if (e != expansionsFor(base.referenceFunction()).front())
         spec.expansion = e;
       specs.push_back(spec);
+      // The lower degrees of the forms that have several.
+      for (unsigned degree : degreesOf(e))
+        if (degree != defaultDegreeOf(e)) {
+          spec.degree = degree;
+          specs.push_back(spec);
+        }
     }
   }
   for (const char *json :
@@ -292,7 +305,7 @@ int main(int argc, char **argv) {
         is32 ? (exhaustive ? std::string("all 2^32")
                            : "every " + std::to_string(stride) + "th of 2^32")
              : std::string("all 2^16");
-    outs() << "== " << label(spec) << "  (" << inputs << ", "
+    outs() << "== " << label(spec, (*kernel)->spec()) << "  (" << inputs << ", "
            << llvm::format("%.1f", m.seconds) << " s)\n";
     for (int r = 0; r < kRegions; ++r) {
       const ErrorMaxima &s = m.regions[r];
@@ -318,9 +331,10 @@ int main(int argc, char **argv) {
     table << llvm::format(
         "| %s | %s | %.3g | %.3g | %.3g | %.3g | %.9g | %.2g | "
         "%.2g | %.3f%% | %.1g |\n",
-        label(spec).c_str(), inputs.c_str(), m.regions[0].maxUlp,
-        m.regions[1].maxUlp, m.regions[2].maxUlp, o.maxUlp, o.ulpAt, o.maxAbs,
-        o.maxRel, 100.0 * o.correctlyRounded / o.count, m.mpfrDisagreement);
+        label(spec, (*kernel)->spec()).c_str(), inputs.c_str(),
+        m.regions[0].maxUlp, m.regions[1].maxUlp, m.regions[2].maxUlp, o.maxUlp,
+        o.ulpAt, o.maxAbs, o.maxRel, 100.0 * o.correctlyRounded / o.count,
+        m.mpfrDisagreement);
   }
   if (!markdownFile.empty()) {
     std::error_code ec;
