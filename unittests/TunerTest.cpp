@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/Tuner.h"
+#include "gelu/Codegen/Target.h"
 #include "gelu/JIT/TuningCache.h"
 #include "gelu/Numerics/ExpansionCatalog.h"
 
@@ -250,6 +251,33 @@ TEST(Tuner, MostAccurateWithinATimeBudget) {
       EXPECT_LE(chosenUlp, (*c.error)[kOverallRegion].maxUlp);
     }
   }
+}
+
+/// A target this CPU cannot run: accuracy from host code of the same
+/// expansions, speed from the cost model, and the report says so.
+TEST(Tuner, ATargetThatCannotRunHereIsRankedByTheCostModel) {
+  auto target = resolveTarget("diamondrapids");
+  ASSERT_TRUE(static_cast<bool>(target));
+  if (target->missingHostFeature.empty())
+    GTEST_SKIP() << "this CPU runs diamondrapids code";
+  TuningResult result =
+      tune(R"({"target": "diamondrapids", "budget": {"max_abs": 1e-2}})");
+  const TuningReport &report = result.report;
+  EXPECT_EQ(report.speedSource, "estimated (cost model)");
+  EXPECT_EQ(report.errorSource, "host code of the same expansion");
+  EXPECT_FALSE(report.nsPerElement.has_value());
+  EXPECT_EQ(report.chosen.expansion, act::Expansion::rational);
+  EXPECT_EQ(report.chosen.degree, 3u);
+  EXPECT_EQ(report.chosen.vectorBits, 512u);
+  EXPECT_FALSE(result.kernel) << "nothing to run here";
+  for (const TuningCandidate &c : report.candidates)
+    EXPECT_FALSE(c.nsPerElement.has_value());
+  // The JIT refuses it, naming what this CPU lacks.
+  auto kernel = compileKernelFromJson(
+      R"({"target": "diamondrapids", "budget": {"max_abs": 1e-2}})");
+  ASSERT_FALSE(static_cast<bool>(kernel));
+  EXPECT_NE(llvm::toString(kernel.takeError()).find("which this CPU lacks"),
+            std::string::npos);
 }
 
 TEST(Tuner, BadCombinationsAreErrors) {

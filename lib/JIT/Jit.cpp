@@ -191,10 +191,8 @@ llvm::Error Kernel::run(const uint16_t *in, uint16_t *out, int64_t n,
   return runChecked(in, out, n, sizeof(uint16_t), "u16", options);
 }
 
-llvm::Expected<std::unique_ptr<Kernel>>
-Kernel::compileFixed(const KernelSpec &spec) {
-  auto start = std::chrono::steady_clock::now();
-  watchForProcessExit();
+/// The target of `spec`, if this CPU can run its code.
+static llvm::Expected<TargetInfo> runnableTarget(const KernelSpec &spec) {
   auto target = resolveTarget(spec.target);
   if (!target)
     return target.takeError();
@@ -203,6 +201,16 @@ Kernel::compileFixed(const KernelSpec &spec) {
         "target '" + spec.target + "' needs " + target->missingHostFeature +
         ", which this CPU lacks: its code can be emitted (gelu-opt --spec "
         "... --emit=obj) but not run here");
+  return target;
+}
+
+llvm::Expected<std::unique_ptr<Kernel>>
+Kernel::compileFixed(const KernelSpec &spec) {
+  auto start = std::chrono::steady_clock::now();
+  watchForProcessExit();
+  auto target = runnableTarget(spec);
+  if (!target)
+    return target.takeError();
   auto module = buildKernelModule(threadKernelContext(), spec, *target);
   if (!module)
     return module.takeError();
@@ -242,6 +250,9 @@ Kernel::compileFixed(const KernelSpec &spec) {
 llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec) {
   if (!needsTuning(spec))
     return Kernel::compileFixed(spec);
+  // Refused before tuning, not after.
+  if (auto target = runnableTarget(spec); !target)
+    return target.takeError();
   auto start = std::chrono::steady_clock::now();
   auto tuned = tuneSpec(spec);
   if (!tuned)
