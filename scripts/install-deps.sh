@@ -18,6 +18,9 @@ PACKAGES=(
   zlib1g-dev libzstd-dev
   # Spec parsing, unit tests, and MPFR for the accuracy tool's reference.
   nlohmann-json3-dev libgtest-dev libmpfr-dev
+  # AArch64 objects are linked with the cross toolchain and run under qemu
+  # in the tests.
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )
 if [[ "${1:-}" == "--bench" ]]; then
   PACKAGES+=(libbenchmark-dev libeigen3-dev libsleef-dev libdnnl-dev

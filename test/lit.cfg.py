@@ -46,3 +46,10 @@ try:
         config.available_features.add("host-avx512")
 except OSError:
     pass
+
+# AArch64 objects are linked with the cross compiler and run under
+# qemu-user (scripts/install-deps.sh installs both).
+import shutil
+
+if shutil.which("aarch64-linux-gnu-gcc") and shutil.which("qemu-aarch64"):
+    config.available_features.add("aarch64-cross")

@@ -177,9 +177,9 @@ TEST(KernelVariant, EveryTargetTheSpecAcceptsResolves) {
 
 /// A target this CPU cannot run is refused by the JIT with the reason.
 TEST(KernelVariant, UnrunnableTargetIsRefusedNotRun) {
-  // The first of these this CPU cannot run (Diamond Rapids' AVX10 is
-  // missing from nearly every machine).
-  for (const char *name : {"x86-64-v4", "znver5", "diamondrapids"}) {
+  // The first of these this CPU cannot run (AArch64 on x86, Diamond Rapids'
+  // AVX10 is missing from nearly every machine).
+  for (const char *name : {"aarch64", "x86-64-v4", "znver5", "diamondrapids"}) {
     auto target = resolveTarget(name);
     ASSERT_TRUE(static_cast<bool>(target));
     if (target->missingHostFeature.empty())

@@ -24,7 +24,9 @@ void applyTargetAttributes(llvm::Module &module, const TargetInfo &target) {
     function.addFnAttr("min-legal-vector-width", width);
     // Divisions marked arcp (the fast expansions' reciprocals) may use the
     // hardware estimate plus one Newton step; exact divisions are untouched.
-    function.addFnAttr("reciprocal-estimates", "vec-divf:1,divf:1");
+    std::string steps = std::to_string(target.reciprocalSteps);
+    function.addFnAttr("reciprocal-estimates",
+                       "vec-divf:" + steps + ",divf:" + steps);
     function.addFnAttr(llvm::Attribute::NoUnwind);
   }
 }

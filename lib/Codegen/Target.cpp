@@ -22,9 +22,13 @@ namespace gelu {
 static void initializeTargets() {
   static std::once_flag once;
   std::call_once(once, [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-    llvm::InitializeNativeTargetAsmParser();
+    // Every target LLVM was built with: kernels are emitted for others
+    // than the host (AArch64) as well.
+    llvm::InitializeAllTargetInfos();
+    llvm::InitializeAllTargets();
+    llvm::InitializeAllTargetMCs();
+    llvm::InitializeAllAsmPrinters();
+    llvm::InitializeAllAsmParsers();
   });
 }
 
@@ -103,11 +107,26 @@ std::string firstMissingFeature(llvm::StringRef name,
   return "";
 }
 
+/// ARMv8-A with NEON: every AArch64 Linux machine.
+static TargetInfo aarch64Target(const TargetInfo &host) {
+  TargetInfo target;
+  target.triple = "aarch64-unknown-linux-gnu";
+  target.cpu = "generic";
+  target.features = "+neon,+fp-armv8";
+  target.vectorBits = 128;
+  target.reciprocalSteps = 2;
+  if (!llvm::Triple(host.triple).isAArch64())
+    target.missingHostFeature = "an AArch64 CPU";
+  return target;
+}
+
 llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name) {
   // Reading the CPU's features takes microseconds: once per process.
   static const TargetInfo host = hostTarget();
   if (name == "host")
     return host;
+  if (name == "aarch64")
+    return aarch64Target(host);
   if (!isKnownTarget(name))
     return llvm::createStringError(
         "unknown target '" + name +

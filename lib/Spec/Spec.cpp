@@ -85,7 +85,8 @@ llvm::StringRef stringifyRanking(Ranking ranking) {
 }
 
 llvm::ArrayRef<llvm::StringRef> targetNames() {
-  static const llvm::StringRef names[] = {"host", "x86-64-v3", "x86-64-v4"};
+  static const llvm::StringRef names[] = {"host", "x86-64-v3", "x86-64-v4",
+                                          "aarch64"};
   return names;
 }
 
@@ -359,19 +360,18 @@ llvm::Expected<std::string> getTarget(const json &value,
   if (isKnownTarget(*name))
     return *name;
   StringRef text = *name;
-  if (text.starts_with("aarch64") || text.starts_with("arm") ||
-      text.starts_with("nvptx") || text.starts_with("sm_"))
+  if (text.starts_with("nvptx") || text.starts_with("sm_"))
     return errors.at("/target", "target '" + *name +
                                     "' is not supported yet: kernels are "
-                                    "emitted for x86-64 only");
+                                    "emitted for x86-64 and aarch64");
   llvm::SmallVector<StringRef> known(targetNames());
   llvm::append_range(known, x86CpuNames());
   std::string message = "unknown target '" + *name + "'";
   if (auto suggestion = nearest(text, known))
     message += " (did you mean '" + suggestion->str() + "'?)";
   return errors.at("/target", message + "; expected 'host', 'x86-64-v3', "
-                                        "'x86-64-v4' or an x86-64 CPU "
-                                        "LLVM knows (haswell, "
+                                        "'x86-64-v4', 'aarch64' or an "
+                                        "x86-64 CPU LLVM knows (haswell, "
                                         "skylake-avx512, znver4, ...)");
 }
 

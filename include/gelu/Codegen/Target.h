@@ -27,13 +27,18 @@ struct TargetInfo {
   /// A feature the target needs that this process's CPU lacks (empty when
   /// its code can run here): code can be emitted, not JIT-run.
   std::string missingHostFeature;
+  /// Newton steps after a reciprocal estimate (the fast expansions' arcp
+  /// divides): x86's rcp14 has 14 bits, one step gives 28; AArch64's
+  /// frecpe has 8, two steps give 32.
+  unsigned reciprocalSteps = 1;
 };
 
 /// Resolves a spec's target name: "host" is this process's CPU with its
 /// real features (AVX-512 where present); "x86-64-v3"/"x86-64-v4" and the
 /// x86 CPU names (Spec.h's x86CpuNames) are code for every CPU of that kind
 /// (AVX-512 CPUs get 512-bit vectors, AVX2 ones 256-bit). CPUs without AVX2
-/// and FMA are refused.
+/// and FMA are refused. "aarch64" is every ARMv8-A CPU with NEON (128-bit
+/// vectors, FMA), for Linux.
 llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name);
 
 /// The first vector or arithmetic feature that x86 CPU (or level) `name`

@@ -37,8 +37,8 @@ llvm::StringRef stringifyKernelOp(KernelOp op);
 llvm::StringRef stringifyDType(DType dtype);
 
 /// The generic targets a spec may name: "host" (this CPU with its real
-/// features), "x86-64-v3" (AVX2 + FMA, 8 f32 lanes) and "x86-64-v4"
-/// (AVX-512, 16).
+/// features), "x86-64-v3" (AVX2 + FMA, 8 f32 lanes), "x86-64-v4"
+/// (AVX-512, 16) and "aarch64" (ARMv8-A NEON, 4).
 llvm::ArrayRef<llvm::StringRef> targetNames();
 /// Every 64-bit x86 CPU LLVM knows ("haswell", "znver4", ...), which a spec
 /// may also name (those without FMA are refused when compiled).
