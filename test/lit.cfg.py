@@ -53,3 +53,13 @@ import shutil
 
 if shutil.which("aarch64-linux-gnu-gcc") and shutil.which("qemu-aarch64"):
     config.available_features.add("aarch64-cross")
+
+# PTX is assembled with ptxas where CUDA is installed (it need not be a GPU
+# machine): /usr/local/cuda/bin or PATH.
+ptxas = shutil.which("ptxas") or shutil.which("ptxas", path="/usr/local/cuda/bin")
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+else:
+    lit_config.note("ptxas not found (PATH, /usr/local/cuda/bin): the tests "
+                    "that assemble PTX are skipped (UNSUPPORTED)")

@@ -211,13 +211,13 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
        "at /vector_bits: expected 128, 256 or 512 (bits of a vector "
        "register), got 384"},
       {R"({"threads": -1})", "at /threads: expected an integer from 0 to 1024"},
-      {R"({"target": "nvptx-sm_80"})",
-       "at /target: target 'nvptx-sm_80' is not supported yet: kernels are "
-       "emitted for x86-64 and aarch64"},
+      {R"({"target": "nvptx-sm_70"})",
+       "at /target: unknown GPU target 'nvptx-sm_70'; expected one of "
+       "'nvptx-sm_75', 'nvptx-sm_80', 'nvptx-sm_86'"},
       {R"({"target": "znver9"})",
        "at /target: unknown target 'znver9' (did you mean 'znver1'?); "
-       "expected 'host', 'x86-64-v3', 'x86-64-v4', 'aarch64' or an x86-64 "
-       "CPU LLVM knows"},
+       "expected 'host', 'x86-64-v3', 'x86-64-v4', 'aarch64', 'nvptx-sm_80' "
+       "(or another sm) or an x86-64 CPU LLVM knows"},
       {R"({"unroll": 0})",
        "at /unroll: expected an integer from 1 to 8 (vectors per loop "
        "iteration), got 0"},
@@ -229,8 +229,8 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
        "'auto', 'always' or 'never'"},
       {R"({"target": "x86-64-v5"})",
        "at /target: unknown target 'x86-64-v5' (did you mean 'x86-64-v3'?); "
-       "expected 'host', 'x86-64-v3', 'x86-64-v4', 'aarch64' or an x86-64 "
-       "CPU"},
+       "expected 'host', 'x86-64-v3', 'x86-64-v4', 'aarch64', 'nvptx-sm_80' "
+       "(or another sm) or an x86-64 CPU"},
       {R"({"budget": {}})",
        "at /budget: give at least one of 'max_ulp', 'max_abs' or 'max_rel'"},
       {R"({"budget": 3})", "at /budget: expected an object, got number 3"},
@@ -264,7 +264,8 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
        "'f64'"},
       {R"({"target": "riscv"})",
        "at /target: unknown target 'riscv'; expected 'host', 'x86-64-v3', "
-       "'x86-64-v4', 'aarch64' or an x86-64 CPU LLVM knows"},
+       "'x86-64-v4', 'aarch64', 'nvptx-sm_80' (or another sm) or an x86-64 "
+       "CPU LLVM knows"},
       {R"({"approximate": "erf"})",
        "at /approximate: unknown approximate 'erf'; expected 'none', 'tanh' "
        "or 'sigmoid'"},

@@ -19,7 +19,7 @@ using namespace mlir;
 
 namespace gelu {
 
-static Type elementTypeOf(MLIRContext *ctx, DType dtype) {
+Type elementTypeOf(MLIRContext *ctx, DType dtype) {
   switch (dtype) {
   case DType::F16:
     return Float16Type::get(ctx);
@@ -33,9 +33,8 @@ static Type elementTypeOf(MLIRContext *ctx, DType dtype) {
   llvm_unreachable("unknown dtype");
 }
 
-/// The act op of `spec` applied to `x`, with the spec's expansion if any.
-static Value buildActivation(OpBuilder &b, Location loc, const KernelSpec &spec,
-                             Value x) {
+Value buildActivation(OpBuilder &b, Location loc, const KernelSpec &spec,
+                      Value x) {
   MLIRContext *ctx = b.getContext();
   act::ExpansionAttr expansion =
       spec.expansion ? act::ExpansionAttr::get(ctx, *spec.expansion)
@@ -313,6 +312,10 @@ llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
 llvm::Expected<OwningOpRef<ModuleOp>>
 buildKernelModule(MLIRContext &context, const KernelSpec &spec,
                   const TargetInfo &target) {
+  if (target.isGpu())
+    return llvm::createStringError(
+        "target '" + spec.target +
+        "' is a GPU: its kernel is built by buildGpuKernelModule");
   if (spec.vectorBits > target.vectorBits)
     return llvm::createStringError(
         "vector_bits " + llvm::Twine(spec.vectorBits) +

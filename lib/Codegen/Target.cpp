@@ -15,6 +15,7 @@
 #include "llvm/TargetParser/Triple.h"
 #include "llvm/TargetParser/X86TargetParser.h"
 
+#include <cstring>
 #include <mutex>
 
 namespace gelu {
@@ -127,6 +128,15 @@ llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name) {
     return host;
   if (name == "aarch64")
     return aarch64Target(host);
+  if (llvm::is_contained(nvptxTargetNames(), name)) {
+    TargetInfo target;
+    target.triple = "nvptx64-nvidia-cuda";
+    target.cpu = name.drop_front(std::strlen("nvptx-")).str();
+    target.vectorBits = 128; // ld.global.v4 / st.global.v4
+    target.missingHostFeature =
+        "an NVIDIA GPU (load its PTX with gelu::GpuKernel)";
+    return target;
+  }
   if (!isKnownTarget(name))
     return llvm::createStringError(
         "unknown target '" + name +

@@ -6,6 +6,7 @@
 
 #include "gelu/Driver/Driver.h"
 
+#include "gelu/Codegen/GpuKernel.h"
 #include "gelu/Codegen/KernelBuilder.h"
 #include "gelu/Codegen/LLVMEmission.h"
 #include "gelu/Codegen/Pipelines.h"
@@ -59,15 +60,34 @@ llvm::Error compileSpec(const KernelSpec &requested, EmitKind kind,
   auto target = resolveTarget(spec.target);
   if (!target)
     return target.takeError();
+  bool gpu = target->isGpu();
+  if (gpu && kind == EmitKind::Object)
+    return llvm::createStringError(
+        "target '" + spec.target +
+        "' is a GPU: emit its PTX (--emit=ptx), which the CUDA driver loads "
+        "(gelu::GpuKernel)");
+  if (!gpu && kind == EmitKind::Ptx)
+    return llvm::createStringError("--emit=ptx needs an NVIDIA GPU target "
+                                   "(nvptx-sm_80, ...), not '" +
+                                   spec.target + "'");
+  if (gpu && (kind == EmitKind::Ptx || kind == EmitKind::Assembly)) {
+    auto ptx = compileToPtx(spec, *target);
+    if (!ptx)
+      return ptx.takeError();
+    os << *ptx;
+    return llvm::Error::success();
+  }
   std::unique_ptr<MLIRContext> context = createKernelContext();
-  auto module = buildKernelModule(*context, spec, *target);
+  auto module = gpu ? buildGpuKernelModule(*context, spec)
+                    : buildKernelModule(*context, spec, *target);
   if (!module)
     return module.takeError();
   if (kind == EmitKind::Mlir) {
     (*module)->print(os);
     return llvm::Error::success();
   }
-  if (llvm::Error err = lowerActToLLVM(**module))
+  if (llvm::Error err =
+          gpu ? lowerGpuKernelToNVVM(**module) : lowerActToLLVM(**module))
     return err;
   if (kind == EmitKind::LlvmDialect) {
     (*module)->print(os);

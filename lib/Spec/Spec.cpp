@@ -99,9 +99,18 @@ llvm::ArrayRef<llvm::StringRef> x86CpuNames() {
   return names;
 }
 
+llvm::ArrayRef<llvm::StringRef> nvptxTargetNames() {
+  // The GPUs CUDA 13's ptxas still assembles for (Turing and later).
+  static const llvm::StringRef names[] = {
+      "nvptx-sm_75", "nvptx-sm_80", "nvptx-sm_86",  "nvptx-sm_87",
+      "nvptx-sm_89", "nvptx-sm_90", "nvptx-sm_100", "nvptx-sm_120"};
+  return names;
+}
+
 bool isKnownTarget(llvm::StringRef name) {
   return llvm::is_contained(targetNames(), name) ||
-         llvm::is_contained(x86CpuNames(), name);
+         llvm::is_contained(x86CpuNames(), name) ||
+         llvm::is_contained(nvptxTargetNames(), name);
 }
 
 unsigned dtypeSize(DType dtype) {
@@ -360,18 +369,22 @@ llvm::Expected<std::string> getTarget(const json &value,
   if (isKnownTarget(*name))
     return *name;
   StringRef text = *name;
-  if (text.starts_with("nvptx") || text.starts_with("sm_"))
-    return errors.at("/target", "target '" + *name +
-                                    "' is not supported yet: kernels are "
-                                    "emitted for x86-64 and aarch64");
+  if (text.starts_with("nvptx") || text.starts_with("sm_")) {
+    std::string gpus;
+    for (StringRef gpu : nvptxTargetNames())
+      gpus += (gpus.empty() ? "'" : ", '") + gpu.str() + "'";
+    return errors.at("/target", "unknown GPU target '" + *name +
+                                    "'; expected one of " + gpus);
+  }
   llvm::SmallVector<StringRef> known(targetNames());
   llvm::append_range(known, x86CpuNames());
   std::string message = "unknown target '" + *name + "'";
   if (auto suggestion = nearest(text, known))
     message += " (did you mean '" + suggestion->str() + "'?)";
   return errors.at("/target", message + "; expected 'host', 'x86-64-v3', "
-                                        "'x86-64-v4', 'aarch64' or an "
-                                        "x86-64 CPU LLVM knows (haswell, "
+                                        "'x86-64-v4', 'aarch64', "
+                                        "'nvptx-sm_80' (or another sm) or "
+                                        "an x86-64 CPU LLVM knows (haswell, "
                                         "skylake-avx512, znver4, ...)");
 }
 

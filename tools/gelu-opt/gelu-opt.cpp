@@ -48,7 +48,9 @@ static cl::opt<gelu::EmitKind> emitKind(
                           "optimised LLVM IR for the target"),
                clEnumValN(gelu::EmitKind::Assembly, "asm", "target assembly"),
                clEnumValN(gelu::EmitKind::Object, "obj",
-                          "a relocatable object file")),
+                          "a relocatable object file (CPU targets)"),
+               clEnumValN(gelu::EmitKind::Ptx, "ptx",
+                          "PTX (nvptx-sm_XX targets)")),
     cl::init(gelu::EmitKind::Object), cl::cat(driverCategory));
 
 static cl::opt<std::string> reportFile(

@@ -28,6 +28,14 @@
 
 namespace gelu {
 
+/// The MLIR element type of `dtype`.
+mlir::Type elementTypeOf(mlir::MLIRContext *context, DType dtype);
+
+/// The act op of `spec` applied to `x` (scalar or vector), with the spec's
+/// expansion and degree if any.
+mlir::Value buildActivation(mlir::OpBuilder &b, mlir::Location loc,
+                            const KernelSpec &spec, mlir::Value x);
+
 /// Adds to `module` the kernel described by `spec`, on vectors of `lanes`
 /// elements, with act ops in its body (lower them with the act pipeline).
 /// `x86` selects the x86 fence after streaming stores. Fails with a message

@@ -31,6 +31,10 @@ struct TargetInfo {
   /// divides): x86's rcp14 has 14 bits, one step gives 28; AArch64's
   /// frecpe has 8, two steps give 32.
   unsigned reciprocalSteps = 1;
+
+  /// Whether the code is PTX for an NVIDIA GPU (GpuKernel.h), not a CPU
+  /// function.
+  bool isGpu() const { return llvm::StringRef(triple).starts_with("nvptx"); }
 };
 
 /// Resolves a spec's target name: "host" is this process's CPU with its
@@ -38,7 +42,8 @@ struct TargetInfo {
 /// x86 CPU names (Spec.h's x86CpuNames) are code for every CPU of that kind
 /// (AVX-512 CPUs get 512-bit vectors, AVX2 ones 256-bit). CPUs without AVX2
 /// and FMA are refused. "aarch64" is every ARMv8-A CPU with NEON (128-bit
-/// vectors, FMA), for Linux.
+/// vectors, FMA), for Linux. "nvptx-sm_XX" is PTX for that NVIDIA GPU
+/// architecture.
 llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name);
 
 /// The first vector or arithmetic feature that x86 CPU (or level) `name`

@@ -19,8 +19,9 @@ enum class EmitKind {
   Mlir,        ///< the kernel with act ops, before lowering
   LlvmDialect, ///< the kernel in the LLVM dialect
   LlvmIR,      ///< optimised LLVM IR
-  Assembly,    ///< target assembly
-  Object,      ///< a relocatable object file
+  Assembly,    ///< target assembly (PTX for GPU targets)
+  Object,      ///< a relocatable object file (CPU targets)
+  Ptx,         ///< PTX (GPU targets)
 };
 
 /// Compiles `spec` and writes the requested form to `os`. A spec with a

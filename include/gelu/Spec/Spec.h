@@ -43,6 +43,8 @@ llvm::ArrayRef<llvm::StringRef> targetNames();
 /// Every 64-bit x86 CPU LLVM knows ("haswell", "znver4", ...), which a spec
 /// may also name (those without FMA are refused when compiled).
 llvm::ArrayRef<llvm::StringRef> x86CpuNames();
+/// The NVIDIA GPU targets: "nvptx-sm_75" ... "nvptx-sm_120" (PTX).
+llvm::ArrayRef<llvm::StringRef> nvptxTargetNames();
 /// Whether a spec may name `name` as its target.
 bool isKnownTarget(llvm::StringRef name);
 /// Size in bytes of one element.

@@ -1,0 +1,62 @@
+//===- GpuKernel.h - The kernel for NVIDIA GPUs, as PTX ---------*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// The GPU form of a spec's kernel, built in MLIR's gpu dialect:
+//
+//   gpu.module @gelu_kernels {
+//     gpu.func @NAME(%in: !llvm.ptr<1>, %out: !llvm.ptr<1>, %n: i64) kernel
+//   }
+//
+// A grid-stride loop over 16-byte vectors (4 f32 or 8 f16/bf16 values: one
+// ld.global.v4 / st.global.v4 a thread and step), then the n mod W last
+// elements one a thread; when in or out is not 16-byte aligned, every
+// element goes the scalar way. Any grid covers any n (launch with
+// gpuLaunchShape). The act op is lowered as on the CPU (no libdevice
+// call), then gpu, arith, math, vector and cf ops go to LLVM and NVVM in
+// one conversion, and the NVPTX backend writes PTX for the target's sm.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_CODEGEN_GPUKERNEL_H
+#define GELU_CODEGEN_GPUKERNEL_H
+
+#include "gelu/Codegen/Target.h"
+#include "gelu/Spec/Spec.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+namespace gelu {
+
+/// The name of the gpu.module holding the kernel.
+constexpr const char *kGpuModuleName = "gelu_kernels";
+
+/// A module holding the gpu.module with `spec`'s kernel (act ops inside).
+llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+buildGpuKernelModule(mlir::MLIRContext &context, const KernelSpec &spec);
+
+/// Lowers `module` (from buildGpuKernelModule) in place: the gpu.module's
+/// contents become LLVM-dialect functions with NVVM intrinsics, moved to
+/// the top level, ready for translation to LLVM IR.
+llvm::Error lowerGpuKernelToNVVM(mlir::ModuleOp module);
+
+/// The PTX of `spec` for an NVPTX `target`.
+llvm::Expected<std::string> compileToPtx(const KernelSpec &spec,
+                                         const TargetInfo &target);
+
+/// The threads a block and blocks a grid for n elements: 256-thread
+/// blocks, enough blocks for one 16-byte vector a thread, at most
+/// `maxBlocks` (the grid-stride loop does the rest).
+struct GpuLaunchShape {
+  unsigned blockThreads = 256;
+  unsigned gridBlocks = 1;
+};
+GpuLaunchShape gpuLaunchShape(const KernelSpec &spec, int64_t n,
+                              unsigned maxBlocks = 65535);
+
+} // namespace gelu
+
+#endif // GELU_CODEGEN_GPUKERNEL_H

@@ -1,0 +1,107 @@
+//===- GpuRuntime.h - Run kernels on an NVIDIA GPU --------------*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// The GPU path of the JIT API: a spec with an nvptx-sm_XX target is
+// compiled to PTX (GpuKernel.h), loaded through the CUDA driver API and
+// launched on device pointers. libcuda is opened at run time (dlopen), so
+// nothing links against CUDA and a machine without a driver or a GPU gets
+// an error naming what is missing, not a crash.
+//
+//   auto kernel = gelu::GpuKernel::compile(spec);   // target nvptx-sm_90
+//   if (!kernel) ...;                               // no driver, no GPU, ...
+//   auto in = gelu::GpuBuffer::allocate(n * 4), out = ...;
+//   (*in)->copyFromHost(host, n * 4);
+//   if (auto err = (*kernel)->run((*in)->address(), (*out)->address(), n)) ...
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_JIT_GPURUNTIME_H
+#define GELU_JIT_GPURUNTIME_H
+
+#include "gelu/JIT/Tuner.h"
+#include "gelu/Spec/Spec.h"
+
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace gelu {
+
+/// Whether this process can reach an NVIDIA GPU: success, or why not (no
+/// libcuda, no device, driver error). Opens the driver on first use.
+llvm::Error gpuAvailable();
+
+/// "nvptx-sm_90" for the first device's compute capability (the newest
+/// nvptx target not newer than it).
+llvm::Expected<std::string> gpuTargetName();
+
+/// Device memory (cuMemAlloc), freed with the object.
+class GpuBuffer {
+public:
+  static llvm::Expected<std::unique_ptr<GpuBuffer>> allocate(uint64_t bytes);
+  ~GpuBuffer();
+  GpuBuffer(const GpuBuffer &) = delete;
+  GpuBuffer &operator=(const GpuBuffer &) = delete;
+
+  /// The device address (a CUdeviceptr).
+  uint64_t address() const { return device; }
+  uint64_t size() const { return bytes; }
+  llvm::Error copyFromHost(const void *host, uint64_t count);
+  llvm::Error copyToHost(void *host, uint64_t count) const;
+  /// A device-to-device copy of `count` bytes from `source` (the bandwidth
+  /// reference).
+  llvm::Error copyFrom(const GpuBuffer &source, uint64_t count);
+
+private:
+  GpuBuffer(uint64_t device, uint64_t bytes) : device(device), bytes(bytes) {}
+  uint64_t device;
+  uint64_t bytes;
+};
+
+/// A kernel loaded on the first GPU.
+class GpuKernel {
+public:
+  /// Compiles `spec` (its target an nvptx-sm_XX) to PTX and loads it. A
+  /// budget is tuned as for the CPU, with the cost model ranking (the
+  /// candidates' errors measured on host code of the same expansions).
+  static llvm::Expected<std::unique_ptr<GpuKernel>>
+  compile(const KernelSpec &spec);
+  ~GpuKernel();
+  GpuKernel(const GpuKernel &) = delete;
+  GpuKernel &operator=(const GpuKernel &) = delete;
+
+  /// The spec compiled (with the tuner's choices, for a budget).
+  const KernelSpec &spec() const { return kernelSpec; }
+  /// The tuner's report, for a spec with a budget.
+  const std::optional<TuningReport> &report() const { return tuning; }
+  const std::string &ptx() const { return ptxText; }
+
+  /// Applies the kernel to in[0..n) into out[0..n) (device addresses, of
+  /// the spec's dtype; in == out allowed) and waits for it. n ≤ 0 does
+  /// nothing.
+  llvm::Error run(uint64_t in, uint64_t out, int64_t n) const;
+  /// The same, timed with CUDA events: milliseconds of device time.
+  llvm::Expected<double> runTimed(uint64_t in, uint64_t out, int64_t n) const;
+
+private:
+  GpuKernel() = default;
+  KernelSpec kernelSpec;
+  std::optional<TuningReport> tuning;
+  std::string ptxText;
+  void *module = nullptr;   ///< CUmodule
+  void *function = nullptr; ///< CUfunction
+};
+
+/// Milliseconds of device time of a device-to-device copy of `bytes`.
+llvm::Expected<double> timeDeviceCopy(const GpuBuffer &from, GpuBuffer &to,
+                                      uint64_t bytes);
+
+} // namespace gelu
+
+#endif // GELU_JIT_GPURUNTIME_H
