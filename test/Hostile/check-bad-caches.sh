@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+#===- check-bad-caches.sh - Run the hostile tuning-cache battery -----------===#
+#
+# Usage: check-bad-caches.sh TABLE WORKDIR
+# For each line of TABLE (a cache file's content, "\n" for newlines): runs
+# a tuned gelu-opt compile with it as the tuning cache, and prints "OK
+# <line>" when the compile succeeds, warns "is corrupt", reports "rebuilt"
+# and a second compile hits the rewritten cache; otherwise "FAIL <line>".
+#
+#===------------------------------------------------------------------------===#
+set -u
+table=$1 work=$2
+mkdir -p "$work"
+echo '{"name": "k", "ranking": "cost_model", "budget": {"max_abs": 1e-2}}' \
+  > "$work/spec.json"
+failed=0 line=0
+while IFS= read -r entry || [[ -n "$entry" ]]; do
+  line=$((line + 1))
+  [[ "$entry" == \#* ]] && continue
+  printf '%b' "$entry" > "$work/cache.json"
+  export GELU_JIT_TUNING_CACHE="$work/cache.json"
+  message=$(gelu-opt --spec "$work/spec.json" --report="$work/r.json" \
+    -o "$work/out.o" 2>&1)
+  status=$?
+  if [[ $status -ne 0 ]]; then
+    echo "FAIL $line: status $status: $message"; failed=1; continue
+  fi
+  if [[ "$message" != *"is corrupt"* ]] ||
+     ! grep -q '"status": "rebuilt"' "$work/r.json"; then
+    echo "FAIL $line: no corruption reported: '$message'"; failed=1; continue
+  fi
+  gelu-opt --spec "$work/spec.json" --report="$work/r.json" -o "$work/out.o"
+  if ! grep -q '"status": "hit"' "$work/r.json"; then
+    echo "FAIL $line: the rewritten cache does not hit"; failed=1; continue
+  fi
+  echo "OK $line"
+done < "$table"
+exit $failed

@@ -1,0 +1,213 @@
+//===- HostileApiTest.cpp - Bad calls get errors, never crashes ----------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// The hostile-input battery for the C++ API (its siblings for specs, IR and
+// cache files are in test/Hostile/). Each case is one bad call and the
+// fragment its error must contain; a checked run must leave `out`
+// untouched. To add a case, add a row to the table it belongs to.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/JIT/GpuRuntime.h"
+#include "gelu/JIT/Jit.h"
+#include "gelu/JIT/KernelCache.h"
+#include "gelu/JIT/Tuner.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+
+#include "gtest/gtest.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+using namespace gelu;
+
+namespace {
+
+std::string errorOf(llvm::Error err) {
+  return err ? llvm::toString(std::move(err)) : "(no error)";
+}
+
+template <typename T> std::string errorOf(llvm::Expected<T> value) {
+  return value ? "(no error)" : llvm::toString(value.takeError());
+}
+
+const Kernel &f32Kernel() {
+  static std::unique_ptr<Kernel> kernel = [] {
+    auto k = compileKernelFromJson(R"({"name": "hostile_f32"})");
+    if (!k) {
+      ADD_FAILURE() << llvm::toString(k.takeError());
+      return std::unique_ptr<Kernel>();
+    }
+    return std::move(*k);
+  }();
+  return *kernel;
+}
+
+/// A checked run with bad arguments, and what its error must say.
+struct BadRun {
+  const char *name;
+  std::function<llvm::Error(const Kernel &, float *in, float *out)> call;
+  const char *message;
+};
+
+const BadRun kBadRuns[] = {
+    {"null_in",
+     [](const Kernel &k, float *, float *out) {
+       return k.run(nullptr, out, 4);
+     },
+     "in is a null pointer"},
+    {"null_out",
+     [](const Kernel &k, float *in, float *) { return k.run(in, nullptr, 4); },
+     "out is a null pointer"},
+    {"zero_n",
+     [](const Kernel &k, float *in, float *out) { return k.run(in, out, 0); },
+     "n must be at least 1, got 0"},
+    {"negative_n",
+     [](const Kernel &k, float *in, float *out) { return k.run(in, out, -5); },
+     "n must be at least 1, got -5"},
+    {"int64_min_n",
+     [](const Kernel &k, float *in, float *out) {
+       return k.run(in, out, INT64_MIN);
+     },
+     "n must be at least 1"},
+    {"absurd_n",
+     [](const Kernel &k, float *in, float *out) {
+       return k.run(in, out, INT64_MAX);
+     },
+     "larger than any buffer"},
+    {"misaligned_out",
+     [](const Kernel &k, float *in, float *out) {
+       return k.run(
+           in, reinterpret_cast<float *>(reinterpret_cast<char *>(out) + 1), 4);
+     },
+     "out is not aligned to its 4-byte elements"},
+    {"misaligned_in",
+     [](const Kernel &k, float *in, float *out) {
+       return k.run(
+           reinterpret_cast<const float *>(reinterpret_cast<char *>(in) + 2),
+           out, 4);
+     },
+     "in is not aligned to its 4-byte elements"},
+    {"overlap_ahead",
+     [](const Kernel &k, float *in, float *) { return k.run(in, in + 1, 8); },
+     "in and out overlap without being the same buffer"},
+    {"overlap_behind",
+     [](const Kernel &k, float *in, float *) { return k.run(in + 1, in, 8); },
+     "in and out overlap without being the same buffer"},
+    {"wrong_element_type",
+     [](const Kernel &k, float *in, float *out) {
+       return k.run(reinterpret_cast<const uint16_t *>(in),
+                    reinterpret_cast<uint16_t *>(out), 4);
+     },
+     "its elements are f32, not u16"},
+    {"wrong_typed_half",
+     [](const Kernel &k, float *in, float *out) {
+       return k.run(reinterpret_cast<const BFloat16 *>(in),
+                    reinterpret_cast<BFloat16 *>(out), 4);
+     },
+     "its elements are f32, not bf16"},
+    {"threads_over_absurd_n",
+     [](const Kernel &k, float *in, float *out) {
+       RunOptions options;
+       options.threads = 1u << 30;
+       return k.run(in, out, -1, options);
+     },
+     "n must be at least 1, got -1"},
+};
+
+class HostileRun : public ::testing::TestWithParam<BadRun> {};
+
+TEST_P(HostileRun, IsRefusedWithoutTouchingOut) {
+  std::vector<float> in(64, 7.0f), out(64, 9.0f);
+  std::string error =
+      errorOf(GetParam().call(f32Kernel(), in.data(), out.data()));
+  EXPECT_NE(error.find(GetParam().message), std::string::npos) << error;
+  EXPECT_NE(error.find("kernel 'hostile_f32': "), std::string::npos)
+      << "the error names the kernel: " << error;
+  for (float v : out)
+    ASSERT_EQ(v, 9.0f) << "a refused call wrote to out";
+  for (float v : in)
+    ASSERT_EQ(v, 7.0f) << "a refused call wrote to in";
+}
+
+INSTANTIATE_TEST_SUITE_P(Battery, HostileRun, ::testing::ValuesIn(kBadRuns),
+                         [](const ::testing::TestParamInfo<BadRun> &info) {
+                           return std::string(info.param.name);
+                         });
+
+/// A compile from hostile JSON, and what its error must say.
+struct BadJson {
+  const char *name;
+  std::string json;
+  const char *message;
+};
+
+std::string repeated(const std::string &piece, size_t times) {
+  std::string out;
+  out.reserve(piece.size() * times);
+  for (size_t i = 0; i < times; ++i)
+    out += piece;
+  return out;
+}
+
+const BadJson kBadJson[] = {
+    {"empty", "", "malformed JSON"},
+    {"nul_bytes", std::string("{\"op\"\0: 1}", 10), "malformed JSON"},
+    {"invalid_utf8", "{\"name\": \"\xff\xfe\"}", "malformed JSON"},
+    // Deep nesting must not overflow the stack.
+    {"deep_arrays", repeated("[", 200000) + repeated("]", 200000),
+     "expected a JSON object, got array"},
+    {"deep_objects_in_field",
+     "{\"budget\": " + repeated("{\"a\": ", 100000) + "1" +
+         repeated("}", 100000) + "}",
+     "at /budget/a: unknown field 'a'"},
+    {"huge_name", "{\"name\": \"" + std::string(1 << 20, 'k') + "\"}",
+     "is not a C identifier"},
+    {"huge_unknown_key", "{\"" + std::string(1 << 16, 'x') + "\": 1}",
+     "unknown field"},
+    {"duplicate_keys", R"({"op": "gelu", "op": "silu", "dtype": "f64"})",
+     "'f64' is not supported yet"},
+    {"number_for_everything", R"({"op": 1e308})", "at /op: expected a string"},
+    {"nan_literal", R"({"budget": {"max_abs": NaN}})", "malformed JSON"},
+};
+
+class HostileJson : public ::testing::TestWithParam<BadJson> {};
+
+TEST_P(HostileJson, IsAnErrorNotACrash) {
+  std::string error = errorOf(compileKernelFromJson(GetParam().json));
+  EXPECT_NE(error.find(GetParam().message), std::string::npos)
+      << error.substr(0, 300);
+  // The shared cache says the same, and caches nothing.
+  std::string cached = errorOf(KernelCache::global().get(GetParam().json));
+  EXPECT_EQ(cached, error);
+}
+
+INSTANTIATE_TEST_SUITE_P(Battery, HostileJson, ::testing::ValuesIn(kBadJson),
+                         [](const ::testing::TestParamInfo<BadJson> &info) {
+                           return std::string(info.param.name);
+                         });
+
+/// The JIT's code is mapped writable while it is written and executable
+/// after, never both: no mapping of this process is rwx once kernels exist.
+TEST(HostileProcess, GeneratedCodeIsNeverWritableAndExecutable) {
+  (void)f32Kernel();
+  auto bf16 = compileKernelFromJson(R"({"dtype": "bf16", "op": "silu"})");
+  ASSERT_TRUE(static_cast<bool>(bf16));
+  auto maps = llvm::MemoryBuffer::getFileAsStream("/proc/self/maps");
+  if (!maps)
+    GTEST_SKIP() << "no /proc/self/maps on this system";
+  llvm::SmallVector<llvm::StringRef> lines;
+  (*maps)->getBuffer().split(lines, '\n');
+  for (llvm::StringRef line : lines) {
+    llvm::StringRef permissions = line.split(' ').second.split(' ').first;
+    EXPECT_FALSE(permissions.starts_with("rwx")) << line.str();
+  }
+}
+
+} // namespace
