@@ -4,7 +4,8 @@
 # Idempotent: installs only what is missing and prints nothing when all of it
 # is present. Needs root (or sudo) only when something must be installed.
 # --bench adds what bench/ links (Google Benchmark and the anchors: Eigen,
-# Sleef, oneDNN) and what scripts/plot-bench.py draws with (matplotlib).
+# Sleef, oneDNN) and what scripts/plot-bench.py draws with (matplotlib);
+# --sanitize adds clang-22 and its runtimes (sanitizers, libFuzzer).
 #
 #===------------------------------------------------------------------------===#
 set -euo pipefail
@@ -22,10 +23,19 @@ PACKAGES=(
   # in the tests.
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )
-if [[ "${1:-}" == "--bench" ]]; then
-  PACKAGES+=(libbenchmark-dev libeigen3-dev libsleef-dev libdnnl-dev
-    python3-matplotlib)
-fi
+for option in "$@"; do
+  case "$option" in
+  --bench)
+    PACKAGES+=(libbenchmark-dev libeigen3-dev libsleef-dev libdnnl-dev
+      python3-matplotlib) ;;
+  --sanitize)
+    # clang with its sanitizer and libFuzzer runtimes (scripts/sanitize.sh).
+    PACKAGES+=(clang-22 libclang-rt-22-dev) ;;
+  *)
+    echo "install-deps: unknown option '$option' (--bench, --sanitize)" >&2
+    exit 2 ;;
+  esac
+done
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -3,13 +3,17 @@
 #
 # Installs what is missing (the bench anchors too, so that bench/ is built
 # and its smoke run is among the tests), builds, and runs every test (lit,
-# GoogleTest and the bench smoke run) through ctest. Exits non-zero when
-# any test fails.
+# GoogleTest and the bench smoke run) through ctest; then the sanitizer
+# builds and the bounded fuzzing (scripts/sanitize.sh; GELU_SANITIZE=0
+# skips them for a quick local run). Exits non-zero when any test fails or
+# any sanitizer or fuzzer reports.
 #
 #===------------------------------------------------------------------------===#
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/install-deps.sh" --bench
 bash "$root/scripts/build.sh"
-cd "$root/build"
-ctest --output-on-failure -j "${GELU_JOBS:-2}"
+(cd "$root/build" && ctest --output-on-failure -j "${GELU_JOBS:-2}")
+if [[ "${GELU_SANITIZE:-1}" != 0 ]]; then
+  bash "$root/scripts/sanitize.sh"
+fi

@@ -154,6 +154,8 @@ private:
   std::vector<TuningCandidate> candidates;
   /// Parallel to candidates: the compiled kernel when it runs here.
   std::vector<std::unique_ptr<Kernel>> kernels;
+  /// The budget's inputs and their reference values.
+  BudgetSample sample;
   std::optional<size_t> winner;
 };
 } // namespace
@@ -189,7 +191,7 @@ llvm::Error Tuning::measureErrors() {
       [](const auto &a, const auto &b) { return a.cost < b.cost; });
 
   const ErrorBudget budget = spec.budget.value_or(ErrorBudget{});
-  const BudgetSample sample = sampleBudget(meaning, spec.dtype, budget);
+  sample = sampleBudget(meaning, spec.dtype, budget);
   // Compiled and measured a batch at a time, one candidate a core: the
   // cost window is applied between batches.
   std::optional<unsigned> cheapestFit;
@@ -261,11 +263,15 @@ llvm::Error Tuning::noCandidateFits() const {
 }
 
 llvm::Error Tuning::addShapes() {
-  // Code shapes change the loop, not the arithmetic: each fitting
-  // candidate's error holds in every shape. Untimed, every shape costs the
-  // same: the simplest is kept.
+  // The unroll factor changes the loop, not the arithmetic: a candidate's
+  // error holds at every unroll. The vector width can change it: a
+  // reciprocal estimate is vrcp14 (14 bits) on 512-bit vectors but may be
+  // vrcpps (12 bits) on 256-bit ones (the kernel fuzzer found this), so a
+  // shape of another width is measured again. Untimed, every shape costs
+  // the same: the simplest is kept.
   if (!timed)
     return llvm::Error::success();
+  const ErrorBudget budget = spec.budget.value_or(ErrorBudget{});
   llvm::SmallVector<unsigned> unrolls, widths;
   if (spec.unroll)
     unrolls = {spec.unroll};
@@ -293,15 +299,19 @@ llvm::Error Tuning::addShapes() {
         TuningCandidate c = candidates[i];
         c.unroll = unroll;
         c.vectorBits = width;
-        std::unique_ptr<Kernel> kernel;
-        if (timed) {
-          auto compiled = compileKernel(candidateSpec(spec, c));
-          if (!compiled)
-            return compiled.takeError();
-          kernel = std::move(*compiled);
+        auto kernel = compileKernel(candidateSpec(spec, c));
+        if (!kernel)
+          return kernel.takeError();
+        if (width != candidates[i].vectorBits) {
+          c.error = measureKernel(**kernel, sample);
+          c.fits = !spec.budget || fitsBudget(overall(c), budget);
+          if (!c.fits)
+            c.verdict = "breaks the budget at " + std::to_string(width) +
+                        "-bit: " + describeError(overall(c)) + " against " +
+                        describeBudget(budget);
         }
         candidates.push_back(c);
-        kernels.push_back(std::move(kernel));
+        kernels.push_back(std::move(*kernel));
       }
   }
   return llvm::Error::success();

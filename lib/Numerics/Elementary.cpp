@@ -22,8 +22,11 @@ DoubleFloat emitTwoSum(ElementwiseBuilder &eb, Value a, Value b) {
   Value sum = eb.add(a, b);
   Value bVirtual = eb.sub(sum, a);
   Value aVirtual = eb.sub(sum, bVirtual);
-  Value lo = eb.add(eb.sub(a, aVirtual), eb.sub(b, bVirtual));
-  return {sum, lo};
+  // One operand a statement: C++ leaves the order of argument evaluation
+  // open, and the IR (and its tests) must not depend on the compiler.
+  Value aError = eb.sub(a, aVirtual);
+  Value bError = eb.sub(b, bVirtual);
+  return {sum, eb.add(aError, bError)};
 }
 
 Value ScaledExp::times(ElementwiseBuilder &eb, Value factor) const {

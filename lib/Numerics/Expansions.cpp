@@ -120,8 +120,11 @@ static Value emitGeluErfc(ElementwiseBuilder &eb, Value x,
                      eb.horner(eb.mul(zSigned, zSigned), erfOddCoefficients()));
   Value h = eb.mul(x, eb.constant(0.5));
   Value viaErf = eb.fma(h, erf, h);
-  Value nearZero = eb.andI(eb.lessEqual(eb.abs(x), eb.constant(kErfcFormMinX)),
-                           eb.notEqual(x, eb.constant(0.0)));
+  // (Operands built one a statement: the IR must not depend on the
+  // compiler's order of argument evaluation.)
+  Value small = eb.lessEqual(eb.abs(x), eb.constant(kErfcFormMinX));
+  Value nonZero = eb.notEqual(x, eb.constant(0.0));
+  Value nearZero = eb.andI(small, nonZero);
   return eb.select(nearZero, viaErf, viaErfc);
 }
 
@@ -236,15 +239,17 @@ static Value emitTimesSigmoidFast(ElementwiseBuilder &eb, Value xTail,
                                   Value y) {
   Value e = emitExp(eb, {eb.neg(eb.abs(y))}).value(eb);
   Value s = eb.reciprocalEstimate(eb.add(eb.constant(1.0), e));
-  Value sigma = eb.select(eb.lessEqual(y, eb.constant(0.0)), eb.mul(e, s), s);
+  Value negative = eb.lessEqual(y, eb.constant(0.0));
+  Value sigma = eb.select(negative, eb.mul(e, s), s);
   return eb.mul(xTail, sigma);
 }
 
 /// 2u = x·(c1 + c2·x²) in plain f32, for x clamped to the tanh form's range.
 static Value emitTwoUFast(ElementwiseBuilder &eb, Value xc) {
   const double c1 = 2.0 * std::sqrt(2.0 / M_PI);
-  return eb.mul(
-      xc, eb.fma(eb.constant(0.044715 * c1), eb.mul(xc, xc), eb.constant(c1)));
+  Value square = eb.mul(xc, xc);
+  return eb.mul(xc,
+                eb.fma(eb.constant(0.044715 * c1), square, eb.constant(c1)));
 }
 
 Value emitSigmoidFast(ElementwiseBuilder &eb, ReferenceFunction function,
@@ -275,9 +280,12 @@ Value emitGeluTanhSpelling(ElementwiseBuilder &eb, Value x) {
   Value twoU = emitTwoUFast(eb, xc);
   Value one = eb.constant(1.0);
   Value e = emitExp(eb, {eb.neg(eb.abs(twoU))}).value(eb);
-  Value th = eb.div(eb.sub(one, e), eb.add(one, e));
-  th = eb.select(eb.lessThan(twoU, eb.constant(0.0)), eb.neg(th), th);
-  Value half = eb.mul(eb.constant(0.5), eb.clampBelow(x, kTanhFormTail));
+  Value numerator = eb.sub(one, e);
+  Value th = eb.div(numerator, eb.add(one, e));
+  Value negative = eb.lessThan(twoU, eb.constant(0.0));
+  th = eb.select(negative, eb.neg(th), th);
+  Value xTail = eb.clampBelow(x, kTanhFormTail);
+  Value half = eb.mul(eb.constant(0.5), xTail);
   return eb.mul(half, eb.add(one, th));
 }
 

@@ -30,8 +30,8 @@
 // CHECK: %[[POS:.*]] = math.fma %{{.*}}, %[[M:.*]], %[[X]] : vector<16xf32>
 // CHECK-NEXT: %[[ERFC:.*]] = arith.select %[[NEG]], %[[M]], %[[POS]] : vector<16xi1>, vector<16xf32>
 // CHECK: %[[NEAR:.*]] = math.fma %[[H:.*]], %{{.*}}, %[[H]] : vector<16xf32>
-// CHECK-NEXT: %[[NONZERO:.*]] = arith.cmpf une, %[[X]], %{{.*}} : vector<16xf32>
 // CHECK-NEXT: %[[SMALL:.*]] = arith.cmpf ole, %[[ABS]], %{{.*}} : vector<16xf32>
+// CHECK-NEXT: %[[NONZERO:.*]] = arith.cmpf une, %[[X]], %{{.*}} : vector<16xf32>
 // CHECK-NEXT: %[[USE:.*]] = arith.andi %[[SMALL]], %[[NONZERO]] : vector<16xi1>
 // CHECK-NEXT: %[[R:.*]] = arith.select %[[USE]], %[[NEAR]], %[[ERFC]] : vector<16xi1>, vector<16xf32>
 // CHECK-NEXT: return %[[R]]
@@ -142,8 +142,8 @@ func.func @gelu_sigmoid_fast(%x: f32) -> f32 {
 
 // The tanh spelling: 0.5·x·(1 + tanh u), tanh as (1 − e)/(1 + e).
 // CHECK-LABEL: func.func @gelu_tanh_spelling
-// CHECK: %[[DEN:.*]] = arith.addf %[[E:[0-9]+]], %[[ONE:cst[_0-9]*]] : f32
-// CHECK-NEXT: %[[NUM:.*]] = arith.subf %[[ONE]], %[[E]] : f32
+// CHECK: %[[NUM:.*]] = arith.subf %[[ONE:cst[_0-9]*]], %[[E:[0-9]+]] : f32
+// CHECK-NEXT: %[[DEN:.*]] = arith.addf %[[E]], %[[ONE]] : f32
 // CHECK-NEXT: arith.divf %[[NUM]], %[[DEN]] : f32
 // CHECK: return
 func.func @gelu_tanh_spelling(%x: f32) -> f32 {

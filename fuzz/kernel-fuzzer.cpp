@@ -1,0 +1,205 @@
+//===- kernel-fuzzer.cpp - libFuzzer target: random specs, run -----------===//
+//
+// Part of gelu-jit.
+//
+// The bytes choose a valid spec (op, approximate, an expansion of it and
+// a degree, dtype, unroll, vector width, streaming stores), a length n in
+// [0, 300], misalignments of in and out, and the input values. The kernel
+// (JIT-compiled once per spec) runs between canaries and must
+//  - write out[0..n) and nothing else, and leave in alone;
+//  - agree bit for bit with the plain kernel of the same expansion and
+//    vector width (one vector an iteration, no streaming): unrolling and
+//    streaming change loops, not arithmetic (the width can: a reciprocal
+//    estimate is 14-bit vrcp14 on 512-bit vectors, 12-bit vrcpps on 256);
+//  - stay near the reference of what the expansion computes: within 0.012
+//    absolutely (the coarsest form, rational at degree 2, is 0.011 off) or
+//    2^-7 relatively (bf16 outputs), NaN for NaN, and finite for finite
+//    inputs where the reference is.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/JIT/Jit.h"
+#include "gelu/Numerics/ExpansionCatalog.h"
+#include "gelu/Numerics/HalfFloat.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <vector>
+
+using namespace gelu;
+
+namespace {
+
+/// Reads the fuzzer's bytes as choices; zeros once they run out.
+class Choices {
+public:
+  Choices(const uint8_t *data, size_t size) : data(data), size(size) {}
+  unsigned pick(unsigned count) {
+    return count ? static_cast<unsigned>(byte() % count) : 0;
+  }
+  uint8_t byte() { return at < size ? data[at++] : 0; }
+  uint32_t word() {
+    uint32_t w = 0;
+    for (int i = 0; i < 4; ++i)
+      w = (w << 8) | byte();
+    return w;
+  }
+
+private:
+  const uint8_t *data;
+  size_t size;
+  size_t at = 0;
+};
+
+/// The kernels compiled so far (a JIT compile is ~20 ms; an input ~1 ms).
+std::map<std::string, std::unique_ptr<Kernel>> &kernels() {
+  static std::map<std::string, std::unique_ptr<Kernel>> compiledSoFar;
+  return compiledSoFar;
+}
+
+const Kernel &compiled(const std::string &json) {
+  auto &slot = kernels()[json];
+  if (!slot) {
+    auto kernel = compileKernelFromJson(json);
+    if (!kernel) {
+      std::fprintf(stderr, "a valid spec failed to compile: %s\n%s\n",
+                   json.c_str(), llvm::toString(kernel.takeError()).c_str());
+      std::abort();
+    }
+    slot = std::move(*kernel);
+  }
+  return *slot;
+}
+
+[[noreturn]] void fail(const std::string &spec, const char *what, float x,
+                       double got, double want) {
+  std::fprintf(stderr, "%s: %s at x = %.9g: got %.9g, want %.9g\n",
+               spec.c_str(), what, x, got, want);
+  std::abort();
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  // Kernels are kept for the whole run (at most a few thousand distinct
+  // specs exist). Destroying them while others live crashed under
+  // AddressSanitizer (a live kernel's constant pool unmapped; never seen
+  // without ASan): see docs/security.md.
+  Choices choose(data, size);
+  static const char *const ops[] = {"gelu", "gelu", "gelu", "silu", "relu"};
+  static const char *const approximations[] = {"none", "tanh", "sigmoid"};
+  static const char *const dtypes[] = {"f32", "f16", "bf16"};
+  static const char *const streaming[] = {"auto", "always", "never"};
+  std::string op = ops[choose.pick(5)];
+  std::string approximate =
+      op == "gelu" ? approximations[choose.pick(3)] : "none";
+  std::string base = "{\"name\": \"fuzzed\", \"op\": \"" + op +
+                     "\", \"approximate\": \"" + approximate + "\"";
+  KernelSpec meaning = cantFail(parseSpec(base + "}"));
+  ReferenceFunction function = meaning.referenceFunction();
+  llvm::ArrayRef<act::Expansion> expansions = expansionsFor(function);
+  act::Expansion expansion = expansions[choose.pick(expansions.size())];
+  std::string arithmetic = base + ", \"expansion\": \"" +
+                           act::stringifyExpansion(expansion).str() + "\"";
+  llvm::ArrayRef<unsigned> degrees = degreesOf(expansion);
+  if (!degrees.empty())
+    arithmetic +=
+        ", \"degree\": " + std::to_string(degrees[choose.pick(degrees.size())]);
+  std::string dtype = dtypes[choose.pick(3)];
+  arithmetic += ", \"dtype\": \"" + dtype + "\"";
+  // The vector width is part of the arithmetic (a reciprocal estimate can
+  // differ between widths); unrolling and streaming stores are not.
+  if (choose.pick(2))
+    arithmetic += ", \"vector_bits\": 256";
+  std::string shaped =
+      arithmetic + ", \"unroll\": " + std::to_string(1 + choose.pick(4)) +
+      ", \"streaming_stores\": \"" + streaming[choose.pick(3)] + "\"}";
+  std::string plain =
+      arithmetic + ", \"unroll\": 1, \"streaming_stores\": \"never\"}";
+  const Kernel &kernel = compiled(shaped);
+  const Kernel &reference = compiled(plain);
+
+  const bool is32 = dtype == "f32";
+  const bool isBF16 = dtype == "bf16";
+  const size_t bytes = is32 ? 4 : 2;
+  const int64_t n = choose.pick(301);
+  const size_t inShift = choose.pick(16), outShift = choose.pick(16);
+  constexpr size_t kGuard = 64;
+  constexpr uint8_t kCanary = 0xA5;
+  std::vector<uint8_t> in((n + 2 * kGuard + 16) * bytes, kCanary);
+  std::vector<uint8_t> out(in.size(), kCanary), expected(n * bytes + 1);
+  uint8_t *inData = in.data() + (kGuard + inShift) * bytes;
+  uint8_t *outData = out.data() + (kGuard + outShift) * bytes;
+  for (int64_t i = 0; i < n; ++i) {
+    uint32_t w = choose.word();
+    // Half the values from a grid where the functions bend, half any bits.
+    if (is32) {
+      float x;
+      if (w & 1)
+        x = -16.0f + 32.0f * static_cast<float>(w >> 8) / float(1 << 24);
+      else
+        std::memcpy(&x, &w, 4);
+      std::memcpy(inData + i * 4, &x, 4);
+    } else {
+      auto h = static_cast<uint16_t>(w >> 16);
+      std::memcpy(inData + i * 2, &h, 2);
+    }
+  }
+  static const bool verbose = std::getenv("GELU_FUZZ_VERBOSE") != nullptr;
+  if (verbose)
+    std::fprintf(stderr, "%s n=%lld in+%zu out+%zu\n", shaped.c_str(),
+                 static_cast<long long>(n), inShift, outShift);
+  std::vector<uint8_t> inCopy = in;
+  using Raw = void (*)(const void *, void *, int64_t);
+  auto entry = [](const Kernel &k) {
+    return k.f32() ? reinterpret_cast<Raw>(k.f32())
+                   : reinterpret_cast<Raw>(k.u16());
+  };
+  entry(kernel)(inData, outData, n);
+  entry(reference)(inData, expected.data(), n);
+
+  if (in != inCopy)
+    fail(shaped, "the input changed", 0, 0, 0);
+  for (size_t i = 0; i < out.size(); ++i) {
+    bool inside =
+        i >= (kGuard + outShift) * bytes && i < (kGuard + outShift + n) * bytes;
+    if (!inside && out[i] != kCanary)
+      fail(shaped, "a write outside out[0..n)", 0, double(i), 0);
+  }
+  if (n && std::memcmp(outData, expected.data(), n * bytes) != 0)
+    fail(shaped + " vs " + plain, "a code shape changed the result", 0, 0, 0);
+
+  ReferenceFunction computed = computedFunction(function, expansion);
+  for (int64_t i = 0; i < n; ++i) {
+    float x, y;
+    if (is32) {
+      std::memcpy(&x, inData + i * 4, 4);
+      std::memcpy(&y, outData + i * 4, 4);
+    } else {
+      uint16_t hx, hy;
+      std::memcpy(&hx, inData + i * 2, 2);
+      std::memcpy(&hy, outData + i * 2, 2);
+      x = halfToFloat(hx, isBF16);
+      y = halfToFloat(hy, isBF16);
+    }
+    if (std::isnan(x)) {
+      if (!std::isnan(y))
+        fail(shaped, "NaN did not stay NaN", x, y, NAN);
+      continue;
+    }
+    long double want = evaluateReference(computed, x);
+    if (std::isinf(want) || std::fabs(want) > (is32 ? 3.4e38L : 6.5e4L)) {
+      if (!(std::fabs(y) >= 6.5e4f || std::isinf(y)))
+        fail(shaped, "an overflow went missing", x, y, double(want));
+      continue;
+    }
+    long double error = std::fabs(static_cast<long double>(y) - want);
+    bool near = error <= 0.012L || error <= std::fabs(want) * (1.0L / 128);
+    if (!near)
+      fail(shaped, "far from the reference", x, y, double(want));
+  }
+  return 0;
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+#===- scripts/sanitize.sh - Sanitizer builds and bounded fuzzing ----------===#
+#
+# Part of scripts/test.sh (so of .ci/run). With clang-22:
+#  1. build-asan: the libraries, gelu-opt, the unit tests and the libFuzzer
+#     targets with AddressSanitizer + UndefinedBehaviorSanitizer (and
+#     coverage for the fuzzers); runs every unit test and every lit test;
+#  2. fuzzes each target for FUZZ_SECONDS (default 60) from fuzz/corpus/,
+#     printing the executions per target (the kernel fuzzer from build-fuzz,
+#     UndefinedBehaviorSanitizer only: see below);
+#  3. build-tsan: the unit tests with ThreadSanitizer; runs the threaded
+#     ones (kernel cache, thread pool, threaded runs, concurrent compiles,
+#     the tuning cache).
+# Any sanitizer report, fuzzer crash or failing test fails the script.
+#
+#===------------------------------------------------------------------------===#
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+jobs=${GELU_JOBS:-2}
+fuzz_seconds=${FUZZ_SECONDS:-60}
+bash "$root/scripts/install-deps.sh" --sanitize
+
+# -O1 keeps the sanitized builds fast to compile and still inlines enough
+# for the tests to run quickly.
+common=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang-22
+        -DCMAKE_CXX_COMPILER=clang++-22
+        "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG"
+        "-DCMAKE_C_FLAGS_RELEASE=-O1 -DNDEBUG")
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake -S "$root" -B "$root/build-asan" "${common[@]}" \
+  "-DLLVM_USE_SANITIZER=Address;Undefined" -DLLVM_USE_SANITIZE_COVERAGE=ON \
+  -DGELU_BUILD_FUZZERS=ON >/dev/null
+cmake --build "$root/build-asan" -j "$jobs" --target gelu-opt gelu-unittests \
+  gelu-spec-fuzzer gelu-ir-fuzzer gelu-doc
+# Leaks are not checked: LLVM's and MLIR's process-lifetime singletons
+# (and the JIT engines deliberately kept at exit) are reported as leaks.
+# User poisoning is off: LLVM's allocators poison and unpoison their
+# arenas in header code, which is instrumented here but not inside the
+# uninstrumented libLLVM/libMLIR that share those arenas (a false
+# use-after-poison in MLIR's attribute storage otherwise).
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:allow_user_poisoning=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export GELU_JIT_TUNING_CACHE=off
+"$root/build-asan/bin/gelu-unittests" --gtest_brief=1
+/usr/lib/llvm-22/bin/lit -q "$root/build-asan/test"
+
+# The kernel fuzzer runs JIT-compiled code without AddressSanitizer: under
+# ASan, a JIT-ed kernel's constant pool ends up inside ASan's reserved
+# address range (PROT_NONE) and the kernel faults on it (seen after a few
+# hundred kernels; never without ASan). UBSan still checks the harness and
+# the compiler; the kernels are checked by the fuzzer itself (canaries,
+# bit-identity with the plain kernel, the reference).
+echo "== UndefinedBehaviorSanitizer build for the kernel fuzzer"
+cmake -S "$root" -B "$root/build-fuzz" "${common[@]}" \
+  -DLLVM_USE_SANITIZER=Undefined -DLLVM_USE_SANITIZE_COVERAGE=ON \
+  -DGELU_BUILD_FUZZERS=ON >/dev/null
+cmake --build "$root/build-fuzz" -j "$jobs" --target gelu-kernel-fuzzer
+
+echo "== libFuzzer, ${fuzz_seconds} s a target"
+for target in spec ir kernel; do
+  fuzzer="$root/build-asan/bin/gelu-$target-fuzzer"
+  [[ $target == kernel ]] && fuzzer="$root/build-fuzz/bin/gelu-$target-fuzzer"
+  corpus=$(mktemp -d)
+  cp "$root/fuzz/corpus/$target/"* "$corpus/"
+  log=$(mktemp)
+  if ! "$fuzzer" -max_total_time="$fuzz_seconds" \
+      -max_len=4096 -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 \
+      -artifact_prefix="$corpus/" "$corpus" >"$log" 2>&1; then
+    tail -40 "$log"
+    echo "gelu-$target-fuzzer found a failure; inputs in $corpus" >&2
+    exit 1
+  fi
+  echo "gelu-$target-fuzzer: $(grep -m1 'stat::number_of_executed_units' "$log" |
+    awk '{print $2}') executions in ${fuzz_seconds} s, no failure"
+  rm -rf "$corpus" "$log"
+done
+
+echo "== ThreadSanitizer"
+cmake -S "$root" -B "$root/build-tsan" "${common[@]}" \
+  -DLLVM_USE_SANITIZER=Thread >/dev/null
+cmake --build "$root/build-tsan" -j "$jobs" --target gelu-unittests
+# Interceptor calls from the uninstrumented LLVM/MLIR are not judged
+# (ignore_noninstrumented_modules), nor races with a frame inside them
+# (the suppressions file says why).
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=$root/scripts/tsan-suppressions.txt"
+"$root/build-tsan/bin/gelu-unittests" --gtest_brief=1 \
+  --gtest_filter='KernelCache.*:ThreadPool.*:ThreadedRun.*:Compile.Concurrent*:TuningCache.*:Tuner.MeasuredChoiceIsTheFastestThatFits'
+echo "sanitizers and fuzzers: no report"
