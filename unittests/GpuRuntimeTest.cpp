@@ -16,6 +16,8 @@
 #include "gelu/Numerics/HalfFloat.h"
 #include "gelu/Numerics/Reference.h"
 
+#include "SpecOf.h"
+
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -29,16 +31,6 @@ namespace {
 std::string gpuProblem() {
   llvm::Error err = gpuAvailable();
   return err ? llvm::toString(std::move(err)) : "";
-}
-
-KernelSpec specOf(const std::string &json) {
-  auto spec = parseSpec(json);
-  EXPECT_TRUE(static_cast<bool>(spec)) << json;
-  if (!spec) {
-    llvm::consumeError(spec.takeError());
-    return {};
-  }
-  return *spec;
 }
 
 TEST(GpuRuntime, WithoutAGpuEveryEntryFailsCleanly) {

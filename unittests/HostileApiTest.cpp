@@ -121,6 +121,10 @@ const BadRun kBadRuns[] = {
      "n must be at least 1, got -1"},
 };
 
+std::ostream &operator<<(std::ostream &os, const BadRun &c) {
+  return os << c.name;
+}
+
 class HostileRun : public ::testing::TestWithParam<BadRun> {};
 
 TEST_P(HostileRun, IsRefusedWithoutTouchingOut) {
@@ -176,6 +180,10 @@ const BadJson kBadJson[] = {
     {"number_for_everything", R"({"op": 1e308})", "at /op: expected a string"},
     {"nan_literal", R"({"budget": {"max_abs": NaN}})", "malformed JSON"},
 };
+
+std::ostream &operator<<(std::ostream &os, const BadJson &c) {
+  return os << c.name;
+}
 
 class HostileJson : public ::testing::TestWithParam<BadJson> {};
 

@@ -22,6 +22,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "SpecOf.h"
+
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -31,16 +33,6 @@
 using namespace gelu;
 
 namespace {
-
-KernelSpec specOf(const std::string &json) {
-  auto spec = parseSpec(json);
-  EXPECT_TRUE(static_cast<bool>(spec)) << json;
-  if (!spec) {
-    llvm::consumeError(spec.takeError());
-    return {};
-  }
-  return *spec;
-}
 
 /// Tunes without the persistent cache.
 TuningResult tune(const std::string &json) {
