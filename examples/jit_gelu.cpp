@@ -101,7 +101,7 @@ int main(int argc, char **argv) {
               compileMs);
   const gelu::TuningReport &report = (*kernel)->report();
   if (report.tuned)
-    std::printf("tuned: %zu candidates measured against the budget, the "
+    std::printf("tuned: %zu candidates considered for the budget, the "
                 "fastest that fits kept (tuning cache: %s, %s)\n",
                 report.candidates.size(), report.cacheStatus.c_str(),
                 report.cachePath.empty() ? "disabled"
