@@ -16,7 +16,7 @@
 #include "gelu/Numerics/HalfFloat.h"
 #include "gelu/Numerics/Reference.h"
 
-#include "SpecOf.h"
+#include "TestHelpers.h"
 
 #include "gtest/gtest.h"
 

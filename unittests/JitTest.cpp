@@ -17,6 +17,8 @@
 #include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/Numerics/HalfFloat.h"
 
+#include "TestHelpers.h"
+
 #include "gtest/gtest.h"
 
 #include <algorithm>
@@ -226,12 +228,7 @@ TEST(ApproximationsOfExactGelu, StayWithinTheirKnownDistance) {
   for (const Case &c : cases) {
     ASSERT_FALSE(static_cast<bool>(kernelFor(c.spec).run(
         in.data(), out.data(), static_cast<int64_t>(in.size()))));
-    double worst = 0;
-    for (size_t i = 0; i < in.size(); ++i)
-      worst = std::max(
-          worst, static_cast<double>(fabsl(
-                     out[i] -
-                     evaluateReference(ReferenceFunction::GeluExact, in[i]))));
+    double worst = maxAbsErrorFromExactGelu(in, out);
     EXPECT_LE(worst, c.maxAbs) << c.spec;
     EXPECT_GE(worst, c.maxAbs / 2) << c.spec << " is closer than documented";
   }

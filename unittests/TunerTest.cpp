@@ -22,7 +22,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include "SpecOf.h"
+#include "TestHelpers.h"
 
 #include "gtest/gtest.h"
 
@@ -180,13 +180,7 @@ TEST(Tuner, TheChoiceMeetsTheBudgetOnAFreshGrid) {
                    40.0f * (static_cast<float>(i) + 0.37f) / (1 << 20));
     std::vector<float> out(in.size());
     (*kernel)->f32()(in.data(), out.data(), static_cast<int64_t>(in.size()));
-    double worst = 0;
-    for (size_t i = 0; i < in.size(); ++i)
-      worst = std::max(
-          worst, static_cast<double>(fabsl(
-                     out[i] -
-                     evaluateReference(ReferenceFunction::GeluExact, in[i]))));
-    EXPECT_LE(worst, bound) << json;
+    EXPECT_LE(maxAbsErrorFromExactGelu(in, out), bound) << json;
     EXPECT_TRUE((*kernel)->report().tuned);
   }
 }

@@ -39,9 +39,8 @@ namespace gelu {
 
 llvm::Expected<OwningOpRef<ModuleOp>>
 buildGpuKernelModule(MLIRContext &context, const KernelSpec &spec) {
-  if (spec.dtype == DType::F64)
-    return llvm::createStringError("no expansion computes f64 yet: kernels "
-                                   "exist for f16, bf16 and f32");
+  if (llvm::Error err = checkKernelDType(spec.dtype))
+    return std::move(err);
   OpBuilder b(&context);
   Location loc = b.getUnknownLoc();
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);

@@ -163,13 +163,19 @@ struct VectorStep {
 /// temporaries spill); the out-of-order core already overlaps iterations.
 static constexpr unsigned kDefaultUnroll = 1;
 
-llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
-                                                    const KernelSpec &spec,
-                                                    unsigned lanes, bool x86) {
-  if (spec.dtype == DType::F64)
+llvm::Error checkKernelDType(DType dtype) {
+  if (dtype == DType::F64)
     return llvm::createStringError(
         "dtype 'f64' is not supported yet: kernels exist for f32, f16 and "
         "bf16");
+  return llvm::Error::success();
+}
+
+llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
+                                                    const KernelSpec &spec,
+                                                    unsigned lanes, bool x86) {
+  if (llvm::Error err = checkKernelDType(spec.dtype))
+    return std::move(err);
   for (const std::string &symbol : {spec.name, spec.name + "_partial"})
     if (module.lookupSymbol(symbol))
       return llvm::createStringError("the module already defines '" + symbol +

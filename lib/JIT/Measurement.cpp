@@ -194,13 +194,14 @@ std::vector<double> timeKernels(llvm::ArrayRef<const Kernel *> kernels,
   std::vector<float> values(n);
   for (int64_t i = 0; i < n; ++i)
     values[i] = -10.0f + 20.0f * static_cast<float>(i) / n;
+  // 16-bit kernels read the same bytes: the halves of spread floats are
+  // spread values too.
   std::memcpy(in.data(), values.data(), n * 4);
   using RawEntry = void (*)(const void *, void *, int64_t);
   auto entryOf = [](const Kernel *k) {
     return k->f32() ? reinterpret_cast<RawEntry>(k->f32())
                     : reinterpret_cast<RawEntry>(k->u16());
   };
-  // 16-bit inputs: the low halves of the floats are spread values too.
   using Clock = std::chrono::steady_clock;
   std::vector<double> best(kernels.size(), HUGE_VAL);
   std::vector<int64_t> calls(kernels.size(), 1);

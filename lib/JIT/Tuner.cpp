@@ -142,6 +142,8 @@ public:
 
 private:
   llvm::Error measureErrors();
+  void measure(TuningCandidate &c, const Kernel &kernel,
+               llvm::StringRef where = "");
   llvm::Error addShapes();
   void rankBySpeed();
   llvm::Error choose(TuningReport &report);
@@ -190,8 +192,8 @@ llvm::Error Tuning::measureErrors() {
       candidates.begin(), candidates.end(),
       [](const auto &a, const auto &b) { return a.cost < b.cost; });
 
-  const ErrorBudget budget = spec.budget.value_or(ErrorBudget{});
-  sample = sampleBudget(meaning, spec.dtype, budget);
+  sample =
+      sampleBudget(meaning, spec.dtype, spec.budget.value_or(ErrorBudget{}));
   // Compiled and measured a batch at a time, one candidate a core: the
   // cost window is applied between batches.
   std::optional<unsigned> cheapestFit;
@@ -224,11 +226,7 @@ llvm::Error Tuning::measureErrors() {
         failures[j] = llvm::toString(kernel.takeError());
         return;
       }
-      c.error = measureKernel(**kernel, sample);
-      c.fits = !spec.budget || fitsBudget(overall(c), budget);
-      if (!c.fits)
-        c.verdict = "breaks the budget: " + describeError(overall(c)) +
-                    " against " + describeBudget(budget);
+      measure(c, **kernel);
       if (runsHere)
         kernels[first + j] = std::move(*kernel);
     });
@@ -242,6 +240,18 @@ llvm::Error Tuning::measureErrors() {
   if (!cheapestFit)
     return noCandidateFits();
   return llvm::Error::success();
+}
+
+/// Measures `c`'s error with `kernel` and judges it against the budget;
+/// `where` qualifies the verdict of a candidate that breaks it.
+void Tuning::measure(TuningCandidate &c, const Kernel &kernel,
+                     llvm::StringRef where) {
+  c.error = measureKernel(kernel, sample);
+  c.fits = !spec.budget || fitsBudget(overall(c), *spec.budget);
+  if (!c.fits)
+    c.verdict = ("breaks the budget" + where + ": ").str() +
+                describeError(overall(c)) + " against " +
+                describeBudget(*spec.budget);
 }
 
 llvm::Error Tuning::noCandidateFits() const {
@@ -271,7 +281,6 @@ llvm::Error Tuning::addShapes() {
   // the same: the simplest is kept.
   if (!timed)
     return llvm::Error::success();
-  const ErrorBudget budget = spec.budget.value_or(ErrorBudget{});
   llvm::SmallVector<unsigned> unrolls, widths;
   if (spec.unroll)
     unrolls = {spec.unroll};
@@ -302,14 +311,8 @@ llvm::Error Tuning::addShapes() {
         auto kernel = compileKernel(candidateSpec(spec, c));
         if (!kernel)
           return kernel.takeError();
-        if (width != candidates[i].vectorBits) {
-          c.error = measureKernel(**kernel, sample);
-          c.fits = !spec.budget || fitsBudget(overall(c), budget);
-          if (!c.fits)
-            c.verdict = "breaks the budget at " + std::to_string(width) +
-                        "-bit: " + describeError(overall(c)) + " against " +
-                        describeBudget(budget);
-        }
+        if (width != candidates[i].vectorBits)
+          measure(c, **kernel, " at " + std::to_string(width) + "-bit");
         candidates.push_back(c);
         kernels.push_back(std::move(*kernel));
       }

@@ -43,10 +43,6 @@ void ErrorMaxima::add(float x, const PointError &e) {
   maxRel = std::max(maxRel, e.rel);
 }
 
-void ErrorMaxima::add(float x, double y, long double ref, FloatFormat format) {
-  add(x, pointError(y, ref, format));
-}
-
 void ErrorMaxima::merge(const ErrorMaxima &other) {
   if (other.maxUlp > maxUlp) {
     maxUlp = other.maxUlp;

@@ -28,6 +28,10 @@
 
 namespace gelu {
 
+/// Fails, saying which exist, for a dtype no expansion computes (f64): the
+/// check of every kernel builder, CPU and GPU.
+llvm::Error checkKernelDType(DType dtype);
+
 /// The MLIR element type of `dtype`.
 mlir::Type elementTypeOf(mlir::MLIRContext *context, DType dtype);
 

@@ -24,9 +24,7 @@ struct ErrorMaxima {
   uint64_t count = 0;
   uint64_t correctlyRounded = 0; ///< results within half an ULP
 
-  /// Adds the result `y` of input `x` against the reference value `ref`.
-  void add(float x, double y, long double ref, FloatFormat format);
-  /// Adds an error computed by pointError.
+  /// Adds the error (pointError) of the result of input `x`.
   void add(float x, const struct PointError &error);
   void merge(const ErrorMaxima &other);
 };
