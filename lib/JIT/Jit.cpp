@@ -6,6 +6,8 @@
 
 #include "gelu/JIT/Jit.h"
 
+#include "ContiguousMemoryMapper.h"
+
 #include "gelu/JIT/ThreadPool.h"
 #include "gelu/JIT/Tuner.h"
 
@@ -27,6 +29,9 @@ namespace gelu {
 
 struct Kernel::Impl {
   KernelSpec spec;
+  /// Where the engine puts the kernel's code and data; declared first so
+  /// that it outlives the engine.
+  std::unique_ptr<ContiguousMemoryMapper> memory;
   std::unique_ptr<mlir::ExecutionEngine> engine;
   void *entry = nullptr;
   double compileSeconds = 0;
@@ -225,7 +230,9 @@ Kernel::compileFixed(const KernelSpec &spec) {
     applyTargetAttributes(*llvmModule, *target);
     return optimizeModule(*llvmModule, *tm);
   };
+  auto memory = std::make_unique<ContiguousMemoryMapper>();
   mlir::ExecutionEngineOptions options;
+  options.sectionMemoryMapper = memory.get();
   options.transformer = transformer;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   options.enableGDBNotificationListener = false;
@@ -239,6 +246,7 @@ Kernel::compileFixed(const KernelSpec &spec) {
     return entry.takeError();
   auto impl = std::make_unique<Kernel::Impl>();
   impl->spec = spec;
+  impl->memory = std::move(memory);
   impl->engine = std::move(*engine);
   impl->entry = *entry;
   impl->compileSeconds =
