@@ -12,23 +12,25 @@
 namespace gelu {
 
 template <typename Real>
-static PointError pointErrorOf(double y, Real ref, FloatFormat format) {
+static PointError pointErrorOf(double y, Real ref, FloatFormat format,
+                               Real scale) {
   PointError e;
-  e.ulps = ulpError(y, ref, format);
+  e.ulps = ulpError(y, ref, format, scale);
   Real diff = std::fabs(static_cast<Real>(y) - ref);
   // One side NaN (or a wrong infinity) is as far off as it gets.
   e.abs = std::isnan(diff) ? HUGE_VAL : static_cast<double>(diff);
-  double magnitude = static_cast<double>(std::fabs(ref));
+  double magnitude = static_cast<double>(std::max(std::fabs(ref), scale));
   e.rel = magnitude >= format.minNormal() ? e.abs / magnitude : -1;
   return e;
 }
 
-PointError pointError(double y, long double ref, FloatFormat format) {
-  return pointErrorOf(y, ref, format);
+PointError pointError(double y, long double ref, FloatFormat format,
+                      long double scale) {
+  return pointErrorOf(y, ref, format, scale);
 }
 
-PointError pointError(double y, double ref, FloatFormat format) {
-  return pointErrorOf(y, ref, format);
+PointError pointError(double y, double ref, FloatFormat format, double scale) {
+  return pointErrorOf(y, ref, format, scale);
 }
 
 void ErrorMaxima::add(float x, const PointError &e) {
@@ -58,20 +60,20 @@ int regionOf(float x) { return x >= 0 ? 0 : (x >= -3 ? 1 : 2); }
 
 template <typename Real>
 static void addToRegionsOf(ErrorMaxima *regions, float x, double y, Real ref,
-                           FloatFormat format) {
-  PointError e = pointError(y, ref, format);
+                           FloatFormat format, Real scale) {
+  PointError e = pointError(y, ref, format, scale);
   regions[regionOf(x)].add(x, e);
   regions[kOverallRegion].add(x, e);
 }
 
 void addToRegions(ErrorMaxima *regions, float x, double y, long double ref,
-                  FloatFormat format) {
-  addToRegionsOf(regions, x, y, ref, format);
+                  FloatFormat format, long double scale) {
+  addToRegionsOf(regions, x, y, ref, format, scale);
 }
 
 void addToRegions(ErrorMaxima *regions, float x, double y, double ref,
-                  FloatFormat format) {
-  addToRegionsOf(regions, x, y, ref, format);
+                  FloatFormat format, double scale) {
+  addToRegionsOf(regions, x, y, ref, format, scale);
 }
 
 } // namespace gelu

@@ -24,6 +24,9 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
   static constexpr Expansion sigmoid[] = {Expansion::sigmoid,
                                           Expansion::sigmoid_fast};
   static constexpr Expansion relu[] = {Expansion::select};
+  static constexpr Expansion exactDerivative[] = {
+      Expansion::erfc, Expansion::erfc_fast, Expansion::erf,
+      Expansion::tanh_form, Expansion::sigmoid_form};
   switch (function) {
   case ReferenceFunction::GeluExact:
     return exact;
@@ -31,7 +34,11 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
     return tanh;
   case ReferenceFunction::GeluSigmoid:
   case ReferenceFunction::Silu:
+  case ReferenceFunction::GeluTanhDerivative:
+  case ReferenceFunction::GeluSigmoidDerivative:
     return sigmoid;
+  case ReferenceFunction::GeluExactDerivative:
+    return exactDerivative;
   case ReferenceFunction::Relu:
     return relu;
   }
@@ -40,11 +47,18 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
 
 ReferenceFunction computedFunction(ReferenceFunction function,
                                    Expansion expansion) {
-  if (function == ReferenceFunction::GeluExact) {
+  if (function == ReferenceFunction::GeluExact ||
+      function == ReferenceFunction::GeluExactDerivative) {
+    ReferenceFunction approximation;
     if (expansion == Expansion::tanh_form)
-      return ReferenceFunction::GeluTanh;
-    if (expansion == Expansion::sigmoid_form)
-      return ReferenceFunction::GeluSigmoid;
+      approximation = ReferenceFunction::GeluTanh;
+    else if (expansion == Expansion::sigmoid_form)
+      approximation = ReferenceFunction::GeluSigmoid;
+    else
+      return function;
+    return function == ReferenceFunction::GeluExact
+               ? approximation
+               : derivativeOf(approximation);
   }
   return function;
 }

@@ -6,6 +6,10 @@
 
 #include "gelu/Numerics/Expansions.h"
 
+#include "ExpansionParts.h"
+
+#include "gelu/Numerics/Derivatives.h"
+
 #include "gelu/Numerics/ExpansionCatalog.h"
 
 #include "gelu/Numerics/Elementary.h"
@@ -18,85 +22,60 @@ using namespace mlir;
 
 namespace gelu {
 
-namespace {
-/// A constant c split as hi + lo with hi = (float)c, so that c·x can be
-/// formed in double-float.
-struct SplitConstant {
-  double hi;
-  double lo;
-  explicit SplitConstant(double c)
-      : hi(static_cast<float>(c)), lo(c - static_cast<float>(c)) {}
-};
-
-// Below these x, the activation has underflowed to −0 in f32; clamping x
-// there keeps every power finite and −inf from producing −inf·0.
-constexpr double kErfcFormTail = -16.0;    // GELU(−14.4) is already −0.
-constexpr double kTanhFormTail = -12.0;    // 2u(−12) ≈ −142.
-constexpr double kSigmoidFormTail = -66.0; // 1.702·66 ≈ 112.
-constexpr double kSiluTail = -110.0;       // 110·e^−110 < 2^−150.
-} // namespace
-
-/// x clamped to [tail, −tail] (NaN kept): every power of it is finite.
-static Value clampBoth(ElementwiseBuilder &eb, Value x, double tail) {
-  return eb.clampAbove(eb.clampBelow(x, tail), -tail);
-}
-
-/// c·x in double-float.
-static DoubleFloat emitScaled(ElementwiseBuilder &eb, SplitConstant c,
-                              Value x) {
+DoubleFloat emitScaled(ElementwiseBuilder &eb, SplitConstant c, Value x) {
   DoubleFloat p = emitTwoProduct(eb, eb.constant(c.hi), x);
   return {p.hi, eb.fma(eb.constant(c.lo), x, p.lo)};
 }
 
-namespace {
-/// What the erfc form of exact GELU spends on accuracy.
-struct ErfcFormOptions {
-  llvm::ArrayRef<double> coefficients;
-  /// Correct for the rounding of t (its residual ρ, through the prefactor
-  /// and the slope S(t)) and keep −x²/2 + P(t) as an exact sum.
-  bool refine;
-  /// t by a reciprocal estimate and a Newton step rather than a divide.
-  bool estimateReciprocal;
-};
-} // namespace
-
-/// Exact GELU: erf near 0, erfc form elsewhere (see Expansions.h).
-static Value emitGeluErfc(ElementwiseBuilder &eb, Value x,
-                          const ErfcFormOptions &options) {
-  // x ≤ 0 takes the x·(0.5·erfc) branch, which also keeps the sign of −0.
-  Value one = eb.constant(1.0);
-  Value isNegative = eb.lessEqual(x, eb.constant(0.0));
-  // |x| ≤ 16 keeps x² finite; erfc(16/√2) is 0 in f32, so Φ is exact there.
-  Value ax = eb.clampAbove(eb.abs(x), -kErfcFormTail);
-  Value xTail = eb.clampBelow(x, kErfcFormTail);
-
+ErfcTail emitErfcTail(ElementwiseBuilder &eb, Value ax,
+                      const ErfcFormOptions &options) {
   // erfc(|x|/√2) = t·exp(−x²/2 + P(t)), t = 1/(1 + a·|x|).
+  Value one = eb.constant(1.0);
   Value scale = eb.constant(kErfcFormScale);
   Value d = eb.fma(scale, ax, one);
   Value t =
       options.estimateReciprocal ? eb.reciprocalEstimate(d) : eb.div(one, d);
   Value p = eb.horner(t, options.coefficients);
-  Value prefactor = t;
-  ScaledExp gauss;
-  if (options.refine) {
-    // d + dLo = 1 + a·|x| exactly (1 − d is exact for d ≥ 1), and
-    // ρ = 1 − t·(d + dLo) is the relative error of the rounded t. The
-    // result depends on t as t·e^P(t): the prefactor takes t·(1 + ρ), the
-    // exponent the slope S(t)·ρ. Without this, t's ~1.5 ULP error becomes
-    // ~3 ULP of erfc.
-    Value dLo = eb.fma(scale, ax, eb.sub(one, d));
-    Value rho = eb.fma(eb.neg(t), dLo, eb.fma(eb.neg(t), d, one));
-    Value slope = eb.mul(eb.horner(t, erfcLogSlopeCoefficients()), rho);
-    prefactor = eb.fma(t, rho, t);
-    // −x²/2 from the exact product x·x: its rounding would otherwise be a
-    // relative error of e^(ulp(x²)/2), ~30 ULP at x = −13.
-    DoubleFloat square = emitTwoProduct(eb, ax, ax);
-    Value minusHalf = eb.constant(-0.5);
-    gauss = emitExp(eb, {eb.mul(minusHalf, square.hi), p,
-                         eb.fma(minusHalf, square.lo, slope)});
-  } else {
-    gauss = emitExp(eb, {eb.fma(eb.mul(eb.constant(-0.5), ax), ax, p)});
-  }
+  if (!options.refine)
+    return {t, emitExp(eb, {eb.fma(eb.mul(eb.constant(-0.5), ax), ax, p)})};
+  // d + dLo = 1 + a·|x| exactly (1 − d is exact for d ≥ 1), and
+  // ρ = 1 − t·(d + dLo) is the relative error of the rounded t. The
+  // result depends on t as t·e^P(t): the prefactor takes t·(1 + ρ), the
+  // exponent the slope S(t)·ρ. Without this, t's ~1.5 ULP error becomes
+  // ~3 ULP of erfc.
+  Value dLo = eb.fma(scale, ax, eb.sub(one, d));
+  Value rho = eb.fma(eb.neg(t), dLo, eb.fma(eb.neg(t), d, one));
+  Value slope = eb.mul(eb.horner(t, erfcLogSlopeCoefficients()), rho);
+  Value prefactor = eb.fma(t, rho, t);
+  // −x²/2 from the exact product x·x: its rounding would otherwise be a
+  // relative error of e^(ulp(x²)/2), ~30 ULP at x = −13.
+  DoubleFloat square = emitTwoProduct(eb, ax, ax);
+  Value minusHalf = eb.constant(-0.5);
+  return {prefactor, emitExp(eb, {eb.mul(minusHalf, square.hi), p,
+                                  eb.fma(minusHalf, square.lo, slope)})};
+}
+
+Value emitErfNearZero(ElementwiseBuilder &eb, Value z) {
+  return eb.mul(z, eb.horner(eb.mul(z, z), erfOddCoefficients()));
+}
+
+Value emitNearZeroCondition(ElementwiseBuilder &eb, Value x) {
+  // (Operands built one a statement: the IR must not depend on the
+  // compiler's order of argument evaluation.)
+  Value small = eb.lessEqual(eb.abs(x), eb.constant(kErfcFormMinX));
+  Value nonZero = eb.notEqual(x, eb.constant(0.0));
+  return eb.andI(small, nonZero);
+}
+
+/// Exact GELU: erf near 0, erfc form elsewhere (see Expansions.h).
+static Value emitGeluErfc(ElementwiseBuilder &eb, Value x,
+                          const ErfcFormOptions &options) {
+  // x ≤ 0 takes the x·(0.5·erfc) branch, which also keeps the sign of −0.
+  Value isNegative = eb.lessEqual(x, eb.constant(0.0));
+  // |x| ≤ 16 keeps x² finite; erfc(16/√2) is 0 in f32, so Φ is exact there.
+  Value ax = eb.clampAbove(eb.abs(x), -kErfcFormTail);
+  Value xTail = eb.clampBelow(x, kErfcFormTail);
+  ErfcTail tail = emitErfcTail(eb, ax, options);
 
   // m = 0.5·erfc(z)·(x if x ≤ 0 else 1): the x ≤ 0 result folded in before
   // the final scaling, so tail results are rounded once. The 1/2 goes on
@@ -105,45 +84,32 @@ static Value emitGeluErfc(ElementwiseBuilder &eb, Value x,
   // vdivps.
   Value half = eb.constant(0.5);
   Value factor =
-      eb.mul(prefactor, eb.select(isNegative, eb.mul(half, xTail), half));
-  Value m = gauss.times(eb, factor);
+      eb.mul(tail.prefactor, eb.select(isNegative, eb.mul(half, xTail), half));
+  Value m = tail.gauss.times(eb, factor);
   // x > 0: x·(1 − m) as x − x·m, rounded once. x is clamped in the product
   // (m is 0 past 16) so that +inf gives inf, not inf·0.
   Value positive = eb.fma(eb.neg(eb.clampAbove(x, -kErfcFormTail)), m, x);
   Value viaErfc = eb.select(isNegative, m, positive);
 
-  // Near 0: 0.5·x·(1 + erf(x/√2)) = h + h·erf, h = x/2, with erf(z) =
-  // z·Q(z²). Here 1 + erf is in [0.48, 1.52]: no cancellation, and erf's
-  // error is damped. ±0 stay with the erfc form, which keeps their sign.
-  Value zSigned = eb.mul(x, eb.constant(M_SQRT1_2));
-  Value erf = eb.mul(zSigned,
-                     eb.horner(eb.mul(zSigned, zSigned), erfOddCoefficients()));
+  // Near 0: 0.5·x·(1 + erf(x/√2)) = h + h·erf, h = x/2. Here 1 + erf is in
+  // [0.48, 1.52]: no cancellation, and erf's error is damped. ±0 stay with
+  // the erfc form, which keeps their sign.
+  Value erf = emitErfNearZero(eb, eb.mul(x, eb.constant(M_SQRT1_2)));
   Value h = eb.mul(x, eb.constant(0.5));
   Value viaErf = eb.fma(h, erf, h);
-  // (Operands built one a statement: the IR must not depend on the
-  // compiler's order of argument evaluation.)
-  Value small = eb.lessEqual(eb.abs(x), eb.constant(kErfcFormMinX));
-  Value nonZero = eb.notEqual(x, eb.constant(0.0));
-  Value nearZero = eb.andI(small, nonZero);
-  return eb.select(nearZero, viaErf, viaErfc);
+  return eb.select(emitNearZeroCondition(eb, x), viaErf, viaErfc);
 }
 
 Value emitGeluErfcForm(ElementwiseBuilder &eb, Value x) {
-  return emitGeluErfc(eb, x,
-                      {erfcLogCoefficients(), /*refine=*/true,
-                       /*estimateReciprocal=*/false});
+  return emitGeluErfc(eb, x, ErfcFormOptions::accurate());
 }
 
 Value emitGeluErfcFast(ElementwiseBuilder &eb, Value x) {
-  return emitGeluErfc(eb, x,
-                      {erfcLogFastCoefficients(), /*refine=*/false,
-                       /*estimateReciprocal=*/true});
+  return emitGeluErfc(eb, x, ErfcFormOptions::fast());
 }
 
-/// P(w)/Q(w), by a divide or by a reciprocal estimate.
-static Value emitRational(ElementwiseBuilder &eb, Value w,
-                          RationalCoefficients coefficients,
-                          bool estimateReciprocal) {
+Value emitRational(ElementwiseBuilder &eb, Value w,
+                   RationalCoefficients coefficients, bool estimateReciprocal) {
   Value p = eb.horner(w, coefficients.numerator);
   Value q = eb.horner(w, coefficients.denominator);
   return estimateReciprocal ? eb.mul(p, eb.reciprocalEstimate(q))
@@ -203,13 +169,14 @@ Value emitGeluErfForm(ElementwiseBuilder &eb, Value x) {
                         eb.mul(h, eb.add(eb.constant(1.0), erf)));
 }
 
-Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {
-  // 2u = x·(c1 + c2·x²), c1 = 2√(2/π), c2 = 0.044715·c1, all in
-  // double-float: 2u reaches −140, where an f32 rounding of 2u would be a
-  // relative error of ~1e-5 in σ(2u).
-  const double c1 = 2.0 * std::sqrt(2.0 / M_PI);
+/// c1 = 2√(2/π) of the tanh form's 2u = x·(c1 + 0.044715·c1·x²).
+static const double kTwoUSlope = 2.0 * std::sqrt(2.0 / M_PI);
+
+DoubleFloat emitTanhFormTwoU(ElementwiseBuilder &eb, Value xc) {
+  // All in double-float: 2u reaches −140, where an f32 rounding of 2u would
+  // be a relative error of ~1e-5 in σ(2u).
+  const double c1 = kTwoUSlope;
   SplitConstant k1(c1), k2(0.044715 * c1);
-  Value xc = clampBoth(eb, x, kTanhFormTail);
   DoubleFloat square = emitTwoProduct(eb, xc, xc);
   DoubleFloat k2x2 = emitTwoProduct(eb, eb.constant(k2.hi), square.hi);
   DoubleFloat w = emitTwoSum(eb, eb.constant(k1.hi), k2x2.hi);
@@ -219,7 +186,12 @@ Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {
   wLo = eb.add(wLo, eb.constant(k1.lo));
   DoubleFloat y = emitTwoProduct(eb, xc, w.hi);
   y.lo = eb.fma(xc, wLo, y.lo);
-  return emitTimesSigmoid(eb, x, xc, y);
+  return y;
+}
+
+Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {
+  Value xc = clampBoth(eb, x, kTanhFormTail);
+  return emitTimesSigmoid(eb, x, xc, emitTanhFormTwoU(eb, xc));
 }
 
 Value emitGeluSigmoidForm(ElementwiseBuilder &eb, Value x) {
@@ -244,12 +216,17 @@ static Value emitTimesSigmoidFast(ElementwiseBuilder &eb, Value xTail,
   return eb.mul(xTail, sigma);
 }
 
-/// 2u = x·(c1 + c2·x²) in plain f32, for x clamped to the tanh form's range.
-static Value emitTwoUFast(ElementwiseBuilder &eb, Value xc) {
-  const double c1 = 2.0 * std::sqrt(2.0 / M_PI);
+Value emitTwoUFast(ElementwiseBuilder &eb, Value xc) {
+  const double c1 = kTwoUSlope;
   Value square = eb.mul(xc, xc);
   return eb.mul(xc,
                 eb.fma(eb.constant(0.044715 * c1), square, eb.constant(c1)));
+}
+
+Value emitTwoUPrime(ElementwiseBuilder &eb, Value xc) {
+  const double c1 = kTwoUSlope;
+  Value square = eb.mul(xc, xc);
+  return eb.fma(eb.constant(3 * 0.044715 * c1), square, eb.constant(c1));
 }
 
 Value emitSigmoidFast(ElementwiseBuilder &eb, ReferenceFunction function,
@@ -292,6 +269,8 @@ Value emitGeluTanhSpelling(ElementwiseBuilder &eb, Value x) {
 Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
                     act::Expansion expansion, Value x, unsigned degree) {
   using act::Expansion;
+  if (isDerivative(function))
+    return emitDerivativeExpansion(eb, function, expansion, x);
   if (degree == 0)
     degree = defaultDegreeOf(expansion);
   switch (expansion) {

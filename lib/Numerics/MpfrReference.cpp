@@ -24,7 +24,7 @@ public:
     for (mpfr_t &v : vars)
       mpfr_clear(v);
   }
-  mpfr_t vars[4];
+  mpfr_t vars[6];
 };
 
 /// out = x·σ(y) for y in out's precision.
@@ -34,13 +34,52 @@ void timesSigmoid(mpfr_t out, mpfr_t x, mpfr_t y, mpfr_t scratch) {
   mpfr_add_ui(scratch, scratch, 1, MPFR_RNDN); // 1 + e^−y
   mpfr_div(out, x, scratch, MPFR_RNDN);
 }
+/// out = σ(y).
+void sigmoid(mpfr_t out, mpfr_t y) {
+  mpfr_neg(out, y, MPFR_RNDN);
+  mpfr_exp(out, out, MPFR_RNDN);
+  mpfr_add_ui(out, out, 1, MPFR_RNDN);
+  mpfr_ui_div(out, 1, out, MPFR_RNDN);
+}
+
+/// out = s + x·y'·s·(1 − s), s = σ(y): d/dx x·σ(y(x)). Clobbers y.
+void timesSigmoidDerivative(mpfr_t out, mpfr_t x, mpfr_t y, mpfr_t yPrime,
+                            mpfr_t s) {
+  sigmoid(s, y);
+  mpfr_neg(y, y, MPFR_RNDN);
+  sigmoid(out, y); // 1 − s, without cancellation
+  mpfr_mul(out, out, s, MPFR_RNDN);
+  mpfr_mul(out, out, yPrime, MPFR_RNDN);
+  mpfr_mul(out, out, x, MPFR_RNDN);
+  mpfr_add(out, out, s, MPFR_RNDN);
+}
+
+/// out = √(2/π).
+void sqrtTwoOverPi(mpfr_t out) {
+  mpfr_const_pi(out, MPFR_RNDN);
+  mpfr_ui_div(out, 2, out, MPFR_RNDN);
+  mpfr_sqrt(out, out, MPFR_RNDN);
+}
+
+/// out = 2u = 2√(2/π)(x + 0.044715x³) (0.044715 is decimal, exactly).
+void tanhFormTwoU(mpfr_t out, mpfr_t x, mpfr_t tmp) {
+  sqrtTwoOverPi(tmp);
+  mpfr_mul(out, x, x, MPFR_RNDN);
+  mpfr_mul(out, out, x, MPFR_RNDN); // x³
+  mpfr_mul_ui(out, out, 44715, MPFR_RNDN);
+  mpfr_div_ui(out, out, 1000000, MPFR_RNDN); // 0.044715x³
+  mpfr_add(out, out, x, MPFR_RNDN);
+  mpfr_mul(out, out, tmp, MPFR_RNDN);
+  mpfr_mul_2ui(out, out, 1, MPFR_RNDN);
+}
 } // namespace
 
 long double evaluateReferenceMpfr(ReferenceFunction f, long double x) {
   if (std::isnan(x) || std::isinf(x))
     return evaluateReference(f, x);
   MpfrScratch s;
-  mpfr_t &vx = s.vars[0], &out = s.vars[1], &y = s.vars[2], &tmp = s.vars[3];
+  mpfr_t &vx = s.vars[0], &out = s.vars[1], &y = s.vars[2], &tmp = s.vars[3],
+         &yPrime = s.vars[4], &gate = s.vars[5];
   mpfr_set_ld(vx, x, MPFR_RNDN);
   switch (f) {
   case ReferenceFunction::GeluExact:
@@ -53,17 +92,8 @@ long double evaluateReferenceMpfr(ReferenceFunction f, long double x) {
     mpfr_div_2ui(out, out, 1, MPFR_RNDN);
     break;
   case ReferenceFunction::GeluTanh:
-    // x·σ(2u), u = √(2/π)(x + 0.044715x³); 0.044715 is decimal, exactly.
-    mpfr_const_pi(tmp, MPFR_RNDN);
-    mpfr_ui_div(tmp, 2, tmp, MPFR_RNDN);
-    mpfr_sqrt(tmp, tmp, MPFR_RNDN); // √(2/π)
-    mpfr_mul(y, vx, vx, MPFR_RNDN);
-    mpfr_mul(y, y, vx, MPFR_RNDN); // x³
-    mpfr_mul_ui(y, y, 44715, MPFR_RNDN);
-    mpfr_div_ui(y, y, 1000000, MPFR_RNDN); // 0.044715x³
-    mpfr_add(y, y, vx, MPFR_RNDN);
-    mpfr_mul(y, y, tmp, MPFR_RNDN);
-    mpfr_mul_2ui(y, y, 1, MPFR_RNDN); // 2u
+    // x·σ(2u), u = √(2/π)(x + 0.044715x³).
+    tanhFormTwoU(y, vx, tmp);
     timesSigmoid(out, vx, y, tmp);
     break;
   case ReferenceFunction::GeluSigmoid:
@@ -76,6 +106,42 @@ long double evaluateReferenceMpfr(ReferenceFunction f, long double x) {
     break;
   case ReferenceFunction::Relu:
     return x > 0 ? x : 0.0L;
+  case ReferenceFunction::GeluExactDerivative:
+    // Φ(x) + x·e^(−x²/2)/√(2π), Φ(x) = erfc(−x/√2)/2.
+    mpfr_sqrt_ui(tmp, 2, MPFR_RNDN);
+    mpfr_div(y, vx, tmp, MPFR_RNDN);
+    mpfr_neg(y, y, MPFR_RNDN);
+    mpfr_erfc(out, y, MPFR_RNDN);
+    mpfr_div_2ui(out, out, 1, MPFR_RNDN);
+    mpfr_mul(y, vx, vx, MPFR_RNDN);
+    mpfr_div_2ui(y, y, 1, MPFR_RNDN);
+    mpfr_neg(y, y, MPFR_RNDN);
+    mpfr_exp(y, y, MPFR_RNDN);
+    mpfr_mul(y, y, vx, MPFR_RNDN);
+    mpfr_const_pi(tmp, MPFR_RNDN);
+    mpfr_mul_2ui(tmp, tmp, 1, MPFR_RNDN);
+    mpfr_sqrt(tmp, tmp, MPFR_RNDN);
+    mpfr_div(y, y, tmp, MPFR_RNDN);
+    mpfr_add(out, out, y, MPFR_RNDN);
+    break;
+  case ReferenceFunction::GeluTanhDerivative:
+    // 2u' = 2√(2/π)(1 + 3·0.044715x²).
+    tanhFormTwoU(y, vx, tmp);
+    sqrtTwoOverPi(tmp);
+    mpfr_mul(yPrime, vx, vx, MPFR_RNDN);
+    mpfr_mul_ui(yPrime, yPrime, 3 * 44715, MPFR_RNDN);
+    mpfr_div_ui(yPrime, yPrime, 1000000, MPFR_RNDN);
+    mpfr_add_ui(yPrime, yPrime, 1, MPFR_RNDN);
+    mpfr_mul(yPrime, yPrime, tmp, MPFR_RNDN);
+    mpfr_mul_2ui(yPrime, yPrime, 1, MPFR_RNDN);
+    timesSigmoidDerivative(out, vx, y, yPrime, gate);
+    break;
+  case ReferenceFunction::GeluSigmoidDerivative:
+    mpfr_set_ui(yPrime, 1702, MPFR_RNDN);
+    mpfr_div_ui(yPrime, yPrime, 1000, MPFR_RNDN);
+    mpfr_mul(y, vx, yPrime, MPFR_RNDN);
+    timesSigmoidDerivative(out, vx, y, yPrime, gate);
+    break;
   }
   return mpfr_get_ld(out, MPFR_RNDN);
 }

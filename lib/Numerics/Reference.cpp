@@ -26,8 +26,33 @@ llvm::StringRef stringifyReferenceFunction(ReferenceFunction f) {
     return "silu";
   case ReferenceFunction::Relu:
     return "relu";
+  case ReferenceFunction::GeluExactDerivative:
+    return "gelu_derivative";
+  case ReferenceFunction::GeluTanhDerivative:
+    return "gelu_tanh_derivative";
+  case ReferenceFunction::GeluSigmoidDerivative:
+    return "gelu_sigmoid_derivative";
   }
   llvm_unreachable("unknown reference function");
+}
+
+ReferenceFunction derivativeOf(ReferenceFunction f) {
+  switch (f) {
+  case ReferenceFunction::GeluExact:
+    return ReferenceFunction::GeluExactDerivative;
+  case ReferenceFunction::GeluTanh:
+    return ReferenceFunction::GeluTanhDerivative;
+  case ReferenceFunction::GeluSigmoid:
+    return ReferenceFunction::GeluSigmoidDerivative;
+  default:
+    llvm_unreachable("derivatives exist for the GELUs only");
+  }
+}
+
+bool isDerivative(ReferenceFunction f) {
+  return f == ReferenceFunction::GeluExactDerivative ||
+         f == ReferenceFunction::GeluTanhDerivative ||
+         f == ReferenceFunction::GeluSigmoidDerivative;
 }
 
 ReferenceFunction geluReferenceFunction(act::Approximate approximate) {
@@ -50,9 +75,58 @@ static long double timesSigmoid(long double x, long double y) {
   return x * e / (1.0L + e);
 }
 
+static constexpr long double kPi = 3.14159265358979323846264338327950288L;
+
+/// σ(y) without cancellation: for y < 0 from e^y.
+static long double sigmoid(long double y) {
+  if (y >= 0)
+    return 1.0L / (1.0L + expl(-y));
+  long double e = expl(y);
+  return e / (1.0L + e);
+}
+
+/// 2u and its derivative for the tanh form, u = √(2/π)(x + 0.044715x³).
+static long double tanhFormTwoU(long double x) {
+  return 2.0L * sqrtl(2.0L / kPi) * (x + 0.044715L * x * x * x);
+}
+static long double tanhFormTwoUPrime(long double x) {
+  return 2.0L * sqrtl(2.0L / kPi) * (1.0L + 3.0L * 0.044715L * x * x);
+}
+
+/// d/dx x·σ(y(x)) = s + x·y'·s·(1 − s), s = σ(y), with 1 − s = σ(−y)
+/// computed directly (no cancellation in either tail).
+static long double timesSigmoidDerivative(long double x, long double y,
+                                          long double yPrime) {
+  long double s = sigmoid(y);
+  return s + x * yPrime * s * sigmoid(-y);
+}
+
+/// Φ(x), from erfc in both tails.
+static long double normalCdf(long double x) {
+  return 0.5L * erfcl(-x / sqrtl(2.0L));
+}
+
+long double errorScale(ReferenceFunction f, long double x) {
+  if (std::isnan(x))
+    return 0;
+  switch (f) {
+  case ReferenceFunction::GeluExactDerivative:
+    return normalCdf(x);
+  case ReferenceFunction::GeluTanhDerivative:
+    return sigmoid(tanhFormTwoU(x));
+  case ReferenceFunction::GeluSigmoidDerivative:
+    return sigmoid(1.702L * x);
+  default:
+    return 0;
+  }
+}
+
 long double evaluateReference(ReferenceFunction f, long double x) {
   if (std::isnan(x))
     return x;
+  if (isDerivative(f) && std::isinf(x))
+    // 1 at +inf; at −inf the x·gate' term, negative, has won.
+    return x > 0 ? 1.0L : -0.0L;
   // Every function here is x at +inf and −0 (ReLU: +0) at −inf; the formulas
   // below would give inf·0 there.
   if (std::isinf(x))
@@ -61,18 +135,23 @@ long double evaluateReference(ReferenceFunction f, long double x) {
   case ReferenceFunction::GeluExact:
     // erfc form: no 1 + erf cancellation for x < 0.
     return 0.5L * x * erfcl(-x / sqrtl(2.0L));
-  case ReferenceFunction::GeluTanh: {
+  case ReferenceFunction::GeluTanh:
     // 0.5·(1 + tanh u) = σ(2u).
-    long double u = sqrtl(2.0L / 3.14159265358979323846264338327950288L) *
-                    (x + 0.044715L * x * x * x);
-    return timesSigmoid(x, 2.0L * u);
-  }
+    return timesSigmoid(x, tanhFormTwoU(x));
   case ReferenceFunction::GeluSigmoid:
     return timesSigmoid(x, 1.702L * x);
   case ReferenceFunction::Silu:
     return timesSigmoid(x, x);
   case ReferenceFunction::Relu:
     return x > 0 ? x : 0.0L;
+  case ReferenceFunction::GeluExactDerivative:
+    // Both terms are exact-ish in long double (x² of a float is exact); they
+    // cancel only near the zero x ≈ −0.75, where errorScale applies.
+    return normalCdf(x) + x * expl(-0.5L * x * x) / sqrtl(2.0L * kPi);
+  case ReferenceFunction::GeluTanhDerivative:
+    return timesSigmoidDerivative(x, tanhFormTwoU(x), tanhFormTwoUPrime(x));
+  case ReferenceFunction::GeluSigmoidDerivative:
+    return timesSigmoidDerivative(x, 1.702L * x, 1.702L);
   }
   llvm_unreachable("unknown reference function");
 }
@@ -95,7 +174,7 @@ static int exponentOf(double v) {
 }
 
 template <typename Real>
-static double ulpErrorOf(double y, Real ref, FloatFormat format) {
+static double ulpErrorOf(double y, Real ref, FloatFormat format, Real scale) {
   if (std::isnan(ref) || std::isnan(y))
     return std::isnan(ref) && std::isnan(y)
                ? 0.0
@@ -106,6 +185,8 @@ static double ulpErrorOf(double y, Real ref, FloatFormat format) {
                : std::numeric_limits<double>::infinity();
   int exponent = format.minExponent;
   Real magnitude = std::fabs(ref);
+  if (scale > magnitude)
+    magnitude = scale;
   if (magnitude >= static_cast<Real>(format.minNormal())) {
     // Through double; rounding to double can only carry |ref| up to the
     // next power of two, which the comparison undoes.
@@ -118,12 +199,13 @@ static double ulpErrorOf(double y, Real ref, FloatFormat format) {
   return static_cast<double>(std::fabs(static_cast<Real>(y) - ref)) / ulp;
 }
 
-double ulpError(double y, long double ref, FloatFormat format) {
-  return ulpErrorOf(y, ref, format);
+double ulpError(double y, long double ref, FloatFormat format,
+                long double scale) {
+  return ulpErrorOf(y, ref, format, scale);
 }
 
-double ulpError(double y, double ref, FloatFormat format) {
-  return ulpErrorOf(y, ref, format);
+double ulpError(double y, double ref, FloatFormat format, double scale) {
+  return ulpErrorOf(y, ref, format, scale);
 }
 
 } // namespace gelu

@@ -37,9 +37,13 @@ struct PointError {
   /// of the format (ErrorMaxima::maxRel).
   double rel;
 };
-PointError pointError(double y, long double ref, FloatFormat format);
+/// `scale` (errorScale): ULP and relative errors count against
+/// max(|ref|, scale).
+PointError pointError(double y, long double ref, FloatFormat format,
+                      long double scale = 0);
 /// Against a reference rounded to double: faster (see ulpError).
-PointError pointError(double y, double ref, FloatFormat format);
+PointError pointError(double y, double ref, FloatFormat format,
+                      double scale = 0);
 
 /// Accuracy reports split the inputs into x ≥ 0, [−3, 0) and x < −3
 /// (where erf-based GELUs cancel, and the tail), then all of them.
@@ -52,9 +56,9 @@ int regionOf(float x);
 /// Adds a result to its region's maxima and to the overall ones
 /// (`regions` has kReportRegions entries).
 void addToRegions(ErrorMaxima *regions, float x, double y, long double ref,
-                  FloatFormat format);
+                  FloatFormat format, long double scale = 0);
 void addToRegions(ErrorMaxima *regions, float x, double y, double ref,
-                  FloatFormat format);
+                  FloatFormat format, double scale = 0);
 
 } // namespace gelu
 

@@ -29,6 +29,12 @@ enum class ReferenceFunction {
   GeluSigmoid, ///< x·σ(1.702x)
   Silu,        ///< x·σ(x)
   Relu,        ///< max(x, 0)
+  /// The derivatives the backward kernels multiply the incoming gradient
+  /// by. Each is gate(x) + x·gate'(x) for GELU = x·gate(x), and vanishes
+  /// near x ≈ −0.75 where the two terms cancel (errorScale).
+  GeluExactDerivative,   ///< Φ(x) + x·φ(x)
+  GeluTanhDerivative,    ///< s + x·s·(1 − s)·2u'(x), s = σ(2u)
+  GeluSigmoidDerivative, ///< s + 1.702·x·s·(1 − s), s = σ(1.702x)
 };
 
 llvm::StringRef stringifyReferenceFunction(ReferenceFunction f);
@@ -36,8 +42,23 @@ llvm::StringRef stringifyReferenceFunction(ReferenceFunction f);
 /// The GELU that `approximate` names.
 ReferenceFunction geluReferenceFunction(act::Approximate approximate);
 
+/// The derivative of a GELU (`f` one of the three GELU forms).
+ReferenceFunction derivativeOf(ReferenceFunction f);
+/// Whether `f` is one of the derivatives.
+bool isDerivative(ReferenceFunction f);
+
 /// f(x) in long double (64-bit significand).
 long double evaluateReference(ReferenceFunction f, long double x);
+
+/// The magnitude below which an error of f(x) is not counted relative to
+/// |f(x)|: for a derivative, its gate term (Φ(x), or σ of the form), which
+/// cancels against x·gate'(x) at the derivative's zero (x ≈ −0.75). There a
+/// relative or ULP error is meaningless (the result's every bit is
+/// cancellation); errors are counted relative to max(|f(x)|, scale), which
+/// is |f(x)| itself wherever the derivative is larger than its gate term
+/// (x ≥ 0, and x ≤ −1.2 for exact GELU: all of the negative tail). 0 for
+/// every other function.
+long double errorScale(ReferenceFunction f, long double x);
 
 /// A binary floating-point format, for ULPs.
 struct FloatFormat {
@@ -58,12 +79,13 @@ struct FloatFormat {
 
 /// |y − ref| in units of the format's ULP at ref (the subnormal ULP below
 /// the normal range). Both NaN gives 0; one NaN, or a wrong infinity, gives
-/// +inf.
-double ulpError(double y, long double ref, FloatFormat format);
+/// +inf. With `scale` (errorScale), the ULP is taken at max(|ref|, scale).
+double ulpError(double y, long double ref, FloatFormat format,
+                long double scale = 0);
 /// The same against a reference rounded to double (2^−29 f32 ULP off at
 /// most), in SSE arithmetic: ~5× faster than the long double one, for
 /// measurements over millions of inputs.
-double ulpError(double y, double ref, FloatFormat format);
+double ulpError(double y, double ref, FloatFormat format, double scale = 0);
 
 } // namespace gelu
 

@@ -1,0 +1,38 @@
+//===- Derivatives.h - How each GELU derivative is computed -----*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// The derivatives that backward kernels multiply the incoming gradient by,
+// on f32 values of the builder's type: branch-free, no libm calls, NaN,
+// ±inf and huge |x| handled as in Expansions.h. An expansion of a derivative
+// is named after the forward expansion it differentiates:
+//   exact GELU: `erfc` (Φ from the tail-accurate erfc form plus x·φ(x), the
+//     Gaussian's exponent exact: a few ULP everywhere, the negative tail
+//     included), `erfc_fast` (the same unrefined, reciprocal estimate),
+//     `erf` (Φ from the rational erf: absolute accuracy only),
+//     `tanh_form` and `sigmoid_form` (the approximate GELUs' derivatives);
+//   tanh and sigmoid GELU: `sigmoid` (argument in double-float),
+//     `sigmoid_fast`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_NUMERICS_DERIVATIVES_H
+#define GELU_NUMERICS_DERIVATIVES_H
+
+#include "gelu/Dialect/Act/IR/ActEnums.h"
+#include "gelu/Numerics/ElementwiseBuilder.h"
+#include "gelu/Numerics/Reference.h"
+
+namespace gelu {
+
+/// Emits `expansion` of the derivative `function` (one expansionsFor
+/// lists for it) at `x`.
+mlir::Value emitDerivativeExpansion(ElementwiseBuilder &eb,
+                                    ReferenceFunction function,
+                                    act::Expansion expansion, mlir::Value x);
+
+} // namespace gelu
+
+#endif // GELU_NUMERICS_DERIVATIVES_H

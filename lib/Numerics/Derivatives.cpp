@@ -1,0 +1,163 @@
+//===- Derivatives.cpp - How each GELU derivative is computed ------------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// GELU(x) = x·g(x) for a gate g (Φ, or σ of the tanh or sigmoid form's
+// argument), so GELU'(x) = g(x) + x·g'(x). For x < 0 the two terms have
+// opposite signs: they cancel at the zero x ≈ −0.75 (unavoidably: errors
+// there are counted against the gate, see errorScale), and nowhere else as
+// long as each term is computed to a few ULP on its own — which is the
+// whole point: Φ(x) from the tail-accurate erfc form, not 1 − Φ(−x), and
+// σ(y) and 1 − σ(y) each from e^−|y|, never as differences.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Numerics/Derivatives.h"
+
+#include "ExpansionParts.h"
+
+#include "llvm/Support/ErrorHandling.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace gelu {
+
+/// Φ(x) + x·φ(x) with Φ from the erfc form (erf near 0) and φ's exponent
+/// from the exact square x·x when `options.refine`.
+static Value emitGeluErfcDerivative(ElementwiseBuilder &eb, Value x,
+                                    const ErfcFormOptions &options) {
+  Value isNegative = eb.lessEqual(x, eb.constant(0.0));
+  Value ax = eb.clampAbove(eb.abs(x), -kErfcFormTail);
+  Value xc = clampBoth(eb, x, kErfcFormTail);
+
+  // Φ(−|x|) = erfc(|x|/√2)/2, and Φ(x) from it without cancellation: for
+  // x > 0 it is 1 − Φ(−x) ≥ 0.5.
+  ErfcTail tail = emitErfcTail(eb, ax, options);
+  Value lowerTail =
+      tail.gauss.times(eb, eb.mul(tail.prefactor, eb.constant(0.5)));
+  Value upper = eb.sub(eb.constant(1.0), lowerTail);
+  Value farCdf = eb.select(isNegative, lowerTail, upper);
+  Value erf = emitErfNearZero(eb, eb.mul(x, eb.constant(M_SQRT1_2)));
+  Value nearCdf = eb.fma(eb.constant(0.5), erf, eb.constant(0.5));
+  // ±0 too take erf here (the erfc fit is not made for |x| = 0, and the
+  // derivative has no sign of zero to keep).
+  Value nearZero = eb.lessEqual(eb.abs(x), eb.constant(kErfcFormMinX));
+  Value cdf = eb.select(nearZero, nearCdf, farCdf);
+
+  // x·φ(x) = x·e^(−x²/2)/√(2π), x folded in before the power-of-two scales
+  // so that a subnormal result is rounded once.
+  Value minusHalf = eb.constant(-0.5);
+  ScaledExp gauss;
+  if (options.refine) {
+    DoubleFloat square = emitTwoProduct(eb, ax, ax);
+    Value hi = eb.mul(minusHalf, square.hi);
+    Value lo = eb.mul(minusHalf, square.lo);
+    gauss = emitExp(eb, {hi, lo});
+  } else {
+    gauss = emitExp(eb, {eb.mul(eb.mul(minusHalf, ax), ax)});
+  }
+  Value xDensity =
+      gauss.times(eb, eb.mul(xc, eb.constant(1.0 / std::sqrt(2.0 * M_PI))));
+  return eb.add(cdf, xDensity);
+}
+
+/// Φ(x) + x·φ(x) with Φ = (1 + erf(x/√2))/2 from the rational erf: cheap,
+/// accurate in absolute terms, and without relative accuracy for x < −3
+/// (1 + erf cancels; past x ≈ −5.7 only x·φ(x) is left, ~3 % off).
+static Value emitGeluErfDerivative(ElementwiseBuilder &eb, Value x) {
+  Value z = clampBoth(eb, eb.mul(x, eb.constant(M_SQRT1_2)), -kErfClamp);
+  Value erf =
+      eb.mul(z, emitRational(eb, eb.mul(z, z), erfRationalCoefficients(),
+                             /*estimateReciprocal=*/false));
+  Value half = eb.constant(0.5);
+  // The fit's erf can pass −1 by an ULP, and Φ must not go negative.
+  Value cdf = eb.clampBelow(eb.fma(half, erf, half), 0.0);
+  Value xc = clampBoth(eb, x, kErfcFormTail);
+  Value minusHalfSquare = eb.mul(eb.mul(eb.constant(-0.5), xc), xc);
+  Value xDensity =
+      emitExp(eb, {minusHalfSquare})
+          .times(eb, eb.mul(xc, eb.constant(1.0 / std::sqrt(2.0 * M_PI))));
+  return eb.add(cdf, xDensity);
+}
+
+/// d/dx x·σ(y(x)) = s·(1 + x·y'·(1 − s)), s = σ(y), for y = y.hi + y.lo and
+/// `xTimesSlope` = x·y'(x) (x clamped). σ(|y|) = 1/(1 + e) and
+/// σ(−|y|) = e/(1 + e), e = e^−|y|: neither s nor 1 − s is a difference.
+/// For y < 0 the factor e is applied last, as power-of-two scales, so a
+/// result that is tiny is rounded once. `fast`: a reciprocal estimate.
+static Value emitTimesSigmoidDerivative(ElementwiseBuilder &eb, DoubleFloat y,
+                                        Value xTimesSlope, bool fast) {
+  Value yNegative = eb.lessEqual(y.hi, eb.constant(0.0));
+  SmallVector<Value, 2> terms = {eb.neg(eb.abs(y.hi))};
+  if (y.lo)
+    terms.push_back(eb.select(yNegative, y.lo, eb.neg(y.lo)));
+  ScaledExp e = emitExp(eb, terms);
+  Value eValue = e.value(eb);
+  Value onePlusE = eb.add(eb.constant(1.0), eValue);
+  Value r = fast ? eb.reciprocalEstimate(onePlusE)
+                 : eb.div(eb.constant(1.0), onePlusE);
+  Value er = eb.mul(eValue, r);
+  // y ≥ 0: s = r, 1 − s = e·r; y < 0: s = e·r, 1 − s = r.
+  Value oneMinusS = eb.select(yNegative, r, er);
+  Value inner = eb.mul(r, eb.fma(xTimesSlope, oneMinusS, eb.constant(1.0)));
+  return eb.select(yNegative, e.times(eb, inner), inner);
+}
+
+/// The tanh form's derivative, 2u in double-float unless `fast`.
+static Value emitGeluTanhDerivative(ElementwiseBuilder &eb, Value x,
+                                    bool fast) {
+  Value xc = clampBoth(eb, x, kTanhFormTail);
+  DoubleFloat twoU = fast ? DoubleFloat{emitTwoUFast(eb, xc), Value()}
+                          : emitTanhFormTwoU(eb, xc);
+  Value xSlope = eb.mul(xc, emitTwoUPrime(eb, xc));
+  return emitTimesSigmoidDerivative(eb, twoU, xSlope, fast);
+}
+
+/// The sigmoid form's derivative: y = 1.702x, and x·y' = y itself.
+static Value emitGeluSigmoidDerivative(ElementwiseBuilder &eb, Value x,
+                                       bool fast) {
+  Value xc = clampBoth(eb, x, kSigmoidFormTail);
+  DoubleFloat y = fast ? DoubleFloat{eb.mul(eb.constant(1.702), xc), Value()}
+                       : emitScaled(eb, SplitConstant(1.702), xc);
+  Value xSlope = y.lo ? eb.add(y.hi, y.lo) : y.hi;
+  return emitTimesSigmoidDerivative(eb, y, xSlope, fast);
+}
+
+Value emitDerivativeExpansion(ElementwiseBuilder &eb,
+                              ReferenceFunction function,
+                              act::Expansion expansion, Value x) {
+  using act::Expansion;
+  bool fast = expansion == Expansion::sigmoid_fast;
+  switch (function) {
+  case ReferenceFunction::GeluExactDerivative:
+    switch (expansion) {
+    case Expansion::erfc:
+      return emitGeluErfcDerivative(eb, x, ErfcFormOptions::accurate());
+    case Expansion::erfc_fast:
+      return emitGeluErfcDerivative(eb, x, ErfcFormOptions::fast());
+    case Expansion::erf:
+      return emitGeluErfDerivative(eb, x);
+    // The approximate forms' derivatives, for loose absolute budgets.
+    case Expansion::tanh_form:
+      return emitGeluTanhDerivative(eb, x, /*fast=*/true);
+    case Expansion::sigmoid_form:
+      return emitGeluSigmoidDerivative(eb, x, /*fast=*/true);
+    default:
+      break;
+    }
+    break;
+  case ReferenceFunction::GeluTanhDerivative:
+    return emitGeluTanhDerivative(eb, x, fast);
+  case ReferenceFunction::GeluSigmoidDerivative:
+    return emitGeluSigmoidDerivative(eb, x, fast);
+  default:
+    break;
+  }
+  llvm_unreachable("not an expansion of a derivative (expansionsFor)");
+}
+
+} // namespace gelu
