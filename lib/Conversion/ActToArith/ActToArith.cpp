@@ -36,16 +36,6 @@ using namespace gelu;
 // Dispatch
 //===----------------------------------------------------------------------===//
 
-static ReferenceFunction referenceOf(act::GeluOp op) {
-  return geluReferenceFunction(op.getApproximate());
-}
-static ReferenceFunction referenceOf(act::SiluOp) {
-  return ReferenceFunction::Silu;
-}
-static ReferenceFunction referenceOf(act::ReluOp) {
-  return ReferenceFunction::Relu;
-}
-
 /// Rounds f32 `value` to bf16 (`type`) to nearest even in integer
 /// arithmetic. arith.truncf would do on paper, but x86's vcvtneps2bf16, which
 /// LLVM selects for it on AVX512-BF16 CPUs, flushes subnormal results to
@@ -77,25 +67,46 @@ static Value emitRoundToBF16(OpBuilder &b, Location loc, Value value,
   return arith::BitcastOp::create(b, loc, type, high);
 }
 
-Value gelu::emitActivation(OpBuilder &builder, Location loc,
-                           ReferenceFunction function, act::Expansion expansion,
-                           Value input, unsigned degree) {
-  Type type = input.getType();
+/// The element type of 16-bit `type` made f32 (shape kept).
+static Type f32Counterpart(OpBuilder &b, Type type) {
+  Type f32Type = b.getF32Type();
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    return shaped.clone(f32Type);
+  return f32Type;
+}
+
+/// f32 `value` rounded to the element type of `type`, as an f32 value again
+/// (what arith.addf in the 16-bit type would have produced).
+static Value emitRoundTrip(OpBuilder &b, Location loc, Value value, Type type) {
+  Type element = getElementTypeOrSelf(type);
+  if (element.isF32())
+    return value;
+  Value rounded = element.isBF16()
+                      ? emitRoundToBF16(b, loc, value, type)
+                      : arith::TruncFOp::create(b, loc, type, value);
+  return arith::ExtFOp::create(b, loc, value.getType(), rounded);
+}
+
+/// `body` applied to `inputs` (all of one type: f16, bf16 or f32, scalar or
+/// vector) in f32, its result rounded once to that type. Null for an
+/// element type that has no expansion (f64).
+static Value emitInF32(
+    OpBuilder &builder, Location loc, ValueRange inputs,
+    llvm::function_ref<Value(ElementwiseBuilder &, ArrayRef<Value>)> body) {
+  Type type = inputs.front().getType();
   Type element = getElementTypeOrSelf(type);
   if (!element.isF16() && !element.isBF16() && !element.isF32())
     return nullptr;
-  Type f32Type = type;
-  Value x = input;
-  if (!element.isF32()) {
-    // 16-bit I/O, f32 compute: every 16-bit input is exact in f32 and the
-    // f32 result rounds once more to the 16-bit format.
-    f32Type = builder.getF32Type();
-    if (auto shaped = dyn_cast<ShapedType>(type))
-      f32Type = shaped.clone(f32Type);
-    x = arith::ExtFOp::create(builder, loc, f32Type, input);
-  }
+  // 16-bit I/O, f32 compute: every 16-bit input is exact in f32 and the
+  // f32 result rounds once more to the 16-bit format.
+  Type f32Type = element.isF32() ? type : f32Counterpart(builder, type);
+  SmallVector<Value, 3> values;
+  for (Value input : inputs)
+    values.push_back(element.isF32()
+                         ? input
+                         : arith::ExtFOp::create(builder, loc, f32Type, input));
   ElementwiseBuilder eb(builder, loc, f32Type);
-  Value result = emitExpansion(eb, function, expansion, x, degree);
+  Value result = body(eb, values);
   if (element.isBF16())
     return emitRoundToBF16(builder, loc, result, type);
   if (element.isF16())
@@ -103,11 +114,62 @@ Value gelu::emitActivation(OpBuilder &builder, Location loc,
   return result;
 }
 
+Value gelu::emitActivation(OpBuilder &builder, Location loc,
+                           ReferenceFunction function, act::Expansion expansion,
+                           Value input, unsigned degree) {
+  return emitInF32(
+      builder, loc, input, [&](ElementwiseBuilder &eb, ArrayRef<Value> x) {
+        return emitExpansion(eb, function, expansion, x[0], degree);
+      });
+}
+
 //===----------------------------------------------------------------------===//
 // Patterns
 //===----------------------------------------------------------------------===//
 
 namespace {
+/// What an act op computes: the activation (or derivative) of its first
+/// operand, after the bias is added, times a factor.
+struct Formula {
+  ReferenceFunction function;
+  std::optional<act::Expansion> expansion;
+  unsigned degree = 0;
+  /// Operand indices; -1 where the op has none.
+  int bias = -1;
+  int factor = -1;
+};
+
+Formula formulaOf(act::GeluOp op) {
+  return {geluReferenceFunction(op.getApproximate()), op.getExpansion(),
+          op.getDegree().value_or(0)};
+}
+Formula formulaOf(act::SiluOp op) {
+  return {ReferenceFunction::Silu, op.getExpansion()};
+}
+Formula formulaOf(act::ReluOp op) {
+  return {ReferenceFunction::Relu, op.getExpansion()};
+}
+Formula formulaOf(act::GeluBackwardOp op) {
+  return {derivativeOf(geluReferenceFunction(op.getApproximate())),
+          op.getExpansion(), 0, /*bias=*/-1, /*factor=*/1};
+}
+Formula formulaOf(act::BiasGeluOp op) {
+  return {geluReferenceFunction(op.getApproximate()), op.getExpansion(),
+          op.getDegree().value_or(0), /*bias=*/1};
+}
+Formula formulaOf(act::BiasGeluBackwardOp op) {
+  return {derivativeOf(geluReferenceFunction(op.getApproximate())),
+          op.getExpansion(), 0, /*bias=*/1, /*factor=*/2};
+}
+Formula formulaOf(act::GegluOp op) {
+  return {geluReferenceFunction(op.getApproximate()), op.getExpansion(),
+          op.getDegree().value_or(0), /*bias=*/-1, /*factor=*/1};
+}
+Formula formulaOf(act::SwigluOp op) {
+  return {ReferenceFunction::Silu, op.getExpansion(), 0, /*bias=*/-1,
+          /*factor=*/1};
+}
+
 /// Expands an act op on a scalar or vector. Tensor ops are left to the
 /// elementwise-to-linalg pattern, which rewrites them into scalar act ops.
 template <typename ActOp> struct ExpandActOp : public OpRewritePattern<ActOp> {
@@ -117,15 +179,25 @@ template <typename ActOp> struct ExpandActOp : public OpRewritePattern<ActOp> {
                                 PatternRewriter &rewriter) const override {
     if (isa<TensorType>(op.getType()))
       return rewriter.notifyMatchFailure(op, "tensors go through linalg");
+    Formula formula = formulaOf(op);
     // No expansion named: the op's accurate default.
-    ReferenceFunction function = referenceOf(op);
     act::Expansion expansion =
-        op.getExpansion().value_or(expansionsFor(function).front());
-    unsigned degree = 0;
-    if constexpr (std::is_same_v<ActOp, act::GeluOp>)
-      degree = op.getDegree().value_or(0);
-    Value result = emitActivation(rewriter, op.getLoc(), function, expansion,
-                                  op.getInput(), degree);
+        formula.expansion.value_or(expansionsFor(formula.function).front());
+    Location loc = op.getLoc();
+    Type type = op.getType();
+    Value result = emitInF32(
+        rewriter, loc, op->getOperands(),
+        [&](ElementwiseBuilder &eb, ArrayRef<Value> operands) {
+          Value x = operands[0];
+          if (formula.bias >= 0)
+            // The sum is rounded to the element type, as arith.addf would
+            // round it: the fused op equals the unfused pair.
+            x = emitRoundTrip(rewriter, loc, eb.add(x, operands[formula.bias]),
+                              type);
+          Value y =
+              emitExpansion(eb, formula.function, expansion, x, formula.degree);
+          return formula.factor >= 0 ? eb.mul(y, operands[formula.factor]) : y;
+        });
     if (!result)
       return rewriter.notifyMatchFailure(op, "no expansion for this type");
     rewriter.replaceOp(op, result);
@@ -135,8 +207,12 @@ template <typename ActOp> struct ExpandActOp : public OpRewritePattern<ActOp> {
 } // namespace
 
 void gelu::populateActToArithConversionPatterns(RewritePatternSet &patterns) {
-  patterns.add<ExpandActOp<act::GeluOp>, ExpandActOp<act::SiluOp>,
-               ExpandActOp<act::ReluOp>>(patterns.getContext());
+  patterns
+      .add<ExpandActOp<act::GeluOp>, ExpandActOp<act::SiluOp>,
+           ExpandActOp<act::ReluOp>, ExpandActOp<act::GeluBackwardOp>,
+           ExpandActOp<act::BiasGeluOp>, ExpandActOp<act::BiasGeluBackwardOp>,
+           ExpandActOp<act::GegluOp>, ExpandActOp<act::SwigluOp>>(
+          patterns.getContext());
   linalg::populateElementwiseToLinalgConversionPatterns(patterns);
 }
 

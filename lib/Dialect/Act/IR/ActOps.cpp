@@ -30,21 +30,56 @@ static LogicalResult verifyExpansion(Operation *op,
          << gelu::listExpansions(function);
 }
 
-LogicalResult GeluOp::verify() {
-  if (failed(verifyExpansion(*this, getExpansion(),
-                             gelu::geluReferenceFunction(getApproximate()))))
+/// Checks a GELU op's expansion and degree (act.gelu and the ops that
+/// apply it).
+static LogicalResult verifyGeluAttributes(Operation *op,
+                                          Approximate approximate,
+                                          std::optional<Expansion> expansion,
+                                          std::optional<uint32_t> degree) {
+  if (failed(verifyExpansion(op, expansion,
+                             gelu::geluReferenceFunction(approximate))))
     return failure();
-  std::optional<uint32_t> degree = getDegree();
   if (!degree)
     return success();
-  if (!getExpansion() || gelu::degreesOf(*getExpansion()).empty())
-    return emitOpError("degree needs an expansion that has degrees "
-                       "('rational' or 'rational_fast')");
-  if (!llvm::is_contained(gelu::degreesOf(*getExpansion()), *degree))
-    return emitOpError("expansion '")
-           << stringifyExpansion(*getExpansion()) << "' has no degree "
-           << *degree << "; expected " << gelu::listDegrees(*getExpansion());
+  if (!expansion || gelu::degreesOf(*expansion).empty())
+    return op->emitOpError("degree needs an expansion that has degrees "
+                           "('rational' or 'rational_fast')");
+  if (!llvm::is_contained(gelu::degreesOf(*expansion), *degree))
+    return op->emitOpError("expansion '")
+           << stringifyExpansion(*expansion) << "' has no degree " << *degree
+           << "; expected " << gelu::listDegrees(*expansion);
   return success();
+}
+
+LogicalResult GeluOp::verify() {
+  return verifyGeluAttributes(*this, getApproximate(), getExpansion(),
+                              getDegree());
+}
+
+LogicalResult BiasGeluOp::verify() {
+  return verifyGeluAttributes(*this, getApproximate(), getExpansion(),
+                              getDegree());
+}
+
+LogicalResult GegluOp::verify() {
+  return verifyGeluAttributes(*this, getApproximate(), getExpansion(),
+                              getDegree());
+}
+
+LogicalResult GeluBackwardOp::verify() {
+  return verifyExpansion(
+      *this, getExpansion(),
+      gelu::derivativeOf(gelu::geluReferenceFunction(getApproximate())));
+}
+
+LogicalResult BiasGeluBackwardOp::verify() {
+  return verifyExpansion(
+      *this, getExpansion(),
+      gelu::derivativeOf(gelu::geluReferenceFunction(getApproximate())));
+}
+
+LogicalResult SwigluOp::verify() {
+  return verifyExpansion(*this, getExpansion(), gelu::ReferenceFunction::Silu);
 }
 
 LogicalResult SiluOp::verify() {

@@ -125,4 +125,153 @@ def Act_ReluOp : Act_UnaryElementwiseOp<"relu"> {
   }];
 }
 
+// An activation of elements combined with a second (or third) operand of the
+// same type, element by element. 16-bit types are computed in f32 and
+// rounded once, at the end.
+class Act_CombinedElementwiseOp<string mnemonic, list<Trait> traits = []>
+    : Act_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType,
+        Elementwise, Scalarizable, Vectorizable, Tensorizable])> {
+  let results = (outs Act_FloatLike:$result);
+  let hasVerifier = 1;
+}
+
+def Act_GeluBackwardOp : Act_CombinedElementwiseOp<"gelu_backward"> {
+  let summary = "Gradient of GELU: dy·GELU'(x)";
+  let description = [{
+    Multiplies the incoming gradient `grad` by the derivative of the GELU
+    that `approximate` names at `input` (PyTorch's `gelu_backward`):
+
+    - `none`: GELU'(x) = Φ(x) + x·φ(x);
+    - `tanh`: s + x·s·(1 − s)·2u'(x), s = σ(2u) = (1 + tanh u)/2;
+    - `sigmoid`: s + 1.702·x·s·(1 − s), s = σ(1.702·x).
+
+    `expansion` names the forward expansion that is differentiated: for
+    exact GELU `erfc` (the default: Φ from the tail-accurate erfc form, a
+    few ULP everywhere including the negative tail), `erfc_fast`, `erf`
+    (absolute accuracy only), `tanh_form`, `sigmoid_form`; for the tanh and
+    sigmoid forms `sigmoid` (the default) and `sigmoid_fast`.
+
+    Example:
+
+    ```mlir
+    %dx = act.gelu_backward %x, %dy : vector<16xf32>
+    %dt = act.gelu_backward %x, %dy approximate<tanh> : tensor<?xbf16>
+    ```
+  }];
+  let arguments = (ins
+    Act_FloatLike:$input,
+    Act_FloatLike:$grad,
+    DefaultValuedAttr<Act_ApproximateAttr,
+                      "::gelu::act::Approximate::none">:$approximate,
+    OptionalAttr<Act_ExpansionAttr>:$expansion);
+  let assemblyFormat = [{
+    $input `,` $grad (`approximate` `` $approximate^)?
+    (`expansion` `` $expansion^)? attr-dict `:` type($result)
+  }];
+}
+
+def Act_BiasGeluOp : Act_CombinedElementwiseOp<"bias_gelu"> {
+  let summary = "GELU of a sum: GELU(x + bias)";
+  let description = [{
+    Applies GELU to `input + bias`, the sum rounded to the element type as
+    `arith.addf` rounds it: `act.bias_gelu %x, %b` is exactly
+    `act.gelu (arith.addf %x, %b)`, which the `act-fuse-bias-gelu` pass
+    rewrites into it. The attributes are those of `act.gelu`. The bias is
+    broadcast by whoever builds the op (a kernel over a [rows, cols]
+    matrix reads one bias value a column).
+
+    Example:
+
+    ```mlir
+    %y = act.bias_gelu %x, %b : vector<16xf32>
+    %z = act.bias_gelu %x, %b approximate<tanh> expansion<sigmoid> : f32
+    ```
+  }];
+  let arguments = (ins
+    Act_FloatLike:$input,
+    Act_FloatLike:$bias,
+    DefaultValuedAttr<Act_ApproximateAttr,
+                      "::gelu::act::Approximate::none">:$approximate,
+    OptionalAttr<Act_ExpansionAttr>:$expansion,
+    OptionalAttr<ConfinedAttr<I32Attr, [IntPositive]>>:$degree);
+  let assemblyFormat = [{
+    $input `,` $bias (`approximate` `` $approximate^)?
+    (`expansion` `` $expansion^)? (`degree` `(` $degree^ `)`)? attr-dict
+    `:` type($result)
+  }];
+}
+
+def Act_BiasGeluBackwardOp : Act_CombinedElementwiseOp<"bias_gelu_backward"> {
+  let summary = "Gradient of GELU(x + bias): dy·GELU'(x + bias)";
+  let description = [{
+    `act.gelu_backward` at `input + bias` (rounded to the element type, as
+    in `act.bias_gelu`): the gradient with respect to both `input` and
+    `bias` before the bias gradient's reduction over rows, which the kernel
+    that uses it performs.
+
+    Example:
+
+    ```mlir
+    %dx = act.bias_gelu_backward %x, %b, %dy : vector<16xbf16>
+    ```
+  }];
+  let arguments = (ins
+    Act_FloatLike:$input,
+    Act_FloatLike:$bias,
+    Act_FloatLike:$grad,
+    DefaultValuedAttr<Act_ApproximateAttr,
+                      "::gelu::act::Approximate::none">:$approximate,
+    OptionalAttr<Act_ExpansionAttr>:$expansion);
+  let assemblyFormat = [{
+    $input `,` $bias `,` $grad (`approximate` `` $approximate^)?
+    (`expansion` `` $expansion^)? attr-dict `:` type($result)
+  }];
+}
+
+def Act_GegluOp : Act_CombinedElementwiseOp<"geglu"> {
+  let summary = "GELU-gated linear unit: GELU(gate)·up";
+  let description = [{
+    GEGLU's elementwise part: GELU of `gate` times `up`, the product formed
+    in f32 and rounded once. The attributes are those of `act.gelu`.
+
+    Example:
+
+    ```mlir
+    %y = act.geglu %gate, %up : vector<16xf32>
+    %z = act.geglu %gate, %up approximate<tanh> : tensor<?x?xbf16>
+    ```
+  }];
+  let arguments = (ins
+    Act_FloatLike:$gate,
+    Act_FloatLike:$up,
+    DefaultValuedAttr<Act_ApproximateAttr,
+                      "::gelu::act::Approximate::none">:$approximate,
+    OptionalAttr<Act_ExpansionAttr>:$expansion,
+    OptionalAttr<ConfinedAttr<I32Attr, [IntPositive]>>:$degree);
+  let assemblyFormat = [{
+    $gate `,` $up (`approximate` `` $approximate^)?
+    (`expansion` `` $expansion^)? (`degree` `(` $degree^ `)`)? attr-dict
+    `:` type($result)
+  }];
+}
+
+def Act_SwigluOp : Act_CombinedElementwiseOp<"swiglu"> {
+  let summary = "SiLU-gated linear unit: SiLU(gate)·up";
+  let description = [{
+    SwiGLU's elementwise part: gate·σ(gate)·up, the product formed in f32
+    and rounded once. Expansions as for `act.silu`.
+
+    Example:
+
+    ```mlir
+    %y = act.swiglu %gate, %up : vector<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$gate, Act_FloatLike:$up,
+                       OptionalAttr<Act_ExpansionAttr>:$expansion);
+  let assemblyFormat = [{
+    $gate `,` $up (`expansion` `` $expansion^)? attr-dict `:` type($result)
+  }];
+}
+
 #endif // GELU_DIALECT_ACT_IR_ACTOPS_TD

@@ -1,0 +1,84 @@
+// RUN: gelu-opt %s -convert-act-to-arith -canonicalize -cse | FileCheck %s
+// RUN: gelu-opt %s -convert-act-to-arith | FileCheck %s --check-prefix=NOLIBM
+
+// The training and gated ops expand like act.gelu, with the second operand
+// folded in: no act op, no libm call is left.
+// NOLIBM-NOT: act.
+// NOLIBM-NOT: math.erf
+// NOLIBM-NOT: math.exp
+// NOLIBM-NOT: call
+
+// dy·GELU'(x): the derivative (two exponentials, scaled by 2^k built from
+// exponent bits: Φ's and φ's), then one multiply by dy, which is the result.
+// CHECK-LABEL: func.func @gelu_backward
+// CHECK-SAME: (%[[X:.*]]: vector<8xf32>, %[[DY:.*]]: vector<8xf32>)
+// CHECK-COUNT-2: arith.shli
+// CHECK: %[[DX:.*]] = arith.mulf %{{.*}}, %[[DY]] : vector<8xf32>
+// CHECK-NEXT: return %[[DX]]
+func.func @gelu_backward(%x: vector<8xf32>, %dy: vector<8xf32>) -> vector<8xf32> {
+  %0 = act.gelu_backward %x, %dy : vector<8xf32>
+  return %0 : vector<8xf32>
+}
+
+// bf16: both operands extended, the sum rounded to bf16 in integer
+// arithmetic (round to nearest even) and extended again, as arith.addf in
+// bf16 would leave it, before the GELU; the result rounded once at the end.
+// CHECK-LABEL: func.func @bias_gelu_bf16
+// CHECK-SAME: (%[[X:.*]]: vector<8xbf16>, %[[B:.*]]: vector<8xbf16>)
+// CHECK-DAG: %[[XF:.*]] = arith.extf %[[X]] : vector<8xbf16> to vector<8xf32>
+// CHECK-DAG: %[[BF:.*]] = arith.extf %[[B]] : vector<8xbf16> to vector<8xf32>
+// CHECK: %[[S:.*]] = arith.addf %[[XF]], %[[BF]] : vector<8xf32>
+// CHECK: arith.bitcast %[[S]] : vector<8xf32> to vector<8xi32>
+// CHECK: %[[SB:.*]] = arith.bitcast %{{.*}} : vector<8xi16> to vector<8xbf16>
+// CHECK: %[[Z:.*]] = arith.extf %[[SB]] : vector<8xbf16> to vector<8xf32>
+// CHECK: arith.cmpf ole, %[[Z]]
+// CHECK: %[[Y:.*]] = arith.bitcast %{{.*}} : vector<8xi16> to vector<8xbf16>
+// CHECK-NEXT: return %[[Y]]
+func.func @bias_gelu_bf16(%x: vector<8xbf16>, %b: vector<8xbf16>) -> vector<8xbf16> {
+  %0 = act.bias_gelu %x, %b : vector<8xbf16>
+  return %0 : vector<8xbf16>
+}
+
+// f32: the sum needs no rounding step.
+// CHECK-LABEL: func.func @bias_gelu_backward_f32
+// CHECK-SAME: (%[[X:.*]]: f32, %[[B:.*]]: f32, %[[DY:.*]]: f32)
+// CHECK: %[[Z:.*]] = arith.addf %[[X]], %[[B]] : f32
+// CHECK-NOT: arith.bitcast %[[Z]]
+// CHECK: %[[DX:.*]] = arith.mulf %{{.*}}, %[[DY]] : f32
+// CHECK-NEXT: return %[[DX]]
+func.func @bias_gelu_backward_f32(%x: f32, %b: f32, %dy: f32) -> f32 {
+  %0 = act.bias_gelu_backward %x, %b, %dy : f32
+  return %0 : f32
+}
+
+// GELU(gate)·up, f16: product in f32, one truncf.
+// CHECK-LABEL: func.func @geglu_f16
+// CHECK-SAME: (%[[A:.*]]: vector<4xf16>, %[[U:.*]]: vector<4xf16>)
+// CHECK: %[[UF:.*]] = arith.extf %[[U]] : vector<4xf16> to vector<4xf32>
+// CHECK: %[[P:.*]] = arith.mulf %{{.*}}, %[[UF]] : vector<4xf32>
+// CHECK-NEXT: %[[Y:.*]] = arith.truncf %[[P]] : vector<4xf32> to vector<4xf16>
+// CHECK-NEXT: return %[[Y]]
+func.func @geglu_f16(%a: vector<4xf16>, %u: vector<4xf16>) -> vector<4xf16> {
+  %0 = act.geglu %a, %u approximate<tanh> : vector<4xf16>
+  return %0 : vector<4xf16>
+}
+
+// SiLU(gate)·up.
+// CHECK-LABEL: func.func @swiglu
+// CHECK-SAME: (%[[A:.*]]: f32, %[[U:.*]]: f32)
+// CHECK: %[[P:.*]] = arith.mulf %{{.*}}, %[[U]] : f32
+// CHECK-NEXT: return %[[P]]
+func.func @swiglu(%a: f32, %u: f32) -> f32 {
+  %0 = act.swiglu %a, %u : f32
+  return %0 : f32
+}
+
+// Tensors go through linalg.generic over scalar ops, as act.gelu does.
+// CHECK-LABEL: func.func @geglu_tensor
+// CHECK: linalg.generic
+// CHECK: arith.mulf
+// CHECK: linalg.yield
+func.func @geglu_tensor(%a: tensor<?xf32>, %u: tensor<?xf32>) -> tensor<?xf32> {
+  %0 = act.geglu %a, %u : tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
