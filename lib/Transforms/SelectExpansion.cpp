@@ -19,6 +19,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/JSON.h"
 
 #include <map>
@@ -44,6 +45,37 @@ std::optional<DType> dtypeOf(Operation *op) {
   if (element.isF32())
     return DType::F32;
   return std::nullopt;
+}
+
+/// The spec op and GELU form of an act op (none for other ops).
+std::optional<std::pair<KernelOp, act::Approximate>> kernelOpOf(Operation *op) {
+  using Result = std::pair<KernelOp, act::Approximate>;
+  return llvm::TypeSwitch<Operation *, std::optional<Result>>(op)
+      .Case([](act::GeluOp o) {
+        return Result{KernelOp::Gelu, o.getApproximate()};
+      })
+      .Case([](act::GeluBackwardOp o) {
+        return Result{KernelOp::GeluBackward, o.getApproximate()};
+      })
+      .Case([](act::BiasGeluOp o) {
+        return Result{KernelOp::BiasGelu, o.getApproximate()};
+      })
+      .Case([](act::BiasGeluBackwardOp o) {
+        return Result{KernelOp::BiasGeluBackward, o.getApproximate()};
+      })
+      .Case([](act::GegluOp o) {
+        return Result{KernelOp::Geglu, o.getApproximate()};
+      })
+      .Case([](act::SiluOp) {
+        return Result{KernelOp::Silu, act::Approximate::none};
+      })
+      .Case([](act::SwigluOp) {
+        return Result{KernelOp::Swiglu, act::Approximate::none};
+      })
+      .Case([](act::ReluOp) {
+        return Result{KernelOp::Relu, act::Approximate::none};
+      })
+      .Default([](Operation *) { return std::nullopt; });
 }
 
 /// A decision, or why there is none.
@@ -124,8 +156,8 @@ struct ActSelectExpansionPass
     std::map<std::string, Decision> decisions;
     bool failed = false;
     getOperation()->walk([&](Operation *op) {
-      if (!isa<act::GeluOp, act::SiluOp, act::ReluOp>(op) ||
-          op->hasAttr("expansion"))
+      auto kernelOp = kernelOpOf(op);
+      if (!kernelOp || op->hasAttr("expansion"))
         return;
       std::optional<DType> dtype = dtypeOf(op);
       if (!dtype) {
@@ -136,15 +168,10 @@ struct ActSelectExpansionPass
       }
       KernelSpec spec = *base;
       spec.dtype = *dtype;
-      spec.approximate = act::Approximate::none;
+      spec.op = kernelOp->first;
+      spec.approximate = kernelOp->second;
       spec.expansion.reset();
       spec.degree.reset();
-      if (auto gelu = dyn_cast<act::GeluOp>(op)) {
-        spec.op = KernelOp::Gelu;
-        spec.approximate = gelu.getApproximate();
-      } else {
-        spec.op = isa<act::SiluOp>(op) ? KernelOp::Silu : KernelOp::Relu;
-      }
       auto [it, inserted] = decisions.try_emplace(spec.cacheKey());
       if (inserted)
         it->second = decide(spec);
@@ -157,7 +184,8 @@ struct ActSelectExpansionPass
       OpBuilder b(op);
       op->setAttr("expansion", act::ExpansionAttr::get(op->getContext(),
                                                        decision.expansion));
-      if (decision.degree && isa<act::GeluOp>(op))
+      // (Only the ops with a degree attribute have expansions with degrees.)
+      if (decision.degree)
         op->setAttr("degree", b.getI32IntegerAttr(decision.degree));
     });
     if (failed)

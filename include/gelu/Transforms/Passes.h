@@ -10,12 +10,17 @@
 #include "gelu/Dialect/Act/IR/ActDialect.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 
 namespace gelu {
 
 #define GEN_PASS_DECL
 #include "gelu/Transforms/Passes.h.inc"
+
+/// Adds the pattern that rewrites act.gelu of a single-use arith.addf into
+/// act.bias_gelu (act-fuse-bias-gelu).
+void populateActFusionPatterns(mlir::RewritePatternSet &patterns);
 
 #define GEN_PASS_REGISTRATION
 #include "gelu/Transforms/Passes.h.inc"

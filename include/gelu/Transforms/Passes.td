@@ -66,4 +66,33 @@ def ActSelectExpansion : Pass<"act-select-expansion", "mlir::ModuleOp"> {
   let dependentDialects = ["gelu::act::ActDialect"];
 }
 
+def ActFuseBiasGelu : Pass<"act-fuse-bias-gelu"> {
+  let summary = "Fuse arith.addf followed by act.gelu into act.bias_gelu";
+  let description = [{
+    Rewrites `act.gelu (arith.addf %x, %b)` into `act.bias_gelu %x, %b` with
+    the gelu's attributes, when the sum has no other use (otherwise it must
+    be materialised anyway and fusing would compute it twice) and is made
+    in the gelu's block (a sum made before a loop that holds the gelu would
+    be recomputed on every trip). The fused op rounds the sum to the element
+    type exactly as `arith.addf` does, so the rewrite never changes a
+    result (fast-math flags on the addf only ever allowed a different one);
+    the gain is one pass over memory instead of two, and for 16-bit types
+    one conversion to f32 instead of two.
+
+    Example:
+
+    ```mlir
+    %s = arith.addf %x, %b : vector<16xf32>
+    %y = act.gelu %s approximate<tanh> : vector<16xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %y = act.bias_gelu %x, %b approximate<tanh> : vector<16xf32>
+    ```
+  }];
+  let dependentDialects = ["gelu::act::ActDialect"];
+}
+
 #endif // GELU_TRANSFORMS_PASSES_TD
