@@ -2,8 +2,10 @@
 //
 // Part of gelu-jit.
 //
-// The bytes choose a valid spec (op, approximate, an expansion of it and
-// a degree, dtype, unroll, vector width, streaming stores), a length n in
+// The bytes choose a valid spec (op — the fused and backward ones run as
+// their activation, other operands neutral —, approximate, an expansion of
+// it and a degree, dtype, unroll, vector width, streaming stores), a
+// length n in
 // [0, 300], misalignments of in and out, and the input values. The kernel
 // (JIT-compiled once per spec) runs between canaries and must
 //  - write out[0..n) and nothing else, and leave in alone;
@@ -20,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/Jit.h"
+#include "gelu/JIT/Measurement.h"
 #include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/Numerics/HalfFloat.h"
 
@@ -88,13 +91,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // Kernels are kept for the whole run: at most a few thousand distinct
   // specs exist.
   Choices choose(data, size);
-  static const char *const ops[] = {"gelu", "gelu", "gelu", "silu", "relu"};
+  static const char *const ops[] = {
+      "gelu",  "gelu",          "gelu",      "silu",
+      "relu",  "gelu_backward", "bias_gelu", "bias_gelu_backward",
+      "geglu", "swiglu"};
   static const char *const approximations[] = {"none", "tanh", "sigmoid"};
   static const char *const dtypes[] = {"f32", "f16", "bf16"};
   static const char *const streaming[] = {"auto", "always", "never"};
-  std::string op = ops[choose.pick(5)];
+  static const char *const rowStreaming[] = {"auto", "never"};
+  std::string op = ops[choose.pick(std::size(ops))];
+  KernelOp kernelOp = cantFail(parseSpec("{\"op\": \"" + op + "\"}")).op;
   std::string approximate =
-      op == "gelu" ? approximations[choose.pick(3)] : "none";
+      appliesGelu(kernelOp) ? approximations[choose.pick(3)] : "none";
+  // [rows, cols] kernels write with cached stores only.
+  KernelAbi abi = kernelAbiOf(kernelOp);
+  bool rows = abi == KernelAbi::Bias || abi == KernelAbi::BiasBackward;
   std::string base = "{\"name\": \"fuzzed\", \"op\": \"" + op +
                      "\", \"approximate\": \"" + approximate + "\"";
   KernelSpec meaning = cantFail(parseSpec(base + "}"));
@@ -115,7 +126,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     arithmetic += ", \"vector_bits\": 256";
   std::string shaped =
       arithmetic + ", \"unroll\": " + std::to_string(1 + choose.pick(4)) +
-      ", \"streaming_stores\": \"" + streaming[choose.pick(3)] + "\"}";
+      ", \"streaming_stores\": \"" +
+      (rows ? rowStreaming[choose.pick(2)] : streaming[choose.pick(3)]) + "\"}";
   std::string plain =
       arithmetic + ", \"unroll\": 1, \"streaming_stores\": \"never\"}";
   const Kernel &kernel = compiled(shaped);
@@ -152,13 +164,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     std::fprintf(stderr, "%s n=%lld in+%zu out+%zu\n", shaped.c_str(),
                  static_cast<long long>(n), inShift, outShift);
   std::vector<uint8_t> inCopy = in;
-  using Raw = void (*)(const void *, void *, int64_t);
-  auto entry = [](const Kernel &k) {
-    return k.f32() ? reinterpret_cast<Raw>(k.f32())
-                   : reinterpret_cast<Raw>(k.u16());
-  };
-  entry(kernel)(inData, outData, n);
-  entry(reference)(inData, expected.data(), n);
+  // The other operands neutral (ActivationCall): dy = b = 1, bias = −0.
+  ActivationCall(kernel, n)(inData, outData, n);
+  ActivationCall(reference, n)(inData, expected.data(), n);
 
   if (in != inCopy)
     fail(shaped, "the input changed", 0, 0, 0);

@@ -256,8 +256,9 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
        "at /expansion: unknown expansion 'magic' for gelu"},
       {R"({"expansion": 1})", "at /expansion: expected a string, got number"},
       {R"({"op": "gelux"})",
-       "spec.json: at /op: unknown op 'gelux'; expected 'gelu', 'silu' or "
-       "'relu'"},
+       "spec.json: at /op: unknown op 'gelux'; expected 'gelu', 'silu', "
+       "'relu', 'gelu_backward', 'bias_gelu', 'bias_gelu_backward', 'geglu' "
+       "or 'swiglu'"},
       {R"({"op": 3})", "at /op: expected a string, got number 3"},
       {R"({"dtype": "f8"})",
        "at /dtype: unknown dtype 'f8'; expected 'f16', 'bf16', 'f32' or "
@@ -270,7 +271,9 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
        "at /approximate: unknown approximate 'erf'; expected 'none', 'tanh' "
        "or 'sigmoid'"},
       {R"({"op": "silu", "approximate": "tanh"})",
-       "at /approximate: 'approximate' applies to op 'gelu' only, not 'silu'"},
+       "at /approximate: 'approximate' applies to the ops that apply a GELU "
+       "(gelu, gelu_backward, bias_gelu, bias_gelu_backward, geglu), not "
+       "'silu'"},
       {R"({"name": "2fast"})", "at /name: '2fast' is not a C identifier"},
       {R"({"name": "a-b"})", "at /name: 'a-b' is not a C identifier"},
       {R"({"name": null})", "at /name: expected a string, got null"},

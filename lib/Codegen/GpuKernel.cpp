@@ -41,6 +41,10 @@ llvm::Expected<OwningOpRef<ModuleOp>>
 buildGpuKernelModule(MLIRContext &context, const KernelSpec &spec) {
   if (llvm::Error err = checkKernelDType(spec.dtype))
     return std::move(err);
+  if (kernelAbiOf(spec.op) != KernelAbi::Unary)
+    return llvm::createStringError(
+        "op '" + stringifyKernelOp(spec.op) +
+        "' has no GPU kernel yet: GPU targets take gelu, silu and relu");
   OpBuilder b(&context);
   Location loc = b.getUnknownLoc();
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);

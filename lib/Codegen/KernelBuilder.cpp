@@ -34,29 +34,52 @@ Type elementTypeOf(MLIRContext *ctx, DType dtype) {
 }
 
 Value buildActivation(OpBuilder &b, Location loc, const KernelSpec &spec,
-                      Value x) {
+                      ValueRange inputs) {
   MLIRContext *ctx = b.getContext();
   act::ExpansionAttr expansion =
       spec.expansion ? act::ExpansionAttr::get(ctx, *spec.expansion)
                      : act::ExpansionAttr();
+  auto approximate = act::ApproximateAttr::get(ctx, spec.approximate);
+  IntegerAttr degree =
+      spec.degree ? b.getI32IntegerAttr(*spec.degree) : IntegerAttr();
+  Type type = inputs.front().getType();
   switch (spec.op) {
   case KernelOp::Gelu:
-    return act::GeluOp::create(
-        b, loc, x, act::ApproximateAttr::get(ctx, spec.approximate), expansion,
-        spec.degree ? b.getI32IntegerAttr(*spec.degree) : IntegerAttr());
+    return act::GeluOp::create(b, loc, inputs[0], approximate, expansion,
+                               degree);
   case KernelOp::Silu:
-    return act::SiluOp::create(b, loc, x, expansion);
+    return act::SiluOp::create(b, loc, inputs[0], expansion);
   case KernelOp::Relu:
-    return act::ReluOp::create(b, loc, x, expansion);
+    return act::ReluOp::create(b, loc, inputs[0], expansion);
+  case KernelOp::GeluBackward:
+    return act::GeluBackwardOp::create(b, loc, type, inputs[0], inputs[1],
+                                       approximate, expansion);
+  case KernelOp::BiasGelu:
+    return act::BiasGeluOp::create(b, loc, type, inputs[0], inputs[1],
+                                   approximate, expansion, degree);
+  case KernelOp::BiasGeluBackward:
+    return act::BiasGeluBackwardOp::create(b, loc, type, inputs[0], inputs[1],
+                                           inputs[2], approximate, expansion);
+  case KernelOp::Geglu:
+    return act::GegluOp::create(b, loc, type, inputs[0], inputs[1], approximate,
+                                expansion, degree);
+  case KernelOp::Swiglu:
+    return act::SwigluOp::create(b, loc, type, inputs[0], inputs[1], expansion);
   }
   llvm_unreachable("unknown op");
 }
 
 namespace {
-/// Emits the vector steps of the kernel: loads, the act op, stores.
+/// Emits the vector steps of a kernel: loads, the act op, stores (and the
+/// bias gradient's accumulation).
 struct VectorStep {
   const KernelSpec &spec;
-  Value in, out;
+  /// The input pointers, all indexed by the same element offset.
+  SmallVector<Value, 3> ins;
+  Value out;
+  /// An f32 buffer to which each result is added (the bias gradient), or
+  /// null.
+  Value accumulate;
   VectorType vectorType;
   unsigned elementBytes;
 
@@ -66,33 +89,51 @@ struct VectorStep {
   void emit(OpBuilder &b, Location loc, Value offset, Value mask,
             bool streaming = false) const {
     auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
-    Type element = vectorType.getElementType();
-    auto address = [&](Value base) {
+    auto address = [&](Value base, Type element) {
       return LLVM::GEPOp::create(b, loc, ptrType, element, base,
                                  ValueRange{offset},
                                  LLVM::GEPNoWrapFlags::inbounds);
     };
-    Value src = address(in), dst = address(out);
-    Value x;
-    if (mask) {
+    auto load = [&](Value base, VectorType type, unsigned alignment) -> Value {
+      Value src = address(base, type.getElementType());
+      if (!mask)
+        return LLVM::LoadOp::create(b, loc, type, src, alignment);
       Value zeros = arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(vectorType, b.getZeroAttr(element)));
-      x = LLVM::MaskedLoadOp::create(b, loc, vectorType, src, mask, zeros,
-                                     b.getI32IntegerAttr(elementBytes),
-                                     /*nontemporal=*/nullptr);
-    } else {
-      x = LLVM::LoadOp::create(b, loc, vectorType, src, elementBytes);
-    }
-    Value y = buildActivation(b, loc, spec, x);
-    if (mask) {
-      LLVM::MaskedStoreOp::create(b, loc, y, dst, mask,
-                                  b.getI32IntegerAttr(elementBytes));
-    } else if (streaming) {
-      LLVM::StoreOp::create(b, loc, y, dst,
+          b, loc,
+          DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType())));
+      return LLVM::MaskedLoadOp::create(b, loc, type, src, mask, zeros,
+                                        b.getI32IntegerAttr(alignment),
+                                        /*nontemporal=*/nullptr);
+    };
+    auto store = [&](Value value, Value base, unsigned alignment) {
+      Value dst =
+          address(base, cast<VectorType>(value.getType()).getElementType());
+      if (mask)
+        LLVM::MaskedStoreOp::create(b, loc, value, dst, mask,
+                                    b.getI32IntegerAttr(alignment));
+      else
+        LLVM::StoreOp::create(b, loc, value, dst, alignment);
+    };
+    SmallVector<Value, 3> loaded;
+    for (Value in : ins)
+      loaded.push_back(load(in, vectorType, elementBytes));
+    Value y = buildActivation(b, loc, spec, loaded);
+    if (streaming && !mask)
+      LLVM::StoreOp::create(b, loc, y,
+                            address(out, vectorType.getElementType()),
                             vectorType.getNumElements() * elementBytes,
                             /*isVolatile=*/false, /*isNonTemporal=*/true);
-    } else {
-      LLVM::StoreOp::create(b, loc, y, dst, elementBytes);
+    else
+      store(y, out, elementBytes);
+    if (accumulate) {
+      // The sum of the values written, in f32.
+      auto f32Vector = VectorType::get(vectorType.getShape(), b.getF32Type());
+      Value wide = vectorType.getElementType().isF32()
+                       ? y
+                       : arith::ExtFOp::create(b, loc, f32Vector, y);
+      Value sum =
+          arith::AddFOp::create(b, loc, load(accumulate, f32Vector, 4), wide);
+      store(sum, accumulate, 4);
     }
   }
 
@@ -154,6 +195,17 @@ struct VectorStep {
     return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
   }
 };
+
+/// The shape of an elementwise loop function:
+///   void NAME(const T *in0, ..., T *out, [float *accumulate,] int64_t n).
+struct LoopShape {
+  std::string name;
+  unsigned inputs;
+  bool accumulate;
+  StreamingStores streaming;
+  /// Private (a row of a matrix kernel) rather than the exported entry.
+  bool internal;
+};
 } // namespace
 
 /// Vectors per main-loop iteration when the spec leaves it open. Measured
@@ -171,38 +223,55 @@ llvm::Error checkKernelDType(DType dtype) {
   return llvm::Error::success();
 }
 
-llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
-                                                    const KernelSpec &spec,
-                                                    unsigned lanes, bool x86) {
-  if (llvm::Error err = checkKernelDType(spec.dtype))
-    return std::move(err);
-  for (const std::string &symbol : {spec.name, spec.name + "_partial"})
-    if (module.lookupSymbol(symbol))
-      return llvm::createStringError("the module already defines '" + symbol +
-                                     "'");
+static void setInternal(func::FuncOp function) {
+  MLIRContext *ctx = function.getContext();
+  function.setPrivate();
+  function->setAttr("llvm.linkage",
+                    LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+}
+
+/// Adds the loop function `shape` describes over vectors of `vectorType`
+/// (see KernelBuilder.h for what it does with n, alignment and streaming).
+static func::FuncOp buildLoopFunction(ModuleOp module, const KernelSpec &spec,
+                                      const LoopShape &shape,
+                                      VectorType vectorType, bool x86) {
   MLIRContext *ctx = module.getContext();
   Location loc = NameLoc::get(StringAttr::get(ctx, spec.name));
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
 
   auto ptrType = LLVM::LLVMPointerType::get(ctx);
   Type i64 = b.getI64Type();
-  auto function = func::FuncOp::create(
-      b, loc, spec.name, b.getFunctionType({ptrType, ptrType, i64}, {}));
-  // `in` may equal `out` (in place), so neither is noalias.
-  function.setArgAttr(0, LLVM::LLVMDialect::getReadonlyAttrName(),
-                      b.getUnitAttr());
-  function.setArgAttr(0, LLVM::LLVMDialect::getNoCaptureAttrName(),
-                      b.getUnitAttr());
-  function.setArgAttr(1, LLVM::LLVMDialect::getNoCaptureAttrName(),
-                      b.getUnitAttr());
+  unsigned pointers = shape.inputs + 1 + (shape.accumulate ? 1 : 0);
+  SmallVector<Type> argTypes(pointers, ptrType);
+  argTypes.push_back(i64);
+  auto function =
+      func::FuncOp::create(b, loc, shape.name, b.getFunctionType(argTypes, {}));
+  if (shape.internal)
+    setInternal(function);
+  // An input may equal the output (in place), so none is noalias.
+  for (unsigned i = 0; i < pointers; ++i) {
+    if (i < shape.inputs)
+      function.setArgAttr(i, LLVM::LLVMDialect::getReadonlyAttrName(),
+                          b.getUnitAttr());
+    function.setArgAttr(i, LLVM::LLVMDialect::getNoCaptureAttrName(),
+                        b.getUnitAttr());
+  }
   Block *entry = function.addEntryBlock();
   b.setInsertionPointToStart(entry);
 
   unsigned elementBytes = dtypeSize(spec.dtype);
-  VectorType vectorType =
-      VectorType::get({lanes}, elementTypeOf(ctx, spec.dtype));
-  Value in = entry->getArgument(0), out = entry->getArgument(1);
-  VectorStep step{spec, in, out, vectorType, elementBytes};
+  int64_t lanes = vectorType.getNumElements();
+  auto stepFor = [&](Block *block) {
+    VectorStep step{spec, {}, {}, {}, vectorType, elementBytes};
+    for (unsigned i = 0; i < shape.inputs; ++i)
+      step.ins.push_back(block->getArgument(i));
+    step.out = block->getArgument(shape.inputs);
+    if (shape.accumulate)
+      step.accumulate = block->getArgument(shape.inputs + 1);
+    return step;
+  };
+  VectorStep step = stepFor(entry);
+  SmallVector<Value> pointerArgs(entry->getArguments().take_front(pointers));
 
   // The masked step is a function of its own, called for the streaming
   // head and for the tails: one copy of the activation instead of three
@@ -211,30 +280,30 @@ llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
   auto partial = [&] {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointAfter(function);
-    Type types[] = {ptrType, ptrType, i64, i64};
-    auto helper = func::FuncOp::create(b, loc, spec.name + "_partial",
+    SmallVector<Type> types(pointers, ptrType);
+    types.append({i64, i64});
+    auto helper = func::FuncOp::create(b, loc, shape.name + "_partial",
                                        b.getFunctionType(types, {}));
-    helper.setPrivate();
-    helper->setAttr("llvm.linkage",
-                    LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+    setInternal(helper);
     helper->setAttr("passthrough",
                     b.getArrayAttr({b.getStringAttr("noinline")}));
     Block *body = helper.addEntryBlock();
     b.setInsertionPointToStart(body);
-    VectorStep masked{spec, body->getArgument(0), body->getArgument(1),
-                      vectorType, elementBytes};
-    masked.emitPartial(b, loc, body->getArgument(2), body->getArgument(3));
+    stepFor(body).emitPartial(b, loc, body->getArgument(pointers),
+                              body->getArgument(pointers + 1));
     func::ReturnOp::create(b, loc);
     return helper;
   }();
   auto emitPartial = [&](OpBuilder &pb, Location l, Value offset, Value count) {
-    func::CallOp::create(pb, l, partial, ValueRange{in, out, offset, count});
+    SmallVector<Value> operands(pointerArgs);
+    operands.append({offset, count});
+    func::CallOp::create(pb, l, partial, operands);
   };
   unsigned unroll = spec.unroll ? spec.unroll : kDefaultUnroll;
   auto constant = [&](int64_t v) { return VectorStep::constant(b, loc, v); };
 
   Value zero = constant(0);
-  Value n = arith::MaxSIOp::create(b, loc, entry->getArgument(2), zero);
+  Value n = arith::MaxSIOp::create(b, loc, entry->getArgument(pointers), zero);
 
   // The cached path: full vectors, then one masked vector for the rest.
   auto emitCached = [&](OpBuilder &nb, Location l) {
@@ -245,7 +314,7 @@ llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
     step.emitLoops(b, l, zero, full, unroll, /*streaming=*/false);
     emitPartial(b, l, full, arith::SubIOp::create(b, l, n, full));
   };
-  if (spec.streamingStores == StreamingStores::Never) {
+  if (shape.streaming == StreamingStores::Never) {
     emitCached(b, loc);
     func::ReturnOp::create(b, loc);
     return function;
@@ -255,15 +324,14 @@ llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
   // output element, aligned non-temporal stores, a masked tail, and a full
   // fence (streaming stores are weakly ordered; the caller may hand `out`
   // to another thread as soon as the kernel returns).
-  Value inAddress = LLVM::PtrToIntOp::create(b, loc, i64, in);
-  Value outAddress = LLVM::PtrToIntOp::create(b, loc, i64, out);
+  Value outAddress = LLVM::PtrToIntOp::create(b, loc, i64, step.out);
   Value vectorBytes = constant(lanes * elementBytes);
   Value bytes = arith::MulIOp::create(b, loc, n, constant(elementBytes));
   Value elementAligned = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::eq,
       arith::RemUIOp::create(b, loc, outAddress, constant(elementBytes)), zero);
   Value useStreaming = elementAligned;
-  if (spec.streamingStores == StreamingStores::Auto) {
+  if (shape.streaming == StreamingStores::Auto) {
     // Large, and not in place: an in-place caller reads `out` again soon.
     auto ule = [&](Value a, Value c) {
       return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, a, c);
@@ -271,12 +339,15 @@ llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
     Value large =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, bytes,
                               constant(kStreamingThresholdBytes));
-    Value disjoint = arith::OrIOp::create(
-        b, loc,
-        ule(arith::AddIOp::create(b, loc, inAddress, bytes), outAddress),
-        ule(arith::AddIOp::create(b, loc, outAddress, bytes), inAddress));
-    useStreaming = arith::AndIOp::create(
-        b, loc, useStreaming, arith::AndIOp::create(b, loc, large, disjoint));
+    useStreaming = arith::AndIOp::create(b, loc, useStreaming, large);
+    for (Value in : step.ins) {
+      Value inAddress = LLVM::PtrToIntOp::create(b, loc, i64, in);
+      Value disjoint = arith::OrIOp::create(
+          b, loc,
+          ule(arith::AddIOp::create(b, loc, inAddress, bytes), outAddress),
+          ule(arith::AddIOp::create(b, loc, outAddress, bytes), inAddress));
+      useStreaming = arith::AndIOp::create(b, loc, useStreaming, disjoint);
+    }
   }
   scf::IfOp::create(
       b, loc, useStreaming,
@@ -313,6 +384,105 @@ llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
       });
   func::ReturnOp::create(b, loc);
   return function;
+}
+
+/// The exported function of a [rows, cols] kernel: each row through the
+/// elementwise function `row` with the bias (the second input) shared, and
+/// for the backward the bias gradient zeroed first and accumulated by
+/// every row.
+static func::FuncOp buildRowsFunction(ModuleOp module, const KernelSpec &spec,
+                                      func::FuncOp row, bool backward) {
+  MLIRContext *ctx = module.getContext();
+  Location loc = NameLoc::get(StringAttr::get(ctx, spec.name));
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  auto ptrType = LLVM::LLVMPointerType::get(ctx);
+  Type i64 = b.getI64Type();
+  // (x, bias, [dy,] out, [dbias,] rows, cols)
+  unsigned inputs = backward ? 3 : 2;
+  unsigned pointers = inputs + 1 + (backward ? 1 : 0);
+  SmallVector<Type> argTypes(pointers, ptrType);
+  argTypes.append({i64, i64});
+  auto function =
+      func::FuncOp::create(b, loc, spec.name, b.getFunctionType(argTypes, {}));
+  for (unsigned i = 0; i < pointers; ++i) {
+    if (i < inputs)
+      function.setArgAttr(i, LLVM::LLVMDialect::getReadonlyAttrName(),
+                          b.getUnitAttr());
+    function.setArgAttr(i, LLVM::LLVMDialect::getNoCaptureAttrName(),
+                        b.getUnitAttr());
+  }
+  Block *entry = function.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  auto constant = [&](int64_t v) { return VectorStep::constant(b, loc, v); };
+  Value zero = constant(0), one = constant(1);
+  Value rows =
+      arith::MaxSIOp::create(b, loc, entry->getArgument(pointers), zero);
+  Value cols =
+      arith::MaxSIOp::create(b, loc, entry->getArgument(pointers + 1), zero);
+  Type element = elementTypeOf(ctx, spec.dtype);
+  if (backward) {
+    // dbias = 0, then every row adds its dx.
+    Value dbias = entry->getArgument(pointers - 1);
+    Value zeroF32 = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+    scf::ForOp::create(b, loc, zero, cols, one, ValueRange{},
+                       [&](OpBuilder &nb, Location l, Value c, ValueRange) {
+                         Value at = LLVM::GEPOp::create(
+                             nb, l, ptrType, nb.getF32Type(), dbias,
+                             ValueRange{c}, LLVM::GEPNoWrapFlags::inbounds);
+                         LLVM::StoreOp::create(nb, l, zeroF32, at, 4);
+                         scf::YieldOp::create(nb, l);
+                       });
+  }
+  scf::ForOp::create(b, loc, zero, rows, one, ValueRange{},
+                     [&](OpBuilder &nb, Location l, Value r, ValueRange) {
+                       Value offset = arith::MulIOp::create(nb, l, r, cols);
+                       auto rowOf = [&](Value base) -> Value {
+                         return LLVM::GEPOp::create(
+                             nb, l, ptrType, element, base, ValueRange{offset},
+                             LLVM::GEPNoWrapFlags::inbounds);
+                       };
+                       // x and (backward) dy and the output advance by rows;
+                       // bias and dbias do not.
+                       SmallVector<Value> operands = {
+                           rowOf(entry->getArgument(0)), entry->getArgument(1)};
+                       if (backward)
+                         operands.push_back(rowOf(entry->getArgument(2)));
+                       operands.push_back(rowOf(entry->getArgument(inputs)));
+                       if (backward)
+                         operands.push_back(entry->getArgument(inputs + 1));
+                       operands.push_back(cols);
+                       func::CallOp::create(nb, l, row, operands);
+                       scf::YieldOp::create(nb, l);
+                     });
+  func::ReturnOp::create(b, loc);
+  return function;
+}
+
+llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
+                                                    const KernelSpec &spec,
+                                                    unsigned lanes, bool x86) {
+  if (llvm::Error err = checkKernelDType(spec.dtype))
+    return std::move(err);
+  KernelAbi abi = kernelAbiOf(spec.op);
+  bool rows = abi == KernelAbi::Bias || abi == KernelAbi::BiasBackward;
+  std::string loopName = rows ? spec.name + "_row" : spec.name;
+  for (const std::string &symbol : {spec.name, loopName, loopName + "_partial"})
+    if (module.lookupSymbol(symbol))
+      return llvm::createStringError("the module already defines '" + symbol +
+                                     "'");
+  VectorType vectorType =
+      VectorType::get({lanes}, elementTypeOf(module.getContext(), spec.dtype));
+  unsigned inputs = abi == KernelAbi::Unary          ? 1
+                    : abi == KernelAbi::BiasBackward ? 3
+                                                     : 2;
+  // Rows are written with cached stores: a row is rarely long enough for
+  // streaming to pay, and the next layer reads the output soon.
+  LoopShape shape{loopName, inputs, abi == KernelAbi::BiasBackward,
+                  rows ? StreamingStores::Never : spec.streamingStores, rows};
+  func::FuncOp loop = buildLoopFunction(module, spec, shape, vectorType, x86);
+  if (!rows)
+    return loop;
+  return buildRowsFunction(module, spec, loop, abi == KernelAbi::BiasBackward);
 }
 
 llvm::Expected<OwningOpRef<ModuleOp>>

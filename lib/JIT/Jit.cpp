@@ -85,116 +85,336 @@ const TuningReport &Kernel::report() const {
   return *impl->report;
 }
 
-Kernel::Entry<float> Kernel::f32() const {
-  if (impl->spec.dtype != DType::F32)
-    return nullptr;
-  return reinterpret_cast<Entry<float>>(impl->entry);
+/// The call type of an element type T.
+template <typename T> static constexpr const char *callTypeOf();
+template <> constexpr const char *callTypeOf<float>() { return "f32"; }
+template <> constexpr const char *callTypeOf<Half>() { return "f16"; }
+template <> constexpr const char *callTypeOf<BFloat16>() { return "bf16"; }
+template <> constexpr const char *callTypeOf<uint16_t>() { return "u16"; }
+
+/// Whether a call with elements `callType` fits a kernel of `dtype`.
+static bool callTypeMatches(llvm::StringRef callType, DType dtype) {
+  return callType == "u16" ? dtypeSize(dtype) == 2
+                           : stringifyDType(dtype) == callType;
 }
 
-Kernel::Entry<uint16_t> Kernel::u16() const {
-  if (dtypeSize(impl->spec.dtype) != 2)
-    return nullptr;
-  return reinterpret_cast<Entry<uint16_t>>(impl->entry);
-}
+void *Kernel::address() const { return impl->entry; }
 
-Kernel::Entry<Half> Kernel::f16() const {
-  if (impl->spec.dtype != DType::F16)
-    return nullptr;
-  return reinterpret_cast<Entry<Half>>(impl->entry);
-}
-
-Kernel::Entry<BFloat16> Kernel::bf16() const {
-  if (impl->spec.dtype != DType::BF16)
-    return nullptr;
-  return reinterpret_cast<Entry<BFloat16>>(impl->entry);
-}
-
-/// `callType` names the element type of the call: "f32", "f16", "bf16", or
-/// "u16" (either 16-bit format).
-llvm::Error Kernel::check(const void *in, const void *out, int64_t n,
-                          unsigned elementBytes, const char *callType) const {
+void *Kernel::entryFor(KernelAbi abi, llvm::StringRef callType) const {
   const KernelSpec &spec = impl->spec;
-  auto fail = [&](const llvm::Twine &why) {
-    return llvm::createStringError("kernel '" + spec.name + "': " + why);
-  };
-  llvm::StringRef dtype = stringifyDType(spec.dtype);
-  bool matches = llvm::StringRef(callType) == "u16" ? dtypeSize(spec.dtype) == 2
-                                                    : dtype == callType;
-  if (!matches)
-    return fail("its elements are " + dtype + ", not " + callType + " (" +
-                llvm::Twine(elementBytes) + "-byte) values");
-  if (!in || !out)
-    return fail(llvm::Twine(!in ? "in" : "out") + " is a null pointer");
-  if (n < 1)
-    return fail("n must be at least 1, got " + llvm::Twine(n));
-  if (static_cast<uint64_t>(n) > UINT64_MAX / 2 / elementBytes)
-    return fail("n = " + llvm::Twine(n) + " is larger than any buffer");
-  auto inAddress = reinterpret_cast<uintptr_t>(in);
-  auto outAddress = reinterpret_cast<uintptr_t>(out);
-  if (inAddress % elementBytes || outAddress % elementBytes)
-    return fail(llvm::Twine(inAddress % elementBytes ? "in" : "out") +
-                " is not aligned to its " + llvm::Twine(elementBytes) +
-                "-byte elements");
-  uint64_t bytes = static_cast<uint64_t>(n) * elementBytes;
-  if (inAddress != outAddress && inAddress < outAddress + bytes &&
-      outAddress < inAddress + bytes)
-    return fail("in and out overlap without being the same buffer "
-                "(in place needs in == out)");
+  if (kernelAbiOf(spec.op) != abi || !callTypeMatches(callType, spec.dtype))
+    return nullptr;
+  return impl->entry;
+}
+
+Kernel::Entry<float> Kernel::f32() const {
+  return reinterpret_cast<Entry<float>>(entryFor(KernelAbi::Unary, "f32"));
+}
+Kernel::Entry<uint16_t> Kernel::u16() const {
+  return reinterpret_cast<Entry<uint16_t>>(entryFor(KernelAbi::Unary, "u16"));
+}
+Kernel::Entry<Half> Kernel::f16() const {
+  return reinterpret_cast<Entry<Half>>(entryFor(KernelAbi::Unary, "f16"));
+}
+Kernel::Entry<BFloat16> Kernel::bf16() const {
+  return reinterpret_cast<Entry<BFloat16>>(entryFor(KernelAbi::Unary, "bf16"));
+}
+
+template <typename T> Kernel::BinaryEntry<T> Kernel::binary() const {
+  return reinterpret_cast<BinaryEntry<T>>(
+      entryFor(KernelAbi::Binary, callTypeOf<T>()));
+}
+template <typename T> Kernel::BiasEntry<T> Kernel::bias() const {
+  return reinterpret_cast<BiasEntry<T>>(
+      entryFor(KernelAbi::Bias, callTypeOf<T>()));
+}
+template <typename T>
+Kernel::BiasBackwardEntry<T> Kernel::biasBackward() const {
+  return reinterpret_cast<BiasBackwardEntry<T>>(
+      entryFor(KernelAbi::BiasBackward, callTypeOf<T>()));
+}
+
+/// How each ABI is called, for messages.
+static const char *callOf(KernelAbi abi) {
+  switch (abi) {
+  case KernelAbi::Unary:
+    return "run(in, out, n)";
+  case KernelAbi::Binary:
+    return "runBinary(x, y, out, n)";
+  case KernelAbi::Bias:
+    return "runBias(x, bias, y, rows, cols)";
+  case KernelAbi::BiasBackward:
+    return "runBiasBackward(x, bias, dy, dx, dbias, rows, cols)";
+  }
+  llvm_unreachable("unknown ABI");
+}
+
+static llvm::Error kernelError(const KernelSpec &spec, const llvm::Twine &why) {
+  return llvm::createStringError("kernel '" + spec.name + "': " + why);
+}
+
+llvm::Error Kernel::checkCall(KernelAbi abi, llvm::StringRef callType,
+                              unsigned elementBytes) const {
+  const KernelSpec &spec = impl->spec;
+  if (kernelAbiOf(spec.op) != abi)
+    return kernelError(spec, "it is a '" + stringifyKernelOp(spec.op) +
+                                 "' kernel: call " +
+                                 callOf(kernelAbiOf(spec.op)));
+  if (!callTypeMatches(callType, spec.dtype))
+    return kernelError(spec, "its elements are " + stringifyDType(spec.dtype) +
+                                 ", not " + callType + " (" +
+                                 llvm::Twine(elementBytes) + "-byte) values");
   return llvm::Error::success();
 }
 
-void Kernel::runChunks(const void *in, void *out, int64_t n,
-                       unsigned elementBytes, RunOptions options) const {
-  using RawEntry = void (*)(const void *, void *, int64_t);
-  auto entry = reinterpret_cast<RawEntry>(impl->entry);
+namespace {
+/// A buffer a checked call reads or writes.
+struct BufferArg {
+  const char *name;
+  const void *address;
+  uint64_t bytes;
+  unsigned alignment;
+  bool output;
+  /// Whether an output may be exactly this buffer (the same shape).
+  bool inPlace;
+};
+} // namespace
+
+/// Null, misaligned and overlapping buffers: an output may only be exactly
+/// an input of its shape (in place), and overlaps nothing else.
+static llvm::Error checkBuffers(const KernelSpec &spec,
+                                llvm::ArrayRef<BufferArg> buffers) {
+  for (const BufferArg &buffer : buffers) {
+    if (!buffer.address)
+      return kernelError(spec, llvm::Twine(buffer.name) + " is a null pointer");
+    if (reinterpret_cast<uintptr_t>(buffer.address) % buffer.alignment)
+      return kernelError(spec,
+                         llvm::Twine(buffer.name) + " is not aligned to its " +
+                             llvm::Twine(buffer.alignment) + "-byte elements");
+  }
+  for (size_t i = 0; i < buffers.size(); ++i)
+    for (size_t j = i + 1; j < buffers.size(); ++j) {
+      const BufferArg &a = buffers[i], &b = buffers[j];
+      if (!a.output && !b.output)
+        continue;
+      auto aBegin = reinterpret_cast<uintptr_t>(a.address);
+      auto bBegin = reinterpret_cast<uintptr_t>(b.address);
+      if (aBegin >= bBegin + b.bytes || bBegin >= aBegin + a.bytes)
+        continue;
+      bool sameBuffer = aBegin == bBegin && a.bytes == b.bytes;
+      if (sameBuffer && a.inPlace && b.inPlace && a.output != b.output)
+        continue;
+      if (a.inPlace && b.inPlace && a.output != b.output)
+        return kernelError(spec, llvm::Twine(a.name) + " and " + b.name +
+                                     " overlap without being the same buffer "
+                                     "(in place needs " +
+                                     a.name + " == " + b.name + ")");
+      return kernelError(spec,
+                         llvm::Twine(a.name) + " and " + b.name + " overlap");
+    }
+  return llvm::Error::success();
+}
+
+/// Fails unless 1 ≤ count and count·elementBytes is a possible size.
+static llvm::Error checkCount(const KernelSpec &spec, const char *name,
+                              int64_t count, uint64_t elementBytes) {
+  if (count < 1)
+    return kernelError(spec, llvm::Twine(name) + " must be at least 1, got " +
+                                 llvm::Twine(count));
+  if (static_cast<uint64_t>(count) > UINT64_MAX / 2 / elementBytes)
+    return kernelError(spec, llvm::Twine(name) + " = " + llvm::Twine(count) +
+                                 " is larger than any buffer");
+  return llvm::Error::success();
+}
+
+unsigned Kernel::threadsFor(int64_t work, RunOptions options) const {
   // The pool is started by the first call that can use it, not before.
   int64_t hardware = std::max(1u, std::thread::hardware_concurrency());
   unsigned requested = options.threads.value_or(impl->spec.threads);
   int64_t threads = requested ? requested : hardware;
-  threads = std::max<int64_t>(
-      1, std::min({threads, hardware, n / kMinElementsPerThread}));
-  if (threads == 1) {
-    entry(in, out, n);
-    return;
-  }
-  ThreadPool &pool = ThreadPool::global();
+  return static_cast<unsigned>(std::max<int64_t>(
+      1, std::min({threads, hardware, work / kMinElementsPerThread})));
+}
+
+llvm::Error Kernel::runElementwise(KernelAbi abi,
+                                   llvm::ArrayRef<const void *> ins, void *out,
+                                   int64_t n, unsigned elementBytes,
+                                   llvm::StringRef callType,
+                                   RunOptions options) const {
+  if (llvm::Error err = checkCall(abi, callType, elementBytes))
+    return err;
+  if (llvm::Error err = checkCount(impl->spec, "n", n, elementBytes))
+    return err;
+  uint64_t bytes = static_cast<uint64_t>(n) * elementBytes;
+  static const char *const unaryNames[] = {"in", "out"};
+  static const char *const binaryNames[] = {"x", "y", "out"};
+  const char *const *names = ins.size() == 1 ? unaryNames : binaryNames;
+  llvm::SmallVector<BufferArg, 3> buffers;
+  for (size_t i = 0; i < ins.size(); ++i)
+    buffers.push_back({names[i], ins[i], bytes, elementBytes, false, true});
+  buffers.push_back({names[ins.size()], out, bytes, elementBytes, true, true});
+  if (llvm::Error err = checkBuffers(impl->spec, buffers))
+    return err;
+
+  unsigned threads = threadsFor(n, options);
   // Chunks of whole 64-byte lines, so that no two threads write one line.
   int64_t line = 64 / elementBytes;
   int64_t chunk = ((n + threads - 1) / threads + line - 1) / line * line;
-  pool.parallelFor(static_cast<unsigned>(threads), [&](unsigned i) {
+  auto runChunk = [&](unsigned i) {
     int64_t begin = static_cast<int64_t>(i) * chunk;
     int64_t count = std::min(chunk, n - begin);
-    if (count > 0)
-      entry(static_cast<const char *>(in) + begin * elementBytes,
-            static_cast<char *>(out) + begin * elementBytes, count);
-  });
+    if (count <= 0)
+      return;
+    auto at = [&](const void *p) {
+      return static_cast<const char *>(p) + begin * elementBytes;
+    };
+    char *to = static_cast<char *>(out) + begin * elementBytes;
+    if (ins.size() == 1)
+      reinterpret_cast<void (*)(const void *, void *, int64_t)>(impl->entry)(
+          at(ins[0]), to, count);
+    else
+      reinterpret_cast<void (*)(const void *, const void *, void *, int64_t)>(
+          impl->entry)(at(ins[0]), at(ins[1]), to, count);
+  };
+  if (threads == 1)
+    runChunk(0);
+  else
+    ThreadPool::global().parallelFor(threads, runChunk);
+  return llvm::Error::success();
 }
 
-llvm::Error Kernel::runChecked(const void *in, void *out, int64_t n,
-                               unsigned elementBytes, const char *callType,
-                               RunOptions options) const {
-  if (llvm::Error err = check(in, out, n, elementBytes, callType))
+llvm::Error Kernel::runRows(llvm::ArrayRef<const void *> ins, void *out,
+                            float *dbias, int64_t rows, int64_t cols,
+                            unsigned elementBytes, llvm::StringRef callType,
+                            RunOptions options) const {
+  bool backward = ins.size() == 3;
+  KernelAbi abi = backward ? KernelAbi::BiasBackward : KernelAbi::Bias;
+  if (llvm::Error err = checkCall(abi, callType, elementBytes))
     return err;
-  runChunks(in, out, n, elementBytes, options);
+  const KernelSpec &spec = impl->spec;
+  if (llvm::Error err = checkCount(spec, "rows", rows, elementBytes))
+    return err;
+  if (llvm::Error err = checkCount(spec, "cols", cols, elementBytes))
+    return err;
+  if (static_cast<uint64_t>(rows) >
+      UINT64_MAX / 2 / elementBytes / static_cast<uint64_t>(cols))
+    return kernelError(spec, "rows·cols = " + llvm::Twine(rows) + "·" +
+                                 llvm::Twine(cols) +
+                                 " is larger than any buffer");
+  uint64_t matrix = static_cast<uint64_t>(rows) * cols * elementBytes;
+  uint64_t row = static_cast<uint64_t>(cols) * elementBytes;
+  llvm::SmallVector<BufferArg, 5> buffers = {
+      {"x", ins[0], matrix, elementBytes, false, true},
+      {"bias", ins[1], row, elementBytes, false, false}};
+  if (backward)
+    buffers.push_back({"dy", ins[2], matrix, elementBytes, false, true});
+  buffers.push_back(
+      {backward ? "dx" : "y", out, matrix, elementBytes, true, true});
+  if (backward)
+    buffers.push_back(
+        {"dbias", dbias, static_cast<uint64_t>(cols) * 4, 4, true, false});
+  if (llvm::Error err = checkBuffers(spec, buffers))
+    return err;
+
+  unsigned threads = threadsFor(rows * cols, options);
+  int64_t chunk = (rows + threads - 1) / threads;
+  // Each thread's bias gradient, added in thread order at the end.
+  std::vector<float> partials(backward && threads > 1 ? threads * cols : 0);
+  auto runChunk = [&](unsigned i) {
+    int64_t begin = static_cast<int64_t>(i) * chunk;
+    int64_t count = std::min(chunk, rows - begin);
+    auto at = [&](const void *p) {
+      return static_cast<const char *>(p) + begin * row;
+    };
+    char *to = static_cast<char *>(out) + begin * row;
+    if (!backward) {
+      if (count > 0)
+        reinterpret_cast<void (*)(const void *, const void *, void *, int64_t,
+                                  int64_t)>(impl->entry)(at(ins[0]), ins[1], to,
+                                                         count, cols);
+      return;
+    }
+    float *sums = threads > 1 ? partials.data() + i * cols : dbias;
+    // count ≤ 0 still zeroes this thread's sums.
+    reinterpret_cast<void (*)(const void *, const void *, const void *, void *,
+                              float *, int64_t, int64_t)>(impl->entry)(
+        at(ins[0]), ins[1], at(ins[2]), to, sums, std::max<int64_t>(count, 0),
+        cols);
+  };
+  if (threads == 1) {
+    runChunk(0);
+    return llvm::Error::success();
+  }
+  ThreadPool::global().parallelFor(threads, runChunk);
+  if (backward)
+    for (int64_t c = 0; c < cols; ++c) {
+      float sum = 0;
+      for (unsigned t = 0; t < threads; ++t)
+        sum += partials[t * cols + c];
+      dbias[c] = sum;
+    }
   return llvm::Error::success();
 }
 
 llvm::Error Kernel::run(const float *in, float *out, int64_t n,
                         RunOptions options) const {
-  return runChecked(in, out, n, sizeof(float), "f32", options);
+  return runElementwise(KernelAbi::Unary, {in}, out, n, sizeof(float), "f32",
+                        options);
 }
 llvm::Error Kernel::run(const Half *in, Half *out, int64_t n,
                         RunOptions options) const {
-  return runChecked(in, out, n, sizeof(Half), "f16", options);
+  return runElementwise(KernelAbi::Unary, {in}, out, n, sizeof(Half), "f16",
+                        options);
 }
 llvm::Error Kernel::run(const BFloat16 *in, BFloat16 *out, int64_t n,
                         RunOptions options) const {
-  return runChecked(in, out, n, sizeof(BFloat16), "bf16", options);
+  return runElementwise(KernelAbi::Unary, {in}, out, n, sizeof(BFloat16),
+                        "bf16", options);
 }
 llvm::Error Kernel::run(const uint16_t *in, uint16_t *out, int64_t n,
                         RunOptions options) const {
-  return runChecked(in, out, n, sizeof(uint16_t), "u16", options);
+  return runElementwise(KernelAbi::Unary, {in}, out, n, sizeof(uint16_t), "u16",
+                        options);
 }
+
+template <typename T>
+llvm::Error Kernel::runBinary(const T *x, const T *y, T *out, int64_t n,
+                              RunOptions options) const {
+  return runElementwise(KernelAbi::Binary, {x, y}, out, n, sizeof(T),
+                        callTypeOf<T>(), options);
+}
+
+template <typename T>
+llvm::Error Kernel::runBias(const T *x, const T *bias, T *y, int64_t rows,
+                            int64_t cols, RunOptions options) const {
+  return runRows({x, bias}, y, nullptr, rows, cols, sizeof(T), callTypeOf<T>(),
+                 options);
+}
+
+template <typename T>
+llvm::Error Kernel::runBiasBackward(const T *x, const T *bias, const T *dy,
+                                    T *dx, float *dbias, int64_t rows,
+                                    int64_t cols, RunOptions options) const {
+  return runRows({x, bias, dy}, dx, dbias, rows, cols, sizeof(T),
+                 callTypeOf<T>(), options);
+}
+
+#define GELU_INSTANTIATE_KERNEL_CALLS(T)                                       \
+  template Kernel::BinaryEntry<T> Kernel::binary<T>() const;                   \
+  template Kernel::BiasEntry<T> Kernel::bias<T>() const;                       \
+  template Kernel::BiasBackwardEntry<T> Kernel::biasBackward<T>() const;       \
+  template llvm::Error Kernel::runBinary<T>(const T *, const T *, T *,         \
+                                            int64_t, RunOptions) const;        \
+  template llvm::Error Kernel::runBias<T>(const T *, const T *, T *, int64_t,  \
+                                          int64_t, RunOptions) const;          \
+  template llvm::Error Kernel::runBiasBackward<T>(                             \
+      const T *, const T *, const T *, T *, float *, int64_t, int64_t,         \
+      RunOptions) const;
+GELU_INSTANTIATE_KERNEL_CALLS(float)
+GELU_INSTANTIATE_KERNEL_CALLS(Half)
+GELU_INSTANTIATE_KERNEL_CALLS(BFloat16)
+GELU_INSTANTIATE_KERNEL_CALLS(uint16_t)
+#undef GELU_INSTANTIATE_KERNEL_CALLS
 
 /// The target of `spec`, if this CPU can run its code.
 static llvm::Expected<TargetInfo> runnableTarget(const KernelSpec &spec) {

@@ -104,6 +104,64 @@ float fromOrderedKey(uint32_t key) {
 
 } // namespace
 
+/// `count` copies of `value` in `dtype`'s encoding.
+static std::vector<uint8_t> filled(DType dtype, double value, int64_t count) {
+  unsigned size = dtypeSize(dtype);
+  std::vector<uint8_t> bytes(static_cast<size_t>(count) * size);
+  uint32_t bits;
+  if (dtype == DType::F32) {
+    float f = static_cast<float>(value);
+    std::memcpy(&bits, &f, 4);
+  } else {
+    bits = halfFromFloatExact(static_cast<float>(value), dtype == DType::BF16);
+  }
+  for (int64_t i = 0; i < count; ++i)
+    std::memcpy(bytes.data() + i * size, &bits, size);
+  return bytes;
+}
+
+ActivationCall::ActivationCall(const Kernel &kernel, int64_t maxElements)
+    : kernel(kernel), abi(kernelAbiOf(kernel.spec().op)) {
+  DType dtype = kernel.spec().dtype;
+  switch (abi) {
+  case KernelAbi::Unary:
+    break;
+  case KernelAbi::Binary:
+    neutral = filled(dtype, 1.0, maxElements);
+    break;
+  case KernelAbi::BiasBackward:
+    ones = filled(dtype, 1.0, maxElements);
+    dbias.resize(maxElements);
+    [[fallthrough]];
+  case KernelAbi::Bias:
+    neutral = filled(dtype, -0.0, maxElements);
+    break;
+  }
+}
+
+void ActivationCall::operator()(const void *in, void *out, int64_t n) const {
+  void *entry = kernel.address();
+  switch (abi) {
+  case KernelAbi::Unary:
+    reinterpret_cast<void (*)(const void *, void *, int64_t)>(entry)(in, out,
+                                                                     n);
+    return;
+  case KernelAbi::Binary:
+    reinterpret_cast<void (*)(const void *, const void *, void *, int64_t)>(
+        entry)(in, neutral.data(), out, n);
+    return;
+  case KernelAbi::Bias:
+    reinterpret_cast<void (*)(const void *, const void *, void *, int64_t,
+                              int64_t)>(entry)(in, neutral.data(), out, 1, n);
+    return;
+  case KernelAbi::BiasBackward:
+    reinterpret_cast<void (*)(const void *, const void *, const void *, void *,
+                              float *, int64_t, int64_t)>(entry)(
+        in, neutral.data(), ones.data(), out, dbias.data(), 1, n);
+    return;
+  }
+}
+
 BudgetSample sampleBudget(ReferenceFunction meaning, DType dtype,
                           const ErrorBudget &budget) {
   BudgetSample sample;
@@ -142,6 +200,9 @@ BudgetSample sampleBudget(ReferenceFunction meaning, DType dtype,
   for (float x : sample.inputs)
     sample.references.push_back(
         static_cast<double>(evaluateReference(meaning, x)));
+  if (isDerivative(meaning))
+    for (float x : sample.inputs)
+      sample.scales.push_back(static_cast<double>(errorScale(meaning, x)));
   return sample;
 }
 
@@ -151,11 +212,12 @@ RegionErrors measureKernel(const Kernel &kernel, const BudgetSample &sample) {
   bool isBF16 = sample.dtype == DType::BF16;
   std::vector<float> out(n);
   std::vector<uint16_t> out16;
+  ActivationCall call(kernel, static_cast<int64_t>(n));
   if (sample.dtype != DType::F32) {
     out16.resize(n);
-    kernel.u16()(sample.encoded.data(), out16.data(), static_cast<int64_t>(n));
+    call(sample.encoded.data(), out16.data(), static_cast<int64_t>(n));
   } else {
-    kernel.f32()(sample.inputs.data(), out.data(), static_cast<int64_t>(n));
+    call(sample.inputs.data(), out.data(), static_cast<int64_t>(n));
   }
   // Comparing with the reference is most of the time: on every core.
   ThreadPool &pool = ThreadPool::global();
@@ -166,7 +228,8 @@ RegionErrors measureKernel(const Kernel &kernel, const BudgetSample &sample) {
     for (size_t i = begin; i < end; ++i) {
       double y = out16.empty() ? out[i] : halfToFloat(out16[i], isBF16);
       addToRegions(partial[part].data(), sample.inputs[i], y,
-                   sample.references[i], format);
+                   sample.references[i], format,
+                   sample.scales.empty() ? 0.0 : sample.scales[i]);
     }
   });
   RegionErrors regions;
@@ -197,33 +260,32 @@ std::vector<double> timeKernels(llvm::ArrayRef<const Kernel *> kernels,
   // 16-bit kernels read the same bytes: the halves of spread floats are
   // spread values too.
   std::memcpy(in.data(), values.data(), n * 4);
-  using RawEntry = void (*)(const void *, void *, int64_t);
-  auto entryOf = [](const Kernel *k) {
-    return k->f32() ? reinterpret_cast<RawEntry>(k->f32())
-                    : reinterpret_cast<RawEntry>(k->u16());
-  };
+  std::vector<ActivationCall> calls;
+  calls.reserve(kernels.size());
+  for (const Kernel *k : kernels)
+    calls.emplace_back(*k, n);
   using Clock = std::chrono::steady_clock;
   std::vector<double> best(kernels.size(), HUGE_VAL);
-  std::vector<int64_t> calls(kernels.size(), 1);
+  std::vector<int64_t> repeats(kernels.size(), 1);
   for (size_t k = 0; k < kernels.size(); ++k) {
     // Calibrate: calls that take about roundSeconds (after a warm-up).
-    RawEntry entry = entryOf(kernels[k]);
+    const ActivationCall &entry = calls[k];
     entry(in.data(), out.data(), n);
     auto start = Clock::now();
     entry(in.data(), out.data(), n);
     double once = std::chrono::duration<double>(Clock::now() - start).count();
-    calls[k] = std::max<int64_t>(
+    repeats[k] = std::max<int64_t>(
         1, static_cast<int64_t>(roundSeconds / std::max(once, 1e-9)));
   }
   for (unsigned round = 0; round < rounds; ++round)
     for (size_t k = 0; k < kernels.size(); ++k) {
-      RawEntry entry = entryOf(kernels[k]);
+      const ActivationCall &entry = calls[k];
       auto start = Clock::now();
-      for (int64_t c = 0; c < calls[k]; ++c)
+      for (int64_t c = 0; c < repeats[k]; ++c)
         entry(in.data(), out.data(), n);
       double seconds =
           std::chrono::duration<double>(Clock::now() - start).count();
-      best[k] = std::min(best[k], seconds * 1e9 / double(calls[k] * n));
+      best[k] = std::min(best[k], seconds * 1e9 / double(repeats[k] * n));
     }
   return best;
 }

@@ -34,8 +34,40 @@ llvm::StringRef stringifyKernelOp(KernelOp op) {
     return "silu";
   case KernelOp::Relu:
     return "relu";
+  case KernelOp::GeluBackward:
+    return "gelu_backward";
+  case KernelOp::BiasGelu:
+    return "bias_gelu";
+  case KernelOp::BiasGeluBackward:
+    return "bias_gelu_backward";
+  case KernelOp::Geglu:
+    return "geglu";
+  case KernelOp::Swiglu:
+    return "swiglu";
   }
   llvm_unreachable("unknown op");
+}
+
+KernelAbi kernelAbiOf(KernelOp op) {
+  switch (op) {
+  case KernelOp::Gelu:
+  case KernelOp::Silu:
+  case KernelOp::Relu:
+    return KernelAbi::Unary;
+  case KernelOp::GeluBackward:
+  case KernelOp::Geglu:
+  case KernelOp::Swiglu:
+    return KernelAbi::Binary;
+  case KernelOp::BiasGelu:
+    return KernelAbi::Bias;
+  case KernelOp::BiasGeluBackward:
+    return KernelAbi::BiasBackward;
+  }
+  llvm_unreachable("unknown op");
+}
+
+bool appliesGelu(KernelOp op) {
+  return op != KernelOp::Silu && op != KernelOp::Relu && op != KernelOp::Swiglu;
 }
 
 llvm::StringRef stringifyDType(DType dtype) {
@@ -143,11 +175,17 @@ FloatFormat floatFormatOf(DType dtype) {
 ReferenceFunction KernelSpec::referenceFunction() const {
   switch (op) {
   case KernelOp::Silu:
+  case KernelOp::Swiglu:
     return ReferenceFunction::Silu;
   case KernelOp::Relu:
     return ReferenceFunction::Relu;
   case KernelOp::Gelu:
+  case KernelOp::BiasGelu:
+  case KernelOp::Geglu:
     return geluReferenceFunction(approximate);
+  case KernelOp::GeluBackward:
+  case KernelOp::BiasGeluBackward:
+    return derivativeOf(geluReferenceFunction(approximate));
   }
   llvm_unreachable("unknown op");
 }
@@ -452,9 +490,14 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
 
   KernelSpec spec;
   if (root.contains("op")) {
-    static const StringRef names[] = {"gelu", "silu", "relu"};
-    static const KernelOp values[] = {KernelOp::Gelu, KernelOp::Silu,
-                                      KernelOp::Relu};
+    static const StringRef names[] = {"gelu",      "silu",
+                                      "relu",      "gelu_backward",
+                                      "bias_gelu", "bias_gelu_backward",
+                                      "geglu",     "swiglu"};
+    static const KernelOp values[] = {
+        KernelOp::Gelu,         KernelOp::Silu,     KernelOp::Relu,
+        KernelOp::GeluBackward, KernelOp::BiasGelu, KernelOp::BiasGeluBackward,
+        KernelOp::Geglu,        KernelOp::Swiglu};
     auto op =
         getChoice<KernelOp>(root["op"], "/op", "op", names, values, errors);
     if (!op)
@@ -471,9 +514,11 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
                                     "approximate", names, values, errors);
     if (!approximate)
       return approximate.takeError();
-    if (spec.op != KernelOp::Gelu && *approximate != act::Approximate::none)
+    if (!appliesGelu(spec.op) && *approximate != act::Approximate::none)
       return errors.at("/approximate",
-                       "'approximate' applies to op 'gelu' only, not '" +
+                       "'approximate' applies to the ops that apply a GELU "
+                       "(gelu, gelu_backward, bias_gelu, bias_gelu_backward, "
+                       "geglu), not '" +
                            stringifyKernelOp(spec.op) + "'");
     spec.approximate = *approximate;
   }
@@ -617,12 +662,26 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
         names, values, errors);
     if (!mode)
       return mode.takeError();
+    if (*mode == StreamingStores::Always &&
+        (kernelAbiOf(spec.op) == KernelAbi::Bias ||
+         kernelAbiOf(spec.op) == KernelAbi::BiasBackward))
+      return errors.at("/streaming_stores",
+                       "'always' applies to elementwise kernels; '" +
+                           stringifyKernelOp(spec.op) +
+                           "' writes its [rows, cols] output row by row with "
+                           "cached stores ('auto' and 'never' accepted)");
     spec.streamingStores = *mode;
   }
-  // The default name follows the op and dtype: gelu_f32, silu_bf16, ...
-  spec.name = (stringifyReferenceFunction(spec.referenceFunction()) + "_" +
-               stringifyDType(spec.dtype))
-                  .str();
+  // The default name follows the op, form and dtype: gelu_f32,
+  // gelu_tanh_bf16, silu_f16, gelu_backward_f32, geglu_tanh_f32, ...
+  std::string base =
+      kernelAbiOf(spec.op) == KernelAbi::Unary
+          ? stringifyReferenceFunction(spec.referenceFunction()).str()
+          : stringifyKernelOp(spec.op).str();
+  if (kernelAbiOf(spec.op) != KernelAbi::Unary &&
+      spec.approximate != act::Approximate::none)
+    base += "_" + act::stringifyApproximate(spec.approximate).str();
+  spec.name = base + "_" + stringifyDType(spec.dtype).str();
   if (root.contains("name")) {
     auto name = getString(root["name"], "/name", errors);
     if (!name)

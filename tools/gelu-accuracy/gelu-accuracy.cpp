@@ -92,7 +92,7 @@ void account(ErrorMaxima *stats, ReferenceFunction f, float x, double y,
              FloatFormat format) {
   if (!std::isfinite(x))
     return;
-  addToRegions(stats, x, y, evaluateReference(f, x), format);
+  addToRegions(stats, x, y, evaluateReference(f, x), format, errorScale(f, x));
 }
 
 unsigned workerCount() {
@@ -113,12 +113,13 @@ Measurement measureF32(const Kernel &kernel) {
     pool.emplace_back([&, w] {
       constexpr uint64_t kChunk = 1 << 16;
       std::vector<float> in(kChunk), out(kChunk);
+      ActivationCall call(kernel, kChunk);
       for (uint64_t begin = w * kChunk; begin < total;
            begin += uint64_t(workers) * kChunk) {
         uint64_t n = std::min(kChunk, total - begin);
         for (uint64_t i = 0; i < n; ++i)
           in[i] = fromBits(static_cast<uint32_t>((begin + i) * step));
-        kernel.f32()(in.data(), out.data(), static_cast<int64_t>(n));
+        call(in.data(), out.data(), static_cast<int64_t>(n));
         for (uint64_t i = 0; i < n; ++i)
           account(partial[w].data(), f, in[i], out[i], FloatFormat::f32());
       }
@@ -139,7 +140,7 @@ Measurement measure16(const Kernel &kernel) {
   std::vector<uint16_t> in(1 << 16), out(1 << 16);
   for (uint32_t i = 0; i < in.size(); ++i)
     in[i] = static_cast<uint16_t>(i);
-  kernel.u16()(in.data(), out.data(), 1 << 16);
+  ActivationCall(kernel, 1 << 16)(in.data(), out.data(), 1 << 16);
   FloatFormat format = floatFormatOf(kernel.spec().dtype);
   for (uint32_t i = 0; i < in.size(); ++i)
     account(m.regions, f, halfToFloat(in[i], isBF16),
@@ -150,15 +151,16 @@ Measurement measure16(const Kernel &kernel) {
 /// f(x) through the kernel, for one f32 value (16-bit kernels: x must be
 /// exact in the format).
 double runOne(const Kernel &kernel, float x) {
+  ActivationCall call(kernel, 1);
   if (kernel.spec().dtype == DType::F32) {
     float y;
-    kernel.f32()(&x, &y, 1);
+    call(&x, &y, 1);
     return y;
   }
   bool isBF16 = kernel.spec().dtype == DType::BF16;
   uint16_t out;
   uint16_t in = halfFromFloatExact(x, isBF16);
-  kernel.u16()(&in, &out, 1);
+  call(&in, &out, 1);
   return halfToFloat(out, isBF16);
 }
 
@@ -200,7 +202,8 @@ double crossCheckReference(ReferenceFunction f, FloatFormat format) {
       continue;
     long double ld = evaluateReference(f, x);
     long double mp = evaluateReferenceMpfr(f, x);
-    worst = std::max(worst, ulpError(static_cast<double>(ld), mp, format));
+    worst = std::max(
+        worst, ulpError(static_cast<double>(ld), mp, format, errorScale(f, x)));
   }
   return worst;
 }
@@ -208,7 +211,7 @@ double crossCheckReference(ReferenceFunction f, FloatFormat format) {
 /// "gelu (none) f32, rational degree 4", and the budget that chose it.
 std::string label(const KernelSpec &requested, const KernelSpec &compiled) {
   std::string s = stringifyKernelOp(compiled.op).str();
-  if (compiled.op == KernelOp::Gelu)
+  if (appliesGelu(compiled.op))
     s += std::string(" (") +
          act::stringifyApproximate(compiled.approximate).str() + ")";
   s += " " + stringifyDType(compiled.dtype).str();
@@ -309,11 +312,11 @@ int main(int argc, char **argv) {
            << llvm::format("%.1f", m.seconds) << " s)\n";
     for (int r = 0; r < kRegions; ++r) {
       const ErrorMaxima &s = m.regions[r];
-      double confirm =
-          r < 3 && s.count
-              ? ulpError(runOne(**kernel, s.ulpAt),
-                         evaluateReferenceMpfr(f, s.ulpAt), outFormat)
-              : s.maxUlp;
+      double confirm = r < 3 && s.count
+                           ? ulpError(runOne(**kernel, s.ulpAt),
+                                      evaluateReferenceMpfr(f, s.ulpAt),
+                                      outFormat, errorScale(f, s.ulpAt))
+                           : s.maxUlp;
       outs() << llvm::format(
           "  %-8s max %6.3f ULP at x = %-15.9g (MPFR: %.3f)  "
           "max abs %.3g  max rel %.3g  correctly rounded "

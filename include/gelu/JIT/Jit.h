@@ -56,7 +56,18 @@ constexpr int64_t kMinElementsPerThread = 32768;
 /// for the Kernel's lifetime. Calls may come from any number of threads.
 class Kernel {
 public:
+  // The C ABIs (KernelAbi); T is float, Half, BFloat16, or uint16_t for
+  // either 16-bit format.
   template <typename T> using Entry = void (*)(const T *in, T *out, int64_t n);
+  template <typename T>
+  using BinaryEntry = void (*)(const T *x, const T *y, T *out, int64_t n);
+  template <typename T>
+  using BiasEntry = void (*)(const T *x, const T *bias, T *y, int64_t rows,
+                             int64_t cols);
+  template <typename T>
+  using BiasBackwardEntry = void (*)(const T *x, const T *bias, const T *dy,
+                                     T *dx, float *dbias, int64_t rows,
+                                     int64_t cols);
 
   ~Kernel();
   Kernel(const Kernel &) = delete;
@@ -73,9 +84,11 @@ public:
   /// kernel's error and time (~0.1 s). Thread-safe.
   const TuningReport &report() const;
 
-  /// The entry with the C ABI `void NAME(const T *in, T *out, int64_t n)`.
-  /// It reads in[0..n) and writes out[0..n) and nothing else; in == out is
-  /// allowed; n ≤ 0 does nothing. Null when the dtype is not f32.
+  /// The entry of a gelu, silu or relu kernel, with the C ABI
+  /// `void NAME(const T *in, T *out, int64_t n)`. It reads in[0..n) and
+  /// writes out[0..n) and nothing else; in == out is allowed; n ≤ 0 does
+  /// nothing. Null when the dtype is not f32 or the op takes other
+  /// arguments.
   Entry<float> f32() const;
   /// Typed entries of f16 and bf16 kernels (null for any other dtype).
   Entry<Half> f16() const;
@@ -97,16 +110,55 @@ public:
   llvm::Error run(const uint16_t *in, uint16_t *out, int64_t n,
                   RunOptions options = {}) const;
 
+  /// The entry of a gelu_backward (x, dy → dx), geglu or swiglu (a, b → y)
+  /// kernel of elements T: reads x[0..n) and y[0..n), writes out[0..n);
+  /// out may be x or y (in place). Null for another op or element type.
+  template <typename T> BinaryEntry<T> binary() const;
+  /// The entry of a bias_gelu kernel: y[r·cols + c] = GELU(x[r·cols + c] +
+  /// bias[c]) for a row-major [rows, cols] x; y may be x.
+  template <typename T> BiasEntry<T> bias() const;
+  /// The entry of a bias_gelu_backward kernel: dx = dy·GELU'(x + bias) and
+  /// dbias[c] = Σ_r dx[r·cols + c] (summed in f32; dbias is overwritten);
+  /// dx may be x or dy.
+  template <typename T> BiasBackwardEntry<T> biasBackward() const;
+
+  /// Checked calls of those entries, with the checks of run(): null or
+  /// misaligned pointers, n, rows or cols below 1, a wrong element type or
+  /// op, and buffers that overlap other than an output being exactly an
+  /// input of the same shape. Threads split the elements (binary) or the
+  /// rows (bias); for the backward, each thread sums its rows' dbias and
+  /// the partial sums are added in thread order (deterministic for a given
+  /// thread count).
+  template <typename T>
+  llvm::Error runBinary(const T *x, const T *y, T *out, int64_t n,
+                        RunOptions options = {}) const;
+  template <typename T>
+  llvm::Error runBias(const T *x, const T *bias, T *y, int64_t rows,
+                      int64_t cols, RunOptions options = {}) const;
+  template <typename T>
+  llvm::Error runBiasBackward(const T *x, const T *bias, const T *dy, T *dx,
+                              float *dbias, int64_t rows, int64_t cols,
+                              RunOptions options = {}) const;
+
+  /// The entry as an untyped address (whatever the ABI).
+  void *address() const;
+
 private:
   struct Impl;
   explicit Kernel(std::unique_ptr<Impl> impl);
-  llvm::Error check(const void *in, const void *out, int64_t n,
-                    unsigned elementBytes, const char *callType) const;
-  void runChunks(const void *in, void *out, int64_t n, unsigned elementBytes,
-                 RunOptions options) const;
-  llvm::Error runChecked(const void *in, void *out, int64_t n,
-                         unsigned elementBytes, const char *callType,
-                         RunOptions options) const;
+  /// The entry if the kernel has `abi` and elements of `callType` ("f32",
+  /// "f16", "bf16", or "u16" for either 16-bit type), else null.
+  void *entryFor(KernelAbi abi, llvm::StringRef callType) const;
+  llvm::Error checkCall(KernelAbi abi, llvm::StringRef callType,
+                        unsigned elementBytes) const;
+  unsigned threadsFor(int64_t work, RunOptions options) const;
+  llvm::Error runElementwise(KernelAbi abi, llvm::ArrayRef<const void *> ins,
+                             void *out, int64_t n, unsigned elementBytes,
+                             llvm::StringRef callType,
+                             RunOptions options) const;
+  llvm::Error runRows(llvm::ArrayRef<const void *> ins, void *out, float *dbias,
+                      int64_t rows, int64_t cols, unsigned elementBytes,
+                      llvm::StringRef callType, RunOptions options) const;
   /// Compiles a spec that leaves nothing to tune.
   static llvm::Expected<std::unique_ptr<Kernel>>
   compileFixed(const KernelSpec &spec);

@@ -39,6 +39,27 @@ constexpr double kSampledBudgetMargin = 0.8;
 unsigned expansionCost(ReferenceFunction function, act::Expansion expansion,
                        unsigned degree = 0);
 
+/// Calls a kernel of any op as the function it is measured by
+/// (KernelSpec::referenceFunction): f(x) for each x of `in`, the other
+/// operands neutral — dy = b = 1 (dx = GELU'(x), GELU(a)·1), bias = −0
+/// (x + −0 = x for every x, −0 included) in a single row — so that a
+/// budget means the same for a fused kernel as for its activation, and the
+/// time is that of the kernel's own loop. Buffers for up to `maxElements`
+/// are made once.
+class ActivationCall {
+public:
+  ActivationCall(const Kernel &kernel, int64_t maxElements);
+  /// in and out hold n ≤ maxElements values of the kernel's dtype.
+  void operator()(const void *in, void *out, int64_t n) const;
+
+private:
+  const Kernel &kernel;
+  KernelAbi abi;
+  std::vector<uint8_t> neutral; ///< 1s (binary, dy) or −0s (bias)
+  std::vector<uint8_t> ones;    ///< dy of the bias backward
+  mutable std::vector<float> dbias;
+};
+
 /// The inputs a budget is checked on, with their reference values: for
 /// f32, 2^18 inputs spread evenly over the domain's float encodings (every
 /// magnitude) plus 2^20 evenly spaced in its part of [−20, 20]; for 16-bit
@@ -51,6 +72,8 @@ struct BudgetSample {
   /// The reference values, rounded to double: 2^−29 ULP of f32 at most,
   /// and compared in fast SSE arithmetic.
   std::vector<double> references;
+  /// errorScale of each input (derivatives only; empty otherwise).
+  std::vector<double> scales;
 };
 BudgetSample sampleBudget(ReferenceFunction meaning, DType dtype,
                           const ErrorBudget &budget);

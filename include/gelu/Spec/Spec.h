@@ -27,8 +27,36 @@
 
 namespace gelu {
 
-/// The activation a kernel applies.
-enum class KernelOp { Gelu, Silu, Relu };
+/// What a kernel computes.
+enum class KernelOp {
+  Gelu,
+  Silu,
+  Relu,
+  GeluBackward,     ///< dx = dy·GELU'(x)
+  BiasGelu,         ///< y = GELU(x + bias) over [rows, cols], bias per column
+  BiasGeluBackward, ///< dx = dy·GELU'(x + bias), dbias = column sums of dx
+  Geglu,            ///< y = GELU(a)·b
+  Swiglu,           ///< y = SiLU(a)·b
+};
+
+/// The C ABI of a kernel (KernelBuilder.h has the details):
+enum class KernelAbi {
+  /// void NAME(const T *in, T *out, int64_t n): gelu, silu, relu.
+  Unary,
+  /// void NAME(const T *x, const T *y, T *out, int64_t n): gelu_backward
+  /// (x, dy → dx), geglu and swiglu (a, b → out).
+  Binary,
+  /// void NAME(const T *x, const T *bias, T *y, int64_t rows,
+  /// int64_t cols): bias_gelu.
+  Bias,
+  /// void NAME(const T *x, const T *bias, const T *dy, T *dx, float *dbias,
+  /// int64_t rows, int64_t cols): bias_gelu_backward.
+  BiasBackward,
+};
+KernelAbi kernelAbiOf(KernelOp op);
+
+/// Whether `op` applies a GELU, so that "approximate" chooses which.
+bool appliesGelu(KernelOp op);
 
 /// The element type of a kernel's buffers.
 enum class DType { F16, BF16, F32, F64 };

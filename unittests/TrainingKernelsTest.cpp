@@ -1,0 +1,460 @@
+//===- TrainingKernelsTest.cpp - Backward, bias+GELU and gated kernels ----===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// The kernels beyond a plain activation: each against the long-double
+// reference (the derivatives with errorScale near their zero), the fused
+// forms bit for bit against their unfused parts, the 16-bit kernels on every
+// input, the bias gradient against the sum of what was written, threaded
+// runs against single-threaded ones, and every misuse of the new entry
+// points.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TestHelpers.h"
+
+#include "gelu/JIT/Jit.h"
+#include "gelu/JIT/Measurement.h"
+#include "gelu/JIT/Tuner.h"
+#include "gelu/Numerics/ExpansionCatalog.h"
+#include "gelu/Numerics/HalfFloat.h"
+
+#include <cstring>
+#include <random>
+
+using namespace gelu;
+
+namespace {
+
+std::unique_ptr<Kernel> compile(const std::string &json) {
+  auto kernel = compileKernel(specOf(json));
+  EXPECT_TRUE(static_cast<bool>(kernel)) << json;
+  if (!kernel) {
+    ADD_FAILURE() << llvm::toString(kernel.takeError());
+    return nullptr;
+  }
+  return std::move(*kernel);
+}
+
+std::vector<float> randomValues(size_t n, float lo, float hi, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(lo, hi);
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = dist(rng);
+  return v;
+}
+
+/// f32 rounded to the 16-bit format to nearest even, as the kernels round.
+uint16_t roundTo16(float f, bool isBF16) {
+  if (isBF16) {
+    uint32_t bits;
+    std::memcpy(&bits, &f, 4);
+    if (std::isnan(f))
+      return static_cast<uint16_t>((bits | 0x400000u) >> 16);
+    bits += 0x7fffu + ((bits >> 16) & 1u);
+    return static_cast<uint16_t>(bits >> 16);
+  }
+  _Float16 h = static_cast<_Float16>(f);
+  uint16_t bits;
+  std::memcpy(&bits, &h, 2);
+  return bits;
+}
+
+/// The GELU forms and dtypes every new op is checked in.
+const char *const kForms[] = {"none", "tanh", "sigmoid"};
+
+//===----------------------------------------------------------------------===//
+// Accuracy
+//===----------------------------------------------------------------------===//
+
+// dx = dy·GELU'(x) for random dy: within a few ULP of the long-double
+// dy·GELU'(x), counted against max(|dx|, |dy|·gate) near the zero.
+TEST(TrainingKernelsTest, BackwardMatchesTheReferenceWithRandomGradients) {
+  for (const char *form : kForms) {
+    auto kernel =
+        compile(std::string(R"({"op": "gelu_backward", "approximate": ")") +
+                form + "\"}");
+    ASSERT_TRUE(kernel);
+    ReferenceFunction f = kernel->spec().referenceFunction();
+    std::vector<float> x = randomValues(1 << 14, -12, 12, 1);
+    std::vector<float> dy = randomValues(1 << 14, -4, 4, 2);
+    std::vector<float> dx(x.size());
+    ASSERT_FALSE(static_cast<bool>(
+        kernel->runBinary(x.data(), dy.data(), dx.data(), int64_t(x.size()))));
+    double worst = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+      long double ref = dy[i] * evaluateReference(f, x[i]);
+      long double scale = fabsl(dy[i]) * errorScale(f, x[i]);
+      worst = std::max(worst, ulpError(dx[i], ref, FloatFormat::f32(), scale));
+    }
+    // The derivative's few ULP (docs/accuracy.md) and the product's half.
+    EXPECT_LE(worst, 7.0) << form;
+  }
+}
+
+// The exact derivative's negative tail, where Φ(x) and x·φ(x) would cancel
+// if Φ were computed as 1 − Φ(−x): relative accuracy down to underflow.
+TEST(TrainingKernelsTest, ExactBackwardKeepsTheNegativeTail) {
+  auto kernel = compile(R"({"op": "gelu_backward"})");
+  ASSERT_TRUE(kernel);
+  std::vector<float> x, ones;
+  for (float v = -3; v > -13.9f; v -= 1.0f / 64)
+    x.push_back(v);
+  ones.assign(x.size(), 1.0f);
+  std::vector<float> dx(x.size());
+  kernel->binary<float>()(x.data(), ones.data(), dx.data(), int64_t(x.size()));
+  for (size_t i = 0; i < x.size(); ++i) {
+    long double ref =
+        evaluateReference(ReferenceFunction::GeluExactDerivative, x[i]);
+    ASSERT_LT(ref, 0) << x[i];
+    EXPECT_LE(ulpError(dx[i], ref, FloatFormat::f32()), 3.0) << "x = " << x[i];
+  }
+}
+
+// Every 16-bit input of every new op and form: the f32 result rounded once
+// is within half an ULP (and a hair for the double rounding).
+TEST(TrainingKernelsTest, SixteenBitKernelsAreCorrectlyRoundedOnEveryInput) {
+  for (const char *op :
+       {"gelu_backward", "bias_gelu", "bias_gelu_backward", "geglu", "swiglu"})
+    for (const char *form : kForms)
+      for (const char *dtype : {"bf16", "f16"}) {
+        if (std::string(op) == "swiglu" && std::string(form) != "none")
+          continue;
+        std::string json = std::string(R"({"op": ")") + op +
+                           R"(", "approximate": ")" + form +
+                           R"(", "dtype": ")" + dtype + "\"}";
+        auto kernel = compile(json);
+        ASSERT_TRUE(kernel);
+        const KernelSpec &spec = kernel->spec();
+        BudgetSample sample =
+            sampleBudget(spec.referenceFunction(), spec.dtype, {});
+        ASSERT_GT(sample.inputs.size(), 63000u) << "every finite input";
+        RegionErrors error = measureKernel(*kernel, sample);
+        EXPECT_LE(error[kOverallRegion].maxUlp, 0.51)
+            << json << " worst at x = " << error[kOverallRegion].ulpAt;
+      }
+}
+
+//===----------------------------------------------------------------------===//
+// Fused forms against their parts
+//===----------------------------------------------------------------------===//
+
+// bias_gelu is exactly gelu of the rounded sum (the fusion pattern relies on
+// it), in every dtype and for every expansion of exact GELU.
+TEST(TrainingKernelsTest, BiasGeluEqualsGeluOfTheRoundedSum) {
+  const int64_t rows = 7, cols = 37;
+  std::vector<float> x = randomValues(rows * cols, -8, 8, 3);
+  std::vector<float> bias = randomValues(cols, -2, 2, 4);
+  for (act::Expansion e : expansionsFor(ReferenceFunction::GeluExact))
+    for (const char *dtype : {"f32", "bf16", "f16"}) {
+      std::string tail = std::string(R"(, "expansion": ")") +
+                         act::stringifyExpansion(e).str() + R"(", "dtype": ")" +
+                         dtype + "\"}";
+      auto fused = compile(R"({"op": "bias_gelu")" + tail);
+      auto plain = compile(R"({"op": "gelu")" + tail);
+      ASSERT_TRUE(fused && plain);
+      bool is32 = std::string(dtype) == "f32";
+      bool isBF16 = std::string(dtype) == "bf16";
+      if (is32) {
+        std::vector<float> y(x.size()), sum(x.size()), want(x.size());
+        ASSERT_FALSE(static_cast<bool>(
+            fused->runBias(x.data(), bias.data(), y.data(), rows, cols)));
+        for (int64_t i = 0; i < rows * cols; ++i)
+          sum[i] = x[i] + bias[i % cols];
+        plain->f32()(sum.data(), want.data(), rows * cols);
+        EXPECT_EQ(0, std::memcmp(y.data(), want.data(), y.size() * 4)) << tail;
+        continue;
+      }
+      std::vector<uint16_t> x16(x.size()), b16(cols), y(x.size()),
+          sum(x.size()), want(x.size());
+      for (size_t i = 0; i < x.size(); ++i)
+        x16[i] = roundTo16(x[i], isBF16);
+      for (int64_t c = 0; c < cols; ++c)
+        b16[c] = roundTo16(bias[c], isBF16);
+      ASSERT_FALSE(static_cast<bool>(
+          fused->runBias(x16.data(), b16.data(), y.data(), rows, cols)));
+      for (int64_t i = 0; i < rows * cols; ++i)
+        sum[i] = roundTo16(halfToFloat(x16[i], isBF16) +
+                               halfToFloat(b16[i % cols], isBF16),
+                           isBF16);
+      plain->u16()(sum.data(), want.data(), rows * cols);
+      EXPECT_EQ(y, want) << tail;
+    }
+}
+
+// In f32, geglu, swiglu and the backward are the activation (derivative)
+// times the other operand, rounded once: bit for bit.
+TEST(TrainingKernelsTest, GatedAndBackwardAreTheirPartsInF32) {
+  std::vector<float> a = randomValues(1003, -10, 10, 5);
+  std::vector<float> b = randomValues(1003, -3, 3, 6);
+  std::vector<float> ones(a.size(), 1.0f);
+  struct Case {
+    const char *op;
+    const char *part;
+  } cases[] = {{"geglu", "gelu"},
+               {"swiglu", "silu"},
+               {"gelu_backward", "gelu_backward"}};
+  for (const Case &c : cases) {
+    auto kernel = compile(std::string(R"({"op": ")") + c.op + "\"}");
+    auto part = compile(std::string(R"({"op": ")") + c.part + "\"}");
+    ASSERT_TRUE(kernel && part);
+    std::vector<float> y(a.size()), activation(a.size());
+    kernel->binary<float>()(a.data(), b.data(), y.data(), int64_t(a.size()));
+    if (part->f32())
+      part->f32()(a.data(), activation.data(), int64_t(a.size()));
+    else // the derivative alone: dy = 1
+      part->binary<float>()(a.data(), ones.data(), activation.data(),
+                            int64_t(a.size()));
+    for (size_t i = 0; i < a.size(); ++i)
+      ASSERT_EQ(y[i], activation[i] * b[i]) << c.op << " at a = " << a[i];
+  }
+}
+
+// Against the long-double reference with a real second operand, 16-bit:
+// GELU(a)·b rounded once.
+TEST(TrainingKernelsTest, GatedSixteenBitRoundsTheProductOnce) {
+  for (const char *op : {"geglu", "swiglu"}) {
+    auto kernel =
+        compile(std::string(R"({"op": ")") + op + R"(", "dtype": "bf16"})");
+    ASSERT_TRUE(kernel);
+    ReferenceFunction f = kernel->spec().referenceFunction();
+    std::vector<float> a = randomValues(4096, -8, 8, 7);
+    std::vector<float> b = randomValues(4096, -3, 3, 8);
+    std::vector<uint16_t> a16(a.size()), b16(a.size()), y(a.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      a16[i] = roundTo16(a[i], true);
+      b16[i] = roundTo16(b[i], true);
+    }
+    ASSERT_FALSE(static_cast<bool>(
+        kernel->runBinary(a16.data(), b16.data(), y.data(), 4096)));
+    for (size_t i = 0; i < a.size(); ++i) {
+      long double ref =
+          evaluateReference(f, bf16ToFloat(a16[i])) * bf16ToFloat(b16[i]);
+      ASSERT_LE(ulpError(bf16ToFloat(y[i]), ref, FloatFormat::bf16()), 0.51)
+          << op << " a = " << bf16ToFloat(a16[i]);
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// The bias gradient
+//===----------------------------------------------------------------------===//
+
+// dx as gelu_backward of the rounded sum, dbias as the f32 column sums of
+// the dx written (to the rounding of an f32 sum), in f32 and bf16.
+TEST(TrainingKernelsTest, BiasBackwardProducesDxAndColumnSums) {
+  const int64_t rows = 33, cols = 45; // not multiples of any vector width
+  std::vector<float> x = randomValues(rows * cols, -5, 5, 9);
+  std::vector<float> dy = randomValues(rows * cols, -1, 1, 10);
+  std::vector<float> bias = randomValues(cols, -1, 1, 11);
+  auto kernel = compile(R"({"op": "bias_gelu_backward"})");
+  auto backward = compile(R"({"op": "gelu_backward"})");
+  ASSERT_TRUE(kernel && backward);
+  std::vector<float> dx(x.size()), dbias(cols, 123.0f), sum(x.size()),
+      want(x.size());
+  ASSERT_FALSE(static_cast<bool>(kernel->runBiasBackward(
+      x.data(), bias.data(), dy.data(), dx.data(), dbias.data(), rows, cols)));
+  for (int64_t i = 0; i < rows * cols; ++i)
+    sum[i] = x[i] + bias[i % cols];
+  backward->binary<float>()(sum.data(), dy.data(), want.data(), rows * cols);
+  EXPECT_EQ(dx, want);
+  for (int64_t c = 0; c < cols; ++c) {
+    double total = 0, magnitude = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      total += dx[r * cols + c];
+      magnitude += std::fabs(dx[r * cols + c]);
+    }
+    EXPECT_NEAR(dbias[c], total, rows * magnitude * 0x1p-24) << "column " << c;
+  }
+
+  // bf16: the same through the 16-bit entry; dbias stays f32.
+  auto kernel16 = compile(R"({"op": "bias_gelu_backward", "dtype": "bf16"})");
+  ASSERT_TRUE(kernel16);
+  std::vector<uint16_t> x16(x.size()), dy16(x.size()), b16(cols),
+      dx16(x.size());
+  for (size_t i = 0; i < x.size(); ++i) {
+    x16[i] = roundTo16(x[i], true);
+    dy16[i] = roundTo16(dy[i], true);
+  }
+  for (int64_t c = 0; c < cols; ++c)
+    b16[c] = roundTo16(bias[c], true);
+  ASSERT_FALSE(static_cast<bool>(
+      kernel16->runBiasBackward(x16.data(), b16.data(), dy16.data(),
+                                dx16.data(), dbias.data(), rows, cols)));
+  for (int64_t c = 0; c < cols; ++c) {
+    double total = 0;
+    for (int64_t r = 0; r < rows; ++r)
+      total += bf16ToFloat(dx16[r * cols + c]);
+    EXPECT_NEAR(dbias[c], total, 1e-4) << "column " << c;
+  }
+  for (int64_t i = 0; i < rows * cols; ++i) {
+    float z = bf16ToFloat(
+        roundTo16(bf16ToFloat(x16[i]) + bf16ToFloat(b16[i % cols]), true));
+    long double ref =
+        bf16ToFloat(dy16[i]) *
+        evaluateReference(ReferenceFunction::GeluExactDerivative, z);
+    long double scale = fabsl(bf16ToFloat(dy16[i])) *
+                        errorScale(ReferenceFunction::GeluExactDerivative, z);
+    ASSERT_LE(ulpError(bf16ToFloat(dx16[i]), ref, FloatFormat::bf16(), scale),
+              0.51)
+        << "element " << i;
+  }
+}
+
+// Threads split rows (and sum per-thread bias gradients in order): the
+// outputs are those of one thread, dbias to rounding.
+TEST(TrainingKernelsTest, ThreadedRowsMatchOneThread) {
+  const int64_t rows = 512, cols = 320; // 163840 elements: 5 threads' worth
+  std::vector<float> x = randomValues(rows * cols, -4, 4, 12);
+  std::vector<float> dy = randomValues(rows * cols, -1, 1, 13);
+  std::vector<float> bias = randomValues(cols, -1, 1, 14);
+  auto forward = compile(R"({"op": "bias_gelu"})");
+  auto backward = compile(R"({"op": "bias_gelu_backward"})");
+  ASSERT_TRUE(forward && backward);
+  std::vector<float> one(x.size()), many(x.size());
+  ASSERT_FALSE(static_cast<bool>(forward->runBias(
+      x.data(), bias.data(), one.data(), rows, cols, RunOptions{1})));
+  ASSERT_FALSE(static_cast<bool>(forward->runBias(
+      x.data(), bias.data(), many.data(), rows, cols, RunOptions{4})));
+  EXPECT_EQ(one, many);
+  std::vector<float> dbiasOne(cols), dbiasMany(cols);
+  ASSERT_FALSE(static_cast<bool>(
+      backward->runBiasBackward(x.data(), bias.data(), dy.data(), one.data(),
+                                dbiasOne.data(), rows, cols, RunOptions{1})));
+  ASSERT_FALSE(static_cast<bool>(
+      backward->runBiasBackward(x.data(), bias.data(), dy.data(), many.data(),
+                                dbiasMany.data(), rows, cols, RunOptions{4})));
+  EXPECT_EQ(one, many);
+  for (int64_t c = 0; c < cols; ++c)
+    EXPECT_NEAR(dbiasOne[c], dbiasMany[c], 1e-4) << "column " << c;
+}
+
+// In place: dx may be dy (or x), y may be x.
+TEST(TrainingKernelsTest, InPlaceCallsGiveTheSameResults) {
+  std::vector<float> x = randomValues(999, -6, 6, 15);
+  std::vector<float> dy = randomValues(999, -1, 1, 16);
+  auto kernel = compile(R"({"op": "gelu_backward"})");
+  ASSERT_TRUE(kernel);
+  std::vector<float> dx(x.size()), io = dy;
+  kernel->binary<float>()(x.data(), dy.data(), dx.data(), 999);
+  ASSERT_FALSE(static_cast<bool>(
+      kernel->runBinary(x.data(), io.data(), io.data(), 999)));
+  EXPECT_EQ(io, dx);
+
+  auto bias = compile(R"({"op": "bias_gelu"})");
+  ASSERT_TRUE(bias);
+  std::vector<float> b = randomValues(37, -1, 1, 17), y(37 * 27),
+                     xi(x.begin(), x.begin() + 37 * 27);
+  bias->bias<float>()(xi.data(), b.data(), y.data(), 27, 37);
+  ASSERT_FALSE(
+      static_cast<bool>(bias->runBias(xi.data(), b.data(), xi.data(), 27, 37)));
+  EXPECT_EQ(xi, y);
+}
+
+//===----------------------------------------------------------------------===//
+// Misuse
+//===----------------------------------------------------------------------===//
+
+std::string errorOf(llvm::Error err) {
+  return err ? llvm::toString(std::move(err)) : std::string("no error");
+}
+
+TEST(TrainingKernelsTest, EntriesExistOnlyForTheirAbiAndType) {
+  auto backward = compile(R"({"op": "gelu_backward"})");
+  auto bias16 = compile(R"({"op": "bias_gelu", "dtype": "f16"})");
+  ASSERT_TRUE(backward && bias16);
+  EXPECT_EQ(backward->f32(), nullptr) << "no (in, out, n) entry";
+  EXPECT_NE(backward->binary<float>(), nullptr);
+  EXPECT_EQ(backward->binary<uint16_t>(), nullptr);
+  EXPECT_EQ(backward->bias<float>(), nullptr);
+  EXPECT_NE(bias16->bias<Half>(), nullptr);
+  EXPECT_NE(bias16->bias<uint16_t>(), nullptr);
+  EXPECT_EQ(bias16->bias<BFloat16>(), nullptr);
+  EXPECT_EQ(bias16->u16(), nullptr);
+  EXPECT_EQ(bias16->biasBackward<Half>(), nullptr);
+}
+
+TEST(TrainingKernelsTest, CheckedCallsRefuseMisuse) {
+  auto backward = compile(R"({"op": "gelu_backward"})");
+  auto bias = compile(R"({"op": "bias_gelu_backward"})");
+  ASSERT_TRUE(backward && bias);
+  std::vector<float> buffer(4096, 0.5f), dbias(64);
+  float *p = buffer.data();
+  EXPECT_EQ(errorOf(backward->run(p, p + 100, 10)),
+            "kernel 'gelu_backward_f32': it is a 'gelu_backward' kernel: call "
+            "runBinary(x, y, out, n)");
+  EXPECT_EQ(errorOf(bias->runBinary(p, p + 100, p + 200, 10)),
+            "kernel 'bias_gelu_backward_f32': it is a 'bias_gelu_backward' "
+            "kernel: call runBiasBackward(x, bias, dy, dx, dbias, rows, cols)");
+  EXPECT_EQ(errorOf(backward->runBinary(p, p + 100, p + 5, 10)),
+            "kernel 'gelu_backward_f32': x and out overlap without being the "
+            "same buffer (in place needs x == out)");
+  EXPECT_EQ(errorOf(backward->runBinary<float>(p, nullptr, p + 100, 10)),
+            "kernel 'gelu_backward_f32': y is a null pointer");
+  EXPECT_EQ(errorOf(backward->runBinary(p, p + 100, p + 200, 0)),
+            "kernel 'gelu_backward_f32': n must be at least 1, got 0");
+  auto *odd = reinterpret_cast<const float *>(
+      reinterpret_cast<const char *>(p + 300) + 2);
+  EXPECT_EQ(errorOf(backward->runBinary(p, odd, p + 200, 10)),
+            "kernel 'gelu_backward_f32': y is not aligned to its 4-byte "
+            "elements");
+  const uint16_t *half = reinterpret_cast<const uint16_t *>(p);
+  EXPECT_EQ(errorOf(backward->runBinary(
+                half, half + 200, const_cast<uint16_t *>(half) + 400, 10)),
+            "kernel 'gelu_backward_f32': its elements are f32, not u16 "
+            "(2-byte) values");
+
+  // [rows, cols]: x, dy, dx are rows·cols; bias and dbias cols.
+  float *x = p, *dy = p + 1000, *dx = p + 2000, *b = p + 3000;
+  EXPECT_EQ(errorOf(bias->runBiasBackward(x, b, dy, dx, dbias.data(), 0, 8)),
+            "kernel 'bias_gelu_backward_f32': rows must be at least 1, got 0");
+  EXPECT_EQ(errorOf(bias->runBiasBackward(x, b, dy, dx, dbias.data(), 8, -1)),
+            "kernel 'bias_gelu_backward_f32': cols must be at least 1, got -1");
+  EXPECT_EQ(errorOf(bias->runBiasBackward(x, b, dy, dx, dx + 10, 8, 8)),
+            "kernel 'bias_gelu_backward_f32': dx and dbias overlap");
+  EXPECT_EQ(errorOf(bias->runBiasBackward(x, b, dy, b, dbias.data(), 8, 8)),
+            "kernel 'bias_gelu_backward_f32': bias and dx overlap");
+  EXPECT_EQ(errorOf(bias->runBiasBackward(x, b, dy, dx, nullptr, 8, 8)),
+            "kernel 'bias_gelu_backward_f32': dbias is a null pointer");
+  EXPECT_EQ(errorOf(bias->runBiasBackward(x, b, dy, dx, dbias.data(),
+                                          int64_t(1) << 40, int64_t(1) << 40)),
+            "kernel 'bias_gelu_backward_f32': rows·cols = "
+            "1099511627776·1099511627776 is larger than any buffer");
+  // dx == dy is in place and allowed.
+  EXPECT_EQ(errorOf(bias->runBiasBackward(x, b, dy, dy, dbias.data(), 8, 8)),
+            "no error");
+}
+
+//===----------------------------------------------------------------------===//
+// Budgets
+//===----------------------------------------------------------------------===//
+
+// A budget on a backward kernel is a budget on GELU': it is met as
+// measured, and a cheaper expansion is chosen for a loose one.
+TEST(TrainingKernelsTest, BudgetsChooseTheDerivativesExpansion) {
+  auto loose = compileKernel(specOf(
+      R"({"op": "gelu_backward", "budget": {"max_abs": 1e-3},
+          "ranking": "cost_model"})"));
+  ASSERT_TRUE(static_cast<bool>(loose)) << llvm::toString(loose.takeError());
+  EXPECT_NE((*loose)->spec().expansion, act::Expansion::erfc);
+  const TuningReport &report = (*loose)->report();
+  ASSERT_TRUE(report.error);
+  EXPECT_LE((*report.error)[kOverallRegion].maxAbs, 1e-3);
+
+  auto tight = compileKernel(specOf(
+      R"({"op": "bias_gelu_backward", "budget": {"max_ulp": 8},
+          "ranking": "cost_model"})"));
+  ASSERT_TRUE(static_cast<bool>(tight)) << llvm::toString(tight.takeError());
+  EXPECT_EQ((*tight)->spec().expansion, act::Expansion::erfc);
+
+  auto impossible = compileKernel(
+      specOf(R"({"op": "gelu_backward", "budget": {"max_ulp": 1}})"));
+  ASSERT_FALSE(static_cast<bool>(impossible));
+  std::string message = llvm::toString(impossible.takeError());
+  EXPECT_NE(message.find("gelu_derivative"), std::string::npos) << message;
+}
+
+} // namespace
