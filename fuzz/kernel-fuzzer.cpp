@@ -64,6 +64,15 @@ std::map<std::string, std::unique_ptr<Kernel>> &kernels() {
   return compiledSoFar;
 }
 
+/// Each kernel holds its JIT's memory (a few MiB under ASan): past a few
+/// hundred specs, start again rather than run out of memory. Called before
+/// an input takes references to kernels.
+void limitKernels() {
+  constexpr size_t kMaxKernels = 192;
+  if (kernels().size() >= kMaxKernels)
+    kernels().clear();
+}
+
 const Kernel &compiled(const std::string &json) {
   auto &slot = kernels()[json];
   if (!slot) {
@@ -88,8 +97,8 @@ const Kernel &compiled(const std::string &json) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  // Kernels are kept for the whole run: at most a few thousand distinct
-  // specs exist.
+  // Kernels are kept (up to a limit) across inputs.
+  limitKernels();
   Choices choose(data, size);
   static const char *const ops[] = {
       "gelu",  "gelu",          "gelu",      "silu",

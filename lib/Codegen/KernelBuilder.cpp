@@ -53,13 +53,14 @@ Value buildActivation(OpBuilder &b, Location loc, const KernelSpec &spec,
     return act::ReluOp::create(b, loc, inputs[0], expansion);
   case KernelOp::GeluBackward:
     return act::GeluBackwardOp::create(b, loc, type, inputs[0], inputs[1],
-                                       approximate, expansion);
+                                       approximate, expansion, degree);
   case KernelOp::BiasGelu:
     return act::BiasGeluOp::create(b, loc, type, inputs[0], inputs[1],
                                    approximate, expansion, degree);
   case KernelOp::BiasGeluBackward:
     return act::BiasGeluBackwardOp::create(b, loc, type, inputs[0], inputs[1],
-                                           inputs[2], approximate, expansion);
+                                           inputs[2], approximate, expansion,
+                                           degree);
   case KernelOp::Geglu:
     return act::GegluOp::create(b, loc, type, inputs[0], inputs[1], approximate,
                                 expansion, degree);

@@ -18,6 +18,8 @@
 
 #include "ExpansionParts.h"
 
+#include "gelu/Numerics/ExpansionCatalog.h"
+
 #include "llvm/Support/ErrorHandling.h"
 
 #include <cmath>
@@ -84,6 +86,23 @@ static Value emitGeluErfDerivative(ElementwiseBuilder &eb, Value x) {
   return eb.add(cdf, xDensity);
 }
 
+/// GELU'(x) = 1/2 + x·T(x²), T rational, on |x| ≤ 6; 1 above, 0 below (the
+/// derivative is within 4e-8 of them there). Absolute accuracy only (it is
+/// a fit of GELU', not of its tail), and the cheapest form by far.
+static Value emitGeluRationalDerivative(ElementwiseBuilder &eb, Value x,
+                                        unsigned degree,
+                                        bool estimateReciprocal) {
+  Value xc = clampBoth(eb, x, -kDerivativeRationalClamp);
+  Value t = emitRational(eb, eb.mul(xc, xc),
+                         geluDerivativeRationalCoefficients(degree),
+                         estimateReciprocal);
+  Value y = eb.fma(xc, t, eb.constant(0.5));
+  Value above = eb.lessThan(eb.constant(kDerivativeRationalClamp), x);
+  Value below = eb.lessThan(x, eb.constant(-kDerivativeRationalClamp));
+  return eb.select(above, eb.constant(1.0),
+                   eb.select(below, eb.constant(0.0), y));
+}
+
 /// d/dx x·σ(y(x)) = s·(1 + x·y'·(1 − s)), s = σ(y), for y = y.hi + y.lo and
 /// `xTimesSlope` = x·y'(x) (x clamped). σ(|y|) = 1/(1 + e) and
 /// σ(−|y|) = e/(1 + e), e = e^−|y|: neither s nor 1 − s is a difference.
@@ -129,9 +148,12 @@ static Value emitGeluSigmoidDerivative(ElementwiseBuilder &eb, Value x,
 
 Value emitDerivativeExpansion(ElementwiseBuilder &eb,
                               ReferenceFunction function,
-                              act::Expansion expansion, Value x) {
+                              act::Expansion expansion, Value x,
+                              unsigned degree) {
   using act::Expansion;
   bool fast = expansion == Expansion::sigmoid_fast;
+  if (degree == 0)
+    degree = defaultDegreeOf(expansion);
   switch (function) {
   case ReferenceFunction::GeluExactDerivative:
     switch (expansion) {
@@ -141,6 +163,10 @@ Value emitDerivativeExpansion(ElementwiseBuilder &eb,
       return emitGeluErfcDerivative(eb, x, ErfcFormOptions::fast());
     case Expansion::erf:
       return emitGeluErfDerivative(eb, x);
+    case Expansion::rational:
+    case Expansion::rational_fast:
+      return emitGeluRationalDerivative(eb, x, degree,
+                                        expansion == Expansion::rational_fast);
     // The approximate forms' derivatives, for loose absolute budgets.
     case Expansion::tanh_form:
       return emitGeluTanhDerivative(eb, x, /*fast=*/true);

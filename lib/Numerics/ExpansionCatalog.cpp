@@ -25,8 +25,9 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
                                           Expansion::sigmoid_fast};
   static constexpr Expansion relu[] = {Expansion::select};
   static constexpr Expansion exactDerivative[] = {
-      Expansion::erfc, Expansion::erfc_fast, Expansion::erf,
-      Expansion::tanh_form, Expansion::sigmoid_form};
+      Expansion::erfc,          Expansion::erfc_fast, Expansion::rational,
+      Expansion::erf,           Expansion::rational_fast,
+      Expansion::tanh_form,     Expansion::sigmoid_form};
   switch (function) {
   case ReferenceFunction::GeluExact:
     return exact;

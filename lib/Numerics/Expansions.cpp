@@ -270,7 +270,7 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
                     act::Expansion expansion, Value x, unsigned degree) {
   using act::Expansion;
   if (isDerivative(function))
-    return emitDerivativeExpansion(eb, function, expansion, x);
+    return emitDerivativeExpansion(eb, function, expansion, x, degree);
   if (degree == 0)
     degree = defaultDegreeOf(expansion);
   switch (expansion) {

@@ -133,6 +133,32 @@ std::vector<FitEntry> fitCatalog() {
   erfRational.problem.degree = 6;
   erfRational.problem.denominatorDegree = 5;
   entries.push_back(erfRational);
+
+  // The derivative's direct rational form: GELU'(x) − 1/2 = Φ(x) − 1/2 +
+  // x·φ(x) is odd, = x·T(x²) with T rational, on |x| ≤
+  // kDerivativeRationalClamp (past it GELU' is 1, or 0, to within 4e-8).
+  // Weighted by x: the absolute error of GELU'.
+  for (unsigned degree = kRationalMinDegree; degree <= kRationalMaxDegree;
+       ++degree) {
+    FitEntry derivative;
+    derivative.name = "gelu_derivative_rational_d" + std::to_string(degree);
+    derivative.description =
+        "T(w) = (GELU'(x) − 1/2)/x, w = x², |x| in [0, 6], degrees " +
+        std::to_string(degree) + "/" + std::to_string(degree - 1) +
+        ", absolute error of GELU'";
+    derivative.problem.function = [](long double w) {
+      long double x = sqrtl(w);
+      long double phi = expl(-0.5L * w) /
+                        sqrtl(2 * 3.14159265358979323846264338327950288L);
+      return (0.5L * erfl(x / sqrtl(2.0L)) + x * phi) / x;
+    };
+    derivative.problem.weight = [](long double w) { return sqrtl(w); };
+    derivative.problem.lo = 1e-4L;
+    derivative.problem.hi = kDerivativeRationalClamp * kDerivativeRationalClamp;
+    derivative.problem.degree = degree;
+    derivative.problem.denominatorDegree = degree - 1;
+    entries.push_back(derivative);
+  }
   return entries;
 }
 

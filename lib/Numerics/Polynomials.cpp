@@ -85,6 +85,29 @@ RationalCoefficients geluRationalCoefficients(unsigned degree) {
   llvm_unreachable("no rational fit of this degree (FitCatalog.cpp)");
 }
 
+RationalCoefficients geluDerivativeRationalCoefficients(unsigned degree) {
+#define GELU_RATIONAL_TABLES(NAME)                                             \
+  {                                                                            \
+    static const auto p = highestFirst(kFit_##NAME);                           \
+    static const auto q = highestFirst(kFit_##NAME##_denominator);             \
+    return {p, q};                                                             \
+  }
+  switch (degree) {
+  case 2:
+    GELU_RATIONAL_TABLES(gelu_derivative_rational_d2)
+  case 3:
+    GELU_RATIONAL_TABLES(gelu_derivative_rational_d3)
+  case 4:
+    GELU_RATIONAL_TABLES(gelu_derivative_rational_d4)
+  case 5:
+    GELU_RATIONAL_TABLES(gelu_derivative_rational_d5)
+  case 6:
+    GELU_RATIONAL_TABLES(gelu_derivative_rational_d6)
+  }
+#undef GELU_RATIONAL_TABLES
+  llvm_unreachable("no rational fit of this degree (FitCatalog.cpp)");
+}
+
 RationalCoefficients erfRationalCoefficients() {
   static const auto p = highestFirst(kFit_erf_rational);
   static const auto q = highestFirst(kFit_erf_rational_denominator);

@@ -53,6 +53,10 @@ constexpr unsigned kRationalMaxDegree = 6;
 /// rounds to 1 (erfc(4) ≈ 1.5e-8 < 2^−25).
 constexpr double kErfClamp = 4.0;
 
+/// Where the direct rational form of GELU' stops: past 6, GELU'(x) is 1
+/// (x > 0) or 0 (x < 0) to within 4e-8.
+constexpr double kDerivativeRationalClamp = 6.0;
+
 } // namespace gelu
 
 #endif // GELU_NUMERICS_FITCATALOG_H

@@ -42,6 +42,11 @@ struct RationalCoefficients {
 /// kRationalMaxDegree; error relative to Φ).
 RationalCoefficients geluRationalCoefficients(unsigned degree);
 
+/// (GELU'(x) − 1/2)/x as a rational function of w = x² on |x| ≤
+/// kDerivativeRationalClamp with degrees `degree`/`degree` − 1
+/// (kRationalMinDegree to kRationalMaxDegree; absolute error of GELU').
+RationalCoefficients geluDerivativeRationalCoefficients(unsigned degree);
+
 /// erf(z)/z as a rational function of w = z² on |z| ≤ kErfClamp.
 RationalCoefficients erfRationalCoefficients();
 

@@ -151,7 +151,8 @@ Formula formulaOf(act::ReluOp op) {
 }
 Formula formulaOf(act::GeluBackwardOp op) {
   return {derivativeOf(geluReferenceFunction(op.getApproximate())),
-          op.getExpansion(), 0, /*bias=*/-1, /*factor=*/1};
+          op.getExpansion(), op.getDegree().value_or(0), /*bias=*/-1,
+          /*factor=*/1};
 }
 Formula formulaOf(act::BiasGeluOp op) {
   return {geluReferenceFunction(op.getApproximate()), op.getExpansion(),
@@ -159,7 +160,8 @@ Formula formulaOf(act::BiasGeluOp op) {
 }
 Formula formulaOf(act::BiasGeluBackwardOp op) {
   return {derivativeOf(geluReferenceFunction(op.getApproximate())),
-          op.getExpansion(), 0, /*bias=*/1, /*factor=*/2};
+          op.getExpansion(), op.getDegree().value_or(0), /*bias=*/1,
+          /*factor=*/2};
 }
 Formula formulaOf(act::GegluOp op) {
   return {geluReferenceFunction(op.getApproximate()), op.getExpansion(),

@@ -8,9 +8,25 @@ func.func @backward_mixed_types(%x: f32, %dy: f16) -> f32 {
 
 // -----
 
-func.func @backward_rational(%x: f32, %dy: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu_backward' op expansion 'rational' does not compute gelu_derivative; expected 'erfc', 'erfc_fast', 'erf', 'tanh_form', 'sigmoid_form'}}
-  %0 = act.gelu_backward %x, %dy expansion<rational> : f32
+func.func @backward_sigmoid(%x: f32, %dy: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu_backward' op expansion 'sigmoid' does not compute gelu_derivative; expected 'erfc', 'erfc_fast', 'rational', 'erf', 'rational_fast', 'tanh_form', 'sigmoid_form'}}
+  %0 = act.gelu_backward %x, %dy expansion<sigmoid> : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @backward_degree(%x: f32, %dy: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu_backward' op expansion 'rational' has no degree 7; expected 2, 3, 4, 5 or 6}}
+  %0 = act.gelu_backward %x, %dy expansion<rational> degree(7) : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @backward_degree_erfc(%x: f32, %dy: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu_backward' op degree needs an expansion that has degrees ('rational' or 'rational_fast')}}
+  %0 = act.gelu_backward %x, %dy expansion<erfc> degree(4) : f32
   return %0 : f32
 }
 
@@ -25,7 +41,7 @@ func.func @backward_tanh_erfc(%x: f32, %dy: f32) -> f32 {
 // -----
 
 func.func @bias_backward_expansion(%x: f32, %b: f32, %dy: f32) -> f32 {
-  // expected-error @+1 {{'act.bias_gelu_backward' op expansion 'sigmoid' does not compute gelu_derivative; expected 'erfc', 'erfc_fast', 'erf', 'tanh_form', 'sigmoid_form'}}
+  // expected-error @+1 {{'act.bias_gelu_backward' op expansion 'sigmoid' does not compute gelu_derivative; expected 'erfc', 'erfc_fast', 'rational', 'erf', 'rational_fast', 'tanh_form', 'sigmoid_form'}}
   %0 = act.bias_gelu_backward %x, %b, %dy expansion<sigmoid> : f32
   return %0 : f32
 }

@@ -7,14 +7,16 @@
 // CHECK-LABEL: func.func @gelu_backward
 // CHECK-SAME: (%[[X:.*]]: vector<16xf32>, %[[DY:.*]]: vector<16xf32>)
 func.func @gelu_backward(%x: vector<16xf32>, %dy: vector<16xf32>)
-    -> (vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+    -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
   // CHECK: act.gelu_backward %[[X]], %[[DY]] : vector<16xf32>
   %0 = act.gelu_backward %x, %dy : vector<16xf32>
   // CHECK-NEXT: act.gelu_backward %[[X]], %[[DY]] approximate<tanh> expansion<sigmoid_fast> : vector<16xf32>
   %1 = act.gelu_backward %x, %dy approximate<tanh> expansion<sigmoid_fast> : vector<16xf32>
   // CHECK-NEXT: act.gelu_backward %[[X]], %[[DY]] expansion<erf> : vector<16xf32>
   %2 = act.gelu_backward %x, %dy approximate<none> expansion<erf> : vector<16xf32>
-  return %0, %1, %2 : vector<16xf32>, vector<16xf32>, vector<16xf32>
+  // CHECK-NEXT: act.gelu_backward %[[X]], %[[DY]] expansion<rational_fast> degree(3) : vector<16xf32>
+  %3 = act.gelu_backward %x, %dy expansion<rational_fast> degree(3) : vector<16xf32>
+  return %0, %1, %2, %3 : vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>
 }
 
 // CHECK-LABEL: func.func @bias_gelu

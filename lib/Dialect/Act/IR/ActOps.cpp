@@ -30,14 +30,13 @@ static LogicalResult verifyExpansion(Operation *op,
          << gelu::listExpansions(function);
 }
 
-/// Checks a GELU op's expansion and degree (act.gelu and the ops that
-/// apply it).
+/// Checks the expansion and degree of an op that computes `function` (a
+/// GELU or its derivative).
 static LogicalResult verifyGeluAttributes(Operation *op,
-                                          Approximate approximate,
+                                          gelu::ReferenceFunction function,
                                           std::optional<Expansion> expansion,
                                           std::optional<uint32_t> degree) {
-  if (failed(verifyExpansion(op, expansion,
-                             gelu::geluReferenceFunction(approximate))))
+  if (failed(verifyExpansion(op, expansion, function)))
     return failure();
   if (!degree)
     return success();
@@ -52,30 +51,33 @@ static LogicalResult verifyGeluAttributes(Operation *op,
 }
 
 LogicalResult GeluOp::verify() {
-  return verifyGeluAttributes(*this, getApproximate(), getExpansion(),
-                              getDegree());
+  return verifyGeluAttributes(*this,
+                              gelu::geluReferenceFunction(getApproximate()),
+                              getExpansion(), getDegree());
 }
 
 LogicalResult BiasGeluOp::verify() {
-  return verifyGeluAttributes(*this, getApproximate(), getExpansion(),
-                              getDegree());
+  return verifyGeluAttributes(*this,
+                              gelu::geluReferenceFunction(getApproximate()),
+                              getExpansion(), getDegree());
 }
 
 LogicalResult GegluOp::verify() {
-  return verifyGeluAttributes(*this, getApproximate(), getExpansion(),
-                              getDegree());
+  return verifyGeluAttributes(*this,
+                              gelu::geluReferenceFunction(getApproximate()),
+                              getExpansion(), getDegree());
 }
 
 LogicalResult GeluBackwardOp::verify() {
-  return verifyExpansion(
-      *this, getExpansion(),
-      gelu::derivativeOf(gelu::geluReferenceFunction(getApproximate())));
+  return verifyGeluAttributes(
+      *this, gelu::derivativeOf(gelu::geluReferenceFunction(getApproximate())),
+      getExpansion(), getDegree());
 }
 
 LogicalResult BiasGeluBackwardOp::verify() {
-  return verifyExpansion(
-      *this, getExpansion(),
-      gelu::derivativeOf(gelu::geluReferenceFunction(getApproximate())));
+  return verifyGeluAttributes(
+      *this, gelu::derivativeOf(gelu::geluReferenceFunction(getApproximate())),
+      getExpansion(), getDegree());
 }
 
 LogicalResult SwigluOp::verify() {

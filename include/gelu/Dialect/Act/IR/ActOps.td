@@ -145,17 +145,20 @@ def Act_GeluBackwardOp : Act_CombinedElementwiseOp<"gelu_backward"> {
     - `tanh`: s + x·s·(1 − s)·2u'(x), s = σ(2u) = (1 + tanh u)/2;
     - `sigmoid`: s + 1.702·x·s·(1 − s), s = σ(1.702·x).
 
-    `expansion` names the forward expansion that is differentiated: for
-    exact GELU `erfc` (the default: Φ from the tail-accurate erfc form, a
-    few ULP everywhere including the negative tail), `erfc_fast`, `erf`
-    (absolute accuracy only), `tanh_form`, `sigmoid_form`; for the tanh and
-    sigmoid forms `sigmoid` (the default) and `sigmoid_fast`.
+    `expansion` names how the derivative is computed: for exact GELU `erfc`
+    (the default: Φ from the tail-accurate erfc form plus x·φ(x), a few ULP
+    everywhere including the negative tail), `erfc_fast`, `rational` and
+    `rational_fast` (GELU' = 1/2 + x·T(x²) fitted directly, `degree` 2 to
+    6: absolute accuracy, 1.3e-7 at 6), `erf` (absolute accuracy only),
+    `tanh_form`, `sigmoid_form`; for the tanh and sigmoid forms `sigmoid`
+    (the default) and `sigmoid_fast`.
 
     Example:
 
     ```mlir
     %dx = act.gelu_backward %x, %dy : vector<16xf32>
     %dt = act.gelu_backward %x, %dy approximate<tanh> : tensor<?xbf16>
+    %dr = act.gelu_backward %x, %dy expansion<rational> degree(5) : f32
     ```
   }];
   let arguments = (ins
@@ -163,10 +166,12 @@ def Act_GeluBackwardOp : Act_CombinedElementwiseOp<"gelu_backward"> {
     Act_FloatLike:$grad,
     DefaultValuedAttr<Act_ApproximateAttr,
                       "::gelu::act::Approximate::none">:$approximate,
-    OptionalAttr<Act_ExpansionAttr>:$expansion);
+    OptionalAttr<Act_ExpansionAttr>:$expansion,
+    OptionalAttr<ConfinedAttr<I32Attr, [IntPositive]>>:$degree);
   let assemblyFormat = [{
     $input `,` $grad (`approximate` `` $approximate^)?
-    (`expansion` `` $expansion^)? attr-dict `:` type($result)
+    (`expansion` `` $expansion^)? (`degree` `(` $degree^ `)`)? attr-dict
+    `:` type($result)
   }];
 }
 
@@ -221,10 +226,12 @@ def Act_BiasGeluBackwardOp : Act_CombinedElementwiseOp<"bias_gelu_backward"> {
     Act_FloatLike:$grad,
     DefaultValuedAttr<Act_ApproximateAttr,
                       "::gelu::act::Approximate::none">:$approximate,
-    OptionalAttr<Act_ExpansionAttr>:$expansion);
+    OptionalAttr<Act_ExpansionAttr>:$expansion,
+    OptionalAttr<ConfinedAttr<I32Attr, [IntPositive]>>:$degree);
   let assemblyFormat = [{
     $input `,` $bias `,` $grad (`approximate` `` $approximate^)?
-    (`expansion` `` $expansion^)? attr-dict `:` type($result)
+    (`expansion` `` $expansion^)? (`degree` `(` $degree^ `)`)? attr-dict
+    `:` type($result)
   }];
 }
 
