@@ -26,6 +26,7 @@
 #include "TrainingAnchors.h"
 
 #include "gelu/JIT/Jit.h"
+#include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/JIT/ThreadPool.h"
 #include "gelu/Numerics/ErrorMaxima.h"
 
@@ -89,6 +90,17 @@ struct Buffer {
 
 constexpr int64_t kCols = 1024;
 
+/// " (rational degree 6)": what the tuner chose for a budget.
+std::string chosen(const Kernel &k) {
+  const KernelSpec &spec = k.spec();
+  std::string s = " (";
+  s += spec.expansion ? act::stringifyExpansion(*spec.expansion).str()
+                      : std::string("default");
+  if (spec.degree)
+    s += " degree " + std::to_string(*spec.degree);
+  return s + ")";
+}
+
 std::vector<Row> makeRows(OneDnnTraining &dnn) {
   std::vector<Row> rows;
   auto add = [&](std::string group, std::string name, Kind kind,
@@ -114,6 +126,13 @@ std::vector<Row> makeRows(OneDnnTraining &dnn) {
         binary(compile(R"({"op": "gelu_backward")" + form +
                        (tanh ? R"(, "expansion": "sigmoid_fast"})"
                              : R"(, "expansion": "erfc_fast"})"))));
+    // At oneDNN's absolute accuracy (2.8e-7 here): the direct rational fit
+    // of GELU' the tuner picks for this budget.
+    if (!tanh) {
+      auto k = compile(R"({"op": "gelu_backward", "budget": {"max_abs": 1e-6}})");
+      add(group, "gelu-jit gelu_backward, max_abs 1e-6" + chosen(*k),
+          Kind::Fused, binary(k));
+    }
     add(group,
         std::string("oneDNN 2.6 eltwise_backward ") +
             (tanh ? "gelu_tanh" : "gelu_erf"),
@@ -126,6 +145,12 @@ std::vector<Row> makeRows(OneDnnTraining &dnn) {
   add("bias_gelu (exact)", "gelu-jit bias_gelu", Kind::Fused,
       [biasGelu](const TrainingBuffers &b) {
         biasGelu->bias<float>()(b.x, b.bias, b.out, b.rows, b.cols);
+      });
+  auto biasGeluFast =
+      compile(R"({"op": "bias_gelu", "budget": {"max_abs": 2e-6}})");
+  add("bias_gelu (exact)",
+      "gelu-jit bias_gelu, max_abs 2e-6" + chosen(*biasGeluFast), Kind::Fused, [biasGeluFast](const TrainingBuffers &b) {
+        biasGeluFast->bias<float>()(b.x, b.bias, b.out, b.rows, b.cols);
       });
   add("bias_gelu (exact)", "bias add, then gelu-jit gelu", Kind::Parts,
       [gelu](const TrainingBuffers &b) {
@@ -141,6 +166,15 @@ std::vector<Row> makeRows(OneDnnTraining &dnn) {
       [biasBackward](const TrainingBuffers &b) {
         biasBackward->biasBackward<float>()(b.x, b.bias, b.y, b.out, b.dbias,
                                             b.rows, b.cols);
+      });
+  auto biasBackwardFast = compile(
+      R"({"op": "bias_gelu_backward", "budget": {"max_abs": 1e-6}})");
+  add("bias_gelu_backward (exact)",
+      "gelu-jit bias_gelu_backward, max_abs 1e-6" + chosen(*biasBackwardFast),
+      Kind::Fused,
+      [biasBackwardFast](const TrainingBuffers &b) {
+        biasBackwardFast->biasBackward<float>()(b.x, b.bias, b.y, b.out,
+                                                b.dbias, b.rows, b.cols);
       });
   add("bias_gelu_backward (exact)",
       "bias add, gelu-jit gelu_backward, column sum", Kind::Parts,

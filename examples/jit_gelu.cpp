@@ -61,6 +61,9 @@ void scalarLibm(gelu::ReferenceFunction f, const float *in, float *out,
     case gelu::ReferenceFunction::Relu:
       out[i] = x > 0 ? x : 0.0f;
       break;
+    default: // derivatives: the demo runs activations only (main checks)
+      out[i] = 0;
+      break;
     }
   }
 }
@@ -76,6 +79,12 @@ int main(int argc, char **argv) {
       argc == 2 ? gelu::readSpecFile(argv[1]) : gelu::parseSpec("{}");
   if (!spec) {
     llvm::errs() << "error: " << llvm::toString(spec.takeError()) << "\n";
+    return 1;
+  }
+  if (gelu::kernelAbiOf(spec->op) != gelu::KernelAbi::Unary) {
+    llvm::errs() << "error: this demo runs gelu, silu and relu kernels; op '"
+                 << gelu::stringifyKernelOp(spec->op)
+                 << "' takes more buffers (see examples/jit_training.cpp)\n";
     return 1;
   }
   if (spec->dtype != gelu::DType::F32) {

@@ -5,6 +5,7 @@
 # is present. Needs root (or sudo) only when something must be installed.
 # --bench adds what bench/ links (Google Benchmark and the anchors: Eigen,
 # Sleef, oneDNN) and what scripts/plot-bench.py draws with (matplotlib);
+# --torch adds PyTorch (an anchor of scripts/bench-training.sh);
 # --sanitize adds clang-22 and its runtimes (sanitizers, libFuzzer).
 #
 #===------------------------------------------------------------------------===#
@@ -28,11 +29,14 @@ for option in "$@"; do
   --bench)
     PACKAGES+=(libbenchmark-dev libeigen3-dev libsleef-dev libdnnl-dev
       python3-matplotlib) ;;
+  --torch)
+    # PyTorch's CPU build, an anchor of scripts/bench-training.sh.
+    PACKAGES+=(python3-torch) ;;
   --sanitize)
     # clang with its sanitizer and libFuzzer runtimes (scripts/sanitize.sh).
     PACKAGES+=(clang-22 libclang-rt-22-dev) ;;
   *)
-    echo "install-deps: unknown option '$option' (--bench, --sanitize)" >&2
+    echo "install-deps: unknown option '$option' (--bench, --torch, --sanitize)" >&2
     exit 2 ;;
   esac
 done

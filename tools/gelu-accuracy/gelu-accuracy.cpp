@@ -225,14 +225,19 @@ std::string label(const KernelSpec &requested, const KernelSpec &compiled) {
   return s;
 }
 
-/// Every expansion of every op in f32 (from the catalog, so a new
-/// expansion is measured without editing this list), then the default
-/// kernels in bf16 and f16.
+/// Every expansion of every activation and derivative in f32 (from the
+/// catalog, so a new expansion is measured without editing this list),
+/// then default kernels in bf16 and f16, and the fused and gated ones.
 std::vector<KernelSpec> defaultSpecs() {
-  const char *const ops[] = {R"({"op": "gelu")",
-                             R"({"op": "gelu", "approximate": "tanh")",
-                             R"({"op": "gelu", "approximate": "sigmoid")",
-                             R"({"op": "silu")", R"({"op": "relu")"};
+  const char *const ops[] = {
+      R"({"op": "gelu")",
+      R"({"op": "gelu", "approximate": "tanh")",
+      R"({"op": "gelu", "approximate": "sigmoid")",
+      R"({"op": "silu")",
+      R"({"op": "relu")",
+      R"({"op": "gelu_backward")",
+      R"({"op": "gelu_backward", "approximate": "tanh")",
+      R"({"op": "gelu_backward", "approximate": "sigmoid")"};
   std::vector<KernelSpec> specs;
   for (const char *op : ops) {
     KernelSpec base = cantFail(parseSpec(std::string(op) + "}"));
@@ -255,6 +260,16 @@ std::vector<KernelSpec> defaultSpecs() {
         R"({"op": "gelu", "approximate": "tanh", "dtype": "bf16"})",
         R"({"op": "silu", "dtype": "bf16"})"})
     specs.push_back(cantFail(parseSpec(json)));
+  // The fused and gated kernels, measured through their activation (the
+  // other operands neutral: ActivationCall), in every dtype.
+  for (const char *op : {"bias_gelu", "bias_gelu_backward", "geglu", "swiglu",
+                         "gelu_backward"})
+    for (const char *dtype : {"f32", "bf16", "f16"}) {
+      if (std::string(op) == "gelu_backward" && std::string(dtype) == "f32")
+        continue; // above, with every expansion
+      specs.push_back(cantFail(parseSpec(std::string(R"({"op": ")") + op +
+                                         R"(", "dtype": ")" + dtype + "\"}")));
+    }
   return specs;
 }
 

@@ -33,7 +33,7 @@ using namespace mlir;
 using namespace gelu;
 
 //===----------------------------------------------------------------------===//
-// Dispatch
+// Element types: 16-bit values computed in f32
 //===----------------------------------------------------------------------===//
 
 /// Rounds f32 `value` to bf16 (`type`) to nearest even in integer

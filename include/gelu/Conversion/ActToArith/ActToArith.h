@@ -15,9 +15,10 @@
 
 namespace gelu {
 
-/// Adds the patterns that expand act.gelu, act.silu and act.relu on scalars
-/// and vectors of f16, bf16 and f32, and that turn act ops on ranked tensors
-/// into linalg.generic over scalars.
+/// Adds the patterns that expand every act op (the activations, the GELU
+/// gradients, bias+GELU and the gated forms) on scalars and vectors of f16,
+/// bf16 and f32, and that turn act ops on ranked tensors into
+/// linalg.generic over scalars.
 void populateActToArithConversionPatterns(mlir::RewritePatternSet &patterns);
 
 /// Emits `expansion` of `function` applied to `input` (f16, bf16 or f32,
