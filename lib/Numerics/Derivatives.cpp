@@ -28,33 +28,40 @@ using namespace mlir;
 
 namespace gelu {
 
-/// Φ(x) + x·φ(x) with Φ from the erfc form (erf near 0) and φ's exponent
-/// from the exact square x·x when `options.refine`.
+/// Φ(x) + x·φ(x) from one exponential. With G = e^(−x²/2) and the tail in
+/// product form, Φ(−|x|) = erfc(|x|/√2)/2 = h·G, h = t·Q(t)/2,
+/// t = 1/(1 + a·|x|), so
+///   x ≤ 0: GELU'(x) = G·(h + x/√(2π)), G's power-of-two scales applied
+///          last (tail results are rounded once, down to underflow);
+///   x > 0: GELU'(x) = 1 + G·(x/√(2π) − h) (1 − Φ(−x) never formed);
+///   |x| ≤ 1/√2: Φ = 1/2 + erf(x/√2)/2 from erf's own fit.
+/// `accurate`: a divide for t with its rounding corrected (ρ, through
+/// (1 + S(t))), G's exponent from the exact square x·x, the degree-10 fit;
+/// else a reciprocal estimate, a rounded exponent and the degree-8 fit.
 static Value emitGeluErfcDerivative(ElementwiseBuilder &eb, Value x,
-                                    const ErfcFormOptions &options) {
+                                    bool accurate) {
+  Value one = eb.constant(1.0);
   Value isNegative = eb.lessEqual(x, eb.constant(0.0));
+  // |x| ≤ 16 keeps x² finite; Φ and φ are 0 (or Φ 1) in f32 beyond.
   Value ax = eb.clampAbove(eb.abs(x), -kErfcFormTail);
   Value xc = clampBoth(eb, x, kErfcFormTail);
 
-  // Φ(−|x|) = erfc(|x|/√2)/2, and Φ(x) from it without cancellation: for
-  // x > 0 it is 1 − Φ(−x) ≥ 0.5.
-  ErfcTail tail = emitErfcTail(eb, ax, options);
-  Value lowerTail =
-      tail.gauss.times(eb, eb.mul(tail.prefactor, eb.constant(0.5)));
-  Value upper = eb.sub(eb.constant(1.0), lowerTail);
-  Value farCdf = eb.select(isNegative, lowerTail, upper);
-  Value erf = emitErfNearZero(eb, eb.mul(x, eb.constant(M_SQRT1_2)));
-  Value nearCdf = eb.fma(eb.constant(0.5), erf, eb.constant(0.5));
-  // ±0 too take erf here (the erfc fit is not made for |x| = 0, and the
-  // derivative has no sign of zero to keep).
-  Value nearZero = eb.lessEqual(eb.abs(x), eb.constant(kErfcFormMinX));
-  Value cdf = eb.select(nearZero, nearCdf, farCdf);
-
-  // x·φ(x) = x·e^(−x²/2)/√(2π), x folded in before the power-of-two scales
-  // so that a subnormal result is rounded once.
-  Value minusHalf = eb.constant(-0.5);
+  Value scale = eb.constant(kErfcFormScale);
+  Value d = eb.fma(scale, ax, one);
+  Value t = accurate ? eb.div(one, d) : eb.reciprocalEstimate(d);
+  Value q = eb.horner(t, accurate ? erfcProductCoefficients()
+                                  : erfcProductFastCoefficients());
+  // (q/2, then t: LLVM folds 0.5·(1/d) into 0.5/d, losing the estimate.)
+  Value h = eb.mul(t, eb.mul(q, eb.constant(0.5)));
   ScaledExp gauss;
-  if (options.refine) {
+  Value minusHalf = eb.constant(-0.5);
+  if (accurate) {
+    // d + dLo = 1 + a·|x| exactly; ρ = 1 − t·(d + dLo) is t's relative
+    // error, which moves t·Q(t) by (1 + S(t))·ρ, S = t·Q'/Q = t·P'.
+    Value dLo = eb.fma(scale, ax, eb.sub(one, d));
+    Value rho = eb.fma(eb.neg(t), dLo, eb.fma(eb.neg(t), d, one));
+    Value slope = eb.add(one, eb.horner(t, erfcLogSlopeCoefficients()));
+    h = eb.fma(h, eb.mul(rho, slope), h);
     DoubleFloat square = emitTwoProduct(eb, ax, ax);
     Value hi = eb.mul(minusHalf, square.hi);
     Value lo = eb.mul(minusHalf, square.lo);
@@ -62,9 +69,18 @@ static Value emitGeluErfcDerivative(ElementwiseBuilder &eb, Value x,
   } else {
     gauss = emitExp(eb, {eb.mul(eb.mul(minusHalf, ax), ax)});
   }
-  Value xDensity =
-      gauss.times(eb, eb.mul(xc, eb.constant(1.0 / std::sqrt(2.0 * M_PI))));
-  return eb.add(cdf, xDensity);
+  Value density = eb.mul(xc, eb.constant(1.0 / std::sqrt(2.0 * M_PI)));
+  Value negative = gauss.times(eb, eb.add(h, density));
+  Value g = gauss.value(eb);
+  Value positive = eb.fma(g, eb.sub(density, h), one);
+  Value far = eb.select(isNegative, negative, positive);
+
+  // Near 0 (±0 too: the derivative has no sign of zero to keep).
+  Value erf = emitErfNearZero(eb, eb.mul(x, eb.constant(M_SQRT1_2)));
+  Value half = eb.constant(0.5);
+  Value near = eb.fma(g, density, eb.fma(half, erf, half));
+  Value nearZero = eb.lessEqual(eb.abs(x), eb.constant(kErfcFormMinX));
+  return eb.select(nearZero, near, far);
 }
 
 /// Φ(x) + x·φ(x) with Φ = (1 + erf(x/√2))/2 from the rational erf: cheap,
@@ -158,9 +174,9 @@ Value emitDerivativeExpansion(ElementwiseBuilder &eb,
   case ReferenceFunction::GeluExactDerivative:
     switch (expansion) {
     case Expansion::erfc:
-      return emitGeluErfcDerivative(eb, x, ErfcFormOptions::accurate());
+      return emitGeluErfcDerivative(eb, x, /*accurate=*/true);
     case Expansion::erfc_fast:
-      return emitGeluErfcDerivative(eb, x, ErfcFormOptions::fast());
+      return emitGeluErfcDerivative(eb, x, /*accurate=*/false);
     case Expansion::erf:
       return emitGeluErfDerivative(eb, x);
     case Expansion::rational:

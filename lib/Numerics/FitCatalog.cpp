@@ -60,6 +60,29 @@ std::vector<FitEntry> fitCatalog() {
   fast.problem.degree = 7;
   entries.push_back(fast);
 
+  // The same tail as a product, erfc(|x|/√2) = t·exp(−x²/2)·Q(t) with
+  // Q = e^P: one exponential, of −x²/2 alone, serves both Φ and φ in GELU'
+  // (Derivatives.cpp). Relative error of Q is relative error of erfc.
+  for (auto [name, degree] :
+       {std::pair<const char *, unsigned>{"erfc_product", 10},
+        {"erfc_product_fast", 8}}) {
+    FitEntry product;
+    product.name = name;
+    product.description = "Q(t) = erfc(z)·exp(z²)/t, z = |x|/√2, "
+                          "t = 1/(1 + a·|x|), |x| in [0.707, 14.5], degree " +
+                          std::to_string(degree) + ", relative error";
+    product.problem.function = [target](long double t) {
+      return expl(target(t));
+    };
+    product.problem.weight = [target](long double t) {
+      return expl(-target(t));
+    };
+    product.problem.lo = tLo;
+    product.problem.hi = tHi;
+    product.problem.degree = degree;
+    entries.push_back(product);
+  }
+
   // erf(z) = z·Q(z²) near 0, relative error.
   FitEntry erf;
   erf.name = "erf_odd";
@@ -148,8 +171,8 @@ std::vector<FitEntry> fitCatalog() {
         ", absolute error of GELU'";
     derivative.problem.function = [](long double w) {
       long double x = sqrtl(w);
-      long double phi = expl(-0.5L * w) /
-                        sqrtl(2 * 3.14159265358979323846264338327950288L);
+      long double phi =
+          expl(-0.5L * w) / sqrtl(2 * 3.14159265358979323846264338327950288L);
       return (0.5L * erfl(x / sqrtl(2.0L)) + x * phi) / x;
     };
     derivative.problem.weight = [](long double w) { return sqrtl(w); };

@@ -57,6 +57,16 @@ llvm::ArrayRef<double> erfcLogSlopeCoefficients() {
   return coefficients;
 }
 
+llvm::ArrayRef<double> erfcProductCoefficients() {
+  static const auto coefficients = highestFirst(kFit_erfc_product);
+  return coefficients;
+}
+
+llvm::ArrayRef<double> erfcProductFastCoefficients() {
+  static const auto coefficients = highestFirst(kFit_erfc_product_fast);
+  return coefficients;
+}
+
 llvm::ArrayRef<double> erfOddCoefficients() {
   static const auto coefficients = highestFirst(kFit_erf_odd);
   return coefficients;

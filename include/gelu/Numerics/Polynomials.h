@@ -27,6 +27,12 @@ llvm::ArrayRef<double> erfcLogFastCoefficients();
 /// S(t) = t·P'(t), to correct for the rounding of t (highest degree first).
 llvm::ArrayRef<double> erfcLogSlopeCoefficients();
 
+/// Q in erfc(|x|/√2) ≈ t·exp(−x²/2)·Q(t) (Q = e^P, relative error 5e-10
+/// at degree 10), and a degree-8 variant (1e-8): one exponential serves Φ
+/// and φ in GELU'.
+llvm::ArrayRef<double> erfcProductCoefficients();
+llvm::ArrayRef<double> erfcProductFastCoefficients();
+
 /// Q in erf(z) ≈ z·Q(z²) for |z| ≤ kErfcFormMinX/√2, highest degree first
 /// (Remez, relative error, f32 coefficients).
 llvm::ArrayRef<double> erfOddCoefficients();
