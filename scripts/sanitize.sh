@@ -71,5 +71,5 @@ cmake --build "$root/build-tsan" -j "$jobs" --target gelu-unittests
 # (the suppressions file says why).
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=$root/scripts/tsan-suppressions.txt"
 "$root/build-tsan/bin/gelu-unittests" --gtest_brief=1 \
-  --gtest_filter='KernelCache.*:ThreadPool.*:ThreadedRun.*:Compile.Concurrent*:TuningCache.*:Tuner.MeasuredChoiceIsTheFastestThatFits'
+  --gtest_filter='KernelCache.*:ThreadPool.*:ThreadedRun.*:Compile.Concurrent*:TuningCache.*:Tuner.MeasuredChoiceIsTheFastestThatFits:TrainingKernelsTest.ThreadedRowsMatchOneThread'
 echo "sanitizers and fuzzers: no report"

@@ -1,0 +1,40 @@
+// RUN: gelu-opt %s -act-select-expansion="max-abs=1e-5 ranking=cost_model" | FileCheck %s --check-prefix=ABS
+// RUN: gelu-opt %s -act-select-expansion="max-ulp=10 ranking=cost_model" | FileCheck %s --check-prefix=ULP
+// RUN: gelu-opt %s -act-select-expansion | FileCheck %s --check-prefix=DEFAULT
+
+// The training and gated ops are tuned like act.gelu: a budget on a
+// backward op bounds GELU', on a fused or gated op its activation.
+
+// An absolute budget: the direct rational fits (of GELU' for the backward
+// ops, at the degree that meets 1e-5).
+// ABS-LABEL: func.func @training
+// ABS: act.gelu_backward %{{.*}}, %{{.*}} expansion<rational> degree(5) : vector<16xf32>
+// ABS: act.bias_gelu_backward %{{.*}}, %{{.*}}, %{{.*}} expansion<rational> degree(5) : vector<16xf32>
+// ABS: act.bias_gelu %{{.*}}, %{{.*}} expansion<rational> degree(5) : vector<16xf32>
+// ABS: act.geglu %{{.*}}, %{{.*}} expansion<rational> degree(5) : vector<16xf32>
+// ABS: act.swiglu %{{.*}}, %{{.*}} expansion<sigmoid_fast> : vector<16xf32>
+// ABS: act.gelu_backward %{{.*}}, %{{.*}} approximate<tanh> expansion<sigmoid_fast> : vector<16xf32>
+
+// A ULP budget on every input: only the tail-accurate forms hold it.
+// ULP-LABEL: func.func @training
+// ULP: act.gelu_backward %{{.*}}, %{{.*}} expansion<erfc> : vector<16xf32>
+// ULP: act.bias_gelu_backward %{{.*}}, %{{.*}}, %{{.*}} expansion<erfc> : vector<16xf32>
+// ULP: act.bias_gelu %{{.*}}, %{{.*}} expansion<erfc> : vector<16xf32>
+// ULP: act.gelu_backward %{{.*}}, %{{.*}} approximate<tanh> expansion<sigmoid> : vector<16xf32>
+
+// DEFAULT-LABEL: func.func @training
+// DEFAULT: act.gelu_backward %{{.*}}, %{{.*}} expansion<erfc> : vector<16xf32>
+// DEFAULT: act.swiglu %{{.*}}, %{{.*}} expansion<sigmoid> : vector<16xf32>
+// DEFAULT: act.gelu_backward %{{.*}}, %{{.*}} approximate<tanh> expansion<sigmoid> : vector<16xf32>
+func.func @training(%x: vector<16xf32>, %y: vector<16xf32>, %b: vector<16xf32>)
+    -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>,
+        vector<16xf32>, vector<16xf32>) {
+  %0 = act.gelu_backward %x, %y : vector<16xf32>
+  %1 = act.bias_gelu_backward %x, %b, %y : vector<16xf32>
+  %2 = act.bias_gelu %x, %b : vector<16xf32>
+  %3 = act.geglu %x, %y : vector<16xf32>
+  %4 = act.swiglu %x, %y : vector<16xf32>
+  %5 = act.gelu_backward %x, %y approximate<tanh> : vector<16xf32>
+  return %0, %1, %2, %3, %4, %5 : vector<16xf32>, vector<16xf32>,
+      vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>
+}
