@@ -417,8 +417,11 @@ int main(int argc, char **argv) {
             if (r.error)
               json.attributeObject("max_ulp", [&] {
                 const char *names[] = {"x>=0", "[-3,0)", "x<-3", "all"};
-                for (int i = 0; i < kReportRegions; ++i)
-                  json.attribute(names[i], (*r.error)[i].maxUlp);
+                // (JSON has no inf: 1e38 stands for a NaN or inf result.)
+                for (int i = 0; i < kReportRegions; ++i) {
+                  double u = (*r.error)[i].maxUlp;
+                  json.attribute(names[i], std::isfinite(u) ? u : 1e38);
+                }
               });
             json.attributeArray("sizes", [&] {
               for (const auto &[n, t] : r.nsPerElement)

@@ -22,3 +22,5 @@ torch_json=$(mktemp)
   --json="$root/docs/bench/training.json" "$@" |
   tee "$root/docs/bench/training.txt"
 rm -f "$torch_json"
+/usr/bin/python3 "$root/scripts/training-table.py" \
+  "$root/docs/bench/training.json" "$root/docs/bench/training.md"

@@ -231,6 +231,19 @@ static void setInternal(func::FuncOp function) {
                     LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
 }
 
+/// Marks the first `pointers` arguments nocapture and the first `inputs`
+/// of them readonly. An input may be the output (in place), so none is
+/// noalias.
+static void markPointers(func::FuncOp function, unsigned inputs,
+                         unsigned pointers) {
+  UnitAttr unit = UnitAttr::get(function.getContext());
+  for (unsigned i = 0; i < pointers; ++i) {
+    if (i < inputs)
+      function.setArgAttr(i, LLVM::LLVMDialect::getReadonlyAttrName(), unit);
+    function.setArgAttr(i, LLVM::LLVMDialect::getNoCaptureAttrName(), unit);
+  }
+}
+
 /// Adds the loop function `shape` describes over vectors of `vectorType`
 /// (see KernelBuilder.h for what it does with n, alignment and streaming).
 static func::FuncOp buildLoopFunction(ModuleOp module, const KernelSpec &spec,
@@ -249,14 +262,7 @@ static func::FuncOp buildLoopFunction(ModuleOp module, const KernelSpec &spec,
       func::FuncOp::create(b, loc, shape.name, b.getFunctionType(argTypes, {}));
   if (shape.internal)
     setInternal(function);
-  // An input may equal the output (in place), so none is noalias.
-  for (unsigned i = 0; i < pointers; ++i) {
-    if (i < shape.inputs)
-      function.setArgAttr(i, LLVM::LLVMDialect::getReadonlyAttrName(),
-                          b.getUnitAttr());
-    function.setArgAttr(i, LLVM::LLVMDialect::getNoCaptureAttrName(),
-                        b.getUnitAttr());
-  }
+  markPointers(function, shape.inputs, pointers);
   Block *entry = function.addEntryBlock();
   b.setInsertionPointToStart(entry);
 
@@ -405,13 +411,7 @@ static func::FuncOp buildRowsFunction(ModuleOp module, const KernelSpec &spec,
   argTypes.append({i64, i64});
   auto function =
       func::FuncOp::create(b, loc, spec.name, b.getFunctionType(argTypes, {}));
-  for (unsigned i = 0; i < pointers; ++i) {
-    if (i < inputs)
-      function.setArgAttr(i, LLVM::LLVMDialect::getReadonlyAttrName(),
-                          b.getUnitAttr());
-    function.setArgAttr(i, LLVM::LLVMDialect::getNoCaptureAttrName(),
-                        b.getUnitAttr());
-  }
+  markPointers(function, inputs, pointers);
   Block *entry = function.addEntryBlock();
   b.setInsertionPointToStart(entry);
   auto constant = [&](int64_t v) { return VectorStep::constant(b, loc, v); };

@@ -72,13 +72,16 @@ llvm::ArrayRef<double> erfOddCoefficients() {
   return coefficients;
 }
 
-RationalCoefficients geluRationalCoefficients(unsigned degree) {
+/// Returns the rational fit NAME's tables, highest degree first (made on
+/// first use).
 #define GELU_RATIONAL_TABLES(NAME)                                             \
   {                                                                            \
     static const auto p = highestFirst(kFit_##NAME);                           \
     static const auto q = highestFirst(kFit_##NAME##_denominator);             \
     return {p, q};                                                             \
   }
+
+RationalCoefficients geluRationalCoefficients(unsigned degree) {
   switch (degree) {
   case 2:
     GELU_RATIONAL_TABLES(gelu_rational_d2)
@@ -91,17 +94,10 @@ RationalCoefficients geluRationalCoefficients(unsigned degree) {
   case 6:
     GELU_RATIONAL_TABLES(gelu_rational)
   }
-#undef GELU_RATIONAL_TABLES
   llvm_unreachable("no rational fit of this degree (FitCatalog.cpp)");
 }
 
 RationalCoefficients geluDerivativeRationalCoefficients(unsigned degree) {
-#define GELU_RATIONAL_TABLES(NAME)                                             \
-  {                                                                            \
-    static const auto p = highestFirst(kFit_##NAME);                           \
-    static const auto q = highestFirst(kFit_##NAME##_denominator);             \
-    return {p, q};                                                             \
-  }
   switch (degree) {
   case 2:
     GELU_RATIONAL_TABLES(gelu_derivative_rational_d2)
@@ -114,14 +110,12 @@ RationalCoefficients geluDerivativeRationalCoefficients(unsigned degree) {
   case 6:
     GELU_RATIONAL_TABLES(gelu_derivative_rational_d6)
   }
-#undef GELU_RATIONAL_TABLES
   llvm_unreachable("no rational fit of this degree (FitCatalog.cpp)");
 }
 
 RationalCoefficients erfRationalCoefficients() {
-  static const auto p = highestFirst(kFit_erf_rational);
-  static const auto q = highestFirst(kFit_erf_rational_denominator);
-  return {p, q};
+  GELU_RATIONAL_TABLES(erf_rational)
 }
+#undef GELU_RATIONAL_TABLES
 
 } // namespace gelu
