@@ -12,7 +12,7 @@
 //     Gaussian's exponent exact: a few ULP everywhere, the negative tail
 //     included), `erfc_fast` (the same unrefined, reciprocal estimate),
 //     `rational` and `rational_fast` (GELU' = 1/2 + x·T(x²) fitted directly
-//     at degrees 2 to 6: absolute accuracy 1.3e-7 at degree 6, far the
+//     at degrees 2 to 6: absolute accuracy 3e-7 at degree 6, far the
 //     cheapest), `erf` (Φ from the rational erf: absolute accuracy only),
 //     `tanh_form` and `sigmoid_form` (the approximate GELUs' derivatives);
 //   tanh and sigmoid GELU: `sigmoid` (argument in double-float),

@@ -149,7 +149,7 @@ def Act_GeluBackwardOp : Act_CombinedElementwiseOp<"gelu_backward"> {
     (the default: Φ from the tail-accurate erfc form plus x·φ(x), a few ULP
     everywhere including the negative tail), `erfc_fast`, `rational` and
     `rational_fast` (GELU' = 1/2 + x·T(x²) fitted directly, `degree` 2 to
-    6: absolute accuracy, 1.3e-7 at 6), `erf` (absolute accuracy only),
+    6: absolute accuracy, 3e-7 at 6), `erf` (absolute accuracy only),
     `tanh_form`, `sigmoid_form`; for the tanh and sigmoid forms `sigmoid`
     (the default) and `sigmoid_fast`.
 
