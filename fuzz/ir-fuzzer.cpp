@@ -6,7 +6,8 @@
 // math, vector, tensor, linalg, scf, LLVM). When it parses and verifies,
 // it goes through every act pass: act-select-expansion (cost model, with a
 // tuning cache in a temporary file so that repeated decisions are cheap),
-// convert-act-to-arith, and the whole act-lower-to-llvm pipeline. Passes
+// convert-act-to-arith, act-fuse-bias-gelu and then the whole
+// act-lower-to-llvm pipeline. Passes
 // may fail with diagnostics; nothing may crash.
 //
 //===----------------------------------------------------------------------===//
@@ -61,6 +62,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mlir::PassManager pm(context.get());
     pm.addPass(gelu::createConvertActToArith());
     (void)pm.run(*copy);
+  }
+  // The fusion, then the pipeline on what it made.
+  {
+    mlir::PassManager pm(context.get());
+    pm.addPass(gelu::createActFuseBiasGelu());
+    (void)pm.run(*module);
   }
   (void)gelu::lowerActToLLVM(*module);
   return 0;

@@ -14,8 +14,9 @@
 //    vector width (one vector an iteration, no streaming): unrolling and
 //    streaming change loops, not arithmetic (the width can: a reciprocal
 //    estimate is 14-bit vrcp14 on 512-bit vectors, 12-bit vrcpps on 256);
-//  - stay near the reference of what the expansion computes: within 0.012
-//    absolutely (the coarsest form, rational at degree 2, is 0.011 off) or
+//  - stay near the reference of what the expansion computes: within 0.02
+//    absolutely (the coarsest forms, rational at degree 2, are 0.011 off
+//    GELU and 0.018 off GELU') or
 //    2^-7 relatively (bf16 outputs), NaN for NaN, and finite for finite
 //    inputs where the reference is.
 //
@@ -235,7 +236,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       continue;
     }
     long double error = std::fabs(static_cast<long double>(y) - want);
-    bool near = error <= 0.012L || error <= std::fabs(want) * (1.0L / 128);
+    bool near = error <= 0.02L || error <= std::fabs(want) * (1.0L / 128);
     if (!near)
       fail(shaped, "far from the reference", x, y, double(want));
   }

@@ -90,7 +90,8 @@ public:
   /// nothing. Null when the dtype is not f32 or the op takes other
   /// arguments.
   Entry<float> f32() const;
-  /// Typed entries of f16 and bf16 kernels (null for any other dtype).
+  /// Typed entries of f16 and bf16 activation kernels (null for any other
+  /// dtype or op).
   Entry<Half> f16() const;
   Entry<BFloat16> bf16() const;
   /// Either 16-bit kernel on raw encodings.
