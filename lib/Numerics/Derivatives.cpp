@@ -87,10 +87,7 @@ static Value emitGeluErfcDerivative(ElementwiseBuilder &eb, Value x,
 /// accurate in absolute terms, and without relative accuracy for x < −3
 /// (1 + erf cancels; past x ≈ −5.7 only x·φ(x) is left, ~3 % off).
 static Value emitGeluErfDerivative(ElementwiseBuilder &eb, Value x) {
-  Value z = clampBoth(eb, eb.mul(x, eb.constant(M_SQRT1_2)), -kErfClamp);
-  Value erf =
-      eb.mul(z, emitRational(eb, eb.mul(z, z), erfRationalCoefficients(),
-                             /*estimateReciprocal=*/false));
+  Value erf = emitErfRational(eb, x);
   Value half = eb.constant(0.5);
   // The fit's erf can pass −1 by an ULP, and Φ must not go negative.
   Value cdf = eb.clampBelow(eb.fma(half, erf, half), 0.0);
@@ -127,14 +124,10 @@ static Value emitGeluRationalDerivative(ElementwiseBuilder &eb, Value x,
 static Value emitTimesSigmoidDerivative(ElementwiseBuilder &eb, DoubleFloat y,
                                         Value xTimesSlope, bool fast) {
   Value yNegative = eb.lessEqual(y.hi, eb.constant(0.0));
-  SmallVector<Value, 2> terms = {eb.neg(eb.abs(y.hi))};
-  if (y.lo)
-    terms.push_back(eb.select(yNegative, y.lo, eb.neg(y.lo)));
-  ScaledExp e = emitExp(eb, terms);
-  Value eValue = e.value(eb);
-  Value onePlusE = eb.add(eb.constant(1.0), eValue);
-  Value r = fast ? eb.reciprocalEstimate(onePlusE)
-                 : eb.div(eb.constant(1.0), onePlusE);
+  SigmoidParts parts = emitSigmoidParts(eb, y, yNegative, fast);
+  ScaledExp e = parts.e;
+  Value eValue = parts.eValue;
+  Value r = parts.sigmoidOfAbs;
   Value er = eb.mul(eValue, r);
   // y ≥ 0: s = r, 1 − s = e·r; y < 0: s = e·r, 1 − s = r.
   Value oneMinusS = eb.select(yNegative, r, er);

@@ -83,19 +83,31 @@ ScaledExp emitExp(ElementwiseBuilder &eb, ArrayRef<Value> terms) {
   return {mantissa, powerOfTwo(kHalf), powerOfTwo(kRest)};
 }
 
+SigmoidParts emitSigmoidParts(ElementwiseBuilder &eb, DoubleFloat y,
+                              Value yNegative, bool estimateReciprocal) {
+  SmallVector<Value, 2> terms = {eb.neg(eb.abs(y.hi))};
+  if (y.lo)
+    terms.push_back(eb.select(yNegative, y.lo, eb.neg(y.lo)));
+  SigmoidParts parts;
+  parts.e = emitExp(eb, terms);
+  parts.eValue = parts.e.value(eb);
+  Value onePlusE = eb.add(eb.constant(1.0), parts.eValue);
+  parts.sigmoidOfAbs = estimateReciprocal ? eb.reciprocalEstimate(onePlusE)
+                                          : eb.div(eb.constant(1.0), onePlusE);
+  return parts;
+}
+
 Value emitTimesSigmoid(ElementwiseBuilder &eb, Value x, Value xClamped,
                        DoubleFloat y) {
   // e = exp(−|y|) never overflows; s = 1/(1+e) is σ(|y|).
   // y ≤ 0 takes the x·e·s branch: with y = ±0 it keeps the sign of x = ±0,
   // which x − x·e·s would lose (−0 − (−0) = +0).
   Value yNegative = eb.lessEqual(y.hi, eb.constant(0.0));
-  Value negAbsHi = eb.neg(eb.abs(y.hi));
-  SmallVector<Value, 2> terms = {negAbsHi};
-  if (y.lo)
-    terms.push_back(eb.select(yNegative, y.lo, eb.neg(y.lo)));
-  ScaledExp e = emitExp(eb, terms);
-  Value eValue = e.value(eb);
-  Value s = eb.div(eb.constant(1.0), eb.add(eb.constant(1.0), eValue));
+  SigmoidParts parts =
+      emitSigmoidParts(eb, y, yNegative, /*estimateReciprocal=*/false);
+  ScaledExp e = parts.e;
+  Value eValue = parts.eValue;
+  Value s = parts.sigmoidOfAbs;
   // y ≥ 0: x·s = x − x·e·s, rounded once at the end by the FMA, so the
   // result is within ~0.5 ULP wherever the correction x·e·s is small.
   Value positive = eb.fma(eb.neg(eb.mul(xClamped, eValue)), s, x);

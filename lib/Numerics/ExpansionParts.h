@@ -5,9 +5,9 @@
 //===----------------------------------------------------------------------===//
 //
 // The parts that the activations (Expansions.cpp) and their derivatives
-// (Derivatives.cpp) both compute: the Gaussian tail erfc(|x|/√2), erf near 0,
-// the tanh form's argument 2u, rational functions, and the clamps that keep
-// every power of x finite.
+// (Derivatives.cpp) both compute: erf near 0 and from its rational fit, the
+// tanh form's argument 2u and its slope, rational functions, and the clamps
+// that keep every power of x finite.
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,40 +45,12 @@ inline mlir::Value clampBoth(ElementwiseBuilder &eb, mlir::Value x,
 /// c·x in double-float.
 DoubleFloat emitScaled(ElementwiseBuilder &eb, SplitConstant c, mlir::Value x);
 
-/// What the erfc form of exact GELU spends on accuracy.
-struct ErfcFormOptions {
-  llvm::ArrayRef<double> coefficients;
-  /// Correct for the rounding of t (its residual ρ, through the prefactor
-  /// and the slope S(t)) and keep −x²/2 + P(t) as an exact sum.
-  bool refine;
-  /// t by a reciprocal estimate and a Newton step rather than a divide.
-  bool estimateReciprocal;
-
-  static ErfcFormOptions accurate() {
-    return {erfcLogCoefficients(), /*refine=*/true,
-            /*estimateReciprocal=*/false};
-  }
-  static ErfcFormOptions fast() {
-    return {erfcLogFastCoefficients(), /*refine=*/false,
-            /*estimateReciprocal=*/true};
-  }
-};
-
-/// erfc(|x|/√2) = gauss.times(prefactor) = t·exp(−x²/2 + P(t)),
-/// t = 1/(1 + a·|x|), for `ax` = |x| clamped to 16.
-struct ErfcTail {
-  mlir::Value prefactor;
-  ScaledExp gauss;
-};
-ErfcTail emitErfcTail(ElementwiseBuilder &eb, mlir::Value ax,
-                      const ErfcFormOptions &options);
+/// erf(x/√2) from the rational fit, z = x/√2 clamped to ±kErfClamp
+/// (where erf is ±1 in f32): the erf forms' one source of erf.
+mlir::Value emitErfRational(ElementwiseBuilder &eb, mlir::Value x);
 
 /// erf(z) = z·Q(z²), for |z| ≤ 1/2 (|x| ≤ kErfcFormMinX).
 mlir::Value emitErfNearZero(ElementwiseBuilder &eb, mlir::Value z);
-
-/// 0 < |x| ≤ kErfcFormMinX: where the erfc forms use erf instead (±0 stay
-/// with erfc, which keeps their sign).
-mlir::Value emitNearZeroCondition(ElementwiseBuilder &eb, mlir::Value x);
 
 /// P(w)/Q(w), by a divide or by a reciprocal estimate.
 mlir::Value emitRational(ElementwiseBuilder &eb, mlir::Value w,

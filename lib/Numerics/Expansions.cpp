@@ -27,55 +27,65 @@ DoubleFloat emitScaled(ElementwiseBuilder &eb, SplitConstant c, Value x) {
   return {p.hi, eb.fma(eb.constant(c.lo), x, p.lo)};
 }
 
-ErfcTail emitErfcTail(ElementwiseBuilder &eb, Value ax,
-                      const ErfcFormOptions &options) {
-  // erfc(|x|/√2) = t·exp(−x²/2 + P(t)), t = 1/(1 + a·|x|).
-  Value one = eb.constant(1.0);
-  Value scale = eb.constant(kErfcFormScale);
-  Value d = eb.fma(scale, ax, one);
-  Value t =
-      options.estimateReciprocal ? eb.reciprocalEstimate(d) : eb.div(one, d);
-  Value p = eb.horner(t, options.coefficients);
-  if (!options.refine)
-    return {t, emitExp(eb, {eb.fma(eb.mul(eb.constant(-0.5), ax), ax, p)})};
-  // d + dLo = 1 + a·|x| exactly (1 − d is exact for d ≥ 1), and
-  // ρ = 1 − t·(d + dLo) is the relative error of the rounded t. The
-  // result depends on t as t·e^P(t): the prefactor takes t·(1 + ρ), the
-  // exponent the slope S(t)·ρ. Without this, t's ~1.5 ULP error becomes
-  // ~3 ULP of erfc.
-  Value dLo = eb.fma(scale, ax, eb.sub(one, d));
-  Value rho = eb.fma(eb.neg(t), dLo, eb.fma(eb.neg(t), d, one));
-  Value slope = eb.mul(eb.horner(t, erfcLogSlopeCoefficients()), rho);
-  Value prefactor = eb.fma(t, rho, t);
-  // −x²/2 from the exact product x·x: its rounding would otherwise be a
-  // relative error of e^(ulp(x²)/2), ~30 ULP at x = −13.
-  DoubleFloat square = emitTwoProduct(eb, ax, ax);
-  Value minusHalf = eb.constant(-0.5);
-  return {prefactor, emitExp(eb, {eb.mul(minusHalf, square.hi), p,
-                                  eb.fma(minusHalf, square.lo, slope)})};
+Value emitErfRational(ElementwiseBuilder &eb, Value x) {
+  Value z = clampBoth(eb, eb.mul(x, eb.constant(M_SQRT1_2)), -kErfClamp);
+  return eb.mul(z, emitRational(eb, eb.mul(z, z), erfRationalCoefficients(),
+                                /*estimateReciprocal=*/false));
 }
 
 Value emitErfNearZero(ElementwiseBuilder &eb, Value z) {
   return eb.mul(z, eb.horner(eb.mul(z, z), erfOddCoefficients()));
 }
 
-Value emitNearZeroCondition(ElementwiseBuilder &eb, Value x) {
-  // (Operands built one a statement: the IR must not depend on the
-  // compiler's order of argument evaluation.)
-  Value small = eb.lessEqual(eb.abs(x), eb.constant(kErfcFormMinX));
-  Value nonZero = eb.notEqual(x, eb.constant(0.0));
-  return eb.andI(small, nonZero);
-}
+namespace {
+/// What the erfc form of exact GELU spends on accuracy.
+struct ErfcFormOptions {
+  llvm::ArrayRef<double> coefficients;
+  /// Correct for the rounding of t (its residual ρ, through the prefactor
+  /// and the slope S(t)) and keep −x²/2 + P(t) as an exact sum.
+  bool refine;
+  /// t by a reciprocal estimate and a Newton step rather than a divide.
+  bool estimateReciprocal;
+};
+} // namespace
 
 /// Exact GELU: erf near 0, erfc form elsewhere (see Expansions.h).
 static Value emitGeluErfc(ElementwiseBuilder &eb, Value x,
                           const ErfcFormOptions &options) {
   // x ≤ 0 takes the x·(0.5·erfc) branch, which also keeps the sign of −0.
+  Value one = eb.constant(1.0);
   Value isNegative = eb.lessEqual(x, eb.constant(0.0));
   // |x| ≤ 16 keeps x² finite; erfc(16/√2) is 0 in f32, so Φ is exact there.
   Value ax = eb.clampAbove(eb.abs(x), -kErfcFormTail);
   Value xTail = eb.clampBelow(x, kErfcFormTail);
-  ErfcTail tail = emitErfcTail(eb, ax, options);
+
+  // erfc(|x|/√2) = t·exp(−x²/2 + P(t)), t = 1/(1 + a·|x|).
+  Value scale = eb.constant(kErfcFormScale);
+  Value d = eb.fma(scale, ax, one);
+  Value t =
+      options.estimateReciprocal ? eb.reciprocalEstimate(d) : eb.div(one, d);
+  Value p = eb.horner(t, options.coefficients);
+  Value prefactor = t;
+  ScaledExp gauss;
+  if (options.refine) {
+    // d + dLo = 1 + a·|x| exactly (1 − d is exact for d ≥ 1), and
+    // ρ = 1 − t·(d + dLo) is the relative error of the rounded t. The
+    // result depends on t as t·e^P(t): the prefactor takes t·(1 + ρ), the
+    // exponent the slope S(t)·ρ. Without this, t's ~1.5 ULP error becomes
+    // ~3 ULP of erfc.
+    Value dLo = eb.fma(scale, ax, eb.sub(one, d));
+    Value rho = eb.fma(eb.neg(t), dLo, eb.fma(eb.neg(t), d, one));
+    Value slope = eb.mul(eb.horner(t, erfcLogSlopeCoefficients()), rho);
+    prefactor = eb.fma(t, rho, t);
+    // −x²/2 from the exact product x·x: its rounding would otherwise be a
+    // relative error of e^(ulp(x²)/2), ~30 ULP at x = −13.
+    DoubleFloat square = emitTwoProduct(eb, ax, ax);
+    Value minusHalf = eb.constant(-0.5);
+    gauss = emitExp(eb, {eb.mul(minusHalf, square.hi), p,
+                         eb.fma(minusHalf, square.lo, slope)});
+  } else {
+    gauss = emitExp(eb, {eb.fma(eb.mul(eb.constant(-0.5), ax), ax, p)});
+  }
 
   // m = 0.5·erfc(z)·(x if x ≤ 0 else 1): the x ≤ 0 result folded in before
   // the final scaling, so tail results are rounded once. The 1/2 goes on
@@ -84,28 +94,37 @@ static Value emitGeluErfc(ElementwiseBuilder &eb, Value x,
   // vdivps.
   Value half = eb.constant(0.5);
   Value factor =
-      eb.mul(tail.prefactor, eb.select(isNegative, eb.mul(half, xTail), half));
-  Value m = tail.gauss.times(eb, factor);
+      eb.mul(prefactor, eb.select(isNegative, eb.mul(half, xTail), half));
+  Value m = gauss.times(eb, factor);
   // x > 0: x·(1 − m) as x − x·m, rounded once. x is clamped in the product
   // (m is 0 past 16) so that +inf gives inf, not inf·0.
   Value positive = eb.fma(eb.neg(eb.clampAbove(x, -kErfcFormTail)), m, x);
   Value viaErfc = eb.select(isNegative, m, positive);
 
-  // Near 0: 0.5·x·(1 + erf(x/√2)) = h + h·erf, h = x/2. Here 1 + erf is in
-  // [0.48, 1.52]: no cancellation, and erf's error is damped. ±0 stay with
-  // the erfc form, which keeps their sign.
+  // Near 0: 0.5·x·(1 + erf(x/√2)) = h + h·erf, h = x/2, with erf(z) =
+  // z·Q(z²). Here 1 + erf is in [0.48, 1.52]: no cancellation, and erf's
+  // error is damped. ±0 stay with the erfc form, which keeps their sign.
   Value erf = emitErfNearZero(eb, eb.mul(x, eb.constant(M_SQRT1_2)));
   Value h = eb.mul(x, eb.constant(0.5));
   Value viaErf = eb.fma(h, erf, h);
-  return eb.select(emitNearZeroCondition(eb, x), viaErf, viaErfc);
+  // (Operands built one a statement: the IR must not depend on the
+  // compiler's order of argument evaluation.)
+  Value small = eb.lessEqual(eb.abs(x), eb.constant(kErfcFormMinX));
+  Value nonZero = eb.notEqual(x, eb.constant(0.0));
+  Value nearZero = eb.andI(small, nonZero);
+  return eb.select(nearZero, viaErf, viaErfc);
 }
 
 Value emitGeluErfcForm(ElementwiseBuilder &eb, Value x) {
-  return emitGeluErfc(eb, x, ErfcFormOptions::accurate());
+  return emitGeluErfc(eb, x,
+                      {erfcLogCoefficients(), /*refine=*/true,
+                       /*estimateReciprocal=*/false});
 }
 
 Value emitGeluErfcFast(ElementwiseBuilder &eb, Value x) {
-  return emitGeluErfc(eb, x, ErfcFormOptions::fast());
+  return emitGeluErfc(eb, x,
+                      {erfcLogFastCoefficients(), /*refine=*/false,
+                       /*estimateReciprocal=*/true});
 }
 
 Value emitRational(ElementwiseBuilder &eb, Value w,
@@ -159,10 +178,7 @@ Value emitGeluErfForm(ElementwiseBuilder &eb, Value x) {
   // h·(1 + erf(z)), h = x/2, z = x/√2, erf(z) = z·P(z²)/Q(z²) on the clamped
   // z. For x < 0, 1 + erf cancels: the absolute error stays below 1e-6 but the
   // relative error grows without bound, as in every erf-based GELU.
-  Value z = clampBoth(eb, eb.mul(x, eb.constant(M_SQRT1_2)), -kErfClamp);
-  Value erf =
-      eb.mul(z, emitRational(eb, eb.mul(z, z), erfRationalCoefficients(),
-                             /*estimateReciprocal=*/false));
+  Value erf = emitErfRational(eb, x);
   // h·(1 + erf) rather than h + h·erf keeps the sign of −0.
   Value h = eb.mul(x, eb.constant(0.5));
   return underflowBelow(eb, x, kErfClamp * M_SQRT2,

@@ -54,6 +54,18 @@ struct ScaledExp {
 /// Order the terms by decreasing magnitude.
 ScaledExp emitExp(ElementwiseBuilder &eb, llvm::ArrayRef<mlir::Value> terms);
 
+/// e = e^−|y| (as scaled and as a value) and σ(|y|) = 1/(1 + e), for
+/// y = y.hi + y.lo: what σ(y) and 1 − σ(y) are both made of without
+/// cancellation (σ(−|y|) = e·σ(|y|)). `yNegative` is y.hi ≤ 0 (it picks the
+/// sign of y.lo); `estimateReciprocal`: 1/(1 + e) by an estimate.
+struct SigmoidParts {
+  ScaledExp e;
+  mlir::Value eValue;
+  mlir::Value sigmoidOfAbs;
+};
+SigmoidParts emitSigmoidParts(ElementwiseBuilder &eb, DoubleFloat y,
+                              mlir::Value yNegative, bool estimateReciprocal);
+
 /// x · σ(y) for y = y.hi + y.lo, accurate to a few ULP over the whole range:
 /// σ(y) = 1/(1+e^-y) for y ≥ 0 and e^y/(1+e^y) for y < 0, so that neither
 /// branch cancels. `xClamped` is x clamped to [−L, L] where L is a bound
