@@ -270,11 +270,10 @@ llvm::Error Kernel::runElementwise(KernelAbi abi,
     };
     char *to = static_cast<char *>(out) + begin * elementBytes;
     if (ins.size() == 1)
-      reinterpret_cast<void (*)(const void *, void *, int64_t)>(impl->entry)(
-          at(ins[0]), to, count);
+      reinterpret_cast<RawEntry>(impl->entry)(at(ins[0]), to, count);
     else
-      reinterpret_cast<void (*)(const void *, const void *, void *, int64_t)>(
-          impl->entry)(at(ins[0]), at(ins[1]), to, count);
+      reinterpret_cast<RawBinaryEntry>(impl->entry)(at(ins[0]), at(ins[1]), to,
+                                                    count);
   };
   if (threads == 1)
     runChunk(0);
@@ -329,15 +328,13 @@ llvm::Error Kernel::runRows(llvm::ArrayRef<const void *> ins, void *out,
     char *to = static_cast<char *>(out) + begin * row;
     if (!backward) {
       if (count > 0)
-        reinterpret_cast<void (*)(const void *, const void *, void *, int64_t,
-                                  int64_t)>(impl->entry)(at(ins[0]), ins[1], to,
-                                                         count, cols);
+        reinterpret_cast<RawBiasEntry>(impl->entry)(at(ins[0]), ins[1], to,
+                                                    count, cols);
       return;
     }
     float *sums = threads > 1 ? partials.data() + i * cols : dbias;
     // count ≤ 0 still zeroes this thread's sums.
-    reinterpret_cast<void (*)(const void *, const void *, const void *, void *,
-                              float *, int64_t, int64_t)>(impl->entry)(
+    reinterpret_cast<RawBiasBackwardEntry>(impl->entry)(
         at(ins[0]), ins[1], at(ins[2]), to, sums, std::max<int64_t>(count, 0),
         cols);
   };

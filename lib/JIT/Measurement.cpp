@@ -143,20 +143,16 @@ void ActivationCall::operator()(const void *in, void *out, int64_t n) const {
   void *entry = kernel.address();
   switch (abi) {
   case KernelAbi::Unary:
-    reinterpret_cast<void (*)(const void *, void *, int64_t)>(entry)(in, out,
-                                                                     n);
+    reinterpret_cast<RawEntry>(entry)(in, out, n);
     return;
   case KernelAbi::Binary:
-    reinterpret_cast<void (*)(const void *, const void *, void *, int64_t)>(
-        entry)(in, neutral.data(), out, n);
+    reinterpret_cast<RawBinaryEntry>(entry)(in, neutral.data(), out, n);
     return;
   case KernelAbi::Bias:
-    reinterpret_cast<void (*)(const void *, const void *, void *, int64_t,
-                              int64_t)>(entry)(in, neutral.data(), out, 1, n);
+    reinterpret_cast<RawBiasEntry>(entry)(in, neutral.data(), out, 1, n);
     return;
   case KernelAbi::BiasBackward:
-    reinterpret_cast<void (*)(const void *, const void *, const void *, void *,
-                              float *, int64_t, int64_t)>(entry)(
+    reinterpret_cast<RawBiasBackwardEntry>(entry)(
         in, neutral.data(), ones.data(), out, dbias.data(), 1, n);
     return;
   }

@@ -141,7 +141,8 @@ public:
                               float *dbias, int64_t rows, int64_t cols,
                               RunOptions options = {}) const;
 
-  /// The entry as an untyped address (whatever the ABI).
+  /// The entry as an untyped address (whatever the ABI; RawEntry etc.
+  /// below are its types).
   void *address() const;
 
 private:
@@ -168,6 +169,13 @@ private:
   friend llvm::Expected<std::unique_ptr<Kernel>>
   compileKernel(const KernelSpec &spec);
 };
+
+/// The entries on untyped buffers, one per KernelAbi: what address()
+/// points to, to be called with the element type the spec's dtype says.
+using RawEntry = Kernel::Entry<void>;
+using RawBinaryEntry = Kernel::BinaryEntry<void>;
+using RawBiasEntry = Kernel::BiasEntry<void>;
+using RawBiasBackwardEntry = Kernel::BiasBackwardEntry<void>;
 
 /// Compiles `spec` for this process's CPU. A spec with a budget or the
 /// objective "most_accurate" is tuned first (Tuner.h; decisions are kept
