@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Anchors.h"
+#include "BenchSupport.h"
 
 #include "gelu/JIT/Jit.h"
 #include "gelu/JIT/KernelCache.h"
@@ -104,38 +105,9 @@ struct Entry {
 const char *const kRegionNames[kReportRegions] = {"x>=0", "[-3,0)", "x<-3",
                                                   "all"};
 
-/// 64-byte-aligned float buffers that free themselves.
-struct Buffer {
-  float *data = nullptr;
-  explicit Buffer(size_t n)
-      : data(static_cast<float *>(
-            std::aligned_alloc(64, ((n * sizeof(float) + 63) / 64) * 64))) {}
-  ~Buffer() { std::free(data); }
-  Buffer(const Buffer &) = delete;
-  Buffer &operator=(const Buffer &) = delete;
-};
-
 //===----------------------------------------------------------------------===//
 // Accuracy
 //===----------------------------------------------------------------------===//
-
-/// Every 4096th f32 bit pattern that is finite, plus a fine grid of
-/// [−20, 20], padded to a multiple of 16 for the anchors.
-std::vector<float> accuracySample() {
-  std::vector<float> in;
-  for (uint64_t bits = 0; bits < (1ull << 32); bits += 4096) {
-    float x;
-    uint32_t b = static_cast<uint32_t>(bits);
-    std::memcpy(&x, &b, sizeof x);
-    if (std::isfinite(x))
-      in.push_back(x);
-  }
-  for (int i = 0; i <= (1 << 18); ++i)
-    in.push_back(-20.0f + 40.0f * static_cast<float>(i) / (1 << 18));
-  while (in.size() % 16)
-    in.push_back(0.0f);
-  return in;
-}
 
 void measureAccuracy(Entry &entry, const std::vector<float> &in) {
   if (entry.impl.family == Family::Copy)
@@ -307,7 +279,7 @@ int main(int argc, char **argv) {
   }
 
   llvm::outs() << "measuring accuracy on a sample of every f32 ...\n";
-  std::vector<float> sample = accuracySample();
+  std::vector<float> sample = accuracySample(16);
   for (Entry &e : entries)
     measureAccuracy(e, sample);
   CompileLatency latency = measureCompileLatency();
@@ -317,14 +289,13 @@ int main(int argc, char **argv) {
     sizes.push_back(int64_t(64) << 20);
   std::mt19937 rng(42);
   std::uniform_real_distribution<float> values(-8.0f, 8.0f);
-  std::map<int64_t, std::unique_ptr<Buffer>> inputs, outputs;
+  std::map<int64_t, std::unique_ptr<AlignedBuffer>> inputs, outputs;
   for (int64_t n : sizes) {
-    inputs[n] = std::make_unique<Buffer>(n);
-    outputs[n] = std::make_unique<Buffer>(n);
-    for (int64_t i = 0; i < n; ++i) {
+    inputs[n] = std::make_unique<AlignedBuffer>(n);
+    outputs[n] = std::make_unique<AlignedBuffer>(n);
+    // (AlignedBuffer zeroes, so the output's pages are touched already.)
+    for (int64_t i = 0; i < n; ++i)
       inputs[n]->data[i] = values(rng);
-      outputs[n]->data[i] = 0; // touch the pages before timing
-    }
   }
   for (const Entry &e : entries)
     for (int64_t n : sizes) {

@@ -23,12 +23,13 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BenchSupport.h"
 #include "TrainingAnchors.h"
 
 #include "gelu/JIT/Jit.h"
-#include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/JIT/ThreadPool.h"
 #include "gelu/Numerics/ErrorMaxima.h"
+#include "gelu/Numerics/ExpansionCatalog.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -77,17 +78,6 @@ std::shared_ptr<Kernel> compile(const std::string &json) {
   return std::shared_ptr<Kernel>(std::move(*kernel));
 }
 
-/// 64-byte-aligned floats, touched before timing.
-struct Buffer {
-  float *data;
-  explicit Buffer(size_t n)
-      : data(static_cast<float *>(
-            std::aligned_alloc(64, ((n * sizeof(float) + 63) / 64) * 64))) {
-    std::memset(data, 0, n * sizeof(float));
-  }
-  ~Buffer() { std::free(data); }
-};
-
 constexpr int64_t kCols = 1024;
 
 /// " (rational degree 6)": what the tuner chose for a budget.
@@ -105,8 +95,12 @@ std::vector<Row> makeRows(OneDnnTraining &dnn) {
   std::vector<Row> rows;
   auto add = [&](std::string group, std::string name, Kind kind,
                  TrainingRun run) {
-    rows.push_back({std::move(group), std::move(name), kind, std::move(run),
-                    {}, std::nullopt});
+    rows.push_back({std::move(group),
+                    std::move(name),
+                    kind,
+                    std::move(run),
+                    {},
+                    std::nullopt});
   };
   auto binary = [](std::shared_ptr<Kernel> k) {
     return [k](const TrainingBuffers &b) {
@@ -129,7 +123,8 @@ std::vector<Row> makeRows(OneDnnTraining &dnn) {
     // At oneDNN's absolute accuracy (2.8e-7 here): the direct rational fit
     // of GELU' the tuner picks for this budget.
     if (!tanh) {
-      auto k = compile(R"({"op": "gelu_backward", "budget": {"max_abs": 1e-6}})");
+      auto k =
+          compile(R"({"op": "gelu_backward", "budget": {"max_abs": 1e-6}})");
       add(group, "gelu-jit gelu_backward, max_abs 1e-6" + chosen(*k),
           Kind::Fused, binary(k));
     }
@@ -149,7 +144,8 @@ std::vector<Row> makeRows(OneDnnTraining &dnn) {
   auto biasGeluFast =
       compile(R"({"op": "bias_gelu", "budget": {"max_abs": 2e-6}})");
   add("bias_gelu (exact)",
-      "gelu-jit bias_gelu, max_abs 2e-6" + chosen(*biasGeluFast), Kind::Fused, [biasGeluFast](const TrainingBuffers &b) {
+      "gelu-jit bias_gelu, max_abs 2e-6" + chosen(*biasGeluFast), Kind::Fused,
+      [biasGeluFast](const TrainingBuffers &b) {
         biasGeluFast->bias<float>()(b.x, b.bias, b.out, b.rows, b.cols);
       });
   add("bias_gelu (exact)", "bias add, then gelu-jit gelu", Kind::Parts,
@@ -167,12 +163,11 @@ std::vector<Row> makeRows(OneDnnTraining &dnn) {
         biasBackward->biasBackward<float>()(b.x, b.bias, b.y, b.out, b.dbias,
                                             b.rows, b.cols);
       });
-  auto biasBackwardFast = compile(
-      R"({"op": "bias_gelu_backward", "budget": {"max_abs": 1e-6}})");
+  auto biasBackwardFast =
+      compile(R"({"op": "bias_gelu_backward", "budget": {"max_abs": 1e-6}})");
   add("bias_gelu_backward (exact)",
       "gelu-jit bias_gelu_backward, max_abs 1e-6" + chosen(*biasBackwardFast),
-      Kind::Fused,
-      [biasBackwardFast](const TrainingBuffers &b) {
+      Kind::Fused, [biasBackwardFast](const TrainingBuffers &b) {
         biasBackwardFast->biasBackward<float>()(b.x, b.bias, b.y, b.out,
                                                 b.dbias, b.rows, b.cols);
       });
@@ -213,21 +208,12 @@ std::vector<Row> makeRows(OneDnnTraining &dnn) {
 /// The backward rows' error on every 4096th f32 and a fine grid of
 /// [−20, 20], dy = 1.
 void measureBackwardErrors(std::vector<Row> &rows) {
-  std::vector<float> x;
-  for (uint64_t bits = 0; bits < (1ull << 32); bits += 4096) {
-    float v;
-    uint32_t b = static_cast<uint32_t>(bits);
-    std::memcpy(&v, &b, 4);
-    if (std::isfinite(v))
-      x.push_back(v);
-  }
-  for (int i = 0; i <= (1 << 18); ++i)
-    x.push_back(-20.0f + 40.0f * static_cast<float>(i) / (1 << 18));
-  while (x.size() % kCols)
-    x.push_back(0.0f);
+  std::vector<float> x = accuracySample(kCols);
   std::vector<float> ones(x.size(), 1.0f), out(x.size());
-  TrainingBuffers b{x.data(), ones.data(), nullptr, out.data(), nullptr,
-                    static_cast<int64_t>(x.size()) / kCols, kCols};
+  TrainingBuffers b{x.data(), ones.data(),
+                    nullptr,  out.data(),
+                    nullptr,  static_cast<int64_t>(x.size()) / kCols,
+                    kCols};
   for (Row &row : rows) {
     if (row.group.rfind("gelu_backward", 0) != 0)
       continue;
@@ -292,8 +278,12 @@ void readTorchRows(const std::string &path, std::vector<Row> &rows,
     version = v->str();
   for (const llvm::json::Value &entry : *root->getArray("results")) {
     const llvm::json::Object *o = entry.getAsObject();
-    Row row{o->getString("group")->str(), o->getString("name")->str(),
-            Kind::Anchor, nullptr, {}, std::nullopt};
+    Row row{o->getString("group")->str(),
+            o->getString("name")->str(),
+            Kind::Anchor,
+            nullptr,
+            {},
+            std::nullopt};
     for (const auto &[key, value] : *o->getObject("sizes"))
       row.nsPerElement[std::stoll(key.str())] = *value.getAsNumber();
     rows.push_back(std::move(row));
@@ -341,19 +331,19 @@ int main(int argc, char **argv) {
   std::mt19937 rng(42);
   std::uniform_real_distribution<float> values(-6.0f, 6.0f);
   for (int64_t n : sizes) {
-    Buffer x(n), y(n), out(n), bias(kCols), dbias(kCols);
+    AlignedBuffer x(n), y(n), out(n), bias(kCols), dbias(kCols);
     for (int64_t i = 0; i < n; ++i) {
       x.data[i] = values(rng);
       y.data[i] = values(rng) / 6.0f;
     }
     for (int64_t c = 0; c < kCols; ++c)
       bias.data[c] = values(rng) / 6.0f;
-    TrainingBuffers b{x.data, y.data, bias.data, out.data, dbias.data,
-                      n / kCols, kCols};
+    TrainingBuffers b{x.data,     y.data,    bias.data, out.data,
+                      dbias.data, n / kCols, kCols};
     llvm::outs() << "timing " << sizeName(n) << " elements ...\n";
     llvm::outs().flush();
-    timeRows(rows, n, quick ? 3 : 7, quick ? 2e-3 : (n > (1 << 22) ? 0.3 : 0.02),
-             b);
+    timeRows(rows, n, quick ? 3 : 7,
+             quick ? 2e-3 : (n > (1 << 22) ? 0.3 : 0.02), b);
   }
   std::string torchVersion;
   if (!torchPath.empty())
