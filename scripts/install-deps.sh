@@ -27,8 +27,11 @@ PACKAGES=(
 for option in "$@"; do
   case "$option" in
   --bench)
+    # oneDNN's CMake config (dnnl-config.cmake) calls find_package(OpenCL
+    # REQUIRED): its OpenCL headers and library are only recommended by
+    # libdnnl-dev, and --no-install-recommends leaves them out.
     PACKAGES+=(libbenchmark-dev libeigen3-dev libsleef-dev libdnnl-dev
-      python3-matplotlib) ;;
+      ocl-icd-opencl-dev python3-matplotlib) ;;
   --torch)
     # PyTorch's CPU build, an anchor of scripts/bench-training.sh.
     PACKAGES+=(python3-torch) ;;

@@ -1,0 +1,1 @@
+set(GELU_GOOD_LOADED TRUE)
