@@ -251,8 +251,9 @@ TEST_P(F32Kernel, SpecialValues) {
   EXPECT_EQ(out[3], 0.0f);
   EXPECT_EQ(out[4], 0.0f);
   EXPECT_FALSE(std::signbit(out[3])) << "f(+0) must be +0";
-  if (GetParam().function != ReferenceFunction::Relu)
+  if (GetParam().function != ReferenceFunction::Relu) {
     EXPECT_TRUE(std::signbit(out[4])) << "f(-0) must be -0";
+  }
   double bound = std::max(
       {1.0, GetParam().maxUlp[0], GetParam().maxUlp[1], GetParam().maxUlp[2]});
   // Subnormal and huge inputs: within the promised ULP of the reference,
@@ -409,9 +410,10 @@ std::ostream &operator<<(std::ostream &os, const HalfCase &c) {
 
 class HalfKernel : public ::testing::TestWithParam<HalfCase> {};
 
-TEST_P(HalfKernel, AllInputsWithinOneUlp) {
-  const HalfCase &c = GetParam();
-  const Kernel &k = kernelFor(c.spec);
+/// Every input of 16-bit kernel `k` (for `target`) against the reference of
+/// `c`.
+void checkAllInputs(const HalfCase &c, const std::string &target,
+                    const Kernel &k) {
   std::vector<uint16_t> in(1 << 16), out(1 << 16);
   for (uint32_t i = 0; i < in.size(); ++i)
     in[i] = static_cast<uint16_t>(i);
@@ -434,8 +436,17 @@ TEST_P(HalfKernel, AllInputsWithinOneUlp) {
   }
   // f32 compute, one final rounding: at most half an ULP plus the f32 error.
   EXPECT_LE(worst, 0.51) << "worst at x = " << worstAt;
-  std::printf("  %s: max %.3f ULP at x = %g\n",
-              ::testing::PrintToString(c).c_str(), worst, worstAt);
+  std::printf("  %s, %s: max %.3f ULP at x = %g\n",
+              ::testing::PrintToString(c).c_str(), target.c_str(), worst,
+              worstAt);
+}
+
+TEST_P(HalfKernel, AllInputsWithinOneUlp) {
+  const HalfCase &c = GetParam();
+  for (const std::string &target : sixteenBitTargets()) {
+    SCOPED_TRACE("target " + target);
+    checkAllInputs(c, target, kernelFor(withTarget(c.spec, target)));
+  }
 }
 
 const HalfCase kHalfCases[] = {

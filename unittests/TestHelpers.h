@@ -7,6 +7,7 @@
 #ifndef GELU_UNITTESTS_TESTHELPERS_H
 #define GELU_UNITTESTS_TESTHELPERS_H
 
+#include "gelu/Codegen/Target.h"
 #include "gelu/Numerics/Reference.h"
 #include "gelu/Spec/Spec.h"
 
@@ -14,6 +15,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
 #include <vector>
 
 namespace gelu {
@@ -28,6 +31,33 @@ inline KernelSpec specOf(const std::string &json) {
     return {};
   }
   return *spec;
+}
+
+/// Spec `json` (an object) with its "target" set to `target`.
+inline std::string withTarget(const std::string &json,
+                              const std::string &target) {
+  return json.substr(0, json.rfind('}')) + R"(, "target": ")" + target + "\"}";
+}
+
+/// The targets whose 16-bit kernels the tests run: the host, and the x86
+/// levels without AVX512-BF16 (where bf16 conversions cannot be single
+/// instructions) that this CPU can run; a level it cannot run is left out
+/// with a note.
+inline std::vector<std::string> sixteenBitTargets() {
+  std::vector<std::string> targets = {"host"};
+  for (const char *level : {"x86-64-v3", "x86-64-v4"}) {
+    auto target = resolveTarget(level);
+    if (!target) {
+      ADD_FAILURE() << llvm::toString(target.takeError());
+      continue;
+    }
+    if (target->missingHostFeature.empty())
+      targets.push_back(level);
+    else
+      std::printf("  %s left out: this CPU lacks %s\n", level,
+                  target->missingHostFeature.c_str());
+  }
+  return targets;
 }
 
 /// The largest |out[i] − GELU(in[i])| against the long-double reference of

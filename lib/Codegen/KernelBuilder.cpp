@@ -6,6 +6,7 @@
 
 #include "gelu/Codegen/KernelBuilder.h"
 
+#include "gelu/Conversion/ActToArith/ActToArith.h"
 #include "gelu/Dialect/Act/IR/ActOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -95,43 +96,62 @@ struct VectorStep {
                                  ValueRange{offset},
                                  LLVM::GEPNoWrapFlags::inbounds);
     };
-    auto load = [&](Value base, VectorType type, unsigned alignment) -> Value {
-      Value src = address(base, type.getElementType());
-      if (!mask)
-        return LLVM::LoadOp::create(b, loc, type, src, alignment);
-      Value zeros = arith::ConstantOp::create(
-          b, loc,
-          DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType())));
-      return LLVM::MaskedLoadOp::create(b, loc, type, src, mask, zeros,
-                                        b.getI32IntegerAttr(alignment),
-                                        /*nontemporal=*/nullptr);
+    // 16-bit floats travel to and from memory as i16 vectors: on a CPU
+    // without native bf16 (x86 below AVX512-BF16, plain NEON) LLVM splits a
+    // masked load or store of bfloat lanes into scalars and converts each
+    // through f32 with a call to __truncsfbf2, which a plain cc link lacks.
+    auto memoryType = [&](VectorType type) {
+      Type element = type.getElementType();
+      if (element.isF32())
+        return type;
+      return VectorType::get(type.getShape(),
+                             b.getIntegerType(element.getIntOrFloatBitWidth()));
     };
-    auto store = [&](Value value, Value base, unsigned alignment) {
-      Value dst =
-          address(base, cast<VectorType>(value.getType()).getElementType());
+    auto load = [&](Value base, VectorType type, unsigned alignment) -> Value {
+      VectorType raw = memoryType(type);
+      Value src = address(base, raw.getElementType());
+      Value value;
+      if (!mask) {
+        value = LLVM::LoadOp::create(b, loc, raw, src, alignment);
+      } else {
+        Value zeros = arith::ConstantOp::create(
+            b, loc,
+            DenseElementsAttr::get(raw, b.getZeroAttr(raw.getElementType())));
+        value = LLVM::MaskedLoadOp::create(b, loc, raw, src, mask, zeros,
+                                           b.getI32IntegerAttr(alignment),
+                                           /*nontemporal=*/nullptr);
+      }
+      return raw == type ? value
+                         : arith::BitcastOp::create(b, loc, type, value);
+    };
+    auto store = [&](Value value, Value base, unsigned alignment,
+                     bool nontemporal = false) {
+      auto type = cast<VectorType>(value.getType());
+      VectorType raw = memoryType(type);
+      if (raw != type)
+        value = arith::BitcastOp::create(b, loc, raw, value);
+      Value dst = address(base, raw.getElementType());
       if (mask)
         LLVM::MaskedStoreOp::create(b, loc, value, dst, mask,
                                     b.getI32IntegerAttr(alignment));
       else
-        LLVM::StoreOp::create(b, loc, value, dst, alignment);
+        LLVM::StoreOp::create(b, loc, value, dst, alignment,
+                              /*isVolatile=*/false, nontemporal);
     };
     SmallVector<Value, 3> loaded;
     for (Value in : ins)
       loaded.push_back(load(in, vectorType, elementBytes));
     Value y = buildActivation(b, loc, spec, loaded);
     if (streaming && !mask)
-      LLVM::StoreOp::create(b, loc, y,
-                            address(out, vectorType.getElementType()),
-                            vectorType.getNumElements() * elementBytes,
-                            /*isVolatile=*/false, /*isNonTemporal=*/true);
+      store(y, out, vectorType.getNumElements() * elementBytes,
+            /*nontemporal=*/true);
     else
       store(y, out, elementBytes);
     if (accumulate) {
       // The sum of the values written, in f32.
       auto f32Vector = VectorType::get(vectorType.getShape(), b.getF32Type());
-      Value wide = vectorType.getElementType().isF32()
-                       ? y
-                       : arith::ExtFOp::create(b, loc, f32Vector, y);
+      Value wide =
+          vectorType.getElementType().isF32() ? y : emitExtendToF32(b, loc, y);
       Value sum =
           arith::AddFOp::create(b, loc, load(accumulate, f32Vector, 4), wide);
       store(sum, accumulate, 4);

@@ -26,7 +26,10 @@ func.func @gelu_all(%x: vector<16xf32>) -> vector<16xf32> {
 }
 
 // CHECK-LABEL: llvm.func @gelu_bf16
-// CHECK: llvm.fpext %{{.*}} : vector<8xbf16> to vector<8xf32>
+// CHECK-NOT: llvm.fpext
+// CHECK: llvm.zext %{{.*}} : vector<8xi16> to vector<8xi32>
+// CHECK: llvm.shl
+// CHECK: llvm.bitcast %{{.*}} : vector<8xi32> to vector<8xf32>
 // CHECK: llvm.trunc %{{.*}} : vector<8xi32> to vector<8xi16>
 // CHECK: llvm.bitcast %{{.*}} : vector<8xi16> to vector<8xbf16>
 // LLVMIR-LABEL: define <8 x bfloat> @gelu_bf16

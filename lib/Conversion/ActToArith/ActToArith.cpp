@@ -75,6 +75,29 @@ static Type f32Counterpart(OpBuilder &b, Type type) {
   return f32Type;
 }
 
+/// bf16 is widened in integer arithmetic (its bits are the high half of the
+/// f32): from arith.extf LLVM's instcombine narrows `fcmp (fpext x), c` to a
+/// bfloat compare, and a CPU without native bf16 (x86 below AVX512-BF16)
+/// then converts lanes through f32 with calls to __truncsfbf2, which a plain
+/// cc link lacks.
+Value gelu::emitExtendToF32(OpBuilder &b, Location loc, Value value) {
+  Type type = value.getType();
+  Type f32Type = f32Counterpart(b, type);
+  if (!getElementTypeOrSelf(type).isBF16())
+    return arith::ExtFOp::create(b, loc, f32Type, value);
+  Type i16Type = b.getI16Type(), i32Type = b.getI32Type();
+  if (auto shaped = dyn_cast<ShapedType>(type)) {
+    i16Type = shaped.clone(i16Type);
+    i32Type = shaped.clone(i32Type);
+  }
+  Value bits = arith::ExtUIOp::create(
+      b, loc, i32Type, arith::BitcastOp::create(b, loc, i16Type, value));
+  Value high = arith::ShLIOp::create(
+      b, loc, bits,
+      emitSplatConstant(b, loc, i32Type, b.getI32IntegerAttr(16)));
+  return arith::BitcastOp::create(b, loc, f32Type, high);
+}
+
 /// f32 `value` rounded to the element type of `type`, as an f32 value again
 /// (what arith.addf in the 16-bit type would have produced).
 static Value emitRoundTrip(OpBuilder &b, Location loc, Value value, Type type) {
@@ -84,7 +107,7 @@ static Value emitRoundTrip(OpBuilder &b, Location loc, Value value, Type type) {
   Value rounded = element.isBF16()
                       ? emitRoundToBF16(b, loc, value, type)
                       : arith::TruncFOp::create(b, loc, type, value);
-  return arith::ExtFOp::create(b, loc, value.getType(), rounded);
+  return emitExtendToF32(b, loc, rounded);
 }
 
 /// `body` applied to `inputs` (all of one type: f16, bf16 or f32, scalar or
@@ -102,9 +125,8 @@ static Value emitInF32(
   Type f32Type = element.isF32() ? type : f32Counterpart(builder, type);
   SmallVector<Value, 3> values;
   for (Value input : inputs)
-    values.push_back(element.isF32()
-                         ? input
-                         : arith::ExtFOp::create(builder, loc, f32Type, input));
+    values.push_back(element.isF32() ? input
+                                     : emitExtendToF32(builder, loc, input));
   ElementwiseBuilder eb(builder, loc, f32Type);
   Value result = body(eb, values);
   if (element.isBF16())

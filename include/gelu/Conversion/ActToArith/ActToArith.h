@@ -29,6 +29,12 @@ mlir::Value emitActivation(mlir::OpBuilder &builder, mlir::Location loc,
                            ReferenceFunction function, act::Expansion expansion,
                            mlir::Value input, unsigned degree = 0);
 
+/// 16-bit float `value` (scalar or vector) widened to f32, exactly; bf16 in
+/// integer arithmetic, so that no bfloat arithmetic reaches LLVM (a CPU
+/// without native bf16 would convert it with calls to __truncsfbf2).
+mlir::Value emitExtendToF32(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value value);
+
 } // namespace gelu
 
 #endif // GELU_CONVERSION_ACTTOARITH_ACTTOARITH_H
