@@ -20,6 +20,8 @@ llvm_config.use_default_substitutions()
 config.environment["GELU_JIT_TUNING_CACHE"] = "off"
 
 config.substitutions.append(("%cc", config.host_cc))
+config.substitutions.append(("%gelu_version", config.gelu_version))
+config.substitutions.append(("%llvm_version", config.llvm_version))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Driver", "Inputs")))
 
 # Our tools first, then Debian's LLVM tools (FileCheck, not, count,

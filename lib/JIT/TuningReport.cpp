@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/Tuner.h"
+#include "gelu/Version.h"
 
 #include "llvm/Support/JSON.h"
 
@@ -76,7 +77,8 @@ std::string TuningReport::toJson() const {
                               {"path", cachePath},
                               {"warning", cacheWarning}}},
              {"cpu", cpu},
-             {"tuning_seconds", tuningSeconds}};
+             {"tuning_seconds", tuningSeconds},
+             {"gelu_jit_version", GELU_JIT_VERSION}};
   if (error)
     out["error"] = regionsToJson(*error);
   if (nsPerElement)

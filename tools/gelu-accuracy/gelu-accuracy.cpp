@@ -23,6 +23,7 @@
 #include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/Numerics/HalfFloat.h"
 #include "gelu/Numerics/MpfrReference.h"
+#include "gelu/Version.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -278,6 +279,7 @@ std::vector<KernelSpec> defaultSpecs() {
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(accuracyCategory);
+  gelu::setVersionPrinter();
   cl::ParseCommandLineOptions(
       argc, argv,
       "gelu-accuracy: measure gelu-jit kernels against the reference\n");

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/Numerics/FitCatalog.h"
+#include "gelu/Version.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -29,10 +30,14 @@ static std::string hexFloat(long double v) {
 
 int main(int argc, char **argv) {
   const char *incPath = nullptr;
+  if (argc == 2 && std::strcmp(argv[1], "--version") == 0) {
+    gelu::printVersion(llvm::outs());
+    return 0;
+  }
   if (argc == 3 && std::strcmp(argv[1], "--emit-inc") == 0)
     incPath = argv[2];
   else if (argc != 1) {
-    std::fprintf(stderr, "usage: gelu-fit [--emit-inc FILE]\n");
+    std::fprintf(stderr, "usage: gelu-fit [--emit-inc FILE | --version]\n");
     return 2;
   }
 

@@ -19,6 +19,7 @@
 #include "gelu/JIT/Measurement.h"
 #include "gelu/Numerics/ErrorMaxima.h"
 #include "gelu/Numerics/HalfFloat.h"
+#include "gelu/Version.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
@@ -138,6 +139,7 @@ std::string specialsOf(const KernelSpec &spec, const std::vector<uint8_t> &in,
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(checkCategory);
+  gelu::setVersionPrinter();
   cl::ParseCommandLineOptions(argc, argv,
                               "gelu-gpu-check: GPU kernels' accuracy and "
                               "bandwidth\n");

@@ -18,6 +18,7 @@
 #include "gelu/Dialect/Act/IR/ActDialect.h"
 #include "gelu/Driver/Driver.h"
 #include "gelu/Transforms/Passes.h"
+#include "gelu/Version.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -72,6 +73,7 @@ int main(int argc, char **argv) {
   gelu::registerTransformsPasses();
   gelu::registerActPipelines();
 
+  gelu::setVersionPrinter();
   auto [inputFilename, outputFilename] =
       mlir::registerAndParseCLIOptions(argc, argv, "gelu-opt", registry);
 

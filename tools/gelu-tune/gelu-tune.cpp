@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/Tuner.h"
+#include "gelu/Version.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -94,6 +95,7 @@ std::string errorsOf(const TuningReport &report) {
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(tuneCategory);
+  gelu::setVersionPrinter();
   cl::ParseCommandLineOptions(
       argc, argv, "gelu-tune: tune specs and time the choices side by side\n");
 
