@@ -12,8 +12,8 @@
 set -euo pipefail
 
 PACKAGES=(
-  # Toolchain and build.
-  cmake ninja-build g++ git
+  # Toolchain and build (pkg-config: the installed package's test).
+  cmake ninja-build g++ git pkgconf
   # LLVM / MLIR 22 (bookworm-security carries 22.1.x).
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   # Libraries LLVM's CMake package looks for.

@@ -31,6 +31,7 @@ cmake -S "$root" -B "$root/build-asan" "${common[@]}" \
   "-DLLVM_USE_SANITIZER=Address;Undefined" -DLLVM_USE_SANITIZE_COVERAGE=ON \
   -DGELU_BUILD_FUZZERS=ON >/dev/null
 cmake --build "$root/build-asan" -j "$jobs" --target gelu-opt gelu-jit-demo gelu-unittests \
+  gelu-tune gelu-accuracy gelu-gpu-check \
   gelu-spec-fuzzer gelu-ir-fuzzer gelu-kernel-fuzzer
 # Leaks are not checked: LLVM's and MLIR's process-lifetime singletons
 # (and the JIT engines deliberately kept at exit) are reported as leaks.

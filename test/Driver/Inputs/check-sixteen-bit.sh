@@ -6,6 +6,7 @@
 # gelu-opt --emit=obj, prints any symbol an object leaves undefined
 # (llvm-nm -u: there must be none, so the objects link anywhere), links them
 # into check_sixteen_bit.c with CC (no sanitizer or compiler runtime) and
+# into a shared library (-z defs, -z text: PIC, nothing undefined), and
 # runs it under RUNNER ("-": directly; "none": link only, for code this CPU
 # cannot run).
 #
@@ -27,6 +28,8 @@ bf16=0
 [[ $dtype == bf16 ]] && bf16=1
 $cc -O1 -DBF16=$bf16 "$inputs/check_sixteen_bit.c" "${objects[@]}" -lm \
   -o "$work/check"
+# Position-independent, nothing undefined: they also make a shared library.
+$cc -shared -Wl,-z,defs -Wl,-z,text "${objects[@]}" -o "$work/libkernels.so"
 echo "$target $dtype: linked"
 case "$runner" in
 none) ;;
