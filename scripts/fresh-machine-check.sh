@@ -90,8 +90,9 @@ echo "fresh-machine-check: root made in $(($(date +%s) - start)) s" >&2
 
 # A clean clone of HEAD, as a user would have it (no build folder, nothing
 # ignored or uncommitted).
+commit=$(git -C "$root" rev-parse HEAD)
 git clone -q --no-local "$root" "$fresh/root/gelu-jit"
-git -C "$fresh/root/gelu-jit" checkout -q "$(git -C "$root" rev-parse HEAD)"
+git -C "$fresh/root/gelu-jit" checkout -q "$commit"
 
 cp /etc/resolv.conf "$fresh/etc/resolv.conf"
 for m in proc sys dev dev/pts; do
@@ -128,7 +129,7 @@ for name in "${commands[@]}"; do
 done
 
 echo >&2
-echo "fresh-machine-check: Debian $(cat "$fresh/etc/debian_version") minbase root, commit $(git -C "$root" rev-parse --short HEAD)" >&2
+echo "fresh-machine-check: Debian $(cat "$fresh/etc/debian_version") minbase root, commit ${commit:0:7}" >&2
 for line in "${summary[@]}"; do
   echo "fresh-machine-check: $line" >&2
 done
