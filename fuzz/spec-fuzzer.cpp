@@ -18,6 +18,13 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  // The list form (a library's kernels) takes the same bytes: an error or
+  // as many specs as the list has elements, never a crash.
+  auto list = gelu::parseSpecList(text, "fuzz.json");
+  if (!list)
+    llvm::consumeError(list.takeError());
+  else if (list->empty())
+    std::abort();
   auto spec = gelu::parseSpec(text, "fuzz.json");
   if (!spec) {
     std::string message = llvm::toString(spec.takeError());

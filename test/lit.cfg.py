@@ -19,6 +19,7 @@ llvm_config.use_default_substitutions()
 # Tests never touch the user's tuning cache; those that test it name a file.
 config.environment["GELU_JIT_TUNING_CACHE"] = "off"
 
+config.substitutions.append(("%cxx", config.host_cxx))
 config.substitutions.append(("%cc", config.host_cc))
 config.substitutions.append(("%gelu_version", config.gelu_version))
 config.substitutions.append(("%llvm_version", config.llvm_version))

@@ -91,10 +91,11 @@ TEST_P(KernelVariant, ExactlyOutZeroToNAtEveryAlignment) {
               << "n = " << n << ", in +" << inShift << ", out +" << outShift
               << ", element " << i;
         for (float *p = std::begin(outBuffer); p != std::end(outBuffer); ++p)
-          if (p < out || p >= out + n)
+          if (p < out || p >= out + n) {
             ASSERT_EQ(*p, kCanary)
                 << "wrote outside out[0, " << n << ") at offset " << (p - out)
                 << " (in +" << inShift << ", out +" << outShift << ")";
+          }
         for (int i = 0; i < n; ++i)
           ASSERT_EQ(in[i], values[i]) << "changed its input";
       }

@@ -12,9 +12,19 @@
 #include "gelu/Codegen/Pipelines.h"
 #include "gelu/JIT/Tuner.h"
 
+#include "gelu/Version.h"
+
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Linker/Linker.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
 
@@ -51,12 +61,9 @@ static llvm::Expected<KernelSpec> resolveChoices(const KernelSpec &requested,
   return requested;
 }
 
-llvm::Error compileSpec(const KernelSpec &requested, EmitKind kind,
-                        llvm::raw_pwrite_stream &os, TuningReport *report) {
-  auto resolved = resolveChoices(requested, report);
-  if (!resolved)
-    return resolved.takeError();
-  const KernelSpec &spec = *resolved;
+/// Writes the `kind` form of `spec`, whose choices are made.
+static llvm::Error emitResolved(const KernelSpec &spec, EmitKind kind,
+                                llvm::raw_pwrite_stream &os) {
   auto target = resolveTarget(spec.target);
   if (!target)
     return target.takeError();
@@ -113,6 +120,17 @@ llvm::Error compileSpec(const KernelSpec &requested, EmitKind kind,
                          os);
 }
 
+llvm::Error compileSpec(const KernelSpec &requested, EmitKind kind,
+                        llvm::raw_pwrite_stream &os, TuningReport *report) {
+  if (kind == EmitKind::Shared || kind == EmitKind::Header)
+    return llvm::createStringError(
+        "--emit=shared and --emit=header write files: use compileSpecFileTo");
+  auto resolved = resolveChoices(requested, report);
+  if (!resolved)
+    return resolved.takeError();
+  return emitResolved(*resolved, kind, os);
+}
+
 /// Writes `bytes` to `path` ("-": stdout), or nothing on failure.
 static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes,
                              bool binary) {
@@ -130,24 +148,281 @@ static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes,
   return llvm::Error::success();
 }
 
+//===----------------------------------------------------------------------===//
+// Libraries: several kernels in one object, shared library and header
+//===----------------------------------------------------------------------===//
+
+/// The one CPU target of the kernels of a library.
+static llvm::Expected<TargetInfo>
+libraryTarget(llvm::ArrayRef<KernelSpec> specs) {
+  for (const KernelSpec &spec : specs)
+    if (spec.target != specs.front().target)
+      return llvm::createStringError(
+          "the kernels of one library need one target: '" + specs.front().name +
+          "' has '" + specs.front().target + "', '" + spec.name + "' has '" +
+          spec.target + "'");
+  auto target = resolveTarget(specs.front().target);
+  if (!target)
+    return target.takeError();
+  if (target->isGpu())
+    return llvm::createStringError(
+        "target '" + specs.front().target +
+        "' is a GPU: its kernels are PTX that the CUDA driver loads "
+        "(--emit=ptx, gelu::GpuKernel), one kernel a file; there is no "
+        "object, shared library or C header for them");
+  return target;
+}
+
+/// Every kernel of `specs` (choices made) in one module, emitted as `kind`
+/// (LLVM IR, assembly or an object).
+static llvm::Error emitLibrary(llvm::ArrayRef<KernelSpec> specs, EmitKind kind,
+                               llvm::raw_pwrite_stream &os) {
+  if (specs.size() == 1)
+    return emitResolved(specs.front(), kind, os);
+  if (kind != EmitKind::LlvmIR && kind != EmitKind::Assembly &&
+      kind != EmitKind::Object)
+    return llvm::createStringError(
+        "a list of " + llvm::Twine(specs.size()) +
+        " kernels is emitted as one object (--emit=obj), shared library "
+        "(--emit=shared), header (--emit=header), LLVM IR or assembly; "
+        "--emit=mlir, llvm-dialect and ptx take one kernel");
+  auto target = libraryTarget(specs);
+  if (!target)
+    return target.takeError();
+  auto machine = createTargetMachine(*target);
+  if (!machine)
+    return machine.takeError();
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> library;
+  for (const KernelSpec &spec : specs) {
+    std::unique_ptr<MLIRContext> context = createKernelContext();
+    auto module = buildKernelModule(*context, spec, *target);
+    if (!module)
+      return module.takeError();
+    if (llvm::Error err = lowerActToLLVM(**module))
+      return err;
+    auto llvmModule =
+        translateAndOptimize(**module, llvmContext, *target, **machine);
+    if (!llvmModule)
+      return llvmModule.takeError();
+    if (!library) {
+      library = std::move(*llvmModule);
+      continue;
+    }
+    // Names are unique (parseSpecList); the internal helpers are renamed
+    // where two kernels' would clash.
+    if (llvm::Linker::linkModules(*library, std::move(*llvmModule)))
+      return llvm::createStringError("cannot link kernel '" + spec.name +
+                                     "' into the library");
+  }
+  if (kind == EmitKind::LlvmIR) {
+    library->print(os, nullptr);
+    return llvm::Error::success();
+  }
+  return emitMachineCode(*library, **machine,
+                         kind == EmitKind::Object
+                             ? llvm::CodeGenFileType::ObjectFile
+                             : llvm::CodeGenFileType::AssemblyFile,
+                         os);
+}
+
+/// `object` linked into a shared library (cc -shared, -z defs: nothing may
+/// stay undefined), returned as bytes.
+static llvm::Expected<std::string> linkShared(llvm::StringRef object,
+                                              const TargetInfo &target) {
+  if (!llvm::Triple(target.triple).isX86() ||
+      !llvm::Triple(llvm::sys::getProcessTriple()).isX86())
+    return llvm::createStringError(
+        "--emit=shared links with this machine's cc, which makes x86-64 "
+        "libraries only; for '" +
+        target.triple +
+        "' emit an object (--emit=obj) and link it with that "
+        "target's toolchain");
+  auto cc = llvm::sys::findProgramByName("cc");
+  if (!cc)
+    return llvm::createStringError(
+        "--emit=shared needs a C compiler driver to link ('cc' is not on "
+        "PATH: apt-get install gcc), or emit an object (--emit=obj)");
+  llvm::SmallString<128> objectPath, libraryPath;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("gelu-kernels", "o", objectPath))
+    return llvm::createStringError(ec, "cannot create a temporary file: " +
+                                           ec.message());
+  llvm::FileRemover removeObject(objectPath);
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("gelu-kernels", "so", libraryPath))
+    return llvm::createStringError(ec, "cannot create a temporary file: " +
+                                           ec.message());
+  llvm::FileRemover removeLibrary(libraryPath);
+  if (llvm::Error err = writeFile(objectPath, object, /*binary=*/true))
+    return std::move(err);
+  std::string message;
+  llvm::StringRef args[] = {*cc,  "-shared",   "-Wl,-z,defs",
+                            "-o", libraryPath, objectPath};
+  int status =
+      llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0, &message);
+  if (status != 0)
+    return llvm::createStringError(
+        "linking the shared library with '" + *cc + "' failed (status " +
+        llvm::Twine(status) + (message.empty() ? "" : ": " + message) + ")");
+  auto bytes = llvm::MemoryBuffer::getFile(libraryPath, /*IsText=*/false);
+  if (!bytes)
+    return llvm::createStringError(bytes.getError(),
+                                   "cannot read the linked library: " +
+                                       bytes.getError().message());
+  return (*bytes)->getBuffer().str();
+}
+
+/// The C element type of a kernel's buffers.
+static llvm::StringRef cElementType(DType dtype) {
+  return dtype == DType::F32 ? "float" : "uint16_t";
+}
+
+/// The prototype of `spec`'s kernel and what its arguments mean.
+static void writePrototype(llvm::raw_ostream &os, const KernelSpec &spec) {
+  std::string t = cElementType(spec.dtype).str();
+  llvm::StringRef name = spec.name;
+  switch (kernelAbiOf(spec.op)) {
+  case KernelAbi::Unary:
+    os << " * Reads in[0..n), writes out[0..n); in == out is allowed; n <= 0 "
+          "does nothing.\n */\n"
+       << "void " << name << "(const " << t << " *in, " << t
+       << " *out, int64_t n);\n";
+    return;
+  case KernelAbi::Binary: {
+    bool backward = spec.op == KernelOp::GeluBackward;
+    llvm::StringRef a = backward ? "x" : "a", b = backward ? "dy" : "b",
+                    out = backward ? "dx" : "out";
+    os << " * Reads " << a << "[0..n) and " << b << "[0..n), writes " << out
+       << "[0..n); n <= 0 does nothing.\n */\n"
+       << "void " << name << "(const " << t << " *" << a << ", const " << t
+       << " *" << b << ", " << t << " *" << out << ", int64_t n);\n";
+    return;
+  }
+  case KernelAbi::Bias:
+    os << " * x and y are [rows, cols], row-major; bias has cols elements, "
+          "added to every row.\n */\n"
+       << "void " << name << "(const " << t << " *x, const " << t << " *bias, "
+       << t << " *y, int64_t rows, int64_t cols);\n";
+    return;
+  case KernelAbi::BiasBackward:
+    os << " * x, dy and dx are [rows, cols], row-major; bias has cols "
+          "elements; dbias\n * (cols floats) is overwritten with the column "
+          "sums of dx.\n */\n"
+       << "void " << name << "(const " << t << " *x, const " << t
+       << " *bias, const " << t << " *dy, " << t
+       << " *dx, float *dbias, int64_t rows, int64_t cols);\n";
+    return;
+  }
+  llvm_unreachable("unknown ABI");
+}
+
+/// A C and C++ header declaring every kernel of `specs` (choices made,
+/// `requested` as the user wrote them).
+static std::string headerFor(llvm::ArrayRef<KernelSpec> requested,
+                             llvm::ArrayRef<KernelSpec> specs,
+                             llvm::StringRef headerPath) {
+  std::string guard = "GELU_KERNELS_";
+  llvm::StringRef stem =
+      headerPath == "-" ? "" : llvm::sys::path::stem(headerPath);
+  for (char c : stem)
+    guard += llvm::isAlnum(c) ? llvm::toUpper(c) : '_';
+  guard += "_H";
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "/* Generated by gelu-opt (gelu-jit " GELU_JIT_VERSION
+        ", LLVM " GELU_JIT_LLVM_VERSION ") for target '"
+     << specs.front().target << "'; do not edit.\n"
+     << " *\n"
+     << " * Each kernel is a plain C function of the object or shared "
+        "library built with\n"
+     << " * this header. Buffers may have any alignment of their element "
+        "type; outputs\n"
+     << " * are written in [0, n) and nowhere else. f16 and bf16 values are "
+        "their bit\n"
+     << " * patterns (uint16_t); results are rounded once to them.\n"
+     << " */\n"
+     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
+     << "#include <stdint.h>\n\n"
+     << "#define GELU_KERNELS_GELU_JIT_VERSION \"" GELU_JIT_VERSION "\"\n\n"
+     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n";
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const KernelSpec &spec = specs[i];
+    os << "\n/* " << spec.name << ": " << stringifyKernelOp(spec.op) << ", "
+       << stringifyDType(spec.dtype) << ".\n"
+       << " * Requested: " << requested[i].toJson() << "\n"
+       << " * Built:     " << spec.toJson() << "\n";
+    writePrototype(os, spec);
+  }
+  os << "\n#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"
+     << "#endif /* " << guard << " */\n";
+  return text;
+}
+
 llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
                               llvm::StringRef outputPath,
-                              llvm::StringRef reportPath) {
-  auto spec = readSpecFile(specPath);
-  if (!spec)
-    return spec.takeError();
-  // Compile into memory first, so a failure leaves no partial file.
-  llvm::SmallString<0> bytes;
-  llvm::raw_svector_ostream buffer(bytes);
-  TuningReport report;
-  if (llvm::Error err = compileSpec(*spec, kind, buffer,
-                                    reportPath.empty() ? nullptr : &report))
-    return err;
-  if (!reportPath.empty())
-    if (llvm::Error err =
-            writeFile(reportPath, report.toJson() + "\n", /*binary=*/false))
+                              llvm::StringRef reportPath,
+                              llvm::StringRef headerPath) {
+  auto requested = readSpecListFile(specPath);
+  if (!requested)
+    return requested.takeError();
+  // Choices first (tuning, once per kernel), then everything into memory,
+  // so that a failure leaves no file behind.
+  std::vector<KernelSpec> specs;
+  std::string reports;
+  for (const KernelSpec &spec : *requested) {
+    TuningReport report;
+    auto resolved =
+        resolveChoices(spec, reportPath.empty() ? nullptr : &report);
+    if (!resolved)
+      return resolved.takeError();
+    specs.push_back(std::move(*resolved));
+    if (!reportPath.empty())
+      reports += (reports.empty() ? "" : ",\n") + report.toJson();
+  }
+  if (requested->size() > 1)
+    reports = "[\n" + reports + "\n]";
+
+  std::string header;
+  if (kind == EmitKind::Header || !headerPath.empty()) {
+    auto target = libraryTarget(specs);
+    if (!target)
+      return target.takeError();
+    header = headerFor(*requested, specs,
+                       kind == EmitKind::Header ? outputPath : headerPath);
+  }
+  std::string bytes;
+  if (kind == EmitKind::Header) {
+    bytes = header;
+  } else {
+    llvm::SmallString<0> buffer;
+    llvm::raw_svector_ostream os(buffer);
+    EmitKind emitted = kind == EmitKind::Shared ? EmitKind::Object : kind;
+    if (llvm::Error err = emitLibrary(specs, emitted, os))
       return err;
-  return writeFile(outputPath, bytes, kind == EmitKind::Object);
+    bytes = buffer.str().str();
+    if (kind == EmitKind::Shared) {
+      if (outputPath == "-")
+        return llvm::createStringError(
+            "--emit=shared writes a file: name it with -o");
+      auto target = libraryTarget(specs);
+      if (!target)
+        return target.takeError();
+      auto linked = linkShared(bytes, *target);
+      if (!linked)
+        return linked.takeError();
+      bytes = std::move(*linked);
+    }
+  }
+  if (!reportPath.empty())
+    if (llvm::Error err = writeFile(reportPath, reports + "\n",
+                                    /*binary=*/false))
+      return err;
+  if (!headerPath.empty() && kind != EmitKind::Header)
+    if (llvm::Error err = writeFile(headerPath, header, /*binary=*/false))
+      return err;
+  return writeFile(outputPath, bytes,
+                   kind == EmitKind::Object || kind == EmitKind::Shared);
 }
 
 } // namespace gelu

@@ -10,6 +10,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/TargetParser/X86TargetParser.h"
@@ -694,6 +695,49 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
     spec.name = *name;
   }
   return spec;
+}
+
+llvm::Expected<std::vector<KernelSpec>> parseSpecList(StringRef text,
+                                                      StringRef sourceName) {
+  SpecErrors errors(sourceName);
+  json root;
+  RecordingSax sax(root);
+  json::sax_parse(text.begin(), text.end(), &sax);
+  if (!sax.message.empty())
+    return errors.whole("malformed JSON: " + sax.message);
+  if (!root.is_array()) {
+    auto spec = parseSpec(text, sourceName);
+    if (!spec)
+      return spec.takeError();
+    return std::vector<KernelSpec>{std::move(*spec)};
+  }
+  if (root.empty())
+    return errors.whole("the list holds no kernel: give one spec object or "
+                        "a list of them");
+  std::vector<KernelSpec> specs;
+  llvm::StringMap<size_t> names;
+  for (size_t i = 0; i < root.size(); ++i) {
+    std::string source = (sourceName + "[" + llvm::Twine(i) + "]").str();
+    auto spec = parseSpec(root[i].dump(), source);
+    if (!spec)
+      return spec.takeError();
+    auto [it, fresh] = names.try_emplace(spec->name, i);
+    if (!fresh)
+      return errors.whole("kernels [" + llvm::Twine(it->second) + "] and [" +
+                          llvm::Twine(i) + "] are both named '" + spec->name +
+                          "': one library needs one name per kernel");
+    specs.push_back(std::move(*spec));
+  }
+  return specs;
+}
+
+llvm::Expected<std::vector<KernelSpec>> readSpecListFile(StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
+  if (!buffer)
+    return llvm::createStringError(buffer.getError(),
+                                   "cannot read spec '" + path +
+                                       "': " + buffer.getError().message());
+  return parseSpecList((*buffer)->getBuffer(), path);
 }
 
 llvm::Expected<KernelSpec> readSpecFile(StringRef path) {

@@ -50,6 +50,11 @@ static cl::opt<gelu::EmitKind> emitKind(
                clEnumValN(gelu::EmitKind::Assembly, "asm", "target assembly"),
                clEnumValN(gelu::EmitKind::Object, "obj",
                           "a relocatable object file (CPU targets)"),
+               clEnumValN(gelu::EmitKind::Shared, "shared",
+                          "a shared library of every kernel in the spec file "
+                          "(linked with cc)"),
+               clEnumValN(gelu::EmitKind::Header, "header",
+                          "a C/C++ header declaring the spec file's kernels"),
                clEnumValN(gelu::EmitKind::Ptx, "ptx",
                           "PTX (nvptx-sm_XX targets)")),
     cl::init(gelu::EmitKind::Object), cl::cat(driverCategory));
@@ -60,6 +65,12 @@ static cl::opt<std::string> reportFile(
              "candidates, measured errors by region, speeds, cache use) as "
              "JSON to this file"),
     cl::value_desc("file.json"), cl::cat(driverCategory));
+
+static cl::opt<std::string> headerFile(
+    "header",
+    cl::desc("With --spec: also write a C/C++ header declaring the kernels "
+             "(their prototypes, ABIs and the specs they were built from)"),
+    cl::value_desc("file.h"), cl::cat(driverCategory));
 
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
@@ -88,7 +99,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (Error err = gelu::compileSpecFileTo(specFile, emitKind, outputFilename,
-                                          reportFile)) {
+                                          reportFile, headerFile)) {
     WithColor::error(errs(), "gelu-opt") << toString(std::move(err)) << "\n";
     return 1;
   }

@@ -22,6 +22,8 @@ enum class EmitKind {
   Assembly,    ///< target assembly (PTX for GPU targets)
   Object,      ///< a relocatable object file (CPU targets)
   Ptx,         ///< PTX (GPU targets)
+  Shared,      ///< a shared library (CPU targets; linked with cc)
+  Header,      ///< a C/C++ header declaring the kernels (CPU targets)
 };
 
 /// Compiles `spec` and writes the requested form to `os`. A spec with a
@@ -33,12 +35,17 @@ llvm::Error compileSpec(const KernelSpec &spec, EmitKind kind,
                         llvm::raw_pwrite_stream &os,
                         TuningReport *report = nullptr);
 
-/// Reads the spec at `specPath` and writes the requested form to
-/// `outputPath` ("-" for stdout), and the report as JSON to `reportPath`
-/// when it is not empty. No file is left behind on failure.
+/// Reads the spec file at `specPath` (one spec object, or a list of them:
+/// the kernels of one library, all for one CPU target) and writes the
+/// requested form of all its kernels to `outputPath` ("-" for stdout; a
+/// shared library needs a file), the tuning report as JSON to `reportPath`
+/// when it is not empty (a list of reports for a list of kernels), and a C
+/// header declaring the kernels to `headerPath` when it is not empty. No
+/// file is left behind on failure.
 llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
                               llvm::StringRef outputPath,
-                              llvm::StringRef reportPath = "");
+                              llvm::StringRef reportPath = "",
+                              llvm::StringRef headerPath = "");
 
 } // namespace gelu
 

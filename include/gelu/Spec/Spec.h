@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gelu {
 
@@ -176,6 +177,14 @@ llvm::Expected<KernelSpec> parseSpec(llvm::StringRef text,
 
 /// Reads `path` ("-" for stdin) and parses it.
 llvm::Expected<KernelSpec> readSpecFile(llvm::StringRef path);
+
+/// A spec file that holds one spec object or a JSON list of them (the
+/// kernels of one library, gelu-opt --emit=obj|shared|header): each parsed
+/// as parseSpec does, its messages naming `sourceName[i]`; an empty list
+/// and two kernels of one name are errors.
+llvm::Expected<std::vector<KernelSpec>>
+parseSpecList(llvm::StringRef text, llvm::StringRef sourceName = "spec");
+llvm::Expected<std::vector<KernelSpec>> readSpecListFile(llvm::StringRef path);
 
 } // namespace gelu
 
