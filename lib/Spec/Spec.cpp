@@ -471,13 +471,20 @@ llvm::Expected<ErrorBudget> parseBudget(const json &value,
 
 } // namespace
 
-llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
-  SpecErrors errors(sourceName);
+/// `text` parsed as JSON, or the parser's message.
+static llvm::Expected<json> parseJsonText(StringRef text,
+                                          const SpecErrors &errors) {
   json root;
   RecordingSax sax(root);
   json::sax_parse(text.begin(), text.end(), &sax);
   if (!sax.message.empty())
     return errors.whole("malformed JSON: " + sax.message);
+  return root;
+}
+
+/// The spec that JSON value `root` describes.
+static llvm::Expected<KernelSpec> specFromJson(const json &root,
+                                               const SpecErrors &errors) {
   if (!root.is_object())
     return errors.whole(llvm::Twine("expected a JSON object, got ") +
                         typeName(root));
@@ -697,16 +704,23 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
   return spec;
 }
 
+llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
+  SpecErrors errors(sourceName);
+  auto root = parseJsonText(text, errors);
+  if (!root)
+    return root.takeError();
+  return specFromJson(*root, errors);
+}
+
 llvm::Expected<std::vector<KernelSpec>> parseSpecList(StringRef text,
                                                       StringRef sourceName) {
   SpecErrors errors(sourceName);
-  json root;
-  RecordingSax sax(root);
-  json::sax_parse(text.begin(), text.end(), &sax);
-  if (!sax.message.empty())
-    return errors.whole("malformed JSON: " + sax.message);
+  auto parsed = parseJsonText(text, errors);
+  if (!parsed)
+    return parsed.takeError();
+  const json &root = *parsed;
   if (!root.is_array()) {
-    auto spec = parseSpec(text, sourceName);
+    auto spec = specFromJson(root, errors);
     if (!spec)
       return spec.takeError();
     return std::vector<KernelSpec>{std::move(*spec)};
@@ -718,7 +732,7 @@ llvm::Expected<std::vector<KernelSpec>> parseSpecList(StringRef text,
   llvm::StringMap<size_t> names;
   for (size_t i = 0; i < root.size(); ++i) {
     std::string source = (sourceName + "[" + llvm::Twine(i) + "]").str();
-    auto spec = parseSpec(root[i].dump(), source);
+    auto spec = specFromJson(root[i], SpecErrors(source));
     if (!spec)
       return spec.takeError();
     auto [it, fresh] = names.try_emplace(spec->name, i);
@@ -731,21 +745,28 @@ llvm::Expected<std::vector<KernelSpec>> parseSpecList(StringRef text,
   return specs;
 }
 
-llvm::Expected<std::vector<KernelSpec>> readSpecListFile(StringRef path) {
+/// The text of spec file `path` ("-": stdin).
+static llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+readSpecText(StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
   if (!buffer)
     return llvm::createStringError(buffer.getError(),
                                    "cannot read spec '" + path +
                                        "': " + buffer.getError().message());
+  return std::move(*buffer);
+}
+
+llvm::Expected<std::vector<KernelSpec>> readSpecListFile(StringRef path) {
+  auto buffer = readSpecText(path);
+  if (!buffer)
+    return buffer.takeError();
   return parseSpecList((*buffer)->getBuffer(), path);
 }
 
 llvm::Expected<KernelSpec> readSpecFile(StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
+  auto buffer = readSpecText(path);
   if (!buffer)
-    return llvm::createStringError(buffer.getError(),
-                                   "cannot read spec '" + path +
-                                       "': " + buffer.getError().message());
+    return buffer.takeError();
   return parseSpec((*buffer)->getBuffer(), path);
 }
 
