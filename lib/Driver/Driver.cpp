@@ -61,6 +61,22 @@ static llvm::Expected<KernelSpec> resolveChoices(const KernelSpec &requested,
   return requested;
 }
 
+/// Writes optimised LLVM module `module` as `kind`: LLVM IR, assembly or an
+/// object.
+static llvm::Error emitModule(llvm::Module &module,
+                              llvm::TargetMachine &machine, EmitKind kind,
+                              llvm::raw_pwrite_stream &os) {
+  if (kind == EmitKind::LlvmIR) {
+    module.print(os, nullptr);
+    return llvm::Error::success();
+  }
+  return emitMachineCode(module, machine,
+                         kind == EmitKind::Object
+                             ? llvm::CodeGenFileType::ObjectFile
+                             : llvm::CodeGenFileType::AssemblyFile,
+                         os);
+}
+
 /// Writes the `kind` form of `spec`, whose choices are made.
 static llvm::Error emitResolved(const KernelSpec &spec, EmitKind kind,
                                 llvm::raw_pwrite_stream &os) {
@@ -109,15 +125,7 @@ static llvm::Error emitResolved(const KernelSpec &spec, EmitKind kind,
       translateAndOptimize(**module, llvmContext, *target, **machine);
   if (!llvmModule)
     return llvmModule.takeError();
-  if (kind == EmitKind::LlvmIR) {
-    (*llvmModule)->print(os, nullptr);
-    return llvm::Error::success();
-  }
-  return emitMachineCode(**llvmModule, **machine,
-                         kind == EmitKind::Object
-                             ? llvm::CodeGenFileType::ObjectFile
-                             : llvm::CodeGenFileType::AssemblyFile,
-                         os);
+  return emitModule(**llvmModule, **machine, kind, os);
 }
 
 llvm::Error compileSpec(const KernelSpec &requested, EmitKind kind,
@@ -215,15 +223,7 @@ static llvm::Error emitLibrary(llvm::ArrayRef<KernelSpec> specs, EmitKind kind,
       return llvm::createStringError("cannot link kernel '" + spec.name +
                                      "' into the library");
   }
-  if (kind == EmitKind::LlvmIR) {
-    library->print(os, nullptr);
-    return llvm::Error::success();
-  }
-  return emitMachineCode(*library, **machine,
-                         kind == EmitKind::Object
-                             ? llvm::CodeGenFileType::ObjectFile
-                             : llvm::CodeGenFileType::AssemblyFile,
-                         os);
+  return emitModule(*library, **machine, kind, os);
 }
 
 /// `object` linked into a shared library (cc -shared, -z defs: nothing may
@@ -363,6 +363,9 @@ llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
                               llvm::StringRef outputPath,
                               llvm::StringRef reportPath,
                               llvm::StringRef headerPath) {
+  if (kind == EmitKind::Shared && outputPath == "-")
+    return llvm::createStringError(
+        "--emit=shared writes a file: name it with -o");
   auto requested = readSpecListFile(specPath);
   if (!requested)
     return requested.takeError();
@@ -383,14 +386,19 @@ llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
   if (requested->size() > 1)
     reports = "[\n" + reports + "\n]";
 
+  // A header and a shared library need one CPU target for all kernels.
+  std::optional<TargetInfo> target;
+  if (kind == EmitKind::Header || kind == EmitKind::Shared ||
+      !headerPath.empty()) {
+    auto resolved = libraryTarget(specs);
+    if (!resolved)
+      return resolved.takeError();
+    target = std::move(*resolved);
+  }
   std::string header;
-  if (kind == EmitKind::Header || !headerPath.empty()) {
-    auto target = libraryTarget(specs);
-    if (!target)
-      return target.takeError();
+  if (kind == EmitKind::Header || !headerPath.empty())
     header = headerFor(*requested, specs,
                        kind == EmitKind::Header ? outputPath : headerPath);
-  }
   std::string bytes;
   if (kind == EmitKind::Header) {
     bytes = header;
@@ -402,12 +410,6 @@ llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
       return err;
     bytes = buffer.str().str();
     if (kind == EmitKind::Shared) {
-      if (outputPath == "-")
-        return llvm::createStringError(
-            "--emit=shared writes a file: name it with -o");
-      auto target = libraryTarget(specs);
-      if (!target)
-        return target.takeError();
       auto linked = linkShared(bytes, *target);
       if (!linked)
         return linked.takeError();
