@@ -11,15 +11,69 @@
 #include "gelu/Numerics/Reference.h"
 #include "gelu/Spec/Spec.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 #include "gtest/gtest.h"
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 namespace gelu {
+
+/// Runs `body` in a forked child process after `setUp` (a resource limit,
+/// say, that must not reach the other tests) and returns the text `body`
+/// returned, or why the child ended without returning one.
+inline std::string inChildProcess(llvm::function_ref<void()> setUp,
+                                  llvm::function_ref<std::string()> body) {
+  std::fflush(nullptr);
+  int fds[2];
+  if (::pipe(fds) != 0)
+    return "(no pipe)";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    setUp();
+    std::string text = body();
+    for (size_t done = 0; done < text.size();) {
+      ssize_t n = ::write(fds[1], text.data() + done, text.size() - done);
+      if (n <= 0)
+        break;
+      done += n;
+    }
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string text;
+  char chunk[4096];
+  for (ssize_t n; (n = ::read(fds[0], chunk, sizeof chunk)) > 0;)
+    text.append(chunk, n);
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (WIFSIGNALED(status))
+    text += "(the child was killed by signal " +
+            std::to_string(WTERMSIG(status)) + ")";
+  else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    text += "(the child exited with status " +
+            std::to_string(WEXITSTATUS(status)) + ")";
+  return text;
+}
+
+/// Limits the size of the files this process writes to `bytes`, as a full
+/// disk would (writes beyond it fail with EFBIG instead of a signal).
+inline void limitFileSize(rlim_t bytes) {
+  ::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit limit = {bytes, bytes};
+  ::setrlimit(RLIMIT_FSIZE, &limit);
+}
 
 /// `json` parsed; a test failure (and the default spec) if it does not
 /// parse.

@@ -11,6 +11,7 @@
 #include "gelu/Codegen/LLVMEmission.h"
 #include "gelu/Codegen/Pipelines.h"
 #include "gelu/JIT/Tuner.h"
+#include "gelu/Support/Output.h"
 
 #include "gelu/Version.h"
 
@@ -22,7 +23,6 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
@@ -139,23 +139,6 @@ llvm::Error compileSpec(const KernelSpec &requested, EmitKind kind,
   return emitResolved(*resolved, kind, os);
 }
 
-/// Writes `bytes` to `path` ("-": stdout), or nothing on failure.
-static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes,
-                             bool binary) {
-  std::error_code ec;
-  llvm::ToolOutputFile output(
-      path, ec, binary ? llvm::sys::fs::OF_None : llvm::sys::fs::OF_Text);
-  if (ec)
-    return llvm::createStringError(ec, "cannot open '" + path +
-                                           "': " + ec.message());
-  output.os() << bytes;
-  output.os().flush();
-  if (output.os().has_error())
-    return llvm::createStringError("cannot write '" + path + "'");
-  output.keep();
-  return llvm::Error::success();
-}
-
 //===----------------------------------------------------------------------===//
 // Libraries: several kernels in one object, shared library and header
 //===----------------------------------------------------------------------===//
@@ -254,7 +237,7 @@ static llvm::Expected<std::string> linkShared(llvm::StringRef object,
     return llvm::createStringError(ec, "cannot create a temporary file: " +
                                            ec.message());
   llvm::FileRemover removeLibrary(libraryPath);
-  if (llvm::Error err = writeFile(objectPath, object, /*binary=*/true))
+  if (llvm::Error err = writeOutputFile(objectPath, object, /*binary=*/true))
     return std::move(err);
   std::string message;
   llvm::StringRef args[] = {*cc,  "-shared",   "-Wl,-z,defs",
@@ -417,14 +400,14 @@ llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
     }
   }
   if (!reportPath.empty())
-    if (llvm::Error err = writeFile(reportPath, reports + "\n",
-                                    /*binary=*/false))
+    if (llvm::Error err = writeOutputFile(reportPath, reports + "\n",
+                                          /*binary=*/false))
       return err;
   if (!headerPath.empty() && kind != EmitKind::Header)
-    if (llvm::Error err = writeFile(headerPath, header, /*binary=*/false))
+    if (llvm::Error err = writeOutputFile(headerPath, header, /*binary=*/false))
       return err;
-  return writeFile(outputPath, bytes,
-                   kind == EmitKind::Object || kind == EmitKind::Shared);
+  return writeOutputFile(outputPath, bytes,
+                         kind == EmitKind::Object || kind == EmitKind::Shared);
 }
 
 } // namespace gelu

@@ -23,12 +23,12 @@
 #include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/Numerics/HalfFloat.h"
 #include "gelu/Numerics/MpfrReference.h"
+#include "gelu/Support/Output.h"
 #include "gelu/Version.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -263,8 +263,8 @@ std::vector<KernelSpec> defaultSpecs() {
     specs.push_back(cantFail(parseSpec(json)));
   // The fused and gated kernels, measured through their activation (the
   // other operands neutral: ActivationCall), in every dtype.
-  for (const char *op : {"bias_gelu", "bias_gelu_backward", "geglu", "swiglu",
-                         "gelu_backward"})
+  for (const char *op :
+       {"bias_gelu", "bias_gelu_backward", "geglu", "swiglu", "gelu_backward"})
     for (const char *dtype : {"f32", "bf16", "f16"}) {
       if (std::string(op) == "gelu_backward" && std::string(dtype) == "f32")
         continue; // above, with every expansion
@@ -356,16 +356,11 @@ int main(int argc, char **argv) {
         o.ulpAt, o.maxAbs, o.maxRel, 100.0 * o.correctlyRounded / o.count,
         m.mpfrDisagreement);
   }
-  if (!markdownFile.empty()) {
-    std::error_code ec;
-    ToolOutputFile out(markdownFile, ec, sys::fs::OF_Text);
-    if (ec) {
+  if (!markdownFile.empty())
+    if (Error err = gelu::writeOutputFile(markdownFile, table.str())) {
       WithColor::error(errs(), "gelu-accuracy")
-          << "cannot write " << markdownFile << ": " << ec.message() << "\n";
+          << toString(std::move(err)) << "\n";
       return 1;
     }
-    out.os() << table.str();
-    out.keep();
-  }
   return 0;
 }

@@ -11,10 +11,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/Numerics/FitCatalog.h"
+#include "gelu/Support/Output.h"
 #include "gelu/Version.h"
 
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdio>
@@ -75,14 +75,10 @@ int main(int argc, char **argv) {
   }
   if (!incPath)
     return 0;
-  std::error_code ec;
-  llvm::ToolOutputFile out(incPath, ec, llvm::sys::fs::OF_Text);
-  if (ec) {
-    std::fprintf(stderr, "gelu-fit: cannot open %s: %s\n", incPath,
-                 ec.message().c_str());
+  if (llvm::Error err = gelu::writeOutputFile(incPath, inc)) {
+    std::fprintf(stderr, "gelu-fit: %s\n",
+                 llvm::toString(std::move(err)).c_str());
     return 1;
   }
-  out.os() << inc;
-  out.keep();
   return 0;
 }

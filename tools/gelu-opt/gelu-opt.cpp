@@ -17,6 +17,7 @@
 #include "gelu/Conversion/Passes.h"
 #include "gelu/Dialect/Act/IR/ActDialect.h"
 #include "gelu/Driver/Driver.h"
+#include "gelu/Support/Output.h"
 #include "gelu/Transforms/Passes.h"
 #include "gelu/Version.h"
 
@@ -24,9 +25,12 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace llvm;
@@ -72,6 +76,39 @@ static cl::opt<std::string> headerFile(
              "(their prototypes, ABIs and the specs they were built from)"),
     cl::value_desc("file.h"), cl::cat(driverCategory));
 
+/// mlir-opt mode. As MlirOptMain(argc, argv, ...), but a failed write of
+/// the output (a full disk) is an error naming the file and the reason, not
+/// an abort when LLVM's stream is destroyed.
+static int runPasses(int argc, char **argv, StringRef inputFilename,
+                     StringRef outputFilename,
+                     mlir::DialectRegistry &registry) {
+  auto config = mlir::MlirOptMainConfig::createFromCLOptions();
+  if (config.shouldShowDialects() || config.shouldListPasses())
+    return mlir::asMainReturnCode(
+        mlir::MlirOptMain(argc, argv, inputFilename, outputFilename, registry));
+  std::string message;
+  auto input = mlir::openInputFile(inputFilename, &message);
+  if (!input) {
+    WithColor::error(errs(), "gelu-opt") << message << "\n";
+    return 1;
+  }
+  auto output = mlir::openOutputFile(outputFilename, &message);
+  if (!output) {
+    WithColor::error(errs(), "gelu-opt") << message << "\n";
+    return 1;
+  }
+  bool ok = mlir::succeeded(
+      mlir::MlirOptMain(output->os(), std::move(input), registry, config));
+  if (Error err = gelu::finishOutput(output->os(), outputFilename)) {
+    WithColor::error(errs(), "gelu-opt") << toString(std::move(err)) << "\n";
+    return 1;
+  }
+  if (!ok)
+    return 1;
+  output->keep();
+  return 0;
+}
+
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
 
@@ -89,8 +126,7 @@ int main(int argc, char **argv) {
       mlir::registerAndParseCLIOptions(argc, argv, "gelu-opt", registry);
 
   if (specFile.empty())
-    return mlir::asMainReturnCode(
-        mlir::MlirOptMain(argc, argv, inputFilename, outputFilename, registry));
+    return runPasses(argc, argv, inputFilename, outputFilename, registry);
 
   if (inputFilename != "-") {
     WithColor::error(errs(), "gelu-opt")

@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/Tuner.h"
+#include "gelu/Support/Output.h"
 #include "gelu/Version.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -23,7 +24,6 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -173,16 +173,10 @@ int main(int argc, char **argv) {
           << format("%.3f", row.ns) << " | "
           << format("%.2f", baselineNs / row.ns) << " |\n";
   }
-  if (!markdownFile.empty()) {
-    std::error_code ec;
-    ToolOutputFile out(markdownFile, ec, sys::fs::OF_Text);
-    if (ec) {
-      WithColor::error(errs(), "gelu-tune")
-          << "cannot write " << markdownFile << ": " << ec.message() << "\n";
+  if (!markdownFile.empty())
+    if (Error err = gelu::writeOutputFile(markdownFile, table.str())) {
+      WithColor::error(errs(), "gelu-tune") << toString(std::move(err)) << "\n";
       return 1;
     }
-    out.os() << table.str();
-    out.keep();
-  }
   return 0;
 }
