@@ -488,6 +488,71 @@ TEST(TuningCache, AnUnwritableCacheIsAWarningNotAFailure) {
       << result->report.cacheWarning;
 }
 
+TEST(TuningCache, ProcessesStoringAtOnceKeepEveryEntry) {
+  // Four processes store 10 entries each into one new file as fast as they
+  // can: the lock and the re-read under it keep all 40 (without them a
+  // store overwrote the entries others added since its read).
+  TuningReport report =
+      tune(R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})").report;
+  std::string path = temporaryPath("processes.json");
+  constexpr int kProcesses = 4, kStores = 10;
+  std::vector<pid_t> children;
+  for (int p = 0; p < kProcesses; ++p) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      int failures = 0;
+      for (int i = 0; i < kStores; ++i)
+        if (llvm::Error err = storeTuning(
+                path, "key-" + std::to_string(p) + "-" + std::to_string(i),
+                report)) {
+          llvm::consumeError(std::move(err));
+          ++failures;
+        }
+      ::_exit(failures);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << "a store failed";
+  }
+  int hits = 0;
+  for (int p = 0; p < kProcesses; ++p)
+    for (int i = 0; i < kStores; ++i)
+      hits += lookupTuning(path,
+                           "key-" + std::to_string(p) + "-" + std::to_string(i))
+                  .status == "hit";
+  EXPECT_EQ(hits, kProcesses * kStores);
+  llvm::sys::fs::remove(path);
+  llvm::sys::fs::remove(path + ".lock");
+}
+
+TEST(TuningCache, AFullDiskIsNamedAndLeavesNoTemporaryFile) {
+  TuningReport report =
+      tune(R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})").report;
+  std::string path = temporaryPath("full.json");
+  // A file-size limit of 1 KiB (the file needs more) stands for a full
+  // disk: the write fails with EFBIG.
+  std::string message =
+      inChildProcess([] { limitFileSize(1024); },
+                     [&] {
+                       llvm::Error err = storeTuning(path, "key", report);
+                       return err ? llvm::toString(std::move(err)) : "(stored)";
+                     });
+  EXPECT_EQ(message,
+            "cannot write the tuning cache '" + path + "': File too large");
+  std::error_code ec;
+  llvm::StringRef directory = llvm::sys::path::parent_path(path);
+  for (llvm::sys::fs::directory_iterator it(directory, ec), end;
+       it != end && !ec; it.increment(ec))
+    EXPECT_FALSE(llvm::StringRef(it->path()).starts_with(path + ".tmp-"))
+        << it->path() << " was left behind";
+  EXPECT_FALSE(llvm::sys::fs::exists(path));
+  llvm::sys::fs::remove(path + ".lock");
+}
+
 TEST(TuningCache, KeysIgnoreNameAndThreadsOnly) {
   EXPECT_EQ(tuningCacheKey(specOf(R"({"name": "a", "threads": 4})")),
             tuningCacheKey(specOf(R"({"name": "b"})")));

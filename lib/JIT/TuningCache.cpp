@@ -20,6 +20,9 @@
 #include "llvm/TargetParser/Host.h"
 
 #include <mutex>
+#include <utility>
+
+#include <unistd.h>
 
 namespace gelu {
 
@@ -142,9 +145,106 @@ TuningCacheLookup lookupTuning(llvm::StringRef path, llvm::StringRef key) {
   return result;
 }
 
-llvm::Error storeTuning(llvm::StringRef path, llvm::StringRef key,
+/// Where the cache lives: `path`, or the file its chain of symbolic links
+/// ends at (which need not exist yet), so that a store updates the target
+/// instead of replacing the link with a regular file.
+static llvm::Expected<std::string> resolveCachePath(llvm::StringRef path) {
+  std::string resolved = path.str();
+  for (int hops = 0; hops < 40; ++hops) {
+    llvm::sys::fs::file_status status;
+    if (llvm::sys::fs::status(resolved, status, /*Follow=*/false) ||
+        status.type() != llvm::sys::fs::file_type::symlink_file)
+      return resolved;
+    char target[4096];
+    ssize_t length = ::readlink(resolved.c_str(), target, sizeof target);
+    if (length < 0 || length == static_cast<ssize_t>(sizeof target))
+      return llvm::createStringError("cannot read the symbolic link '" +
+                                     resolved + "' (the tuning cache '" + path +
+                                     "')");
+    llvm::StringRef next(target, length);
+    if (llvm::sys::path::is_absolute(next)) {
+      resolved = next.str();
+    } else {
+      llvm::SmallString<256> joined(llvm::sys::path::parent_path(resolved));
+      llvm::sys::path::append(joined, next);
+      resolved = joined.str().str();
+    }
+  }
+  return llvm::createStringError(
+      "the tuning cache '" + path +
+      "' is a chain of more than 40 symbolic links (a loop?)");
+}
+
+namespace {
+/// An exclusive advisory lock (flock) on PATH.lock, held by one store at a
+/// time in all processes; the lock goes with the process if it dies.
+class CacheLock {
+public:
+  static llvm::Expected<CacheLock> acquire(llvm::StringRef cachePath) {
+    std::string lockPath = cachePath.str() + ".lock";
+    int fd;
+    if (std::error_code ec = llvm::sys::fs::openFileForWrite(
+            lockPath, fd, llvm::sys::fs::CD_OpenAlways))
+      return llvm::createStringError(ec,
+                                     "cannot open the tuning cache's lock '" +
+                                         lockPath + "': " + ec.message());
+    if (std::error_code ec = llvm::sys::fs::lockFile(fd)) {
+      ::close(fd);
+      return llvm::createStringError(ec, "cannot lock '" + lockPath +
+                                             "': " + ec.message());
+    }
+    return CacheLock(fd);
+  }
+  CacheLock(CacheLock &&other) : fd(std::exchange(other.fd, -1)) {}
+  CacheLock(const CacheLock &) = delete;
+  ~CacheLock() {
+    if (fd >= 0) {
+      llvm::sys::fs::unlockFile(fd);
+      ::close(fd);
+    }
+  }
+
+private:
+  explicit CacheLock(int fd) : fd(fd) {}
+  int fd;
+};
+} // namespace
+
+/// Removes the temporary files that stores killed mid-write left beside
+/// `path` (PATH.tmp-XXXXXXXX). Called under the lock, when no store of any
+/// process is writing one.
+static void removeStaleTemporaries(llvm::StringRef path) {
+  llvm::StringRef directory = llvm::sys::path::parent_path(path);
+  std::string prefix = llvm::sys::path::filename(path).str() + ".tmp-";
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator
+           it(directory.empty() ? "." : directory, ec),
+       end;
+       it != end && !ec; it.increment(ec)) {
+    llvm::StringRef name = llvm::sys::path::filename(it->path());
+    if (name.starts_with(prefix) && name.size() == prefix.size() + 8 &&
+        it->type() == llvm::sys::fs::file_type::regular_file)
+      llvm::sys::fs::remove(it->path());
+  }
+}
+
+llvm::Error storeTuning(llvm::StringRef requestedPath, llvm::StringRef key,
                         const TuningReport &report) {
-  std::lock_guard<std::mutex> lock(cacheMutex());
+  std::lock_guard<std::mutex> processLock(cacheMutex());
+  auto resolved = resolveCachePath(requestedPath);
+  if (!resolved)
+    return resolved.takeError();
+  llvm::StringRef path = *resolved;
+  if (std::error_code ec =
+          llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path)))
+    return llvm::createStringError(ec, "cannot create the directory of '" +
+                                           path + "': " + ec.message());
+  // Read, merge and replace under the lock of all processes: the entries
+  // another process stored since this one looked up are read here and kept.
+  auto lock = CacheLock::acquire(path);
+  if (!lock)
+    return lock.takeError();
+  removeStaleTemporaries(path);
   CacheFile file = readCacheFile(path);
   auto parsedReport = llvm::json::parse(report.toJson());
   if (!parsedReport)
@@ -155,12 +255,9 @@ llvm::Error storeTuning(llvm::StringRef path, llvm::StringRef key,
               {"version", kVersion},
               {"entries", std::move(file.entries)}};
 
-  if (std::error_code ec =
-          llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path)))
-    return llvm::createStringError(ec, "cannot create the directory of '" +
-                                           path + "': " + ec.message());
   // A temporary file in the same directory, renamed over the old one: a
-  // reader sees the old file or the new one, never half of one.
+  // reader (lookups take no lock) sees the old file or the new one, never
+  // half of one.
   llvm::SmallString<256> temporary;
   int fd;
   if (std::error_code ec = llvm::sys::fs::createUniqueFile(
@@ -170,12 +267,13 @@ llvm::Error storeTuning(llvm::StringRef path, llvm::StringRef key,
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
     os << llvm::formatv("{0:1}", Value(std::move(root))) << "\n";
-    os.flush();
+    os.close(); // a full disk shows here, or at the close
     if (os.has_error()) {
-      os.clear_error();
+      std::error_code ec = os.error();
+      os.clear_error(); // else the stream aborts the process
       llvm::sys::fs::remove(temporary);
-      return llvm::createStringError("cannot write the tuning cache '" + path +
-                                     "'");
+      return llvm::createStringError(ec, "cannot write the tuning cache '" +
+                                             path + "': " + ec.message());
     }
   }
   if (std::error_code ec = llvm::sys::fs::rename(temporary, path)) {

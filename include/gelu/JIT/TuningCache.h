@@ -16,9 +16,12 @@
 // coefficients) is stale and re-tuned; a file that is not such JSON, or an
 // entry that does not read back, is corrupt: reported, and rebuilt from
 // what is measured next. Nothing in the file is trusted without checking.
-// Writes go to a temporary file renamed over the old one, under a process
-// lock; concurrent processes may lose each other's entries, never corrupt
-// the file.
+// A store locks PATH.lock (flock: advisory, released if the process dies),
+// re-reads the file, adds its entry and renames a temporary file over the
+// old one: processes that tune at the same time keep all their entries, and
+// a lookup (no lock) sees the old file or the new one, never half of one.
+// Temporary files of stores killed mid-write are removed by the next store.
+// A PATH that is a symbolic link stays one: its target is updated.
 //
 //===----------------------------------------------------------------------===//
 
