@@ -81,6 +81,26 @@ const BadRun kBadRuns[] = {
        return k.run(in, out, INT64_MAX);
      },
      "larger than any buffer"},
+    {"n_past_the_buffer",
+     [](const Kernel &k, float *in, float *out) {
+       // 4 TiB from a 256-byte buffer: inside the address space, but not
+       // mapped (it faulted with SIGSEGV before the mapping check).
+       return k.run(in, out, int64_t(1) << 40);
+     },
+     "in is not mapped memory over its 4398046511104 bytes"},
+    {"wraps_around",
+     [](const Kernel &k, float *, float *out) {
+       // The last 64 bytes of the 64-bit address space, and 64 more.
+       return k.run(reinterpret_cast<const float *>(~uintptr_t(63)), out, 32);
+     },
+     "runs past the end of the address space"},
+    {"ends_past_the_address_space",
+     [](const Kernel &k, float *in, float *) {
+       return k.run(in, reinterpret_cast<float *>((uintptr_t(1) << 57) - 64),
+                    32);
+     },
+     "out = 0x1ffffffffffffc0 with 128 bytes runs past the end of the address "
+     "space"},
     {"misaligned_out",
      [](const Kernel &k, float *in, float *out) {
        return k.run(
