@@ -286,6 +286,39 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
   }
 }
 
+TEST(Spec, HugeValuesAreQuotedByABoundedPrefix) {
+  // A 4 MB value in each place a message quotes one: the message repeats
+  // 80 bytes of it and its length (it repeated all of it before).
+  const std::string big(4 * 1000 * 1000, 'a');
+  const std::string shown = std::string(80, 'a') + "... (4000000 bytes)";
+  std::string domain = "[";
+  for (int i = 0; i < 1000 * 1000; ++i)
+    domain += i ? ",1" : "1";
+  domain += "]";
+  const struct {
+    std::string json, where;
+  } cases[] = {
+      {R"({"op": ")" + big + R"("})", "unknown op '" + shown + "'"},
+      {R"({")" + big + R"(": 1})", "unknown field '" + shown + "'"},
+      {R"({"name": ")" + big + R"("})", "at /name: '" + shown + "'"},
+      {R"({"target": ")" + big + R"("})", "unknown target '" + shown + "'"},
+      {R"({"target": "nvptx)" + big + R"("})", "unknown GPU target"},
+      {R"({"expansion": ")" + big + R"("})",
+       "unknown expansion '" + shown + "'"},
+      {R"({"op": ")" + big,
+       "last read: '\"" + std::string(79, 'a') + "... (4000001 bytes)'"},
+      {R"({"budget": {"max_abs": 1e-3, "domain": )" + domain + "}}",
+       "got [1,1,1"},
+      {R"({"threads": [)" + domain.substr(1) + "}", "got [1,1,1"},
+  };
+  for (const auto &c : cases) {
+    std::string message = errorOf(c.json);
+    EXPECT_NE(message.find(c.where), std::string::npos)
+        << message.substr(0, 400);
+    EXPECT_LT(message.size(), 1000u) << message.substr(0, 400);
+  }
+}
+
 TEST(Spec, ReadSpecFileReportsMissingFiles) {
   auto spec = readSpecFile("/nonexistent/dir/spec.json");
   ASSERT_FALSE(static_cast<bool>(spec));

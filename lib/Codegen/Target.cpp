@@ -7,6 +7,7 @@
 #include "gelu/Codegen/Target.h"
 
 #include "gelu/Spec/Spec.h"
+#include "gelu/Support/Quote.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -139,7 +140,7 @@ llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name) {
   }
   if (!isKnownTarget(name))
     return llvm::createStringError(
-        "unknown target '" + name +
+        "unknown target '" + bounded(name) +
         "'; expected 'host', 'x86-64-v3', 'x86-64-v4' or an x86-64 CPU");
   std::vector<std::string> features = codegenFeaturesOf(name);
   if (!llvm::is_contained(features, "fma") ||

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/Tuner.h"
+#include "gelu/Support/Quote.h"
 #include "gelu/Version.h"
 
 #include "llvm/Support/JSON.h"
@@ -228,7 +229,8 @@ llvm::Expected<TuningReport> TuningReport::fromJson(llvm::StringRef json) {
     std::optional<act::Expansion> expansion =
         name ? act::symbolizeExpansion(*name) : std::nullopt;
     if (name && !expansion)
-      read.fail(where + "/expansion '" + *name + "' is not an expansion");
+      read.fail(where + "/expansion '" + bounded(*name) +
+                "' is not an expansion");
     c.expansion = expansion.value_or(act::Expansion::erfc);
     if (o->get("degree"))
       c.degree =

@@ -7,6 +7,7 @@
 #include "gelu/Spec/Spec.h"
 
 #include "gelu/Numerics/ExpansionCatalog.h"
+#include "gelu/Support/Quote.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -295,9 +296,15 @@ private:
 struct RecordingSax : nlohmann::detail::json_sax_dom_parser<json> {
   explicit RecordingSax(json &result)
       : nlohmann::detail::json_sax_dom_parser<json>(result, false) {}
-  bool parse_error(std::size_t, const std::string &,
+  bool parse_error(std::size_t, const std::string &lastToken,
                    const nlohmann::detail::exception &ex) {
     message = ex.what();
+    // The message quotes the token read last, which may be a whole
+    // unterminated 100 MB string.
+    size_t at = lastToken.size() > kQuotedBytes ? message.find(lastToken)
+                                                : std::string::npos;
+    if (at != std::string::npos)
+      message.replace(at, lastToken.size(), bounded(lastToken));
     return false;
   }
   std::string message;
@@ -317,6 +324,10 @@ std::string alternatives(llvm::ArrayRef<StringRef> names) {
 /// The known name closest to `name`, if it is close enough to be a typo.
 std::optional<StringRef> nearest(StringRef name,
                                  llvm::ArrayRef<StringRef> known) {
+  // No known name is this long, and the edit distance of a 100 MB key
+  // would take seconds.
+  if (name.size() > 64)
+    return std::nullopt;
   std::optional<StringRef> best;
   unsigned bestDistance = std::max<unsigned>(2, name.size() / 3) + 1;
   for (StringRef candidate : known) {
@@ -331,11 +342,14 @@ std::optional<StringRef> nearest(StringRef name,
 
 const char *typeName(const json &value) { return value.type_name(); }
 
+/// `value` as JSON for a message, at most kQuotedBytes of it.
+std::string shown(const json &value) { return bounded(value.dump()); }
+
 llvm::Expected<std::string> getString(const json &value, StringRef path,
                                       const SpecErrors &errors) {
   if (!value.is_string())
     return errors.at(path, llvm::Twine("expected a string, got ") +
-                               typeName(value) + " " + value.dump());
+                               typeName(value) + " " + shown(value));
   return value.get<std::string>();
 }
 
@@ -351,8 +365,8 @@ llvm::Expected<T> getChoice(const json &value, StringRef path, StringRef what,
   for (auto [name, v] : llvm::zip_equal(names, values))
     if (*text == name)
       return v;
-  return errors.at(path, "unknown " + what + " '" + *text + "'; expected " +
-                             alternatives(names));
+  return errors.at(path, "unknown " + what + " '" + bounded(*text) +
+                             "'; expected " + alternatives(names));
 }
 
 bool isCIdentifier(StringRef s) {
@@ -369,12 +383,12 @@ llvm::Error checkFields(const json &object, StringRef path,
     StringRef key = it.key();
     if (llvm::is_contained(known, key))
       continue;
-    std::string message = "unknown field '" + key.str() + "'";
+    std::string message = "unknown field '" + bounded(key) + "'";
     if (auto suggestion = nearest(key, known))
       message += "; did you mean '" + suggestion->str() + "'?";
     else
       message += "; known fields are " + alternatives(known);
-    return errors.at(path.str() + "/" + key.str(), message);
+    return errors.at(path.str() + "/" + bounded(key), message);
   }
   return llvm::Error::success();
 }
@@ -383,7 +397,7 @@ llvm::Expected<double> getNumber(const json &value, StringRef path,
                                  const SpecErrors &errors) {
   if (!value.is_number())
     return errors.at(path, llvm::Twine("expected a number, got ") +
-                               typeName(value) + " " + value.dump());
+                               typeName(value) + " " + shown(value));
   return value.get<double>();
 }
 
@@ -395,7 +409,7 @@ llvm::Expected<unsigned> getInteger(const json &value, StringRef path,
       value.get<int64_t>() > hi)
     return errors.at(path, "expected an integer from " + llvm::Twine(lo) +
                                " to " + llvm::Twine(hi) + " (" + what +
-                               "), got " + value.dump());
+                               "), got " + shown(value));
   return static_cast<unsigned>(value.get<int64_t>());
 }
 
@@ -412,12 +426,12 @@ llvm::Expected<std::string> getTarget(const json &value,
     std::string gpus;
     for (StringRef gpu : nvptxTargetNames())
       gpus += (gpus.empty() ? "'" : ", '") + gpu.str() + "'";
-    return errors.at("/target", "unknown GPU target '" + *name +
+    return errors.at("/target", "unknown GPU target '" + bounded(*name) +
                                     "'; expected one of " + gpus);
   }
   llvm::SmallVector<StringRef> known(targetNames());
   llvm::append_range(known, x86CpuNames());
-  std::string message = "unknown target '" + *name + "'";
+  std::string message = "unknown target '" + bounded(*name) + "'";
   if (auto suggestion = nearest(text, known))
     message += " (did you mean '" + suggestion->str() + "'?)";
   return errors.at("/target", message + "; expected 'host', 'x86-64-v3', "
@@ -431,7 +445,7 @@ llvm::Expected<ErrorBudget> parseBudget(const json &value,
                                         const SpecErrors &errors) {
   if (!value.is_object())
     return errors.at("/budget", llvm::Twine("expected an object, got ") +
-                                    typeName(value) + " " + value.dump());
+                                    typeName(value) + " " + shown(value));
   static const StringRef known[] = {"max_ulp", "max_abs", "max_rel", "domain"};
   if (llvm::Error err = checkFields(value, "/budget", known, errors))
     return std::move(err);
@@ -447,7 +461,7 @@ llvm::Expected<ErrorBudget> parseBudget(const json &value,
       return bound.takeError();
     if (!(*bound > 0) || !std::isfinite(*bound))
       return errors.at(path, "a bound must be a positive finite number, got " +
-                                 value[known[i].str()].dump());
+                                 shown(value[known[i].str()]));
     *bounds[i] = *bound;
   }
   if (!budget.maxUlp && !budget.maxAbs && !budget.maxRel)
@@ -459,12 +473,12 @@ llvm::Expected<ErrorBudget> parseBudget(const json &value,
         !domain[1].is_number())
       return errors.at("/budget/domain",
                        "expected [lo, hi] with two numbers, got " +
-                           domain.dump());
+                           shown(domain));
     budget.domainLo = domain[0].get<double>();
     budget.domainHi = domain[1].get<double>();
     if (!(budget.domainLo < budget.domainHi))
       return errors.at("/budget/domain",
-                       "lo must be below hi, got " + domain.dump());
+                       "lo must be below hi, got " + shown(domain));
   }
   return budget;
 }
@@ -537,10 +551,10 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
     ReferenceFunction function = spec.referenceFunction();
     std::optional<act::Expansion> expansion = act::symbolizeExpansion(*text);
     if (!expansion || !llvm::is_contained(expansionsFor(function), *expansion))
-      return errors.at("/expansion", "unknown expansion '" + *text + "' for " +
-                                         stringifyReferenceFunction(function) +
-                                         "; expected " +
-                                         listExpansions(function));
+      return errors.at("/expansion",
+                       "unknown expansion '" + bounded(*text) + "' for " +
+                           stringifyReferenceFunction(function) +
+                           "; expected " + listExpansions(function));
     spec.expansion = expansion;
   }
   if (root.contains("degree")) {
@@ -616,7 +630,7 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
     if (!(*limit > 0) || !std::isfinite(*limit))
       return errors.at("/max_ns_per_element",
                        "a time must be a positive finite number, got " +
-                           value.dump());
+                           shown(value));
     if (spec.objective != Objective::MostAccurate)
       return errors.at("/max_ns_per_element",
                        "a time budget needs \"objective\": "
@@ -650,7 +664,7 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
       return errors.at("/vector_bits",
                        "expected 128, 256 or 512 (bits of a vector "
                        "register), got " +
-                           value.dump());
+                           shown(value));
     spec.vectorBits = value.get<unsigned>();
   }
   if (root.contains("threads")) {
@@ -695,7 +709,7 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
     if (!name)
       return name.takeError();
     if (!isCIdentifier(*name))
-      return errors.at("/name", "'" + *name +
+      return errors.at("/name", "'" + bounded(*name) +
                                     "' is not a C identifier (letters, "
                                     "digits and '_', not starting with a "
                                     "digit, at most 128 characters)");
