@@ -18,11 +18,17 @@
 
 #include "llvm/Support/MemoryBuffer.h"
 
+#include "TestHelpers.h"
+
 #include "gtest/gtest.h"
 
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
+
 #include <functional>
 #include <string>
+#include <sys/mman.h>
 #include <vector>
 
 using namespace gelu;
@@ -236,6 +242,138 @@ TEST(HostileProcess, GeneratedCodeIsNeverWritableAndExecutable) {
     llvm::StringRef permissions = line.split(' ').second.split(' ').first;
     EXPECT_FALSE(permissions.starts_with("rwx")) << line.str();
   }
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define GELU_UNDER_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define GELU_UNDER_SANITIZER 1
+#endif
+#endif
+
+/// A field of /proc/self/status in KiB ("VmSize:"), or 0.
+int64_t statusKiB(llvm::StringRef field) {
+  auto status = llvm::MemoryBuffer::getFileAsStream("/proc/self/status");
+  if (!status)
+    return 0;
+  llvm::SmallVector<llvm::StringRef> lines;
+  (*status)->getBuffer().split(lines, '\n');
+  for (llvm::StringRef line : lines)
+    if (line.consume_front(field)) {
+      int64_t kib = 0;
+      line.trim().split(' ').first.getAsInteger(10, kib);
+      return kib;
+    }
+  return 0;
+}
+
+/// In the child process of a resource test: compiles a kernel after the
+/// resource was given back, and says whether it computes GELU.
+std::string compilesAndRunsAgain() {
+  auto kernel = compileKernelFromJson(R"({"name": "again"})");
+  if (!kernel)
+    return "no kernel after freeing: " + llvm::toString(kernel.takeError());
+  float in[4] = {-3.0f, -0.5f, 0.0f, 2.0f}, out[4];
+  if (llvm::Error err = (*kernel)->run(in, out, 4))
+    return llvm::toString(std::move(err));
+  for (int i = 0; i < 4; ++i)
+    if (std::fabs(out[i] - static_cast<float>(evaluateReference(
+                               ReferenceFunction::GeluExact, in[i]))) > 1e-6f)
+      return "wrong GELU after freeing";
+  return "compiled again";
+}
+
+/// Live kernels until the address space (RLIMIT_AS) runs out: an error
+/// that names it, not an abort ("Unable to allocate section memory!" at
+/// 224 live kernels under 4 GiB before), and compiles work again once
+/// kernels are freed.
+TEST(HostileProcess, OutOfAddressSpaceIsAnErrorAndFreeingHelps) {
+#ifdef GELU_UNDER_SANITIZER
+  GTEST_SKIP() << "sanitizers reserve terabytes of address space";
+#else
+  (void)f32Kernel(); // the thread's compiler is set up before the limit
+  int64_t vmKiB = statusKiB("VmSize:");
+  if (vmKiB == 0)
+    GTEST_SKIP() << "no /proc/self/status on this system";
+  std::string result = inChildProcess(
+      [&] {
+        // 256 MiB more than now: room for some 70 kernels.
+        rlim_t limit = (static_cast<rlim_t>(vmKiB) << 10) + (rlim_t(256) << 20);
+        struct rlimit as = {limit, limit};
+        ::setrlimit(RLIMIT_AS, &as);
+      },
+      [] {
+        std::vector<std::unique_ptr<Kernel>> live;
+        std::string refusal;
+        while (live.size() < 2000) {
+          auto kernel = compileKernelFromJson(
+              R"({"name": "k)" + std::to_string(live.size()) + R"("})");
+          if (!kernel) {
+            refusal = llvm::toString(kernel.takeError());
+            break;
+          }
+          live.push_back(std::move(*kernel));
+        }
+        std::string text = std::to_string(live.size()) + " live; " + refusal;
+        live.resize(live.size() / 2);
+        return text + "; " + compilesAndRunsAgain();
+      });
+  std::printf("  %s\n", result.c_str());
+  EXPECT_NE(result.find("cannot compile: the process is out of address "
+                        "space"),
+            std::string::npos)
+      << result;
+  EXPECT_NE(result.find("RLIMIT_AS"), std::string::npos) << result;
+  EXPECT_NE(result.find("kernels are live"), std::string::npos) << result;
+  EXPECT_NE(result.find("; compiled again"), std::string::npos) << result;
+  EXPECT_GT(std::atoi(result.c_str()), 10) << result;
+#endif
+}
+
+/// Memory mappings (vm.max_map_count) used up by the process: a compile is
+/// refused with an error that names them ("JIT session error: Cannot
+/// allocate memory", then an abort, before), and works once some are free.
+TEST(HostileProcess, OutOfMemoryMappingsIsAnErrorAndFreeingHelps) {
+#ifdef GELU_UNDER_SANITIZER
+  GTEST_SKIP() << "sanitizer runtimes need mappings of their own";
+#else
+  (void)f32Kernel();
+  std::string result = inChildProcess(
+      [] {},
+      [] {
+        // One reservation with every other page made readable: two mappings a
+        // page, until the kernel refuses more (vm.max_map_count is 65530 by
+        // default; up to 2^20 pages are tried).
+        const size_t page = ::sysconf(_SC_PAGESIZE), pages = size_t(1) << 21;
+        char *base = static_cast<char *>(
+            ::mmap(nullptr, pages * page, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
+        if (base == MAP_FAILED)
+          return std::string("no reservation");
+        size_t made = 0;
+        while (2 * made + 1 < pages &&
+               ::mprotect(base + (2 * made + 1) * page, page, PROT_READ) == 0)
+          ++made;
+        if (2 * made + 1 >= pages)
+          return std::string("no mapping limit reached");
+        // 20 mappings free again: fewer than a compile needs.
+        for (size_t k = 1; k <= 10; ++k)
+          ::mprotect(base + (2 * (made - k) + 1) * page, page, PROT_NONE);
+        auto kernel = compileKernelFromJson(R"({"name": "one_too_many"})");
+        std::string text =
+            kernel ? "(compiled)" : llvm::toString(kernel.takeError());
+        ::munmap(base, pages * page);
+        return text + "; " + compilesAndRunsAgain();
+      });
+  std::printf("  %s\n", result.c_str());
+  EXPECT_NE(result.find("cannot compile: the process is out of memory "
+                        "mappings"),
+            std::string::npos)
+      << result;
+  EXPECT_NE(result.find("(vm.max_map_count)"), std::string::npos) << result;
+  EXPECT_NE(result.find("; compiled again"), std::string::npos) << result;
+#endif
 }
 
 } // namespace

@@ -18,6 +18,8 @@
 #include "gelu/Numerics/HalfFloat.h"
 
 #include "TestHelpers.h"
+// White-box: the mapper is private to the JIT library.
+#include "../lib/JIT/ContiguousMemoryMapper.h"
 
 #include "gtest/gtest.h"
 
@@ -362,6 +364,37 @@ TEST(Compile, RecordsCompileTimeAndSpec) {
   EXPECT_GT(k.compileSeconds(), 0.0);
   EXPECT_LT(k.compileSeconds(), 60.0);
   EXPECT_EQ(k.u16(), nullptr) << "an f32 kernel has no 16-bit entry";
+}
+
+/// The JIT's memory for one kernel: 1 MiB reserved up front (32-40 KiB
+/// used); a kernel that outgrows it gets a second range, still within the
+/// reach of RIP-relative loads, and every block is usable.
+TEST(ContiguousMemory, AKernelLargerThanTheReservationStaysNear) {
+  ContiguousMemoryMapper mapper;
+  ASSERT_FALSE(mapper.reserve());
+  std::vector<llvm::sys::MemoryBlock> blocks;
+  const unsigned rw = llvm::sys::Memory::MF_READ | llvm::sys::Memory::MF_WRITE;
+  for (size_t bytes : {size_t(300) << 10, size_t(900) << 10, size_t(3) << 20,
+                       size_t(4) << 10}) {
+    std::error_code ec;
+    llvm::sys::MemoryBlock block = mapper.allocateMappedMemory(
+        llvm::SectionMemoryManager::AllocationPurpose::RWData, bytes, nullptr,
+        rw, ec);
+    ASSERT_FALSE(ec) << bytes << " bytes: " << ec.message();
+    ASSERT_GE(block.allocatedSize(), bytes);
+    std::memset(block.base(), 0x5a, bytes); // writable over all of it
+    blocks.push_back(block);
+  }
+  auto address = [](const llvm::sys::MemoryBlock &b) {
+    return reinterpret_cast<uintptr_t>(b.base());
+  };
+  for (const auto &a : blocks)
+    for (const auto &b : blocks)
+      EXPECT_LT(std::max(address(a), address(b)) -
+                    std::min(address(a), address(b)),
+                uintptr_t(1) << 30);
+  for (auto &block : blocks)
+    EXPECT_FALSE(mapper.releaseMappedMemory(block));
 }
 
 TEST(Compile, ConcurrentCompilesAreIndependent) {

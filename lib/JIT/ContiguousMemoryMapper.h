@@ -20,6 +20,7 @@
 #ifndef GELU_LIB_JIT_CONTIGUOUSMEMORYMAPPER_H
 #define GELU_LIB_JIT_CONTIGUOUSMEMORYMAPPER_H
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ExecutionEngine/SectionMemoryManager.h"
 
 #include <mutex>
@@ -28,10 +29,18 @@ namespace gelu {
 
 class ContiguousMemoryMapper : public llvm::SectionMemoryManager::MemoryMapper {
 public:
-  /// Reserves address space (not memory) on the first allocation.
-  explicit ContiguousMemoryMapper(size_t reservedBytes = size_t(16) << 20)
-      : reservedBytes(reservedBytes) {}
+  /// A kernel's code, constants and data take 32-40 KiB (measured over the
+  /// unit tests' kernels): 1 MiB leaves room for 25 times that.
+  static constexpr size_t kReservedBytes = size_t(1) << 20;
+
+  ContiguousMemoryMapper() = default;
   ~ContiguousMemoryMapper() override;
+
+  /// Reserves the range (address space, not memory). Called before the JIT
+  /// runs: when one of its allocations fails, RuntimeDyld aborts the
+  /// process ("Unable to allocate section memory!"), so the one that can
+  /// fail for want of address space happens here, as an error.
+  std::error_code reserve();
 
   llvm::sys::MemoryBlock
   allocateMappedMemory(llvm::SectionMemoryManager::AllocationPurpose purpose,
@@ -42,10 +51,17 @@ public:
   std::error_code releaseMappedMemory(llvm::sys::MemoryBlock &block) override;
 
 private:
+  std::error_code reserveLocked();
+
   std::mutex mutex;
-  size_t reservedBytes;
-  char *base = nullptr;
-  size_t used = 0;
+  /// The reserved ranges: one, unless a kernel outgrows it (then a second
+  /// one next to it).
+  struct Range {
+    char *base;
+    size_t size;
+    size_t used;
+  };
+  llvm::SmallVector<Range, 1> ranges;
 };
 
 } // namespace gelu
