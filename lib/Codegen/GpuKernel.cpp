@@ -144,7 +144,8 @@ llvm::Error lowerGpuKernelToNVVM(ModuleOp module) {
   DiagnosticCollector diagnostics(context);
   // The act ops become arith and math as on the CPU.
   PassManager pm(context);
-  pm.addPass(createConvertActToArith());
+  // Every op of a kernel expanded in place, for the vectoriser.
+  pm.addPass(createConvertActToArith({/*outlineMinUses=*/0}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createSCFToControlFlowPass());

@@ -42,7 +42,8 @@ using namespace mlir;
 namespace gelu {
 
 void buildActToLLVMPipeline(OpPassManager &pm) {
-  pm.addPass(createConvertActToArith());
+  // Every op of a kernel expanded in place, for the vectoriser.
+  pm.addPass(createConvertActToArith({/*outlineMinUses=*/0}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createSCFToControlFlowPass());

@@ -41,8 +41,23 @@ def ConvertActToArith : Pass<"convert-act-to-arith"> {
     becomes a straight-line sequence of `arith`/`math` ops on
     `vector<16xf32>` ending in an `arith.select` between the x < 0 and
     x ≥ 0 forms.
+
+    Each op becomes ~110 operations, so a module of many act ops grows
+    ~100-fold. When the pass runs on a module, the ops that compute the same
+    thing on the same types (same op, attributes and types) are, once there
+    are `outline-min-uses` of them, expanded once into a private function
+    `__act_<op>_<type>` that they call: the output grows with the distinct
+    expansions, not with the ops. The functions carry no `noinline`: the
+    `-inline` pass or LLVM may put them back. 0 expands every op in place
+    (the kernels gelu-jit compiles do, for their vectorised loops).
   }];
+  let options = [
+    Option<"outlineMinUses", "outline-min-uses", "unsigned", /*default=*/"4",
+           "Expand ops that share an expansion once, in a function they "
+           "call, when at least this many share it (0: never)">,
+  ];
   let dependentDialects = [
+    "mlir::func::FuncDialect",
     "mlir::arith::ArithDialect",
     "mlir::math::MathDialect",
     "mlir::linalg::LinalgDialect",

@@ -18,11 +18,16 @@
 #include "gelu/Numerics/Expansions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/DialectConversion.h"
+
+#include <map>
 
 namespace gelu {
 #define GEN_PASS_DEF_CONVERTACTTOARITH
@@ -244,9 +249,89 @@ void gelu::populateActToArithConversionPatterns(RewritePatternSet &patterns) {
 // Pass
 //===----------------------------------------------------------------------===//
 
+/// `type` as part of a symbol name: vector<16xf32> gives vector_16xf32.
+static std::string mangledType(Type type) {
+  std::string text;
+  llvm::raw_string_ostream(text) << type;
+  std::string name;
+  for (char c : text)
+    if (llvm::isAlnum(c))
+      name += c;
+    else if (!name.empty() && name.back() != '_')
+      name += '_';
+  while (!name.empty() && name.back() == '_')
+    name.pop_back();
+  return name;
+}
+
+/// Replaces each group of at least `minUses` act ops that compute the same
+/// thing on the same types (name, attributes, operand and result types)
+/// by calls to one private function holding one such op, in the nearest
+/// symbol table of the ops. The conversion then expands that one op.
+static void outlineSharedActOps(Operation *root, unsigned minUses) {
+  // Groups in the order their first op appears, for stable output.
+  struct Group {
+    Operation *table;
+    SmallVector<Operation *> ops;
+  };
+  std::vector<Group> groups;
+  std::map<std::pair<Operation *, std::string>, size_t> groupOf;
+  root->walk([&](Operation *op) {
+    if (!isa<act::ActDialect>(op->getDialect()))
+      return;
+    Operation *table = SymbolTable::getNearestSymbolTable(op->getParentOp());
+    if (!table)
+      return;
+    std::string key;
+    llvm::raw_string_ostream os(key);
+    os << op->getName() << op->getAttrDictionary() << "(";
+    llvm::interleaveComma(op->getOperandTypes(), os);
+    os << ")->" << op->getResultTypes();
+    auto [it, fresh] = groupOf.try_emplace({table, key}, groups.size());
+    if (fresh)
+      groups.push_back({table, {}});
+    groups[it->second].ops.push_back(op);
+  });
+  llvm::DenseMap<Operation *, std::unique_ptr<SymbolTable>> tables;
+  for (auto &[where, ops] : groups) {
+    if (ops.size() < minUses)
+      continue;
+    Operation *first = ops.front();
+    auto &table = tables[where];
+    if (!table)
+      table = std::make_unique<SymbolTable>(where);
+    OpBuilder builder(first->getContext());
+    builder.setInsertionPointToEnd(&where->getRegion(0).front());
+    auto type = builder.getFunctionType(first->getOperandTypes(),
+                                        first->getResultTypes());
+    auto function = func::FuncOp::create(
+        builder, first->getLoc(),
+        "__act_" + first->getName().stripDialect().str() + "_" +
+            mangledType(first->getResult(0).getType()),
+        type);
+    function.setPrivate();
+    table->insert(function); // renamed if the name is taken
+    Block *entry = function.addEntryBlock();
+    builder.setInsertionPointToStart(entry);
+    IRMapping arguments;
+    arguments.map(first->getOperands(), entry->getArguments());
+    Operation *body = builder.clone(*first, arguments);
+    func::ReturnOp::create(builder, first->getLoc(), body->getResults());
+    for (Operation *op : ops) {
+      builder.setInsertionPoint(op);
+      auto call = func::CallOp::create(builder, op->getLoc(), function,
+                                       op->getOperands());
+      op->replaceAllUsesWith(call.getResults());
+      op->erase();
+    }
+  }
+}
+
 namespace {
 struct ConvertActToArithPass
     : public gelu::impl::ConvertActToArithBase<ConvertActToArithPass> {
+  using ConvertActToArithBase::ConvertActToArithBase;
+
   void runOnOperation() override {
     // Say why an op cannot be expanded, rather than a bare "failed to
     // legalize".
@@ -262,6 +347,20 @@ struct ConvertActToArithPass
     });
     if (unsupported.wasInterrupted())
       return signalPassFailure();
+
+    // Outlining adds functions: only a pass on a symbol table (a module)
+    // may. A value the user gave that cannot apply is an error.
+    if (outlineMinUses > 0) {
+      if (getOperation()->hasTrait<OpTrait::SymbolTable>()) {
+        outlineSharedActOps(getOperation(), outlineMinUses);
+      } else if (outlineMinUses.hasValue()) {
+        getOperation()->emitError(
+            "convert-act-to-arith: outline-min-uses adds functions, so the "
+            "pass must run on a module (builtin.module), not on '")
+            << getOperation()->getName() << "'; give outline-min-uses=0";
+        return signalPassFailure();
+      }
+    }
 
     ConversionTarget target(getContext());
     target.addIllegalDialect<act::ActDialect>();
