@@ -6,6 +6,7 @@
 
 #include "gelu/JIT/Jit.h"
 
+#include "CompileResources.h"
 #include "ContiguousMemoryMapper.h"
 
 #include "gelu/JIT/ThreadPool.h"
@@ -16,21 +17,17 @@
 #include "gelu/Codegen/Pipelines.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <cinttypes>
-#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
 
 #if defined(__unix__)
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #endif
@@ -72,9 +69,6 @@ static mlir::MLIRContext &threadKernelContext() {
       createKernelContext();
   return *context;
 }
-
-/// Kernels alive in this process, for messages about resources.
-static std::atomic<int64_t> liveKernels{0};
 
 Kernel::Kernel(std::unique_ptr<Impl> impl) : impl(std::move(impl)) {
   ++liveKernels;
@@ -484,96 +478,6 @@ static llvm::Expected<TargetInfo> runnableTarget(const KernelSpec &spec) {
   return target;
 }
 
-//===----------------------------------------------------------------------===//
-// Resources: LLVM aborts the process when an allocation fails in the middle
-// of a compile, so what a compile needs is checked before it starts.
-//===----------------------------------------------------------------------===//
-
-/// Address space a compile needs besides the kernel's own range. Measured
-/// under a 1 GiB RLIMIT_AS, compiling until refused: a free 4 MiB let
-/// default kernels finish but not bias_gelu_backward with unroll 8 on
-/// 512-bit vectors (std::bad_alloc in LLVM, then an abort); 32 MiB let
-/// both finish, each compile on the same thread or a fresh one. Four times
-/// that, for each compile in flight in the process (the tuner runs one a
-/// core).
-static constexpr size_t kCompileAddressSpace = size_t(128) << 20;
-
-/// Compiles running in this process.
-static std::atomic<int64_t> compilesInFlight{0};
-
-/// Memory mappings a compile may add (3 stay with the kernel; more while
-/// the JIT links), with a margin.
-static constexpr int kCompileMappings = 64;
-
-static llvm::Error resourceError(const KernelSpec &spec,
-                                 const llvm::Twine &what) {
-  return kernelError(
-      spec, "cannot compile: " + what + "; " + llvm::Twine(liveKernels.load()) +
-                " kernels are live (each holds ~2 MiB of address space, "
-                "~0.8 MiB of memory and 3 mappings): free some and compile "
-                "again");
-}
-
-#if defined(__linux__)
-/// The mappings this process has (lines of /proc/self/maps: ~11 ms to
-/// count at 30,000, so only for a message), and the most it may have.
-static std::string describeMappings() {
-  int64_t lines = 0, limit = 0;
-  if (int fd = ::open("/proc/self/maps", O_RDONLY | O_CLOEXEC); fd >= 0) {
-    char chunk[16384];
-    for (ssize_t n; (n = ::read(fd, chunk, sizeof chunk)) > 0;)
-      lines += std::count(chunk, chunk + n, '\n');
-    ::close(fd);
-  }
-  if (FILE *file = std::fopen("/proc/sys/vm/max_map_count", "r")) {
-    if (std::fscanf(file, "%" SCNd64, &limit) != 1)
-      limit = 0;
-    std::fclose(file);
-  }
-  return std::to_string(lines) + " of the " + std::to_string(limit) +
-         " allowed";
-}
-#endif
-
-/// Fails, naming the resource, when this process could not finish a
-/// compile: too little address space (RLIMIT_AS, or the hardware's) or too
-/// few memory mappings left (vm.max_map_count). Both are tried for real:
-/// the address space of every compile in flight is reserved, and
-/// kCompileMappings mappings are made in it (alternate pages made
-/// readable), then all is undone: ~50 us of a ~20 ms compile.
-static llvm::Error checkCompileResources(const KernelSpec &spec) {
-#if defined(__unix__)
-  size_t needed = kCompileAddressSpace * std::max<int64_t>(1, compilesInFlight);
-  void *probe = ::mmap(nullptr, needed, PROT_NONE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (probe == MAP_FAILED) {
-    std::error_code ec(errno, std::generic_category());
-    return resourceError(spec, "the process is out of address space (" +
-                                   llvm::Twine(needed >> 20) +
-                                   " MiB free are needed for " +
-                                   llvm::Twine(compilesInFlight.load()) +
-                                   " compile(s) in flight: " + ec.message() +
-                                   "; see RLIMIT_AS, ulimit -v)");
-  }
-  static const size_t page = ::sysconf(_SC_PAGESIZE);
-  bool mapped = true;
-  for (int i = 0; i < kCompileMappings / 2 && mapped; ++i)
-    mapped = ::mprotect(static_cast<char *>(probe) + (2 * i + 1) * page, page,
-                        PROT_READ) == 0;
-  ::munmap(probe, needed);
-  if (!mapped) {
-    std::string count = "see vm.max_map_count";
-#if defined(__linux__)
-    count = describeMappings() + " (vm.max_map_count)";
-#endif
-    return resourceError(spec, "the process is out of memory mappings (" +
-                                   count + "; a compile needs " +
-                                   llvm::Twine(kCompileMappings) + " more)");
-  }
-#endif
-  return llvm::Error::success();
-}
-
 llvm::Expected<std::unique_ptr<Kernel>>
 Kernel::compileFixed(const KernelSpec &spec) {
   auto start = std::chrono::steady_clock::now();
@@ -581,14 +485,14 @@ Kernel::compileFixed(const KernelSpec &spec) {
   auto target = runnableTarget(spec);
   if (!target)
     return target.takeError();
-  ++compilesInFlight;
-  llvm::scope_exit done([] { --compilesInFlight; });
-  if (llvm::Error err = checkCompileResources(spec))
-    return std::move(err);
+  CompileInFlight inFlight;
+  if (llvm::Error err = checkCompileResources())
+    return kernelError(spec, llvm::toString(std::move(err)));
   auto memory = std::make_unique<ContiguousMemoryMapper>();
   if (std::error_code ec = memory->reserve())
-    return resourceError(spec, "no address space for the kernel's code (" +
-                                   ec.message() + ")");
+    return kernelError(spec, resourceShortage("no address space for the "
+                                              "kernel's code (" +
+                                              ec.message() + ")"));
   auto module = buildKernelModule(threadKernelContext(), spec, *target);
   if (!module)
     return module.takeError();
