@@ -20,11 +20,11 @@
 #include "Anchors.h"
 #include "BenchSupport.h"
 
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/JIT/Jit.h"
 #include "gelu/JIT/KernelCache.h"
 #include "gelu/JIT/ThreadPool.h"
 #include "gelu/Numerics/ErrorMaxima.h"
-#include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/Numerics/Reference.h"
 
 #include "benchmark/benchmark.h"

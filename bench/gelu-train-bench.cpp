@@ -26,10 +26,10 @@
 #include "BenchSupport.h"
 #include "TrainingAnchors.h"
 
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/JIT/Jit.h"
 #include "gelu/JIT/ThreadPool.h"
 #include "gelu/Numerics/ErrorMaxima.h"
-#include "gelu/Numerics/ExpansionCatalog.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"

@@ -22,9 +22,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/JIT/Jit.h"
 #include "gelu/JIT/Measurement.h"
-#include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/Numerics/HalfFloat.h"
 
 #include <cmath>

@@ -14,7 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/Jit.h"
-#include "gelu/Numerics/ExpansionCatalog.h"
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/Numerics/HalfFloat.h"
 
 #include "TestHelpers.h"

@@ -15,10 +15,10 @@
 
 #include "TestHelpers.h"
 
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/JIT/Jit.h"
 #include "gelu/JIT/Measurement.h"
 #include "gelu/JIT/Tuner.h"
-#include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/Numerics/HalfFloat.h"
 
 #include <cstring>

@@ -13,8 +13,8 @@
 
 #include "gelu/JIT/Tuner.h"
 #include "gelu/Codegen/Target.h"
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/JIT/TuningCache.h"
-#include "gelu/Numerics/ExpansionCatalog.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"

@@ -10,7 +10,7 @@
 
 #include "gelu/Codegen/Pipelines.h"
 #include "gelu/Conversion/ActToArith/ActToArith.h"
-#include "gelu/Numerics/ExpansionCatalog.h"
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/Numerics/HalfFloat.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -7,9 +7,9 @@
 #include "gelu/JIT/Tuner.h"
 
 #include "gelu/Codegen/Target.h"
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/JIT/ThreadPool.h"
 #include "gelu/JIT/TuningCache.h"
-#include "gelu/Numerics/ExpansionCatalog.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Process.h"

@@ -55,18 +55,6 @@ bool isDerivative(ReferenceFunction f) {
          f == ReferenceFunction::GeluSigmoidDerivative;
 }
 
-ReferenceFunction geluReferenceFunction(act::Approximate approximate) {
-  switch (approximate) {
-  case act::Approximate::none:
-    return ReferenceFunction::GeluExact;
-  case act::Approximate::tanh:
-    return ReferenceFunction::GeluTanh;
-  case act::Approximate::sigmoid:
-    return ReferenceFunction::GeluSigmoid;
-  }
-  llvm_unreachable("unknown approximate");
-}
-
 /// x·σ(y) without cancellation in either tail.
 static long double timesSigmoid(long double x, long double y) {
   if (y >= 0)

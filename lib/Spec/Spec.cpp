@@ -6,7 +6,7 @@
 
 #include "gelu/Spec/Spec.h"
 
-#include "gelu/Numerics/ExpansionCatalog.h"
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/Support/Quote.h"
 
 #include "llvm/ADT/STLExtras.h"

@@ -14,8 +14,8 @@
 #include "gelu/Transforms/Passes.h"
 
 #include "gelu/Dialect/Act/IR/ActOps.h"
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/JIT/Tuner.h"
-#include "gelu/Numerics/ExpansionCatalog.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/TypeUtilities.h"

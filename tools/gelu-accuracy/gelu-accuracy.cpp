@@ -17,10 +17,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/JIT/Jit.h"
 #include "gelu/JIT/Measurement.h"
 #include "gelu/Numerics/ErrorMaxima.h"
-#include "gelu/Numerics/ExpansionCatalog.h"
 #include "gelu/Numerics/HalfFloat.h"
 #include "gelu/Numerics/MpfrReference.h"
 #include "gelu/Support/Output.h"

@@ -13,8 +13,6 @@
 #ifndef GELU_NUMERICS_REFERENCE_H
 #define GELU_NUMERICS_REFERENCE_H
 
-#include "gelu/Dialect/Act/IR/ActEnums.h"
-
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
@@ -38,9 +36,6 @@ enum class ReferenceFunction {
 };
 
 llvm::StringRef stringifyReferenceFunction(ReferenceFunction f);
-
-/// The GELU that `approximate` names.
-ReferenceFunction geluReferenceFunction(act::Approximate approximate);
 
 /// The derivative of a GELU (`f` one of the three GELU forms).
 ReferenceFunction derivativeOf(ReferenceFunction f);

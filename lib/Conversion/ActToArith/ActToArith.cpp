@@ -4,18 +4,18 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Rewrites act ops into the arithmetic of their expansions (Numerics/). The
+// Rewrites act ops into the arithmetic of their expansions (Expansions/). The
 // patterns here only dispatch: the formulas live in Expansions.cpp.
 //
 //===----------------------------------------------------------------------===//
 
 #include "gelu/Conversion/ActToArith/ActToArith.h"
 
+#include "gelu/Conversion/Expansions/ElementwiseBuilder.h"
+#include "gelu/Conversion/Expansions/Expansions.h"
 #include "gelu/Conversion/Passes.h"
 #include "gelu/Dialect/Act/IR/ActOps.h"
-#include "gelu/Numerics/ElementwiseBuilder.h"
-#include "gelu/Numerics/ExpansionCatalog.h"
-#include "gelu/Numerics/Expansions.h"
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

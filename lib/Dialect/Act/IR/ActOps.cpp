@@ -6,7 +6,7 @@
 
 #include "gelu/Dialect/Act/IR/ActOps.h"
 
-#include "gelu/Numerics/ExpansionCatalog.h"
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"

@@ -20,11 +20,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef GELU_NUMERICS_DERIVATIVES_H
-#define GELU_NUMERICS_DERIVATIVES_H
+#ifndef GELU_CONVERSION_EXPANSIONS_DERIVATIVES_H
+#define GELU_CONVERSION_EXPANSIONS_DERIVATIVES_H
 
+#include "gelu/Conversion/Expansions/ElementwiseBuilder.h"
 #include "gelu/Dialect/Act/IR/ActEnums.h"
-#include "gelu/Numerics/ElementwiseBuilder.h"
 #include "gelu/Numerics/Reference.h"
 
 namespace gelu {
@@ -38,4 +38,4 @@ mlir::Value emitDerivativeExpansion(ElementwiseBuilder &eb,
 
 } // namespace gelu
 
-#endif // GELU_NUMERICS_DERIVATIVES_H
+#endif // GELU_CONVERSION_EXPANSIONS_DERIVATIVES_H

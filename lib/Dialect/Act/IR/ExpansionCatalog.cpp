@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "gelu/Numerics/ExpansionCatalog.h"
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 
 #include "gelu/Numerics/FitCatalog.h"
 
@@ -13,6 +13,18 @@
 namespace gelu {
 
 using act::Expansion;
+
+ReferenceFunction geluReferenceFunction(act::Approximate approximate) {
+  switch (approximate) {
+  case act::Approximate::none:
+    return ReferenceFunction::GeluExact;
+  case act::Approximate::tanh:
+    return ReferenceFunction::GeluTanh;
+  case act::Approximate::sigmoid:
+    return ReferenceFunction::GeluSigmoid;
+  }
+  llvm_unreachable("unknown approximate");
+}
 
 llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
   static constexpr Expansion exact[] = {
@@ -25,9 +37,9 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
                                           Expansion::sigmoid_fast};
   static constexpr Expansion relu[] = {Expansion::select};
   static constexpr Expansion exactDerivative[] = {
-      Expansion::erfc,          Expansion::erfc_fast, Expansion::rational,
-      Expansion::erf,           Expansion::rational_fast,
-      Expansion::tanh_form,     Expansion::sigmoid_form};
+      Expansion::erfc,        Expansion::erfc_fast,     Expansion::rational,
+      Expansion::erf,         Expansion::rational_fast, Expansion::tanh_form,
+      Expansion::sigmoid_form};
   switch (function) {
   case ReferenceFunction::GeluExact:
     return exact;

@@ -11,10 +11,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef GELU_NUMERICS_ELEMENTARY_H
-#define GELU_NUMERICS_ELEMENTARY_H
+#ifndef GELU_CONVERSION_EXPANSIONS_ELEMENTARY_H
+#define GELU_CONVERSION_EXPANSIONS_ELEMENTARY_H
 
-#include "gelu/Numerics/ElementwiseBuilder.h"
+#include "gelu/Conversion/Expansions/ElementwiseBuilder.h"
 
 namespace gelu {
 
@@ -76,4 +76,4 @@ mlir::Value emitTimesSigmoid(ElementwiseBuilder &eb, mlir::Value x,
 
 } // namespace gelu
 
-#endif // GELU_NUMERICS_ELEMENTARY_H
+#endif // GELU_CONVERSION_EXPANSIONS_ELEMENTARY_H

@@ -14,11 +14,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "gelu/Numerics/Derivatives.h"
+#include "gelu/Conversion/Expansions/Derivatives.h"
 
 #include "ExpansionParts.h"
 
-#include "gelu/Numerics/ExpansionCatalog.h"
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 
 #include "llvm/Support/ErrorHandling.h"
 

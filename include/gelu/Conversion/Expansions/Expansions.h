@@ -11,11 +11,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef GELU_NUMERICS_EXPANSIONS_H
-#define GELU_NUMERICS_EXPANSIONS_H
+#ifndef GELU_CONVERSION_EXPANSIONS_EXPANSIONS_H
+#define GELU_CONVERSION_EXPANSIONS_EXPANSIONS_H
 
+#include "gelu/Conversion/Expansions/ElementwiseBuilder.h"
 #include "gelu/Dialect/Act/IR/ActEnums.h"
-#include "gelu/Numerics/ElementwiseBuilder.h"
 #include "gelu/Numerics/Reference.h"
 
 namespace gelu {
@@ -78,4 +78,4 @@ mlir::Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
 
 } // namespace gelu
 
-#endif // GELU_NUMERICS_EXPANSIONS_H
+#endif // GELU_CONVERSION_EXPANSIONS_EXPANSIONS_H

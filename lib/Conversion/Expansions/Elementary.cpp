@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "gelu/Numerics/Elementary.h"
+#include "gelu/Conversion/Expansions/Elementary.h"
 
 #include "gelu/Numerics/Polynomials.h"
 

@@ -14,7 +14,7 @@
 #ifndef GELU_LIB_NUMERICS_EXPANSIONPARTS_H
 #define GELU_LIB_NUMERICS_EXPANSIONPARTS_H
 
-#include "gelu/Numerics/Elementary.h"
+#include "gelu/Conversion/Expansions/Elementary.h"
 #include "gelu/Numerics/FitCatalog.h"
 #include "gelu/Numerics/Polynomials.h"
 

@@ -11,8 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef GELU_NUMERICS_ELEMENTWISEBUILDER_H
-#define GELU_NUMERICS_ELEMENTWISEBUILDER_H
+#ifndef GELU_CONVERSION_EXPANSIONS_ELEMENTWISEBUILDER_H
+#define GELU_CONVERSION_EXPANSIONS_ELEMENTWISEBUILDER_H
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Location.h"
@@ -89,4 +89,4 @@ private:
 
 } // namespace gelu
 
-#endif // GELU_NUMERICS_ELEMENTWISEBUILDER_H
+#endif // GELU_CONVERSION_EXPANSIONS_ELEMENTWISEBUILDER_H

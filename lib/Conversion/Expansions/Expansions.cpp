@@ -4,15 +4,15 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "gelu/Numerics/Expansions.h"
+#include "gelu/Conversion/Expansions/Expansions.h"
 
 #include "ExpansionParts.h"
 
-#include "gelu/Numerics/Derivatives.h"
+#include "gelu/Conversion/Expansions/Derivatives.h"
 
-#include "gelu/Numerics/ExpansionCatalog.h"
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 
-#include "gelu/Numerics/Elementary.h"
+#include "gelu/Conversion/Expansions/Elementary.h"
 #include "gelu/Numerics/FitCatalog.h"
 #include "gelu/Numerics/Polynomials.h"
 

@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef GELU_NUMERICS_EXPANSIONCATALOG_H
-#define GELU_NUMERICS_EXPANSIONCATALOG_H
+#ifndef GELU_DIALECT_ACT_IR_EXPANSIONCATALOG_H
+#define GELU_DIALECT_ACT_IR_EXPANSIONCATALOG_H
 
 #include "gelu/Dialect/Act/IR/ActEnums.h"
 #include "gelu/Numerics/Reference.h"
@@ -15,6 +15,9 @@
 #include <string>
 
 namespace gelu {
+
+/// The GELU that `approximate` names.
+ReferenceFunction geluReferenceFunction(act::Approximate approximate);
 
 /// The expansions that an op meaning `function` accepts, its accurate
 /// default first, then the others from most to least accurate.
@@ -41,4 +44,4 @@ std::string listExpansions(ReferenceFunction function);
 
 } // namespace gelu
 
-#endif // GELU_NUMERICS_EXPANSIONCATALOG_H
+#endif // GELU_DIALECT_ACT_IR_EXPANSIONCATALOG_H
