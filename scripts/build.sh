@@ -13,9 +13,14 @@ bash "$root/scripts/install-deps.sh"
 # Configured every time (a few seconds): what was skipped for a missing
 # package (bench/ before `install-deps.sh --bench`, as after the quick
 # start) is picked up once the package is there.
+# GELU_WERROR=ON (scripts/test.sh sets it): any compiler warning fails;
+# unset, the build directory keeps what it was configured with.
+options=()
+[[ -n "${GELU_WERROR:-}" ]] && options+=(-DGELU_WERROR="$GELU_WERROR")
 if [[ -f "$build/build.ninja" ]]; then
-  cmake -S "$root" -B "$build" >/dev/null
+  cmake -S "$root" -B "$build" "${options[@]}" >/dev/null
 else
-  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    "${options[@]}"
 fi
 cmake --build "$build" -j "${GELU_JOBS:-2}"

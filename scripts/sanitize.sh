@@ -22,7 +22,7 @@ bash "$root/scripts/install-deps.sh" --sanitize
 # -O1 keeps the sanitized builds fast to compile and still inlines enough
 # for the tests to run quickly.
 common=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang-22
-        -DCMAKE_CXX_COMPILER=clang++-22
+        -DCMAKE_CXX_COMPILER=clang++-22 -DGELU_WERROR=ON
         "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG"
         "-DCMAKE_C_FLAGS_RELEASE=-O1 -DNDEBUG")
 

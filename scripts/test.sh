@@ -12,6 +12,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/install-deps.sh" --bench
+# Warnings are errors here (and in the sanitizer builds): CI fails on one.
+export GELU_WERROR=ON
 bash "$root/scripts/build.sh"
 (cd "$root/build" && ctest --output-on-failure -j "${GELU_JOBS:-2}")
 if [[ "${GELU_SANITIZE:-1}" != 0 ]]; then

@@ -252,6 +252,7 @@ TEST(HostileProcess, GeneratedCodeIsNeverWritableAndExecutable) {
 #endif
 #endif
 
+#ifndef GELU_UNDER_SANITIZER
 /// A field of /proc/self/status in KiB ("VmSize:"), or 0.
 int64_t statusKiB(llvm::StringRef field) {
   auto status = llvm::MemoryBuffer::getFileAsStream("/proc/self/status");
@@ -283,6 +284,7 @@ std::string compilesAndRunsAgain() {
       return "wrong GELU after freeing";
   return "compiled again";
 }
+#endif
 
 /// Live kernels until the address space (RLIMIT_AS) runs out: an error
 /// that names it, not an abort ("Unable to allocate section memory!" at

@@ -188,9 +188,16 @@ llvm::Error Tuning::measureErrors() {
       candidates.push_back(c);
     }
   }
-  std::stable_sort(
-      candidates.begin(), candidates.end(),
-      [](const auto &a, const auto &b) { return a.cost < b.cost; });
+  // By cost, ties in catalog order (std::sort on the pair: libstdc++'s
+  // std::stable_sort uses get_temporary_buffer, deprecated for clang-22).
+  std::vector<std::pair<unsigned, size_t>> order;
+  for (size_t i = 0; i < candidates.size(); ++i)
+    order.push_back({candidates[i].cost, i});
+  std::sort(order.begin(), order.end());
+  std::vector<TuningCandidate> sorted;
+  for (auto [cost, i] : order)
+    sorted.push_back(std::move(candidates[i]));
+  candidates = std::move(sorted);
 
   sample =
       sampleBudget(meaning, spec.dtype, spec.budget.value_or(ErrorBudget{}));
