@@ -61,13 +61,13 @@ void sqrtTwoOverPi(mpfr_t out) {
   mpfr_sqrt(out, out, MPFR_RNDN);
 }
 
-/// out = 2u = 2√(2/π)(x + 0.044715x³) (0.044715 is decimal, exactly).
+/// out = 2u = 2√(2/π)(x + c·x³), c the decimal 0.044715 exactly.
 void tanhFormTwoU(mpfr_t out, mpfr_t x, mpfr_t tmp) {
   sqrtTwoOverPi(tmp);
   mpfr_mul(out, x, x, MPFR_RNDN);
   mpfr_mul(out, out, x, MPFR_RNDN); // x³
-  mpfr_mul_ui(out, out, 44715, MPFR_RNDN);
-  mpfr_div_ui(out, out, 1000000, MPFR_RNDN); // 0.044715x³
+  mpfr_mul_ui(out, out, kTanhFormCubicMillionths, MPFR_RNDN);
+  mpfr_div_ui(out, out, 1000000, MPFR_RNDN); // c·x³
   mpfr_add(out, out, x, MPFR_RNDN);
   mpfr_mul(out, out, tmp, MPFR_RNDN);
   mpfr_mul_2ui(out, out, 1, MPFR_RNDN);
@@ -92,13 +92,13 @@ long double evaluateReferenceMpfr(ReferenceFunction f, long double x) {
     mpfr_div_2ui(out, out, 1, MPFR_RNDN);
     break;
   case ReferenceFunction::GeluTanh:
-    // x·σ(2u), u = √(2/π)(x + 0.044715x³).
+    // x·σ(2u), u = √(2/π)(x + c·x³).
     tanhFormTwoU(y, vx, tmp);
     timesSigmoid(out, vx, y, tmp);
     break;
   case ReferenceFunction::GeluSigmoid:
-    mpfr_mul_ui(y, vx, 1702, MPFR_RNDN);
-    mpfr_div_ui(y, y, 1000, MPFR_RNDN); // 1.702x
+    mpfr_mul_ui(y, vx, kSigmoidFormScaleThousandths, MPFR_RNDN);
+    mpfr_div_ui(y, y, 1000, MPFR_RNDN); // s·x
     timesSigmoid(out, vx, y, tmp);
     break;
   case ReferenceFunction::Silu:
@@ -125,11 +125,11 @@ long double evaluateReferenceMpfr(ReferenceFunction f, long double x) {
     mpfr_add(out, out, y, MPFR_RNDN);
     break;
   case ReferenceFunction::GeluTanhDerivative:
-    // 2u' = 2√(2/π)(1 + 3·0.044715x²).
+    // 2u' = 2√(2/π)(1 + 3c·x²).
     tanhFormTwoU(y, vx, tmp);
     sqrtTwoOverPi(tmp);
     mpfr_mul(yPrime, vx, vx, MPFR_RNDN);
-    mpfr_mul_ui(yPrime, yPrime, 3 * 44715, MPFR_RNDN);
+    mpfr_mul_ui(yPrime, yPrime, 3 * kTanhFormCubicMillionths, MPFR_RNDN);
     mpfr_div_ui(yPrime, yPrime, 1000000, MPFR_RNDN);
     mpfr_add_ui(yPrime, yPrime, 1, MPFR_RNDN);
     mpfr_mul(yPrime, yPrime, tmp, MPFR_RNDN);
@@ -137,7 +137,7 @@ long double evaluateReferenceMpfr(ReferenceFunction f, long double x) {
     timesSigmoidDerivative(out, vx, y, yPrime, gate);
     break;
   case ReferenceFunction::GeluSigmoidDerivative:
-    mpfr_set_ui(yPrime, 1702, MPFR_RNDN);
+    mpfr_set_ui(yPrime, kSigmoidFormScaleThousandths, MPFR_RNDN);
     mpfr_div_ui(yPrime, yPrime, 1000, MPFR_RNDN);
     mpfr_mul(y, vx, yPrime, MPFR_RNDN);
     timesSigmoidDerivative(out, vx, y, yPrime, gate);

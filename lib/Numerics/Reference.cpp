@@ -75,10 +75,12 @@ static long double sigmoid(long double y) {
 
 /// 2u and its derivative for the tanh form, u = √(2/π)(x + 0.044715x³).
 static long double tanhFormTwoU(long double x) {
-  return 2.0L * sqrtl(2.0L / kPi) * (x + 0.044715L * x * x * x);
+  return 2.0L * sqrtl(2.0L / kPi) *
+         (x + tanhFormCubic<long double>() * x * x * x);
 }
 static long double tanhFormTwoUPrime(long double x) {
-  return 2.0L * sqrtl(2.0L / kPi) * (1.0L + 3.0L * 0.044715L * x * x);
+  return 2.0L * sqrtl(2.0L / kPi) *
+         (1.0L + 3.0L * tanhFormCubic<long double>() * x * x);
 }
 
 /// d/dx x·σ(y(x)) = s + x·y'·s·(1 − s), s = σ(y), with 1 − s = σ(−y)
@@ -103,7 +105,7 @@ long double errorScale(ReferenceFunction f, long double x) {
   case ReferenceFunction::GeluTanhDerivative:
     return sigmoid(tanhFormTwoU(x));
   case ReferenceFunction::GeluSigmoidDerivative:
-    return sigmoid(1.702L * x);
+    return sigmoid(sigmoidFormScale<long double>() * x);
   default:
     return 0;
   }
@@ -127,7 +129,7 @@ long double evaluateReference(ReferenceFunction f, long double x) {
     // 0.5·(1 + tanh u) = σ(2u).
     return timesSigmoid(x, tanhFormTwoU(x));
   case ReferenceFunction::GeluSigmoid:
-    return timesSigmoid(x, 1.702L * x);
+    return timesSigmoid(x, sigmoidFormScale<long double>() * x);
   case ReferenceFunction::Silu:
     return timesSigmoid(x, x);
   case ReferenceFunction::Relu:
@@ -139,7 +141,8 @@ long double evaluateReference(ReferenceFunction f, long double x) {
   case ReferenceFunction::GeluTanhDerivative:
     return timesSigmoidDerivative(x, tanhFormTwoU(x), tanhFormTwoUPrime(x));
   case ReferenceFunction::GeluSigmoidDerivative:
-    return timesSigmoidDerivative(x, 1.702L * x, 1.702L);
+    return timesSigmoidDerivative(x, sigmoidFormScale<long double>() * x,
+                                  sigmoidFormScale<long double>());
   }
   llvm_unreachable("unknown reference function");
 }

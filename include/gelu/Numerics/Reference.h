@@ -20,6 +20,23 @@
 
 namespace gelu {
 
+/// The constants of GELU's two approximate forms, each named once. They are
+/// decimals, kept as integer ratios so that every precision (float, double,
+/// long double, MPFR) rounds the same decimal itself.
+/// The tanh form: u = √(2/π)·(x + c·x³), c = 44715 / 10^6.
+inline constexpr int kTanhFormCubicMillionths = 44715;
+/// The sigmoid form: x·σ(s·x), s = 1702 / 10^3.
+inline constexpr int kSigmoidFormScaleThousandths = 1702;
+
+/// c of the tanh form, 0.044715, rounded to T.
+template <typename T> constexpr T tanhFormCubic() {
+  return T(kTanhFormCubicMillionths) / T(1000000);
+}
+/// s of the sigmoid form, 1.702, rounded to T.
+template <typename T> constexpr T sigmoidFormScale() {
+  return T(kSigmoidFormScaleThousandths) / T(1000);
+}
+
 /// The functions an elementwise kernel can compute.
 enum class ReferenceFunction {
   GeluExact,   ///< x·Φ(x)

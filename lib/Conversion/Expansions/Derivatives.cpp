@@ -145,12 +145,14 @@ static Value emitGeluTanhDerivative(ElementwiseBuilder &eb, Value x,
   return emitTimesSigmoidDerivative(eb, twoU, xSlope, fast);
 }
 
-/// The sigmoid form's derivative: y = 1.702x, and x·y' = y itself.
+/// The sigmoid form's derivative: y = s·x, and x·y' = y itself.
 static Value emitGeluSigmoidDerivative(ElementwiseBuilder &eb, Value x,
                                        bool fast) {
   Value xc = clampBoth(eb, x, kSigmoidFormTail);
-  DoubleFloat y = fast ? DoubleFloat{eb.mul(eb.constant(1.702), xc), Value()}
-                       : emitScaled(eb, SplitConstant(1.702), xc);
+  DoubleFloat y =
+      fast ? DoubleFloat{eb.mul(eb.constant(sigmoidFormScale<double>()), xc),
+                         Value()}
+           : emitScaled(eb, SplitConstant(sigmoidFormScale<double>()), xc);
   Value xSlope = y.lo ? eb.add(y.hi, y.lo) : y.hi;
   return emitTimesSigmoidDerivative(eb, y, xSlope, fast);
 }

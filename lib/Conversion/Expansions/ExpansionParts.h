@@ -33,7 +33,7 @@ struct SplitConstant {
 // there keeps every power finite and −inf from producing −inf·0.
 constexpr double kErfcFormTail = -16.0;    // GELU(−14.4) is already −0.
 constexpr double kTanhFormTail = -12.0;    // 2u(−12) ≈ −142.
-constexpr double kSigmoidFormTail = -66.0; // 1.702·66 ≈ 112.
+constexpr double kSigmoidFormTail = -66.0; // s·66 ≈ 112 (s = 1.702).
 constexpr double kSiluTail = -110.0;       // 110·e^−110 < 2^−150.
 
 /// x clamped to [tail, −tail] (NaN kept): every power of it is finite.
@@ -57,7 +57,7 @@ mlir::Value emitRational(ElementwiseBuilder &eb, mlir::Value w,
                          RationalCoefficients coefficients,
                          bool estimateReciprocal);
 
-/// The tanh form's 2u = x·(c1 + c2·x²), c1 = 2√(2/π), c2 = 0.044715·c1, in
+/// The tanh form's 2u = x·(c1 + c2·x²), c1 = 2√(2/π), c2 = c·c1, in
 /// double-float, for x clamped to its range (kTanhFormTail).
 DoubleFloat emitTanhFormTwoU(ElementwiseBuilder &eb, mlir::Value xc);
 /// The same in plain f32.

@@ -185,14 +185,14 @@ Value emitGeluErfForm(ElementwiseBuilder &eb, Value x) {
                         eb.mul(h, eb.add(eb.constant(1.0), erf)));
 }
 
-/// c1 = 2√(2/π) of the tanh form's 2u = x·(c1 + 0.044715·c1·x²).
+/// c1 = 2√(2/π) of the tanh form's 2u = x·(c1 + c·c1·x²), c its cubic.
 static const double kTwoUSlope = 2.0 * std::sqrt(2.0 / M_PI);
 
 DoubleFloat emitTanhFormTwoU(ElementwiseBuilder &eb, Value xc) {
   // All in double-float: 2u reaches −140, where an f32 rounding of 2u would
   // be a relative error of ~1e-5 in σ(2u).
   const double c1 = kTwoUSlope;
-  SplitConstant k1(c1), k2(0.044715 * c1);
+  SplitConstant k1(c1), k2(tanhFormCubic<double>() * c1);
   DoubleFloat square = emitTwoProduct(eb, xc, xc);
   DoubleFloat k2x2 = emitTwoProduct(eb, eb.constant(k2.hi), square.hi);
   DoubleFloat w = emitTwoSum(eb, eb.constant(k1.hi), k2x2.hi);
@@ -212,7 +212,7 @@ Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {
 
 Value emitGeluSigmoidForm(ElementwiseBuilder &eb, Value x) {
   Value xc = clampBoth(eb, x, kSigmoidFormTail);
-  DoubleFloat y = emitScaled(eb, SplitConstant(1.702), xc);
+  DoubleFloat y = emitScaled(eb, SplitConstant(sigmoidFormScale<double>()), xc);
   return emitTimesSigmoid(eb, x, xc, y);
 }
 
@@ -235,14 +235,15 @@ static Value emitTimesSigmoidFast(ElementwiseBuilder &eb, Value xTail,
 Value emitTwoUFast(ElementwiseBuilder &eb, Value xc) {
   const double c1 = kTwoUSlope;
   Value square = eb.mul(xc, xc);
-  return eb.mul(xc,
-                eb.fma(eb.constant(0.044715 * c1), square, eb.constant(c1)));
+  return eb.mul(xc, eb.fma(eb.constant(tanhFormCubic<double>() * c1), square,
+                           eb.constant(c1)));
 }
 
 Value emitTwoUPrime(ElementwiseBuilder &eb, Value xc) {
   const double c1 = kTwoUSlope;
   Value square = eb.mul(xc, xc);
-  return eb.fma(eb.constant(3 * 0.044715 * c1), square, eb.constant(c1));
+  return eb.fma(eb.constant(3 * tanhFormCubic<double>() * c1), square,
+                eb.constant(c1));
 }
 
 Value emitSigmoidFast(ElementwiseBuilder &eb, ReferenceFunction function,
@@ -255,8 +256,9 @@ Value emitSigmoidFast(ElementwiseBuilder &eb, ReferenceFunction function,
   }
   case ReferenceFunction::GeluSigmoid: {
     Value xc = clampBoth(eb, x, kSigmoidFormTail);
-    return emitTimesSigmoidFast(eb, eb.clampBelow(x, kSigmoidFormTail),
-                                eb.mul(eb.constant(1.702), xc));
+    return emitTimesSigmoidFast(
+        eb, eb.clampBelow(x, kSigmoidFormTail),
+        eb.mul(eb.constant(sigmoidFormScale<double>()), xc));
   }
   case ReferenceFunction::Silu:
     return emitTimesSigmoidFast(eb, eb.clampBelow(x, kSiluTail),
