@@ -115,13 +115,20 @@ static Value emitGeluErfc(ElementwiseBuilder &eb, Value x,
   return eb.select(nearZero, viaErf, viaErfc);
 }
 
-Value emitGeluErfcForm(ElementwiseBuilder &eb, Value x) {
+/// Exact GELU, x·Φ(x), in the tail-accurate erfc form:
+/// x < 0: 0.5·x·erfc(|x|/√2); x ≥ 0: x·(1 − 0.5·erfc(x/√2)); and near 0
+/// (|x| ≤ 1/√2) 0.5·x·(1 + erf(x/√2)). The Gaussian factor exp(−x²/2)
+/// takes x² as an exact two-product, so the result keeps its relative
+/// accuracy down to underflow (x ≈ −14.4).
+static Value emitGeluErfcForm(ElementwiseBuilder &eb, Value x) {
   return emitGeluErfc(eb, x,
                       {erfcLogCoefficients(), /*refine=*/true,
                        /*estimateReciprocal=*/false});
 }
 
-Value emitGeluErfcFast(ElementwiseBuilder &eb, Value x) {
+/// Exact GELU as emitGeluErfcForm without its refinements (erfc_fast): a
+/// degree-7 fit, a reciprocal estimate, no residual or two-sum corrections.
+static Value emitGeluErfcFast(ElementwiseBuilder &eb, Value x) {
   return emitGeluErfc(eb, x,
                       {erfcLogFastCoefficients(), /*refine=*/false,
                        /*estimateReciprocal=*/true});
@@ -166,15 +173,26 @@ static Value emitGeluRational(ElementwiseBuilder &eb, Value x, unsigned degree,
   return underflowBelow(eb, x, kRationalClamp, y);
 }
 
-Value emitGeluRationalForm(ElementwiseBuilder &eb, Value x, unsigned degree) {
+/// Exact GELU as the direct rational form x·(1/2 + x·P(x²)/Q(x²)) on
+/// |x| ≤ 5.5 (rational; degrees `degree`/`degree` − 1, a divide), −0 below
+/// −5.5 and x above. Each degree less costs two FMAs fewer (measured
+/// errors: docs/generated/accuracy-table.md).
+static Value emitGeluRationalForm(ElementwiseBuilder &eb, Value x,
+                                  unsigned degree) {
   return emitGeluRational(eb, x, degree, /*estimateReciprocal=*/false);
 }
 
-Value emitGeluRationalFast(ElementwiseBuilder &eb, Value x, unsigned degree) {
+/// The same with a reciprocal estimate and a Newton step for the divide
+/// (rational_fast): about one ULP less accurate, and on x86 several times
+/// cheaper than vdivps.
+static Value emitGeluRationalFast(ElementwiseBuilder &eb, Value x,
+                                  unsigned degree) {
   return emitGeluRational(eb, x, degree, /*estimateReciprocal=*/true);
 }
 
-Value emitGeluErfForm(ElementwiseBuilder &eb, Value x) {
+/// Exact GELU in the erf form 0.5·x·(1 + erf(x/√2)) with erf a rational fit
+/// on |z| ≤ 4 (erf).
+static Value emitGeluErfForm(ElementwiseBuilder &eb, Value x) {
   // h·(1 + erf(z)), h = x/2, z = x/√2, erf(z) = z·P(z²)/Q(z²) on the clamped
   // z. For x < 0, 1 + erf cancels: the absolute error stays below 1e-6 but the
   // relative error grows without bound, as in every erf-based GELU.
@@ -205,18 +223,22 @@ DoubleFloat emitTanhFormTwoU(ElementwiseBuilder &eb, Value xc) {
   return y;
 }
 
-Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {
+/// The tanh-form GELU, 0.5·x·(1 + tanh(u)) with u = √(2/π)(x + 0.044715x³),
+/// computed as x·σ(2u) with 2u in double-float: no 1+tanh cancellation.
+static Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {
   Value xc = clampBoth(eb, x, kTanhFormTail);
   return emitTimesSigmoid(eb, x, xc, emitTanhFormTwoU(eb, xc));
 }
 
-Value emitGeluSigmoidForm(ElementwiseBuilder &eb, Value x) {
+/// The sigmoid-form GELU, x·σ(1.702x), with 1.702x in double-float.
+static Value emitGeluSigmoidForm(ElementwiseBuilder &eb, Value x) {
   Value xc = clampBoth(eb, x, kSigmoidFormTail);
   DoubleFloat y = emitScaled(eb, SplitConstant(sigmoidFormScale<double>()), xc);
   return emitTimesSigmoid(eb, x, xc, y);
 }
 
-Value emitSilu(ElementwiseBuilder &eb, Value x) {
+/// SiLU, x·σ(x).
+static Value emitSilu(ElementwiseBuilder &eb, Value x) {
   Value xc = clampBoth(eb, x, kSiluTail);
   return emitTimesSigmoid(eb, x, xc, {xc, Value()});
 }
@@ -246,8 +268,10 @@ Value emitTwoUPrime(ElementwiseBuilder &eb, Value xc) {
                 eb.constant(c1));
 }
 
-Value emitSigmoidFast(ElementwiseBuilder &eb, ReferenceFunction function,
-                      Value x) {
+/// x·σ(y) forms (tanh GELU, sigmoid GELU, SiLU) in plain f32 with a
+/// reciprocal estimate (sigmoid_fast).
+static Value emitSigmoidFast(ElementwiseBuilder &eb, ReferenceFunction function,
+                             Value x) {
   switch (function) {
   case ReferenceFunction::GeluTanh: {
     Value xc = clampBoth(eb, x, kTanhFormTail);
@@ -268,7 +292,8 @@ Value emitSigmoidFast(ElementwiseBuilder &eb, ReferenceFunction function,
   }
 }
 
-Value emitGeluTanhSpelling(ElementwiseBuilder &eb, Value x) {
+/// The tanh GELU in PyTorch's spelling 0.5·x·(1 + tanh u) (tanh).
+static Value emitGeluTanhSpelling(ElementwiseBuilder &eb, Value x) {
   // 0.5·x·(1 + tanh u), tanh u = ±(1 − e)/(1 + e), e = exp(−2|u|): for
   // x < 0, 1 + tanh u cancels, which is why it is not the default.
   Value xc = clampBoth(eb, x, kTanhFormTail);
@@ -282,6 +307,13 @@ Value emitGeluTanhSpelling(ElementwiseBuilder &eb, Value x) {
   Value xTail = eb.clampBelow(x, kTanhFormTail);
   Value half = eb.mul(eb.constant(0.5), xTail);
   return eb.mul(half, eb.add(one, th));
+}
+
+/// ReLU, max(x, 0): NaN stays NaN, −0 gives +0.
+static Value emitRelu(ElementwiseBuilder &eb, Value x) {
+  // x ≤ 0 (ordered) picks +0 for −0 and negatives and keeps NaN.
+  Value zero = eb.constant(0.0);
+  return eb.select(eb.lessEqual(x, zero), zero, x);
 }
 
 Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
@@ -322,12 +354,6 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
     return emitRelu(eb, x);
   }
   llvm_unreachable("unknown expansion");
-}
-
-Value emitRelu(ElementwiseBuilder &eb, Value x) {
-  // x ≤ 0 (ordered) picks +0 for −0 and negatives and keeps NaN.
-  Value zero = eb.constant(0.0);
-  return eb.select(eb.lessEqual(x, zero), zero, x);
 }
 
 } // namespace gelu

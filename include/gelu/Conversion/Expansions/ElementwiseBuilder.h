@@ -33,9 +33,6 @@ public:
   ElementwiseBuilder(mlir::OpBuilder &builder, mlir::Location loc,
                      mlir::Type floatType);
 
-  mlir::Type floatType() const { return fType; }
-  mlir::Type intType() const { return iType; }
-
   /// A splat constant of the float type (rounded to f32).
   mlir::Value constant(double value);
   /// A splat constant of the i32 counterpart type.
