@@ -101,10 +101,6 @@ struct Entry {
   std::map<int64_t, double> nsPerElement;
 };
 
-/// Also the JSON keys that scripts/plot-bench.py reads.
-const char *const kRegionNames[kReportRegions] = {"x>=0", "[-3,0)", "x<-3",
-                                                  "all"};
-
 //===----------------------------------------------------------------------===//
 // Accuracy
 //===----------------------------------------------------------------------===//
@@ -398,7 +394,7 @@ int main(int argc, char **argv) {
               json.attributeObject("max_ulp", [&] {
                 for (int r = 0; r < 4; ++r) {
                   double u = e.regions[r].maxUlp;
-                  json.attribute(kRegionNames[r], std::isfinite(u) ? u : 1e38);
+                  json.attribute(kRegionKeys[r], std::isfinite(u) ? u : 1e38);
                 }
               });
             json.attributeArray("sizes", [&] {

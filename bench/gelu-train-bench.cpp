@@ -380,9 +380,9 @@ int main(int argc, char **argv) {
   for (const Row &r : rows)
     if (r.error) {
       os << llvm::format("  %-52s", r.name.c_str());
-      const char *names[] = {"x>=0", "[-3,0)", "x<-3", "all"};
       for (int i = 0; i < kReportRegions; ++i)
-        os << llvm::format("  %s %-9.3g", names[i], (*r.error)[i].maxUlp);
+        os << llvm::format("  %s %-9.3g", kRegionNames[i],
+                           (*r.error)[i].maxUlp);
       os << llvm::format("  max abs %.2g\n", (*r.error)[kOverallRegion].maxAbs);
     }
 
@@ -406,11 +406,10 @@ int main(int argc, char **argv) {
             json.attribute("kind", kindName(r.kind));
             if (r.error)
               json.attributeObject("max_ulp", [&] {
-                const char *names[] = {"x>=0", "[-3,0)", "x<-3", "all"};
                 // (JSON has no inf: 1e38 stands for a NaN or inf result.)
                 for (int i = 0; i < kReportRegions; ++i) {
                   double u = (*r.error)[i].maxUlp;
-                  json.attribute(names[i], std::isfinite(u) ? u : 1e38);
+                  json.attribute(kRegionKeys[i], std::isfinite(u) ? u : 1e38);
                 }
               });
             json.attributeArray("sizes", [&] {

@@ -54,7 +54,7 @@ def markdown(data):
                 s["ratio_to_memcpy"]))
         ulp = r.get("max_ulp", {})
         regions = ["%.3g" % ulp[k] if k in ulp else "–"
-                   for k in ("x>=0", "[-3,0)", "x<-3")]
+                   for k in ("x_nonnegative", "x_in_minus3_0", "x_below_minus3")]
         name = r["name"] + (" [%s]" % r["expansion"] if r.get("expansion")
                             else "")
         lines.append("| " + " | ".join([name] + cells + regions) + " |")
@@ -87,7 +87,7 @@ def main():
             at4k = [s for s in r["sizes"] if s["n"] == 4096]
             if not at4k:
                 continue
-            ulp = max(r["max_ulp"]["all"], 0.5)
+            ulp = max(r["max_ulp"]["overall"], 0.5)
             t = at4k[0]["ns_per_element"]
             points.append((ulp, t, r["name"], r["ours"]))
         for ulp, t, name, ours in points:

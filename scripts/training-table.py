@@ -50,7 +50,7 @@ for r in results:
     if "max_ulp" in r:
         u = r["max_ulp"]
         cells = [("NaN/inf" if v >= 1e38 else f"{v:.3g}")
-                 for v in (u["x>=0"], u["[-3,0)"], u["x<-3"], u["all"])]
+                 for v in (u["x_nonnegative"], u["x_in_minus3_0"], u["x_below_minus3"], u["overall"])]
         out.append(f"| {r['name']} — {r['group']} | " + " | ".join(cells) + " |")
 open(sys.argv[2], "w").write("\n".join(out) + "\n")
 print(f"wrote {sys.argv[2]}")

@@ -15,6 +15,7 @@
 
 #include "gelu/JIT/Jit.h"
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
+#include "gelu/Numerics/ErrorMaxima.h"
 #include "gelu/Numerics/HalfFloat.h"
 
 #include "TestHelpers.h"
@@ -205,12 +206,11 @@ TEST_P(F32Kernel, MatchesReferenceOnDenseGridAndRandomFloats) {
     if (std::fabs(in[i]) <= 20.0f)
       maxAbs = std::max(maxAbs, static_cast<double>(fabsl(out[i] - ref)));
   }
-  const char *names[] = {"x >= 0", "[-3, 0)", "x < -3"};
   for (int r = 0; r < 3; ++r) {
     EXPECT_LE(stats.worst[r], GetParam().maxUlp[r])
-        << names[r] << ": worst at x = " << stats.at[r];
+        << kRegionNames[r] << ": worst at x = " << stats.at[r];
     std::printf("  %-24s %-8s max %.2f ULP at x = %.9g\n", GetParam().name,
-                names[r], stats.worst[r], stats.at[r]);
+                kRegionNames[r], stats.worst[r], stats.at[r]);
   }
   EXPECT_LE(maxAbs, GetParam().maxAbs) << "max abs error on [-20, 20]";
 }

@@ -22,9 +22,6 @@ using llvm::json::Array;
 using llvm::json::Object;
 using llvm::json::Value;
 
-static const char *const kRegionKeys[kReportRegions] = {
-    "x_nonnegative", "x_in_minus3_0", "x_below_minus3", "overall"};
-
 static Value errorToJson(const ErrorMaxima &e) {
   return Object{
       {"max_ulp", e.maxUlp},

@@ -56,6 +56,13 @@ void ErrorMaxima::merge(const ErrorMaxima &other) {
   correctlyRounded += other.correctlyRounded;
 }
 
+std::string regionNameList(const char *separator, int count) {
+  std::string list;
+  for (int r = 0; r < count; ++r)
+    list += (r ? separator : "") + std::string(kRegionNames[r]);
+  return list;
+}
+
 int regionOf(float x) { return x >= 0 ? 0 : (x >= -3 ? 1 : 2); }
 
 template <typename Real>

@@ -72,8 +72,6 @@ static cl::opt<std::string>
 namespace {
 
 constexpr int kRegions = kReportRegions;
-const char *const kRegionNames[kRegions] = {"x >= 0", "[-3, 0)", "x < -3",
-                                            "overall"};
 
 struct Measurement {
   ErrorMaxima regions[kRegions];
@@ -299,10 +297,11 @@ int main(int argc, char **argv) {
 
   std::string markdown;
   raw_string_ostream table(markdown);
-  table
-      << "| kernel | inputs | x ≥ 0 | [−3, 0) | x < −3 | overall | worst at | "
-         "max abs | max rel | correctly rounded | ref. vs MPFR |\n"
-         "|---|---|---|---|---|---|---|---|---|---|---|\n";
+  table << "| kernel | inputs | " << kRegionNames[0] << " | " << kRegionNames[1]
+        << " | " << kRegionNames[2] << " | " << kRegionNames[3]
+        << " | worst at | "
+           "max abs | max rel | correctly rounded | ref. vs MPFR |\n"
+           "|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const KernelSpec &spec : specs) {
     auto kernel = compileKernel(spec);
     if (!kernel) {

@@ -170,7 +170,8 @@ int main(int argc, char **argv) {
   const int64_t n = elements;
   outs() << "GPU target " << *target << ", " << n << " elements a kernel, "
          << "every " << kCheckStride << "th result checked\n\n";
-  outs() << "| kernel | max ULP x ≥ 0 / [−3, 0) / x < −3 | max abs | "
+  outs() << "| kernel | max ULP " << gelu::regionNameList(" / ", 3)
+         << " | max abs | "
             "specials | kernel GB/s | copy GB/s | × copy |\n"
             "|---|---|---|---|---|---|---|\n";
   for (KernelSpec spec : specs) {

@@ -129,8 +129,8 @@ int main(int argc, char **argv) {
              << report.candidates.size() << " candidates, tuned in "
              << format("%.2f", report.tuningSeconds) << " s, cache "
              << report.cacheStatus << ")\n"
-             << "  sampled error (x≥0 · [−3,0) · x<−3 · all: max ULP / abs): "
-             << errorsOf(report) << "\n";
+             << "  sampled error (" << regionNameList(" · ")
+             << ": max ULP / abs): " << errorsOf(report) << "\n";
     }
     outs().flush();
     rows.push_back(std::move(row));
@@ -151,8 +151,9 @@ int main(int argc, char **argv) {
   raw_string_ostream table(markdown);
   table << llvm::format("Accurate default (erfc): %.3f ns/element.\n\n",
                         baselineNs)
-        << "| spec | budget | chosen | sampled max ULP / abs: x ≥ 0 · "
-           "[−3, 0) · x < −3 · all | tuning | ns/element | × default |\n"
+        << "| spec | budget | chosen | sampled max ULP / abs: "
+        << regionNameList(" · ")
+        << " | tuning | ns/element | × default |\n"
            "|---|---|---|---|---|---|---|\n";
   outs() << "\ntimes (4096 elements in L1, one thread, fastest of " << rounds
          << " interleaved rounds):\n"

@@ -10,6 +10,7 @@
 #include "gelu/Numerics/Reference.h"
 
 #include <cstdint>
+#include <string>
 
 namespace gelu {
 
@@ -49,6 +50,15 @@ PointError pointError(double y, double ref, FloatFormat format,
 /// (where erf-based GELUs cancel, and the tail), then all of them.
 constexpr int kReportRegions = 4;
 constexpr int kOverallRegion = 3;
+
+/// The regions' names, for people (tables, messages).
+inline constexpr const char *kRegionNames[kReportRegions] = {
+    "x ≥ 0", "[−3, 0)", "x < −3", "overall"};
+/// The first `count` region names joined by `separator`: "x ≥ 0 · [−3, 0)".
+std::string regionNameList(const char *separator, int count = kReportRegions);
+/// The regions' keys in JSON (tuning reports, bench results).
+inline constexpr const char *kRegionKeys[kReportRegions] = {
+    "x_nonnegative", "x_in_minus3_0", "x_below_minus3", "overall"};
 
 /// The region (0, 1 or 2) of a finite input.
 int regionOf(float x);
