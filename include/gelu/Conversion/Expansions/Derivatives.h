@@ -9,14 +9,15 @@
 // ±inf and huge |x| handled as in Expansions.h. An expansion of a derivative
 // is named after the forward expansion it differentiates:
 //   exact GELU: `erfc` (Φ from the tail-accurate erfc form plus x·φ(x), the
-//     Gaussian's exponent exact: a few ULP everywhere, the negative tail
-//     included), `erfc_fast` (the same unrefined, reciprocal estimate),
-//     `rational` and `rational_fast` (GELU' = 1/2 + x·T(x²) fitted directly
-//     at degrees 2 to 6: absolute accuracy 3e-7 at degree 6, far the
+//     Gaussian's exponent exact: relative accuracy everywhere, the negative
+//     tail included), `erfc_fast` (the same unrefined, reciprocal
+//     estimate), `rational` and `rational_fast` (GELU' = 1/2 + x·T(x²)
+//     fitted directly at degrees 2 to 6: absolute accuracy, far the
 //     cheapest), `erf` (Φ from the rational erf: absolute accuracy only),
 //     `tanh_form` and `sigmoid_form` (the approximate GELUs' derivatives);
 //   tanh and sigmoid GELU: `sigmoid` (argument in double-float),
 //     `sigmoid_fast`.
+// Their measured errors: docs/generated/accuracy-table.md.
 //
 //===----------------------------------------------------------------------===//
 
