@@ -6,7 +6,7 @@
 
 #include "gelu/Driver/Driver.h"
 
-#include "gelu/Codegen/GpuKernel.h"
+#include "gelu/Codegen/GpuCodegen.h"
 #include "gelu/Codegen/KernelBuilder.h"
 #include "gelu/Codegen/LLVMEmission.h"
 #include "gelu/Codegen/Pipelines.h"

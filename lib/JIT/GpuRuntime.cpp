@@ -13,7 +13,7 @@
 
 #include "gelu/JIT/GpuRuntime.h"
 
-#include "gelu/Codegen/GpuKernel.h"
+#include "gelu/Codegen/GpuCodegen.h"
 #include "gelu/Codegen/Target.h"
 #include "gelu/JIT/Tuner.h"
 

@@ -8,17 +8,11 @@
 
 #include "gelu/JIT/ThreadPool.h"
 
-#include "gelu/Codegen/Pipelines.h"
-#include "gelu/Conversion/ActToArith/ActToArith.h"
+#include "gelu/Codegen/CostModel.h"
+
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/Numerics/HalfFloat.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/Builders.h"
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
@@ -32,61 +26,6 @@
 #include <tuple>
 
 namespace gelu {
-
-/// Issue slots of one operation, in units of an FMA. A divide is a few
-/// micro-ops (vdivps zmm: 3 on Intel's server cores, 1 on Zen 4/5) whose
-/// latency the other vectors in flight hide: measured with bench/ on
-/// AVX-512, the rational form with its divide runs at 0.30 ns/element and
-/// with a reciprocal estimate (rcp14 and a Newton step: 3) at 0.37.
-static unsigned operationCost(mlir::Operation *op) {
-  auto div = mlir::dyn_cast<mlir::arith::DivFOp>(op);
-  if (!div)
-    return 1;
-  return mlir::arith::bitEnumContainsAll(div.getFastmath(),
-                                         mlir::arith::FastMathFlags::arcp)
-             ? 3
-             : 4;
-}
-
-unsigned expansionCost(ReferenceFunction function, act::Expansion expansion,
-                       unsigned degree) {
-  static std::mutex mutex;
-  static std::map<std::tuple<int, int, unsigned>, unsigned> cache;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto key = std::make_tuple(static_cast<int>(function),
-                             static_cast<int>(expansion), degree);
-  if (auto it = cache.find(key); it != cache.end())
-    return it->second;
-
-  std::unique_ptr<mlir::MLIRContext> context = createKernelContext();
-  mlir::OpBuilder b(context.get());
-  mlir::Location loc = b.getUnknownLoc();
-  auto module = mlir::ModuleOp::create(loc);
-  b.setInsertionPointToEnd(module.getBody());
-  auto type = mlir::VectorType::get({16}, b.getF32Type());
-  auto fn = mlir::func::FuncOp::create(b, loc, "cost",
-                                       b.getFunctionType({type}, {type}));
-  mlir::Block *entry = fn.addEntryBlock();
-  b.setInsertionPointToStart(entry);
-  mlir::Value y = emitActivation(b, loc, function, expansion,
-                                 entry->getArgument(0), degree);
-  mlir::func::ReturnOp::create(b, loc, y);
-  mlir::PassManager pm(context.get());
-  pm.addPass(mlir::createCanonicalizerPass());
-  pm.addPass(mlir::createCSEPass());
-  (void)pm.run(module);
-
-  unsigned cost = 0;
-  fn.walk([&](mlir::Operation *op) {
-    if (mlir::isa<mlir::arith::ConstantOp, mlir::func::ReturnOp,
-                  mlir::func::FuncOp>(op))
-      return;
-    cost += operationCost(op);
-  });
-  module->erase();
-  cache[key] = cost;
-  return cost;
-}
 
 namespace {
 /// A monotone map of floats to unsigned integers (−inf ... +inf).

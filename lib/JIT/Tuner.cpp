@@ -6,6 +6,7 @@
 
 #include "gelu/JIT/Tuner.h"
 
+#include "gelu/Codegen/CostModel.h"
 #include "gelu/Codegen/Target.h"
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/JIT/ThreadPool.h"

@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "gelu/JIT/Tuner.h"
+#include "gelu/JIT/TuningReport.h"
 #include "gelu/Support/Quote.h"
 #include "gelu/Version.h"
 

@@ -32,7 +32,7 @@ struct TargetInfo {
   /// frecpe has 8, two steps give 32.
   unsigned reciprocalSteps = 1;
 
-  /// Whether the code is PTX for an NVIDIA GPU (GpuKernel.h), not a CPU
+  /// Whether the code is PTX for an NVIDIA GPU (GpuCodegen.h), not a CPU
   /// function.
   bool isGpu() const { return llvm::StringRef(triple).starts_with("nvptx"); }
 };

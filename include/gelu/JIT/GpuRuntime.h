@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 //
 // The GPU path of the JIT API: a spec with an nvptx-sm_XX target is
-// compiled to PTX (GpuKernel.h), loaded through the CUDA driver API and
+// compiled to PTX (GpuCodegen.h), loaded through the CUDA driver API and
 // launched on device pointers. libcuda is opened at run time (dlopen), so
 // nothing links against CUDA and a machine without a driver or a GPU gets
 // an error naming what is missing, not a crash.

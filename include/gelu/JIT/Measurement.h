@@ -32,13 +32,6 @@ using RegionErrors = std::array<ErrorMaxima, kReportRegions>;
 /// default exact GELU.)
 constexpr double kSampledBudgetMargin = 0.8;
 
-/// The operations `expansion` emits for a 16-lane f32 vector after
-/// canonicalization and CSE, constants excluded, a divide counting 4 and a
-/// reciprocal estimate 3.
-/// `degree` 0 is the expansion's default.
-unsigned expansionCost(ReferenceFunction function, act::Expansion expansion,
-                       unsigned degree = 0);
-
 /// Calls a kernel of any op as the function it is measured by
 /// (KernelSpec::referenceFunction): f(x) for each x of `in`, the other
 /// operands neutral — dy = b = 1 (dx = GELU'(x), GELU(a)·1), bias = −0

@@ -1,10 +1,10 @@
-//===- GpuKernel.cpp - The kernel for NVIDIA GPUs, as PTX ----------------===//
+//===- GpuCodegen.cpp - GPU kernels: MLIR, NVVM and PTX -----------------===//
 //
 // Part of gelu-jit.
 //
 //===----------------------------------------------------------------------===//
 
-#include "gelu/Codegen/GpuKernel.h"
+#include "gelu/Codegen/GpuCodegen.h"
 
 #include "gelu/Codegen/KernelBuilder.h"
 #include "gelu/Codegen/LLVMEmission.h"

@@ -1,4 +1,4 @@
-//===- GpuKernel.h - The kernel for NVIDIA GPUs, as PTX ---------*- C++ -*-===//
+//===- GpuCodegen.h - GPU kernels: MLIR, NVVM and PTX -----------*- C++ -*-===//
 //
 // Part of gelu-jit.
 //
@@ -20,8 +20,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef GELU_CODEGEN_GPUKERNEL_H
-#define GELU_CODEGEN_GPUKERNEL_H
+#ifndef GELU_CODEGEN_GPUCODEGEN_H
+#define GELU_CODEGEN_GPUCODEGEN_H
 
 #include "gelu/Codegen/Target.h"
 #include "gelu/Spec/Spec.h"
@@ -59,4 +59,4 @@ GpuLaunchShape gpuLaunchShape(const KernelSpec &spec, int64_t n,
 
 } // namespace gelu
 
-#endif // GELU_CODEGEN_GPUKERNEL_H
+#endif // GELU_CODEGEN_GPUCODEGEN_H
