@@ -95,53 +95,92 @@ const TuningReport &Kernel::report() const {
   return *impl->report;
 }
 
-/// The call type of an element type T.
-template <typename T> static constexpr const char *callTypeOf();
-template <> constexpr const char *callTypeOf<float>() { return "f32"; }
-template <> constexpr const char *callTypeOf<Half>() { return "f16"; }
-template <> constexpr const char *callTypeOf<BFloat16>() { return "bf16"; }
-template <> constexpr const char *callTypeOf<uint16_t>() { return "u16"; }
+template <> constexpr CallElement Kernel::callElementOf<float>() {
+  return CallElement::F32;
+}
+template <> constexpr CallElement Kernel::callElementOf<Half>() {
+  return CallElement::F16;
+}
+template <> constexpr CallElement Kernel::callElementOf<BFloat16>() {
+  return CallElement::BF16;
+}
+template <> constexpr CallElement Kernel::callElementOf<uint16_t>() {
+  return CallElement::U16;
+}
 
-/// Whether a call with elements `callType` fits a kernel of `dtype`.
-static bool callTypeMatches(llvm::StringRef callType, DType dtype) {
-  return callType == "u16" ? dtypeSize(dtype) == 2
-                           : stringifyDType(dtype) == callType;
+/// Bytes of one element.
+static unsigned bytesOf(CallElement element) {
+  return element == CallElement::F32 ? 4 : 2;
+}
+
+/// Its name, for messages.
+static const char *nameOf(CallElement element) {
+  switch (element) {
+  case CallElement::F32:
+    return "f32";
+  case CallElement::F16:
+    return "f16";
+  case CallElement::BF16:
+    return "bf16";
+  case CallElement::U16:
+    return "u16";
+  }
+  llvm_unreachable("unknown call element");
+}
+
+/// Whether a call with elements `element` fits a kernel of `dtype`.
+static bool callElementFits(CallElement element, DType dtype) {
+  switch (element) {
+  case CallElement::F32:
+    return dtype == DType::F32;
+  case CallElement::F16:
+    return dtype == DType::F16;
+  case CallElement::BF16:
+    return dtype == DType::BF16;
+  case CallElement::U16:
+    return dtypeSize(dtype) == 2;
+  }
+  llvm_unreachable("unknown call element");
 }
 
 void *Kernel::address() const { return impl->entry; }
 
-void *Kernel::entryFor(KernelAbi abi, llvm::StringRef callType) const {
+void *Kernel::entryFor(KernelAbi abi, CallElement element) const {
   const KernelSpec &spec = impl->spec;
-  if (kernelAbiOf(spec.op) != abi || !callTypeMatches(callType, spec.dtype))
+  if (kernelAbiOf(spec.op) != abi || !callElementFits(element, spec.dtype))
     return nullptr;
   return impl->entry;
 }
 
 Kernel::Entry<float> Kernel::f32() const {
-  return reinterpret_cast<Entry<float>>(entryFor(KernelAbi::Unary, "f32"));
+  return reinterpret_cast<Entry<float>>(
+      entryFor(KernelAbi::Unary, CallElement::F32));
 }
 Kernel::Entry<uint16_t> Kernel::u16() const {
-  return reinterpret_cast<Entry<uint16_t>>(entryFor(KernelAbi::Unary, "u16"));
+  return reinterpret_cast<Entry<uint16_t>>(
+      entryFor(KernelAbi::Unary, CallElement::U16));
 }
 Kernel::Entry<Half> Kernel::f16() const {
-  return reinterpret_cast<Entry<Half>>(entryFor(KernelAbi::Unary, "f16"));
+  return reinterpret_cast<Entry<Half>>(
+      entryFor(KernelAbi::Unary, CallElement::F16));
 }
 Kernel::Entry<BFloat16> Kernel::bf16() const {
-  return reinterpret_cast<Entry<BFloat16>>(entryFor(KernelAbi::Unary, "bf16"));
+  return reinterpret_cast<Entry<BFloat16>>(
+      entryFor(KernelAbi::Unary, CallElement::BF16));
 }
 
 template <typename T> Kernel::BinaryEntry<T> Kernel::binary() const {
   return reinterpret_cast<BinaryEntry<T>>(
-      entryFor(KernelAbi::Binary, callTypeOf<T>()));
+      entryFor(KernelAbi::Binary, callElementOf<T>()));
 }
 template <typename T> Kernel::BiasEntry<T> Kernel::bias() const {
   return reinterpret_cast<BiasEntry<T>>(
-      entryFor(KernelAbi::Bias, callTypeOf<T>()));
+      entryFor(KernelAbi::Bias, callElementOf<T>()));
 }
 template <typename T>
 Kernel::BiasBackwardEntry<T> Kernel::biasBackward() const {
   return reinterpret_cast<BiasBackwardEntry<T>>(
-      entryFor(KernelAbi::BiasBackward, callTypeOf<T>()));
+      entryFor(KernelAbi::BiasBackward, callElementOf<T>()));
 }
 
 /// How each ABI is called, for messages.
@@ -163,17 +202,17 @@ static llvm::Error kernelError(const KernelSpec &spec, const llvm::Twine &why) {
   return llvm::createStringError("kernel '" + spec.name + "': " + why);
 }
 
-llvm::Error Kernel::checkCall(KernelAbi abi, llvm::StringRef callType,
-                              unsigned elementBytes) const {
+llvm::Error Kernel::checkCall(KernelAbi abi, CallElement element) const {
   const KernelSpec &spec = impl->spec;
   if (kernelAbiOf(spec.op) != abi)
     return kernelError(spec, "it is a '" + stringifyKernelOp(spec.op) +
                                  "' kernel: call " +
                                  callOf(kernelAbiOf(spec.op)));
-  if (!callTypeMatches(callType, spec.dtype))
+  if (!callElementFits(element, spec.dtype))
     return kernelError(spec, "its elements are " + stringifyDType(spec.dtype) +
-                                 ", not " + callType + " (" +
-                                 llvm::Twine(elementBytes) + "-byte) values");
+                                 ", not " + nameOf(element) + " (" +
+                                 llvm::Twine(bytesOf(element)) +
+                                 "-byte) values");
   return llvm::Error::success();
 }
 
@@ -290,11 +329,11 @@ unsigned Kernel::threadsFor(int64_t work, RunOptions options) const {
 
 llvm::Error Kernel::runElementwise(KernelAbi abi,
                                    llvm::ArrayRef<const void *> ins, void *out,
-                                   int64_t n, unsigned elementBytes,
-                                   llvm::StringRef callType,
+                                   int64_t n, CallElement element,
                                    RunOptions options) const {
-  if (llvm::Error err = checkCall(abi, callType, elementBytes))
+  if (llvm::Error err = checkCall(abi, element))
     return err;
+  const unsigned elementBytes = bytesOf(element);
   if (llvm::Error err = checkCount(impl->spec, "n", n, elementBytes))
     return err;
   uint64_t bytes = static_cast<uint64_t>(n) * elementBytes;
@@ -336,12 +375,12 @@ llvm::Error Kernel::runElementwise(KernelAbi abi,
 
 llvm::Error Kernel::runRows(llvm::ArrayRef<const void *> ins, void *out,
                             float *dbias, int64_t rows, int64_t cols,
-                            unsigned elementBytes, llvm::StringRef callType,
-                            RunOptions options) const {
+                            CallElement element, RunOptions options) const {
   bool backward = ins.size() == 3;
   KernelAbi abi = backward ? KernelAbi::BiasBackward : KernelAbi::Bias;
-  if (llvm::Error err = checkCall(abi, callType, elementBytes))
+  if (llvm::Error err = checkCall(abi, element))
     return err;
+  const unsigned elementBytes = bytesOf(element);
   const KernelSpec &spec = impl->spec;
   if (llvm::Error err = checkCount(spec, "rows", rows, elementBytes))
     return err;
@@ -407,36 +446,36 @@ llvm::Error Kernel::runRows(llvm::ArrayRef<const void *> ins, void *out,
 
 llvm::Error Kernel::run(const float *in, float *out, int64_t n,
                         RunOptions options) const {
-  return runElementwise(KernelAbi::Unary, {in}, out, n, sizeof(float), "f32",
+  return runElementwise(KernelAbi::Unary, {in}, out, n, CallElement::F32,
                         options);
 }
 llvm::Error Kernel::run(const Half *in, Half *out, int64_t n,
                         RunOptions options) const {
-  return runElementwise(KernelAbi::Unary, {in}, out, n, sizeof(Half), "f16",
+  return runElementwise(KernelAbi::Unary, {in}, out, n, CallElement::F16,
                         options);
 }
 llvm::Error Kernel::run(const BFloat16 *in, BFloat16 *out, int64_t n,
                         RunOptions options) const {
-  return runElementwise(KernelAbi::Unary, {in}, out, n, sizeof(BFloat16),
-                        "bf16", options);
+  return runElementwise(KernelAbi::Unary, {in}, out, n, CallElement::BF16,
+                        options);
 }
 llvm::Error Kernel::run(const uint16_t *in, uint16_t *out, int64_t n,
                         RunOptions options) const {
-  return runElementwise(KernelAbi::Unary, {in}, out, n, sizeof(uint16_t), "u16",
+  return runElementwise(KernelAbi::Unary, {in}, out, n, CallElement::U16,
                         options);
 }
 
 template <typename T>
 llvm::Error Kernel::runBinary(const T *x, const T *y, T *out, int64_t n,
                               RunOptions options) const {
-  return runElementwise(KernelAbi::Binary, {x, y}, out, n, sizeof(T),
-                        callTypeOf<T>(), options);
+  return runElementwise(KernelAbi::Binary, {x, y}, out, n, callElementOf<T>(),
+                        options);
 }
 
 template <typename T>
 llvm::Error Kernel::runBias(const T *x, const T *bias, T *y, int64_t rows,
                             int64_t cols, RunOptions options) const {
-  return runRows({x, bias}, y, nullptr, rows, cols, sizeof(T), callTypeOf<T>(),
+  return runRows({x, bias}, y, nullptr, rows, cols, callElementOf<T>(),
                  options);
 }
 
@@ -444,8 +483,8 @@ template <typename T>
 llvm::Error Kernel::runBiasBackward(const T *x, const T *bias, const T *dy,
                                     T *dx, float *dbias, int64_t rows,
                                     int64_t cols, RunOptions options) const {
-  return runRows({x, bias, dy}, dx, dbias, rows, cols, sizeof(T),
-                 callTypeOf<T>(), options);
+  return runRows({x, bias, dy}, dx, dbias, rows, cols, callElementOf<T>(),
+                 options);
 }
 
 #define GELU_INSTANTIATE_KERNEL_CALLS(T)                                       \

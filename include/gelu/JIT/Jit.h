@@ -52,6 +52,10 @@ struct RunOptions {
 /// saves.
 constexpr int64_t kMinElementsPerThread = 32768;
 
+/// The element type of a checked call or a typed entry: a dtype's, or u16
+/// (the bits of either 16-bit dtype).
+enum class CallElement { F32, F16, BF16, U16 };
+
 /// A compiled kernel. It owns the JIT-ed code: the entry points are valid
 /// for the Kernel's lifetime. Calls may come from any number of threads.
 class Kernel {
@@ -148,19 +152,17 @@ public:
 private:
   struct Impl;
   explicit Kernel(std::unique_ptr<Impl> impl);
-  /// The entry if the kernel has `abi` and elements of `callType` ("f32",
-  /// "f16", "bf16", or "u16" for either 16-bit type), else null.
-  void *entryFor(KernelAbi abi, llvm::StringRef callType) const;
-  llvm::Error checkCall(KernelAbi abi, llvm::StringRef callType,
-                        unsigned elementBytes) const;
+  template <typename T> static constexpr CallElement callElementOf();
+  /// The entry if the kernel has `abi` and elements of `element`, else null.
+  void *entryFor(KernelAbi abi, CallElement element) const;
+  llvm::Error checkCall(KernelAbi abi, CallElement element) const;
   unsigned threadsFor(int64_t work, RunOptions options) const;
   llvm::Error runElementwise(KernelAbi abi, llvm::ArrayRef<const void *> ins,
-                             void *out, int64_t n, unsigned elementBytes,
-                             llvm::StringRef callType,
+                             void *out, int64_t n, CallElement element,
                              RunOptions options) const;
   llvm::Error runRows(llvm::ArrayRef<const void *> ins, void *out, float *dbias,
-                      int64_t rows, int64_t cols, unsigned elementBytes,
-                      llvm::StringRef callType, RunOptions options) const;
+                      int64_t rows, int64_t cols, CallElement element,
+                      RunOptions options) const;
   /// Compiles a spec that leaves nothing to tune.
   static llvm::Expected<std::unique_ptr<Kernel>>
   compileFixed(const KernelSpec &spec);
