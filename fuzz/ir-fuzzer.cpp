@@ -14,6 +14,7 @@
 
 #include "gelu/Codegen/Pipelines.h"
 #include "gelu/Conversion/Passes.h"
+#include "gelu/Driver/Driver.h"
 #include "gelu/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -54,6 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     gelu::ActSelectExpansionOptions options;
     options.maxAbs = 1e-2;
     options.ranking = "cost_model";
+    gelu::setExpansionDecider(gelu::tunerExpansionDecider());
     pm.addPass(gelu::createActSelectExpansion(options));
     (void)pm.run(*copy);
   }

@@ -21,9 +21,7 @@ declare -A allowed=(
   [Spec]="Dialect Numerics Support|mlir"
   [Codegen]="Conversion Dialect Numerics Spec Support|mlir"
   [JIT]="Codegen Conversion Dialect Numerics Spec Support Version|mlir"
-  # Transforms -> JIT: act-select-expansion measures candidates through the
-  # JIT; a decision callback is to replace it (issue 14, item 3).
-  [Transforms]="Dialect Numerics Support JIT|mlir"
+  [Transforms]="Dialect Numerics Spec Support|mlir"
   [Driver]="Codegen Conversion Dialect JIT Numerics Spec Support Transforms Version|mlir"
 )
 

@@ -410,4 +410,14 @@ llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
                          kind == EmitKind::Object || kind == EmitKind::Shared);
 }
 
+ExpansionDecider tunerExpansionDecider() {
+  return [](const KernelSpec &spec) -> llvm::Expected<ExpansionChoice> {
+    auto tuned = tuneSpec(spec);
+    if (!tuned)
+      return tuned.takeError();
+    return ExpansionChoice{*tuned->report.chosen.expansion,
+                           tuned->report.chosen.degree.value_or(0)};
+  };
+}
+
 } // namespace gelu

@@ -24,10 +24,6 @@
 
 namespace gelu {
 
-bool needsTuning(const KernelSpec &spec) {
-  return spec.budget || spec.objective == Objective::MostAccurate;
-}
-
 std::string tuningCachePath(const TuneOptions &options) {
   auto disabledOr = [](const std::string &path) {
     return path == "off" ? std::string() : path;

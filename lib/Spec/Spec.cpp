@@ -718,6 +718,10 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
   return spec;
 }
 
+bool needsTuning(const KernelSpec &spec) {
+  return spec.budget || spec.objective == Objective::MostAccurate;
+}
+
 llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
   SpecErrors errors(sourceName);
   auto root = parseJsonText(text, errors);

@@ -4,10 +4,11 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The pass is a thin shell over the tuner: it turns its options (or a spec
-// file) into a KernelSpec, validated by the spec parser itself so that the
-// messages and rules are the driver's, completes it per op (op, approximate,
-// element type), and records the tuner's choice on the op.
+// The pass is a thin shell over a decider (the JIT's tuner, set by whoever
+// links it): it turns its options (or a spec file) into a KernelSpec,
+// validated by the spec parser itself so that the messages and rules are
+// the driver's, completes it per op (op, approximate, element type), and
+// records the decider's choice on the op.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,7 +16,6 @@
 
 #include "gelu/Dialect/Act/IR/ActOps.h"
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
-#include "gelu/JIT/Tuner.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -23,6 +23,7 @@
 #include "llvm/Support/JSON.h"
 
 #include <map>
+#include <mutex>
 
 namespace gelu {
 #define GEN_PASS_DEF_ACTSELECTEXPANSION
@@ -76,6 +77,15 @@ std::optional<std::pair<KernelOp, act::Approximate>> kernelOpOf(Operation *op) {
         return Result{KernelOp::Relu, act::Approximate::none};
       })
       .Default([](Operation *) { return std::nullopt; });
+}
+
+static std::mutex &deciderMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+static ExpansionDecider &currentDecider() {
+  static ExpansionDecider decider;
+  return decider;
 }
 
 /// A decision, or why there is none.
@@ -136,13 +146,25 @@ struct ActSelectExpansionPass
       decision.degree = defaultDegreeOf(decision.expansion);
       return decision;
     }
-    auto tuned = tuneSpec(spec);
-    if (!tuned) {
-      decision.error = llvm::toString(tuned.takeError());
+    ExpansionDecider decider;
+    {
+      std::lock_guard<std::mutex> lock(deciderMutex());
+      decider = currentDecider();
+    }
+    if (!decider) {
+      decision.error = "the spec leaves a choice (a budget or "
+                       "\"most_accurate\"), and no decider is set: link "
+                       "gelu-jit's tuner (gelu::setExpansionDecider("
+                       "gelu::tunerExpansionDecider()))";
       return decision;
     }
-    decision.expansion = *tuned->report.chosen.expansion;
-    decision.degree = tuned->report.chosen.degree.value_or(0);
+    auto choice = decider(spec);
+    if (!choice) {
+      decision.error = llvm::toString(choice.takeError());
+      return decision;
+    }
+    decision.expansion = choice->expansion;
+    decision.degree = choice->degree;
     return decision;
   }
 
@@ -194,3 +216,8 @@ struct ActSelectExpansionPass
 };
 
 } // namespace
+
+void gelu::setExpansionDecider(ExpansionDecider decider) {
+  std::lock_guard<std::mutex> lock(deciderMutex());
+  currentDecider() = std::move(decider);
+}

@@ -119,6 +119,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   gelu::registerConversionPasses();
   gelu::registerTransformsPasses();
+  gelu::setExpansionDecider(gelu::tunerExpansionDecider());
   gelu::registerActPipelines();
 
   gelu::setVersionPrinter();

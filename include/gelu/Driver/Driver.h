@@ -9,6 +9,7 @@
 
 #include "gelu/JIT/Tuner.h"
 #include "gelu/Spec/Spec.h"
+#include "gelu/Transforms/Passes.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -46,6 +47,10 @@ llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
                               llvm::StringRef outputPath,
                               llvm::StringRef reportPath = "",
                               llvm::StringRef headerPath = "");
+
+/// act-select-expansion's decider that tunes: the JIT's tuner (tuneSpec),
+/// which measures candidates on this CPU or ranks them by the cost model.
+ExpansionDecider tunerExpansionDecider();
 
 } // namespace gelu
 

@@ -64,10 +64,6 @@ struct TuningResult {
   std::unique_ptr<Kernel> kernel;
 };
 
-/// Whether `spec` leaves a choice to the tuner (a budget, or the objective
-/// "most_accurate").
-bool needsTuning(const KernelSpec &spec);
-
 /// Tunes `spec` (which needsTuning). Fails, naming the best candidate and
 /// its error, when no candidate meets the budget, or the fastest when none
 /// meets the time budget.

@@ -170,6 +170,10 @@ struct KernelSpec {
   std::string cacheKey() const;
 };
 
+/// Whether `spec` leaves a choice to the tuner (a budget, or the objective
+/// "most_accurate").
+bool needsTuning(const KernelSpec &spec);
+
 /// Parses and validates `text`. `sourceName` prefixes every message
 /// (a file name, or "<spec>").
 llvm::Expected<KernelSpec> parseSpec(llvm::StringRef text,

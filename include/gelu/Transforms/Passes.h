@@ -8,10 +8,14 @@
 #define GELU_TRANSFORMS_PASSES_H
 
 #include "gelu/Dialect/Act/IR/ActDialect.h"
+#include "gelu/Dialect/Act/IR/ActEnums.h"
+#include "gelu/Spec/Spec.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
+
+#include <functional>
 
 namespace gelu {
 
@@ -21,6 +25,25 @@ namespace gelu {
 /// Adds the pattern that rewrites act.gelu of a single-use arith.addf into
 /// act.bias_gelu (act-fuse-bias-gelu).
 void populateActFusionPatterns(mlir::RewritePatternSet &patterns);
+
+/// An expansion and its degree (0: fixed).
+struct ExpansionChoice {
+  act::Expansion expansion;
+  unsigned degree = 0;
+};
+
+/// What act-select-expansion asks when an op's spec leaves a choice (a
+/// budget, or "most_accurate"): the expansion that meets it, or why none
+/// does. gelu-jit's is the JIT's tuner (gelu::tunerExpansionDecider() in
+/// gelu/Driver/Driver.h), which compiles and measures; the pass itself
+/// links no JIT.
+using ExpansionDecider =
+    std::function<llvm::Expected<ExpansionChoice>(const KernelSpec &)>;
+
+/// Sets the decider that act-select-expansion passes use from now on (one
+/// for the process; gelu-opt sets the tuner's). Without one, an op whose
+/// spec leaves a choice is an error that says so.
+void setExpansionDecider(ExpansionDecider decider);
 
 #define GEN_PASS_REGISTRATION
 #include "gelu/Transforms/Passes.h.inc"
