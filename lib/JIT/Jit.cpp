@@ -113,34 +113,32 @@ static unsigned bytesOf(CallElement element) {
   return element == CallElement::F32 ? 4 : 2;
 }
 
-/// Its name, for messages.
-static const char *nameOf(CallElement element) {
+/// The dtype of a typed call's elements; none for u16 (the bits of either
+/// 16-bit dtype).
+static std::optional<DType> dtypeOf(CallElement element) {
   switch (element) {
   case CallElement::F32:
-    return "f32";
+    return DType::F32;
   case CallElement::F16:
-    return "f16";
+    return DType::F16;
   case CallElement::BF16:
-    return "bf16";
+    return DType::BF16;
   case CallElement::U16:
-    return "u16";
+    return std::nullopt;
   }
   llvm_unreachable("unknown call element");
 }
 
+/// Its name, for messages.
+static llvm::StringRef nameOf(CallElement element) {
+  std::optional<DType> dtype = dtypeOf(element);
+  return dtype ? stringifyDType(*dtype) : llvm::StringRef("u16");
+}
+
 /// Whether a call with elements `element` fits a kernel of `dtype`.
 static bool callElementFits(CallElement element, DType dtype) {
-  switch (element) {
-  case CallElement::F32:
-    return dtype == DType::F32;
-  case CallElement::F16:
-    return dtype == DType::F16;
-  case CallElement::BF16:
-    return dtype == DType::BF16;
-  case CallElement::U16:
-    return dtypeSize(dtype) == 2;
-  }
-  llvm_unreachable("unknown call element");
+  std::optional<DType> typed = dtypeOf(element);
+  return typed ? *typed == dtype : dtypeSize(dtype) == 2;
 }
 
 void *Kernel::address() const { return impl->entry; }
