@@ -266,6 +266,16 @@ TEST(Tuner, ATargetThatCannotRunHereIsRankedByTheCostModel) {
             std::string::npos);
 }
 
+TEST(Tuner, CompilingWithoutTuningRefusesASpecThatLeavesAChoice) {
+  auto tuned = compileFixedKernel(specOf(R"({"budget": {"max_abs": 1e-3}})"));
+  ASSERT_FALSE(static_cast<bool>(tuned));
+  EXPECT_NE(llvm::toString(tuned.takeError()).find("leaves a choice"),
+            std::string::npos);
+  auto fixed = compileFixedKernel(specOf(R"({"expansion": "rational"})"));
+  ASSERT_TRUE(static_cast<bool>(fixed)) << llvm::toString(fixed.takeError());
+  EXPECT_EQ((*fixed)->spec().expansion, act::Expansion::rational);
+}
+
 TEST(Tuner, BadCombinationsAreErrors) {
   EXPECT_NE(
       errorOfTuning(

@@ -596,6 +596,15 @@ llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec) {
 }
 
 llvm::Expected<std::unique_ptr<Kernel>>
+compileFixedKernel(const KernelSpec &spec) {
+  if (needsTuning(spec))
+    return kernelError(spec, "its spec leaves a choice (a budget or "
+                             "\"most_accurate\"): compileKernel tunes it "
+                             "first");
+  return Kernel::compileFixed(spec);
+}
+
+llvm::Expected<std::unique_ptr<Kernel>>
 compileKernelFromJson(llvm::StringRef json) {
   auto spec = parseSpec(json);
   if (!spec)

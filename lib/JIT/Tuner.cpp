@@ -225,7 +225,7 @@ llvm::Error Tuning::measureErrors() {
         s.target = "host";
         s.vectorBits = 0;
       }
-      auto kernel = compileKernel(s);
+      auto kernel = compileFixedKernel(s);
       if (!kernel) {
         failures[j] = llvm::toString(kernel.takeError());
         return;
@@ -312,7 +312,7 @@ llvm::Error Tuning::addShapes() {
         TuningCandidate c = candidates[i];
         c.unroll = unroll;
         c.vectorBits = width;
-        auto kernel = compileKernel(candidateSpec(spec, c));
+        auto kernel = compileFixedKernel(candidateSpec(spec, c));
         if (!kernel)
           return kernel.takeError();
         if (width != candidates[i].vectorBits)

@@ -170,6 +170,8 @@ private:
 
   friend llvm::Expected<std::unique_ptr<Kernel>>
   compileKernel(const KernelSpec &spec);
+  friend llvm::Expected<std::unique_ptr<Kernel>>
+  compileFixedKernel(const KernelSpec &spec);
 };
 
 /// The entries on untyped buffers, one per KernelAbi: what address()
@@ -185,6 +187,12 @@ using RawBiasBackwardEntry = Kernel::BiasBackwardEntry<void>;
 /// was compiled, with the expansion, degree and code shape chosen, and
 /// report() says why.
 llvm::Expected<std::unique_ptr<Kernel>> compileKernel(const KernelSpec &spec);
+
+/// Compiles `spec` as it stands, without tuning: a spec that leaves a
+/// choice (a budget or "most_accurate") is an error. The tuner compiles its
+/// candidates with this, so compiling and tuning do not call each other.
+llvm::Expected<std::unique_ptr<Kernel>>
+compileFixedKernel(const KernelSpec &spec);
 
 /// Parses a JSON spec and compiles it.
 llvm::Expected<std::unique_ptr<Kernel>>
