@@ -62,7 +62,7 @@ void sqrtTwoOverPi(mpfr_t out) {
 }
 
 /// out = 2u = 2√(2/π)(x + c·x³), c the decimal 0.044715 exactly.
-void tanhFormTwoU(mpfr_t out, mpfr_t x, mpfr_t tmp) {
+void tanhFormSigmoidArg(mpfr_t out, mpfr_t x, mpfr_t tmp) {
   sqrtTwoOverPi(tmp);
   mpfr_mul(out, x, x, MPFR_RNDN);
   mpfr_mul(out, out, x, MPFR_RNDN); // x³
@@ -93,7 +93,7 @@ long double evaluateReferenceMpfr(ReferenceFunction f, long double x) {
     break;
   case ReferenceFunction::GeluTanh:
     // x·σ(2u), u = √(2/π)(x + c·x³).
-    tanhFormTwoU(y, vx, tmp);
+    tanhFormSigmoidArg(y, vx, tmp);
     timesSigmoid(out, vx, y, tmp);
     break;
   case ReferenceFunction::GeluSigmoid:
@@ -126,7 +126,7 @@ long double evaluateReferenceMpfr(ReferenceFunction f, long double x) {
     break;
   case ReferenceFunction::GeluTanhDerivative:
     // 2u' = 2√(2/π)(1 + 3c·x²).
-    tanhFormTwoU(y, vx, tmp);
+    tanhFormSigmoidArg(y, vx, tmp);
     sqrtTwoOverPi(tmp);
     mpfr_mul(yPrime, vx, vx, MPFR_RNDN);
     mpfr_mul_ui(yPrime, yPrime, 3 * kTanhFormCubicMillionths, MPFR_RNDN);

@@ -74,11 +74,11 @@ static long double sigmoid(long double y) {
 }
 
 /// 2u and its derivative for the tanh form, u = √(2/π)(x + 0.044715x³).
-static long double tanhFormTwoU(long double x) {
+static long double tanhFormSigmoidArg(long double x) {
   return 2.0L * sqrtl(2.0L / kPi) *
          (x + tanhFormCubic<long double>() * x * x * x);
 }
-static long double tanhFormTwoUPrime(long double x) {
+static long double tanhFormSigmoidArgDerivative(long double x) {
   return 2.0L * sqrtl(2.0L / kPi) *
          (1.0L + 3.0L * tanhFormCubic<long double>() * x * x);
 }
@@ -103,7 +103,7 @@ long double errorScale(ReferenceFunction f, long double x) {
   case ReferenceFunction::GeluExactDerivative:
     return normalCdf(x);
   case ReferenceFunction::GeluTanhDerivative:
-    return sigmoid(tanhFormTwoU(x));
+    return sigmoid(tanhFormSigmoidArg(x));
   case ReferenceFunction::GeluSigmoidDerivative:
     return sigmoid(sigmoidFormScale<long double>() * x);
   default:
@@ -127,7 +127,7 @@ long double evaluateReference(ReferenceFunction f, long double x) {
     return 0.5L * x * erfcl(-x / sqrtl(2.0L));
   case ReferenceFunction::GeluTanh:
     // 0.5·(1 + tanh u) = σ(2u).
-    return timesSigmoid(x, tanhFormTwoU(x));
+    return timesSigmoid(x, tanhFormSigmoidArg(x));
   case ReferenceFunction::GeluSigmoid:
     return timesSigmoid(x, sigmoidFormScale<long double>() * x);
   case ReferenceFunction::Silu:
@@ -139,7 +139,8 @@ long double evaluateReference(ReferenceFunction f, long double x) {
     // cancel only near the zero x ≈ −0.75, where errorScale applies.
     return normalCdf(x) + x * expl(-0.5L * x * x) / sqrtl(2.0L * kPi);
   case ReferenceFunction::GeluTanhDerivative:
-    return timesSigmoidDerivative(x, tanhFormTwoU(x), tanhFormTwoUPrime(x));
+    return timesSigmoidDerivative(x, tanhFormSigmoidArg(x),
+                                  tanhFormSigmoidArgDerivative(x));
   case ReferenceFunction::GeluSigmoidDerivative:
     return timesSigmoidDerivative(x, sigmoidFormScale<long double>() * x,
                                   sigmoidFormScale<long double>());

@@ -139,9 +139,10 @@ static Value emitTimesSigmoidDerivative(ElementwiseBuilder &eb, DoubleFloat y,
 static Value emitGeluTanhDerivative(ElementwiseBuilder &eb, Value x,
                                     bool fast) {
   Value xc = clampBoth(eb, x, kTanhFormTail);
-  DoubleFloat twoU = fast ? DoubleFloat{emitTwoUFast(eb, xc), Value()}
-                          : emitTanhFormTwoU(eb, xc);
-  Value xSlope = eb.mul(xc, emitTwoUPrime(eb, xc));
+  DoubleFloat twoU =
+      fast ? DoubleFloat{emitTanhFormSigmoidArgFast(eb, xc), Value()}
+           : emitTanhFormSigmoidArg(eb, xc);
+  Value xSlope = eb.mul(xc, emitTanhFormSigmoidArgDerivative(eb, xc));
   return emitTimesSigmoidDerivative(eb, twoU, xSlope, fast);
 }
 

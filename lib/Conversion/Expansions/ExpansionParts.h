@@ -59,11 +59,12 @@ mlir::Value emitRational(ElementwiseBuilder &eb, mlir::Value w,
 
 /// The tanh form's 2u = x·(c1 + c2·x²), c1 = 2√(2/π), c2 = c·c1, in
 /// double-float, for x clamped to its range (kTanhFormTail).
-DoubleFloat emitTanhFormTwoU(ElementwiseBuilder &eb, mlir::Value xc);
+DoubleFloat emitTanhFormSigmoidArg(ElementwiseBuilder &eb, mlir::Value xc);
 /// The same in plain f32.
-mlir::Value emitTwoUFast(ElementwiseBuilder &eb, mlir::Value xc);
+mlir::Value emitTanhFormSigmoidArgFast(ElementwiseBuilder &eb, mlir::Value xc);
 /// 2u'(x) = c1 + 3·c2·x².
-mlir::Value emitTwoUPrime(ElementwiseBuilder &eb, mlir::Value xc);
+mlir::Value emitTanhFormSigmoidArgDerivative(ElementwiseBuilder &eb,
+                                             mlir::Value xc);
 
 } // namespace gelu
 

@@ -204,12 +204,12 @@ static Value emitGeluErfForm(ElementwiseBuilder &eb, Value x) {
 }
 
 /// c1 = 2√(2/π) of the tanh form's 2u = x·(c1 + c·c1·x²), c its cubic.
-static const double kTwoUSlope = 2.0 * std::sqrt(2.0 / M_PI);
+static const double kTanhFormSlope = 2.0 * std::sqrt(2.0 / M_PI);
 
-DoubleFloat emitTanhFormTwoU(ElementwiseBuilder &eb, Value xc) {
+DoubleFloat emitTanhFormSigmoidArg(ElementwiseBuilder &eb, Value xc) {
   // All in double-float: 2u reaches −140, where an f32 rounding of 2u would
   // be a relative error of ~1e-5 in σ(2u).
-  const double c1 = kTwoUSlope;
+  const double c1 = kTanhFormSlope;
   SplitConstant k1(c1), k2(tanhFormCubic<double>() * c1);
   DoubleFloat square = emitTwoProduct(eb, xc, xc);
   DoubleFloat k2x2 = emitTwoProduct(eb, eb.constant(k2.hi), square.hi);
@@ -227,7 +227,7 @@ DoubleFloat emitTanhFormTwoU(ElementwiseBuilder &eb, Value xc) {
 /// computed as x·σ(2u) with 2u in double-float: no 1+tanh cancellation.
 static Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {
   Value xc = clampBoth(eb, x, kTanhFormTail);
-  return emitTimesSigmoid(eb, x, xc, emitTanhFormTwoU(eb, xc));
+  return emitTimesSigmoid(eb, x, xc, emitTanhFormSigmoidArg(eb, xc));
 }
 
 /// The sigmoid-form GELU, x·σ(1.702x), with 1.702x in double-float.
@@ -254,15 +254,15 @@ static Value emitTimesSigmoidFast(ElementwiseBuilder &eb, Value xTail,
   return eb.mul(xTail, sigma);
 }
 
-Value emitTwoUFast(ElementwiseBuilder &eb, Value xc) {
-  const double c1 = kTwoUSlope;
+Value emitTanhFormSigmoidArgFast(ElementwiseBuilder &eb, Value xc) {
+  const double c1 = kTanhFormSlope;
   Value square = eb.mul(xc, xc);
   return eb.mul(xc, eb.fma(eb.constant(tanhFormCubic<double>() * c1), square,
                            eb.constant(c1)));
 }
 
-Value emitTwoUPrime(ElementwiseBuilder &eb, Value xc) {
-  const double c1 = kTwoUSlope;
+Value emitTanhFormSigmoidArgDerivative(ElementwiseBuilder &eb, Value xc) {
+  const double c1 = kTanhFormSlope;
   Value square = eb.mul(xc, xc);
   return eb.fma(eb.constant(3 * tanhFormCubic<double>() * c1), square,
                 eb.constant(c1));
@@ -276,7 +276,7 @@ static Value emitSigmoidFast(ElementwiseBuilder &eb, ReferenceFunction function,
   case ReferenceFunction::GeluTanh: {
     Value xc = clampBoth(eb, x, kTanhFormTail);
     return emitTimesSigmoidFast(eb, eb.clampBelow(x, kTanhFormTail),
-                                emitTwoUFast(eb, xc));
+                                emitTanhFormSigmoidArgFast(eb, xc));
   }
   case ReferenceFunction::GeluSigmoid: {
     Value xc = clampBoth(eb, x, kSigmoidFormTail);
@@ -297,7 +297,7 @@ static Value emitGeluTanhSpelling(ElementwiseBuilder &eb, Value x) {
   // 0.5·x·(1 + tanh u), tanh u = ±(1 − e)/(1 + e), e = exp(−2|u|): for
   // x < 0, 1 + tanh u cancels, which is why it is not the default.
   Value xc = clampBoth(eb, x, kTanhFormTail);
-  Value twoU = emitTwoUFast(eb, xc);
+  Value twoU = emitTanhFormSigmoidArgFast(eb, xc);
   Value one = eb.constant(1.0);
   Value e = emitExp(eb, {eb.neg(eb.abs(twoU))}).value(eb);
   Value numerator = eb.sub(one, e);
