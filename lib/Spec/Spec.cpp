@@ -353,18 +353,23 @@ llvm::Expected<std::string> getString(const json &value, StringRef path,
   return value.get<std::string>();
 }
 
-/// Looks `value` up among `names` (parallel to `values`).
+/// Looks `value` up among the names of enum T's values 0 .. `last`, as
+/// `stringify` writes them: the one table of names is the stringify
+/// function's (canonical JSON writes them with it too).
 template <typename T>
 llvm::Expected<T> getChoice(const json &value, StringRef path, StringRef what,
-                            llvm::ArrayRef<StringRef> names,
-                            llvm::ArrayRef<T> values,
+                            T last, llvm::StringRef (*stringify)(T),
                             const SpecErrors &errors) {
   auto text = getString(value, path, errors);
   if (!text)
     return text.takeError();
-  for (auto [name, v] : llvm::zip_equal(names, values))
-    if (*text == name)
-      return v;
+  llvm::SmallVector<StringRef> names;
+  for (unsigned i = 0; i <= static_cast<unsigned>(last); ++i) {
+    T candidate = static_cast<T>(i);
+    if (*text == stringify(candidate))
+      return candidate;
+    names.push_back(stringify(candidate));
+  }
   return errors.at(path, "unknown " + what + " '" + bounded(*text) +
                              "'; expected " + alternatives(names));
 }
@@ -512,28 +517,17 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
 
   KernelSpec spec;
   if (root.contains("op")) {
-    static const StringRef names[] = {"gelu",      "silu",
-                                      "relu",      "gelu_backward",
-                                      "bias_gelu", "bias_gelu_backward",
-                                      "geglu",     "swiglu"};
-    static const KernelOp values[] = {
-        KernelOp::Gelu,         KernelOp::Silu,     KernelOp::Relu,
-        KernelOp::GeluBackward, KernelOp::BiasGelu, KernelOp::BiasGeluBackward,
-        KernelOp::Geglu,        KernelOp::Swiglu};
-    auto op =
-        getChoice<KernelOp>(root["op"], "/op", "op", names, values, errors);
+    auto op = getChoice(root["op"], "/op", "op", KernelOp::Swiglu,
+                        stringifyKernelOp, errors);
     if (!op)
       return op.takeError();
     spec.op = *op;
   }
   if (root.contains("approximate")) {
-    static const StringRef names[] = {"none", "tanh", "sigmoid"};
-    static const act::Approximate values[] = {act::Approximate::none,
-                                              act::Approximate::tanh,
-                                              act::Approximate::sigmoid};
-    auto approximate =
-        getChoice<act::Approximate>(root["approximate"], "/approximate",
-                                    "approximate", names, values, errors);
+    auto approximate = getChoice(
+        root["approximate"], "/approximate", "approximate",
+        static_cast<act::Approximate>(act::getMaxEnumValForApproximate()),
+        act::stringifyApproximate, errors);
     if (!approximate)
       return approximate.takeError();
     if (!appliesGelu(spec.op) && *approximate != act::Approximate::none)
@@ -597,11 +591,8 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
     spec.budget = *budget;
   }
   if (root.contains("dtype")) {
-    static const StringRef names[] = {"f16", "bf16", "f32", "f64"};
-    static const DType values[] = {DType::F16, DType::BF16, DType::F32,
-                                   DType::F64};
-    auto dtype = getChoice<DType>(root["dtype"], "/dtype", "dtype", names,
-                                  values, errors);
+    auto dtype = getChoice(root["dtype"], "/dtype", "dtype", DType::F64,
+                           stringifyDType, errors);
     if (!dtype)
       return dtype.takeError();
     spec.dtype = *dtype;
@@ -613,11 +604,9 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
     spec.target = *target;
   }
   if (root.contains("objective")) {
-    static const StringRef names[] = {"fastest", "most_accurate"};
-    static const Objective values[] = {Objective::Fastest,
-                                       Objective::MostAccurate};
-    auto objective = getChoice<Objective>(root["objective"], "/objective",
-                                          "objective", names, values, errors);
+    auto objective =
+        getChoice(root["objective"], "/objective", "objective",
+                  Objective::MostAccurate, stringifyObjective, errors);
     if (!objective)
       return objective.takeError();
     spec.objective = *objective;
@@ -638,10 +627,8 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
     spec.maxNsPerElement = *limit;
   }
   if (root.contains("ranking")) {
-    static const StringRef names[] = {"measured", "cost_model"};
-    static const Ranking values[] = {Ranking::Measured, Ranking::CostModel};
-    auto ranking = getChoice<Ranking>(root["ranking"], "/ranking", "ranking",
-                                      names, values, errors);
+    auto ranking = getChoice(root["ranking"], "/ranking", "ranking",
+                             Ranking::CostModel, stringifyRanking, errors);
     if (!ranking)
       return ranking.takeError();
     if (*ranking == Ranking::CostModel &&
@@ -676,12 +663,9 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
     spec.threads = *threads;
   }
   if (root.contains("streaming_stores")) {
-    static const StringRef names[] = {"auto", "always", "never"};
-    static const StreamingStores values[] = {
-        StreamingStores::Auto, StreamingStores::Always, StreamingStores::Never};
-    auto mode = getChoice<StreamingStores>(
-        root["streaming_stores"], "/streaming_stores", "streaming_stores",
-        names, values, errors);
+    auto mode = getChoice(root["streaming_stores"], "/streaming_stores",
+                          "streaming_stores", StreamingStores::Never,
+                          stringifyStreamingStores, errors);
     if (!mode)
       return mode.takeError();
     if (*mode == StreamingStores::Always &&
