@@ -231,13 +231,28 @@ std::string describeError(const ErrorMaxima &e) {
       .str();
 }
 
+/// `v` as %g.
+static std::string number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return std::string(text);
+}
+
+std::string describeHeldBudget(const ErrorBudget &b) {
+  std::string out;
+  auto add = [&](const char *name, std::optional<double> v) {
+    if (v)
+      out += (out.empty() ? "" : ", ") + std::string(name) + " " +
+             number(*v * kSampledBudgetMargin) + " (of " + number(*v) + ")";
+  };
+  add("max_ulp", b.maxUlp);
+  add("max_abs", b.maxAbs);
+  add("max_rel", b.maxRel);
+  return number(kSampledBudgetMargin) + " × the bounds: " + out;
+}
+
 std::string describeBudget(const ErrorBudget &b) {
   std::string out;
-  auto number = [](double v) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", v);
-    return std::string(text);
-  };
   auto add = [&](const char *name, std::optional<double> v) {
     if (v)
       out += (out.empty() ? "" : ", ") + std::string(name) + " " + number(*v);

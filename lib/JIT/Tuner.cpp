@@ -254,8 +254,8 @@ void Tuning::measure(TuningCandidate &c, const Kernel &kernel,
   c.fits = !spec.budget || fitsBudget(overall(c), *spec.budget);
   if (!c.fits)
     c.verdict = ("breaks the budget" + where + ": ").str() +
-                describeError(overall(c)) + " against " +
-                describeBudget(*spec.budget);
+                describeError(overall(c)) + ", over " +
+                describeHeldBudget(*spec.budget);
 }
 
 llvm::Error Tuning::noCandidateFits() const {

@@ -79,6 +79,9 @@ bool fitsBudget(const ErrorMaxima &error, const ErrorBudget &budget);
 
 /// "max_ulp 4, max_abs 1e-06 on [0, 100]".
 std::string describeBudget(const ErrorBudget &budget);
+/// The bounds a sampled error is held to (kSampledBudgetMargin of each):
+/// "0.8 × the bounds: max_abs 8e-07 (of 1e-06)".
+std::string describeHeldBudget(const ErrorBudget &budget);
 /// "1.30 ULP, 2.38e-07 abs, 1.1e-07 rel".
 std::string describeError(const ErrorMaxima &error);
 
