@@ -176,6 +176,24 @@ TEST(KernelVariant, EveryTargetTheSpecAcceptsResolves) {
   }
 }
 
+/// The refusal's hint fits the target: PTX for a GPU (whose object
+/// gelu-opt refuses), an object for a CPU.
+TEST(KernelVariant, TheRefusalsHintFitsTheTarget) {
+  auto gpu = compileKernelFromJson(R"({"target": "nvptx-sm_80"})");
+  ASSERT_FALSE(static_cast<bool>(gpu));
+  std::string message = llvm::toString(gpu.takeError());
+  EXPECT_NE(message.find("--emit=ptx"), std::string::npos) << message;
+  EXPECT_EQ(message.find("--emit=obj"), std::string::npos) << message;
+  auto arm = resolveTarget("aarch64");
+  ASSERT_TRUE(static_cast<bool>(arm));
+  if (arm->missingHostFeature.empty())
+    return; // this CPU runs AArch64 code
+  auto cpu = compileKernelFromJson(R"({"target": "aarch64"})");
+  ASSERT_FALSE(static_cast<bool>(cpu));
+  message = llvm::toString(cpu.takeError());
+  EXPECT_NE(message.find("--emit=obj"), std::string::npos) << message;
+}
+
 /// A target this CPU cannot run is refused by the JIT with the reason.
 TEST(KernelVariant, UnrunnableTargetIsRefusedNotRun) {
   // The first of these this CPU cannot run (AArch64 on x86, Diamond Rapids'

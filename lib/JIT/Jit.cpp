@@ -86,7 +86,10 @@ static llvm::Expected<TargetInfo> runnableTarget(const KernelSpec &spec) {
     return llvm::createStringError(
         "target '" + spec.target + "' needs " + target->missingHostFeature +
         ", which this CPU lacks: its code can be emitted (gelu-opt --spec "
-        "... --emit=obj) but not run here");
+        "... " +
+        (target->isGpu() ? "--emit=ptx; gelu-gpu-check measures it on a GPU"
+                         : "--emit=obj") +
+        ") but not run here");
   return target;
 }
 

@@ -126,8 +126,27 @@ int main(int argc, char **argv) {
   auto [inputFilename, outputFilename] =
       mlir::registerAndParseCLIOptions(argc, argv, "gelu-opt", registry);
 
-  if (specFile.empty())
+  if (specFile.empty()) {
+    // The driver's options mean nothing to the pass mode: an error, not
+    // ignored.
+    const cl::Option *driverOptions[] = {&emitKind, &reportFile, &headerFile};
+    for (const cl::Option *option : driverOptions)
+      if (option->getNumOccurrences()) {
+        WithColor::error(errs(), "gelu-opt")
+            << "--" << option->ArgStr
+            << " applies to compiling a spec: give --spec FILE.json (without "
+               "it, gelu-opt runs passes on MLIR and writes MLIR)\n";
+        return 1;
+      }
+    if (StringRef(inputFilename).ends_with(".json")) {
+      WithColor::error(errs(), "gelu-opt")
+          << "'" << inputFilename
+          << "' looks like a spec, not MLIR: did you mean --spec "
+          << inputFilename << "?\n";
+      return 1;
+    }
     return runPasses(argc, argv, inputFilename, outputFilename, registry);
+  }
 
   if (inputFilename != "-") {
     WithColor::error(errs(), "gelu-opt")
