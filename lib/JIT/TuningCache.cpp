@@ -7,6 +7,7 @@
 #include "gelu/JIT/TuningCache.h"
 
 #include "gelu/JIT/TuningFingerprint.inc"
+#include "gelu/Support/Output.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -267,10 +268,8 @@ llvm::Error storeTuning(llvm::StringRef requestedPath, llvm::StringRef key,
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
     os << llvm::formatv("{0:1}", Value(std::move(root))) << "\n";
-    os.close(); // a full disk shows here, or at the close
-    if (os.has_error()) {
-      std::error_code ec = os.error();
-      os.clear_error(); // else the stream aborts the process
+    if (llvm::Error err = finishOutput(os, temporary)) {
+      std::error_code ec = llvm::errorToErrorCode(std::move(err));
       llvm::sys::fs::remove(temporary);
       return llvm::createStringError(ec, "cannot write the tuning cache '" +
                                              path + "': " + ec.message());
