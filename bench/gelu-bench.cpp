@@ -26,6 +26,7 @@
 #include "gelu/JIT/ThreadPool.h"
 #include "gelu/Numerics/ErrorMaxima.h"
 #include "gelu/Numerics/Reference.h"
+#include "gelu/Support/Output.h"
 
 #include "benchmark/benchmark.h"
 #include "llvm/Support/FileSystem.h"
@@ -370,13 +371,9 @@ int main(int argc, char **argv) {
                      latency.coldSeconds * 1e3, latency.cachedSeconds * 1e6);
 
   if (!jsonPath.empty()) {
-    std::error_code ec;
-    llvm::raw_fd_ostream file(jsonPath, ec, llvm::sys::fs::OF_Text);
-    if (ec) {
-      llvm::errs() << "gelu-bench: cannot write " << jsonPath << ": "
-                   << ec.message() << "\n";
-      return 1;
-    }
+    // Built in memory, then written whole (a full disk is an error).
+    std::string text;
+    llvm::raw_string_ostream file(text);
     llvm::json::OStream json(file, 2);
     json.object([&] {
       json.attribute("compile_cold_ms", latency.coldSeconds * 1e3);
@@ -413,6 +410,10 @@ int main(int argc, char **argv) {
       });
     });
     file << "\n";
+    if (llvm::Error err = gelu::writeOutputFile(jsonPath, file.str())) {
+      llvm::errs() << "gelu-bench: " << llvm::toString(std::move(err)) << "\n";
+      return 1;
+    }
     llvm::outs() << "wrote " << jsonPath << "\n";
   }
   return 0;

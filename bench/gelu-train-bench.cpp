@@ -30,6 +30,7 @@
 #include "gelu/JIT/Jit.h"
 #include "gelu/JIT/ThreadPool.h"
 #include "gelu/Numerics/ErrorMaxima.h"
+#include "gelu/Support/Output.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -387,12 +388,9 @@ int main(int argc, char **argv) {
     }
 
   if (!jsonPath.empty()) {
-    std::error_code ec;
-    llvm::raw_fd_ostream file(jsonPath, ec, llvm::sys::fs::OF_Text);
-    if (ec) {
-      llvm::errs() << "gelu-train-bench: cannot write " << jsonPath << "\n";
-      return 1;
-    }
+    // Built in memory, then written whole (a full disk is an error).
+    std::string text;
+    llvm::raw_string_ostream file(text);
     llvm::json::OStream json(file, 2);
     json.object([&] {
       json.attribute("cols", kCols);
@@ -424,6 +422,11 @@ int main(int argc, char **argv) {
       });
     });
     file << "\n";
+    if (llvm::Error err = gelu::writeOutputFile(jsonPath, file.str())) {
+      llvm::errs() << "gelu-train-bench: " << llvm::toString(std::move(err))
+                   << "\n";
+      return 1;
+    }
     os << "wrote " << jsonPath << "\n";
   }
   return 0;
