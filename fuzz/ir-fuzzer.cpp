@@ -35,6 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     std::string cache =
         "/tmp/gelu-ir-fuzzer-" + std::to_string(::getpid()) + "-tuning.json";
     ::setenv("GELU_JIT_TUNING_CACHE", cache.c_str(), 1);
+    gelu::setExpansionDecider(gelu::tunerExpansionDecider());
     return true;
   }();
   (void)once;
@@ -55,7 +56,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     gelu::ActSelectExpansionOptions options;
     options.maxAbs = 1e-2;
     options.ranking = "cost_model";
-    gelu::setExpansionDecider(gelu::tunerExpansionDecider());
     pm.addPass(gelu::createActSelectExpansion(options));
     (void)pm.run(*copy);
   }
