@@ -83,7 +83,7 @@ int main(int argc, char **argv) {
   }
   if (gelu::kernelAbiOf(spec->op) != gelu::KernelAbi::Unary) {
     llvm::errs() << "error: this demo runs gelu, silu and relu kernels; op '"
-                 << gelu::stringifyKernelOp(spec->op)
+                 << gelu::act::stringifyOpKind(spec->op)
                  << "' takes more buffers (see examples/jit_training.cpp)\n";
     return 1;
   }

@@ -111,8 +111,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const char *const rowStreaming[] = {"auto", "never"};
   std::string op = ops[choose.pick(std::size(ops))];
   KernelOp kernelOp = cantFail(parseSpec("{\"op\": \"" + op + "\"}")).op;
-  std::string approximate =
-      appliesGelu(kernelOp) ? approximations[choose.pick(3)] : "none";
+  std::string approximate = act::opFacts(kernelOp).appliesGelu()
+                                ? approximations[choose.pick(3)]
+                                : "none";
   // [rows, cols] kernels write with cached stores only.
   KernelAbi abi = kernelAbiOf(kernelOp);
   bool rows = abi == KernelAbi::Bias || abi == KernelAbi::BiasBackward;

@@ -43,7 +43,7 @@ buildGpuKernelModule(MLIRContext &context, const KernelSpec &spec) {
     return std::move(err);
   if (kernelAbiOf(spec.op) != KernelAbi::Unary)
     return llvm::createStringError(
-        "op '" + stringifyKernelOp(spec.op) +
+        "op '" + act::stringifyOpKind(spec.op) +
         "' has no GPU kernel yet: GPU targets take gelu, silu and relu");
   OpBuilder b(&context);
   Location loc = b.getUnknownLoc();

@@ -37,38 +37,23 @@ Type elementTypeOf(MLIRContext *ctx, DType dtype) {
 Value buildActivation(OpBuilder &b, Location loc, const KernelSpec &spec,
                       ValueRange inputs) {
   MLIRContext *ctx = b.getContext();
-  act::ExpansionAttr expansion =
-      spec.expansion ? act::ExpansionAttr::get(ctx, *spec.expansion)
-                     : act::ExpansionAttr();
-  auto approximate = act::ApproximateAttr::get(ctx, spec.approximate);
-  IntegerAttr degree =
-      spec.degree ? b.getI32IntegerAttr(*spec.degree) : IntegerAttr();
-  Type type = inputs.front().getType();
-  switch (spec.op) {
-  case KernelOp::Gelu:
-    return act::GeluOp::create(b, loc, inputs[0], approximate, expansion,
-                               degree);
-  case KernelOp::Silu:
-    return act::SiluOp::create(b, loc, inputs[0], expansion);
-  case KernelOp::Relu:
-    return act::ReluOp::create(b, loc, inputs[0], expansion);
-  case KernelOp::GeluBackward:
-    return act::GeluBackwardOp::create(b, loc, type, inputs[0], inputs[1],
-                                       approximate, expansion, degree);
-  case KernelOp::BiasGelu:
-    return act::BiasGeluOp::create(b, loc, type, inputs[0], inputs[1],
-                                   approximate, expansion, degree);
-  case KernelOp::BiasGeluBackward:
-    return act::BiasGeluBackwardOp::create(b, loc, type, inputs[0], inputs[1],
-                                           inputs[2], approximate, expansion,
-                                           degree);
-  case KernelOp::Geglu:
-    return act::GegluOp::create(b, loc, type, inputs[0], inputs[1], approximate,
-                                expansion, degree);
-  case KernelOp::Swiglu:
-    return act::SwigluOp::create(b, loc, type, inputs[0], inputs[1], expansion);
+  const act::OpFacts &facts = act::opFacts(spec.op);
+  assert(inputs.size() == facts.numOperands() && "one input per operand");
+  OperationState state(loc, (act::ActDialect::getDialectNamespace() + "." +
+                             act::stringifyOpKind(spec.op))
+                                .str());
+  state.addOperands(inputs);
+  state.addTypes(inputs.front().getType());
+  if (spec.expansion)
+    state.addAttribute("expansion",
+                       act::ExpansionAttr::get(ctx, *spec.expansion));
+  if (facts.appliesGelu()) {
+    state.addAttribute("approximate",
+                       act::ApproximateAttr::get(ctx, spec.approximate));
+    if (spec.degree)
+      state.addAttribute("degree", b.getI32IntegerAttr(*spec.degree));
   }
-  llvm_unreachable("unknown op");
+  return b.create(state)->getResult(0);
 }
 
 namespace {

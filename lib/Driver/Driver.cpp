@@ -273,7 +273,8 @@ static void writePrototype(llvm::raw_ostream &os, const KernelSpec &spec) {
        << " *out, int64_t n);\n";
     return;
   case KernelAbi::Binary: {
-    bool backward = spec.op == KernelOp::GeluBackward;
+    bool backward = act::opFacts(spec.op).family ==
+                    act::ActivationFamily::GeluDerivative;
     llvm::StringRef a = backward ? "x" : "a", b = backward ? "dy" : "b",
                     out = backward ? "dx" : "out";
     os << " * Reads " << a << "[0..n) and " << b << "[0..n), writes " << out
@@ -331,7 +332,7 @@ static std::string headerFor(llvm::ArrayRef<KernelSpec> requested,
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n";
   for (size_t i = 0; i < specs.size(); ++i) {
     const KernelSpec &spec = specs[i];
-    os << "\n/* " << spec.name << ": " << stringifyKernelOp(spec.op) << ", "
+    os << "\n/* " << spec.name << ": " << act::stringifyOpKind(spec.op) << ", "
        << stringifyDType(spec.dtype) << ".\n"
        << " * Requested: " << requested[i].toJson() << "\n"
        << " * Built:     " << spec.toJson() << "\n";

@@ -133,7 +133,7 @@ static const char *callOf(KernelAbi abi) {
 llvm::Error Kernel::checkCall(KernelAbi abi, CallElement element) const {
   const KernelSpec &spec = impl->spec;
   if (kernelAbiOf(spec.op) != abi)
-    return kernelError(spec, "it is a '" + stringifyKernelOp(spec.op) +
+    return kernelError(spec, "it is a '" + act::stringifyOpKind(spec.op) +
                                  "' kernel: call " +
                                  callOf(kernelAbiOf(spec.op)));
   if (!callElementFits(element, spec.dtype))

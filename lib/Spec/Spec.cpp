@@ -31,48 +31,19 @@ using llvm::StringRef;
 
 namespace gelu {
 
-llvm::StringRef stringifyKernelOp(KernelOp op) {
-  switch (op) {
-  case KernelOp::Gelu:
-    return "gelu";
-  case KernelOp::Silu:
-    return "silu";
-  case KernelOp::Relu:
-    return "relu";
-  case KernelOp::GeluBackward:
-    return "gelu_backward";
-  case KernelOp::BiasGelu:
-    return "bias_gelu";
-  case KernelOp::BiasGeluBackward:
-    return "bias_gelu_backward";
-  case KernelOp::Geglu:
-    return "geglu";
-  case KernelOp::Swiglu:
-    return "swiglu";
-  }
-  llvm_unreachable("unknown op");
-}
-
 KernelAbi kernelAbiOf(KernelOp op) {
-  switch (op) {
-  case KernelOp::Gelu:
-  case KernelOp::Silu:
-  case KernelOp::Relu:
-    return KernelAbi::Unary;
-  case KernelOp::GeluBackward:
-  case KernelOp::Geglu:
-  case KernelOp::Swiglu:
-    return KernelAbi::Binary;
-  case KernelOp::BiasGelu:
-    return KernelAbi::Bias;
-  case KernelOp::BiasGeluBackward:
+  const act::OpFacts &facts = act::opFacts(op);
+  // A derivative at x + bias also gives the bias its gradient (the column
+  // sums of dx): the kernel has a second output.
+  if (facts.bias >= 0 && facts.family == act::ActivationFamily::GeluDerivative)
     return KernelAbi::BiasBackward;
-  }
-  llvm_unreachable("unknown op");
-}
-
-bool appliesGelu(KernelOp op) {
-  return op != KernelOp::Silu && op != KernelOp::Relu && op != KernelOp::Swiglu;
+  if (facts.bias >= 0 && facts.factor < 0)
+    return KernelAbi::Bias;
+  if (facts.bias < 0 && facts.factor >= 0)
+    return KernelAbi::Binary;
+  if (facts.bias < 0 && facts.factor < 0)
+    return KernelAbi::Unary;
+  llvm_unreachable("an op whose operand roles no kernel ABI has");
 }
 
 llvm::StringRef stringifyDType(DType dtype) {
@@ -178,27 +149,13 @@ FloatFormat floatFormatOf(DType dtype) {
 }
 
 ReferenceFunction KernelSpec::referenceFunction() const {
-  switch (op) {
-  case KernelOp::Silu:
-  case KernelOp::Swiglu:
-    return ReferenceFunction::Silu;
-  case KernelOp::Relu:
-    return ReferenceFunction::Relu;
-  case KernelOp::Gelu:
-  case KernelOp::BiasGelu:
-  case KernelOp::Geglu:
-    return geluReferenceFunction(approximate);
-  case KernelOp::GeluBackward:
-  case KernelOp::BiasGeluBackward:
-    return derivativeOf(geluReferenceFunction(approximate));
-  }
-  llvm_unreachable("unknown op");
+  return act::opFacts(op).referenceFunction(approximate);
 }
 
 std::string KernelSpec::toJson() const {
   json j = json::object();
   j["name"] = name;
-  j["op"] = stringifyKernelOp(op).str();
+  j["op"] = act::stringifyOpKind(op).str();
   j["approximate"] = act::stringifyApproximate(approximate).str();
   if (expansion)
     j["expansion"] = act::stringifyExpansion(*expansion).str();
@@ -552,8 +509,9 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
 
   KernelSpec spec;
   if (root.contains("op")) {
-    auto op = getChoice(root["op"], "/op", "op", KernelOp::Swiglu,
-                        stringifyKernelOp, errors);
+    auto op = getChoice(root["op"], "/op", "op",
+                        static_cast<KernelOp>(act::getMaxEnumValForOpKind()),
+                        act::stringifyOpKind, errors);
     if (!op)
       return op.takeError();
     spec.op = *op;
@@ -565,12 +523,17 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
         act::stringifyApproximate, errors);
     if (!approximate)
       return approximate.takeError();
-    if (!appliesGelu(spec.op) && *approximate != act::Approximate::none)
+    if (!act::opFacts(spec.op).appliesGelu() &&
+        *approximate != act::Approximate::none) {
+      llvm::SmallVector<StringRef> geluOps;
+      for (KernelOp op : act::allOpKinds())
+        if (act::opFacts(op).appliesGelu())
+          geluOps.push_back(act::stringifyOpKind(op));
       return errors.at("/approximate",
-                       "'approximate' applies to the ops that apply a GELU "
-                       "(gelu, gelu_backward, bias_gelu, bias_gelu_backward, "
-                       "geglu), not '" +
-                           stringifyKernelOp(spec.op) + "'");
+                       "'approximate' applies to the ops that apply a GELU (" +
+                           llvm::join(geluOps, ", ") + "), not '" +
+                           act::stringifyOpKind(spec.op) + "'");
+    }
     spec.approximate = *approximate;
   }
   if (root.contains("expansion")) {
@@ -708,7 +671,7 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
          kernelAbiOf(spec.op) == KernelAbi::BiasBackward))
       return errors.at("/streaming_stores",
                        "'always' applies to elementwise kernels; '" +
-                           stringifyKernelOp(spec.op) +
+                           act::stringifyOpKind(spec.op) +
                            "' writes its [rows, cols] output row by row with "
                            "cached stores ('auto' and 'never' accepted)");
     spec.streamingStores = *mode;
@@ -718,7 +681,7 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
   std::string base =
       kernelAbiOf(spec.op) == KernelAbi::Unary
           ? stringifyReferenceFunction(spec.referenceFunction()).str()
-          : stringifyKernelOp(spec.op).str();
+          : act::stringifyOpKind(spec.op).str();
   if (kernelAbiOf(spec.op) != KernelAbi::Unary &&
       spec.approximate != act::Approximate::none)
     base += "_" + act::stringifyApproximate(spec.approximate).str();

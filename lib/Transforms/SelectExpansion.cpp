@@ -19,7 +19,6 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/TypeUtilities.h"
-#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/JSON.h"
 
 #include <map>
@@ -46,37 +45,6 @@ std::optional<DType> dtypeOf(Operation *op) {
   if (element.isF32())
     return DType::F32;
   return std::nullopt;
-}
-
-/// The spec op and GELU form of an act op (none for other ops).
-std::optional<std::pair<KernelOp, act::Approximate>> kernelOpOf(Operation *op) {
-  using Result = std::pair<KernelOp, act::Approximate>;
-  return llvm::TypeSwitch<Operation *, std::optional<Result>>(op)
-      .Case([](act::GeluOp o) {
-        return Result{KernelOp::Gelu, o.getApproximate()};
-      })
-      .Case([](act::GeluBackwardOp o) {
-        return Result{KernelOp::GeluBackward, o.getApproximate()};
-      })
-      .Case([](act::BiasGeluOp o) {
-        return Result{KernelOp::BiasGelu, o.getApproximate()};
-      })
-      .Case([](act::BiasGeluBackwardOp o) {
-        return Result{KernelOp::BiasGeluBackward, o.getApproximate()};
-      })
-      .Case([](act::GegluOp o) {
-        return Result{KernelOp::Geglu, o.getApproximate()};
-      })
-      .Case([](act::SiluOp) {
-        return Result{KernelOp::Silu, act::Approximate::none};
-      })
-      .Case([](act::SwigluOp) {
-        return Result{KernelOp::Swiglu, act::Approximate::none};
-      })
-      .Case([](act::ReluOp) {
-        return Result{KernelOp::Relu, act::Approximate::none};
-      })
-      .Default([](Operation *) { return std::nullopt; });
 }
 
 static std::mutex &deciderMutex() {
@@ -178,8 +146,8 @@ struct ActSelectExpansionPass
     std::map<std::string, Decision> decisions;
     bool failed = false;
     getOperation()->walk([&](Operation *op) {
-      auto kernelOp = kernelOpOf(op);
-      if (!kernelOp || op->hasAttr("expansion"))
+      auto activation = dyn_cast<act::ActivationOpInterface>(op);
+      if (!activation || activation.getExpansion())
         return;
       std::optional<DType> dtype = dtypeOf(op);
       if (!dtype) {
@@ -190,8 +158,8 @@ struct ActSelectExpansionPass
       }
       KernelSpec spec = *base;
       spec.dtype = *dtype;
-      spec.op = kernelOp->first;
-      spec.approximate = kernelOp->second;
+      spec.op = activation.getFacts().kind;
+      spec.approximate = activation.getApproximate();
       spec.expansion.reset();
       spec.degree.reset();
       auto [it, inserted] = decisions.try_emplace(spec.cacheKey());

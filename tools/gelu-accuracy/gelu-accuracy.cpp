@@ -209,8 +209,8 @@ double crossCheckReference(ReferenceFunction f, FloatFormat format) {
 
 /// "gelu (none) f32, rational degree 4", and the budget that chose it.
 std::string label(const KernelSpec &requested, const KernelSpec &compiled) {
-  std::string s = stringifyKernelOp(compiled.op).str();
-  if (appliesGelu(compiled.op))
+  std::string s = act::stringifyOpKind(compiled.op).str();
+  if (act::opFacts(compiled.op).appliesGelu())
     s += std::string(" (") +
          act::stringifyApproximate(compiled.approximate).str() + ")";
   s += " " + stringifyDType(compiled.dtype).str();

@@ -14,6 +14,7 @@
 #define GELU_SPEC_SPEC_H
 
 #include "gelu/Dialect/Act/IR/ActEnums.h"
+#include "gelu/Dialect/Act/IR/OpFacts.h"
 #include "gelu/Numerics/Reference.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -28,17 +29,9 @@
 
 namespace gelu {
 
-/// What a kernel computes.
-enum class KernelOp {
-  Gelu,
-  Silu,
-  Relu,
-  GeluBackward,     ///< dx = dy·GELU'(x)
-  BiasGelu,         ///< y = GELU(x + bias) over [rows, cols], bias per column
-  BiasGeluBackward, ///< dx = dy·GELU'(x + bias), dbias = column sums of dx
-  Geglu,            ///< y = GELU(a)·b
-  Swiglu,           ///< y = SiLU(a)·b
-};
+/// What a kernel computes: the act op of that kind (OpFacts.h has what each
+/// computes; the spec's "op" is the op's mnemonic).
+using KernelOp = act::OpKind;
 
 /// The C ABI of a kernel (KernelBuilder.h has the details):
 enum class KernelAbi {
@@ -54,15 +47,12 @@ enum class KernelAbi {
   /// int64_t rows, int64_t cols): bias_gelu_backward.
   BiasBackward,
 };
+/// The ABI follows from the op's operand roles (act::OpFacts).
 KernelAbi kernelAbiOf(KernelOp op);
-
-/// Whether `op` applies a GELU, so that "approximate" chooses which.
-bool appliesGelu(KernelOp op);
 
 /// The element type of a kernel's buffers.
 enum class DType { F16, BF16, F32, F64 };
 
-llvm::StringRef stringifyKernelOp(KernelOp op);
 llvm::StringRef stringifyDType(DType dtype);
 
 /// The generic targets a spec may name: "host" (this CPU with its real

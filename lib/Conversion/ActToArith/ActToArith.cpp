@@ -155,77 +155,34 @@ Value gelu::emitActivation(OpBuilder &builder, Location loc,
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// What an act op computes: the activation (or derivative) of its first
-/// operand, after the bias is added, times a factor.
-struct Formula {
-  ReferenceFunction function;
-  std::optional<act::Expansion> expansion;
-  unsigned degree = 0;
-  /// Operand indices; -1 where the op has none.
-  int bias = -1;
-  int factor = -1;
-};
-
-Formula formulaOf(act::GeluOp op) {
-  return {geluReferenceFunction(op.getApproximate()), op.getExpansion(),
-          op.getDegree().value_or(0)};
-}
-Formula formulaOf(act::SiluOp op) {
-  return {ReferenceFunction::Silu, op.getExpansion()};
-}
-Formula formulaOf(act::ReluOp op) {
-  return {ReferenceFunction::Relu, op.getExpansion()};
-}
-Formula formulaOf(act::GeluBackwardOp op) {
-  return {derivativeOf(geluReferenceFunction(op.getApproximate())),
-          op.getExpansion(), op.getDegree().value_or(0), /*bias=*/-1,
-          /*factor=*/1};
-}
-Formula formulaOf(act::BiasGeluOp op) {
-  return {geluReferenceFunction(op.getApproximate()), op.getExpansion(),
-          op.getDegree().value_or(0), /*bias=*/1};
-}
-Formula formulaOf(act::BiasGeluBackwardOp op) {
-  return {derivativeOf(geluReferenceFunction(op.getApproximate())),
-          op.getExpansion(), op.getDegree().value_or(0), /*bias=*/1,
-          /*factor=*/2};
-}
-Formula formulaOf(act::GegluOp op) {
-  return {geluReferenceFunction(op.getApproximate()), op.getExpansion(),
-          op.getDegree().value_or(0), /*bias=*/-1, /*factor=*/1};
-}
-Formula formulaOf(act::SwigluOp op) {
-  return {ReferenceFunction::Silu, op.getExpansion(), 0, /*bias=*/-1,
-          /*factor=*/1};
-}
-
-/// Expands an act op on a scalar or vector. Tensor ops are left to the
+/// Expands an act op on a scalar or vector: family(x + bias) · factor, as
+/// its facts (OpFacts.h) say. Tensor ops are left to the
 /// elementwise-to-linalg pattern, which rewrites them into scalar act ops.
-template <typename ActOp> struct ExpandActOp : public OpRewritePattern<ActOp> {
-  using OpRewritePattern<ActOp>::OpRewritePattern;
+struct ExpandActivation
+    : public OpInterfaceRewritePattern<act::ActivationOpInterface> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
 
-  LogicalResult matchAndRewrite(ActOp op,
+  LogicalResult matchAndRewrite(act::ActivationOpInterface op,
                                 PatternRewriter &rewriter) const override {
-    if (isa<TensorType>(op.getType()))
+    Type type = op->getResult(0).getType();
+    if (isa<TensorType>(type))
       return rewriter.notifyMatchFailure(op, "tensors go through linalg");
-    Formula formula = formulaOf(op);
-    // No expansion named: the op's accurate default.
-    act::Expansion expansion =
-        formula.expansion.value_or(expansionsFor(formula.function).front());
+    ReferenceFunction function = op.getReferenceFunction();
+    act::Expansion expansion = op.getEffectiveExpansion();
+    unsigned degree = op.getDegree().value_or(0);
+    act::OpFacts facts = op.getFacts();
     Location loc = op.getLoc();
-    Type type = op.getType();
     Value result = emitInF32(
         rewriter, loc, op->getOperands(),
         [&](ElementwiseBuilder &eb, ArrayRef<Value> operands) {
           Value x = operands[0];
-          if (formula.bias >= 0)
+          if (facts.bias >= 0)
             // The sum is rounded to the element type, as arith.addf would
             // round it: the fused op equals the unfused pair.
-            x = emitRoundTrip(rewriter, loc, eb.add(x, operands[formula.bias]),
+            x = emitRoundTrip(rewriter, loc, eb.add(x, operands[facts.bias]),
                               type);
-          Value y =
-              emitExpansion(eb, formula.function, expansion, x, formula.degree);
-          return formula.factor >= 0 ? eb.mul(y, operands[formula.factor]) : y;
+          Value y = emitExpansion(eb, function, expansion, x, degree);
+          return facts.factor >= 0 ? eb.mul(y, operands[facts.factor]) : y;
         });
     if (!result)
       return rewriter.notifyMatchFailure(op, "no expansion for this type");
@@ -236,12 +193,7 @@ template <typename ActOp> struct ExpandActOp : public OpRewritePattern<ActOp> {
 } // namespace
 
 void gelu::populateActToArithConversionPatterns(RewritePatternSet &patterns) {
-  patterns
-      .add<ExpandActOp<act::GeluOp>, ExpandActOp<act::SiluOp>,
-           ExpandActOp<act::ReluOp>, ExpandActOp<act::GeluBackwardOp>,
-           ExpandActOp<act::BiasGeluOp>, ExpandActOp<act::BiasGeluBackwardOp>,
-           ExpandActOp<act::GegluOp>, ExpandActOp<act::SwigluOp>>(
-          patterns.getContext());
+  patterns.add<ExpandActivation>(patterns.getContext());
   linalg::populateElementwiseToLinalgConversionPatterns(patterns);
 }
 

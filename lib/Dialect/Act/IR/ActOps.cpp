@@ -11,33 +11,25 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
+#include <array>
+
 using namespace mlir;
 using namespace gelu::act;
+
+#include "gelu/Dialect/Act/IR/ActInterfaces.cpp.inc"
 
 #define GET_OP_CLASSES
 #include "gelu/Dialect/Act/IR/ActOps.cpp.inc"
 
-/// Checks that `op`'s expansion, if any, computes `function`.
-static LogicalResult verifyExpansion(Operation *op,
-                                     std::optional<Expansion> expansion,
-                                     gelu::ReferenceFunction function) {
-  if (!expansion ||
-      llvm::is_contained(gelu::expansionsFor(function), *expansion))
-    return success();
-  return op->emitOpError("expansion '")
-         << stringifyExpansion(*expansion) << "' does not compute "
-         << gelu::stringifyReferenceFunction(function) << "; expected "
-         << gelu::listExpansions(function);
-}
-
-/// Checks the expansion and degree of an op that computes `function` (a
-/// GELU or its derivative).
-static LogicalResult verifyGeluAttributes(Operation *op,
-                                          gelu::ReferenceFunction function,
-                                          std::optional<Expansion> expansion,
-                                          std::optional<uint32_t> degree) {
-  if (failed(verifyExpansion(op, expansion, function)))
-    return failure();
+LogicalResult gelu::act::verifyActivationOp(ActivationOpInterface op) {
+  gelu::ReferenceFunction function = op.getReferenceFunction();
+  std::optional<Expansion> expansion = op.getExpansion();
+  if (expansion && !llvm::is_contained(op.getAcceptedExpansions(), *expansion))
+    return op->emitOpError("expansion '")
+           << stringifyExpansion(*expansion) << "' does not compute "
+           << gelu::stringifyReferenceFunction(function) << "; expected "
+           << gelu::listExpansions(function);
+  std::optional<uint32_t> degree = op.getDegree();
   if (!degree)
     return success();
   if (!expansion || gelu::degreesOf(*expansion).empty())
@@ -50,44 +42,56 @@ static LogicalResult verifyGeluAttributes(Operation *op,
   return success();
 }
 
-LogicalResult GeluOp::verify() {
-  return verifyGeluAttributes(*this,
-                              gelu::geluReferenceFunction(getApproximate()),
-                              getExpansion(), getDegree());
+//===----------------------------------------------------------------------===//
+// Op facts
+//===----------------------------------------------------------------------===//
+
+namespace {
+constexpr size_t kNumOpKinds = getMaxEnumValForOpKind() + 1;
+
+/// The facts of every op of the dialect, indexed by kind.
+template <typename... Ops>
+constexpr std::array<OpFacts, kNumOpKinds> collectFacts() {
+  static_assert(sizeof...(Ops) == kNumOpKinds,
+                "every act op has an OpKind case and every case an op");
+  std::array<OpFacts, kNumOpKinds> table{};
+  for (const OpFacts &facts : {Ops::getFacts()...})
+    table[static_cast<size_t>(facts.kind)] = facts;
+  return table;
 }
 
-LogicalResult BiasGeluOp::verify() {
-  return verifyGeluAttributes(*this,
-                              gelu::geluReferenceFunction(getApproximate()),
-                              getExpansion(), getDegree());
+constexpr std::array<OpFacts, kNumOpKinds> kOpFacts = collectFacts<
+#define GET_OP_LIST
+#include "gelu/Dialect/Act/IR/ActOps.cpp.inc"
+    >();
+
+/// Whether each op has its own kind and its operand roles fit its
+/// operands.
+constexpr bool factsAreConsistent() {
+  for (size_t i = 0; i < kNumOpKinds; ++i) {
+    const OpFacts &facts = kOpFacts[i];
+    if (static_cast<size_t>(facts.kind) != i)
+      return false;
+    if (facts.bias == 0 || facts.factor == 0 ||
+        (facts.bias > 0 && facts.bias == facts.factor))
+      return false;
+  }
+  return true;
+}
+static_assert(factsAreConsistent(),
+              "two act ops share an OpKind, or an operand has two roles");
+
+constexpr std::array<OpKind, kNumOpKinds> collectKinds() {
+  std::array<OpKind, kNumOpKinds> kinds{};
+  for (size_t i = 0; i < kNumOpKinds; ++i)
+    kinds[i] = static_cast<OpKind>(i);
+  return kinds;
+}
+constexpr std::array<OpKind, kNumOpKinds> kOpKinds = collectKinds();
+} // namespace
+
+const OpFacts &gelu::act::opFacts(OpKind kind) {
+  return kOpFacts[static_cast<size_t>(kind)];
 }
 
-LogicalResult GegluOp::verify() {
-  return verifyGeluAttributes(*this,
-                              gelu::geluReferenceFunction(getApproximate()),
-                              getExpansion(), getDegree());
-}
-
-LogicalResult GeluBackwardOp::verify() {
-  return verifyGeluAttributes(
-      *this, gelu::derivativeOf(gelu::geluReferenceFunction(getApproximate())),
-      getExpansion(), getDegree());
-}
-
-LogicalResult BiasGeluBackwardOp::verify() {
-  return verifyGeluAttributes(
-      *this, gelu::derivativeOf(gelu::geluReferenceFunction(getApproximate())),
-      getExpansion(), getDegree());
-}
-
-LogicalResult SwigluOp::verify() {
-  return verifyExpansion(*this, getExpansion(), gelu::ReferenceFunction::Silu);
-}
-
-LogicalResult SiluOp::verify() {
-  return verifyExpansion(*this, getExpansion(), gelu::ReferenceFunction::Silu);
-}
-
-LogicalResult ReluOp::verify() {
-  return verifyExpansion(*this, getExpansion(), gelu::ReferenceFunction::Relu);
-}
+llvm::ArrayRef<OpKind> gelu::act::allOpKinds() { return kOpKinds; }

@@ -6,6 +6,8 @@
 
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 
+#include "gelu/Dialect/Act/IR/OpFacts.h"
+
 #include "gelu/Numerics/FitCatalog.h"
 
 #include "llvm/Support/ErrorHandling.h"
@@ -24,6 +26,21 @@ ReferenceFunction geluReferenceFunction(act::Approximate approximate) {
     return ReferenceFunction::GeluSigmoid;
   }
   llvm_unreachable("unknown approximate");
+}
+
+ReferenceFunction
+act::OpFacts::referenceFunction(act::Approximate approximate) const {
+  switch (family) {
+  case act::ActivationFamily::Gelu:
+    return geluReferenceFunction(approximate);
+  case act::ActivationFamily::GeluDerivative:
+    return derivativeOf(geluReferenceFunction(approximate));
+  case act::ActivationFamily::Silu:
+    return ReferenceFunction::Silu;
+  case act::ActivationFamily::Relu:
+    return ReferenceFunction::Relu;
+  }
+  llvm_unreachable("unknown activation family");
 }
 
 llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {

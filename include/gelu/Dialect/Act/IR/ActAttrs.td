@@ -34,6 +34,28 @@ def Act_ApproximateAttr : EnumAttr<Act_Dialect, Act_Approximate,
   let assemblyFormat = "`<` $value `>`";
 }
 
+// The ops of the dialect, as specs and kernels name them. Each case's string
+// is its op's mnemonic (Act_ActivationOp takes the case): a spec's "op" and
+// the IR's op name are one name.
+def Act_OpKindGelu : I32EnumAttrCase<"Gelu", 0, "gelu">;
+def Act_OpKindSilu : I32EnumAttrCase<"Silu", 1, "silu">;
+def Act_OpKindRelu : I32EnumAttrCase<"Relu", 2, "relu">;
+def Act_OpKindGeluBackward : I32EnumAttrCase<"GeluBackward", 3,
+                                             "gelu_backward">;
+def Act_OpKindBiasGelu : I32EnumAttrCase<"BiasGelu", 4, "bias_gelu">;
+def Act_OpKindBiasGeluBackward : I32EnumAttrCase<"BiasGeluBackward", 5,
+                                                 "bias_gelu_backward">;
+def Act_OpKindGeglu : I32EnumAttrCase<"Geglu", 6, "geglu">;
+def Act_OpKindSwiglu : I32EnumAttrCase<"Swiglu", 7, "swiglu">;
+
+def Act_OpKind : I32EnumAttr<"OpKind", "an op of the act dialect",
+    [Act_OpKindGelu, Act_OpKindSilu, Act_OpKindRelu, Act_OpKindGeluBackward,
+     Act_OpKindBiasGelu, Act_OpKindBiasGeluBackward, Act_OpKindGeglu,
+     Act_OpKindSwiglu]> {
+  let cppNamespace = "::gelu::act";
+  let genSpecializedAttr = 0;
+}
+
 def Act_ExpansionErfc : I32EnumAttrCase<"erfc", 0>;
 def Act_ExpansionErfcFast : I32EnumAttrCase<"erfc_fast", 1>;
 def Act_ExpansionTanhForm : I32EnumAttrCase<"tanh_form", 2>;

@@ -19,6 +19,17 @@
 #include "mlir/Interfaces/VectorInterfaces.h"
 
 #include "gelu/Dialect/Act/IR/ActEnums.h"
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
+#include "gelu/Dialect/Act/IR/OpFacts.h"
+
+namespace gelu::act {
+class ActivationOpInterface;
+/// The one verifier of act ops: the expansion computes the op's function
+/// and the degree is one that expansion has.
+mlir::LogicalResult verifyActivationOp(ActivationOpInterface op);
+} // namespace gelu::act
+
+#include "gelu/Dialect/Act/IR/ActInterfaces.h.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "gelu/Dialect/Act/IR/ActAttrs.h.inc"

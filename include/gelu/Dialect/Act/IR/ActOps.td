@@ -9,6 +9,7 @@
 
 include "gelu/Dialect/Act/IR/ActAttrs.td"
 include "gelu/Dialect/Act/IR/ActDialect.td"
+include "gelu/Dialect/Act/IR/ActInterfaces.td"
 include "mlir/IR/CommonTypeConstraints.td"
 include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
@@ -28,15 +29,51 @@ def Act_FloatLike : AnyTypeOf<[
 class Act_Op<string mnemonic, list<Trait> traits = []>
     : Op<Act_Dialect, mnemonic, traits>;
 
-// An activation applied to each element on its own.
-class Act_UnaryElementwiseOp<string mnemonic, list<Trait> traits = []>
-    : Act_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType,
-        Elementwise, Scalarizable, Vectorizable, Tensorizable])> {
+// An activation op: family(x + bias) · factor, element by element (OpFacts.h).
+// `kind` names the op (its string is the mnemonic), `family` is an
+// ActivationFamily, `bias` and `factor` the indices of those operands (-1:
+// none); `operands` and `operandFormat` are the operands and their assembly.
+// These arguments are the op's facts: opFacts() and ActivationOpInterface
+// read them from here. 16-bit types are computed in f32 and rounded once, at
+// the end.
+class Act_ActivationOp<I32EnumAttrCase kind, string family, dag operands,
+                       string operandFormat, int bias = -1, int factor = -1>
+    : Act_Op<kind.str, [Pure, SameOperandsAndResultType, Elementwise,
+                        Scalarizable, Vectorizable, Tensorizable,
+                        Act_ActivationOpInterface]> {
+  let arguments = !con(operands,
+                       (ins OptionalAttr<Act_ExpansionAttr>:$expansion));
   let results = (outs Act_FloatLike:$result);
-  let hasVerifier = 1;
+  let assemblyFormat = operandFormat #
+      " (`expansion` `` $expansion^)? attr-dict `:` type($result)";
+  let extraClassDeclaration = [{
+    static constexpr ::gelu::act::OpFacts getFacts() {
+      return {::gelu::act::OpKind::}] # kind.symbol #
+      [{, ::gelu::act::ActivationFamily::}] # family # [{, }] #
+      !cast<string>(bias) # [{, }] # !cast<string>(factor) # [{};
+    }
+  }];
 }
 
-def Act_GeluOp : Act_UnaryElementwiseOp<"gelu"> {
+// An op that applies a GELU or its derivative: `approximate` chooses which
+// GELU, `degree` the degree of a fitted expansion.
+class Act_GeluActivationOp<I32EnumAttrCase kind, string family, dag operands,
+                           string operandFormat, int bias = -1,
+                           int factor = -1>
+    : Act_ActivationOp<kind, family, operands, operandFormat, bias, factor> {
+  let arguments = !con(operands, (ins
+    DefaultValuedAttr<Act_ApproximateAttr,
+                      "::gelu::act::Approximate::none">:$approximate,
+    OptionalAttr<Act_ExpansionAttr>:$expansion,
+    OptionalAttr<ConfinedAttr<I32Attr, [IntPositive]>>:$degree));
+  let assemblyFormat = operandFormat # [{
+    (`approximate` `` $approximate^)? (`expansion` `` $expansion^)?
+    (`degree` `(` $degree^ `)`)? attr-dict `:` type($result)
+  }];
+}
+
+def Act_GeluOp : Act_GeluActivationOp<Act_OpKindGelu, "Gelu",
+    (ins Act_FloatLike:$input), "$input"> {
   let summary = "Gaussian error linear unit";
   let description = [{
     Applies GELU to every element. `approximate` chooses the reference
@@ -76,19 +113,10 @@ def Act_GeluOp : Act_UnaryElementwiseOp<"gelu"> {
     %4 = act.gelu %x expansion<rational> degree(4) : vector<16xf32>
     ```
   }];
-  let arguments = (ins
-    Act_FloatLike:$input,
-    DefaultValuedAttr<Act_ApproximateAttr,
-                      "::gelu::act::Approximate::none">:$approximate,
-    OptionalAttr<Act_ExpansionAttr>:$expansion,
-    OptionalAttr<ConfinedAttr<I32Attr, [IntPositive]>>:$degree);
-  let assemblyFormat = [{
-    $input (`approximate` `` $approximate^)? (`expansion` `` $expansion^)?
-    (`degree` `(` $degree^ `)`)? attr-dict `:` type($result)
-  }];
 }
 
-def Act_SiluOp : Act_UnaryElementwiseOp<"silu"> {
+def Act_SiluOp : Act_ActivationOp<Act_OpKindSilu, "Silu",
+    (ins Act_FloatLike:$input), "$input"> {
   let summary = "Sigmoid linear unit (swish with β = 1)";
   let description = [{
     Applies SiLU, x·σ(x), to every element. Expansions: `sigmoid` (the
@@ -101,14 +129,10 @@ def Act_SiluOp : Act_UnaryElementwiseOp<"silu"> {
     %1 = act.silu %x expansion<sigmoid_fast> : vector<8xf32>
     ```
   }];
-  let arguments = (ins Act_FloatLike:$input,
-                       OptionalAttr<Act_ExpansionAttr>:$expansion);
-  let assemblyFormat = [{
-    $input (`expansion` `` $expansion^)? attr-dict `:` type($result)
-  }];
 }
 
-def Act_ReluOp : Act_UnaryElementwiseOp<"relu"> {
+def Act_ReluOp : Act_ActivationOp<Act_OpKindRelu, "Relu",
+    (ins Act_FloatLike:$input), "$input"> {
   let summary = "Rectified linear unit";
   let description = [{
     Applies ReLU, max(x, 0), to every element. NaN stays NaN and −0 gives +0.
@@ -120,24 +144,11 @@ def Act_ReluOp : Act_UnaryElementwiseOp<"relu"> {
     %0 = act.relu %x : tensor<?xf16>
     ```
   }];
-  let arguments = (ins Act_FloatLike:$input,
-                       OptionalAttr<Act_ExpansionAttr>:$expansion);
-  let assemblyFormat = [{
-    $input (`expansion` `` $expansion^)? attr-dict `:` type($result)
-  }];
 }
 
-// An activation of elements combined with a second (or third) operand of the
-// same type, element by element. 16-bit types are computed in f32 and
-// rounded once, at the end.
-class Act_CombinedElementwiseOp<string mnemonic, list<Trait> traits = []>
-    : Act_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType,
-        Elementwise, Scalarizable, Vectorizable, Tensorizable])> {
-  let results = (outs Act_FloatLike:$result);
-  let hasVerifier = 1;
-}
-
-def Act_GeluBackwardOp : Act_CombinedElementwiseOp<"gelu_backward"> {
+def Act_GeluBackwardOp : Act_GeluActivationOp<Act_OpKindGeluBackward,
+    "GeluDerivative", (ins Act_FloatLike:$input, Act_FloatLike:$grad),
+    "$input `,` $grad", /*bias=*/-1, /*factor=*/1> {
   let summary = "Gradient of GELU: dy·GELU'(x)";
   let description = [{
     Multiplies the incoming gradient `grad` by the derivative of the GELU
@@ -164,21 +175,11 @@ def Act_GeluBackwardOp : Act_CombinedElementwiseOp<"gelu_backward"> {
     %dr = act.gelu_backward %x, %dy expansion<rational> degree(5) : f32
     ```
   }];
-  let arguments = (ins
-    Act_FloatLike:$input,
-    Act_FloatLike:$grad,
-    DefaultValuedAttr<Act_ApproximateAttr,
-                      "::gelu::act::Approximate::none">:$approximate,
-    OptionalAttr<Act_ExpansionAttr>:$expansion,
-    OptionalAttr<ConfinedAttr<I32Attr, [IntPositive]>>:$degree);
-  let assemblyFormat = [{
-    $input `,` $grad (`approximate` `` $approximate^)?
-    (`expansion` `` $expansion^)? (`degree` `(` $degree^ `)`)? attr-dict
-    `:` type($result)
-  }];
 }
 
-def Act_BiasGeluOp : Act_CombinedElementwiseOp<"bias_gelu"> {
+def Act_BiasGeluOp : Act_GeluActivationOp<Act_OpKindBiasGelu, "Gelu",
+    (ins Act_FloatLike:$input, Act_FloatLike:$bias), "$input `,` $bias",
+    /*bias=*/1> {
   let summary = "GELU of a sum: GELU(x + bias)";
   let description = [{
     Applies GELU to `input + bias`, the sum rounded to the element type as
@@ -195,21 +196,12 @@ def Act_BiasGeluOp : Act_CombinedElementwiseOp<"bias_gelu"> {
     %z = act.bias_gelu %x, %b approximate<tanh> expansion<sigmoid> : f32
     ```
   }];
-  let arguments = (ins
-    Act_FloatLike:$input,
-    Act_FloatLike:$bias,
-    DefaultValuedAttr<Act_ApproximateAttr,
-                      "::gelu::act::Approximate::none">:$approximate,
-    OptionalAttr<Act_ExpansionAttr>:$expansion,
-    OptionalAttr<ConfinedAttr<I32Attr, [IntPositive]>>:$degree);
-  let assemblyFormat = [{
-    $input `,` $bias (`approximate` `` $approximate^)?
-    (`expansion` `` $expansion^)? (`degree` `(` $degree^ `)`)? attr-dict
-    `:` type($result)
-  }];
 }
 
-def Act_BiasGeluBackwardOp : Act_CombinedElementwiseOp<"bias_gelu_backward"> {
+def Act_BiasGeluBackwardOp : Act_GeluActivationOp<
+    Act_OpKindBiasGeluBackward, "GeluDerivative",
+    (ins Act_FloatLike:$input, Act_FloatLike:$bias, Act_FloatLike:$grad),
+    "$input `,` $bias `,` $grad", /*bias=*/1, /*factor=*/2> {
   let summary = "Gradient of GELU(x + bias): dy·GELU'(x + bias)";
   let description = [{
     `act.gelu_backward` at `input + bias` (rounded to the element type, as
@@ -223,22 +215,11 @@ def Act_BiasGeluBackwardOp : Act_CombinedElementwiseOp<"bias_gelu_backward"> {
     %dx = act.bias_gelu_backward %x, %b, %dy : vector<16xbf16>
     ```
   }];
-  let arguments = (ins
-    Act_FloatLike:$input,
-    Act_FloatLike:$bias,
-    Act_FloatLike:$grad,
-    DefaultValuedAttr<Act_ApproximateAttr,
-                      "::gelu::act::Approximate::none">:$approximate,
-    OptionalAttr<Act_ExpansionAttr>:$expansion,
-    OptionalAttr<ConfinedAttr<I32Attr, [IntPositive]>>:$degree);
-  let assemblyFormat = [{
-    $input `,` $bias `,` $grad (`approximate` `` $approximate^)?
-    (`expansion` `` $expansion^)? (`degree` `(` $degree^ `)`)? attr-dict
-    `:` type($result)
-  }];
 }
 
-def Act_GegluOp : Act_CombinedElementwiseOp<"geglu"> {
+def Act_GegluOp : Act_GeluActivationOp<Act_OpKindGeglu, "Gelu",
+    (ins Act_FloatLike:$gate, Act_FloatLike:$up), "$gate `,` $up",
+    /*bias=*/-1, /*factor=*/1> {
   let summary = "GELU-gated linear unit: GELU(gate)·up";
   let description = [{
     GEGLU's elementwise part: GELU of `gate` times `up`, the product formed
@@ -251,21 +232,11 @@ def Act_GegluOp : Act_CombinedElementwiseOp<"geglu"> {
     %z = act.geglu %gate, %up approximate<tanh> : tensor<?x?xbf16>
     ```
   }];
-  let arguments = (ins
-    Act_FloatLike:$gate,
-    Act_FloatLike:$up,
-    DefaultValuedAttr<Act_ApproximateAttr,
-                      "::gelu::act::Approximate::none">:$approximate,
-    OptionalAttr<Act_ExpansionAttr>:$expansion,
-    OptionalAttr<ConfinedAttr<I32Attr, [IntPositive]>>:$degree);
-  let assemblyFormat = [{
-    $gate `,` $up (`approximate` `` $approximate^)?
-    (`expansion` `` $expansion^)? (`degree` `(` $degree^ `)`)? attr-dict
-    `:` type($result)
-  }];
 }
 
-def Act_SwigluOp : Act_CombinedElementwiseOp<"swiglu"> {
+def Act_SwigluOp : Act_ActivationOp<Act_OpKindSwiglu, "Silu",
+    (ins Act_FloatLike:$gate, Act_FloatLike:$up), "$gate `,` $up",
+    /*bias=*/-1, /*factor=*/1> {
   let summary = "SiLU-gated linear unit: SiLU(gate)·up";
   let description = [{
     SwiGLU's elementwise part: gate·σ(gate)·up, the product formed in f32
@@ -276,11 +247,6 @@ def Act_SwigluOp : Act_CombinedElementwiseOp<"swiglu"> {
     ```mlir
     %y = act.swiglu %gate, %up : vector<8xf32>
     ```
-  }];
-  let arguments = (ins Act_FloatLike:$gate, Act_FloatLike:$up,
-                       OptionalAttr<Act_ExpansionAttr>:$expansion);
-  let assemblyFormat = [{
-    $gate `,` $up (`expansion` `` $expansion^)? attr-dict `:` type($result)
   }];
 }
 
