@@ -6,6 +6,7 @@
 
 #include "gelu/Spec/Spec.h"
 
+#include "gelu/Codegen/TargetNames.h"
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/Support/Quote.h"
 
@@ -14,7 +15,6 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/TargetParser/X86TargetParser.h"
 
 // LLVM builds without exceptions: only the non-throwing parts of
 // nlohmann/json are used (sax_parse, type checks before every get).
@@ -90,35 +90,6 @@ llvm::StringRef stringifyRanking(Ranking ranking) {
     return "cost_model";
   }
   llvm_unreachable("unknown ranking");
-}
-
-llvm::ArrayRef<llvm::StringRef> targetNames() {
-  static const llvm::StringRef names[] = {"host", "x86-64-v3", "x86-64-v4",
-                                          "aarch64"};
-  return names;
-}
-
-llvm::ArrayRef<llvm::StringRef> x86CpuNames() {
-  static const llvm::SmallVector<llvm::StringRef> names = [] {
-    llvm::SmallVector<llvm::StringRef> all;
-    llvm::X86::fillValidCPUArchList(all, /*Only64Bit=*/true);
-    return all;
-  }();
-  return names;
-}
-
-llvm::ArrayRef<llvm::StringRef> nvptxTargetNames() {
-  // The GPUs CUDA 13's ptxas still assembles for (Turing and later).
-  static const llvm::StringRef names[] = {
-      "nvptx-sm_75", "nvptx-sm_80", "nvptx-sm_86",  "nvptx-sm_87",
-      "nvptx-sm_89", "nvptx-sm_90", "nvptx-sm_100", "nvptx-sm_120"};
-  return names;
-}
-
-bool isKnownTarget(llvm::StringRef name) {
-  return llvm::is_contained(targetNames(), name) ||
-         llvm::is_contained(x86CpuNames(), name) ||
-         llvm::is_contained(nvptxTargetNames(), name);
 }
 
 unsigned dtypeSize(DType dtype) {
@@ -493,210 +464,280 @@ static llvm::Expected<json> parseJsonText(StringRef text,
   return root;
 }
 
+//===----------------------------------------------------------------------===//
+// The fields of a spec
+//===----------------------------------------------------------------------===//
+
+/// Reads field `value` (at JSON path `path`) into `spec`. A field may read
+/// the fields before it in kSpecFields: approximate needs the op, the degree
+/// the expansion, the ranking the objective.
+using FieldParser = llvm::Error (*)(const json &value, StringRef path,
+                                    KernelSpec &spec, const SpecErrors &errors);
+
+/// Sets `field` to what `result` holds, or passes its error on.
+template <typename T, typename U>
+static llvm::Error assign(llvm::Expected<T> result, U &field) {
+  if (!result)
+    return result.takeError();
+  field = std::move(*result);
+  return llvm::Error::success();
+}
+
+static llvm::Error parseOp(const json &value, StringRef path, KernelSpec &spec,
+                           const SpecErrors &errors) {
+  return assign(getChoice(value, path, "op",
+                          static_cast<KernelOp>(act::getMaxEnumValForOpKind()),
+                          act::stringifyOpKind, errors),
+                spec.op);
+}
+
+static llvm::Error parseApproximate(const json &value, StringRef path,
+                                    KernelSpec &spec,
+                                    const SpecErrors &errors) {
+  auto approximate = getChoice(
+      value, path, "approximate",
+      static_cast<act::Approximate>(act::getMaxEnumValForApproximate()),
+      act::stringifyApproximate, errors);
+  if (!approximate)
+    return approximate.takeError();
+  if (!act::opFacts(spec.op).appliesGelu() &&
+      *approximate != act::Approximate::none) {
+    llvm::SmallVector<StringRef> geluOps;
+    for (KernelOp op : act::allOpKinds())
+      if (act::opFacts(op).appliesGelu())
+        geluOps.push_back(act::stringifyOpKind(op));
+    return errors.at(path,
+                     "'approximate' applies to the ops that apply a GELU (" +
+                         llvm::join(geluOps, ", ") + "), not '" +
+                         act::stringifyOpKind(spec.op) + "'");
+  }
+  spec.approximate = *approximate;
+  return llvm::Error::success();
+}
+
+static llvm::Error parseExpansion(const json &value, StringRef path,
+                                  KernelSpec &spec, const SpecErrors &errors) {
+  auto text = getString(value, path, errors);
+  if (!text)
+    return text.takeError();
+  ReferenceFunction function = spec.referenceFunction();
+  std::optional<act::Expansion> expansion = act::symbolizeExpansion(*text);
+  if (!expansion || !llvm::is_contained(expansionsFor(function), *expansion))
+    return errors.at(path, "unknown expansion '" + bounded(*text) + "' for " +
+                               stringifyReferenceFunction(function) +
+                               "; expected " + listExpansions(function));
+  spec.expansion = expansion;
+  return llvm::Error::success();
+}
+
+static llvm::Error parseDegree(const json &value, StringRef path,
+                               KernelSpec &spec, const SpecErrors &errors) {
+  auto degree =
+      getInteger(value, path, 1, 64, "the fit's numerator degree", errors);
+  if (!degree)
+    return degree.takeError();
+  ReferenceFunction function = spec.referenceFunction();
+  // The expansions that could take it: the named one, else every one of
+  // the op.
+  llvm::SmallVector<act::Expansion> takers;
+  if (spec.expansion)
+    takers.push_back(*spec.expansion);
+  else
+    llvm::append_range(takers, expansionsFor(function));
+  auto accepts = [&](act::Expansion e) {
+    return llvm::is_contained(degreesOf(e), *degree);
+  };
+  if (!llvm::any_of(takers, accepts)) {
+    std::string allowed;
+    for (act::Expansion e : takers)
+      if (!degreesOf(e).empty())
+        allowed += (allowed.empty() ? "" : "; ") + listDegrees(e) + " for '" +
+                   act::stringifyExpansion(e).str() + "'";
+    return errors.at(
+        path, "no expansion " +
+                  (spec.expansion
+                       ? "'" + act::stringifyExpansion(*spec.expansion) + "'"
+                       : "of " + stringifyReferenceFunction(function)) +
+                  " has degree " + llvm::Twine(*degree) + "; expected " +
+                  (allowed.empty() ? "no degree (it is fixed)" : allowed));
+  }
+  spec.degree = *degree;
+  return llvm::Error::success();
+}
+
+static llvm::Error parseBudgetField(const json &value, StringRef path,
+                                    KernelSpec &spec,
+                                    const SpecErrors &errors) {
+  return assign(parseBudget(value, errors), spec.budget);
+}
+
+static llvm::Error parseDType(const json &value, StringRef path,
+                              KernelSpec &spec, const SpecErrors &errors) {
+  return assign(
+      getChoice(value, path, "dtype", DType::F64, stringifyDType, errors),
+      spec.dtype);
+}
+
+static llvm::Error parseTarget(const json &value, StringRef path,
+                               KernelSpec &spec, const SpecErrors &errors) {
+  return assign(getTarget(value, errors), spec.target);
+}
+
+static llvm::Error parseObjective(const json &value, StringRef path,
+                                  KernelSpec &spec, const SpecErrors &errors) {
+  return assign(getChoice(value, path, "objective", Objective::MostAccurate,
+                          stringifyObjective, errors),
+                spec.objective);
+}
+
+static llvm::Error parseMaxNsPerElement(const json &value, StringRef path,
+                                        KernelSpec &spec,
+                                        const SpecErrors &errors) {
+  auto limit = getNumber(value, path, errors);
+  if (!limit)
+    return limit.takeError();
+  if (!(*limit > 0) || !std::isfinite(*limit))
+    return errors.at(path, "a time must be a positive finite number, got " +
+                               shown(value));
+  if (spec.objective != Objective::MostAccurate)
+    return errors.at(path, "a time budget needs \"objective\": "
+                           "\"most_accurate\" (the fastest kernel needs none)");
+  spec.maxNsPerElement = *limit;
+  return llvm::Error::success();
+}
+
+static llvm::Error parseRanking(const json &value, StringRef path,
+                                KernelSpec &spec, const SpecErrors &errors) {
+  auto ranking = getChoice(value, path, "ranking", Ranking::CostModel,
+                           stringifyRanking, errors);
+  if (!ranking)
+    return ranking.takeError();
+  if (*ranking == Ranking::CostModel &&
+      spec.objective == Objective::MostAccurate && spec.maxNsPerElement)
+    return errors.at(path, "a time budget in nanoseconds needs "
+                           "measured speeds, not 'cost_model'");
+  spec.ranking = *ranking;
+  return llvm::Error::success();
+}
+
+static llvm::Error parseUnroll(const json &value, StringRef path,
+                               KernelSpec &spec, const SpecErrors &errors) {
+  return assign(
+      getInteger(value, path, 1, 8, "vectors per loop iteration", errors),
+      spec.unroll);
+}
+
+static llvm::Error parseVectorBits(const json &value, StringRef path,
+                                   KernelSpec &spec, const SpecErrors &errors) {
+  if (!value.is_number_integer() ||
+      !llvm::is_contained({128, 256, 512}, value.get<int64_t>()))
+    return errors.at(path, "expected 128, 256 or 512 (bits of a vector "
+                           "register), got " +
+                               shown(value));
+  spec.vectorBits = value.get<unsigned>();
+  return llvm::Error::success();
+}
+
+static llvm::Error parseThreads(const json &value, StringRef path,
+                                KernelSpec &spec, const SpecErrors &errors) {
+  return assign(
+      getInteger(value, path, 0, 1024,
+                 "threads of a checked run; 0: one per hardware thread",
+                 errors),
+      spec.threads);
+}
+
+static llvm::Error parseStreamingStores(const json &value, StringRef path,
+                                        KernelSpec &spec,
+                                        const SpecErrors &errors) {
+  auto mode = getChoice(value, path, "streaming_stores", StreamingStores::Never,
+                        stringifyStreamingStores, errors);
+  if (!mode)
+    return mode.takeError();
+  KernelAbi abi = kernelAbiOf(spec.op);
+  if (*mode == StreamingStores::Always &&
+      (abi == KernelAbi::Bias || abi == KernelAbi::BiasBackward))
+    return errors.at(path, "'always' applies to elementwise kernels; '" +
+                               act::stringifyOpKind(spec.op) +
+                               "' writes its [rows, cols] output row by row "
+                               "with cached stores ('auto' and 'never' "
+                               "accepted)");
+  spec.streamingStores = *mode;
+  return llvm::Error::success();
+}
+
+static llvm::Error parseName(const json &value, StringRef path,
+                             KernelSpec &spec, const SpecErrors &errors) {
+  auto name = getString(value, path, errors);
+  if (!name)
+    return name.takeError();
+  if (!isCIdentifier(*name))
+    return errors.at(path, "'" + bounded(*name) +
+                               "' is not a C identifier (letters, digits and "
+                               "'_', not starting with a digit, at most 128 "
+                               "characters)");
+  spec.name = *name;
+  return llvm::Error::success();
+}
+
+/// Every field a spec may have, in the order they are read.
+struct SpecField {
+  StringRef name;
+  FieldParser parse;
+};
+static const SpecField kSpecFields[] = {
+    {"name", parseName},
+    {"op", parseOp},
+    {"approximate", parseApproximate},
+    {"expansion", parseExpansion},
+    {"degree", parseDegree},
+    {"budget", parseBudgetField},
+    {"dtype", parseDType},
+    {"target", parseTarget},
+    {"objective", parseObjective},
+    {"max_ns_per_element", parseMaxNsPerElement},
+    {"ranking", parseRanking},
+    {"unroll", parseUnroll},
+    {"vector_bits", parseVectorBits},
+    {"threads", parseThreads},
+    {"streaming_stores", parseStreamingStores},
+};
+
+/// The name of a spec that names none: the op, form and dtype (gelu_f32,
+/// gelu_tanh_bf16, silu_f16, gelu_backward_f32, geglu_tanh_f32, ...).
+static std::string defaultName(const KernelSpec &spec) {
+  bool unary = kernelAbiOf(spec.op) == KernelAbi::Unary;
+  std::string base =
+      unary ? stringifyReferenceFunction(spec.referenceFunction()).str()
+            : act::stringifyOpKind(spec.op).str();
+  if (!unary && spec.approximate != act::Approximate::none)
+    base += "_" + act::stringifyApproximate(spec.approximate).str();
+  return base + "_" + stringifyDType(spec.dtype).str();
+}
+
 /// The spec that JSON value `root` describes.
 static llvm::Expected<KernelSpec> specFromJson(const json &root,
                                                const SpecErrors &errors) {
   if (!root.is_object())
     return errors.whole(llvm::Twine("expected a JSON object, got ") +
                         typeName(root));
-
-  static const StringRef knownFields[] = {
-      "name",    "op",     "approximate", "expansion", "degree",
-      "budget",  "dtype",  "target",      "objective", "max_ns_per_element",
-      "ranking", "unroll", "vector_bits", "threads",   "streaming_stores"};
+  llvm::SmallVector<StringRef> knownFields;
+  for (const SpecField &field : kSpecFields)
+    knownFields.push_back(field.name);
   if (llvm::Error err = checkFields(root, "", knownFields, errors))
     return std::move(err);
 
   KernelSpec spec;
-  if (root.contains("op")) {
-    auto op = getChoice(root["op"], "/op", "op",
-                        static_cast<KernelOp>(act::getMaxEnumValForOpKind()),
-                        act::stringifyOpKind, errors);
-    if (!op)
-      return op.takeError();
-    spec.op = *op;
+  for (const SpecField &field : kSpecFields) {
+    auto it = root.find(field.name.str());
+    if (it == root.end())
+      continue;
+    if (llvm::Error err =
+            field.parse(*it, ("/" + field.name).str(), spec, errors))
+      return std::move(err);
   }
-  if (root.contains("approximate")) {
-    auto approximate = getChoice(
-        root["approximate"], "/approximate", "approximate",
-        static_cast<act::Approximate>(act::getMaxEnumValForApproximate()),
-        act::stringifyApproximate, errors);
-    if (!approximate)
-      return approximate.takeError();
-    if (!act::opFacts(spec.op).appliesGelu() &&
-        *approximate != act::Approximate::none) {
-      llvm::SmallVector<StringRef> geluOps;
-      for (KernelOp op : act::allOpKinds())
-        if (act::opFacts(op).appliesGelu())
-          geluOps.push_back(act::stringifyOpKind(op));
-      return errors.at("/approximate",
-                       "'approximate' applies to the ops that apply a GELU (" +
-                           llvm::join(geluOps, ", ") + "), not '" +
-                           act::stringifyOpKind(spec.op) + "'");
-    }
-    spec.approximate = *approximate;
-  }
-  if (root.contains("expansion")) {
-    auto text = getString(root["expansion"], "/expansion", errors);
-    if (!text)
-      return text.takeError();
-    ReferenceFunction function = spec.referenceFunction();
-    std::optional<act::Expansion> expansion = act::symbolizeExpansion(*text);
-    if (!expansion || !llvm::is_contained(expansionsFor(function), *expansion))
-      return errors.at("/expansion",
-                       "unknown expansion '" + bounded(*text) + "' for " +
-                           stringifyReferenceFunction(function) +
-                           "; expected " + listExpansions(function));
-    spec.expansion = expansion;
-  }
-  if (root.contains("degree")) {
-    auto degree = getInteger(root["degree"], "/degree", 1, 64,
-                             "the fit's numerator degree", errors);
-    if (!degree)
-      return degree.takeError();
-    ReferenceFunction function = spec.referenceFunction();
-    // The expansions that could take it: the named one, else every one of
-    // the op.
-    llvm::SmallVector<act::Expansion> takers;
-    if (spec.expansion)
-      takers.push_back(*spec.expansion);
-    else
-      llvm::append_range(takers, expansionsFor(function));
-    auto accepts = [&](act::Expansion e) {
-      return llvm::is_contained(degreesOf(e), *degree);
-    };
-    if (!llvm::any_of(takers, accepts)) {
-      std::string allowed;
-      for (act::Expansion e : takers)
-        if (!degreesOf(e).empty())
-          allowed += (allowed.empty() ? "" : "; ") + listDegrees(e) + " for '" +
-                     act::stringifyExpansion(e).str() + "'";
-      return errors.at(
-          "/degree",
-          "no expansion " +
-              (spec.expansion
-                   ? "'" + act::stringifyExpansion(*spec.expansion) + "'"
-                   : "of " + stringifyReferenceFunction(function)) +
-              " has degree " + llvm::Twine(*degree) + "; expected " +
-              (allowed.empty() ? "no degree (it is fixed)" : allowed));
-    }
-    spec.degree = *degree;
-  }
-  if (root.contains("budget")) {
-    auto budget = parseBudget(root["budget"], errors);
-    if (!budget)
-      return budget.takeError();
-    spec.budget = *budget;
-  }
-  if (root.contains("dtype")) {
-    auto dtype = getChoice(root["dtype"], "/dtype", "dtype", DType::F64,
-                           stringifyDType, errors);
-    if (!dtype)
-      return dtype.takeError();
-    spec.dtype = *dtype;
-  }
-  if (root.contains("target")) {
-    auto target = getTarget(root["target"], errors);
-    if (!target)
-      return target.takeError();
-    spec.target = *target;
-  }
-  if (root.contains("objective")) {
-    auto objective =
-        getChoice(root["objective"], "/objective", "objective",
-                  Objective::MostAccurate, stringifyObjective, errors);
-    if (!objective)
-      return objective.takeError();
-    spec.objective = *objective;
-  }
-  if (root.contains("max_ns_per_element")) {
-    const json &value = root["max_ns_per_element"];
-    auto limit = getNumber(value, "/max_ns_per_element", errors);
-    if (!limit)
-      return limit.takeError();
-    if (!(*limit > 0) || !std::isfinite(*limit))
-      return errors.at("/max_ns_per_element",
-                       "a time must be a positive finite number, got " +
-                           shown(value));
-    if (spec.objective != Objective::MostAccurate)
-      return errors.at("/max_ns_per_element",
-                       "a time budget needs \"objective\": "
-                       "\"most_accurate\" (the fastest kernel needs none)");
-    spec.maxNsPerElement = *limit;
-  }
-  if (root.contains("ranking")) {
-    auto ranking = getChoice(root["ranking"], "/ranking", "ranking",
-                             Ranking::CostModel, stringifyRanking, errors);
-    if (!ranking)
-      return ranking.takeError();
-    if (*ranking == Ranking::CostModel &&
-        spec.objective == Objective::MostAccurate && spec.maxNsPerElement)
-      return errors.at("/ranking", "a time budget in nanoseconds needs "
-                                   "measured speeds, not 'cost_model'");
-    spec.ranking = *ranking;
-  }
-  if (root.contains("unroll")) {
-    auto unroll = getInteger(root["unroll"], "/unroll", 1, 8,
-                             "vectors per loop iteration", errors);
-    if (!unroll)
-      return unroll.takeError();
-    spec.unroll = *unroll;
-  }
-  if (root.contains("vector_bits")) {
-    const json &value = root["vector_bits"];
-    if (!value.is_number_integer() ||
-        !llvm::is_contained({128, 256, 512}, value.get<int64_t>()))
-      return errors.at("/vector_bits",
-                       "expected 128, 256 or 512 (bits of a vector "
-                       "register), got " +
-                           shown(value));
-    spec.vectorBits = value.get<unsigned>();
-  }
-  if (root.contains("threads")) {
-    auto threads = getInteger(
-        root["threads"], "/threads", 0, 1024,
-        "threads of a checked run; 0: one per hardware thread", errors);
-    if (!threads)
-      return threads.takeError();
-    spec.threads = *threads;
-  }
-  if (root.contains("streaming_stores")) {
-    auto mode = getChoice(root["streaming_stores"], "/streaming_stores",
-                          "streaming_stores", StreamingStores::Never,
-                          stringifyStreamingStores, errors);
-    if (!mode)
-      return mode.takeError();
-    if (*mode == StreamingStores::Always &&
-        (kernelAbiOf(spec.op) == KernelAbi::Bias ||
-         kernelAbiOf(spec.op) == KernelAbi::BiasBackward))
-      return errors.at("/streaming_stores",
-                       "'always' applies to elementwise kernels; '" +
-                           act::stringifyOpKind(spec.op) +
-                           "' writes its [rows, cols] output row by row with "
-                           "cached stores ('auto' and 'never' accepted)");
-    spec.streamingStores = *mode;
-  }
-  // The default name follows the op, form and dtype: gelu_f32,
-  // gelu_tanh_bf16, silu_f16, gelu_backward_f32, geglu_tanh_f32, ...
-  std::string base =
-      kernelAbiOf(spec.op) == KernelAbi::Unary
-          ? stringifyReferenceFunction(spec.referenceFunction()).str()
-          : act::stringifyOpKind(spec.op).str();
-  if (kernelAbiOf(spec.op) != KernelAbi::Unary &&
-      spec.approximate != act::Approximate::none)
-    base += "_" + act::stringifyApproximate(spec.approximate).str();
-  spec.name = base + "_" + stringifyDType(spec.dtype).str();
-  if (root.contains("name")) {
-    auto name = getString(root["name"], "/name", errors);
-    if (!name)
-      return name.takeError();
-    if (!isCIdentifier(*name))
-      return errors.at("/name", "'" + bounded(*name) +
-                                    "' is not a C identifier (letters, "
-                                    "digits and '_', not starting with a "
-                                    "digit, at most 128 characters)");
-    spec.name = *name;
-  }
+  if (!root.contains("name"))
+    spec.name = defaultName(spec);
   return spec;
 }
 

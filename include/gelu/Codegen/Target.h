@@ -7,6 +7,8 @@
 #ifndef GELU_CODEGEN_TARGET_H
 #define GELU_CODEGEN_TARGET_H
 
+#include "gelu/Codegen/TargetNames.h"
+
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Target/TargetMachine.h"
@@ -39,7 +41,7 @@ struct TargetInfo {
 
 /// Resolves a spec's target name: "host" is this process's CPU with its
 /// real features (AVX-512 where present); "x86-64-v3"/"x86-64-v4" and the
-/// x86 CPU names (Spec.h's x86CpuNames) are code for every CPU of that kind
+/// x86 CPU names (TargetNames.h) are code for every CPU of that kind
 /// (AVX-512 CPUs get 512-bit vectors, AVX2 ones 256-bit). CPUs without AVX2
 /// and FMA are refused. "aarch64" is every ARMv8-A CPU with NEON (128-bit
 /// vectors, FMA), for Linux. "nvptx-sm_XX" is PTX for that NVIDIA GPU

@@ -55,17 +55,6 @@ enum class DType { F16, BF16, F32, F64 };
 
 llvm::StringRef stringifyDType(DType dtype);
 
-/// The generic targets a spec may name: "host" (this CPU with its real
-/// features), "x86-64-v3" (AVX2 + FMA, 8 f32 lanes), "x86-64-v4"
-/// (AVX-512, 16) and "aarch64" (ARMv8-A NEON, 4).
-llvm::ArrayRef<llvm::StringRef> targetNames();
-/// Every 64-bit x86 CPU LLVM knows ("haswell", "znver4", ...), which a spec
-/// may also name (those without FMA are refused when compiled).
-llvm::ArrayRef<llvm::StringRef> x86CpuNames();
-/// The NVIDIA GPU targets: "nvptx-sm_75" ... "nvptx-sm_120" (PTX).
-llvm::ArrayRef<llvm::StringRef> nvptxTargetNames();
-/// Whether a spec may name `name` as its target.
-bool isKnownTarget(llvm::StringRef name);
 /// Size in bytes of one element.
 unsigned dtypeSize(DType dtype);
 /// The float format of `dtype`'s values, in which ULPs are counted.
