@@ -26,12 +26,12 @@
 #include "gelu/JIT/ThreadPool.h"
 #include "gelu/Numerics/ErrorMaxima.h"
 #include "gelu/Numerics/Reference.h"
+#include "gelu/Support/Json.h"
 #include "gelu/Support/Output.h"
 
 #include "benchmark/benchmark.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -372,45 +372,41 @@ int main(int argc, char **argv) {
 
   if (!jsonPath.empty()) {
     // Built in memory, then written whole (a full disk is an error).
-    std::string text;
-    llvm::raw_string_ostream file(text);
-    llvm::json::OStream json(file, 2);
-    json.object([&] {
-      json.attribute("compile_cold_ms", latency.coldSeconds * 1e3);
-      json.attribute("compile_cached_us", latency.cachedSeconds * 1e6);
-      json.attributeArray("results", [&] {
-        for (const Entry &e : entries)
-          json.object([&] {
-            json.attribute("name", e.impl.name);
-            json.attribute("family", familyName(e.impl.family));
-            json.attribute("ours", e.impl.ours);
-            json.attribute("threads", e.threads);
-            if (e.impl.ours)
-              json.attribute("expansion", e.detail);
-            if (e.impl.family != Family::Copy)
-              json.attributeObject("max_ulp", [&] {
-                for (int r = 0; r < 4; ++r) {
-                  double u = e.regions[r].maxUlp;
-                  json.attribute(kRegionKeys[r], std::isfinite(u) ? u : 1e38);
-                }
-              });
-            json.attributeArray("sizes", [&] {
-              for (const auto &[n, t] : e.nsPerElement)
-                json.object([&] {
-                  json.attribute("n", n);
-                  json.attribute("ns_per_element", t);
-                  json.attribute("gb_per_s", 8.0 / t);
-                  if (e.impl.family != Family::Copy)
-                    json.attribute("ratio_to_best_anchor",
-                                   t / bestAnchor(e.impl.family, n));
-                  json.attribute("ratio_to_memcpy", t / copyTime(n));
-                });
-            });
-          });
-      });
-    });
-    file << "\n";
-    if (llvm::Error err = gelu::writeOutputFile(jsonPath, file.str())) {
+    gelu::OrderedJson results = gelu::OrderedJson::array();
+    for (const Entry &e : entries) {
+      gelu::OrderedJson result = {{"name", e.impl.name},
+                                  {"family", familyName(e.impl.family)},
+                                  {"ours", e.impl.ours},
+                                  {"threads", e.threads}};
+      if (e.impl.ours)
+        result["expansion"] = e.detail;
+      if (e.impl.family != Family::Copy) {
+        // (JSON has no inf: 1e38 stands for a NaN or inf result.)
+        gelu::OrderedJson maxUlp = gelu::OrderedJson::object();
+        for (int r = 0; r < 4; ++r) {
+          double u = e.regions[r].maxUlp;
+          maxUlp[kRegionKeys[r]] = std::isfinite(u) ? u : 1e38;
+        }
+        result["max_ulp"] = std::move(maxUlp);
+      }
+      gelu::OrderedJson sizes = gelu::OrderedJson::array();
+      for (const auto &[n, t] : e.nsPerElement) {
+        gelu::OrderedJson size = {
+            {"n", n}, {"ns_per_element", t}, {"gb_per_s", 8.0 / t}};
+        if (e.impl.family != Family::Copy)
+          size["ratio_to_best_anchor"] = t / bestAnchor(e.impl.family, n);
+        size["ratio_to_memcpy"] = t / copyTime(n);
+        sizes.push_back(std::move(size));
+      }
+      result["sizes"] = std::move(sizes);
+      results.push_back(std::move(result));
+    }
+    gelu::OrderedJson report = {
+        {"compile_cold_ms", latency.coldSeconds * 1e3},
+        {"compile_cached_us", latency.cachedSeconds * 1e6},
+        {"results", std::move(results)}};
+    std::string text = gelu::dumpJson(report, 2) + "\n";
+    if (llvm::Error err = gelu::writeOutputFile(jsonPath, text)) {
       llvm::errs() << "gelu-bench: " << llvm::toString(std::move(err)) << "\n";
       return 1;
     }

@@ -30,11 +30,11 @@
 #include "gelu/JIT/Jit.h"
 #include "gelu/JIT/ThreadPool.h"
 #include "gelu/Numerics/ErrorMaxima.h"
+#include "gelu/Support/Json.h"
 #include "gelu/Support/Output.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -268,25 +268,36 @@ void readTorchRows(const std::string &path, std::vector<Row> &rows,
     llvm::errs() << "gelu-train-bench: cannot read " << path << "\n";
     std::exit(1);
   }
-  auto json = llvm::json::parse((*buffer)->getBuffer());
-  if (!json) {
-    llvm::errs() << "gelu-train-bench: " << path << ": "
-                 << llvm::toString(json.takeError()) << "\n";
+  auto fail = [&](const std::string &why) {
+    llvm::errs() << "gelu-train-bench: " << path << ": " << why << "\n";
     std::exit(1);
-  }
-  const llvm::json::Object *root = json->getAsObject();
-  if (auto v = root->getString("torch"))
-    version = v->str();
-  for (const llvm::json::Value &entry : *root->getArray("results")) {
-    const llvm::json::Object *o = entry.getAsObject();
-    Row row{o->getString("group")->str(),
-            o->getString("name")->str(),
-            Kind::Anchor,
-            nullptr,
-            {},
+  };
+  auto json = gelu::parseJson((*buffer)->getBuffer());
+  if (!json)
+    fail(llvm::toString(json.takeError()));
+  auto string = [&](const gelu::Json &o, const char *key) {
+    auto it = o.find(key);
+    if (it == o.end() || !it->is_string())
+      fail(std::string("'") + key + "' is not a string");
+    return it->get<std::string>();
+  };
+  const gelu::Json &root = *json;
+  if (!root.is_object() || !root.contains("results") ||
+      !root["results"].is_array())
+    fail("expected {\"torch\": VERSION, \"results\": [...]}");
+  if (root.contains("torch"))
+    version = string(root, "torch");
+  for (const gelu::Json &o : root["results"]) {
+    if (!o.is_object() || !o.contains("sizes") || !o["sizes"].is_object())
+      fail("a result is not {\"group\", \"name\", \"sizes\": {...}}");
+    Row row{string(o, "group"), string(o, "name"), Kind::Anchor, nullptr, {},
             std::nullopt};
-    for (const auto &[key, value] : *o->getObject("sizes"))
-      row.nsPerElement[std::stoll(key.str())] = *value.getAsNumber();
+    for (const auto &[key, value] : o["sizes"].items()) {
+      long long n = 0;
+      if (!value.is_number() || llvm::StringRef(key).getAsInteger(10, n))
+        fail("size '" + key + "' is not a length with a number of ns");
+      row.nsPerElement[n] = value.get<double>();
+    }
     rows.push_back(std::move(row));
   }
 }
@@ -389,40 +400,33 @@ int main(int argc, char **argv) {
 
   if (!jsonPath.empty()) {
     // Built in memory, then written whole (a full disk is an error).
-    std::string text;
-    llvm::raw_string_ostream file(text);
-    llvm::json::OStream json(file, 2);
-    json.object([&] {
-      json.attribute("cols", kCols);
-      if (!torchVersion.empty())
-        json.attribute("torch", torchVersion);
-      json.attributeArray("results", [&] {
-        for (const Row &r : rows)
-          json.object([&] {
-            json.attribute("group", r.group);
-            json.attribute("name", r.name);
-            json.attribute("kind", kindName(r.kind));
-            if (r.error)
-              json.attributeObject("max_ulp", [&] {
-                // (JSON has no inf: 1e38 stands for a NaN or inf result.)
-                for (int i = 0; i < kReportRegions; ++i) {
-                  double u = (*r.error)[i].maxUlp;
-                  json.attribute(kRegionKeys[i], std::isfinite(u) ? u : 1e38);
-                }
-              });
-            json.attributeArray("sizes", [&] {
-              for (const auto &[n, t] : r.nsPerElement)
-                json.object([&] {
-                  json.attribute("n", n);
-                  json.attribute("ns_per_element", t);
-                  json.attribute("ratio_to_fused", t / fusedTime(r.group, n));
-                });
-            });
-          });
-      });
-    });
-    file << "\n";
-    if (llvm::Error err = gelu::writeOutputFile(jsonPath, file.str())) {
+    gelu::OrderedJson results = gelu::OrderedJson::array();
+    for (const Row &r : rows) {
+      gelu::OrderedJson result = {
+          {"group", r.group}, {"name", r.name}, {"kind", kindName(r.kind)}};
+      if (r.error) {
+        // (JSON has no inf: 1e38 stands for a NaN or inf result.)
+        gelu::OrderedJson maxUlp = gelu::OrderedJson::object();
+        for (int i = 0; i < kReportRegions; ++i) {
+          double u = (*r.error)[i].maxUlp;
+          maxUlp[kRegionKeys[i]] = std::isfinite(u) ? u : 1e38;
+        }
+        result["max_ulp"] = std::move(maxUlp);
+      }
+      gelu::OrderedJson sizes = gelu::OrderedJson::array();
+      for (const auto &[n, t] : r.nsPerElement)
+        sizes.push_back({{"n", n},
+                         {"ns_per_element", t},
+                         {"ratio_to_fused", t / fusedTime(r.group, n)}});
+      result["sizes"] = std::move(sizes);
+      results.push_back(std::move(result));
+    }
+    gelu::OrderedJson report = {{"cols", kCols}};
+    if (!torchVersion.empty())
+      report["torch"] = torchVersion;
+    report["results"] = std::move(results);
+    std::string text = gelu::dumpJson(report, 2) + "\n";
+    if (llvm::Error err = gelu::writeOutputFile(jsonPath, text)) {
       llvm::errs() << "gelu-train-bench: " << llvm::toString(std::move(err))
                    << "\n";
       return 1;

@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "gelu/Support/Json.h"
 #include "gelu/Support/Output.h"
 #include "gelu/Support/Quote.h"
 
@@ -75,6 +76,31 @@ TEST(Quote, NoUtf8CharacterIsSplit) {
   // "é" is two bytes: a cut after 3 bytes would split the second one.
   EXPECT_EQ(bounded("ééé", 3), "é... (6 bytes)");
   EXPECT_EQ(bounded("ééé", 4), "éé... (6 bytes)");
+}
+
+TEST(Json, BytesThatAreNotUtf8AreWrittenNotAborted) {
+  // A path may hold any bytes; nlohmann's plain dump() would throw (abort,
+  // without exceptions) on them.
+  Json value = {{"path", std::string("/tmp/\xff\xfe/cache.json")}};
+  EXPECT_EQ(dumpJson(value),
+            "{\"path\":\"/tmp/\xef\xbf\xbd\xef\xbf\xbd/cache.json\"}");
+  OrderedJson ordered = {{"b", 1}, {"a", std::string("\xc3")}};
+  EXPECT_EQ(dumpJson(ordered), "{\"b\":1,\"a\":\"\xef\xbf\xbd\"}");
+}
+
+TEST(Json, ADuplicateFieldAndBadSyntaxAreErrorsThatSayWhere) {
+  auto twice = parseJson(R"({"a": {"b": 1, "b": 2}})");
+  ASSERT_FALSE(static_cast<bool>(twice));
+  EXPECT_EQ(llvm::toString(twice.takeError()),
+            "at /a: the field 'b' is given twice (one object has one of each)");
+  auto broken = parseJson("{\"a\": }");
+  ASSERT_FALSE(static_cast<bool>(broken));
+  std::string message = llvm::toString(broken.takeError());
+  EXPECT_EQ(message.find("[json.exception"), std::string::npos) << message;
+  EXPECT_NE(message.find("line 1, column 7"), std::string::npos) << message;
+  auto fine = parseJson(R"({"a": [1, 2.5, "x"]})");
+  ASSERT_TRUE(static_cast<bool>(fine));
+  EXPECT_EQ((*fine)["a"][1].get<double>(), 2.5);
 }
 
 } // namespace

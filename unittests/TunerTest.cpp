@@ -15,9 +15,9 @@
 #include "gelu/Codegen/Target.h"
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/JIT/TuningCache.h"
+#include "gelu/Support/Json.h"
 
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -328,13 +328,10 @@ TEST(TuningReport, RoundTripsThroughJson) {
 TEST(TuningReport, FromJsonNamesTheBadField) {
   TuningResult result =
       tune(R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})");
-  auto value = llvm::json::parse(result.report.toJson());
+  auto value = parseJson(result.report.toJson());
   ASSERT_TRUE(static_cast<bool>(value));
-  (*(*value->getAsObject()->getArray("candidates"))[0]
-        .getAsObject())["expansion"] = "pade";
-  std::string text;
-  llvm::raw_string_ostream(text) << *value;
-  auto bad = TuningReport::fromJson(text);
+  (*value)["candidates"][0]["expansion"] = "pade";
+  auto bad = TuningReport::fromJson(dumpJson(*value));
   ASSERT_FALSE(static_cast<bool>(bad));
   EXPECT_EQ(llvm::toString(bad.takeError()),
             "/candidates/0/expansion 'pade' is not an expansion");
@@ -447,21 +444,17 @@ TEST(TuningCache, ABadEntryIsRetunedAndAStaleOneReplaced) {
   options.cachePath = path;
   options.warnOnStderr = false;
   auto fileWith = [&](const std::string &compiler, const std::string &report) {
-    llvm::json::Object entries;
-    auto parsed = llvm::json::parse(report);
-    llvm::json::Value reportValue = nullptr;
+    auto parsed = parseJson(report);
+    Json reportValue = nullptr;
     if (parsed)
       reportValue = std::move(*parsed);
     else
       llvm::consumeError(parsed.takeError());
-    entries[key] = llvm::json::Object{{"compiler", compiler},
-                                      {"report", std::move(reportValue)}};
-    std::string text;
-    llvm::raw_string_ostream(text) << llvm::json::Value(
-        llvm::json::Object{{"format", "gelu-jit-tuning-cache"},
-                           {"version", 1},
-                           {"entries", std::move(entries)}});
-    return text;
+    Json entries = {
+        {key, {{"compiler", compiler}, {"report", std::move(reportValue)}}}};
+    return dumpJson(Json{{"format", "gelu-jit-tuning-cache"},
+                         {"version", 1},
+                         {"entries", std::move(entries)}});
   };
   // An entry whose report names no known expansion: corrupt, re-tuned.
   writeFile(path, fileWith(compilerFingerprint(),

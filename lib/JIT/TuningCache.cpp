@@ -6,13 +6,15 @@
 
 #include "gelu/JIT/TuningCache.h"
 
+#include "TuningReportJson.h"
+
 #include "gelu/JIT/TuningFingerprint.inc"
+#include "gelu/Support/Json.h"
 #include "gelu/Support/Output.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -26,9 +28,6 @@
 #include <unistd.h>
 
 namespace gelu {
-
-using llvm::json::Object;
-using llvm::json::Value;
 
 static constexpr const char *kFormat = "gelu-jit-tuning-cache";
 static constexpr int64_t kVersion = 1;
@@ -71,7 +70,7 @@ std::string tuningCacheKey(const KernelSpec &spec) {
 namespace {
 /// The parsed file: its entries, or why it could not be used.
 struct CacheFile {
-  Object entries;
+  Json entries = Json::object();
   bool exists = false;
   std::string corruption; ///< empty when the file is sound (or absent)
 };
@@ -83,27 +82,29 @@ static CacheFile readCacheFile(llvm::StringRef path) {
   if (!buffer)
     return file; // absent (or unreadable): nothing cached
   file.exists = true;
-  auto parsed = llvm::json::parse((*buffer)->getBuffer());
+  auto parsed = parseJson((*buffer)->getBuffer());
   if (!parsed) {
     file.corruption = "not JSON (" + llvm::toString(parsed.takeError()) + ")";
     return file;
   }
-  const Object *root = parsed->getAsObject();
-  if (!root || root->getString("format") != llvm::StringRef(kFormat)) {
+  const Json &root = *parsed;
+  auto format = root.is_object() ? root.find("format") : root.end();
+  if (!root.is_object() || format == root.end() || *format != kFormat) {
     file.corruption = "not a gelu-jit tuning cache (no \"format\": \"" +
                       std::string(kFormat) + "\")";
     return file;
   }
-  if (root->getInteger("version") != kVersion) {
+  auto version = root.find("version");
+  if (version == root.end() || *version != kVersion) {
     file.corruption = "a cache of another format version";
     return file;
   }
-  const Object *entries = root->getObject("entries");
-  if (!entries) {
+  auto entries = root.find("entries");
+  if (entries == root.end() || !entries->is_object()) {
     file.corruption = "\"entries\" is not an object";
     return file;
   }
-  file.entries = *entries;
+  file.entries = std::move(*entries);
   return file;
 }
 
@@ -117,28 +118,25 @@ TuningCacheLookup lookupTuning(llvm::StringRef path, llvm::StringRef key) {
                      file.corruption + "); re-tuning and rewriting it";
     return result;
   }
-  const Object *entry = file.entries.getObject(key);
-  if (!entry) {
+  auto entry = file.entries.find(key.str());
+  if (entry == file.entries.end() || !entry->is_object()) {
     result.status = "miss";
     return result;
   }
-  if (entry->getString("compiler") != llvm::StringRef(compilerFingerprint())) {
+  auto compiler = entry->find("compiler");
+  if (compiler == entry->end() || *compiler != compilerFingerprint()) {
     result.status = "stale";
     return result;
   }
-  const Value *report = entry->get("report");
-  std::string text;
-  if (report) {
-    llvm::raw_string_ostream os(text);
-    os << *report;
-  }
-  auto read = TuningReport::fromJson(text);
-  if (!report || !read) {
+  auto report = entry->find("report");
+  auto read =
+      report == entry->end()
+          ? llvm::Expected<TuningReport>(llvm::createStringError("no report"))
+          : reportFromJsonValue(*report);
+  if (!read) {
     result.status = "rebuilt";
-    result.warning =
-        "tuning cache '" + path.str() + "' has a corrupt entry (" +
-        (read ? std::string("no report") : llvm::toString(read.takeError())) +
-        "); re-tuning it";
+    result.warning = "tuning cache '" + path.str() + "' has a corrupt entry (" +
+                     llvm::toString(read.takeError()) + "); re-tuning it";
     return result;
   }
   result.status = "hit";
@@ -247,14 +245,11 @@ llvm::Error storeTuning(llvm::StringRef requestedPath, llvm::StringRef key,
     return lock.takeError();
   removeStaleTemporaries(path);
   CacheFile file = readCacheFile(path);
-  auto parsedReport = llvm::json::parse(report.toJson());
-  if (!parsedReport)
-    return parsedReport.takeError();
-  file.entries[key] = Object{{"compiler", compilerFingerprint()},
-                             {"report", std::move(*parsedReport)}};
-  Object root{{"format", kFormat},
-              {"version", kVersion},
-              {"entries", std::move(file.entries)}};
+  file.entries[key.str()] = {{"compiler", compilerFingerprint()},
+                             {"report", reportToJsonValue(report)}};
+  Json root = {{"format", kFormat},
+               {"version", kVersion},
+               {"entries", std::move(file.entries)}};
 
   // A temporary file in the same directory, renamed over the old one: a
   // reader (lookups take no lock) sees the old file or the new one, never
@@ -267,7 +262,7 @@ llvm::Error storeTuning(llvm::StringRef requestedPath, llvm::StringRef key,
                                            path + "': " + ec.message());
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    os << llvm::formatv("{0:1}", Value(std::move(root))) << "\n";
+    os << dumpJson(root, 1) << "\n";
     if (llvm::Error err = finishOutput(os, temporary)) {
       std::error_code ec = llvm::errorToErrorCode(std::move(err));
       llvm::sys::fs::remove(temporary);

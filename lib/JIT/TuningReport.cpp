@@ -11,44 +11,38 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/TuningReport.h"
+
+#include "TuningReportJson.h"
+
+#include "gelu/Spec/SpecJson.h"
 #include "gelu/Support/Quote.h"
 #include "gelu/Version.h"
 
-#include "llvm/Support/JSON.h"
-
 namespace gelu {
 
-using llvm::json::Array;
-using llvm::json::Object;
-using llvm::json::Value;
-
-static Value errorToJson(const ErrorMaxima &e) {
-  return Object{
-      {"max_ulp", e.maxUlp},
-      {"ulp_at", static_cast<double>(e.ulpAt)},
-      {"max_abs", e.maxAbs},
-      {"max_rel", e.maxRel},
-      {"count", static_cast<int64_t>(e.count)},
-      {"correctly_rounded", static_cast<int64_t>(e.correctlyRounded)}};
+static Json errorToJson(const ErrorMaxima &e) {
+  return {{"max_ulp", e.maxUlp}, {"ulp_at", static_cast<double>(e.ulpAt)},
+          {"max_abs", e.maxAbs}, {"max_rel", e.maxRel},
+          {"count", e.count},    {"correctly_rounded", e.correctlyRounded}};
 }
 
-static Value regionsToJson(const RegionErrors &regions) {
-  Object out;
+static Json regionsToJson(const RegionErrors &regions) {
+  Json out = Json::object();
   for (int r = 0; r < kReportRegions; ++r)
     out[kRegionKeys[r]] = errorToJson(regions[r]);
   return out;
 }
 
-static Value candidateToJson(const TuningCandidate &c) {
-  Object out{{"expansion", act::stringifyExpansion(c.expansion).str()},
-             {"unroll", static_cast<int64_t>(c.unroll)},
-             {"vector_bits", static_cast<int64_t>(c.vectorBits)},
-             {"cost", static_cast<int64_t>(c.cost)},
-             {"fits", c.fits},
-             {"chosen", c.chosen},
-             {"verdict", c.verdict}};
+static Json candidateToJson(const TuningCandidate &c) {
+  Json out = {{"expansion", act::stringifyExpansion(c.expansion).str()},
+              {"unroll", c.unroll},
+              {"vector_bits", c.vectorBits},
+              {"cost", c.cost},
+              {"fits", c.fits},
+              {"chosen", c.chosen},
+              {"verdict", c.verdict}};
   if (c.degree)
-    out["degree"] = static_cast<int64_t>(c.degree);
+    out["degree"] = c.degree;
   if (c.error)
     out["error"] = regionsToJson(*c.error);
   if (c.nsPerElement)
@@ -56,87 +50,79 @@ static Value candidateToJson(const TuningCandidate &c) {
   return out;
 }
 
-std::string TuningReport::toJson() const {
-  auto specJson = [](const KernelSpec &spec) -> Value {
-    auto parsed = llvm::json::parse(spec.toJson());
-    if (!parsed) {
-      llvm::consumeError(parsed.takeError());
-      return nullptr;
-    }
-    return std::move(*parsed);
-  };
-  Object out{{"requested", specJson(requested)},
-             {"chosen", specJson(chosen)},
-             {"tuned", tuned},
-             {"cost", static_cast<int64_t>(cost)},
-             {"speed_source", speedSource},
-             {"error_source", errorSource},
-             {"cache", Object{{"status", cacheStatus},
-                              {"path", cachePath},
-                              {"warning", cacheWarning}}},
-             {"cpu", cpu},
-             {"tuning_seconds", tuningSeconds},
-             {"gelu_jit_version", GELU_JIT_VERSION}};
-  if (error)
-    out["error"] = regionsToJson(*error);
-  if (nsPerElement)
-    out["ns_per_element"] = *nsPerElement;
-  Array list;
-  for (const TuningCandidate &c : candidates)
+Json reportToJsonValue(const TuningReport &report) {
+  Json out = {{"requested", specToJsonValue(report.requested)},
+              {"chosen", specToJsonValue(report.chosen)},
+              {"tuned", report.tuned},
+              {"cost", report.cost},
+              {"speed_source", report.speedSource},
+              {"error_source", report.errorSource},
+              {"cache",
+               {{"status", report.cacheStatus},
+                {"path", report.cachePath},
+                {"warning", report.cacheWarning}}},
+              {"cpu", report.cpu},
+              {"tuning_seconds", report.tuningSeconds},
+              {"gelu_jit_version", GELU_JIT_VERSION}};
+  if (report.error)
+    out["error"] = regionsToJson(*report.error);
+  if (report.nsPerElement)
+    out["ns_per_element"] = *report.nsPerElement;
+  Json list = Json::array();
+  for (const TuningCandidate &c : report.candidates)
     list.push_back(candidateToJson(c));
   out["candidates"] = std::move(list);
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << llvm::formatv("{0:2}", Value(std::move(out)));
-  return text;
+  return out;
+}
+
+std::string TuningReport::toJson() const {
+  return dumpJson(reportToJsonValue(*this), 2);
 }
 
 namespace {
 /// Reads fields of JSON objects, keeping the first problem it meets.
 class Reader {
 public:
-  std::optional<double> number(const Object &o, llvm::StringRef key,
-                               llvm::StringRef where) {
-    if (auto v = o.getNumber(key))
-      return *v;
-    fail(where + "/" + key + " is not a number");
-    return std::nullopt;
-  }
-  std::optional<std::string> string(const Object &o, llvm::StringRef key,
-                                    llvm::StringRef where) {
-    if (auto v = o.getString(key))
-      return v->str();
-    fail(where + "/" + key + " is not a string");
-    return std::nullopt;
-  }
-  bool boolean(const Object &o, llvm::StringRef key, llvm::StringRef where) {
-    if (auto v = o.getBoolean(key))
-      return *v;
-    fail(where + "/" + key + " is not a boolean");
-    return false;
-  }
-  const Object *object(const Object &o, llvm::StringRef key,
-                       llvm::StringRef where) {
-    if (const Object *v = o.getObject(key))
-      return v;
-    fail(where + "/" + key + " is not an object");
+  /// The field `key` of object `o`, or null (and a problem) when it is
+  /// absent or not of the type `is` checks.
+  const Json *field(const Json &o, llvm::StringRef key, llvm::StringRef where,
+                    bool (Json::*is)() const noexcept, llvm::StringRef what) {
+    auto it = o.find(key.str());
+    if (it != o.end() && ((*it).*is)())
+      return &*it;
+    fail(where + "/" + key + " is not " + what);
     return nullptr;
   }
-  std::optional<KernelSpec> spec(const Object &o, llvm::StringRef key) {
-    const Object *value = object(o, key, "");
+  std::optional<double> number(const Json &o, llvm::StringRef key,
+                               llvm::StringRef where) {
+    const Json *v = field(o, key, where, &Json::is_number, "a number");
+    return v ? std::optional<double>(v->get<double>()) : std::nullopt;
+  }
+  std::optional<std::string> string(const Json &o, llvm::StringRef key,
+                                    llvm::StringRef where) {
+    const Json *v = field(o, key, where, &Json::is_string, "a string");
+    return v ? std::optional<std::string>(v->get<std::string>()) : std::nullopt;
+  }
+  bool boolean(const Json &o, llvm::StringRef key, llvm::StringRef where) {
+    const Json *v = field(o, key, where, &Json::is_boolean, "a boolean");
+    return v && v->get<bool>();
+  }
+  const Json *object(const Json &o, llvm::StringRef key,
+                     llvm::StringRef where) {
+    return field(o, key, where, &Json::is_object, "an object");
+  }
+  std::optional<KernelSpec> spec(const Json &o, llvm::StringRef key) {
+    const Json *value = object(o, key, "");
     if (!value)
       return std::nullopt;
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    os << Value(Object(*value));
-    auto parsed = parseSpec(text, "/" + key.str());
+    auto parsed = specFromJsonValue(*value, "/" + key.str());
     if (!parsed) {
       fail(llvm::toString(parsed.takeError()));
       return std::nullopt;
     }
     return *parsed;
   }
-  std::optional<ErrorMaxima> error(const Object &o, llvm::StringRef where) {
+  std::optional<ErrorMaxima> error(const Json &o, llvm::StringRef where) {
     ErrorMaxima e;
     auto ulp = number(o, "max_ulp", where), at = number(o, "ulp_at", where),
          abs = number(o, "max_abs", where), rel = number(o, "max_rel", where),
@@ -152,15 +138,15 @@ public:
     e.correctlyRounded = static_cast<uint64_t>(*rounded);
     return e;
   }
-  std::optional<RegionErrors> regions(const Object &o, llvm::StringRef key,
+  std::optional<RegionErrors> regions(const Json &o, llvm::StringRef key,
                                       llvm::StringRef where) {
-    const Object *value = object(o, key, where);
+    const Json *value = object(o, key, where);
     if (!value)
       return std::nullopt;
     RegionErrors out;
     std::string path = (where + "/" + key).str();
     for (int r = 0; r < kReportRegions; ++r) {
-      const Object *region = object(*value, kRegionKeys[r], path);
+      const Json *region = object(*value, kRegionKeys[r], path);
       if (!region)
         return std::nullopt;
       auto e = error(*region, path + "/" + kRegionKeys[r]);
@@ -178,77 +164,84 @@ public:
 };
 } // namespace
 
-llvm::Expected<TuningReport> TuningReport::fromJson(llvm::StringRef json) {
-  auto parsed = llvm::json::parse(json);
-  if (!parsed)
-    return parsed.takeError();
-  const Object *root = parsed->getAsObject();
-  if (!root)
+llvm::Expected<TuningReport> reportFromJsonValue(const Json &root) {
+  if (!root.is_object())
     return llvm::createStringError("a report must be a JSON object");
   Reader read;
   TuningReport report;
-  if (auto spec = read.spec(*root, "requested"))
+  if (auto spec = read.spec(root, "requested"))
     report.requested = *spec;
-  if (auto spec = read.spec(*root, "chosen"))
+  if (auto spec = read.spec(root, "chosen"))
     report.chosen = *spec;
-  report.tuned = read.boolean(*root, "tuned", "");
-  if (auto cost = read.number(*root, "cost", ""))
+  report.tuned = read.boolean(root, "tuned", "");
+  if (auto cost = read.number(root, "cost", ""))
     report.cost = static_cast<unsigned>(*cost);
-  if (auto source = read.string(*root, "speed_source", ""))
+  if (auto source = read.string(root, "speed_source", ""))
     report.speedSource = *source;
-  if (auto source = read.string(*root, "error_source", ""))
+  if (auto source = read.string(root, "error_source", ""))
     report.errorSource = *source;
-  if (const Object *cache = read.object(*root, "cache", "")) {
+  if (const Json *cache = read.object(root, "cache", "")) {
     report.cacheStatus = read.string(*cache, "status", "/cache").value_or("");
     report.cachePath = read.string(*cache, "path", "/cache").value_or("");
     report.cacheWarning = read.string(*cache, "warning", "/cache").value_or("");
   }
-  if (auto cpu = read.string(*root, "cpu", ""))
+  if (auto cpu = read.string(root, "cpu", ""))
     report.cpu = *cpu;
-  if (auto seconds = read.number(*root, "tuning_seconds", ""))
+  if (auto seconds = read.number(root, "tuning_seconds", ""))
     report.tuningSeconds = *seconds;
-  if (root->get("error"))
-    report.error = read.regions(*root, "error", "");
-  if (root->get("ns_per_element"))
-    report.nsPerElement = read.number(*root, "ns_per_element", "");
-  const Array *list = root->getArray("candidates");
-  if (!list)
+  if (root.contains("error"))
+    report.error = read.regions(root, "error", "");
+  if (root.contains("ns_per_element"))
+    report.nsPerElement = read.number(root, "ns_per_element", "");
+  static const Json kNoCandidates = Json::array();
+  auto found = root.find("candidates");
+  const Json *list = &kNoCandidates;
+  if (found != root.end() && found->is_array())
+    list = &*found;
+  else
     read.fail("/candidates is not an array");
-  for (size_t i = 0; list && i < list->size(); ++i) {
+  for (size_t i = 0; i < list->size(); ++i) {
     std::string where = "/candidates/" + std::to_string(i);
-    const Object *o = (*list)[i].getAsObject();
-    if (!o) {
+    const Json &o = (*list)[i];
+    if (!o.is_object()) {
       read.fail(where + " is not an object");
       break;
     }
     TuningCandidate c;
-    auto name = read.string(*o, "expansion", where);
+    auto name = read.string(o, "expansion", where);
     std::optional<act::Expansion> expansion =
         name ? act::symbolizeExpansion(*name) : std::nullopt;
     if (name && !expansion)
       read.fail(where + "/expansion '" + bounded(*name) +
                 "' is not an expansion");
     c.expansion = expansion.value_or(act::Expansion::erfc);
-    if (o->get("degree"))
+    if (o.contains("degree"))
       c.degree =
-          static_cast<unsigned>(read.number(*o, "degree", where).value_or(0));
+          static_cast<unsigned>(read.number(o, "degree", where).value_or(0));
     c.unroll =
-        static_cast<unsigned>(read.number(*o, "unroll", where).value_or(1));
-    c.vectorBits = static_cast<unsigned>(
-        read.number(*o, "vector_bits", where).value_or(0));
-    c.cost = static_cast<unsigned>(read.number(*o, "cost", where).value_or(0));
-    c.fits = read.boolean(*o, "fits", where);
-    c.chosen = read.boolean(*o, "chosen", where);
-    c.verdict = read.string(*o, "verdict", where).value_or("");
-    if (o->get("error"))
-      c.error = read.regions(*o, "error", where);
-    if (o->get("ns_per_element"))
-      c.nsPerElement = read.number(*o, "ns_per_element", where);
+        static_cast<unsigned>(read.number(o, "unroll", where).value_or(1));
+    c.vectorBits =
+        static_cast<unsigned>(read.number(o, "vector_bits", where).value_or(0));
+    c.cost = static_cast<unsigned>(read.number(o, "cost", where).value_or(0));
+    c.fits = read.boolean(o, "fits", where);
+    c.chosen = read.boolean(o, "chosen", where);
+    c.verdict = read.string(o, "verdict", where).value_or("");
+    if (o.contains("error"))
+      c.error = read.regions(o, "error", where);
+    if (o.contains("ns_per_element"))
+      c.nsPerElement = read.number(o, "ns_per_element", where);
     report.candidates.push_back(std::move(c));
   }
   if (!read.problem.empty())
     return llvm::createStringError(read.problem);
   return report;
+}
+
+llvm::Expected<TuningReport> TuningReport::fromJson(llvm::StringRef json) {
+  auto parsed = parseJson(json);
+  if (!parsed)
+    return parsed.takeError();
+  return reportFromJsonValue(*parsed);
 }
 
 } // namespace gelu

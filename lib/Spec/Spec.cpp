@@ -5,9 +5,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/Spec/Spec.h"
+#include "gelu/Spec/SpecJson.h"
 
 #include "gelu/Codegen/TargetNames.h"
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
+#include "gelu/Support/Json.h"
 #include "gelu/Support/Quote.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -16,17 +18,11 @@
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/MemoryBuffer.h"
 
-// LLVM builds without exceptions: only the non-throwing parts of
-// nlohmann/json are used (sax_parse, type checks before every get).
-#define JSON_NOEXCEPTION
-#include <nlohmann/json.hpp>
-
 #include <cstring>
-#include <set>
 #include <string>
 #include <vector>
 
-using json = nlohmann::json;
+using json = gelu::Json;
 using llvm::StringRef;
 
 namespace gelu {
@@ -123,7 +119,12 @@ ReferenceFunction KernelSpec::referenceFunction() const {
   return act::opFacts(op).referenceFunction(approximate);
 }
 
-std::string KernelSpec::toJson() const {
+Json specToJsonValue(const KernelSpec &spec) {
+  // Every field by name: a field added to KernelSpec stops this compiling
+  // until it is written here.
+  const auto &[name, op, approximate, expansion, degree, budget, dtype, target,
+               objective, maxNsPerElement, ranking, unroll, vectorBits, threads,
+               streamingStores] = spec;
   json j = json::object();
   j["name"] = name;
   j["op"] = act::stringifyOpKind(op).str();
@@ -156,7 +157,11 @@ std::string KernelSpec::toJson() const {
     j["vector_bits"] = vectorBits;
   j["threads"] = threads;
   j["streaming_stores"] = stringifyStreamingStores(streamingStores).str();
-  return j.dump();
+  return j;
+}
+
+std::string KernelSpec::toJson() const {
+  return dumpJson(specToJsonValue(*this));
 }
 
 std::string KernelSpec::cacheKey() const {
@@ -223,56 +228,6 @@ private:
   StringRef source;
 };
 
-/// Collects the parse error instead of throwing it, and refuses a field
-/// given twice in one object (the DOM parser would keep the last).
-struct RecordingSax : nlohmann::detail::json_sax_dom_parser<json> {
-  using Base = nlohmann::detail::json_sax_dom_parser<json>;
-  explicit RecordingSax(json &result) : Base(result, false) {}
-
-  bool start_object(std::size_t elements) {
-    keys.emplace_back();
-    path.emplace_back();
-    return Base::start_object(elements);
-  }
-  bool end_object() {
-    keys.pop_back();
-    path.pop_back();
-    return Base::end_object();
-  }
-  bool key(std::string &name) {
-    if (!keys.back().insert(name).second) {
-      std::string where;
-      for (size_t i = 0; i + 1 < path.size(); ++i)
-        where += "/" + bounded(path[i]);
-      message = "at " + (where.empty() ? std::string("/") : where) +
-                ": the field '" + bounded(name) +
-                "' is given twice (one object has one of each)";
-      return false;
-    }
-    path.back() = name;
-    return Base::key(name);
-  }
-  bool parse_error(std::size_t, const std::string &lastToken,
-                   const nlohmann::detail::exception &ex) {
-    message = ex.what();
-    // nlohmann's prefix ("[json.exception.parse_error.101] ") says nothing
-    // to a user.
-    if (llvm::StringRef(message).starts_with("[json.exception."))
-      message.erase(0, message.find("] ") + 2);
-    // The message quotes the token read last, which may be a whole
-    // unterminated 100 MB string.
-    size_t at = lastToken.size() > kQuotedBytes ? message.find(lastToken)
-                                                : std::string::npos;
-    if (at != std::string::npos)
-      message.replace(at, lastToken.size(), bounded(lastToken));
-    return false;
-  }
-  std::string message;
-  /// Per open object: the fields seen, and the one being read.
-  std::vector<std::set<std::string>> keys;
-  std::vector<std::string> path;
-};
-
 /// "a, b or c".
 std::string alternatives(llvm::ArrayRef<StringRef> names) {
   std::string out;
@@ -306,7 +261,7 @@ std::optional<StringRef> nearest(StringRef name,
 const char *typeName(const json &value) { return value.type_name(); }
 
 /// `value` as JSON for a message, at most kQuotedBytes of it.
-std::string shown(const json &value) { return bounded(value.dump()); }
+std::string shown(const json &value) { return bounded(dumpJson(value)); }
 
 llvm::Expected<std::string> getString(const json &value, StringRef path,
                                       const SpecErrors &errors) {
@@ -456,12 +411,10 @@ llvm::Expected<ErrorBudget> parseBudget(const json &value,
 /// `text` parsed as JSON, or the parser's message.
 static llvm::Expected<json> parseJsonText(StringRef text,
                                           const SpecErrors &errors) {
-  json root;
-  RecordingSax sax(root);
-  json::sax_parse(text.begin(), text.end(), &sax);
-  if (!sax.message.empty())
-    return errors.whole("malformed JSON: " + sax.message);
-  return root;
+  auto root = parseJson(text);
+  if (!root)
+    return errors.whole("malformed JSON: " + llvm::toString(root.takeError()));
+  return std::move(*root);
 }
 
 //===----------------------------------------------------------------------===//
@@ -751,6 +704,11 @@ llvm::Expected<KernelSpec> parseSpec(StringRef text, StringRef sourceName) {
   if (!root)
     return root.takeError();
   return specFromJson(*root, errors);
+}
+
+llvm::Expected<KernelSpec> specFromJsonValue(const Json &value,
+                                             StringRef sourceName) {
+  return specFromJson(value, SpecErrors(sourceName));
 }
 
 llvm::Expected<std::vector<KernelSpec>> parseSpecList(StringRef text,

@@ -16,10 +16,10 @@
 
 #include "gelu/Dialect/Act/IR/ActOps.h"
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
+#include "gelu/Spec/SpecJson.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/TypeUtilities.h"
-#include "llvm/Support/JSON.h"
 
 #include <map>
 #include <mutex>
@@ -68,34 +68,29 @@ struct ActSelectExpansionPass
   using ActSelectExpansionBase::ActSelectExpansionBase;
 
   /// The spec the options describe, as JSON for the spec parser.
-  std::string optionsAsJson() {
-    llvm::json::Object spec{
-        {"objective", objective}, {"ranking", ranking}, {"target", target}};
-    llvm::json::Object budget;
+  Json optionsAsJson() {
+    Json spec = {{"objective", objective.getValue()},
+                 {"ranking", ranking.getValue()},
+                 {"target", target.getValue()}};
+    Json budget = Json::object();
     if (maxUlp != 0)
       budget["max_ulp"] = maxUlp.getValue();
     if (maxAbs != 0)
       budget["max_abs"] = maxAbs.getValue();
     if (maxRel != 0)
       budget["max_rel"] = maxRel.getValue();
-    if (!domain.empty()) {
-      llvm::json::Array range;
-      for (double bound : domain)
-        range.push_back(bound);
-      budget["domain"] = std::move(range);
-    }
+    if (!domain.empty())
+      budget["domain"] = std::vector<double>(domain.begin(), domain.end());
     if (!budget.empty())
       spec["budget"] = std::move(budget);
     if (maxNsPerElement != 0)
       spec["max_ns_per_element"] = maxNsPerElement.getValue();
-    std::string text;
-    llvm::raw_string_ostream(text) << llvm::json::Value(std::move(spec));
-    return text;
+    return spec;
   }
 
   llvm::Expected<KernelSpec> baseSpec() {
     if (specFile.empty())
-      return parseSpec(optionsAsJson(), "act-select-expansion options");
+      return specFromJsonValue(optionsAsJson(), "act-select-expansion options");
     bool optionsToo = maxUlp != 0 || maxAbs != 0 || maxRel != 0 ||
                       !domain.empty() || maxNsPerElement != 0 ||
                       objective != "fastest" || ranking != "measured" ||

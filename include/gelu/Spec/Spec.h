@@ -5,8 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // A spec says what kernel the user needs. It is parsed and validated here,
-// with messages that name the JSON path, the bad value and what is allowed;
-// nlohmann/json stays inside lib/Spec.
+// with messages that name the JSON path, the bad value and what is allowed.
+// This header works with text; SpecJson.h gives a spec as a JSON value.
 //
 //===----------------------------------------------------------------------===//
 
