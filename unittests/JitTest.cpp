@@ -105,12 +105,12 @@ const FunctionCase kFunctions[] = {
     // The approximations of exact GELU, held to the function they compute;
     // their distance from exact GELU is ApproximationsOfExactGelu's.
     {"gelu_tanh_form",
-     R"({"op": "gelu", "expansion": "tanh_form"})",
+     R"({"op": "gelu", "expansion": "approx_tanh"})",
      ReferenceFunction::GeluTanh,
      {4.0, 20.0, 300.0},
      7e-7},
     {"gelu_sigmoid_form",
-     R"({"op": "gelu", "expansion": "sigmoid_form"})",
+     R"({"op": "gelu", "expansion": "approx_sigmoid"})",
      ReferenceFunction::GeluSigmoid,
      {4.0, 10.0, 130.0},
      1e-6},
@@ -215,14 +215,14 @@ TEST_P(F32Kernel, MatchesReferenceOnDenseGridAndRandomFloats) {
   EXPECT_LE(maxAbs, GetParam().maxAbs) << "max abs error on [-20, 20]";
 }
 
-/// tanh_form and sigmoid_form stand in for exact GELU under loose absolute
+/// approx_tanh and approx_sigmoid stand in for exact GELU under loose absolute
 /// budgets: their distance from it is what such a budget is compared with.
 TEST(ApproximationsOfExactGelu, StayWithinTheirKnownDistance) {
   struct Case {
     const char *spec;
     double maxAbs;
-  } cases[] = {{R"({"op": "gelu", "expansion": "tanh_form"})", 4.8e-4},
-               {R"({"op": "gelu", "expansion": "sigmoid_form"})", 2.1e-2}};
+  } cases[] = {{R"({"op": "gelu", "expansion": "approx_tanh"})", 4.8e-4},
+               {R"({"op": "gelu", "expansion": "approx_sigmoid"})", 2.1e-2}};
   std::vector<float> in;
   for (int i = 0; i <= (1 << 16); ++i)
     in.push_back(-20.0f + 40.0f * static_cast<float>(i) / (1 << 16));

@@ -247,8 +247,8 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
        "at /budget/domain: expected [lo, hi] with two numbers, got [0]"},
       {R"({"expansion": "tanh"})",
        "at /expansion: unknown expansion 'tanh' for gelu; expected 'erfc', "
-       "'erfc_fast', 'rational', 'erf', 'rational_fast', 'tanh_form', "
-       "'sigmoid_form'"},
+       "'erfc_fast', 'rational', 'erf', 'rational_fast', 'approx_tanh', "
+       "'approx_sigmoid'"},
       {R"({"op": "silu", "expansion": "erfc"})",
        "at /expansion: unknown expansion 'erfc' for silu; expected "
        "'sigmoid', 'sigmoid_fast'"},

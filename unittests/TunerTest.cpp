@@ -200,8 +200,8 @@ TEST(Tuner, UnmeetableBudgetNamesTheBestCandidate) {
 
 TEST(Tuner, NamedExpansionOrDegreeMustMeetIt) {
   std::string error = errorOfTuning(
-      R"({"expansion": "tanh_form", "budget": {"max_abs": 1e-6}})");
-  EXPECT_NE(error.find("the best is 'tanh_form'"), std::string::npos) << error;
+      R"({"expansion": "approx_tanh", "budget": {"max_abs": 1e-6}})");
+  EXPECT_NE(error.find("the best is 'approx_tanh'"), std::string::npos) << error;
   error = errorOfTuning(R"({"degree": 2, "budget": {"max_abs": 1e-4}})");
   EXPECT_NE(error.find("the best is 'rational' at degree 2"), std::string::npos)
       << error;

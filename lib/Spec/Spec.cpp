@@ -473,6 +473,13 @@ static llvm::Error parseExpansion(const json &value, StringRef path,
   auto text = getString(value, path, errors);
   if (!text)
     return text.takeError();
+  // Expansions renamed since 0.1.0: the old name gets the new one.
+  static const std::pair<StringRef, StringRef> kRenamed[] = {
+      {"tanh_form", "approx_tanh"}, {"sigmoid_form", "approx_sigmoid"}};
+  for (const auto &[old, renamed] : kRenamed)
+    if (*text == old)
+      return errors.at(path, "the expansion '" + old + "' is now called '" +
+                                 renamed + "'");
   ReferenceFunction function = spec.referenceFunction();
   std::optional<act::Expansion> expansion = act::symbolizeExpansion(*text);
   if (!expansion || !llvm::is_contained(expansionsFor(function), *expansion))

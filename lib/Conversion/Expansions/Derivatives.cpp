@@ -180,9 +180,9 @@ Value emitDerivativeExpansion(ElementwiseBuilder &eb,
       return emitGeluRationalDerivative(eb, x, degree,
                                         expansion == Expansion::rational_fast);
     // The approximate forms' derivatives, for loose absolute budgets.
-    case Expansion::tanh_form:
+    case Expansion::approx_tanh:
       return emitGeluTanhDerivative(eb, x, /*fast=*/true);
-    case Expansion::sigmoid_form:
+    case Expansion::approx_sigmoid:
       return emitGeluSigmoidDerivative(eb, x, /*fast=*/true);
     default:
       break;

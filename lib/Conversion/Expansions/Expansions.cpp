@@ -336,9 +336,9 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
     return emitGeluErfForm(eb, x);
   // The approximate forms stand in for exact GELU only under loose absolute
   // budgets (they are 4.7e-4 and 2e-2 from it): their cheapest spelling.
-  case Expansion::tanh_form:
+  case Expansion::approx_tanh:
     return emitSigmoidFast(eb, ReferenceFunction::GeluTanh, x);
-  case Expansion::sigmoid_form:
+  case Expansion::approx_sigmoid:
     return emitSigmoidFast(eb, ReferenceFunction::GeluSigmoid, x);
   case Expansion::sigmoid:
     if (function == ReferenceFunction::GeluTanh)

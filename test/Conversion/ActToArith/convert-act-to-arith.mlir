@@ -157,14 +157,14 @@ func.func @gelu_tanh_spelling(%x: f32) -> f32 {
   return %0 : f32
 }
 
-// tanh_form on exact GELU computes the tanh-form GELU, in its cheapest
+// approx_tanh on exact GELU computes the tanh-form GELU, in its cheapest
 // spelling (as sigmoid_fast of approximate<tanh>).
 // CHECK-LABEL: func.func @gelu_tanh_form
 // CHECK-DAG: arith.constant 1.59576917 : f32
 // CHECK: arith.divf %{{.*}}, %{{.*}} fastmath<ninf,arcp> : f32
 // CHECK: return
 func.func @gelu_tanh_form(%x: f32) -> f32 {
-  %0 = act.gelu %x expansion<tanh_form> : f32
+  %0 = act.gelu %x expansion<approx_tanh> : f32
   return %0 : f32
 }
 

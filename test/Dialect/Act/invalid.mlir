@@ -66,7 +66,7 @@ func.func @silu_has_no_approximate(%x: f32) -> f32 {
 // -----
 
 func.func @expansion_of_another_function(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu' op expansion 'tanh' does not compute gelu; expected 'erfc', 'erfc_fast', 'rational', 'erf', 'rational_fast', 'tanh_form', 'sigmoid_form'}}
+  // expected-error @+1 {{'act.gelu' op expansion 'tanh' does not compute gelu; expected 'erfc', 'erfc_fast', 'rational', 'erf', 'rational_fast', 'approx_tanh', 'approx_sigmoid'}}
   %0 = act.gelu %x expansion<tanh> : f32
   return %0 : f32
 }
@@ -106,7 +106,7 @@ func.func @relu_expansion(%x: f32) -> f32 {
 // -----
 
 func.func @unknown_expansion(%x: f32) -> f32 {
-  // expected-error @+2 {{expected ::gelu::act::Expansion to be one of: erfc, erfc_fast, tanh_form, sigmoid_form, sigmoid, sigmoid_fast, tanh, select}}
+  // expected-error @+2 {{expected ::gelu::act::Expansion to be one of: erfc, erfc_fast, approx_tanh, approx_sigmoid, sigmoid, sigmoid_fast, tanh, select}}
   // expected-error @+1 {{failed to parse Act_ExpansionAttr parameter 'value'}}
   %0 = act.gelu %x expansion<pade> : f32
   return %0 : f32

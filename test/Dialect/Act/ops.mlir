@@ -22,8 +22,8 @@ func.func @gelu_forms(%x: f32) -> (f32, f32, f32, f32) {
 func.func @expansions(%x: f32) -> (f32, f32, f32, f32, f32) {
   // CHECK: act.gelu %{{.*}} expansion<erfc_fast> : f32
   %0 = act.gelu %x expansion<erfc_fast> : f32
-  // CHECK: act.gelu %{{.*}} expansion<tanh_form> : f32
-  %1 = act.gelu %x expansion<tanh_form> : f32
+  // CHECK: act.gelu %{{.*}} expansion<approx_tanh> : f32
+  %1 = act.gelu %x expansion<approx_tanh> : f32
   // CHECK: act.gelu %{{.*}} approximate<tanh> expansion<tanh> : f32
   %2 = act.gelu %x approximate<tanh> expansion<tanh> : f32
   // CHECK: act.silu %{{.*}} expansion<sigmoid_fast> : f32

@@ -9,7 +9,7 @@ func.func @backward_mixed_types(%x: f32, %dy: f16) -> f32 {
 // -----
 
 func.func @backward_sigmoid(%x: f32, %dy: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu_backward' op expansion 'sigmoid' does not compute gelu_derivative; expected 'erfc', 'erfc_fast', 'rational', 'erf', 'rational_fast', 'tanh_form', 'sigmoid_form'}}
+  // expected-error @+1 {{'act.gelu_backward' op expansion 'sigmoid' does not compute gelu_derivative; expected 'erfc', 'erfc_fast', 'rational', 'erf', 'rational_fast', 'approx_tanh', 'approx_sigmoid'}}
   %0 = act.gelu_backward %x, %dy expansion<sigmoid> : f32
   return %0 : f32
 }
@@ -41,7 +41,7 @@ func.func @backward_tanh_erfc(%x: f32, %dy: f32) -> f32 {
 // -----
 
 func.func @bias_backward_expansion(%x: f32, %b: f32, %dy: f32) -> f32 {
-  // expected-error @+1 {{'act.bias_gelu_backward' op expansion 'sigmoid' does not compute gelu_derivative; expected 'erfc', 'erfc_fast', 'rational', 'erf', 'rational_fast', 'tanh_form', 'sigmoid_form'}}
+  // expected-error @+1 {{'act.bias_gelu_backward' op expansion 'sigmoid' does not compute gelu_derivative; expected 'erfc', 'erfc_fast', 'rational', 'erf', 'rational_fast', 'approx_tanh', 'approx_sigmoid'}}
   %0 = act.bias_gelu_backward %x, %b, %dy expansion<sigmoid> : f32
   return %0 : f32
 }

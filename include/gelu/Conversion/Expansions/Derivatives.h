@@ -14,7 +14,7 @@
 //     estimate), `rational` and `rational_fast` (GELU' = 1/2 + x·T(x²)
 //     fitted directly at degrees 2 to 6: absolute accuracy, far the
 //     cheapest), `erf` (Φ from the rational erf: absolute accuracy only),
-//     `tanh_form` and `sigmoid_form` (the approximate GELUs' derivatives);
+//     `approx_tanh` and `approx_sigmoid` (the approximate GELUs' derivatives);
 //   tanh and sigmoid GELU: `sigmoid` (argument in double-float),
 //     `sigmoid_fast`.
 // Their measured errors: docs/generated/accuracy-table.md.

@@ -45,18 +45,20 @@ act::OpFacts::referenceFunction(act::Approximate approximate) const {
 
 llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
   static constexpr Expansion exact[] = {
-      Expansion::erfc,        Expansion::erfc_fast,     Expansion::rational,
-      Expansion::erf,         Expansion::rational_fast, Expansion::tanh_form,
-      Expansion::sigmoid_form};
+      Expansion::erfc,          Expansion::erfc_fast,
+      Expansion::rational,      Expansion::erf,
+      Expansion::rational_fast, Expansion::approx_tanh,
+      Expansion::approx_sigmoid};
   static constexpr Expansion tanh[] = {
       Expansion::sigmoid, Expansion::sigmoid_fast, Expansion::tanh};
   static constexpr Expansion sigmoid[] = {Expansion::sigmoid,
                                           Expansion::sigmoid_fast};
   static constexpr Expansion relu[] = {Expansion::select};
   static constexpr Expansion exactDerivative[] = {
-      Expansion::erfc,        Expansion::erfc_fast,     Expansion::rational,
-      Expansion::erf,         Expansion::rational_fast, Expansion::tanh_form,
-      Expansion::sigmoid_form};
+      Expansion::erfc,          Expansion::erfc_fast,
+      Expansion::rational,      Expansion::erf,
+      Expansion::rational_fast, Expansion::approx_tanh,
+      Expansion::approx_sigmoid};
   switch (function) {
   case ReferenceFunction::GeluExact:
     return exact;
@@ -80,9 +82,9 @@ ReferenceFunction computedFunction(ReferenceFunction function,
   if (function == ReferenceFunction::GeluExact ||
       function == ReferenceFunction::GeluExactDerivative) {
     ReferenceFunction approximation;
-    if (expansion == Expansion::tanh_form)
+    if (expansion == Expansion::approx_tanh)
       approximation = ReferenceFunction::GeluTanh;
-    else if (expansion == Expansion::sigmoid_form)
+    else if (expansion == Expansion::approx_sigmoid)
       approximation = ReferenceFunction::GeluSigmoid;
     else
       return function;

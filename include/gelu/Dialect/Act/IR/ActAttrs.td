@@ -58,8 +58,8 @@ def Act_OpKind : I32EnumAttr<"OpKind", "an op of the act dialect",
 
 def Act_ExpansionErfc : I32EnumAttrCase<"erfc", 0>;
 def Act_ExpansionErfcFast : I32EnumAttrCase<"erfc_fast", 1>;
-def Act_ExpansionTanhForm : I32EnumAttrCase<"tanh_form", 2>;
-def Act_ExpansionSigmoidForm : I32EnumAttrCase<"sigmoid_form", 3>;
+def Act_ExpansionApproxTanh : I32EnumAttrCase<"approx_tanh", 2>;
+def Act_ExpansionApproxSigmoid : I32EnumAttrCase<"approx_sigmoid", 3>;
 def Act_ExpansionSigmoid : I32EnumAttrCase<"sigmoid", 4>;
 def Act_ExpansionSigmoidFast : I32EnumAttrCase<"sigmoid_fast", 5>;
 def Act_ExpansionTanh : I32EnumAttrCase<"tanh", 6>;
@@ -70,8 +70,8 @@ def Act_ExpansionRationalFast : I32EnumAttrCase<"rational_fast", 10>;
 
 def Act_Expansion : I32EnumAttr<"Expansion",
     "how an activation is computed",
-    [Act_ExpansionErfc, Act_ExpansionErfcFast, Act_ExpansionTanhForm,
-     Act_ExpansionSigmoidForm, Act_ExpansionSigmoid, Act_ExpansionSigmoidFast,
+    [Act_ExpansionErfc, Act_ExpansionErfcFast, Act_ExpansionApproxTanh,
+     Act_ExpansionApproxSigmoid, Act_ExpansionSigmoid, Act_ExpansionSigmoidFast,
      Act_ExpansionTanh, Act_ExpansionSelect, Act_ExpansionErf,
      Act_ExpansionRational, Act_ExpansionRationalFast]> {
   let cppNamespace = "::gelu::act";
@@ -83,7 +83,7 @@ def Act_ExpansionAttr : EnumAttr<Act_Dialect, Act_Expansion, "expansion"> {
   let description = [{
     Which formula a lowering uses for an op. Absent, the op's accurate
     default is used. Each op accepts the expansions listed in its
-    description; `tanh_form` and `sigmoid_form` on exact GELU compute a
+    description; `approx_tanh` and `approx_sigmoid` on exact GELU compute a
     different function (an approximation of it) and are only chosen where
     an error budget allows.
   }];

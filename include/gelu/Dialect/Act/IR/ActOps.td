@@ -91,8 +91,8 @@ def Act_GeluOp : Act_GeluActivationOp<Act_OpKindGelu, "Gelu",
       reciprocal estimate), `rational` (the direct form
       x·(1/2 + x·P(x²)/Q(x²)) on |x| ≤ 5.5: relative accuracy for x ≥ 0,
       absolute below), `erf` (0.5·x·(1 + erf(x/√2)) with a rational erf),
-      `rational_fast` (`rational` with a reciprocal estimate), `tanh_form`
-      and `sigmoid_form` (the approximate GELUs);
+      `rational_fast` (`rational` with a reciprocal estimate), `approx_tanh`
+      and `approx_sigmoid` (the approximate GELUs);
     - tanh: `sigmoid` (x·σ(2u) in double-float), `sigmoid_fast`, `tanh`
       (PyTorch's 0.5·x·(1 + tanh u) spelling, which cancels for x < 0);
     - sigmoid: `sigmoid`, `sigmoid_fast`.
@@ -163,7 +163,7 @@ def Act_GeluBackwardOp : Act_GeluActivationOp<Act_OpKindGeluBackward,
     accuracy everywhere including the negative tail), `erfc_fast`,
     `rational` and `rational_fast` (GELU' = 1/2 + x·T(x²) fitted directly,
     `degree` 2 to 6: absolute accuracy), `erf` (absolute accuracy only),
-    `tanh_form`, `sigmoid_form`; for the tanh and sigmoid forms `sigmoid`
+    `approx_tanh`, `approx_sigmoid`; for the tanh and sigmoid forms `sigmoid`
     (the default) and `sigmoid_fast`. Measured errors:
     docs/generated/accuracy-table.md.
 

@@ -24,7 +24,7 @@ ReferenceFunction geluReferenceFunction(act::Approximate approximate);
 llvm::ArrayRef<act::Expansion> expansionsFor(ReferenceFunction function);
 
 /// What `expansion` computes when it stands for `function`: the same
-/// function, except for the approximations (`tanh_form`, `sigmoid_form`) of
+/// function, except for the approximations (`approx_tanh`, `approx_sigmoid`) of
 /// exact GELU.
 ReferenceFunction computedFunction(ReferenceFunction function,
                                    act::Expansion expansion);
