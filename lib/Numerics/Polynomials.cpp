@@ -118,4 +118,25 @@ RationalCoefficients erfRationalCoefficients() {
 }
 #undef GELU_RATIONAL_TABLES
 
+double oddFitBelowLimit(RationalCoefficients fit, double scale, double limit,
+                        double margin, double hi) {
+  auto horner = [](llvm::ArrayRef<double> highToLow, long double w) {
+    long double sum = 0;
+    for (double c : highToLow)
+      sum = sum * w + c;
+    return sum;
+  };
+  const double step = 1.0 / 4096;
+  double last = 0;
+  for (double x = step; x <= hi; x += step) {
+    long double z = static_cast<long double>(scale) * x;
+    long double w = z * z;
+    long double f = z * horner(fit.numerator, w) / horner(fit.denominator, w);
+    if (f >= static_cast<long double>(limit) - margin)
+      return last;
+    last = x;
+  }
+  return hi;
+}
+
 } // namespace gelu

@@ -7,7 +7,7 @@
 // that names its expansion keeps it.
 
 // ABS2-LABEL: func.func @choices
-// ABS2: act.gelu %{{.*}} expansion<rational> degree(3) : vector<16xf32>
+// ABS2: act.gelu %{{.*}} expansion<rational> degree(2) : vector<16xf32>
 // ABS2: act.gelu %{{.*}} approximate<tanh> expansion<sigmoid_fast> : vector<32xbf16>
 // ABS2: act.silu %{{.*}} expansion<sigmoid_fast> : f32
 // ABS2: act.gelu %{{.*}} expansion<erfc_fast> : f32

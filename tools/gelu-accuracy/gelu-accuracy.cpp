@@ -13,7 +13,10 @@
 //
 // f32 kernels: every `--stride`-th bit pattern (default 256: 16.7 M inputs
 // of every magnitude), or all 2^32 with --exhaustive, on --jobs threads.
-// f16/bf16 kernels: all 65 536 inputs, always.
+// f16/bf16 kernels: all 65 536 inputs, always. On the same inputs, the
+// kernels of GELU and SiLU are checked for the invariants every kernel keeps
+// (Numerics/Invariants.h: sign, |f(x)| <= |x|, NaN and inf); a broken one
+// makes the exit status 1.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +25,7 @@
 #include "gelu/JIT/Measurement.h"
 #include "gelu/Numerics/ErrorMaxima.h"
 #include "gelu/Numerics/HalfFloat.h"
+#include "gelu/Numerics/Invariants.h"
 #include "gelu/Numerics/MpfrReference.h"
 #include "gelu/Support/Output.h"
 #include "gelu/Version.h"
@@ -53,6 +57,12 @@ static cl::opt<bool>
     exhaustive("exhaustive",
                cl::desc("f32: every one of the 2^32 inputs (minutes)"),
                cl::cat(accuracyCategory));
+static cl::opt<bool> invariantsOnly(
+    "invariants",
+    cl::desc("Check only the invariants of the GELU and SiLU kernels (sign, "
+             "|f(x)| <= |x|, NaN and inf), on all 2^32 f32 inputs unless "
+             "--stride is given: no error measurement, seconds a kernel"),
+    cl::cat(accuracyCategory));
 static cl::opt<unsigned> stride("stride",
                                 cl::desc("f32: measure every N-th bit pattern"),
                                 cl::init(256), cl::cat(accuracyCategory));
@@ -75,6 +85,8 @@ constexpr int kRegions = kReportRegions;
 
 struct Measurement {
   ErrorMaxima regions[kRegions];
+  /// For the functions that keep sign and bound (Invariants.h).
+  InvariantViolations invariants;
   std::string specials;
   double mpfrDisagreement = 0; // long double vs MPFR, in output ULPs
   double seconds = 0;
@@ -107,6 +119,8 @@ Measurement measureF32(const Kernel &kernel) {
   const uint64_t total = (uint64_t(1) << 32) / step;
   const unsigned workers = workerCount();
   std::vector<std::array<ErrorMaxima, kRegions>> partial(workers);
+  std::vector<InvariantViolations> broken(workers);
+  const bool invariants = keepsSignAndBound(f);
   std::vector<std::thread> pool;
   for (unsigned w = 0; w < workers; ++w) {
     pool.emplace_back([&, w] {
@@ -119,8 +133,11 @@ Measurement measureF32(const Kernel &kernel) {
         for (uint64_t i = 0; i < n; ++i)
           in[i] = fromBits(static_cast<uint32_t>((begin + i) * step));
         call(in.data(), out.data(), static_cast<int64_t>(n));
-        for (uint64_t i = 0; i < n; ++i)
+        for (uint64_t i = 0; i < n; ++i) {
           account(partial[w].data(), f, in[i], out[i], FloatFormat::f32());
+          if (invariants)
+            broken[w].check(in[i], out[i]);
+        }
       }
     });
   }
@@ -129,7 +146,54 @@ Measurement measureF32(const Kernel &kernel) {
   for (auto &p : partial)
     for (int r = 0; r < kRegions; ++r)
       m.regions[r].merge(p[r]);
+  for (const InvariantViolations &b : broken)
+    m.invariants.merge(b);
   return m;
+}
+
+/// The invariants `kernel` breaks on every `step`-th f32 input (16-bit
+/// kernels: on every input).
+InvariantViolations checkInvariants(const Kernel &kernel, uint64_t step) {
+  bool is32 = kernel.spec().dtype == DType::F32;
+  bool isBF16 = kernel.spec().dtype == DType::BF16;
+  if (!is32)
+    step = 1;
+  const uint64_t total = (is32 ? uint64_t(1) << 32 : uint64_t(1) << 16) / step;
+  const unsigned workers = workerCount();
+  std::vector<InvariantViolations> broken(workers);
+  std::vector<std::thread> pool;
+  for (unsigned w = 0; w < workers; ++w) {
+    pool.emplace_back([&, w] {
+      constexpr uint64_t kChunk = 1 << 16;
+      std::vector<float> in(kChunk), out(kChunk);
+      std::vector<uint16_t> in16(kChunk), out16(kChunk);
+      ActivationCall call(kernel, kChunk);
+      for (uint64_t begin = w * kChunk; begin < total;
+           begin += uint64_t(workers) * kChunk) {
+        uint64_t n = std::min(kChunk, total - begin);
+        if (is32) {
+          for (uint64_t i = 0; i < n; ++i)
+            in[i] = fromBits(static_cast<uint32_t>((begin + i) * step));
+          call(in.data(), out.data(), static_cast<int64_t>(n));
+          for (uint64_t i = 0; i < n; ++i)
+            broken[w].check(in[i], out[i]);
+          continue;
+        }
+        for (uint64_t i = 0; i < n; ++i)
+          in16[i] = static_cast<uint16_t>(begin + i);
+        call(in16.data(), out16.data(), static_cast<int64_t>(n));
+        for (uint64_t i = 0; i < n; ++i)
+          broken[w].check(halfToFloat(in16[i], isBF16),
+                          halfToFloat(out16[i], isBF16));
+      }
+    });
+  }
+  for (std::thread &t : pool)
+    t.join();
+  InvariantViolations all;
+  for (const InvariantViolations &b : broken)
+    all.merge(b);
+  return all;
 }
 
 Measurement measure16(const Kernel &kernel) {
@@ -141,9 +205,13 @@ Measurement measure16(const Kernel &kernel) {
     in[i] = static_cast<uint16_t>(i);
   ActivationCall(kernel, 1 << 16)(in.data(), out.data(), 1 << 16);
   FloatFormat format = floatFormatOf(kernel.spec().dtype);
-  for (uint32_t i = 0; i < in.size(); ++i)
-    account(m.regions, f, halfToFloat(in[i], isBF16),
-            halfToFloat(out[i], isBF16), format);
+  for (uint32_t i = 0; i < in.size(); ++i) {
+    float x = halfToFloat(in[i], isBF16);
+    double y = halfToFloat(out[i], isBF16);
+    account(m.regions, f, x, y, format);
+    if (keepsSignAndBound(f))
+      m.invariants.check(x, y);
+  }
   return m;
 }
 
@@ -283,6 +351,7 @@ int main(int argc, char **argv) {
       "gelu-accuracy: measure gelu-jit kernels against the reference\n");
 
   std::vector<KernelSpec> specs;
+  bool invariantsBroken = false;
   for (const std::string &file : specFiles) {
     auto spec = readSpecFile(file);
     if (!spec) {
@@ -294,6 +363,43 @@ int main(int argc, char **argv) {
   }
   if (all || specs.empty())
     llvm::append_range(specs, defaultSpecs());
+
+  if (invariantsOnly) {
+    if (!markdownFile.empty() || exhaustive) {
+      WithColor::error(errs(), "gelu-accuracy")
+          << "--invariants checks every input unless --stride is given and "
+             "writes no table: drop --exhaustive and --markdown\n";
+      return 1;
+    }
+    uint64_t step =
+        stride.getNumOccurrences() ? std::max(1u, stride.getValue()) : 1;
+    for (const KernelSpec &spec : specs) {
+      if (!keepsSignAndBound(spec.referenceFunction()))
+        continue; // ReLU and the derivatives have other signs
+      auto kernel = compileKernel(spec);
+      if (!kernel) {
+        WithColor::error(errs(), "gelu-accuracy")
+            << toString(kernel.takeError()) << "\n";
+        return 1;
+      }
+      auto start = std::chrono::steady_clock::now();
+      InvariantViolations broken = checkInvariants(**kernel, step);
+      double seconds = std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+      outs() << (broken.total() ? "BROKEN " : "ok     ")
+             << label(spec, (*kernel)->spec()) << ": " << broken.describe()
+             << llvm::format("  (%.1f s)\n", seconds);
+      outs().flush();
+      invariantsBroken |= broken.total() != 0;
+    }
+    if (invariantsBroken) {
+      WithColor::error(errs(), "gelu-accuracy")
+          << "a kernel breaks the invariants every kernel keeps\n";
+      return 1;
+    }
+    return 0;
+  }
 
   std::string markdown;
   raw_string_ostream table(markdown);
@@ -341,6 +447,12 @@ int main(int argc, char **argv) {
           s.count ? 100.0 * s.correctlyRounded / s.count : 0.0);
     }
     outs() << "  specials: " << m.specials << "\n";
+    if (keepsSignAndBound(f)) {
+      outs() << "  invariants (sign, |f(x)| <= |x|, NaN and inf): "
+             << (m.invariants.total() ? "BROKEN: " : "")
+             << m.invariants.describe() << "\n";
+      invariantsBroken |= m.invariants.total() != 0;
+    }
     outs() << llvm::format(
         "  long-double reference vs MPFR on %u random inputs: "
         "max %.2g ULP\n",
@@ -361,5 +473,11 @@ int main(int argc, char **argv) {
           << toString(std::move(err)) << "\n";
       return 1;
     }
+  if (invariantsBroken) {
+    WithColor::error(errs(), "gelu-accuracy")
+        << "a kernel breaks the invariants every kernel keeps (sign, "
+           "|f(x)| <= |x|, NaN and inf): see 'BROKEN' above\n";
+    return 1;
+  }
   return 0;
 }

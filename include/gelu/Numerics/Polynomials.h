@@ -56,6 +56,15 @@ RationalCoefficients geluDerivativeRationalCoefficients(unsigned degree);
 /// erf(z)/z as a rational function of w = z² on |z| ≤ kErfClamp.
 RationalCoefficients erfRationalCoefficients();
 
+/// For an odd fit f(z) = z·P(z²)/Q(z²) that must stay below `limit` for
+/// z > 0 (a Φ − 1/2 below 1/2, an erf below 1): the largest x on a grid of
+/// step 2^-12 in [0, hi] such that f(scale·t) < limit − margin for every
+/// grid point t ≤ x, evaluated in long double. Past it, a kernel uses the
+/// function's limit instead of the fit (Numerics/Invariants.h: a fit
+/// error larger than the distance to the limit would give a wrong sign).
+double oddFitBelowLimit(RationalCoefficients fit, double scale, double limit,
+                        double margin, double hi);
+
 } // namespace gelu
 
 #endif // GELU_NUMERICS_POLYNOMIALS_H

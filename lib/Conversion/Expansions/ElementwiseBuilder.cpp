@@ -75,6 +75,9 @@ Value ElementwiseBuilder::fma(Value a, Value x, Value c) {
 Value ElementwiseBuilder::abs(Value a) {
   return math::AbsFOp::create(b, loc, a);
 }
+Value ElementwiseBuilder::copySign(Value magnitude, Value sign) {
+  return math::CopySignOp::create(b, loc, magnitude, sign);
+}
 Value ElementwiseBuilder::roundEven(Value a) {
   return math::RoundEvenOp::create(b, loc, a);
 }

@@ -16,7 +16,9 @@
 #include "gelu/Numerics/FitCatalog.h"
 #include "gelu/Numerics/Polynomials.h"
 
+#include <array>
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 
@@ -103,15 +105,19 @@ static Value emitGeluErfc(ElementwiseBuilder &eb, Value x,
 
   // Near 0: 0.5·x·(1 + erf(x/√2)) = h + h·erf, h = x/2, with erf(z) =
   // z·Q(z²). Here 1 + erf is in [0.48, 1.52]: no cancellation, and erf's
-  // error is damped. ±0 stay with the erfc form, which keeps their sign.
+  // error is damped.
   Value erf = emitErfNearZero(eb, eb.mul(x, eb.constant(M_SQRT1_2)));
   Value h = eb.mul(x, eb.constant(0.5));
   Value viaErf = eb.fma(h, erf, h);
   // (Operands built one a statement: the IR must not depend on the
   // compiler's order of argument evaluation.)
-  Value small = eb.lessEqual(eb.abs(x), eb.constant(kErfcFormMinX));
-  Value nonZero = eb.notEqual(x, eb.constant(0.0));
-  Value nearZero = eb.andI(small, nonZero);
+  // ±0 and ±2^-149 stay with the erfc form, which keeps their sign: for
+  // x = −2^-149, h rounds to −0 and h + h·erf(z) to +0 (−0·erf(z) is +0).
+  Value ax0 = eb.abs(x);
+  Value small = eb.lessEqual(ax0, eb.constant(kErfcFormMinX));
+  Value notTiny =
+      eb.lessThan(eb.constant(std::numeric_limits<float>::denorm_min()), ax0);
+  Value nearZero = eb.andI(small, notTiny);
   return eb.select(nearZero, viaErf, viaErfc);
 }
 
@@ -142,9 +148,52 @@ Value emitRational(ElementwiseBuilder &eb, Value w,
                             : eb.div(p, q);
 }
 
-/// `value`, except −0 where x < −bound: there the clamped forms have lost
-/// GELU, which has all but underflowed (|GELU| < 2e-7), and −inf must not
-/// meet a zero factor.
+/// The fitted forms keep what GELU keeps (Numerics/Invariants.h: the sign
+/// of x, |y| ≤ |x|) only where their fit error is smaller than the
+/// function's distance from 0 and from x. Rational at degree 4 gave
+/// +9.2e-6 on [−5.5, −5.418] and, by symmetry, more than x on [5.418, 5.5].
+/// So each form takes the function's limits (x above, −0 below) from where
+/// its fit, evaluated in long double, comes within a margin of them. The
+/// margin covers the f32 evaluation: two ULP of 1/2, four with a reciprocal
+/// estimate (all 2^32 inputs confirm them on AVX-512 and AVX2:
+/// gelu-accuracy --invariants). Past that point the limit is within the
+/// fit's error of the function. Cost: the select above the limit (which
+/// degree 6 did not have) and withSignOf.
+static constexpr double kLimitMargin = 0x1p-23;
+static constexpr double kLimitMarginEstimate = 0x1p-22;
+
+/// Where x·R(x²) (Φ − 1/2) of the rational form of `degree` reaches 1/2.
+static double rationalLimit(unsigned degree, bool estimateReciprocal) {
+  static const auto limits = [] {
+    std::array<std::array<double, 2>, kRationalMaxDegree + 1> table{};
+    for (unsigned d = kRationalMinDegree; d <= kRationalMaxDegree; ++d)
+      for (int estimate = 0; estimate < 2; ++estimate)
+        table[d][estimate] = oddFitBelowLimit(
+            geluRationalCoefficients(d), 1.0, 0.5,
+            estimate ? kLimitMarginEstimate : kLimitMargin, kRationalClamp);
+    return table;
+  }();
+  return limits[degree][estimateReciprocal];
+}
+
+/// `y` (≥ 0 for x ≥ 0) with the sign of x. Within their limits the fitted
+/// forms keep the sign but for x = −2^-149, where x/2 rounds to −0 and
+/// −0 + (+0) is +0: one bit operation (vpternlogd on AVX-512).
+static Value withSignOf(ElementwiseBuilder &eb, Value x, Value y) {
+  return eb.copySign(y, x);
+}
+
+/// Where the erf form's rational erf(x/√2) reaches 1.
+static double erfFormLimit() {
+  static const double limit =
+      oddFitBelowLimit(erfRationalCoefficients(), M_SQRT1_2, 1.0, kLimitMargin,
+                       kErfClamp * M_SQRT2);
+  return limit;
+}
+
+/// `value`, except −0 where x < −bound: there GELU is within the fit's error
+/// of 0 (below −5.5 it has all but underflowed, |GELU| < 2e-7), and −inf
+/// must not meet a zero factor.
 static Value underflowBelow(ElementwiseBuilder &eb, Value x, double bound,
                             Value value) {
   return eb.select(eb.lessThan(x, eb.constant(-bound)), eb.constant(-0.0),
@@ -165,18 +214,19 @@ static Value emitGeluRational(ElementwiseBuilder &eb, Value x, unsigned degree,
   // −0·(+0) + (−0) keeps the sign of −0 (a plain product would give +0).
   Value xr = eb.fma(xc, r, eb.constant(0.0));
   Value y = eb.fma(x, xr, eb.mul(x, eb.constant(0.5)));
-  // A reciprocal estimate, or a lower-degree fit, can leave Φ(5.5) short of
-  // 1 by more than half an ULP: above the clamp, x itself (+inf·(1 − ε) is
-  // inf, but 1e30·(1 − ε) is off by 1e23).
-  if (estimateReciprocal || degree < kRationalMaxDegree)
-    y = eb.select(eb.lessThan(eb.constant(kRationalClamp), x), x, y);
-  return underflowBelow(eb, x, kRationalClamp, y);
+  // From where the fit nears its limits (rationalLimit): x above, −0
+  // below. The select also sends +inf to inf (+inf·(1 − ε) is inf, but
+  // 1e30·(1 − ε) would be off by 1e23).
+  double limit = rationalLimit(degree, estimateReciprocal);
+  y = eb.select(eb.lessThan(eb.constant(limit), x), x, y);
+  return withSignOf(eb, x, underflowBelow(eb, x, limit, y));
 }
 
 /// Exact GELU as the direct rational form x·(1/2 + x·P(x²)/Q(x²)) on
 /// |x| ≤ 5.5 (rational; degrees `degree`/`degree` − 1, a divide), −0 below
-/// −5.5 and x above. Each degree less costs two FMAs fewer (measured
-/// errors: docs/generated/accuracy-table.md).
+/// and x above where the fit nears Φ's limits (rationalLimit: from 5.17 at
+/// degree 6 to 2.9 at degree 2). Each degree less costs two FMAs fewer
+/// (measured errors: docs/generated/accuracy-table.md).
 static Value emitGeluRationalForm(ElementwiseBuilder &eb, Value x,
                                   unsigned degree) {
   return emitGeluRational(eb, x, degree, /*estimateReciprocal=*/false);
@@ -199,8 +249,11 @@ static Value emitGeluErfForm(ElementwiseBuilder &eb, Value x) {
   Value erf = emitErfRational(eb, x);
   // h·(1 + erf) rather than h + h·erf keeps the sign of −0.
   Value h = eb.mul(x, eb.constant(0.5));
-  return underflowBelow(eb, x, kErfClamp * M_SQRT2,
-                        eb.mul(h, eb.add(eb.constant(1.0), erf)));
+  Value y = eb.mul(h, eb.add(eb.constant(1.0), erf));
+  // From where the fit nears 1 (erfFormLimit): x above, −0 below.
+  double limit = erfFormLimit();
+  y = eb.select(eb.lessThan(eb.constant(limit), x), x, y);
+  return withSignOf(eb, x, underflowBelow(eb, x, limit, y));
 }
 
 /// c1 = 2√(2/π) of the tanh form's 2u = x·(c1 + c·c1·x²), c its cubic.

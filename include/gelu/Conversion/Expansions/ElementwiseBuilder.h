@@ -51,6 +51,9 @@ public:
   /// a·b + c with a single rounding.
   mlir::Value fma(mlir::Value a, mlir::Value b, mlir::Value c);
   mlir::Value abs(mlir::Value a);
+  /// |magnitude| with the sign bit of `sign` (math.copysign: bit
+  /// operations, NaN kept).
+  mlir::Value copySign(mlir::Value magnitude, mlir::Value sign);
   mlir::Value roundEven(mlir::Value a);
 
   /// Ordered comparisons: false when either side is NaN.
