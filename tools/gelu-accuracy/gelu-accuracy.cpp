@@ -340,6 +340,17 @@ std::vector<KernelSpec> defaultSpecs() {
   return specs;
 }
 
+/// `spec` compiled, or null after saying why.
+std::unique_ptr<Kernel> compileOrSay(const KernelSpec &spec) {
+  auto kernel = compileKernel(spec);
+  if (!kernel) {
+    WithColor::error(errs(), "gelu-accuracy")
+        << toString(kernel.takeError()) << "\n";
+    return nullptr;
+  }
+  return std::move(*kernel);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -376,19 +387,16 @@ int main(int argc, char **argv) {
     for (const KernelSpec &spec : specs) {
       if (!keepsSignAndBound(spec.referenceFunction()))
         continue; // ReLU and the derivatives have other signs
-      auto kernel = compileKernel(spec);
-      if (!kernel) {
-        WithColor::error(errs(), "gelu-accuracy")
-            << toString(kernel.takeError()) << "\n";
+      std::unique_ptr<Kernel> kernel = compileOrSay(spec);
+      if (!kernel)
         return 1;
-      }
       auto start = std::chrono::steady_clock::now();
-      InvariantViolations broken = checkInvariants(**kernel, step);
+      InvariantViolations broken = checkInvariants(*kernel, step);
       double seconds = std::chrono::duration<double>(
                            std::chrono::steady_clock::now() - start)
                            .count();
       outs() << (broken.total() ? "BROKEN " : "ok     ")
-             << label(spec, (*kernel)->spec()) << ": " << broken.describe()
+             << label(spec, kernel->spec()) << ": " << broken.describe()
              << llvm::format("  (%.1f s)\n", seconds);
       outs().flush();
       invariantsBroken |= broken.total() != 0;
@@ -409,33 +417,30 @@ int main(int argc, char **argv) {
            "max abs | max rel | correctly rounded | ref. vs MPFR |\n"
            "|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const KernelSpec &spec : specs) {
-    auto kernel = compileKernel(spec);
-    if (!kernel) {
-      WithColor::error(errs(), "gelu-accuracy")
-          << toString(kernel.takeError()) << "\n";
+    std::unique_ptr<Kernel> kernel = compileOrSay(spec);
+    if (!kernel)
       return 1;
-    }
     auto start = std::chrono::steady_clock::now();
     bool is32 = spec.dtype == DType::F32;
-    Measurement m = is32 ? measureF32(**kernel) : measure16(**kernel);
+    Measurement m = is32 ? measureF32(*kernel) : measure16(*kernel);
     m.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
     FloatFormat outFormat = floatFormatOf(spec.dtype);
     ReferenceFunction f = spec.referenceFunction();
-    m.specials = describeSpecials(**kernel);
+    m.specials = describeSpecials(*kernel);
     m.mpfrDisagreement = crossCheckReference(f, outFormat);
 
     std::string inputs =
         is32 ? (exhaustive ? std::string("all 2^32")
                            : "every " + std::to_string(stride) + "th of 2^32")
              : std::string("all 2^16");
-    outs() << "== " << label(spec, (*kernel)->spec()) << "  (" << inputs << ", "
+    outs() << "== " << label(spec, kernel->spec()) << "  (" << inputs << ", "
            << llvm::format("%.1f", m.seconds) << " s)\n";
     for (int r = 0; r < kRegions; ++r) {
       const ErrorMaxima &s = m.regions[r];
       double confirm = r < 3 && s.count
-                           ? ulpError(runOne(**kernel, s.ulpAt),
+                           ? ulpError(runOne(*kernel, s.ulpAt),
                                       evaluateReferenceMpfr(f, s.ulpAt),
                                       outFormat, errorScale(f, s.ulpAt))
                            : s.maxUlp;
@@ -462,7 +467,7 @@ int main(int argc, char **argv) {
     table << llvm::format(
         "| %s | %s | %.3g | %.3g | %.3g | %.3g | %.9g | %.2g | "
         "%.2g | %.3f%% | %.1g |\n",
-        label(spec, (*kernel)->spec()).c_str(), inputs.c_str(),
+        label(spec, kernel->spec()).c_str(), inputs.c_str(),
         m.regions[0].maxUlp, m.regions[1].maxUlp, m.regions[2].maxUlp, o.maxUlp,
         o.ulpAt, o.maxAbs, o.maxRel, 100.0 * o.correctlyRounded / o.count,
         m.mpfrDisagreement);
