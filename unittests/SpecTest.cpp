@@ -327,4 +327,15 @@ TEST(Spec, ReadSpecFileReportsMissingFiles) {
             std::string::npos);
 }
 
+TEST(Spec, ADegreeAloneTakesTheMostAccurateFormThatHasIt) {
+  auto spec = parseSpec(R"({"degree": 4})");
+  ASSERT_TRUE(static_cast<bool>(spec)) << toString(spec.takeError());
+  EXPECT_EQ(spec->expansion, act::Expansion::rational);
+  EXPECT_EQ(spec->degree, 4u);
+  // With a budget, the tuner chooses among the forms with that degree.
+  auto tuned = parseSpec(R"({"degree": 4, "budget": {"max_abs": 1e-3}})");
+  ASSERT_TRUE(static_cast<bool>(tuned)) << toString(tuned.takeError());
+  EXPECT_FALSE(tuned->expansion.has_value());
+}
+
 } // namespace

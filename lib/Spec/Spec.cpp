@@ -696,6 +696,15 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
             field.parse(*it, ("/" + field.name).str(), spec, errors))
       return std::move(err);
   }
+  // A degree alone limits the candidates to the forms that have it (the
+  // degree parser checked that one does): with nothing to tune, the most
+  // accurate of them. (An op with a degree and no expansion is invalid IR.)
+  if (spec.degree && !spec.expansion && !needsTuning(spec))
+    for (act::Expansion e : expansionsFor(spec.referenceFunction()))
+      if (llvm::is_contained(degreesOf(e), *spec.degree)) {
+        spec.expansion = e;
+        break;
+      }
   if (!root.contains("name"))
     spec.name = defaultName(spec);
   return spec;
