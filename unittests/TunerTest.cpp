@@ -326,6 +326,28 @@ TEST(TuningReport, RoundTripsThroughJson) {
   EXPECT_EQ(again->candidates.size(), result.report.candidates.size());
 }
 
+TEST(Tuner, AFailedTuningStillReportsWhatItTried) {
+  auto result = tuneSpec(
+      specOf(R"({"ranking": "cost_model", "budget": {"max_ulp": 2}})"));
+  ASSERT_FALSE(static_cast<bool>(result));
+  bool reported = false;
+  llvm::handleAllErrors(result.takeError(), [&](const TuningFailure &f) {
+    reported = true;
+    const TuningReport &report = f.report();
+    EXPECT_NE(report.failure.find("no expansion of gelu meets the budget"),
+              std::string::npos)
+        << report.failure;
+    ASSERT_FALSE(report.candidates.empty());
+    for (const TuningCandidate &c : report.candidates)
+      EXPECT_FALSE(c.fits) << c.verdict;
+    auto again = TuningReport::fromJson(report.toJson());
+    ASSERT_TRUE(static_cast<bool>(again)) << toString(again.takeError());
+    EXPECT_EQ(again->failure, report.failure);
+    EXPECT_EQ(again->candidates.size(), report.candidates.size());
+  });
+  EXPECT_TRUE(reported) << "the error carries no report";
+}
+
 TEST(TuningReport, FromJsonNamesTheBadField) {
   TuningResult result =
       tune(R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})");

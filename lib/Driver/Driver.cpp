@@ -38,8 +38,17 @@ static llvm::Expected<KernelSpec> resolveChoices(const KernelSpec &requested,
                                                  TuningReport *report) {
   if (needsTuning(requested)) {
     auto tuned = tuneSpec(requested);
-    if (!tuned)
-      return tuned.takeError();
+    if (!tuned) {
+      if (!report)
+        return tuned.takeError();
+      // The report of what was tried, for the caller to write.
+      return llvm::handleErrors(
+          tuned.takeError(),
+          [&](std::unique_ptr<TuningFailure> failure) -> llvm::Error {
+            *report = failure->report();
+            return llvm::Error(std::move(failure));
+          });
+    }
     if (report)
       *report = tuned->report;
     return tuned->report.chosen;
@@ -273,8 +282,8 @@ static void writePrototype(llvm::raw_ostream &os, const KernelSpec &spec) {
        << " *out, int64_t n);\n";
     return;
   case KernelAbi::Binary: {
-    bool backward = act::opFacts(spec.op).family ==
-                    act::ActivationFamily::GeluDerivative;
+    bool backward =
+        act::opFacts(spec.op).family == act::ActivationFamily::GeluDerivative;
     llvm::StringRef a = backward ? "x" : "a", b = backward ? "dy" : "b",
                     out = backward ? "dx" : "out";
     os << " * Reads " << a << "[0..n) and " << b << "[0..n), writes " << out
@@ -361,11 +370,20 @@ llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
     TuningReport report;
     auto resolved =
         resolveChoices(spec, reportPath.empty() ? nullptr : &report);
-    if (!resolved)
-      return resolved.takeError();
-    specs.push_back(std::move(*resolved));
-    if (!reportPath.empty())
+    if (!reportPath.empty() && (resolved || !report.failure.empty()))
       reports += (reports.empty() ? "" : ",\n") + report.toJson();
+    if (!resolved) {
+      // A tuning that built nothing still writes its report: the
+      // candidates it tried are what the user needs then (no object).
+      if (report.failure.empty() || reportPath.empty())
+        return resolved.takeError();
+      if (requested->size() > 1)
+        reports = "[\n" + reports + "\n]";
+      llvm::Error written =
+          writeOutputFile(reportPath, reports + "\n", /*binary=*/false);
+      return llvm::joinErrors(resolved.takeError(), std::move(written));
+    }
+    specs.push_back(std::move(*resolved));
   }
   if (requested->size() > 1)
     reports = "[\n" + reports + "\n]";

@@ -423,8 +423,11 @@ llvm::Error Tuning::choose(TuningReport &report) {
 }
 
 llvm::Error Tuning::run(TuningResult &result) {
-  if (llvm::Error err = measureErrors())
+  if (llvm::Error err = measureErrors()) {
+    // What was tried goes into the report a failed tuning still gives.
+    result.report.candidates = candidates;
     return err;
+  }
   // Shapes only for the candidates whose first shape is near the fastest:
   // a shape moves the time by ~10-20 %, not more.
   rankBySpeed();
@@ -436,6 +439,8 @@ llvm::Error Tuning::run(TuningResult &result) {
   result.kernel = std::move(kernels[*winner]);
   return llvm::Error::success();
 }
+
+char TuningFailure::ID = 0;
 
 llvm::Expected<TuningResult> tuneSpec(const KernelSpec &spec,
                                       const TuneOptions &options) {
@@ -493,8 +498,11 @@ llvm::Expected<TuningResult> tuneSpec(const KernelSpec &spec,
   }
 
   Tuning tuning(spec, *target);
-  if (llvm::Error err = tuning.run(result))
-    return err;
+  if (llvm::Error err = tuning.run(result)) {
+    report.failure = llvm::toString(std::move(err));
+    report.tuningSeconds = secondsSince(start);
+    return llvm::make_error<TuningFailure>(std::move(report));
+  }
   report.speedSource = runsHere && spec.ranking == Ranking::Measured
                            ? "measured"
                            : "estimated (cost model)";

@@ -52,7 +52,6 @@ static Json candidateToJson(const TuningCandidate &c) {
 
 Json reportToJsonValue(const TuningReport &report) {
   Json out = {{"requested", specToJsonValue(report.requested)},
-              {"chosen", specToJsonValue(report.chosen)},
               {"tuned", report.tuned},
               {"cost", report.cost},
               {"speed_source", report.speedSource},
@@ -68,6 +67,11 @@ Json reportToJsonValue(const TuningReport &report) {
     out["error"] = regionsToJson(*report.error);
   if (report.nsPerElement)
     out["ns_per_element"] = *report.nsPerElement;
+  // A failed tuning chose nothing: it says why instead.
+  if (report.failure.empty())
+    out["chosen"] = specToJsonValue(report.chosen);
+  else
+    out["failure"] = report.failure;
   Json list = Json::array();
   for (const TuningCandidate &c : report.candidates)
     list.push_back(candidateToJson(c));
@@ -171,7 +175,9 @@ llvm::Expected<TuningReport> reportFromJsonValue(const Json &root) {
   TuningReport report;
   if (auto spec = read.spec(root, "requested"))
     report.requested = *spec;
-  if (auto spec = read.spec(root, "chosen"))
+  if (root.contains("failure"))
+    report.failure = read.string(root, "failure", "").value_or("");
+  else if (auto spec = read.spec(root, "chosen"))
     report.chosen = *spec;
   report.tuned = read.boolean(root, "tuned", "");
   if (auto cost = read.number(root, "cost", ""))

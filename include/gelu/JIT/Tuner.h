@@ -64,9 +64,26 @@ struct TuningResult {
   std::unique_ptr<Kernel> kernel;
 };
 
+/// A tuning that built no kernel: its message, and the report of what was
+/// tried (report().failure is the message), which gelu-opt --report still
+/// writes.
+class TuningFailure : public llvm::ErrorInfo<TuningFailure> {
+public:
+  static char ID;
+  explicit TuningFailure(TuningReport report) : failed(std::move(report)) {}
+  const TuningReport &report() const { return failed; }
+  void log(llvm::raw_ostream &os) const override { os << failed.failure; }
+  std::error_code convertToErrorCode() const override {
+    return llvm::inconvertibleErrorCode();
+  }
+
+private:
+  TuningReport failed;
+};
+
 /// Tunes `spec` (which needsTuning). Fails, naming the best candidate and
 /// its error, when no candidate meets the budget, or the fastest when none
-/// meets the time budget.
+/// meets the time budget: a TuningFailure once candidates were tried.
 llvm::Expected<TuningResult> tuneSpec(const KernelSpec &spec,
                                       const TuneOptions &options = {});
 

@@ -72,6 +72,9 @@ struct TuningReport {
   std::string cacheWarning;
   std::string cpu;
   double tuningSeconds = 0;
+  /// Why no kernel was built (a budget nothing meets, ...); empty when one
+  /// was. A failed tuning still has its report (TuningFailure).
+  std::string failure;
 
   /// The report as JSON (docs/spec.md describes its fields).
   std::string toJson() const;
