@@ -66,3 +66,19 @@ if ptxas:
 else:
     lit_config.note("ptxas not found (PATH, /usr/local/cuda/bin): the tests "
                     "that assemble PTX are skipped (UNSUPPORTED)")
+
+# A pseudo-terminal (util-linux's script), for what tools do when stdout is
+# a terminal. A chroot without /dev/pts has none: those tests are skipped.
+import subprocess
+
+try:
+    if subprocess.run(["script", "-qec", "true", "/dev/null"],
+                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                      timeout=10).returncode == 0:
+        config.available_features.add("pty")
+    else:
+        lit_config.note("no pseudo-terminal (script -qec true failed): the "
+                        "terminal tests are skipped (UNSUPPORTED)")
+except (OSError, subprocess.TimeoutExpired):
+    lit_config.note("no 'script' for a pseudo-terminal: the terminal tests "
+                    "are skipped (UNSUPPORTED)")

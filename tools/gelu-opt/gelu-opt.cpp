@@ -30,6 +30,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
@@ -44,7 +45,9 @@ static cl::opt<std::string>
              cl::value_desc("file.json"), cl::cat(driverCategory));
 
 static cl::opt<gelu::EmitKind> emitKind(
-    "emit", cl::desc("With --spec: what to write"),
+    "emit",
+    cl::desc("With --spec: what to write (default: obj, to -o FILE or "
+             "stdout; never binary to a terminal)"),
     cl::values(clEnumValN(gelu::EmitKind::Mlir, "mlir",
                           "the kernel as act-level MLIR"),
                clEnumValN(gelu::EmitKind::LlvmDialect, "llvm-dialect",
@@ -152,6 +155,15 @@ int main(int argc, char **argv) {
     WithColor::error(errs(), "gelu-opt")
         << "--spec compiles a spec; do not also give an input file ('"
         << inputFilename << "')\n";
+    return 1;
+  }
+  // An object is binary: not onto a terminal, as clang refuses.
+  if (emitKind == gelu::EmitKind::Object && outputFilename == "-" &&
+      sys::Process::StandardOutIsDisplayed()) {
+    WithColor::error(errs(), "gelu-opt")
+        << "--emit=obj (the default) writes a binary object, not for a "
+           "terminal: name the file with -o FILE, or give --emit=asm, "
+           "--emit=llvm or --emit=mlir to read the kernel\n";
     return 1;
   }
   if (Error err = gelu::compileSpecFileTo(specFile, emitKind, outputFilename,
