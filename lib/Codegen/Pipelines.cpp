@@ -42,8 +42,10 @@ using namespace mlir;
 namespace gelu {
 
 void buildActToLLVMPipeline(OpPassManager &pm) {
-  // Every op of a kernel expanded in place, for the vectoriser.
-  pm.addPass(createConvertActToArith({/*outlineMinUses=*/0}));
+  // Kernels expand every op in place, for the vectoriser; tensors would
+  // need bufferizing, which this pipeline does not do: an error.
+  pm.addPass(createConvertActToArith({/*outlineMinUses=*/0,
+                                      /*tensors=*/false}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createSCFToControlFlowPass());

@@ -30,7 +30,9 @@ def ConvertActToArith : Pass<"convert-act-to-arith"> {
 
     f16 and bf16 values are extended to f32, computed, and truncated back.
     Ops on ranked tensors are first rewritten into `linalg.generic` over
-    scalars. f64 is rejected with an error: no f64 expansion exists yet.
+    scalars (`tensors=false` makes them an error instead: the
+    `act-lower-to-llvm` pipeline, which does not bufferize, sets it). f64 is
+    rejected with an error: no f64 expansion exists yet.
 
     Example:
 
@@ -55,6 +57,10 @@ def ConvertActToArith : Pass<"convert-act-to-arith"> {
     Option<"outlineMinUses", "outline-min-uses", "unsigned", /*default=*/"4",
            "Expand ops that share an expansion once, in a function they "
            "call, when at least this many share it (0: never)">,
+    Option<"tensors", "tensors", "bool", /*default=*/"true",
+           "Rewrite ops on tensors into linalg.generic (false: such an op is "
+           "an error, for pipelines that end in the LLVM dialect without "
+           "bufferizing)">,
   ];
   let dependentDialects = [
     "mlir::func::FuncDialect",

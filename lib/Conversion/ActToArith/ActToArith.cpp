@@ -287,9 +287,17 @@ struct ConvertActToArithPass
   void runOnOperation() override {
     // Say why an op cannot be expanded, rather than a bare "failed to
     // legalize".
-    WalkResult unsupported = getOperation()->walk([](Operation *op) {
+    WalkResult unsupported = getOperation()->walk([&](Operation *op) {
       if (!isa<act::ActDialect>(op->getDialect()))
         return WalkResult::advance();
+      if (!tensors && isa<TensorType>(op->getResult(0).getType())) {
+        op->emitOpError("on a tensor: act-lower-to-llvm lowers act ops on "
+                        "scalars and vectors (kernels) and does not "
+                        "bufferize; run convert-act-to-arith, then "
+                        "one-shot-bufferize and convert-linalg-to-loops, "
+                        "before the LLVM conversions");
+        return WalkResult::interrupt();
+      }
       if (getElementTypeOrSelf(op->getResult(0).getType()).isF64()) {
         op->emitOpError("on f64 is not supported by convert-act-to-arith "
                         "yet: expansions exist for f16, bf16 and f32");
