@@ -25,6 +25,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/CommandLine.h"
@@ -112,6 +113,24 @@ static int runPasses(int argc, char **argv, StringRef inputFilename,
   return 0;
 }
 
+/// The first pass or pipeline named on the command line ("" if none): they
+/// run on MLIR input, not on a spec.
+static std::string firstPassArgument(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i) {
+    StringRef arg(argv[i]);
+    if (arg == "--")
+      break;
+    if (!arg.consume_front("-"))
+      continue;
+    arg.consume_front("-");
+    StringRef name = arg.split('=').first;
+    if (name == "pass-pipeline" || mlir::PassInfo::lookup(name) ||
+        mlir::PassPipelineInfo::lookup(name))
+      return name.str();
+  }
+  return "";
+}
+
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
 
@@ -155,6 +174,14 @@ int main(int argc, char **argv) {
     WithColor::error(errs(), "gelu-opt")
         << "--spec compiles a spec; do not also give an input file ('"
         << inputFilename << "')\n";
+    return 1;
+  }
+  // Passes run on MLIR input: with --spec they would be ignored.
+  if (std::string pass = firstPassArgument(argc, argv); !pass.empty()) {
+    WithColor::error(errs(), "gelu-opt")
+        << "--" << pass
+        << " names passes, which run on MLIR input; --spec compiles a spec "
+           "(its budget and choices go in the spec file: docs/spec.md)\n";
     return 1;
   }
   // An object is binary: not onto a terminal, as clang refuses.
