@@ -28,6 +28,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -131,6 +132,32 @@ static std::string firstPassArgument(int argc, char **argv) {
   return "";
 }
 
+/// A pass argument whose options are separated by commas
+/// (-p="a=1,b=2"), which MLIR reads as one option's value and then reports
+/// with an empty "<unknown>:0: error:": the argument, or "" if none. (A
+/// comma between numbers is a list value, domain=-3,3.)
+static std::string commaSeparatedPassOptions(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i) {
+    StringRef arg(argv[i]);
+    if (!arg.consume_front("-"))
+      continue;
+    arg.consume_front("-");
+    auto [name, options] = arg.split('=');
+    if (options.empty() || !mlir::PassInfo::lookup(name))
+      continue;
+    for (size_t comma = options.find(','); comma != StringRef::npos;
+         comma = options.find(',', comma + 1)) {
+      StringRef next = options.drop_front(comma + 1).ltrim();
+      StringRef key = next.take_while(
+          [](char c) { return llvm::isAlnum(c) || c == '-' || c == '_'; });
+      if (!key.empty() && llvm::isAlpha(key.front()) &&
+          next.drop_front(key.size()).starts_with("="))
+        return argv[i];
+    }
+  }
+  return "";
+}
+
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
 
@@ -145,6 +172,13 @@ int main(int argc, char **argv) {
   gelu::registerActPipelines();
 
   gelu::setVersionPrinter();
+  if (std::string arg = commaSeparatedPassOptions(argc, argv); !arg.empty()) {
+    WithColor::error(errs(), "gelu-opt")
+        << "'" << arg
+        << "': a pass's options are separated by spaces, not commas "
+           "(-act-select-expansion=\"max-abs=1e-3 ranking=cost_model\")\n";
+    return 1;
+  }
   auto [inputFilename, outputFilename] =
       mlir::registerAndParseCLIOptions(argc, argv, "gelu-opt", registry);
 
