@@ -185,13 +185,13 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
        "at /degree: no expansion 'erfc' has degree 4; expected no degree (it "
        "is fixed)"},
       {R"({"expansion": "rational", "degree": 9})",
-       "at /degree: no expansion 'rational' has degree 9; expected 2, 3, 4, "
-       "5 or 6 for 'rational'"},
+       "at /degree: expected an integer from 2 to 6 (the numerator degree of "
+       "a fitted form), got 9"},
       {R"({"op": "silu", "degree": 3})",
        "at /degree: no expansion of silu has degree 3; expected no degree"},
       {R"({"degree": "high"})",
-       "at /degree: expected an integer from 1 to 64 (the fit's numerator "
-       "degree), got \"high\""},
+       "at /degree: expected an integer from 2 to 6 (the numerator degree of "
+       "a fitted form), got \"high\""},
       {R"({"objective": "cheapest"})",
        "at /objective: unknown objective 'cheapest'; expected 'fastest' or "
        "'most_accurate'"},
@@ -336,6 +336,14 @@ TEST(Spec, ADegreeAloneTakesTheMostAccurateFormThatHasIt) {
   auto tuned = parseSpec(R"({"degree": 4, "budget": {"max_abs": 1e-3}})");
   ASSERT_TRUE(static_cast<bool>(tuned)) << toString(tuned.takeError());
   EXPECT_FALSE(tuned->expansion.has_value());
+}
+
+TEST(Spec, EveryUnknownFieldIsReportedAtOnce) {
+  auto spec = parseSpec(R"({"opp": "gelu", "dtyp": "bf16"})", "s.json");
+  ASSERT_FALSE(static_cast<bool>(spec));
+  EXPECT_EQ(toString(spec.takeError()),
+            "s.json: at /dtyp: unknown field 'dtyp'; did you mean 'dtype'?\n"
+            "s.json: at /opp: unknown field 'opp'; did you mean 'op'?");
 }
 
 } // namespace

@@ -498,11 +498,8 @@ buildKernelModule(MLIRContext &context, const KernelSpec &spec,
     return llvm::createStringError(
         "target '" + spec.target +
         "' is a GPU: its kernel is built by buildGpuKernelModule");
-  if (spec.vectorBits > target.vectorBits)
-    return llvm::createStringError(
-        "vector_bits " + llvm::Twine(spec.vectorBits) +
-        " is wider than target '" + spec.target + "''s " +
-        llvm::Twine(target.vectorBits) + "-bit vectors");
+  if (llvm::Error err = checkVectorBits(spec.vectorBits, target, spec.target))
+    return err;
   unsigned bits = spec.vectorBits ? spec.vectorBits : target.vectorBits;
   OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&context));
   auto kernel =

@@ -448,12 +448,8 @@ llvm::Expected<TuningResult> tuneSpec(const KernelSpec &spec,
   auto target = resolveTarget(spec.target);
   if (!target)
     return target.takeError();
-  if (spec.vectorBits > target->vectorBits)
-    return llvm::createStringError(
-        llvm::formatv("vector_bits {0} is wider than target '{1}''s {2}-bit "
-                      "vectors",
-                      spec.vectorBits, spec.target, target->vectorBits)
-            .str());
+  if (llvm::Error err = checkVectorBits(spec.vectorBits, *target, spec.target))
+    return err;
   bool runsHere = target->missingHostFeature.empty();
   if (spec.maxNsPerElement && !runsHere)
     return llvm::createStringError(

@@ -9,6 +9,7 @@
 
 #include "gelu/Codegen/TargetNames.h"
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
+#include "gelu/Numerics/FitCatalog.h"
 #include "gelu/Support/Json.h"
 #include "gelu/Support/Quote.h"
 
@@ -302,6 +303,8 @@ bool isCIdentifier(StringRef s) {
 llvm::Error checkFields(const json &object, StringRef path,
                         llvm::ArrayRef<StringRef> known,
                         const SpecErrors &errors) {
+  // Every unknown field, one message each: two typos are fixed in one go.
+  llvm::Error all = llvm::Error::success();
   for (auto it = object.begin(); it != object.end(); ++it) {
     StringRef key = it.key();
     if (llvm::is_contained(known, key))
@@ -311,9 +314,10 @@ llvm::Error checkFields(const json &object, StringRef path,
       message += "; did you mean '" + suggestion->str() + "'?";
     else
       message += "; known fields are " + alternatives(known);
-    return errors.at(path.str() + "/" + bounded(key), message);
+    all = llvm::joinErrors(std::move(all),
+                           errors.at(path.str() + "/" + bounded(key), message));
   }
-  return llvm::Error::success();
+  return all;
 }
 
 llvm::Expected<double> getNumber(const json &value, StringRef path,
@@ -492,8 +496,10 @@ static llvm::Error parseExpansion(const json &value, StringRef path,
 
 static llvm::Error parseDegree(const json &value, StringRef path,
                                KernelSpec &spec, const SpecErrors &errors) {
-  auto degree =
-      getInteger(value, path, 1, 64, "the fit's numerator degree", errors);
+  // The range every fitted form shares (docs/spec.md: 2-6); which forms of
+  // this op have the degree is checked next.
+  auto degree = getInteger(value, path, kRationalMinDegree, kRationalMaxDegree,
+                           "the numerator degree of a fitted form", errors);
   if (!degree)
     return degree.takeError();
   ReferenceFunction function = spec.referenceFunction();

@@ -54,6 +54,11 @@ llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name);
 std::string firstMissingFeature(llvm::StringRef name,
                                 const llvm::StringMap<bool> &cpuFeatures);
 
+/// Whether a spec's `vector_bits` (0: the target's widest) fits the target
+/// it names (`targetName`): an error saying both widths otherwise.
+llvm::Error checkVectorBits(unsigned vectorBits, const TargetInfo &target,
+                            llvm::StringRef targetName);
+
 /// An LLVM TargetMachine for `target`, generating code at -O3.
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const TargetInfo &target);
