@@ -188,10 +188,10 @@ llvm::Error checkVectorBits(unsigned vectorBits, const TargetInfo &target,
                             llvm::StringRef targetName) {
   if (vectorBits <= target.vectorBits)
     return llvm::Error::success();
-  return llvm::createStringError(
-      "vector_bits " + llvm::Twine(vectorBits) + " is wider than the " +
-      llvm::Twine(target.vectorBits) + "-bit vectors of target '" +
-      targetName + "'");
+  return llvm::createStringError("vector_bits " + llvm::Twine(vectorBits) +
+                                 " is wider than the " +
+                                 llvm::Twine(target.vectorBits) +
+                                 "-bit vectors of target '" + targetName + "'");
 }
 
 } // namespace gelu
