@@ -38,7 +38,10 @@
 
 using namespace llvm;
 
-static cl::OptionCategory driverCategory("gelu-opt compiler driver options");
+// Named to sort first: --help lists categories alphabetically, upper case
+// before lower, and the driver's options are the ones a newcomer needs.
+static cl::OptionCategory driverCategory(
+    "A spec to a kernel (the compiler driver: gelu-opt --spec FILE.json)");
 
 static cl::opt<std::string>
     specFile("spec",
@@ -179,8 +182,22 @@ int main(int argc, char **argv) {
            "(-act-select-expansion=\"max-abs=1e-3 ranking=cost_model\")\n";
     return 1;
   }
-  auto [inputFilename, outputFilename] =
-      mlir::registerAndParseCLIOptions(argc, argv, "gelu-opt", registry);
+  auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
+      argc, argv,
+      "gelu-opt: gelu-jit's compiler driver and mlir-opt.\n\n"
+      "  gelu-opt --spec k.json -o k.o     a kernel from a JSON spec "
+      "(docs/spec.md):\n"
+      "                                    --emit=obj (default), asm, "
+      "llvm, mlir, ptx,\n"
+      "                                    shared or header; --report "
+      "says why\n"
+      "  gelu-opt in.mlir -PASSES          passes on MLIR, as mlir-opt "
+      "(act dialect:\n"
+      "                                    -act-lower-to-llvm, "
+      "-act-select-expansion, ...)\n\n"
+      "The driver's options come first below; the rest are MLIR's and "
+      "LLVM's.\n",
+      registry);
 
   if (specFile.empty()) {
     // The driver's options mean nothing to the pass mode: an error, not
