@@ -200,12 +200,20 @@ TEST_P(F32Kernel, MatchesReferenceOnDenseGridAndRandomFloats) {
 
   RegionStats stats;
   double maxAbs = 0;
+  // A NaN result fails whatever a region's bound is (some are +inf: forms
+  // with only absolute accuracy there).
+  size_t nans = 0;
+  float firstNaNAt = 0;
   for (size_t i = 0; i < in.size(); ++i) {
     long double ref = reference(in[i]);
     stats.add(in[i], ulpError(out[i], ref, FloatFormat::f32()));
+    if (std::isnan(out[i]) && nans++ == 0)
+      firstNaNAt = in[i];
     if (std::fabs(in[i]) <= 20.0f)
-      maxAbs = std::max(maxAbs, static_cast<double>(fabsl(out[i] - ref)));
+      maxAbs = worstOf(maxAbs, static_cast<double>(fabsl(out[i] - ref)));
   }
+  EXPECT_EQ(nans, 0u) << "NaN results for finite inputs, the first at x = "
+                      << firstNaNAt;
   for (int r = 0; r < 3; ++r) {
     EXPECT_LE(stats.worst[r], GetParam().maxUlp[r])
         << kRegionNames[r] << ": worst at x = " << stats.at[r];
@@ -213,6 +221,16 @@ TEST_P(F32Kernel, MatchesReferenceOnDenseGridAndRandomFloats) {
                 kRegionNames[r], stats.worst[r], stats.at[r]);
   }
   EXPECT_LE(maxAbs, GetParam().maxAbs) << "max abs error on [-20, 20]";
+}
+
+TEST(TestHelpers, ANaNErrorIsWorseThanEveryBound) {
+  // std::max(0.5, NaN) is 0.5: a NaN result would pass an abs check.
+  EXPECT_EQ(std::max(0.5, std::nan("")), 0.5);
+  EXPECT_EQ(worstOf(0.5, std::nan("")), HUGE_VAL);
+  EXPECT_EQ(worstOf(0.5, 0.25), 0.5);
+  EXPECT_EQ(worstOf(0.5, 2.0), 2.0);
+  std::vector<float> in = {1.0f, 2.0f}, out = {0.84134474f, std::nanf("")};
+  EXPECT_EQ(maxAbsErrorFromExactGelu(in, out), HUGE_VAL);
 }
 
 /// approx_tanh and approx_sigmoid stand in for exact GELU under loose absolute

@@ -114,13 +114,20 @@ inline std::vector<std::string> sixteenBitTargets() {
   return targets;
 }
 
+/// The larger of `worst` and `error`, where a NaN error (a NaN result for a
+/// finite reference) is an infinite one: std::max(worst, NaN) is `worst`,
+/// so a NaN result would otherwise pass every bound.
+inline double worstOf(double worst, double error) {
+  return std::isnan(error) ? HUGE_VAL : std::max(worst, error);
+}
+
 /// The largest |out[i] − GELU(in[i])| against the long-double reference of
-/// exact GELU.
+/// exact GELU (+inf if a result is NaN).
 inline double maxAbsErrorFromExactGelu(const std::vector<float> &in,
                                        const std::vector<float> &out) {
   double worst = 0;
   for (size_t i = 0; i < in.size(); ++i)
-    worst = std::max(
+    worst = worstOf(
         worst,
         static_cast<double>(fabsl(
             out[i] - evaluateReference(ReferenceFunction::GeluExact, in[i]))));
