@@ -112,15 +112,25 @@ unsigned workerCount() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-Measurement measureF32(const Kernel &kernel) {
-  Measurement m;
-  ReferenceFunction f = kernel.spec().referenceFunction();
-  const uint64_t step = exhaustive ? 1 : std::max(1u, stride.getValue());
+/// Runs `kernel` on every `step`-th f32 encoding in chunks on `workers`
+/// threads (16-bit kernels: on all 2^16 inputs, in order, on one thread)
+/// and calls visit(worker, x, y) for each input x and its result y.
+template <typename Visit>
+void forEachResult(const Kernel &kernel, uint64_t step, unsigned workers,
+                   Visit visit) {
+  const bool is32 = kernel.spec().dtype == DType::F32;
+  const bool isBF16 = kernel.spec().dtype == DType::BF16;
+  if (!is32) {
+    std::vector<uint16_t> in(1 << 16), out(1 << 16);
+    for (uint32_t i = 0; i < in.size(); ++i)
+      in[i] = static_cast<uint16_t>(i);
+    ActivationCall(kernel, 1 << 16)(in.data(), out.data(), 1 << 16);
+    for (uint32_t i = 0; i < in.size(); ++i)
+      visit(0u, halfToFloat(in[i], isBF16),
+            static_cast<double>(halfToFloat(out[i], isBF16)));
+    return;
+  }
   const uint64_t total = (uint64_t(1) << 32) / step;
-  const unsigned workers = workerCount();
-  std::vector<std::array<ErrorMaxima, kRegions>> partial(workers);
-  std::vector<InvariantViolations> broken(workers);
-  const bool invariants = keepsSignAndBound(f);
   std::vector<std::thread> pool;
   for (unsigned w = 0; w < workers; ++w) {
     pool.emplace_back([&, w] {
@@ -133,16 +143,32 @@ Measurement measureF32(const Kernel &kernel) {
         for (uint64_t i = 0; i < n; ++i)
           in[i] = fromBits(static_cast<uint32_t>((begin + i) * step));
         call(in.data(), out.data(), static_cast<int64_t>(n));
-        for (uint64_t i = 0; i < n; ++i) {
-          account(partial[w].data(), f, in[i], out[i], FloatFormat::f32());
-          if (invariants)
-            broken[w].check(in[i], out[i]);
-        }
+        for (uint64_t i = 0; i < n; ++i)
+          visit(w, in[i], static_cast<double>(out[i]));
       }
     });
   }
   for (std::thread &t : pool)
     t.join();
+}
+
+/// The kernel's errors by region (and, for GELU and SiLU, the invariants
+/// it breaks): f32 on every `--stride`-th encoding (all with
+/// --exhaustive), 16-bit kernels on every input.
+Measurement measure(const Kernel &kernel) {
+  Measurement m;
+  ReferenceFunction f = kernel.spec().referenceFunction();
+  FloatFormat format = floatFormatOf(kernel.spec().dtype);
+  const bool invariants = keepsSignAndBound(f);
+  const uint64_t step = exhaustive ? 1 : std::max(1u, stride.getValue());
+  const unsigned workers = workerCount();
+  std::vector<std::array<ErrorMaxima, kRegions>> partial(workers);
+  std::vector<InvariantViolations> broken(workers);
+  forEachResult(kernel, step, workers, [&](unsigned w, float x, double y) {
+    account(partial[w].data(), f, x, y, format);
+    if (invariants)
+      broken[w].check(x, y);
+  });
   for (auto &p : partial)
     for (int r = 0; r < kRegions; ++r)
       m.regions[r].merge(p[r]);
@@ -154,65 +180,14 @@ Measurement measureF32(const Kernel &kernel) {
 /// The invariants `kernel` breaks on every `step`-th f32 input (16-bit
 /// kernels: on every input).
 InvariantViolations checkInvariants(const Kernel &kernel, uint64_t step) {
-  bool is32 = kernel.spec().dtype == DType::F32;
-  bool isBF16 = kernel.spec().dtype == DType::BF16;
-  if (!is32)
-    step = 1;
-  const uint64_t total = (is32 ? uint64_t(1) << 32 : uint64_t(1) << 16) / step;
   const unsigned workers = workerCount();
   std::vector<InvariantViolations> broken(workers);
-  std::vector<std::thread> pool;
-  for (unsigned w = 0; w < workers; ++w) {
-    pool.emplace_back([&, w] {
-      constexpr uint64_t kChunk = 1 << 16;
-      std::vector<float> in(kChunk), out(kChunk);
-      std::vector<uint16_t> in16(kChunk), out16(kChunk);
-      ActivationCall call(kernel, kChunk);
-      for (uint64_t begin = w * kChunk; begin < total;
-           begin += uint64_t(workers) * kChunk) {
-        uint64_t n = std::min(kChunk, total - begin);
-        if (is32) {
-          for (uint64_t i = 0; i < n; ++i)
-            in[i] = fromBits(static_cast<uint32_t>((begin + i) * step));
-          call(in.data(), out.data(), static_cast<int64_t>(n));
-          for (uint64_t i = 0; i < n; ++i)
-            broken[w].check(in[i], out[i]);
-          continue;
-        }
-        for (uint64_t i = 0; i < n; ++i)
-          in16[i] = static_cast<uint16_t>(begin + i);
-        call(in16.data(), out16.data(), static_cast<int64_t>(n));
-        for (uint64_t i = 0; i < n; ++i)
-          broken[w].check(halfToFloat(in16[i], isBF16),
-                          halfToFloat(out16[i], isBF16));
-      }
-    });
-  }
-  for (std::thread &t : pool)
-    t.join();
+  forEachResult(kernel, step, workers,
+                [&](unsigned w, float x, double y) { broken[w].check(x, y); });
   InvariantViolations all;
   for (const InvariantViolations &b : broken)
     all.merge(b);
   return all;
-}
-
-Measurement measure16(const Kernel &kernel) {
-  Measurement m;
-  ReferenceFunction f = kernel.spec().referenceFunction();
-  bool isBF16 = kernel.spec().dtype == DType::BF16;
-  std::vector<uint16_t> in(1 << 16), out(1 << 16);
-  for (uint32_t i = 0; i < in.size(); ++i)
-    in[i] = static_cast<uint16_t>(i);
-  ActivationCall(kernel, 1 << 16)(in.data(), out.data(), 1 << 16);
-  FloatFormat format = floatFormatOf(kernel.spec().dtype);
-  for (uint32_t i = 0; i < in.size(); ++i) {
-    float x = halfToFloat(in[i], isBF16);
-    double y = halfToFloat(out[i], isBF16);
-    account(m.regions, f, x, y, format);
-    if (keepsSignAndBound(f))
-      m.invariants.check(x, y);
-  }
-  return m;
 }
 
 /// f(x) through the kernel, for one f32 value (16-bit kernels: x must be
@@ -422,7 +397,7 @@ int main(int argc, char **argv) {
       return 1;
     auto start = std::chrono::steady_clock::now();
     bool is32 = spec.dtype == DType::F32;
-    Measurement m = is32 ? measureF32(*kernel) : measure16(*kernel);
+    Measurement m = measure(*kernel);
     m.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
