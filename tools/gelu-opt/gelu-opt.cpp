@@ -117,21 +117,36 @@ static int runPasses(int argc, char **argv, StringRef inputFilename,
   return 0;
 }
 
-/// The first pass or pipeline named on the command line ("" if none): they
-/// run on MLIR input, not on a spec.
-static std::string firstPassArgument(int argc, char **argv) {
+namespace {
+/// A flag on the command line: "-name" or "--name", "=value" optional.
+struct Flag {
+  StringRef arg, name, value;
+};
+} // namespace
+
+/// The flags before "--" (what follows it is not a flag).
+static SmallVector<Flag> flagsOf(int argc, char **argv) {
+  SmallVector<Flag> flags;
   for (int i = 1; i < argc; ++i) {
-    StringRef arg(argv[i]);
+    StringRef arg(argv[i]), rest = arg;
     if (arg == "--")
       break;
-    if (!arg.consume_front("-"))
+    if (!rest.consume_front("-"))
       continue;
-    arg.consume_front("-");
-    StringRef name = arg.split('=').first;
-    if (name == "pass-pipeline" || mlir::PassInfo::lookup(name) ||
-        mlir::PassPipelineInfo::lookup(name))
-      return name.str();
+    rest.consume_front("-");
+    auto [name, value] = rest.split('=');
+    flags.push_back({arg, name, value});
   }
+  return flags;
+}
+
+/// The first pass or pipeline named on the command line ("" if none): they
+/// run on MLIR input, not on a spec.
+static std::string firstPassArgument(ArrayRef<Flag> flags) {
+  for (const Flag &flag : flags)
+    if (flag.name == "pass-pipeline" || mlir::PassInfo::lookup(flag.name) ||
+        mlir::PassPipelineInfo::lookup(flag.name))
+      return flag.name.str();
   return "";
 }
 
@@ -139,14 +154,10 @@ static std::string firstPassArgument(int argc, char **argv) {
 /// (-p="a=1,b=2"), which MLIR reads as one option's value and then reports
 /// with an empty "<unknown>:0: error:": the argument, or "" if none. (A
 /// comma between numbers is a list value, domain=-3,3.)
-static std::string commaSeparatedPassOptions(int argc, char **argv) {
-  for (int i = 1; i < argc; ++i) {
-    StringRef arg(argv[i]);
-    if (!arg.consume_front("-"))
-      continue;
-    arg.consume_front("-");
-    auto [name, options] = arg.split('=');
-    if (options.empty() || !mlir::PassInfo::lookup(name))
+static std::string commaSeparatedPassOptions(ArrayRef<Flag> flags) {
+  for (const Flag &flag : flags) {
+    StringRef options = flag.value;
+    if (options.empty() || !mlir::PassInfo::lookup(flag.name))
       continue;
     for (size_t comma = options.find(','); comma != StringRef::npos;
          comma = options.find(',', comma + 1)) {
@@ -155,7 +166,7 @@ static std::string commaSeparatedPassOptions(int argc, char **argv) {
           [](char c) { return llvm::isAlnum(c) || c == '-' || c == '_'; });
       if (!key.empty() && llvm::isAlpha(key.front()) &&
           next.drop_front(key.size()).starts_with("="))
-        return argv[i];
+        return flag.arg.str();
     }
   }
   return "";
@@ -175,7 +186,8 @@ int main(int argc, char **argv) {
   gelu::registerActPipelines();
 
   gelu::setVersionPrinter();
-  if (std::string arg = commaSeparatedPassOptions(argc, argv); !arg.empty()) {
+  const SmallVector<Flag> flags = flagsOf(argc, argv);
+  if (std::string arg = commaSeparatedPassOptions(flags); !arg.empty()) {
     WithColor::error(errs(), "gelu-opt")
         << "'" << arg
         << "': a pass's options are separated by spaces, not commas "
@@ -228,7 +240,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   // Passes run on MLIR input: with --spec they would be ignored.
-  if (std::string pass = firstPassArgument(argc, argv); !pass.empty()) {
+  if (std::string pass = firstPassArgument(flags); !pass.empty()) {
     WithColor::error(errs(), "gelu-opt")
         << "--" << pass
         << " names passes, which run on MLIR input; --spec compiles a spec "
