@@ -366,6 +366,12 @@ llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
   // so that a failure leaves no file behind.
   std::vector<KernelSpec> specs;
   std::string reports;
+  // The reports so far: one object, or a list for a list of specs.
+  auto writeReports = [&] {
+    std::string text =
+        requested->size() > 1 ? "[\n" + reports + "\n]" : reports;
+    return writeOutputFile(reportPath, text + "\n", /*binary=*/false);
+  };
   for (const KernelSpec &spec : *requested) {
     TuningReport report;
     auto resolved =
@@ -377,16 +383,10 @@ llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
       // candidates it tried are what the user needs then (no object).
       if (report.failure.empty() || reportPath.empty())
         return resolved.takeError();
-      if (requested->size() > 1)
-        reports = "[\n" + reports + "\n]";
-      llvm::Error written =
-          writeOutputFile(reportPath, reports + "\n", /*binary=*/false);
-      return llvm::joinErrors(resolved.takeError(), std::move(written));
+      return llvm::joinErrors(resolved.takeError(), writeReports());
     }
     specs.push_back(std::move(*resolved));
   }
-  if (requested->size() > 1)
-    reports = "[\n" + reports + "\n]";
 
   // A header and a shared library need one CPU target for all kernels.
   std::optional<TargetInfo> target;
@@ -419,8 +419,7 @@ llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
     }
   }
   if (!reportPath.empty())
-    if (llvm::Error err = writeOutputFile(reportPath, reports + "\n",
-                                          /*binary=*/false))
+    if (llvm::Error err = writeReports())
       return err;
   if (!headerPath.empty() && kind != EmitKind::Header)
     if (llvm::Error err = writeOutputFile(headerPath, header, /*binary=*/false))
