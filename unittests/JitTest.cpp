@@ -365,11 +365,24 @@ TEST(CheckedRun, InPlaceAndAdjacentBuffersAreFine) {
 }
 
 TEST(Compile, ReportsSpecErrorsInsteadOfCrashing) {
-  auto kernel = compileKernelFromJson(R"({"op": "gelu", "dtype": "f64"})");
-  ASSERT_FALSE(static_cast<bool>(kernel));
-  EXPECT_NE(
-      llvm::toString(kernel.takeError()).find("'f64' is not supported yet"),
-      std::string::npos);
+  // Errors of a valid spec's fields found when it is built name the field,
+  // as parse errors do.
+  const std::pair<const char *, const char *> built[] = {
+      {R"({"op": "gelu", "dtype": "f64"})",
+       "at /dtype: dtype 'f64' is not supported yet"},
+      {R"({"target": "nehalem"})",
+       "at /target: target 'nehalem' lacks AVX2 and FMA"},
+      {R"({"target": "haswell", "vector_bits": 512})",
+       "at /vector_bits: vector_bits 512 is wider than the 256-bit vectors"},
+      {R"({"budget": {"max_ulp": 0.5}})",
+       "at /budget: no expansion of gelu meets the budget"},
+  };
+  for (const auto &[json, message] : built) {
+    auto kernel = compileKernelFromJson(json);
+    ASSERT_FALSE(static_cast<bool>(kernel)) << json;
+    std::string error = llvm::toString(kernel.takeError());
+    EXPECT_EQ(error.rfind(message, 0), 0u) << json << ": " << error;
+  }
   auto bad = compileKernelFromJson("{\"op\": ");
   ASSERT_FALSE(static_cast<bool>(bad));
   EXPECT_NE(llvm::toString(bad.takeError()).find("malformed JSON"),

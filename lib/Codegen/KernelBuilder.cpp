@@ -223,9 +223,9 @@ static constexpr unsigned kDefaultUnroll = 1;
 
 llvm::Error checkKernelDType(DType dtype) {
   if (dtype == DType::F64)
-    return llvm::createStringError(
-        "dtype 'f64' is not supported yet: kernels exist for f32, f16 and "
-        "bf16");
+    return llvm::make_error<SpecFieldError>(
+        "/dtype", "dtype 'f64' is not supported yet: kernels exist for f32, "
+                  "f16 and bf16");
   return llvm::Error::success();
 }
 

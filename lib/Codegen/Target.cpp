@@ -139,16 +139,17 @@ llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name) {
     return target;
   }
   if (!isKnownTarget(name))
-    return llvm::createStringError(
+    return llvm::make_error<SpecFieldError>(
+        "/target",
         "unknown target '" + bounded(name) +
-        "'; expected 'host', 'x86-64-v3', 'x86-64-v4' or an x86-64 CPU");
+            "'; expected 'host', 'x86-64-v3', 'x86-64-v4' or an x86-64 CPU");
   std::vector<std::string> features = codegenFeaturesOf(name);
   if (!llvm::is_contained(features, "fma") ||
       !llvm::is_contained(features, "avx2"))
-    return llvm::createStringError(
-        "target '" + name +
-        "' lacks AVX2 and FMA, which the kernels need (x86-64-v3 and later "
-        "CPUs have them)");
+    return llvm::make_error<SpecFieldError>(
+        "/target", "target '" + name.str() +
+                       "' lacks AVX2 and FMA, which the kernels need "
+                       "(x86-64-v3 and later CPUs have them)");
   TargetInfo target;
   target.triple = host.triple;
   target.cpu = name.str();
@@ -188,10 +189,11 @@ llvm::Error checkVectorBits(unsigned vectorBits, const TargetInfo &target,
                             llvm::StringRef targetName) {
   if (vectorBits <= target.vectorBits)
     return llvm::Error::success();
-  return llvm::createStringError("vector_bits " + llvm::Twine(vectorBits) +
-                                 " is wider than the " +
-                                 llvm::Twine(target.vectorBits) +
-                                 "-bit vectors of target '" + targetName + "'");
+  return llvm::make_error<SpecFieldError>(
+      "/vector_bits", ("vector_bits " + llvm::Twine(vectorBits) +
+                       " is wider than the " + llvm::Twine(target.vectorBits) +
+                       "-bit vectors of target '" + targetName + "'")
+                          .str());
 }
 
 } // namespace gelu

@@ -174,11 +174,13 @@ libraryTarget(llvm::ArrayRef<KernelSpec> specs) {
 }
 
 /// Every kernel of `specs` (choices made) in one module, emitted as `kind`
-/// (LLVM IR, assembly or an object).
-static llvm::Error emitLibrary(llvm::ArrayRef<KernelSpec> specs, EmitKind kind,
-                               llvm::raw_pwrite_stream &os) {
+/// (LLVM IR, assembly or an object). A spec's error names its source
+/// (`sources`, one a spec: inSpecSource).
+static llvm::Error emitLibrary(llvm::ArrayRef<KernelSpec> specs,
+                               llvm::ArrayRef<std::string> sources,
+                               EmitKind kind, llvm::raw_pwrite_stream &os) {
   if (specs.size() == 1)
-    return emitResolved(specs.front(), kind, os);
+    return inSpecSource(emitResolved(specs.front(), kind, os), sources.front());
   if (kind != EmitKind::LlvmIR && kind != EmitKind::Assembly &&
       kind != EmitKind::Object)
     return llvm::createStringError(
@@ -188,17 +190,18 @@ static llvm::Error emitLibrary(llvm::ArrayRef<KernelSpec> specs, EmitKind kind,
         "--emit=mlir, llvm-dialect and ptx take one kernel");
   auto target = libraryTarget(specs);
   if (!target)
-    return target.takeError();
+    return inSpecSource(target.takeError(), sources.front());
   auto machine = createTargetMachine(*target);
   if (!machine)
     return machine.takeError();
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> library;
-  for (const KernelSpec &spec : specs) {
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const KernelSpec &spec = specs[i];
     std::unique_ptr<MLIRContext> context = createKernelContext();
     auto module = buildKernelModule(*context, spec, *target);
     if (!module)
-      return module.takeError();
+      return inSpecSource(module.takeError(), sources[i]);
     if (llvm::Error err = lowerActToLLVM(**module))
       return err;
     auto llvmModule =
@@ -362,6 +365,12 @@ llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
   auto requested = readSpecListFile(specPath);
   if (!requested)
     return requested.takeError();
+  // Where each spec's errors are placed, as parseSpecList names them.
+  std::vector<std::string> sources;
+  for (size_t i = 0; i < requested->size(); ++i)
+    sources.push_back(requested->size() > 1
+                          ? (specPath + "[" + llvm::Twine(i) + "]").str()
+                          : specPath.str());
   // Choices first (tuning, once per kernel), then everything into memory,
   // so that a failure leaves no file behind.
   std::vector<KernelSpec> specs;
@@ -372,18 +381,19 @@ llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
         requested->size() > 1 ? "[\n" + reports + "\n]" : reports;
     return writeOutputFile(reportPath, text + "\n", /*binary=*/false);
   };
-  for (const KernelSpec &spec : *requested) {
+  for (size_t i = 0; i < requested->size(); ++i) {
     TuningReport report;
     auto resolved =
-        resolveChoices(spec, reportPath.empty() ? nullptr : &report);
+        resolveChoices((*requested)[i], reportPath.empty() ? nullptr : &report);
     if (!reportPath.empty() && (resolved || !report.failure.empty()))
       reports += (reports.empty() ? "" : ",\n") + report.toJson();
     if (!resolved) {
+      llvm::Error err = inSpecSource(resolved.takeError(), sources[i]);
       // A tuning that built nothing still writes its report: the
       // candidates it tried are what the user needs then (no object).
       if (report.failure.empty() || reportPath.empty())
-        return resolved.takeError();
-      return llvm::joinErrors(resolved.takeError(), writeReports());
+        return err;
+      return llvm::joinErrors(std::move(err), writeReports());
     }
     specs.push_back(std::move(*resolved));
   }
@@ -394,7 +404,7 @@ llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
       !headerPath.empty()) {
     auto resolved = libraryTarget(specs);
     if (!resolved)
-      return resolved.takeError();
+      return inSpecSource(resolved.takeError(), sources.front());
     target = std::move(*resolved);
   }
   std::string header;
@@ -408,7 +418,7 @@ llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
     llvm::SmallString<0> buffer;
     llvm::raw_svector_ostream os(buffer);
     EmitKind emitted = kind == EmitKind::Shared ? EmitKind::Object : kind;
-    if (llvm::Error err = emitLibrary(specs, emitted, os))
+    if (llvm::Error err = emitLibrary(specs, sources, emitted, os))
       return err;
     bytes = buffer.str().str();
     if (kind == EmitKind::Shared) {

@@ -83,13 +83,14 @@ static llvm::Expected<TargetInfo> runnableTarget(const KernelSpec &spec) {
   if (!target)
     return target.takeError();
   if (!target->missingHostFeature.empty())
-    return llvm::createStringError(
+    return llvm::make_error<SpecFieldError>(
+        "/target",
         "target '" + spec.target + "' needs " + target->missingHostFeature +
-        ", which this CPU lacks: its code can be emitted (gelu-opt --spec "
-        "... " +
-        (target->isGpu() ? "--emit=ptx; gelu-gpu-check measures it on a GPU"
-                         : "--emit=obj") +
-        ") but not run here");
+            ", which this CPU lacks: its code can be emitted (gelu-opt "
+            "--spec ... " +
+            (target->isGpu() ? "--emit=ptx; gelu-gpu-check measures it on a GPU"
+                             : "--emit=obj") +
+            ") but not run here");
   return target;
 }
 

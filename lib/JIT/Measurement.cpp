@@ -174,13 +174,37 @@ RegionErrors measureKernel(const Kernel &kernel, const BudgetSample &sample) {
   return regions;
 }
 
-bool fitsBudget(const ErrorMaxima &error, const ErrorBudget &budget) {
-  auto within = [](std::optional<double> bound, double measured) {
-    return !bound || measured <= *bound * kSampledBudgetMargin;
+double budgetMargin(DType dtype) {
+  return dtype == DType::F32 ? kSampledBudgetMargin : 1.0;
+}
+
+BudgetedError budgetedError(const ErrorMaxima &error, DType dtype) {
+  if (dtype == DType::F32)
+    return {error.maxUlp, error.maxAbs, error.maxRel};
+  return {error.maxUlp, error.maxAbsBeyondRounding, error.maxRelBeyondRounding};
+}
+
+bool fitsBudget(const ErrorMaxima &error, const ErrorBudget &budget,
+                DType dtype, double margin) {
+  BudgetedError e = budgetedError(error, dtype);
+  auto within = [&](std::optional<double> bound, double measured) {
+    return !bound || measured <= *bound * margin;
   };
-  return within(budget.maxUlp, error.maxUlp) &&
-         within(budget.maxAbs, error.maxAbs) &&
-         within(budget.maxRel, error.maxRel);
+  return within(budget.maxUlp, e.ulp) && within(budget.maxAbs, e.abs) &&
+         within(budget.maxRel, e.rel);
+}
+
+double budgetRatio(const ErrorMaxima &error, const ErrorBudget &budget,
+                   DType dtype) {
+  BudgetedError e = budgetedError(error, dtype);
+  double ratio = 0;
+  if (budget.maxUlp)
+    ratio = std::max(ratio, e.ulp / *budget.maxUlp);
+  if (budget.maxAbs)
+    ratio = std::max(ratio, e.abs / *budget.maxAbs);
+  if (budget.maxRel)
+    ratio = std::max(ratio, e.rel / *budget.maxRel);
+  return ratio;
 }
 
 std::vector<double> timeKernels(llvm::ArrayRef<const Kernel *> kernels,
@@ -225,10 +249,18 @@ std::vector<double> timeKernels(llvm::ArrayRef<const Kernel *> kernels,
   return best;
 }
 
-std::string describeError(const ErrorMaxima &e) {
-  return llvm::formatv("{0:F2} ULP, {1:E2} abs, {2:E2} rel", e.maxUlp, e.maxAbs,
-                       e.maxRel)
-      .str();
+std::string describeError(const ErrorMaxima &e, DType dtype) {
+  std::string out = llvm::formatv("{0:F2} ULP, {1:E2} abs, {2:E2} rel",
+                                  e.maxUlp, e.maxAbs, e.maxRel)
+                        .str();
+  if (dtype != DType::F32)
+    out += llvm::formatv(" (beyond {0} rounding: {1:E2} abs, {2:E2} rel; "
+                         "{3} of {4} results not correctly rounded)",
+                         stringifyDType(dtype), e.maxAbsBeyondRounding,
+                         e.maxRelBeyondRounding, e.count - e.correctlyRounded,
+                         e.count)
+               .str();
+  return out;
 }
 
 /// `v` as %g.
@@ -238,17 +270,28 @@ static std::string number(double v) {
   return std::string(text);
 }
 
-std::string describeHeldBudget(const ErrorBudget &b) {
+std::string describeHeldBudget(const ErrorBudget &b, DType dtype) {
+  double margin = budgetMargin(dtype);
+  std::string beyond =
+      dtype == DType::F32
+          ? ""
+          : " (beyond " + stringifyDType(dtype).str() + " rounding)";
   std::string out;
-  auto add = [&](const char *name, std::optional<double> v) {
-    if (v)
-      out += (out.empty() ? "" : ", ") + std::string(name) + " " +
-             number(*v * kSampledBudgetMargin) + " (of " + number(*v) + ")";
+  auto add = [&](const char *name, std::optional<double> v, bool isUlp) {
+    if (!v)
+      return;
+    out += (out.empty() ? "" : ", ") + std::string(name) + " " +
+           number(*v * margin);
+    if (margin != 1)
+      out += " (of " + number(*v) + ")";
+    if (!isUlp)
+      out += beyond;
   };
-  add("max_ulp", b.maxUlp);
-  add("max_abs", b.maxAbs);
-  add("max_rel", b.maxRel);
-  return number(kSampledBudgetMargin) + " × the bounds: " + out;
+  add("max_ulp", b.maxUlp, true);
+  add("max_abs", b.maxAbs, false);
+  add("max_rel", b.maxRel, false);
+  return (margin != 1 ? number(margin) + " × the bounds: " : "the bounds: ") +
+         out;
 }
 
 std::string describeBudget(const ErrorBudget &b) {

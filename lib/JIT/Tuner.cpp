@@ -69,20 +69,23 @@ static std::string describeCandidate(const TuningCandidate &c) {
          llvm::formatv(" (unroll {0}, {1}-bit)", c.unroll, c.vectorBits).str();
 }
 
-/// How far `error` is from `budget`: its largest bound ratio; without a
-/// budget, its maximum ULP error. Lower is more accurate.
+/// How far `error` is from `budget` (budgetRatio); without a budget, its
+/// maximum ULP error. Lower is more accurate.
 static double accuracyScore(const ErrorMaxima &error,
-                            const std::optional<ErrorBudget> &budget) {
-  if (!budget)
-    return error.maxUlp;
-  double score = 0;
-  if (budget->maxUlp)
-    score = std::max(score, error.maxUlp / *budget->maxUlp);
-  if (budget->maxAbs)
-    score = std::max(score, error.maxAbs / *budget->maxAbs);
-  if (budget->maxRel)
-    score = std::max(score, error.maxRel / *budget->maxRel);
-  return score;
+                            const std::optional<ErrorBudget> &budget,
+                            DType dtype) {
+  return budget ? budgetRatio(error, *budget, dtype) : error.maxUlp;
+}
+
+/// Whether `a` is more accurate than `b`: the lower score, and at equal
+/// scores (a 16-bit type's rounding can make every candidate's absolute
+/// error the same) the fewer ULPs.
+static bool moreAccurate(const ErrorMaxima &a, const ErrorMaxima &b,
+                         const std::optional<ErrorBudget> &budget,
+                         DType dtype) {
+  double scoreA = accuracyScore(a, budget, dtype),
+         scoreB = accuracyScore(b, budget, dtype);
+  return scoreA < scoreB || (scoreA == scoreB && a.maxUlp < b.maxUlp);
 }
 
 static const ErrorMaxima &overall(const TuningCandidate &c) {
@@ -251,29 +254,38 @@ llvm::Error Tuning::measureErrors() {
 void Tuning::measure(TuningCandidate &c, const Kernel &kernel,
                      llvm::StringRef where) {
   c.error = measureKernel(kernel, sample);
-  c.fits = !spec.budget || fitsBudget(overall(c), *spec.budget);
+  c.fits = !spec.budget || fitsBudget(overall(c), *spec.budget, spec.dtype,
+                                      budgetMargin(spec.dtype));
   if (!c.fits)
     c.verdict = ("breaks the budget" + where + ": ").str() +
-                describeError(overall(c)) + ", over " +
-                describeHeldBudget(*spec.budget);
+                describeError(overall(c), spec.dtype) + ", over " +
+                describeHeldBudget(*spec.budget, spec.dtype);
 }
 
 llvm::Error Tuning::noCandidateFits() const {
   const ErrorBudget &budget = *spec.budget;
   const TuningCandidate *best = nullptr;
   for (const TuningCandidate &c : candidates)
-    if (c.error && (!best || accuracyScore(overall(c), budget) <
-                                 accuracyScore(overall(*best), budget)))
+    if (c.error &&
+        (!best || moreAccurate(overall(c), overall(*best), budget, spec.dtype)))
       best = &c;
-  return llvm::createStringError(
+  // How the bounds are applied, where that is more than the bounds.
+  std::string held;
+  if (budgetMargin(spec.dtype) != 1 || budget.maxAbs || budget.maxRel)
+    held =
+        "; measured errors held to " + describeHeldBudget(budget, spec.dtype);
+  std::string why;
+  if (budget.maxUlp && *budget.maxUlp < 0.5)
+    why = "; no kernel can keep under 0.5 ULP, the error of a correctly "
+          "rounded result";
+  return llvm::make_error<SpecFieldError>(
+      "/budget",
       "no expansion of " + stringifyReferenceFunction(meaning).str() +
-      " meets the budget (" + describeBudget(budget) +
-      ", with sampled errors held to " +
-      llvm::formatv("{0}", kSampledBudgetMargin).str() +
-      " of each bound); the best is '" +
-      act::stringifyExpansion(best->expansion).str() + "'" +
-      (best->degree ? " at degree " + std::to_string(best->degree) : "") +
-      " with " + describeError(overall(*best)));
+          " meets the budget (" + describeBudget(budget) + held +
+          "); the most accurate is '" +
+          act::stringifyExpansion(best->expansion).str() + "'" +
+          (best->degree ? " at degree " + std::to_string(best->degree) : "") +
+          " with " + describeError(overall(*best), spec.dtype) + why);
 }
 
 llvm::Error Tuning::addShapes() {
@@ -351,8 +363,9 @@ llvm::Error Tuning::choose(TuningReport &report) {
     return timed ? llvm::formatv("{0:F3} ns/element", *c.nsPerElement).str()
                  : llvm::formatv("{0} operations a vector", c.cost).str();
   };
-  auto score = [&](const TuningCandidate &c) {
-    return accuracyScore(overall(c), spec.budget);
+  auto moreAccurateThan = [&](const TuningCandidate &a,
+                              const TuningCandidate &b) {
+    return moreAccurate(overall(a), overall(b), spec.budget, spec.dtype);
   };
   auto withinTime = [&](const TuningCandidate &c) {
     return !spec.maxNsPerElement || *c.nsPerElement <= *spec.maxNsPerElement;
@@ -368,10 +381,10 @@ llvm::Error Tuning::choose(TuningReport &report) {
       continue;
     }
     const TuningCandidate &w = candidates[*winner];
-    bool better =
-        spec.objective == Objective::Fastest
-            ? faster(c, w)
-            : score(c) < score(w) || (score(c) == score(w) && faster(c, w));
+    bool better = spec.objective == Objective::Fastest
+                      ? faster(c, w)
+                      : moreAccurateThan(c, w) ||
+                            (!moreAccurateThan(w, c) && faster(c, w));
     if (better)
       winner = i;
   }
@@ -383,7 +396,8 @@ llvm::Error Tuning::choose(TuningReport &report) {
         fastest = &c;
     char limit[32];
     std::snprintf(limit, sizeof limit, "%g", *spec.maxNsPerElement);
-    return llvm::createStringError(
+    return llvm::make_error<SpecFieldError>(
+        "/max_ns_per_element",
         llvm::formatv("no candidate runs within {0} ns/element on this CPU; "
                       "the fastest that fits the budget is {1} at {2:F3}",
                       limit, describeCandidate(*fastest),
@@ -398,7 +412,7 @@ llvm::Error Tuning::choose(TuningReport &report) {
           : "chosen: the most accurate" +
                 std::string(spec.maxNsPerElement ? " within the time budget"
                                                  : "") +
-                " (" + describeError(overall(w)) + ")";
+                " (" + describeError(overall(w), spec.dtype) + ")";
   for (size_t i = 0; i < candidates.size(); ++i) {
     TuningCandidate &c = candidates[i];
     if (i == *winner || !c.verdict.empty())
@@ -407,7 +421,7 @@ llvm::Error Tuning::choose(TuningReport &report) {
         !withinTime(c))
       c.verdict = "over the time budget: " + speedOf(c);
     else if (spec.objective == Objective::MostAccurate)
-      c.verdict = "less accurate: " + describeError(overall(c));
+      c.verdict = "less accurate: " + describeError(overall(c), spec.dtype);
     else if (!timed && c.cost == w.cost)
       c.verdict = "as costly (" + speedOf(c) +
                   "); the chosen one comes first in the catalog";
@@ -452,11 +466,11 @@ llvm::Expected<TuningResult> tuneSpec(const KernelSpec &spec,
     return err;
   bool runsHere = target->missingHostFeature.empty();
   if (spec.maxNsPerElement && !runsHere)
-    return llvm::createStringError(
-        "a time budget (max_ns_per_element) needs kernels timed on this "
-        "CPU, but target '" +
-        spec.target + "' needs " + target->missingHostFeature +
-        ", which it lacks");
+    return llvm::make_error<SpecFieldError>(
+        "/max_ns_per_element",
+        "a time budget needs kernels timed on this CPU, but target '" +
+            spec.target + "' needs " + target->missingHostFeature +
+            ", which it lacks");
 
   TuningResult result;
   TuningReport &report = result.report;
@@ -495,9 +509,16 @@ llvm::Expected<TuningResult> tuneSpec(const KernelSpec &spec,
 
   Tuning tuning(spec, *target);
   if (llvm::Error err = tuning.run(result)) {
-    report.failure = llvm::toString(std::move(err));
+    // The field that could not be met, where the failure names one.
+    std::string path;
+    report.failure = llvm::toString(
+        llvm::handleErrors(std::move(err), [&](const SpecFieldError &e) {
+          path = e.path();
+          return llvm::make_error<llvm::StringError>(
+              e.what(), llvm::inconvertibleErrorCode());
+        }));
     report.tuningSeconds = secondsSince(start);
-    return llvm::make_error<TuningFailure>(std::move(report));
+    return llvm::make_error<TuningFailure>(std::move(report), path);
   }
   report.speedSource = runsHere && spec.ranking == Ranking::Measured
                            ? "measured"

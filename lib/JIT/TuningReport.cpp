@@ -21,9 +21,14 @@
 namespace gelu {
 
 static Json errorToJson(const ErrorMaxima &e) {
-  return {{"max_ulp", e.maxUlp}, {"ulp_at", static_cast<double>(e.ulpAt)},
-          {"max_abs", e.maxAbs}, {"max_rel", e.maxRel},
-          {"count", e.count},    {"correctly_rounded", e.correctlyRounded}};
+  return {{"max_ulp", e.maxUlp},
+          {"ulp_at", static_cast<double>(e.ulpAt)},
+          {"max_abs", e.maxAbs},
+          {"max_rel", e.maxRel},
+          {"max_abs_beyond_rounding", e.maxAbsBeyondRounding},
+          {"max_rel_beyond_rounding", e.maxRelBeyondRounding},
+          {"count", e.count},
+          {"correctly_rounded", e.correctlyRounded}};
 }
 
 static Json regionsToJson(const RegionErrors &regions) {
@@ -130,10 +135,15 @@ public:
     ErrorMaxima e;
     auto ulp = number(o, "max_ulp", where), at = number(o, "ulp_at", where),
          abs = number(o, "max_abs", where), rel = number(o, "max_rel", where),
+         absBeyond = number(o, "max_abs_beyond_rounding", where),
+         relBeyond = number(o, "max_rel_beyond_rounding", where),
          count = number(o, "count", where),
          rounded = number(o, "correctly_rounded", where);
-    if (!ulp || !at || !abs || !rel || !count || !rounded)
+    if (!ulp || !at || !abs || !rel || !absBeyond || !relBeyond || !count ||
+        !rounded)
       return std::nullopt;
+    e.maxAbsBeyondRounding = *absBeyond;
+    e.maxRelBeyondRounding = *relBeyond;
     e.maxUlp = *ulp;
     e.ulpAt = static_cast<float>(*at);
     e.maxAbs = *abs;

@@ -19,8 +19,11 @@ static PointError pointErrorOf(double y, Real ref, FloatFormat format,
   Real diff = std::fabs(static_cast<Real>(y) - ref);
   // One side NaN (or a wrong infinity) is as far off as it gets.
   e.abs = std::isnan(diff) ? HUGE_VAL : static_cast<double>(diff);
+  e.absBeyondRounding = std::max(0.0, e.abs - roundingError(ref, format));
   double magnitude = static_cast<double>(std::max(std::fabs(ref), scale));
-  e.rel = magnitude >= format.minNormal() ? e.abs / magnitude : -1;
+  bool normal = magnitude >= format.minNormal();
+  e.rel = normal ? e.abs / magnitude : -1;
+  e.relBeyondRounding = normal ? e.absBeyondRounding / magnitude : -1;
   return e;
 }
 
@@ -43,6 +46,8 @@ void ErrorMaxima::add(float x, const PointError &e) {
   }
   maxAbs = std::max(maxAbs, e.abs);
   maxRel = std::max(maxRel, e.rel);
+  maxAbsBeyondRounding = std::max(maxAbsBeyondRounding, e.absBeyondRounding);
+  maxRelBeyondRounding = std::max(maxRelBeyondRounding, e.relBeyondRounding);
 }
 
 void ErrorMaxima::merge(const ErrorMaxima &other) {
@@ -52,6 +57,10 @@ void ErrorMaxima::merge(const ErrorMaxima &other) {
   }
   maxAbs = std::max(maxAbs, other.maxAbs);
   maxRel = std::max(maxRel, other.maxRel);
+  maxAbsBeyondRounding =
+      std::max(maxAbsBeyondRounding, other.maxAbsBeyondRounding);
+  maxRelBeyondRounding =
+      std::max(maxRelBeyondRounding, other.maxRelBeyondRounding);
   count += other.count;
   correctlyRounded += other.correctlyRounded;
 }

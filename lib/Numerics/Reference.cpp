@@ -8,6 +8,7 @@
 
 #include "llvm/Support/ErrorHandling.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -165,6 +166,22 @@ static int exponentOf(double v) {
   return static_cast<int>((bits >> 52) & 0x7ff) - 1023;
 }
 
+/// The format's ULP at a magnitude (its subnormal ULP below the normal
+/// range).
+template <typename Real>
+static double ulpAt(Real magnitude, FloatFormat format) {
+  int exponent = format.minExponent;
+  if (magnitude >= static_cast<Real>(format.minNormal())) {
+    // Through double; rounding to double can only carry |ref| up to the
+    // next power of two, which the comparison undoes.
+    int e = exponentOf(static_cast<double>(magnitude));
+    if (magnitude < static_cast<Real>(powerOfTwo(e)))
+      --e;
+    exponent = e;
+  }
+  return powerOfTwo(exponent - (format.precision - 1));
+}
+
 template <typename Real>
 static double ulpErrorOf(double y, Real ref, FloatFormat format, Real scale) {
   if (std::isnan(ref) || std::isnan(y))
@@ -175,20 +192,24 @@ static double ulpErrorOf(double y, Real ref, FloatFormat format, Real scale) {
     return static_cast<Real>(y) == ref
                ? 0.0
                : std::numeric_limits<double>::infinity();
-  int exponent = format.minExponent;
   Real magnitude = std::fabs(ref);
   if (scale > magnitude)
     magnitude = scale;
-  if (magnitude >= static_cast<Real>(format.minNormal())) {
-    // Through double; rounding to double can only carry |ref| up to the
-    // next power of two, which the comparison undoes.
-    int e = exponentOf(static_cast<double>(magnitude));
-    if (magnitude < static_cast<Real>(powerOfTwo(e)))
-      --e;
-    exponent = e;
-  }
-  double ulp = powerOfTwo(exponent - (format.precision - 1));
-  return static_cast<double>(std::fabs(static_cast<Real>(y) - ref)) / ulp;
+  return static_cast<double>(std::fabs(static_cast<Real>(y) - ref)) /
+         ulpAt(magnitude, format);
+}
+
+template <typename Real>
+static double roundingErrorOf(Real ref, FloatFormat format) {
+  if (!std::isfinite(ref))
+    return 0;
+  Real magnitude = std::fabs(ref);
+  // magnitude / ulp is exact (a power of two apart); its distance to the
+  // nearest integer is the rounding error in ULPs.
+  Real ulp = static_cast<Real>(ulpAt(magnitude, format));
+  Real units = magnitude / ulp;
+  Real fraction = units - std::floor(units);
+  return static_cast<double>(std::min(fraction, 1 - fraction) * ulp);
 }
 
 double ulpError(double y, long double ref, FloatFormat format,
@@ -198,6 +219,14 @@ double ulpError(double y, long double ref, FloatFormat format,
 
 double ulpError(double y, double ref, FloatFormat format, double scale) {
   return ulpErrorOf(y, ref, format, scale);
+}
+
+double roundingError(long double ref, FloatFormat format) {
+  return roundingErrorOf(ref, format);
+}
+
+double roundingError(double ref, FloatFormat format) {
+  return roundingErrorOf(ref, format);
 }
 
 } // namespace gelu

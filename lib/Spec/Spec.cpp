@@ -791,4 +791,23 @@ llvm::Expected<KernelSpec> readSpecFile(StringRef path) {
   return parseSpec((*buffer)->getBuffer(), path);
 }
 
+char SpecFieldError::ID = 0;
+
+void SpecFieldError::log(llvm::raw_ostream &os) const {
+  if (!fieldPath.empty())
+    os << "at " << fieldPath << ": ";
+  os << whatIsWrong;
+}
+
+llvm::Error inSpecSource(llvm::Error error, StringRef source) {
+  return llvm::handleErrors(
+      std::move(error), [&](const SpecFieldError &e) -> llvm::Error {
+        std::string text;
+        llvm::raw_string_ostream os(text);
+        e.log(os);
+        return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                       (source + ": " + text).str());
+      });
+}
+
 } // namespace gelu

@@ -123,7 +123,13 @@ struct ActSelectExpansionPass
     }
     auto choice = decider(spec);
     if (!choice) {
-      decision.error = llvm::toString(choice.takeError());
+      // The spec is this pass's options: a spec field's JSON path would
+      // name nothing the user wrote.
+      decision.error = llvm::toString(llvm::handleErrors(
+          choice.takeError(), [](const SpecFieldError &e) {
+            return llvm::make_error<llvm::StringError>(
+                e.what(), llvm::inconvertibleErrorCode());
+          }));
       return decision;
     }
     decision.expansion = choice->expansion;

@@ -87,6 +87,8 @@ struct Measurement {
   ErrorMaxima regions[kRegions];
   /// For the functions that keep sign and bound (Invariants.h).
   InvariantViolations invariants;
+  /// The errors on the inputs of the spec's budget domain (with a budget).
+  ErrorMaxima inBudgetDomain;
   std::string specials;
   double mpfrDisagreement = 0; // long double vs MPFR, in output ULPs
   double seconds = 0;
@@ -96,14 +98,6 @@ float fromBits(uint32_t bits) {
   float f;
   std::memcpy(&f, &bits, sizeof f);
   return f;
-}
-
-/// Adds one result to `stats`; non-finite inputs are judged as specials.
-void account(ErrorMaxima *stats, ReferenceFunction f, float x, double y,
-             FloatFormat format) {
-  if (!std::isfinite(x))
-    return;
-  addToRegions(stats, x, y, evaluateReference(f, x), format, errorScale(f, x));
 }
 
 unsigned workerCount() {
@@ -155,7 +149,9 @@ void forEachResult(const Kernel &kernel, uint64_t step, unsigned workers,
 /// The kernel's errors by region (and, for GELU and SiLU, the invariants
 /// it breaks): f32 on every `--stride`-th encoding (all with
 /// --exhaustive), 16-bit kernels on every input.
-Measurement measure(const Kernel &kernel) {
+/// Measures `kernel` by region, and on `budget`'s domain where it has one.
+Measurement measure(const Kernel &kernel,
+                    const std::optional<ErrorBudget> &budget) {
   Measurement m;
   ReferenceFunction f = kernel.spec().referenceFunction();
   FloatFormat format = floatFormatOf(kernel.spec().dtype);
@@ -163,17 +159,26 @@ Measurement measure(const Kernel &kernel) {
   const uint64_t step = exhaustive ? 1 : std::max(1u, stride.getValue());
   const unsigned workers = workerCount();
   std::vector<std::array<ErrorMaxima, kRegions>> partial(workers);
+  std::vector<ErrorMaxima> inDomain(workers);
   std::vector<InvariantViolations> broken(workers);
   forEachResult(kernel, step, workers, [&](unsigned w, float x, double y) {
-    account(partial[w].data(), f, x, y, format);
     if (invariants)
       broken[w].check(x, y);
+    if (!std::isfinite(x))
+      return; // judged as specials
+    PointError e =
+        pointError(y, evaluateReference(f, x), format, errorScale(f, x));
+    partial[w][regionOf(x)].add(x, e);
+    partial[w][kOverallRegion].add(x, e);
+    if (budget && x >= budget->domainLo && x <= budget->domainHi)
+      inDomain[w].add(x, e);
   });
-  for (auto &p : partial)
+  for (unsigned w = 0; w < workers; ++w) {
     for (int r = 0; r < kRegions; ++r)
-      m.regions[r].merge(p[r]);
-  for (const InvariantViolations &b : broken)
-    m.invariants.merge(b);
+      m.regions[r].merge(partial[w][r]);
+    m.inBudgetDomain.merge(inDomain[w]);
+    m.invariants.merge(broken[w]);
+  }
   return m;
 }
 
@@ -337,7 +342,7 @@ int main(int argc, char **argv) {
       "gelu-accuracy: measure gelu-jit kernels against the reference\n");
 
   std::vector<KernelSpec> specs;
-  bool invariantsBroken = false;
+  bool invariantsBroken = false, budgetBroken = false;
   for (const std::string &file : specFiles) {
     auto spec = readSpecFile(file);
     if (!spec) {
@@ -397,7 +402,7 @@ int main(int argc, char **argv) {
       return 1;
     auto start = std::chrono::steady_clock::now();
     bool is32 = spec.dtype == DType::F32;
-    Measurement m = measure(*kernel);
+    Measurement m = measure(*kernel, spec.budget);
     m.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
@@ -433,6 +438,21 @@ int main(int argc, char **argv) {
              << m.invariants.describe() << "\n";
       invariantsBroken |= m.invariants.total() != 0;
     }
+    if (!is32)
+      outs() << llvm::format("  beyond %s rounding (what a budget bounds): "
+                             "max abs %.3g  max rel %.3g\n",
+                             stringifyDType(spec.dtype).str().c_str(),
+                             m.regions[3].maxAbsBeyondRounding,
+                             m.regions[3].maxRelBeyondRounding);
+    if (spec.budget) {
+      // Measured, the budget's promise holds with no sampling margin.
+      bool holds = fitsBudget(m.inBudgetDomain, *spec.budget, spec.dtype, 1);
+      outs() << "  budget " << describeBudget(*spec.budget) << ": "
+             << (holds ? "holds" : "BROKEN") << " ("
+             << describeError(m.inBudgetDomain, spec.dtype) << " on "
+             << m.inBudgetDomain.count << " inputs)\n";
+      budgetBroken |= !holds;
+    }
     outs() << llvm::format(
         "  long-double reference vs MPFR on %u random inputs: "
         "max %.2g ULP\n",
@@ -453,11 +473,12 @@ int main(int argc, char **argv) {
           << toString(std::move(err)) << "\n";
       return 1;
     }
-  if (invariantsBroken) {
+  if (budgetBroken)
+    WithColor::error(errs(), "gelu-accuracy")
+        << "a kernel breaks the budget it was tuned for: see 'BROKEN' above\n";
+  if (invariantsBroken)
     WithColor::error(errs(), "gelu-accuracy")
         << "a kernel breaks the invariants every kernel keeps (sign, "
            "|f(x)| <= |x|, NaN and inf): see 'BROKEN' above\n";
-    return 1;
-  }
-  return 0;
+  return budgetBroken || invariantsBroken ? 1 : 0;
 }

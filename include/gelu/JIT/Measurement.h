@@ -32,6 +32,22 @@ using RegionErrors = std::array<ErrorMaxima, kReportRegions>;
 /// default exact GELU.)
 constexpr double kSampledBudgetMargin = 0.8;
 
+/// The fraction of each bound a measured error is held to: for f32, whose
+/// sample is a sample, kSampledBudgetMargin; for the 16-bit types, whose
+/// sample is every input of the domain, the bound itself.
+double budgetMargin(DType dtype);
+
+/// The errors a budget bounds. For f32, the errors themselves. For f16
+/// and bf16, whose own rounding (up to 2^−11 and 2^−8 of the value)
+/// exceeds most bounds: max_ulp counts ULPs of the type, its rounding
+/// included (0.5 is correctly rounded), while max_abs and max_rel count
+/// what the kernel adds to that rounding (maxAbsBeyondRounding: 0 for a
+/// correctly rounded result).
+struct BudgetedError {
+  double ulp, abs, rel;
+};
+BudgetedError budgetedError(const ErrorMaxima &error, DType dtype);
+
 /// Calls a kernel of any op as the function it is measured by
 /// (KernelSpec::referenceFunction): f(x) for each x of `in`, the other
 /// operands neutral — dy = b = 1 (dx = GELU'(x), GELU(a)·1), bias = −0
@@ -74,16 +90,27 @@ BudgetSample sampleBudget(ReferenceFunction meaning, DType dtype,
 /// Runs `kernel` (of the sample's dtype) on `sample` and measures it.
 RegionErrors measureKernel(const Kernel &kernel, const BudgetSample &sample);
 
-/// Whether `error` fits `budget` (with kSampledBudgetMargin).
-bool fitsBudget(const ErrorMaxima &error, const ErrorBudget &budget);
+/// Whether the budgeted errors of `error` (of a `dtype` kernel) are within
+/// `margin` (budgetMargin) of each of `budget`'s bounds.
+bool fitsBudget(const ErrorMaxima &error, const ErrorBudget &budget,
+                DType dtype, double margin);
+/// How far `error` is from `budget`: the largest ratio of a budgeted error
+/// to its bound (lower is more accurate).
+double budgetRatio(const ErrorMaxima &error, const ErrorBudget &budget,
+                   DType dtype);
 
 /// "max_ulp 4, max_abs 1e-06 on [0, 100]".
 std::string describeBudget(const ErrorBudget &budget);
-/// The bounds a sampled error is held to (kSampledBudgetMargin of each):
-/// "0.8 × the bounds: max_abs 8e-07 (of 1e-06)".
-std::string describeHeldBudget(const ErrorBudget &budget);
-/// "1.30 ULP, 2.38e-07 abs, 1.1e-07 rel".
-std::string describeError(const ErrorMaxima &error);
+/// The bounds a measured error of `dtype` is held to: "0.8 × the bounds:
+/// max_abs 8e-07 (of 1e-06)" for f32, "the bounds: max_abs 0.0001 (beyond
+/// bf16 rounding)" for the 16-bit types.
+std::string describeHeldBudget(const ErrorBudget &budget, DType dtype);
+/// "1.30 ULP, 2.38E-07 abs, 1.10E-07 rel"; for the 16-bit types also what
+/// the budget bounds, and how many results are not correctly rounded (so
+/// that "0.50 ULP" over max_ulp 0.5 does not read as a contradiction):
+/// "0.50 ULP, 7.81E-03 abs, 3.91E-03 rel (beyond bf16 rounding: 0.00E+00
+/// abs, 0.00E+00 rel; 0 of 65280 results not correctly rounded)".
+std::string describeError(const ErrorMaxima &error, DType dtype);
 
 /// The time per element, in nanoseconds, of each of `kernels` (of one
 /// dtype) on an L1-resident buffer, one thread: `rounds` rounds, each

@@ -67,15 +67,14 @@ struct TuningResult {
 /// A tuning that built no kernel: its message, and the report of what was
 /// tried (report().failure is the message), which gelu-opt --report still
 /// writes.
-class TuningFailure : public llvm::ErrorInfo<TuningFailure> {
+class TuningFailure : public llvm::ErrorInfo<TuningFailure, SpecFieldError> {
 public:
   static char ID;
-  explicit TuningFailure(TuningReport report) : failed(std::move(report)) {}
+  /// `path`: the spec field that could not be met ("/budget"; empty when
+  /// a candidate failed to build); report.failure says why.
+  TuningFailure(TuningReport report, std::string path)
+      : ErrorInfo(std::move(path), report.failure), failed(std::move(report)) {}
   const TuningReport &report() const { return failed; }
-  void log(llvm::raw_ostream &os) const override { os << failed.failure; }
-  std::error_code convertToErrorCode() const override {
-    return llvm::inconvertibleErrorCode();
-  }
 
 private:
   TuningReport failed;

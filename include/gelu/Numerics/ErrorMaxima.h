@@ -22,6 +22,10 @@ struct ErrorMaxima {
   /// Relative error, only where the reference is a normal number of the
   /// format: subnormal results count in ULPs alone.
   double maxRel = 0;
+  /// The error beyond the output format's own rounding (PointError): what
+  /// a 16-bit kernel's budget bounds.
+  double maxAbsBeyondRounding = 0;
+  double maxRelBeyondRounding = 0;
   uint64_t count = 0;
   uint64_t correctlyRounded = 0; ///< results within half an ULP
 
@@ -37,6 +41,12 @@ struct PointError {
   /// Relative error; negative where the reference is not a normal number
   /// of the format (ErrorMaxima::maxRel).
   double rel;
+  /// abs less the error of the correctly rounded result, |RN(ref) − ref|
+  /// (roundingError): what the kernel adds to the format's own rounding,
+  /// 0 for a correctly rounded result.
+  double absBeyondRounding;
+  /// absBeyondRounding relative to the reference; negative where rel is.
+  double relBeyondRounding;
 };
 /// `scale` (errorScale): ULP and relative errors count against
 /// max(|ref|, scale).

@@ -99,6 +99,12 @@ double ulpError(double y, long double ref, FloatFormat format,
 /// measurements over millions of inputs.
 double ulpError(double y, double ref, FloatFormat format, double scale = 0);
 
+/// |RN(ref) − ref|: the error of ref correctly rounded to the format (to
+/// nearest; its largest finite value is not checked: no function here
+/// exceeds |x|). 0 for NaN and infinities.
+double roundingError(long double ref, FloatFormat format);
+double roundingError(double ref, FloatFormat format);
+
 } // namespace gelu
 
 #endif // GELU_NUMERICS_REFERENCE_H

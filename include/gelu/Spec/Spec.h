@@ -169,6 +169,32 @@ llvm::Expected<std::vector<KernelSpec>>
 parseSpecList(llvm::StringRef text, llvm::StringRef sourceName = "spec");
 llvm::Expected<std::vector<KernelSpec>> readSpecListFile(llvm::StringRef path);
 
+/// An error a valid spec's field causes when the kernel is built (a target
+/// the kernels cannot use, vector_bits wider than its vectors, an f64
+/// dtype, a budget no expansion meets): the field's JSON path ("/target";
+/// empty for the spec as a whole) and what is wrong. Shown as "at /target:
+/// …"; gelu-opt puts the spec file before it, as parse errors have it.
+class SpecFieldError : public llvm::ErrorInfo<SpecFieldError> {
+public:
+  static char ID;
+  SpecFieldError(std::string path, std::string message)
+      : fieldPath(std::move(path)), whatIsWrong(std::move(message)) {}
+  const std::string &path() const { return fieldPath; }
+  const std::string &what() const { return whatIsWrong; }
+  void log(llvm::raw_ostream &os) const override;
+  std::error_code convertToErrorCode() const override {
+    return llvm::inconvertibleErrorCode();
+  }
+
+private:
+  std::string fieldPath, whatIsWrong;
+};
+
+/// `error` with each SpecFieldError in it placed in `source` (a spec file,
+/// "k.json" or "k.json[2]" for a kernel of a list): "k.json: at /target:
+/// …", as parse errors name theirs. Other errors pass unchanged.
+llvm::Error inSpecSource(llvm::Error error, llvm::StringRef source);
+
 } // namespace gelu
 
 #endif // GELU_SPEC_SPEC_H
