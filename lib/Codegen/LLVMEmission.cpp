@@ -6,30 +6,14 @@
 
 #include "gelu/Codegen/LLVMEmission.h"
 
+#include "gelu/Codegen/Pipelines.h"
+
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Passes/PassBuilder.h"
 
 namespace gelu {
-
-void applyTargetAttributes(llvm::Module &module, const TargetInfo &target) {
-  std::string width = std::to_string(target.vectorBits);
-  for (llvm::Function &function : module) {
-    if (function.isDeclaration())
-      continue;
-    function.addFnAttr("target-cpu", target.cpu);
-    function.addFnAttr("target-features", target.features);
-    function.addFnAttr("prefer-vector-width", width);
-    function.addFnAttr("min-legal-vector-width", width);
-    // Divisions marked arcp (the fast expansions' reciprocals) may use the
-    // hardware estimate plus one Newton step; exact divisions are untouched.
-    std::string steps = std::to_string(target.reciprocalSteps);
-    function.addFnAttr("reciprocal-estimates",
-                       "vec-divf:" + steps + ",divf:" + steps);
-    function.addFnAttr(llvm::Attribute::NoUnwind);
-  }
-}
 
 /// The kernels reach LLVM already vectorised, unrolled as asked and with
 /// every constant folded: what is left is to clean up the lowering's
@@ -61,13 +45,13 @@ llvm::Error optimizeModule(llvm::Module &module, llvm::TargetMachine &machine) {
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateAndOptimize(mlir::ModuleOp module, llvm::LLVMContext &context,
                      const TargetInfo &target, llvm::TargetMachine &machine) {
+  setLLVMTargetAttributes(module, target, 0);
   std::unique_ptr<llvm::Module> llvmModule =
       mlir::translateModuleToLLVMIR(module, context);
   if (!llvmModule)
     return llvm::createStringError("cannot translate the kernel to LLVM IR");
   llvmModule->setTargetTriple(machine.getTargetTriple());
   llvmModule->setDataLayout(machine.createDataLayout());
-  applyTargetAttributes(*llvmModule, target);
   if (llvm::verifyModule(*llvmModule, &llvm::errs()))
     return llvm::createStringError("the kernel's LLVM IR does not verify");
   if (llvm::Error err = optimizeModule(*llvmModule, machine))

@@ -6,7 +6,10 @@
 
 #include "gelu/Codegen/Pipelines.h"
 
+#include "gelu/Codegen/Passes.h"
+#include "gelu/Codegen/Target.h"
 #include "gelu/Conversion/Passes.h"
+#include "gelu/Spec/Spec.h"
 #include "gelu/Dialect/Act/IR/ActDialect.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -41,7 +44,82 @@ using namespace mlir;
 
 namespace gelu {
 
-void buildActToLLVMPipeline(OpPassManager &pm) {
+#define GEN_PASS_DEF_LLVMTARGETATTRIBUTES
+#include "gelu/Codegen/Passes.h.inc"
+
+void setLLVMTargetAttributes(ModuleOp module, const TargetInfo &target,
+                             unsigned vectorBits) {
+  MLIRContext *context = module.getContext();
+  Builder b(context);
+  module->setAttr(LLVM::LLVMDialect::getTargetTripleAttrName(),
+                  b.getStringAttr(target.triple));
+  std::string width =
+      std::to_string(vectorBits ? vectorBits : target.vectorBits);
+  // Divisions marked arcp (the fast expansions' reciprocals) may use the
+  // hardware estimate plus Newton steps; exact divisions are untouched.
+  std::string steps = std::to_string(target.reciprocalSteps);
+  module.walk([&](LLVM::LLVMFuncOp function) {
+    if (function.isExternal())
+      return;
+    function.setTargetCpuAttr(b.getStringAttr(target.cpu));
+    function.setTargetFeaturesAttr(
+        LLVM::TargetFeaturesAttr::get(context, target.features));
+    function.setPreferVectorWidthAttr(b.getStringAttr(width));
+    function.setReciprocalEstimatesAttr(
+        b.getStringAttr("vec-divf:" + steps + ",divf:" + steps));
+    function.setNoUnwind(true);
+    // No attribute of its own in the LLVM dialect: passed through (once,
+    // however often this runs).
+    llvm::SmallVector<Attribute> passthrough;
+    if (ArrayAttr existing = function.getPassthroughAttr())
+      for (Attribute a : existing) {
+        auto pair = dyn_cast<ArrayAttr>(a);
+        if (!pair || pair.size() != 2 ||
+            pair[0] != b.getStringAttr("min-legal-vector-width"))
+          passthrough.push_back(a);
+      }
+    passthrough.push_back(b.getArrayAttr(
+        {b.getStringAttr("min-legal-vector-width"), b.getStringAttr(width)}));
+    function.setPassthroughAttr(b.getArrayAttr(passthrough));
+  });
+}
+
+namespace {
+struct LLVMTargetAttributes
+    : impl::LLVMTargetAttributesBase<LLVMTargetAttributes> {
+  using Base::Base;
+  void runOnOperation() override {
+    if (target.empty()) {
+      getOperation()->emitError(
+          "act-llvm-target needs a target: target=host, x86-64-v3, haswell, "
+          "aarch64, ...");
+      return signalPassFailure();
+    }
+    auto resolved = resolveTarget(target);
+    if (!resolved) {
+      getOperation()->emitError("act-llvm-target: ")
+          << llvm::toString(withoutSpecField(resolved.takeError()));
+      return signalPassFailure();
+    }
+    if (resolved->isGpu()) {
+      getOperation()->emitError("act-llvm-target: target '")
+          << target
+          << "' is a GPU: its kernels are built as PTX (gelu-opt --spec ... "
+             "--emit=ptx)";
+      return signalPassFailure();
+    }
+    if (llvm::Error err = checkVectorBits(vectorBits, *resolved, target)) {
+      getOperation()->emitError("act-llvm-target: ")
+          << llvm::toString(withoutSpecField(std::move(err)));
+      return signalPassFailure();
+    }
+    setLLVMTargetAttributes(getOperation(), *resolved, vectorBits);
+  }
+};
+} // namespace
+
+void buildActToLLVMPipeline(OpPassManager &pm,
+                            const ActToLLVMPipelineOptions &options) {
   // Kernels expand every op in place, for the vectoriser; tensors would
   // need bufferizing, which this pipeline does not do: an error.
   pm.addPass(createConvertActToArith({/*outlineMinUses=*/0,
@@ -51,17 +129,24 @@ void buildActToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  if (!options.target.empty())
+    pm.addPass(createLLVMTargetAttributes(
+        {options.target, options.vectorBits.getValue()}));
+  else if (options.vectorBits)
+    pm.addPass(createLLVMTargetAttributes({"", options.vectorBits}));
 }
 
 void registerActPipelines() {
-  PassPipelineRegistration<>(
+  registerCodegenPasses();
+  PassPipelineRegistration<ActToLLVMPipelineOptions>(
       "act-lower-to-llvm",
       "Lower act kernels (act, func, scf, vector, arith, math) to the LLVM "
-      "dialect: convert-act-to-arith, then the upstream conversions",
+      "dialect: convert-act-to-arith, then the upstream conversions; with "
+      "target=..., act-llvm-target last",
       buildActToLLVMPipeline);
 }
 
-llvm::Error lowerActToLLVM(ModuleOp module) {
+llvm::Error lowerActToLLVM(ModuleOp module, const TargetInfo *target) {
   std::string messages;
   ScopedDiagnosticHandler capture(module.getContext(), [&](Diagnostic &diag) {
     if (!messages.empty())
@@ -75,6 +160,8 @@ llvm::Error lowerActToLLVM(ModuleOp module) {
   if (failed(pm.run(module)))
     return llvm::createStringError("lowering to the LLVM dialect failed" +
                                    (messages.empty() ? "" : ": " + messages));
+  if (target)
+    setLLVMTargetAttributes(module, *target, 0);
   return llvm::Error::success();
 }
 

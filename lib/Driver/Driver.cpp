@@ -118,8 +118,8 @@ static llvm::Error emitResolved(const KernelSpec &spec, EmitKind kind,
     (*module)->print(os);
     return llvm::Error::success();
   }
-  if (llvm::Error err =
-          gpu ? lowerGpuKernelToNVVM(**module) : lowerActToLLVM(**module))
+  if (llvm::Error err = gpu ? lowerGpuKernelToNVVM(**module)
+                            : lowerActToLLVM(**module, &*target))
     return err;
   if (kind == EmitKind::LlvmDialect) {
     (*module)->print(os);
@@ -202,7 +202,7 @@ static llvm::Error emitLibrary(llvm::ArrayRef<KernelSpec> specs,
     auto module = buildKernelModule(*context, spec, *target);
     if (!module)
       return inSpecSource(module.takeError(), sources[i]);
-    if (llvm::Error err = lowerActToLLVM(**module))
+    if (llvm::Error err = lowerActToLLVM(**module, &*target))
       return err;
     auto llvmModule =
         translateAndOptimize(**module, llvmContext, *target, **machine);

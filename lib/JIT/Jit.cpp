@@ -112,7 +112,7 @@ Kernel::compileFixed(const KernelSpec &spec) {
   auto module = buildKernelModule(threadKernelContext(), spec, *target);
   if (!module)
     return module.takeError();
-  if (llvm::Error err = lowerActToLLVM(**module))
+  if (llvm::Error err = lowerActToLLVM(**module, &*target))
     return err;
 
   auto machine = createTargetMachine(*target);
@@ -120,7 +120,6 @@ Kernel::compileFixed(const KernelSpec &spec) {
     return machine.takeError();
   llvm::TargetMachine *tm = machine->get();
   auto transformer = [&](llvm::Module *llvmModule) {
-    applyTargetAttributes(*llvmModule, *target);
     return optimizeModule(*llvmModule, *tm);
   };
   mlir::ExecutionEngineOptions options;

@@ -810,4 +810,11 @@ llvm::Error inSpecSource(llvm::Error error, StringRef source) {
       });
 }
 
+llvm::Error withoutSpecField(llvm::Error error) {
+  return llvm::handleErrors(std::move(error), [](const SpecFieldError &e) {
+    return llvm::make_error<llvm::StringError>(e.what(),
+                                               llvm::inconvertibleErrorCode());
+  });
+}
+
 } // namespace gelu

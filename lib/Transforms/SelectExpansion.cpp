@@ -125,11 +125,7 @@ struct ActSelectExpansionPass
     if (!choice) {
       // The spec is this pass's options: a spec field's JSON path would
       // name nothing the user wrote.
-      decision.error = llvm::toString(llvm::handleErrors(
-          choice.takeError(), [](const SpecFieldError &e) {
-            return llvm::make_error<llvm::StringError>(
-                e.what(), llvm::inconvertibleErrorCode());
-          }));
+      decision.error = llvm::toString(withoutSpecField(choice.takeError()));
       return decision;
     }
     decision.expansion = choice->expansion;

@@ -15,18 +15,13 @@
 
 namespace gelu {
 
-/// Sets the attributes that make LLVM generate code for `target` on every
-/// function of `module`: target-cpu and target-features, and a preferred
-/// vector width equal to the target's widest registers (LLVM otherwise
-/// splits 512-bit vectors on many AVX-512 CPUs).
-void applyTargetAttributes(llvm::Module &module, const TargetInfo &target);
-
 /// The kernels' LLVM pipeline (a lean one: they arrive vectorised and
 /// folded), tuned for `machine`.
 llvm::Error optimizeModule(llvm::Module &module, llvm::TargetMachine &machine);
 
-/// Translates an LLVM-dialect module to LLVM IR for `machine`, with target
-/// attributes applied and optimised by optimizeModule.
+/// Translates an LLVM-dialect module to LLVM IR for `machine`, with the
+/// target's attributes (setLLVMTargetAttributes) and optimised by
+/// optimizeModule.
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateAndOptimize(mlir::ModuleOp module, llvm::LLVMContext &context,
                      const TargetInfo &target, llvm::TargetMachine &machine);

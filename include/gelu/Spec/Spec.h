@@ -195,6 +195,11 @@ private:
 /// …", as parse errors name theirs. Other errors pass unchanged.
 llvm::Error inSpecSource(llvm::Error error, llvm::StringRef source);
 
+/// `error` with each SpecFieldError's path dropped: for callers whose spec
+/// is not JSON the user wrote (pass options), where "at /target" would
+/// name nothing.
+llvm::Error withoutSpecField(llvm::Error error);
+
 } // namespace gelu
 
 #endif // GELU_SPEC_SPEC_H

@@ -1,0 +1,42 @@
+//===- Passes.td - Code generation passes of gelu-jit ------*- tablegen -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_CODEGEN_PASSES_TD
+#define GELU_CODEGEN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LLVMTargetAttributes : Pass<"act-llvm-target", "mlir::ModuleOp"> {
+  let summary = "Give the LLVM dialect functions a target's triple, CPU and "
+                "features";
+  let description = [{
+    Sets what LLVM compiles the kernels for, on the module (`llvm.target_triple`)
+    and on every `llvm.func` with a body: `target_cpu`, `target_features`,
+    `prefer_vector_width` and `min-legal-vector-width` (the target's widest
+    vectors, or `vector-bits`), `reciprocal_estimates` (the Newton steps after
+    a reciprocal estimate that the fast expansions' `arcp` divisions may use)
+    and `no_unwind`. Compiled for a target with FMA (every target the spec
+    takes), the kernels call no libm: without these attributes and no `-mcpu`,
+    LLVM turns `llvm.fma` into `fmaf` calls.
+
+    The target is a spec's `target`: `host`, `x86-64-v3`, `x86-64-v4`, an
+    x86-64 CPU LLVM knows (`haswell`, `znver4`, …) or `aarch64`. GPU targets
+    are refused (their kernels are built by `gelu-opt --spec … --emit=ptx`).
+    The `act-lower-to-llvm` pipeline runs this pass last when given
+    `target=…`; the driver and the JIT always do, with the spec's target.
+
+    Example: `-act-lower-to-llvm="target=x86-64-v3"`.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "the target, as a spec names it (required)">,
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
+           "the vector width the kernels use, if not the target's widest">,
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+#endif // GELU_CODEGEN_PASSES_TD
