@@ -4,7 +4,7 @@
 //
 //   gelu-accuracy [options] [spec.json ...]
 //
-// JIT-compiles each spec (or, with --all, every default kernel) and measures
+// JIT-compiles each spec (or, with --all, the catalog's kernels) and measures
 // it against the long-double reference by region (x ≥ 0, [−3, 0), x < −3)
 // and overall: max ULP error and where, max abs and max rel error, the
 // fraction of correctly rounded results, and special values. The worst case
@@ -51,8 +51,11 @@ static cl::OptionCategory accuracyCategory("gelu-accuracy options");
 static cl::list<std::string> specFiles(cl::Positional,
                                        cl::desc("[spec.json ...]"),
                                        cl::cat(accuracyCategory));
-static cl::opt<bool> all("all", cl::desc("Measure every default kernel"),
-                         cl::cat(accuracyCategory));
+static cl::opt<bool>
+    all("all",
+        cl::desc("Measure the catalog: every expansion and degree of every op "
+                 "in f32, the 16-bit defaults, the fused and gated kernels"),
+        cl::cat(accuracyCategory));
 static cl::opt<bool>
     exhaustive("exhaustive",
                cl::desc("f32: every one of the 2^32 inputs (minutes)"),
