@@ -323,12 +323,16 @@ std::vector<KernelSpec> defaultSpecs() {
   return specs;
 }
 
-/// `spec` compiled, or null after saying why.
-std::unique_ptr<Kernel> compileOrSay(const KernelSpec &spec) {
+/// `spec` compiled, or null after saying why (an error of one of its
+/// fields names `source`, its file, as gelu-opt does).
+std::unique_ptr<Kernel> compileOrSay(const KernelSpec &spec, StringRef source) {
   auto kernel = compileKernel(spec);
   if (!kernel) {
+    Error err = kernel.takeError();
+    if (!source.empty())
+      err = inSpecSource(std::move(err), source);
     WithColor::error(errs(), "gelu-accuracy")
-        << toString(kernel.takeError()) << "\n";
+        << toString(std::move(err)) << "\n";
     return nullptr;
   }
   return std::move(*kernel);
@@ -345,6 +349,7 @@ int main(int argc, char **argv) {
       "gelu-accuracy: measure gelu-jit kernels against the reference\n");
 
   std::vector<KernelSpec> specs;
+  std::vector<std::string> sources; // the file of each spec ("": built in)
   bool invariantsBroken = false, budgetBroken = false;
   for (const std::string &file : specFiles) {
     auto spec = readSpecFile(file);
@@ -354,9 +359,11 @@ int main(int argc, char **argv) {
       return 1;
     }
     specs.push_back(*spec);
+    sources.push_back(file);
   }
   if (all || specs.empty())
     llvm::append_range(specs, defaultSpecs());
+  sources.resize(specs.size());
 
   if (invariantsOnly) {
     if (!markdownFile.empty() || exhaustive) {
@@ -367,10 +374,11 @@ int main(int argc, char **argv) {
     }
     uint64_t step =
         stride.getNumOccurrences() ? std::max(1u, stride.getValue()) : 1;
-    for (const KernelSpec &spec : specs) {
+    for (size_t i = 0; i < specs.size(); ++i) {
+      const KernelSpec &spec = specs[i];
       if (!keepsSignAndBound(spec.referenceFunction()))
         continue; // ReLU and the derivatives have other signs
-      std::unique_ptr<Kernel> kernel = compileOrSay(spec);
+      std::unique_ptr<Kernel> kernel = compileOrSay(spec, sources[i]);
       if (!kernel)
         return 1;
       auto start = std::chrono::steady_clock::now();
@@ -399,8 +407,9 @@ int main(int argc, char **argv) {
         << " | worst at | "
            "max abs | max rel | correctly rounded | ref. vs MPFR |\n"
            "|---|---|---|---|---|---|---|---|---|---|---|\n";
-  for (const KernelSpec &spec : specs) {
-    std::unique_ptr<Kernel> kernel = compileOrSay(spec);
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const KernelSpec &spec = specs[i];
+    std::unique_ptr<Kernel> kernel = compileOrSay(spec, sources[i]);
     if (!kernel)
       return 1;
     auto start = std::chrono::steady_clock::now();

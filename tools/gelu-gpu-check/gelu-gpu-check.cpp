@@ -153,11 +153,13 @@ int main(int argc, char **argv) {
     return fail(target.takeError());
 
   std::vector<KernelSpec> specs;
+  std::vector<std::string> sources; // the file of each spec ("": built in)
   for (const std::string &file : specFiles) {
     auto spec = readSpecFile(file);
     if (!spec)
       return fail(spec.takeError());
     specs.push_back(*spec);
+    sources.push_back(file);
   }
   if (specs.empty())
     for (const char *json :
@@ -174,11 +176,15 @@ int main(int argc, char **argv) {
          << " | max abs | "
             "specials | kernel GB/s | copy GB/s | × copy |\n"
             "|---|---|---|---|---|---|---|\n";
-  for (KernelSpec spec : specs) {
+  sources.resize(specs.size());
+  for (size_t i = 0; i < specs.size(); ++i) {
+    KernelSpec spec = specs[i];
     spec.target = *target;
     auto kernel = GpuKernel::compile(spec);
     if (!kernel)
-      return fail(kernel.takeError());
+      return fail(sources[i].empty()
+                      ? kernel.takeError()
+                      : inSpecSource(kernel.takeError(), sources[i]));
     uint64_t bytes = static_cast<uint64_t>(n) * dtypeSize(spec.dtype);
     std::vector<uint8_t> in = makeInput(spec.dtype, n), out(bytes);
     auto inBuffer = GpuBuffer::allocate(bytes);

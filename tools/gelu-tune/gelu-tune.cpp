@@ -118,7 +118,7 @@ int main(int argc, char **argv) {
     row.requested = *spec;
     auto kernel = compileKernel(*spec);
     if (!kernel) {
-      row.failure = toString(kernel.takeError());
+      row.failure = toString(inSpecSource(kernel.takeError(), file));
       outs() << "== " << row.file << ": " << budgetOf(row.requested)
              << "\n  no kernel: " << row.failure << "\n";
     } else {
