@@ -3,10 +3,15 @@
  * Part of gelu-jit. Linked with an object from `gelu-opt --emit=obj`:
  *   cc -DKERNEL=name -DREFERENCE=GELU_EXACT [-DMAX_ABS=1e-6] check_kernel.c \
  *      kernel.o -lm
+ *      [-DMAX_ULP_TAIL=4]
  * Prints sample values (for FileCheck), then checks the kernel against a
  * long-double reference on [-10, 10] (|error| <= MAX_ABS, default 1e-6),
- * special values, and that no n in [0, 70] at any misalignment writes
- * outside out[0..n).
+ * in ULPs on the tail [-14.5, -3) (<= MAX_ULP_TAIL, default 4: the accurate
+ * forms keep their relative accuracy there; a form that cancels or returns
+ * -0 for tiny results is given 2^24, which still fails NaN, a wrong sign or
+ * a large wrong value), special values (f(1e-40) to one subnormal ULP), and
+ * that no n in [0, 70] at any misalignment writes outside out[0..n). A NaN
+ * result fails every bound.
  * Exits non-zero on any failure.
  *
  *===----------------------------------------------------------------------===*/
@@ -25,6 +30,9 @@
 
 #ifndef MAX_ABS
 #define MAX_ABS 1e-6
+#endif
+#ifndef MAX_ULP_TAIL
+#define MAX_ULP_TAIL 4
 #endif
 
 void KERNEL(const float *in, float *out, int64_t n);
@@ -49,6 +57,16 @@ static long double reference(long double x) {
 #else
   return x > 0 ? x : 0.0L;
 #endif
+}
+
+/* |y - ref| in f32 ULPs of ref (the subnormal ULP below the normal
+ * range); +inf for a NaN result. */
+static double ulp_error(float y, long double ref) {
+  if (isnan(y))
+    return INFINITY;
+  long double magnitude = fabsl(ref);
+  int e = magnitude >= 0x1p-126L ? ilogbl(magnitude) : -126;
+  return (double)(fabsl((long double)y - ref) / ldexpl(1.0L, e - 23));
 }
 
 static int failures = 0;
@@ -88,6 +106,26 @@ int main(void) {
   printf("max abs error on [-10, 10]: %.3g at %g\n", worst, worstAt);
   EXPECT(worst <= MAX_ABS, "max abs error %.3g > %.3g", worst, MAX_ABS);
 
+  /* The tail in ULPs: [-14.5, -3), every 1/1024 (GELU underflows to -0
+   * below -14.4). */
+  enum { NT = 23 * 512 };
+  static float tailIn[NT], tailOut[NT];
+  for (int i = 0; i < NT; ++i)
+    tailIn[i] = -14.5f + (float)i / 1024.0f;
+  KERNEL(tailIn, tailOut, NT);
+  double worstUlp = 0;
+  float worstUlpAt = 0;
+  for (int i = 0; i < NT; ++i) {
+    double ulps = ulp_error(tailOut[i], reference(tailIn[i]));
+    if (!(ulps <= worstUlp)) {
+      worstUlp = ulps;
+      worstUlpAt = tailIn[i];
+    }
+  }
+  printf("max ULP error on [-14.5, -3): %.3g at %g\n", worstUlp, worstUlpAt);
+  EXPECT(worstUlp <= MAX_ULP_TAIL, "max ULP error on the tail %.3g > %.3g at %g",
+         worstUlp, (double)MAX_ULP_TAIL, worstUlpAt);
+
   /* Special values. */
   float special[] = {NAN, INFINITY, -INFINITY, 0.0f, -0.0f, 1e-40f, -3e38f};
   float got[7];
@@ -98,6 +136,9 @@ int main(void) {
   EXPECT(got[3] == 0.0f, "f(0) = %g", got[3]);
   EXPECT(got[4] == 0.0f, "f(-0) = %g", got[4]);
   EXPECT(got[6] == 0.0f, "f(-3e38) = %g, expected -0 or 0", got[6]);
+  EXPECT(fabsl((long double)got[5] - reference(1e-40f)) <= 0x1p-149L,
+         "f(1e-40) = %g, expected %Lg to one subnormal ULP", got[5],
+         reference(1e-40f));
   printf("specials: f(nan)=%g f(inf)=%g f(-inf)=%g f(-0)=%g\n", got[0], got[1],
          got[2], got[4]);
 

@@ -77,8 +77,9 @@ static long double gelu_derivative(long double x) {
 static void expect_near(const char *what, long double got, long double want,
                         long double scale, long double x) {
   long double magnitude = fabsl(want) > scale ? fabsl(want) : scale;
-  /* ~8 f32 ULP, and an absolute floor below f32's normal range. */
-  if (fabsl(got - want) > 1e-6L * magnitude + 1e-37L)
+  /* ~8 f32 ULP, and an absolute floor below f32's normal range. Written
+   * as "not within" so that a NaN result fails (NaN > bound is false). */
+  if (!(fabsl(got - want) <= 1e-6L * magnitude + 1e-37L))
     FAIL("%s at x = %.9Lg: got %.9Lg, want %.9Lg\n", what, x, got, want);
 }
 
@@ -161,7 +162,7 @@ static void check_rows(int rows, int cols) {
       sum += out[i];
       magnitude += fabs(out[i]);
     }
-    if (fabs(dbias[c] - sum) > 1e-6 * magnitude + 1e-30)
+    if (!(fabs(dbias[c] - sum) <= 1e-6 * magnitude + 1e-30))
       FAIL("dbias[%d] = %.9g, the column sum is %.9g\n", c, dbias[c], sum);
   }
   for (int c = cols; c < cols + GUARD; ++c)
