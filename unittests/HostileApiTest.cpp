@@ -126,6 +126,13 @@ const BadRun kBadRuns[] = {
     {"overlap_behind",
      [](const Kernel &k, float *in, float *) { return k.run(in + 1, in, 8); },
      "in and out overlap without being the same buffer"},
+    // Ranges that share exactly one element: [0, 3) and [2, 5).
+    {"overlap_by_one_ahead",
+     [](const Kernel &k, float *in, float *) { return k.run(in, in + 2, 3); },
+     "in and out overlap without being the same buffer"},
+    {"overlap_by_one_behind",
+     [](const Kernel &k, float *in, float *) { return k.run(in + 2, in, 3); },
+     "in and out overlap without being the same buffer"},
     {"wrong_element_type",
      [](const Kernel &k, float *in, float *out) {
        return k.run(reinterpret_cast<const uint16_t *>(in),

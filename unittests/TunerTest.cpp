@@ -22,6 +22,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
 
 #include "TestHelpers.h"
 
@@ -695,6 +696,28 @@ TEST(TuningCache, KeysIgnoreNameAndThreadsOnly) {
             tuningCacheKey(specOf(R"({})")));
   EXPECT_NE(tuningCacheKey(specOf(R"({"dtype": "bf16"})")),
             tuningCacheKey(specOf(R"({})")));
+}
+
+/// One CPU name with other features (a VM that hides AVX-512) is another
+/// CPU to the cache: a decision timed with AVX-512 is not reused without.
+TEST(TuningCache, KeysTellFeatureSetsOfOneCpuNameApart) {
+  llvm::StringMap<bool> full, noAvx512;
+  for (const char *f : {"avx2", "fma", "avx512f", "avx512bw"})
+    full[f] = noAvx512[f] = true;
+  noAvx512["avx512f"] = noAvx512["avx512bw"] = false;
+  EXPECT_NE(cpuIdentityOf("znver4", full), cpuIdentityOf("znver4", noAvx512));
+  EXPECT_NE(cpuIdentityOf("znver4", full), cpuIdentityOf("znver5", full));
+  // Disabled features and the order of the map do not matter.
+  llvm::StringMap<bool> same;
+  for (const char *f : {"avx512bw", "fma", "avx512f", "avx2"})
+    same[f] = true;
+  same["sse4a"] = false;
+  EXPECT_EQ(cpuIdentityOf("znver4", full), cpuIdentityOf("znver4", same));
+  // And the key of every spec carries this CPU's identity.
+  std::string here = cpuIdentityOf(llvm::sys::getHostCPUName(),
+                                   llvm::sys::getHostCPUFeatures());
+  std::string key = tuningCacheKey(specOf(R"({"budget": {"max_abs": 1e-3}})"));
+  EXPECT_EQ(key.substr(key.size() - here.size()), here) << key;
 }
 
 TEST(TuningCache, TheDefaultLocationFollowsTheEnvironment) {

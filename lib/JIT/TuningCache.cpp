@@ -42,21 +42,23 @@ std::string compilerFingerprint() {
   return "v" + std::to_string(kVersion) + "-" + kTuningSourcesHash;
 }
 
-/// This CPU: its name and a hash of its features (the same name with
-/// features turned off, as in a VM, can decide differently).
+std::string cpuIdentityOf(llvm::StringRef cpuName,
+                          const llvm::StringMap<bool> &features) {
+  std::vector<std::string> enabled;
+  for (const auto &f : features)
+    if (f.second)
+      enabled.push_back(f.first().str());
+  llvm::sort(enabled);
+  std::string list;
+  for (const std::string &f : enabled)
+    list += f + ",";
+  return cpuName.str() + "/" + llvm::utohexstr(llvm::xxh3_64bits(list));
+}
+
+/// This CPU's identity (once per process).
 static const std::string &cpuIdentity() {
-  static const std::string id = [] {
-    std::vector<std::string> enabled;
-    for (const auto &f : llvm::sys::getHostCPUFeatures())
-      if (f.second)
-        enabled.push_back(f.first().str());
-    llvm::sort(enabled);
-    std::string features;
-    for (const std::string &f : enabled)
-      features += f + ",";
-    return llvm::sys::getHostCPUName().str() + "/" +
-           llvm::utohexstr(llvm::xxh3_64bits(features));
-  }();
+  static const std::string id = cpuIdentityOf(llvm::sys::getHostCPUName(),
+                                              llvm::sys::getHostCPUFeatures());
   return id;
 }
 

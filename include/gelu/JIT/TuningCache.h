@@ -30,6 +30,8 @@
 
 #include "gelu/JIT/Tuner.h"
 
+#include "llvm/ADT/StringMap.h"
+
 #include <optional>
 #include <string>
 
@@ -37,6 +39,12 @@ namespace gelu {
 
 /// The key of `spec` on this CPU.
 std::string tuningCacheKey(const KernelSpec &spec);
+
+/// A CPU as the tuning cache tells CPUs apart: its name and a hash of the
+/// features it has enabled (the same name with features turned off, as in
+/// a VM, can decide differently). tuningCacheKey ends with this CPU's.
+std::string cpuIdentityOf(llvm::StringRef cpuName,
+                          const llvm::StringMap<bool> &features);
 
 /// Identifies the decisions this build would make: the format version, and
 /// a hash of the expansion catalog, costs and fitted coefficients.
