@@ -443,9 +443,22 @@ TEST(TrainingKernelsTest, BudgetsChooseTheDerivativesExpansion) {
           "ranking": "cost_model"})"));
   ASSERT_TRUE(static_cast<bool>(loose)) << llvm::toString(loose.takeError());
   EXPECT_NE((*loose)->spec().expansion, act::Expansion::erfc);
-  const TuningReport &report = (*loose)->report();
-  ASSERT_TRUE(report.error);
-  EXPECT_LE((*report.error)[kOverallRegion].maxAbs, 1e-3);
+  // Met on inputs of its own (dy = 1: dx = GELU'(x)), not by the report's
+  // own measurement.
+  std::vector<float> x, dy, dx;
+  for (int i = 0; i <= (1 << 16); ++i)
+    x.push_back(-20.0f + 40.0f * (static_cast<float>(i) + 0.29f) / (1 << 16));
+  dy.assign(x.size(), 1.0f);
+  dx.resize(x.size());
+  (*loose)->binary<float>()(x.data(), dy.data(), dx.data(),
+                            static_cast<int64_t>(x.size()));
+  double worst = 0;
+  for (size_t i = 0; i < x.size(); ++i)
+    worst = worstOf(
+        worst, static_cast<double>(fabsl(
+                   dx[i] - evaluateReference(
+                               ReferenceFunction::GeluExactDerivative, x[i]))));
+  EXPECT_LE(worst, 1e-3);
 
   auto tight = compileKernel(specOf(
       R"({"op": "bias_gelu_backward", "budget": {"max_ulp": 8},
