@@ -69,6 +69,15 @@ static double ulp_error(float y, long double ref) {
   return (double)(fabsl((long double)y - ref) / ldexpl(1.0L, e - 23));
 }
 
+/* Keeps the largest error and where it occurs; a NaN error is the
+ * largest ("not <=" is true for NaN). */
+static void track_worst(double error, float x, double *worst, float *at) {
+  if (!(error <= *worst)) {
+    *worst = error;
+    *at = x;
+  }
+}
+
 static int failures = 0;
 #define EXPECT(cond, ...)                                                      \
   do {                                                                         \
@@ -96,13 +105,9 @@ int main(void) {
   KERNEL(in, out, N);
   double worst = 0;
   float worstAt = 0;
-  for (int i = 0; i < N; ++i) {
-    double err = fabsl((long double)out[i] - reference(in[i]));
-    if (!(err <= worst)) {
-      worst = err;
-      worstAt = in[i];
-    }
-  }
+  for (int i = 0; i < N; ++i)
+    track_worst(fabsl((long double)out[i] - reference(in[i])), in[i], &worst,
+                &worstAt);
   printf("max abs error on [-10, 10]: %.3g at %g\n", worst, worstAt);
   EXPECT(worst <= MAX_ABS, "max abs error %.3g > %.3g", worst, MAX_ABS);
 
@@ -115,13 +120,9 @@ int main(void) {
   KERNEL(tailIn, tailOut, NT);
   double worstUlp = 0;
   float worstUlpAt = 0;
-  for (int i = 0; i < NT; ++i) {
-    double ulps = ulp_error(tailOut[i], reference(tailIn[i]));
-    if (!(ulps <= worstUlp)) {
-      worstUlp = ulps;
-      worstUlpAt = tailIn[i];
-    }
-  }
+  for (int i = 0; i < NT; ++i)
+    track_worst(ulp_error(tailOut[i], reference(tailIn[i])), tailIn[i],
+                &worstUlp, &worstUlpAt);
   printf("max ULP error on [-14.5, -3): %.3g at %g\n", worstUlp, worstUlpAt);
   EXPECT(worstUlp <= MAX_ULP_TAIL, "max ULP error on the tail %.3g > %.3g at %g",
          worstUlp, (double)MAX_ULP_TAIL, worstUlpAt);
