@@ -16,8 +16,10 @@
 # score (killed / built) and the survivors; exits 1 if any survived.
 #
 # Not part of CI: a survivor runs the whole suite (~4 min on 2 cores), a
-# killed mutant until its first failing test. Run it before resolving a
-# test-strength issue; `--tests '-R lit'` (for example) narrows the suite.
+# killed mutant until its first failing test; but ctest starts lit first
+# (its longest test) and waits for it, so a faster run is two passes: the
+# unit tests (--tests "--stop-on-failure -j2 -E 'lit|readme|downstream'"),
+# then lit alone for their survivors (--only A,B --tests "-R '^lit$'").
 # The tree is restored after each mutant and on interrupt.
 #
 #===------------------------------------------------------------------------===#
@@ -128,7 +130,8 @@ def sh(command, log):
 def first_failure(log):
     with open(log) as f:
         for line in f:
-            if "***Failed" in line or "(Failed)" in line:
+            if ("***Failed" in line or "(Failed)" in line or
+                    "***Exception" in line or "(Subprocess aborted)" in line):
                 return line.split(":", 1)[-1].strip()[:60]
     return ""
 
