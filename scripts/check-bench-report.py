@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+# ===- scripts/check-bench-report.py - What a bench report must hold ----=== #
+#
+# Usage: check-bench-report.py REPORT.json
+#
+# The smoke run of gelu-bench (ctest gelu-bench-report) prints numbers no
+# test looked at. Times are never asserted (these machines are noisy); what
+# must hold whatever the load is: every implementation was timed at every
+# size with a positive finite time and bandwidth; the compile latencies are
+# positive; our accurate defaults (expansion erfc for exact GELU, sigmoid
+# for the tanh form) keep their documented accuracy, 4 ULP in every region,
+# measured by the benchmark itself; the anchors are there beside ours.
+#
+# ===---------------------------------------------------------------------=== #
+import json
+import math
+import sys
+
+problems = []
+with open(sys.argv[1]) as f:
+    report = json.load(f)
+for key in ("compile_cold_ms", "compile_cached_us"):
+    value = report.get(key)
+    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+        problems.append(f"{key} is {value!r}, not a positive time")
+results = report.get("results", [])
+ours = [r for r in results if r.get("ours")]
+anchors = [r for r in results if not r.get("ours")]
+if not ours or not anchors:
+    problems.append(f"{len(ours)} of our kernels and {len(anchors)} anchors")
+sizes = {s["n"] for r in results for s in r.get("sizes", [])}
+for r in results:
+    timed = {s["n"] for s in r.get("sizes", [])}
+    if timed != sizes:
+        problems.append(f"{r['name']}: timed at {sorted(timed)}, not {sorted(sizes)}")
+    for s in r.get("sizes", []):
+        for key in ("ns_per_element", "gb_per_s"):
+            v = s.get(key)
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+                problems.append(f"{r['name']} at n = {s['n']}: {key} is {v!r}")
+    accurate_default = (r.get("family"), r.get("expansion")) in (
+        ("exact", "erfc"), ("tanh", "sigmoid"))
+    if r.get("ours") and accurate_default:
+        for region, ulps in r.get("max_ulp", {}).items():
+            if not (ulps <= 4.0):  # a NaN fails too
+                problems.append(f"{r['name']}: {ulps} ULP on {region}, over 4")
+        if not r.get("max_ulp"):
+            problems.append(f"{r['name']}: no accuracy measured")
+for p in problems:
+    print("FAIL: " + p)
+if problems:
+    sys.exit(1)
+print(f"bench report holds: {len(ours)} of ours, {len(anchors)} anchors, "
+      f"sizes {sorted(sizes)}")
