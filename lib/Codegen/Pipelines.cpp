@@ -9,8 +9,8 @@
 #include "gelu/Codegen/Passes.h"
 #include "gelu/Codegen/Target.h"
 #include "gelu/Conversion/Passes.h"
-#include "gelu/Spec/Spec.h"
 #include "gelu/Dialect/Act/IR/ActDialect.h"
+#include "gelu/Spec/Spec.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"

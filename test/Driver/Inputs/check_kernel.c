@@ -124,8 +124,9 @@ int main(void) {
     track_worst(ulp_error(tailOut[i], reference(tailIn[i])), tailIn[i],
                 &worstUlp, &worstUlpAt);
   printf("max ULP error on [-14.5, -3): %.3g at %g\n", worstUlp, worstUlpAt);
-  EXPECT(worstUlp <= MAX_ULP_TAIL, "max ULP error on the tail %.3g > %.3g at %g",
-         worstUlp, (double)MAX_ULP_TAIL, worstUlpAt);
+  EXPECT(worstUlp <= MAX_ULP_TAIL,
+         "max ULP error on the tail %.3g > %.3g at %g", worstUlp,
+         (double)MAX_ULP_TAIL, worstUlpAt);
 
   /* Special values. */
   float special[] = {NAN, INFINITY, -INFINITY, 0.0f, -0.0f, 1e-40f, -3e38f};
