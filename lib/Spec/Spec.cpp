@@ -800,6 +800,8 @@ void SpecFieldError::log(llvm::raw_ostream &os) const {
 }
 
 llvm::Error inSpecSource(llvm::Error error, StringRef source) {
+  if (source.empty())
+    return error; // a spec built in, not read from a file
   return llvm::handleErrors(
       std::move(error), [&](const SpecFieldError &e) -> llvm::Error {
         std::string text;

@@ -328,11 +328,8 @@ std::vector<KernelSpec> defaultSpecs() {
 std::unique_ptr<Kernel> compileOrSay(const KernelSpec &spec, StringRef source) {
   auto kernel = compileKernel(spec);
   if (!kernel) {
-    Error err = kernel.takeError();
-    if (!source.empty())
-      err = inSpecSource(std::move(err), source);
     WithColor::error(errs(), "gelu-accuracy")
-        << toString(std::move(err)) << "\n";
+        << toString(inSpecSource(kernel.takeError(), source)) << "\n";
     return nullptr;
   }
   return std::move(*kernel);

@@ -182,9 +182,7 @@ int main(int argc, char **argv) {
     spec.target = *target;
     auto kernel = GpuKernel::compile(spec);
     if (!kernel)
-      return fail(sources[i].empty()
-                      ? kernel.takeError()
-                      : inSpecSource(kernel.takeError(), sources[i]));
+      return fail(inSpecSource(kernel.takeError(), sources[i]));
     uint64_t bytes = static_cast<uint64_t>(n) * dtypeSize(spec.dtype);
     std::vector<uint8_t> in = makeInput(spec.dtype, n), out(bytes);
     auto inBuffer = GpuBuffer::allocate(bytes);

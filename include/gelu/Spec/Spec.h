@@ -192,7 +192,8 @@ private:
 
 /// `error` with each SpecFieldError in it placed in `source` (a spec file,
 /// "k.json" or "k.json[2]" for a kernel of a list): "k.json: at /target:
-/// …", as parse errors name theirs. Other errors pass unchanged.
+/// …", as parse errors name theirs. Other errors, and every error when
+/// `source` is empty (a spec built in), pass unchanged.
 llvm::Error inSpecSource(llvm::Error error, llvm::StringRef source);
 
 /// `error` with each SpecFieldError's path dropped: for callers whose spec
