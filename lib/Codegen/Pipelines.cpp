@@ -44,6 +44,7 @@ using namespace mlir;
 
 namespace gelu {
 
+#define GEN_PASS_DEF_CHECKLLVMDIALECT
 #define GEN_PASS_DEF_LLVMTARGETATTRIBUTES
 #include "gelu/Codegen/Passes.h.inc"
 
@@ -116,6 +117,28 @@ struct LLVMTargetAttributes
     setLLVMTargetAttributes(getOperation(), *resolved, vectorBits);
   }
 };
+
+struct CheckLLVMDialect : impl::CheckLLVMDialectBase<CheckLLVMDialect> {
+  void runOnOperation() override {
+    bool left = false;
+    getOperation()->walk([&](Operation *op) {
+      if (op == getOperation() || op->getName().getDialectNamespace() ==
+                                      LLVM::LLVMDialect::getDialectNamespace())
+        return;
+      if (isa<ModuleOp>(op))
+        op->emitOpError("is nested: the translation to LLVM IR reads the "
+                        "top-level module alone and would drop its "
+                        "functions");
+      else
+        op->emitOpError("is left after the conversions to the LLVM dialect: "
+                      "act-lower-to-llvm converts kernels made of act, func, "
+                        "scf, cf, vector, arith and math ops");
+      left = true;
+    });
+    if (left)
+      signalPassFailure();
+  }
+};
 } // namespace
 
 void buildActToLLVMPipeline(OpPassManager &pm,
@@ -129,6 +152,7 @@ void buildActToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCheckLLVMDialect());
   if (!options.target.empty())
     pm.addPass(createLLVMTargetAttributes(
         {options.target, options.vectorBits.getValue()}));

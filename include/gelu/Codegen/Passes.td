@@ -39,4 +39,21 @@ def LLVMTargetAttributes : Pass<"act-llvm-target", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def CheckLLVMDialect : Pass<"act-check-llvm-dialect", "mlir::ModuleOp"> {
+  let summary = "Fail on any op left outside the LLVM dialect";
+  let description = [{
+    The upstream conversions to the LLVM dialect are partial: an op none of
+    them converts (a `tensor.empty`, a `linalg.generic`, a stray
+    `vector.yield`) stays as it is, and the module only fails later, in the
+    translation to LLVM IR or in a tool that reads the output. The
+    `act-lower-to-llvm` pipeline runs this pass after its conversions, so that
+    its success means the module is the LLVM dialect alone. Each op left gets
+    an error that names it; so does a nested module, whose functions the
+    translation to LLVM IR would drop without a word.
+
+    Example: `-act-lower-to-llvm` on a function holding a `tensor.empty`:
+    `'tensor.empty' op is left after the conversions to the LLVM dialect …`.
+  }];
+}
+
 #endif // GELU_CODEGEN_PASSES_TD
