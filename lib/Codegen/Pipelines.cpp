@@ -131,7 +131,7 @@ struct CheckLLVMDialect : impl::CheckLLVMDialectBase<CheckLLVMDialect> {
                         "functions");
       else
         op->emitOpError("is left after the conversions to the LLVM dialect: "
-                      "act-lower-to-llvm converts kernels made of act, func, "
+                        "act-lower-to-llvm converts kernels made of act, func, "
                         "scf, cf, vector, arith and math ops");
       left = true;
     });
