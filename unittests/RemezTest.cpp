@@ -148,94 +148,65 @@ TEST(Remez, RejectsBadProblems) {
 /// The generated tables meet the error each expansion relies on, measured
 /// here against the catalog's own targets.
 TEST(FittedPolynomials, TablesMeetTheirBounds) {
-  struct Expect {
-    const char *name;
-    const double *coefficients;
-    size_t size;
-    double recordedError;
-    double bound;
-    const double *denominator = nullptr;
-    size_t denominatorSize = 0;
-  } expects[] = {
+  const std::pair<const char *, double> bounds[] = {
       // 5e-9 is 0.04 ULP: the erfc fit is not what limits exact GELU.
-      {"erfc_log", kFit_erfc_log, std::size(kFit_erfc_log),
-       kFit_erfc_log_maxError, 5e-9},
+      {"erfc_log", 5e-9},
       // The fast variant: ~7e-6, i.e. ~50 ULP of relative error in erfc,
       // far below 1e-6 absolute in GELU.
-      {"erfc_log_fast", kFit_erfc_log_fast, std::size(kFit_erfc_log_fast),
-       kFit_erfc_log_fast_maxError, 1e-5},
+      {"erfc_log_fast", 1e-5},
       // Only ~1e-3 is needed: it multiplies t's ~1e-7 rounding error.
-      {"erfc_log_slope", kFit_erfc_log_slope, std::size(kFit_erfc_log_slope),
-       kFit_erfc_log_slope_maxError, 1e-3},
+      {"erfc_log_slope", 1e-3},
       // Relative; GELU damps it by (erf/(1+erf)) ≤ 0.35.
-      {"erf_odd", kFit_erf_odd, std::size(kFit_erf_odd), kFit_erf_odd_maxError,
-       1e-7},
-      // Relative to Φ: 1e-8 is a tenth of an ULP of GELU for x ≥ 0.
-      {"gelu_rational", kFit_gelu_rational, std::size(kFit_gelu_rational),
-       kFit_gelu_rational_maxError, 1e-8, kFit_gelu_rational_denominator,
-       std::size(kFit_gelu_rational_denominator)},
-      // The lower degrees: each bound just above its fit (gelu-fit), so a
-      // worse fit fails here before it reaches a budget.
-      {"gelu_rational_d2", kFit_gelu_rational_d2,
-       std::size(kFit_gelu_rational_d2), kFit_gelu_rational_d2_maxError, 2.5e-3,
-       kFit_gelu_rational_d2_denominator,
-       std::size(kFit_gelu_rational_d2_denominator)},
-      {"gelu_rational_d3", kFit_gelu_rational_d3,
-       std::size(kFit_gelu_rational_d3), kFit_gelu_rational_d3_maxError, 2e-4,
-       kFit_gelu_rational_d3_denominator,
-       std::size(kFit_gelu_rational_d3_denominator)},
-      {"gelu_rational_d4", kFit_gelu_rational_d4,
-       std::size(kFit_gelu_rational_d4), kFit_gelu_rational_d4_maxError, 2.5e-6,
-       kFit_gelu_rational_d4_denominator,
-       std::size(kFit_gelu_rational_d4_denominator)},
-      {"gelu_rational_d5", kFit_gelu_rational_d5,
-       std::size(kFit_gelu_rational_d5), kFit_gelu_rational_d5_maxError, 1e-6,
-       kFit_gelu_rational_d5_denominator,
-       std::size(kFit_gelu_rational_d5_denominator)},
+      {"erf_odd", 1e-7},
+      // The rational forms, relative to their gate (Φ, σ): 1e-8 is a tenth
+      // of an ULP of GELU for x ≥ 0. The lower degrees: each bound just
+      // above its fit (gelu-fit), so a worse fit fails here before it
+      // reaches a budget.
+      {"gelu_rational_d6", 1e-8},
+      {"gelu_rational_d2", 2.5e-3},
+      {"gelu_rational_d3", 2e-4},
+      {"gelu_rational_d4", 2.5e-6},
+      {"gelu_rational_d5", 1e-6},
+      {"gelu_tanh_rational_d2", 2e-3},
+      {"gelu_tanh_rational_d3", 1.2e-4},
+      {"gelu_tanh_rational_d4", 4e-6},
+      {"gelu_tanh_rational_d5", 1.5e-7},
+      {"gelu_tanh_rational_d6", 1e-8},
+      {"gelu_sigmoid_rational_d2", 5.5e-3},
+      {"gelu_sigmoid_rational_d3", 5.5e-5},
+      {"gelu_sigmoid_rational_d4", 4e-7},
+      {"gelu_sigmoid_rational_d5", 1e-8},
+      {"gelu_sigmoid_rational_d6", 1e-8},
+      {"silu_rational_d2", 5.5e-3},
+      {"silu_rational_d3", 5.5e-5},
+      {"silu_rational_d4", 1.3e-6},
+      {"silu_rational_d5", 1e-8},
+      {"silu_rational_d6", 1e-8},
       // Absolute in erf: 2e-8 is a third of an ULP of 1 + erf.
-      {"erf_rational", kFit_erf_rational, std::size(kFit_erf_rational),
-       kFit_erf_rational_maxError, 2e-8, kFit_erf_rational_denominator,
-       std::size(kFit_erf_rational_denominator)},
+      {"erf_rational", 2e-8},
       // The product form of erfc's tail, relative: 1e-9 is 0.008 ULP (the
       // accurate GELU'), 2e-8 0.17 ULP (erfc_fast's).
-      {"erfc_product", kFit_erfc_product, std::size(kFit_erfc_product),
-       kFit_erfc_product_maxError, 1e-9},
-      {"erfc_product_fast", kFit_erfc_product_fast,
-       std::size(kFit_erfc_product_fast), kFit_erfc_product_fast_maxError,
-       2e-8},
+      {"erfc_product", 1e-9},
+      {"erfc_product_fast", 2e-8},
       // GELU' itself, absolute: each bound just above its fit.
-      {"gelu_derivative_rational_d2", kFit_gelu_derivative_rational_d2,
-       std::size(kFit_gelu_derivative_rational_d2),
-       kFit_gelu_derivative_rational_d2_maxError, 2e-2,
-       kFit_gelu_derivative_rational_d2_denominator,
-       std::size(kFit_gelu_derivative_rational_d2_denominator)},
-      {"gelu_derivative_rational_d3", kFit_gelu_derivative_rational_d3,
-       std::size(kFit_gelu_derivative_rational_d3),
-       kFit_gelu_derivative_rational_d3_maxError, 2.5e-3,
-       kFit_gelu_derivative_rational_d3_denominator,
-       std::size(kFit_gelu_derivative_rational_d3_denominator)},
-      {"gelu_derivative_rational_d4", kFit_gelu_derivative_rational_d4,
-       std::size(kFit_gelu_derivative_rational_d4),
-       kFit_gelu_derivative_rational_d4_maxError, 1e-4,
-       kFit_gelu_derivative_rational_d4_denominator,
-       std::size(kFit_gelu_derivative_rational_d4_denominator)},
-      {"gelu_derivative_rational_d5", kFit_gelu_derivative_rational_d5,
-       std::size(kFit_gelu_derivative_rational_d5),
-       kFit_gelu_derivative_rational_d5_maxError, 7e-6,
-       kFit_gelu_derivative_rational_d5_denominator,
-       std::size(kFit_gelu_derivative_rational_d5_denominator)},
-      {"gelu_derivative_rational_d6", kFit_gelu_derivative_rational_d6,
-       std::size(kFit_gelu_derivative_rational_d6),
-       kFit_gelu_derivative_rational_d6_maxError, 1.5e-7,
-       kFit_gelu_derivative_rational_d6_denominator,
-       std::size(kFit_gelu_derivative_rational_d6_denominator)},
+      {"gelu_derivative_rational_d2", 2e-2},
+      {"gelu_derivative_rational_d3", 2.5e-3},
+      {"gelu_derivative_rational_d4", 1e-4},
+      {"gelu_derivative_rational_d5", 7e-6},
+      {"gelu_derivative_rational_d6", 1.5e-7},
   };
+  ASSERT_EQ(std::size(kFittedTables), fitCatalog().size());
   for (const FitEntry &entry : fitCatalog()) {
-    const Expect *e = nullptr;
-    for (const Expect &candidate : expects)
+    const FittedTable *e = nullptr;
+    for (const FittedTable &candidate : kFittedTables)
       if (entry.name == candidate.name)
         e = &candidate;
-    ASSERT_NE(e, nullptr) << "no bound for fit " << entry.name;
+    ASSERT_NE(e, nullptr) << "no table for fit " << entry.name;
+    double bound = 0;
+    for (auto [name, b] : bounds)
+      if (entry.name == name)
+        bound = b;
+    ASSERT_GT(bound, 0) << "no bound for fit " << entry.name;
     ASSERT_EQ(e->size, static_cast<size_t>(entry.problem.degree + 1));
     ASSERT_EQ(e->denominatorSize,
               entry.problem.denominatorDegree
@@ -253,8 +224,8 @@ TEST(FittedPolynomials, TablesMeetTheirBounds) {
       worst = std::max(
           worst, fabsl((evaluateFit(table, x) - p.function(x)) * p.weight(x)));
     }
-    EXPECT_LE(worst, e->bound) << entry.name;
-    EXPECT_LE(worst, e->recordedError * 1.01) << entry.name;
+    EXPECT_LE(worst, bound) << entry.name;
+    EXPECT_LE(worst, e->maxError * 1.01) << entry.name;
   }
 }
 

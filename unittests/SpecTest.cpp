@@ -187,8 +187,8 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
       {R"({"expansion": "rational", "degree": 9})",
        "at /degree: expected an integer from 2 to 6 (the numerator degree of "
        "a fitted form), got 9"},
-      {R"({"op": "silu", "degree": 3})",
-       "at /degree: no expansion of silu has degree 3; expected no degree"},
+      {R"({"op": "relu", "degree": 3})",
+       "at /degree: no expansion of relu has degree 3; expected no degree"},
       {R"({"degree": "high"})",
        "at /degree: expected an integer from 2 to 6 (the numerator degree of "
        "a fitted form), got \"high\""},

@@ -47,12 +47,11 @@ Value buildActivation(OpBuilder &b, Location loc, const KernelSpec &spec,
   if (spec.expansion)
     state.addAttribute("expansion",
                        act::ExpansionAttr::get(ctx, *spec.expansion));
-  if (facts.appliesGelu()) {
+  if (spec.degree)
+    state.addAttribute("degree", b.getI32IntegerAttr(*spec.degree));
+  if (facts.appliesGelu())
     state.addAttribute("approximate",
                        act::ApproximateAttr::get(ctx, spec.approximate));
-    if (spec.degree)
-      state.addAttribute("degree", b.getI32IntegerAttr(*spec.degree));
-  }
   return b.create(state)->getResult(0);
 }
 

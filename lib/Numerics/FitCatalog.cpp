@@ -6,9 +6,94 @@
 
 #include "gelu/Numerics/FitCatalog.h"
 
+#include "llvm/Support/ErrorHandling.h"
+
 #include <cmath>
+#include <cstdio>
 
 namespace gelu {
+
+static constexpr long double kPi = 3.14159265358979323846264338327950288L;
+
+/// y(x) of a σ-based gate σ(y(x)).
+static long double sigmoidArgument(ReferenceFunction function, long double x) {
+  switch (function) {
+  case ReferenceFunction::GeluTanh:
+    return 2 * sqrtl(2 / kPi) * (x + tanhFormCubic<long double>() * x * x * x);
+  case ReferenceFunction::GeluSigmoid:
+    return sigmoidFormScale<long double>() * x;
+  case ReferenceFunction::Silu:
+    return x;
+  default:
+    llvm_unreachable("not a σ-based gate");
+  }
+}
+
+bool hasRationalForm(ReferenceFunction function) {
+  switch (function) {
+  case ReferenceFunction::GeluExact:
+  case ReferenceFunction::GeluTanh:
+  case ReferenceFunction::GeluSigmoid:
+  case ReferenceFunction::Silu:
+    return true;
+  default:
+    return false;
+  }
+}
+
+double rationalClamp(ReferenceFunction function) {
+  if (function == ReferenceFunction::GeluExact)
+    return kRationalClamp;
+  // y(x) is increasing: bisect for y(x) = kSigmoidArgumentClamp.
+  long double lo = 0, hi = kSigmoidArgumentClamp;
+  for (int i = 0; i < 100; ++i) {
+    long double mid = (lo + hi) / 2;
+    (sigmoidArgument(function, mid) < kSigmoidArgumentClamp ? lo : hi) = mid;
+  }
+  return static_cast<double>(hi);
+}
+
+/// `v` with four significant digits, for the fits' descriptions.
+static std::string decimal(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.4g", v);
+  return buffer;
+}
+
+/// The gate g of x·g(x), for the fits' descriptions.
+static const char *gateName(ReferenceFunction function) {
+  switch (function) {
+  case ReferenceFunction::GeluExact:
+    return "Φ(x)";
+  case ReferenceFunction::GeluTanh:
+    return "σ(2u(x))";
+  case ReferenceFunction::GeluSigmoid:
+    return "σ(1.702x)";
+  default:
+    return "σ(x)";
+  }
+}
+
+std::string rationalFitName(ReferenceFunction function, unsigned degree) {
+  const char *prefix = nullptr;
+  switch (function) {
+  case ReferenceFunction::GeluExact:
+    prefix = "gelu_rational";
+    break;
+  case ReferenceFunction::GeluTanh:
+    prefix = "gelu_tanh_rational";
+    break;
+  case ReferenceFunction::GeluSigmoid:
+    prefix = "gelu_sigmoid_rational";
+    break;
+  case ReferenceFunction::Silu:
+    prefix = "silu_rational";
+    break;
+  default:
+    llvm_unreachable("no rational form");
+  }
+  return std::string(prefix) + "_d" + std::to_string(degree);
+}
 
 std::vector<FitEntry> fitCatalog() {
   std::vector<FitEntry> entries;
@@ -90,7 +175,7 @@ std::vector<FitEntry> fitCatalog() {
                     "(|x| ≤ 0.707), relative error";
   erf.problem.function = [](long double w) {
     if (w == 0)
-      return 2 / sqrtl(3.14159265358979323846264338327950288L);
+      return 2 / sqrtl(kPi);
     long double z = sqrtl(w);
     return erfl(z) / z;
   };
@@ -106,38 +191,46 @@ std::vector<FitEntry> fitCatalog() {
   // Φ(x) − 1/2 = x·P(x²)/Q(x²). Weighted by x/Φ(x), the error is relative
   // to Φ (so to GELU) for x ≥ 0, and bounds Φ's absolute error below 0.
   // The weight vanishes at 0, so the interval starts just above it; R is
-  // smooth there and x·R's error only shrinks.
-  auto phiOverX = [](long double w) {
-    long double x = sqrtl(w);
-    return 0.5L * erfl(x / sqrtl(2.0L)) / x;
-  };
-  auto relativeToPhi = [](long double w) {
-    long double x = sqrtl(w);
-    return x / (0.5L + 0.5L * erfl(x / sqrtl(2.0L)));
-  };
-  FitEntry rational;
-  rational.name = "gelu_rational";
-  rational.description = "R(w) = P(w)/Q(w) = (Φ(x) − 1/2)/x, w = x², |x| in "
-                         "[0, 5.5], error relative to Φ";
-  rational.problem.function = phiOverX;
-  rational.problem.weight = relativeToPhi;
-  rational.problem.lo = 1e-4L;
-  rational.problem.hi = kRationalClamp * kRationalClamp;
-  rational.problem.degree = kRationalMaxDegree;
-  rational.problem.denominatorDegree = kRationalMaxDegree - 1;
-  entries.push_back(rational);
-  // The same at lower degrees (n/n−1): cheaper kernels for looser budgets,
-  // two FMAs fewer a degree.
-  for (unsigned degree = kRationalMinDegree; degree < kRationalMaxDegree;
-       ++degree) {
-    FitEntry lower = rational;
-    lower.name = "gelu_rational_d" + std::to_string(degree);
-    lower.description = "R(w) as gelu_rational, degrees " +
-                        std::to_string(degree) + "/" +
-                        std::to_string(degree - 1);
-    lower.problem.degree = degree;
-    lower.problem.denominatorDegree = degree - 1;
-    entries.push_back(lower);
+  // smooth there and x·R's error only shrinks. Degrees n/n−1 from 2 to 6:
+  // cheaper kernels for looser budgets, two FMAs fewer a degree.
+  // The σ-based gates the same way: σ(y(x)) − 1/2 = tanh(y/2)/2 is odd.
+  for (ReferenceFunction function :
+       {ReferenceFunction::GeluExact, ReferenceFunction::GeluTanh,
+        ReferenceFunction::GeluSigmoid, ReferenceFunction::Silu}) {
+    // (g(x) − 1/2)/x and g(x), written without cancellation.
+    auto gateOdd = [function](long double x) {
+      if (function == ReferenceFunction::GeluExact)
+        return 0.5L * erfl(x / sqrtl(2.0L)) / x;
+      return 0.5L * tanhl(sigmoidArgument(function, x) / 2) / x;
+    };
+    auto gate = [function](long double x) {
+      if (function == ReferenceFunction::GeluExact)
+        return 0.5L + 0.5L * erfl(x / sqrtl(2.0L));
+      return 1 / (1 + expl(-sigmoidArgument(function, x)));
+    };
+    const double clamp = rationalClamp(function);
+    const std::string name = gateName(function);
+    for (unsigned degree = kRationalMinDegree; degree <= kRationalMaxDegree;
+         ++degree) {
+      FitEntry rational;
+      rational.name = rationalFitName(function, degree);
+      rational.description =
+          "R(w) = P(w)/Q(w) = (" + name +
+          " − 1/2)/x, w = x², |x| in [0, " + decimal(clamp) + "], degrees " + std::to_string(degree) + "/" +
+          std::to_string(degree - 1) + ", error relative to " + name;
+      rational.problem.function = [gateOdd](long double w) {
+        return gateOdd(sqrtl(w));
+      };
+      rational.problem.weight = [gate](long double w) {
+        long double x = sqrtl(w);
+        return x / gate(x);
+      };
+      rational.problem.lo = 1e-4L;
+      rational.problem.hi = static_cast<long double>(clamp) * clamp;
+      rational.problem.degree = degree;
+      rational.problem.denominatorDegree = degree - 1;
+      entries.push_back(rational);
+    }
   }
 
   // erf(z) = z·P(z²)/Q(z²) for the erf form, on |z| ≤ kErfClamp, absolute
@@ -172,7 +265,7 @@ std::vector<FitEntry> fitCatalog() {
     derivative.problem.function = [](long double w) {
       long double x = sqrtl(w);
       long double phi =
-          expl(-0.5L * w) / sqrtl(2 * 3.14159265358979323846264338327950288L);
+          expl(-0.5L * w) / sqrtl(2 * kPi);
       return (0.5L * erfl(x / sqrtl(2.0L)) + x * phi) / x;
     };
     derivative.problem.weight = [](long double w) { return sqrtl(w); };

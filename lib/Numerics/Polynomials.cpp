@@ -6,9 +6,15 @@
 
 #include "gelu/Numerics/Polynomials.h"
 
+#include "gelu/Numerics/FitCatalog.h"
+
+#include "llvm/ADT/Twine.h"
 #include "llvm/Support/ErrorHandling.h"
 
 #include <array>
+#include <iterator>
+#include <string>
+#include <vector>
 
 namespace gelu {
 
@@ -31,7 +37,9 @@ llvm::ArrayRef<double> expTaylorCoefficients() {
   return coefficients;
 }
 
+namespace {
 #include "gelu/Numerics/FittedPolynomials.inc"
+} // namespace
 
 /// The table reversed, for Horner's rule.
 template <size_t N>
@@ -72,51 +80,44 @@ llvm::ArrayRef<double> erfOddCoefficients() {
   return coefficients;
 }
 
-/// Returns the rational fit NAME's tables, highest degree first (made on
-/// first use).
-#define GELU_RATIONAL_TABLES(NAME)                                             \
-  {                                                                            \
-    static const auto p = highestFirst(kFit_##NAME);                           \
-    static const auto q = highestFirst(kFit_##NAME##_denominator);             \
-    return {p, q};                                                             \
-  }
+/// The rational fit `name`, highest degree first (every table reversed
+/// once, on first use).
+static RationalCoefficients rationalFit(llvm::StringRef name) {
+  struct Reversed {
+    llvm::StringRef name;
+    std::vector<double> numerator, denominator;
+  };
+  static const std::vector<Reversed> fits = [] {
+    std::vector<Reversed> out;
+    for (const FittedTable &fit : kFittedTables)
+      if (fit.denominator)
+        out.push_back({fit.name,
+                       {std::make_reverse_iterator(fit.coefficients + fit.size),
+                        std::make_reverse_iterator(fit.coefficients)},
+                       {std::make_reverse_iterator(fit.denominator +
+                                                   fit.denominatorSize),
+                        std::make_reverse_iterator(fit.denominator)}});
+    return out;
+  }();
+  for (const Reversed &fit : fits)
+    if (fit.name == name)
+      return {fit.numerator, fit.denominator};
+  llvm::report_fatal_error(llvm::Twine("no rational fit '") + name +
+                           "' (FitCatalog.cpp)");
+}
 
-RationalCoefficients geluRationalCoefficients(unsigned degree) {
-  switch (degree) {
-  case 2:
-    GELU_RATIONAL_TABLES(gelu_rational_d2)
-  case 3:
-    GELU_RATIONAL_TABLES(gelu_rational_d3)
-  case 4:
-    GELU_RATIONAL_TABLES(gelu_rational_d4)
-  case 5:
-    GELU_RATIONAL_TABLES(gelu_rational_d5)
-  case 6:
-    GELU_RATIONAL_TABLES(gelu_rational)
-  }
-  llvm_unreachable("no rational fit of this degree (FitCatalog.cpp)");
+RationalCoefficients geluRationalCoefficients(ReferenceFunction function,
+                                              unsigned degree) {
+  return rationalFit(rationalFitName(function, degree));
 }
 
 RationalCoefficients geluDerivativeRationalCoefficients(unsigned degree) {
-  switch (degree) {
-  case 2:
-    GELU_RATIONAL_TABLES(gelu_derivative_rational_d2)
-  case 3:
-    GELU_RATIONAL_TABLES(gelu_derivative_rational_d3)
-  case 4:
-    GELU_RATIONAL_TABLES(gelu_derivative_rational_d4)
-  case 5:
-    GELU_RATIONAL_TABLES(gelu_derivative_rational_d5)
-  case 6:
-    GELU_RATIONAL_TABLES(gelu_derivative_rational_d6)
-  }
-  llvm_unreachable("no rational fit of this degree (FitCatalog.cpp)");
+  return rationalFit("gelu_derivative_rational_d" + std::to_string(degree));
 }
 
 RationalCoefficients erfRationalCoefficients() {
-  GELU_RATIONAL_TABLES(erf_rational)
+  return rationalFit("erf_rational");
 }
-#undef GELU_RATIONAL_TABLES
 
 double oddFitBelowLimit(RationalCoefficients fit, double scale, double limit,
                         double margin, double hi) {

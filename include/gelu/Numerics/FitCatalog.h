@@ -15,6 +15,7 @@
 #ifndef GELU_NUMERICS_FITCATALOG_H
 #define GELU_NUMERICS_FITCATALOG_H
 
+#include "gelu/Numerics/Reference.h"
 #include "gelu/Numerics/Remez.h"
 
 #include <string>
@@ -45,10 +46,24 @@ constexpr double kErfcFormMaxX = 14.5;
 /// The direct rational form of exact GELU is fitted on |x| ≤ this; beyond,
 /// Φ(x) rounds to 1 in f32 (1 − Φ(5.5) ≈ 1.9e-8 < 2^−25).
 constexpr double kRationalClamp = 5.5;
-/// Its numerator degrees (the denominator's is one less): the `degree` of
-/// the rational expansions.
+/// The σ-based gates (tanh and sigmoid GELU, SiLU: x·σ(y(x))) are fitted
+/// up to y = this: σ(y) rounds to 1 in f32 from y ≈ 17.33 (1 − σ = 2^−25).
+constexpr double kSigmoidArgumentClamp = 17.5;
+/// The numerator degrees of the rational forms (the denominator's is one
+/// less): the `degree` of the rational expansions.
 constexpr unsigned kRationalMinDegree = 2;
 constexpr unsigned kRationalMaxDegree = 6;
+
+/// Whether `function` has a direct rational form x·(1/2 + x·P(x²)/Q(x²)):
+/// the activations x·g(x) whose gate g − 1/2 is odd (exact, tanh and
+/// sigmoid GELU, SiLU).
+bool hasRationalForm(ReferenceFunction function);
+/// The |x| up to which the rational form of `function` is fitted: where
+/// its gate rounds to 1 in f32 (kRationalClamp for exact GELU; y(x) =
+/// kSigmoidArgumentClamp for the σ-based gates).
+double rationalClamp(ReferenceFunction function);
+/// The name of its fit at `degree` (kFit_<name> in FittedPolynomials.inc).
+std::string rationalFitName(ReferenceFunction function, unsigned degree);
 /// The erf form's rational erf is fitted on |z| ≤ this; beyond, erf(z)
 /// rounds to 1 (erfc(4) ≈ 1.5e-8 < 2^−25).
 constexpr double kErfClamp = 4.0;

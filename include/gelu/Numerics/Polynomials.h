@@ -7,6 +7,8 @@
 #ifndef GELU_NUMERICS_POLYNOMIALS_H
 #define GELU_NUMERICS_POLYNOMIALS_H
 
+#include "gelu/Numerics/Reference.h"
+
 #include "llvm/ADT/ArrayRef.h"
 
 namespace gelu {
@@ -43,10 +45,12 @@ struct RationalCoefficients {
   llvm::ArrayRef<double> denominator;
 };
 
-/// (Φ(x) − 1/2)/x as a rational function of w = x² on |x| ≤ kRationalClamp
-/// with degrees `degree`/`degree` − 1 (kRationalMinDegree to
-/// kRationalMaxDegree; error relative to Φ).
-RationalCoefficients geluRationalCoefficients(unsigned degree);
+/// (g(x) − 1/2)/x, g the gate of `function` = x·g(x) (hasRationalForm:
+/// Φ for exact GELU, σ(y(x)) for the others), as a rational function of
+/// w = x² on |x| ≤ rationalClamp(function) with degrees `degree`/`degree`
+/// − 1 (kRationalMinDegree to kRationalMaxDegree; error relative to g).
+RationalCoefficients geluRationalCoefficients(ReferenceFunction function,
+                                              unsigned degree);
 
 /// (GELU'(x) − 1/2)/x as a rational function of w = x² on |x| ≤
 /// kDerivativeRationalClamp with degrees `degree`/`degree` − 1

@@ -17,6 +17,7 @@
 #include "gelu/Numerics/Polynomials.h"
 
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <limits>
 
@@ -162,18 +163,28 @@ Value emitRational(ElementwiseBuilder &eb, Value w,
 static constexpr double kLimitMargin = 0x1p-23;
 static constexpr double kLimitMarginEstimate = 0x1p-22;
 
-/// Where x·R(x²) (Φ − 1/2) of the rational form of `degree` reaches 1/2.
-static double rationalLimit(unsigned degree, bool estimateReciprocal) {
+/// Where x·R(x²) (g − 1/2) of the rational form of `function` at `degree`
+/// reaches 1/2.
+static double rationalLimit(ReferenceFunction function, unsigned degree,
+                            bool estimateReciprocal) {
+  // Indexed by the function (the four with a rational form come first),
+  // the degree and whether the reciprocal is estimated.
   static const auto limits = [] {
-    std::array<std::array<double, 2>, kRationalMaxDegree + 1> table{};
-    for (unsigned d = kRationalMinDegree; d <= kRationalMaxDegree; ++d)
-      for (int estimate = 0; estimate < 2; ++estimate)
-        table[d][estimate] = oddFitBelowLimit(
-            geluRationalCoefficients(d), 1.0, 0.5,
-            estimate ? kLimitMarginEstimate : kLimitMargin, kRationalClamp);
+    std::array<std::array<std::array<double, 2>, kRationalMaxDegree + 1>, 4>
+        table{};
+    for (ReferenceFunction f :
+         {ReferenceFunction::GeluExact, ReferenceFunction::GeluTanh,
+          ReferenceFunction::GeluSigmoid, ReferenceFunction::Silu})
+      for (unsigned d = kRationalMinDegree; d <= kRationalMaxDegree; ++d)
+        for (int estimate = 0; estimate < 2; ++estimate)
+          table[static_cast<size_t>(f)][d][estimate] = oddFitBelowLimit(
+              geluRationalCoefficients(f, d), 1.0, 0.5,
+              estimate ? kLimitMarginEstimate : kLimitMargin,
+              rationalClamp(f));
     return table;
   }();
-  return limits[degree][estimateReciprocal];
+  assert(hasRationalForm(function) && static_cast<size_t>(function) < 4);
+  return limits[static_cast<size_t>(function)][degree][estimateReciprocal];
 }
 
 /// `y` (≥ 0 for x ≥ 0) with the sign of x. Within their limits the fitted
@@ -200,16 +211,18 @@ static Value underflowBelow(ElementwiseBuilder &eb, Value x, double bound,
                    value);
 }
 
-static Value emitGeluRational(ElementwiseBuilder &eb, Value x, unsigned degree,
-                              bool estimateReciprocal) {
-  // x·(1/2 + x·R(x²)), R fitted on |x| ≤ kRationalClamp, where Φ is
+static Value emitGeluRational(ElementwiseBuilder &eb,
+                              ReferenceFunction function, Value x,
+                              unsigned degree, bool estimateReciprocal) {
+  // x·(1/2 + x·R(x²)), R fitted on |x| ≤ rationalClamp, where the gate is
   // already 1 in f32; clamping keeps x² finite and sends +inf to inf.
-  Value xc = clampBoth(eb, x, -kRationalClamp);
-  Value r = emitRational(eb, eb.mul(xc, xc), geluRationalCoefficients(degree),
+  Value xc = clampBoth(eb, x, -rationalClamp(function));
+  Value r = emitRational(eb, eb.mul(xc, xc),
+                         geluRationalCoefficients(function, degree),
                          estimateReciprocal);
   // x/2 + x·(x·R): the product x·R is rounded once, then the sum, so the
-  // result is within ~1.5 ULP where Φ is near 1 (x·(1/2 + x·R) rounds
-  // 1/2 + x·R to ulp(1) first: 2.3 ULP, 1.1e-6 absolute, at x ≈ 5).
+  // result is within ~1.5 ULP where the gate is near 1 (x·(1/2 + x·R)
+  // rounds 1/2 + x·R to ulp(1) first: 2.3 ULP, 1.1e-6 absolute, at x ≈ 5).
   // x·R is formed as fma(x, R, +0) so that x = −0 gives +0 there, and
   // −0·(+0) + (−0) keeps the sign of −0 (a plain product would give +0).
   Value xr = eb.fma(xc, r, eb.constant(0.0));
@@ -217,27 +230,33 @@ static Value emitGeluRational(ElementwiseBuilder &eb, Value x, unsigned degree,
   // From where the fit nears its limits (rationalLimit): x above, −0
   // below. The select also sends +inf to inf (+inf·(1 − ε) is inf, but
   // 1e30·(1 − ε) would be off by 1e23).
-  double limit = rationalLimit(degree, estimateReciprocal);
+  double limit = rationalLimit(function, degree, estimateReciprocal);
   y = eb.select(eb.lessThan(eb.constant(limit), x), x, y);
   return withSignOf(eb, x, underflowBelow(eb, x, limit, y));
 }
 
-/// Exact GELU as the direct rational form x·(1/2 + x·P(x²)/Q(x²)) on
-/// |x| ≤ 5.5 (rational; degrees `degree`/`degree` − 1, a divide), −0 below
-/// and x above where the fit nears Φ's limits (rationalLimit: from 5.17 at
+/// Exact, tanh or sigmoid GELU or SiLU, x·g(x), as the direct rational form
+/// x·(1/2 + x·P(x²)/Q(x²)) on |x| ≤ rationalClamp (5.5 for exact GELU,
+/// where σ(y(x)) reaches y = 17.5 for the others) (rational; degrees
+/// `degree`/`degree` − 1, a divide), −0 below and x above where the fit
+/// nears the gate's limits (rationalLimit: for exact GELU from 5.17 at
 /// degree 6 to 2.9 at degree 2). Each degree less costs two FMAs fewer
 /// (measured errors: docs/generated/accuracy-table.md).
-static Value emitGeluRationalForm(ElementwiseBuilder &eb, Value x,
+static Value emitGeluRationalForm(ElementwiseBuilder &eb,
+                                  ReferenceFunction function, Value x,
                                   unsigned degree) {
-  return emitGeluRational(eb, x, degree, /*estimateReciprocal=*/false);
+  return emitGeluRational(eb, function, x, degree,
+                          /*estimateReciprocal=*/false);
 }
 
 /// The same with a reciprocal estimate and a Newton step for the divide
 /// (rational_fast): about one ULP less accurate, and on x86 several times
 /// cheaper than vdivps.
-static Value emitGeluRationalFast(ElementwiseBuilder &eb, Value x,
+static Value emitGeluRationalFast(ElementwiseBuilder &eb,
+                                  ReferenceFunction function, Value x,
                                   unsigned degree) {
-  return emitGeluRational(eb, x, degree, /*estimateReciprocal=*/true);
+  return emitGeluRational(eb, function, x, degree,
+                          /*estimateReciprocal=*/true);
 }
 
 /// Exact GELU in the erf form 0.5·x·(1 + erf(x/√2)) with erf a rational fit
@@ -382,9 +401,9 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
   case Expansion::erfc_fast:
     return emitGeluErfcFast(eb, x);
   case Expansion::rational:
-    return emitGeluRationalForm(eb, x, degree);
+    return emitGeluRationalForm(eb, function, x, degree);
   case Expansion::rational_fast:
-    return emitGeluRationalFast(eb, x, degree);
+    return emitGeluRationalFast(eb, function, x, degree);
   case Expansion::erf:
     return emitGeluErfForm(eb, x);
   // The approximate forms stand in for exact GELU only under loose absolute

@@ -73,16 +73,40 @@ func.func @expansion_of_another_function(%x: f32) -> f32 {
 
 // -----
 
-func.func @silu_has_no_rational_form(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.silu' op expansion 'rational' does not compute silu; expected 'sigmoid', 'sigmoid_fast'}}
-  %0 = act.silu %x expansion<rational> : f32
+func.func @silu_has_no_erfc_form(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.silu' op expansion 'erfc' does not compute silu; expected 'sigmoid', 'sigmoid_fast', 'rational', 'rational_fast'}}
+  %0 = act.silu %x expansion<erfc> : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @silu_degree_needs_a_fitted_form(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.silu' op degree needs an expansion that has degrees ('rational' or 'rational_fast')}}
+  %0 = act.silu %x expansion<sigmoid> degree(4) : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @relu_has_no_degree(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.relu' op degree needs an expansion that has degrees ('rational' or 'rational_fast')}}
+  %0 = act.relu %x degree(3) : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @gelu_backward_tanh_has_no_rational_form_yet(%x: f32, %dy: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu_backward' op expansion 'rational' does not compute gelu_tanh_derivative; expected 'sigmoid', 'sigmoid_fast'}}
+  %0 = act.gelu_backward %x, %dy approximate<tanh> expansion<rational> : f32
   return %0 : f32
 }
 
 // -----
 
 func.func @tanh_gelu_has_no_erfc(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu' op expansion 'erfc' does not compute gelu_tanh; expected 'sigmoid', 'sigmoid_fast', 'tanh'}}
+  // expected-error @+1 {{'act.gelu' op expansion 'erfc' does not compute gelu_tanh; expected 'sigmoid', 'sigmoid_fast', 'rational', 'rational_fast', 'tanh'}}
   %0 = act.gelu %x approximate<tanh> expansion<erfc> : f32
   return %0 : f32
 }

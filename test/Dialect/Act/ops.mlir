@@ -33,6 +33,19 @@ func.func @expansions(%x: f32) -> (f32, f32, f32, f32, f32) {
   return %0, %1, %2, %3, %4 : f32, f32, f32, f32, f32
 }
 
+// The rational forms of SiLU, SwiGLU and the approximate GELUs, with a
+// degree.
+// CHECK-LABEL: func.func @rational_forms
+func.func @rational_forms(%x: vector<8xf32>, %u: vector<8xf32>) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+  // CHECK: act.silu %{{.*}} expansion<rational_fast> degree(4) : vector<8xf32>
+  %0 = act.silu %x expansion<rational_fast> degree(4) : vector<8xf32>
+  // CHECK: act.swiglu %{{.*}}, %{{.*}} expansion<rational> degree(5) : vector<8xf32>
+  %1 = act.swiglu %x, %u expansion<rational> degree(5) : vector<8xf32>
+  // CHECK: act.gelu %{{.*}} approximate<tanh> expansion<rational> degree(3) : vector<8xf32>
+  %2 = act.gelu %x approximate<tanh> expansion<rational> degree(3) : vector<8xf32>
+  return %0, %1, %2 : vector<8xf32>, vector<8xf32>, vector<8xf32>
+}
+
 // The clamped forms of exact GELU.
 // CHECK-LABEL: func.func @clamped_expansions
 func.func @clamped_expansions(%x: vector<16xf32>) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>) {

@@ -50,9 +50,13 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
       Expansion::rational_fast, Expansion::approx_tanh,
       Expansion::approx_sigmoid};
   static constexpr Expansion tanh[] = {
-      Expansion::sigmoid, Expansion::sigmoid_fast, Expansion::tanh};
-  static constexpr Expansion sigmoid[] = {Expansion::sigmoid,
-                                          Expansion::sigmoid_fast};
+      Expansion::sigmoid, Expansion::sigmoid_fast, Expansion::rational,
+      Expansion::rational_fast, Expansion::tanh};
+  static constexpr Expansion sigmoid[] = {
+      Expansion::sigmoid, Expansion::sigmoid_fast, Expansion::rational,
+      Expansion::rational_fast};
+  static constexpr Expansion sigmoidDerivative[] = {Expansion::sigmoid,
+                                                    Expansion::sigmoid_fast};
   static constexpr Expansion relu[] = {Expansion::select};
   static constexpr Expansion exactDerivative[] = {
       Expansion::erfc,          Expansion::erfc_fast,
@@ -66,9 +70,10 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
     return tanh;
   case ReferenceFunction::GeluSigmoid:
   case ReferenceFunction::Silu:
+    return sigmoid;
   case ReferenceFunction::GeluTanhDerivative:
   case ReferenceFunction::GeluSigmoidDerivative:
-    return sigmoid;
+    return sigmoidDerivative;
   case ReferenceFunction::GeluExactDerivative:
     return exactDerivative;
   case ReferenceFunction::Relu:

@@ -30,9 +30,7 @@ def Act_ActivationOpInterface : OpInterface<"ActivationOpInterface"> {
     InterfaceMethod<"The expansion named on the op, if any.",
       "std::optional<::gelu::act::Expansion>", "getExpansion">,
     InterfaceMethod<"The fit's degree named on the op, if any.",
-      "std::optional<uint32_t>", "getDegree", (ins), [{}], [{
-        return std::nullopt;
-      }]>,
+      "std::optional<uint32_t>", "getDegree">,
     InterfaceMethod<"The function applied to x + bias.",
       "::gelu::ReferenceFunction", "getReferenceFunction", (ins), [{}], [{
         return ConcreteOp::getFacts().referenceFunction(

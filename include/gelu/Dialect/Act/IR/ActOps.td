@@ -41,11 +41,14 @@ class Act_ActivationOp<I32EnumAttrCase kind, string family, dag operands,
     : Act_Op<kind.str, [Pure, SameOperandsAndResultType, Elementwise,
                         Scalarizable, Vectorizable, Tensorizable,
                         Act_ActivationOpInterface]> {
-  let arguments = !con(operands,
-                       (ins OptionalAttr<Act_ExpansionAttr>:$expansion));
+  let arguments = !con(operands, (ins
+    OptionalAttr<Act_ExpansionAttr>:$expansion,
+    OptionalAttr<ConfinedAttr<I32Attr, [IntPositive]>>:$degree));
   let results = (outs Act_FloatLike:$result);
-  let assemblyFormat = operandFormat #
-      " (`expansion` `` $expansion^)? attr-dict `:` type($result)";
+  let assemblyFormat = operandFormat # [{
+    (`expansion` `` $expansion^)? (`degree` `(` $degree^ `)`)? attr-dict
+    `:` type($result)
+  }];
   let extraClassDeclaration = [{
     static constexpr ::gelu::act::OpFacts getFacts() {
       return {::gelu::act::OpKind::}] # kind.symbol #
@@ -56,7 +59,7 @@ class Act_ActivationOp<I32EnumAttrCase kind, string family, dag operands,
 }
 
 // An op that applies a GELU or its derivative: `approximate` chooses which
-// GELU, `degree` the degree of a fitted expansion.
+// GELU. (`degree`, the degree of a fitted expansion, every act op has.)
 class Act_GeluActivationOp<I32EnumAttrCase kind, string family, dag operands,
                            string operandFormat, int bias = -1,
                            int factor = -1>
@@ -93,9 +96,12 @@ def Act_GeluOp : Act_GeluActivationOp<Act_OpKindGelu, "Gelu",
       absolute below), `erf` (0.5·x·(1 + erf(x/√2)) with a rational erf),
       `rational_fast` (`rational` with a reciprocal estimate), `approx_tanh`
       and `approx_sigmoid` (the approximate GELUs);
-    - tanh: `sigmoid` (x·σ(2u) in double-float), `sigmoid_fast`, `tanh`
-      (PyTorch's 0.5·x·(1 + tanh u) spelling, which cancels for x < 0);
-    - sigmoid: `sigmoid`, `sigmoid_fast`.
+    - tanh: `sigmoid` (x·σ(2u) in double-float), `sigmoid_fast`,
+      `rational` and `rational_fast` (x·(1/2 + x·P(x²)/Q(x²)) fitted to
+      this GELU on |x| ≤ 5.13, where 2u reaches 17.5), `tanh` (PyTorch's
+      0.5·x·(1 + tanh u) spelling, which cancels for x < 0);
+    - sigmoid: `sigmoid`, `sigmoid_fast`, `rational` and `rational_fast`
+      (fitted on |x| ≤ 10.3).
 
     `degree` chooses the numerator degree of the `rational` and
     `rational_fast` fits (2 to 6, the denominator one less; absent: 6): a
@@ -120,13 +126,16 @@ def Act_SiluOp : Act_ActivationOp<Act_OpKindSilu, "Silu",
   let summary = "Sigmoid linear unit (swish with β = 1)";
   let description = [{
     Applies SiLU, x·σ(x), to every element. Expansions: `sigmoid` (the
-    default), `sigmoid_fast`.
+    default), `sigmoid_fast`, `rational` and `rational_fast` (the direct
+    form x·(1/2 + x·P(x²)/Q(x²)) on |x| ≤ 17.5, `degree` 2 to 6: relative
+    accuracy for x ≥ 0, absolute below).
 
     Example:
 
     ```mlir
     %0 = act.silu %x : vector<8xf32>
     %1 = act.silu %x expansion<sigmoid_fast> : vector<8xf32>
+    %2 = act.silu %x expansion<rational_fast> degree(4) : vector<8xf32>
     ```
   }];
 }
@@ -240,7 +249,7 @@ def Act_SwigluOp : Act_ActivationOp<Act_OpKindSwiglu, "Silu",
   let summary = "SiLU-gated linear unit: SiLU(gate)·up";
   let description = [{
     SwiGLU's elementwise part: gate·σ(gate)·up, the product formed in f32
-    and rounded once. Expansions as for `act.silu`.
+    and rounded once. Expansions and degrees as for `act.silu`.
 
     Example:
 
