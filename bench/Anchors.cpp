@@ -21,6 +21,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <tuple>
 
 extern "C" {
 // glibc's libmvec (x86_64 vector ABI names).
@@ -49,6 +50,14 @@ void eigenErf(const float *in, float *out, int64_t n) {
   y = 0.5f * x * (1.0f + (x * kSqrtHalf).erf());
 }
 
+/// x·σ(s·x) with Eigen's logistic: SiLU (s = 1) and the sigmoid GELU.
+template <int ScaleThousandths>
+void eigenLogistic(const float *in, float *out, int64_t n) {
+  ConstArrayMap x(in, n);
+  ArrayMap y(out, n);
+  y = x * (x * (ScaleThousandths / 1000.0f)).logistic();
+}
+
 void eigenTanh(const float *in, float *out, int64_t n) {
   ConstArrayMap x(in, n);
   ArrayMap y(out, n);
@@ -64,6 +73,8 @@ template <> struct Vec<16> {
   static T splat(float c) { return _mm512_set1_ps(c); }
   static T mul(T a, T b) { return _mm512_mul_ps(a, b); }
   static T fma(T a, T b, T c) { return _mm512_fmadd_ps(a, b, c); }
+  static T div(T a, T b) { return _mm512_div_ps(a, b); }
+  static T add(T a, T b) { return _mm512_add_ps(a, b); }
 };
 template <> struct Vec<8> {
   using T = __m256;
@@ -72,6 +83,8 @@ template <> struct Vec<8> {
   static T splat(float c) { return _mm256_set1_ps(c); }
   static T mul(T a, T b) { return _mm256_mul_ps(a, b); }
   static T fma(T a, T b, T c) { return _mm256_fmadd_ps(a, b, c); }
+  static T div(T a, T b) { return _mm256_div_ps(a, b); }
+  static T add(T a, T b) { return _mm256_add_ps(a, b); }
 };
 
 template <int Lanes, typename Vec<Lanes>::T (*Erf)(typename Vec<Lanes>::T)>
@@ -98,12 +111,27 @@ void tanhGelu(const float *in, float *out, int64_t n) {
   }
 }
 
+/// x·σ(s·x) = x / (1 + e^(−s·x)), the hand-written loop a user would write
+/// around a vector exp (e^(−s·x) overflows to inf below −88/s: x/inf = −0).
+template <int Lanes, typename Vec<Lanes>::T (*Exp)(typename Vec<Lanes>::T),
+          int ScaleThousandths>
+void expLogistic(const float *in, float *out, int64_t n) {
+  using V = Vec<Lanes>;
+  for (int64_t i = 0; i < n; i += Lanes) {
+    auto x = V::load(in + i);
+    auto e = Exp(V::mul(x, V::splat(-ScaleThousandths / 1000.0f)));
+    V::store(out + i, V::div(x, V::add(V::splat(1.0f), e)));
+  }
+}
+
 // Sleef declares its functions `const`, which GCC keeps in their type: wrap
 // them so they fit the templates' function-pointer parameter.
 __m512 sleefErf16(__m512 x) { return Sleef_erff16_u10avx512f(x); }
 __m256 sleefErf8(__m256 x) { return Sleef_erff8_u10avx2(x); }
 __m512 sleefTanh16(__m512 x) { return Sleef_tanhf16_u10avx512f(x); }
 __m256 sleefTanh8(__m256 x) { return Sleef_tanhf8_u10avx2(x); }
+__m512 sleefExp16(__m512 x) { return Sleef_expf16_u10avx512f(x); }
+__m256 sleefExp8(__m256 x) { return Sleef_expf8_u10avx2(x); }
 
 void copy(const float *in, float *out, int64_t n) {
   std::memcpy(out, in, static_cast<size_t>(n) * sizeof(float));
@@ -111,9 +139,10 @@ void copy(const float *in, float *out, int64_t n) {
 
 /// oneDNN's eltwise forward-inference primitive, one per length, with its
 /// memory objects re-pointed at each call's buffers.
-class OneDnnGelu {
+class OneDnnEltwise {
 public:
-  explicit OneDnnGelu(dnnl_alg_kind_t algorithm) : algorithm(algorithm) {
+  explicit OneDnnEltwise(dnnl_alg_kind_t algorithm, float alpha = 0.f)
+      : algorithm(algorithm), alpha(alpha) {
     omp_set_num_threads(1);
     check(dnnl_engine_create(&engine, dnnl_cpu, 0), "engine");
     check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags),
@@ -149,7 +178,7 @@ private:
     check(dnnl_memory_desc_init_by_tag(&md, 1, dims, dnnl_f32, dnnl_a), "md");
     dnnl_eltwise_desc_t desc;
     check(dnnl_eltwise_forward_desc_init(&desc, dnnl_forward_inference,
-                                         algorithm, &md, 0.f, 0.f),
+                                         algorithm, &md, alpha, 0.f),
           "eltwise desc");
     dnnl_primitive_desc_t pd;
     check(dnnl_primitive_desc_create(&pd, &desc, nullptr, engine, nullptr),
@@ -161,6 +190,7 @@ private:
     return p;
   }
   dnnl_alg_kind_t algorithm;
+  float alpha;
   dnnl_engine_t engine = nullptr;
   dnnl_stream_t stream = nullptr;
   std::map<int64_t, Primitive> primitives;
@@ -184,7 +214,7 @@ std::vector<Implementation> anchors() {
   }
   add("libmvec erff (AVX2)", Family::ExactGelu, erfGelu<8, _ZGVdN8v_erff>);
   add("Sleef erff_u10 (AVX2)", Family::ExactGelu, erfGelu<8, sleefErf8>);
-  auto erfDnn = std::make_shared<OneDnnGelu>(dnnl_eltwise_gelu_erf);
+  auto erfDnn = std::make_shared<OneDnnEltwise>(dnnl_eltwise_gelu_erf);
   add("oneDNN 2.6 gelu_erf", Family::ExactGelu,
       [erfDnn](const float *in, float *out, int64_t n) {
         (*erfDnn)(in, out, n);
@@ -198,11 +228,32 @@ std::vector<Implementation> anchors() {
   if (avx512)
     add("libmvec tanhf (AVX-512)", Family::TanhGelu,
         tanhGelu<16, _ZGVeN16v_tanhf>);
-  auto tanhDnn = std::make_shared<OneDnnGelu>(dnnl_eltwise_gelu_tanh);
+  auto tanhDnn = std::make_shared<OneDnnEltwise>(dnnl_eltwise_gelu_tanh);
   add("oneDNN 2.6 gelu_tanh", Family::TanhGelu,
       [tanhDnn](const float *in, float *out, int64_t n) {
         (*tanhDnn)(in, out, n);
       });
+
+  // x·σ(s·x): the sigmoid GELU (s = 1.702) and SiLU (s = 1).
+  for (auto [family, what, scale] :
+       {std::tuple{Family::SigmoidGelu, "sigmoid GELU", 1.702f},
+        std::tuple{Family::Silu, "SiLU", 1.0f}}) {
+    bool silu = family == Family::Silu;
+    add(std::string("Eigen 3.4 logistic ") + what, family,
+        silu ? eigenLogistic<1000> : eigenLogistic<1702>);
+    if (avx512)
+      add(std::string("Sleef expf_u10 (AVX-512) ") + what, family,
+          silu ? expLogistic<16, sleefExp16, 1000>
+               : expLogistic<16, sleefExp16, 1702>);
+    add(std::string("Sleef expf_u10 (AVX2) ") + what, family,
+        silu ? expLogistic<8, sleefExp8, 1000>
+             : expLogistic<8, sleefExp8, 1702>);
+    auto swish = std::make_shared<OneDnnEltwise>(dnnl_eltwise_swish, scale);
+    add(std::string("oneDNN 2.6 swish ") + what, family,
+        [swish](const float *in, float *out, int64_t n) {
+          (*swish)(in, out, n);
+        });
+  }
   return list;
 }
 

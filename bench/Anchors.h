@@ -6,9 +6,10 @@
 //===----------------------------------------------------------------------===//
 //
 // Each anchor is what a user would call instead of gelu-jit, as Debian ships
-// it: Eigen 3.4's erf and tanh, Sleef's erff/tanhf (u10, AVX-512 and AVX2),
-// glibc's libmvec, oneDNN 2.6's eltwise gelu_erf/gelu_tanh, and memcpy as
-// the memory-bound floor. All take f32 buffers whose length is a multiple of
+// it: Eigen 3.4's erf, tanh and logistic, Sleef's erff/tanhf/expf (u10,
+// AVX-512 and AVX2), glibc's libmvec, oneDNN 2.6's eltwise gelu_erf,
+// gelu_tanh and swish (x·σ(αx): SiLU at α = 1, the sigmoid GELU at 1.702),
+// and memcpy as the memory-bound floor. All take f32 buffers whose length is a multiple of
 // 16 (the benchmark sizes are).
 //
 //===----------------------------------------------------------------------===//
@@ -25,7 +26,7 @@ namespace gelu::bench {
 
 /// What an implementation computes, so that it is compared with its peers
 /// and measured against the right reference.
-enum class Family { ExactGelu, TanhGelu, Copy };
+enum class Family { ExactGelu, TanhGelu, SigmoidGelu, Silu, Copy };
 
 struct Implementation {
   std::string name;

@@ -4,14 +4,18 @@
 //
 //   gelu-bench [--quick] [--json=FILE] [benchmark flags]
 //
-// Times, in one process and on one pinned thread, gelu-jit's kernels (the
-// accurate default, the fast budget, the tanh GELU) and the anchors of
-// Anchors.h at an L1 size (4K floats), an L2/L3 size (256K) and a DRAM size
-// (64M); prints ns/element, GB/s (8 bytes an element: one read, one write)
-// and the ratio to the best anchor of the same function; measures every
-// implementation's max ULP error by region on a sample of all floats; and
-// times JIT compiles (cold and cached). --json writes all of it for
-// scripts/plot-bench.py. --quick: the two small sizes, fewer repetitions.
+// Times, in one process and on one pinned thread, gelu-jit's kernels (for
+// exact, tanh and sigmoid GELU and SiLU: the accurate default, the fast
+// forms, budgets of the ladder) and the anchors of Anchors.h at an L1 size
+// (4K floats), an L2/L3 size (256K) and a DRAM size (64M), on inputs drawn
+// from four distributions (normal with σ = 1, 2 and 3, uniform on [−8, 8]:
+// a kernel's speed may depend on its data; the DRAM size, bound by memory,
+// on the uniform inputs only); prints ns/element, GB/s (8 bytes an
+// element: one read, one write) and the ratio to the best anchor of the
+// same function; measures every implementation's max ULP error by region
+// on a sample of all floats; and times JIT compiles (cold and cached).
+// --json writes all of it for scripts/plot-bench.py. --quick: the two small
+// sizes, fewer repetitions.
 //
 // Compare ratios within one run, never absolute times across runs.
 //
@@ -67,13 +71,16 @@ struct OurKernel {
   unsigned threads = 1;
 };
 
-/// gelu-jit's kernels: the accurate default, the issue's fast budget (max
-/// abs 1e-6), the cheapest exact form, and the tanh GELU; then the same on
-/// AVX2, without streaming stores, and on two threads.
+/// gelu-jit's kernels: for each function the accurate default, the fast
+/// forms and budgets of its ladder (max abs 1e-4 and 1e-6, or 1e-5 for
+/// SiLU, whose 1e-6 only its default meets); then exact GELU on AVX2,
+/// without streaming stores, and on two threads.
 const OurKernel kOurKernels[] = {
     {"gelu-jit exact (default)", R"({"name": "accurate"})", Family::ExactGelu},
     {"gelu-jit exact, budget max_abs 1e-6",
      R"({"name": "fast", "budget": {"max_abs": 1e-6}})", Family::ExactGelu},
+    {"gelu-jit exact, budget max_abs 1e-4",
+     R"({"budget": {"max_abs": 1e-4}})", Family::ExactGelu},
     {"gelu-jit exact, rational", R"({"expansion": "rational"})",
      Family::ExactGelu},
     {"gelu-jit exact, rational_fast", R"({"expansion": "rational_fast"})",
@@ -82,6 +89,27 @@ const OurKernel kOurKernels[] = {
     {"gelu-jit tanh, sigmoid_fast",
      R"({"approximate": "tanh", "expansion": "sigmoid_fast"})",
      Family::TanhGelu},
+    {"gelu-jit tanh, budget max_abs 1e-6",
+     R"({"approximate": "tanh", "budget": {"max_abs": 1e-6}})",
+     Family::TanhGelu},
+    {"gelu-jit tanh, budget max_abs 1e-4",
+     R"({"approximate": "tanh", "budget": {"max_abs": 1e-4}})",
+     Family::TanhGelu},
+    {"gelu-jit sigmoid (default)", R"({"approximate": "sigmoid"})",
+     Family::SigmoidGelu},
+    {"gelu-jit sigmoid, sigmoid_fast",
+     R"({"approximate": "sigmoid", "expansion": "sigmoid_fast"})",
+     Family::SigmoidGelu},
+    {"gelu-jit sigmoid, budget max_abs 1e-4",
+     R"({"approximate": "sigmoid", "budget": {"max_abs": 1e-4}})",
+     Family::SigmoidGelu},
+    {"gelu-jit silu (default)", R"({"op": "silu"})", Family::Silu},
+    {"gelu-jit silu, sigmoid_fast",
+     R"({"op": "silu", "expansion": "sigmoid_fast"})", Family::Silu},
+    {"gelu-jit silu, budget max_abs 1e-5",
+     R"({"op": "silu", "budget": {"max_abs": 1e-5}})", Family::Silu},
+    {"gelu-jit silu, budget max_abs 1e-4",
+     R"({"op": "silu", "budget": {"max_abs": 1e-4}})", Family::Silu},
     {"gelu-jit exact (AVX2)", R"({"target": "x86-64-v3"})", Family::ExactGelu},
     {"gelu-jit exact, rational_fast (AVX2)",
      R"({"target": "x86-64-v3", "expansion": "rational_fast"})",
@@ -99,8 +127,38 @@ struct Entry {
   std::string detail;   ///< the expansion a budget chose, for ours
   unsigned threads = 1; ///< Kernel::run threads, for ours
   ErrorMaxima regions[kReportRegions]; ///< x ≥ 0, [−3, 0), x < −3, overall
-  std::map<int64_t, double> nsPerElement;
+  /// By input distribution (its key) and size.
+  std::map<std::pair<std::string, int64_t>, double> nsPerElement;
 };
+
+/// The inputs' distributions. Every one is timed at the two small sizes;
+/// the DRAM size, bound by memory, at the first only.
+struct Distribution {
+  const char *key;
+  const char *label;
+  /// Normal with this σ, or uniform on [−8, 8] when 0.
+  float sigma;
+};
+const Distribution kDistributions[] = {{"uniform_8", "uniform on [-8, 8]", 0},
+                                       {"normal_1", "normal, sigma 1", 1},
+                                       {"normal_2", "normal, sigma 2", 2},
+                                       {"normal_3", "normal, sigma 3", 3}};
+
+ReferenceFunction referenceOf(Family f) {
+  switch (f) {
+  case Family::ExactGelu:
+    return ReferenceFunction::GeluExact;
+  case Family::TanhGelu:
+    return ReferenceFunction::GeluTanh;
+  case Family::SigmoidGelu:
+    return ReferenceFunction::GeluSigmoid;
+  case Family::Silu:
+    return ReferenceFunction::Silu;
+  case Family::Copy:
+    break;
+  }
+  return ReferenceFunction::Relu; // not measured
+}
 
 //===----------------------------------------------------------------------===//
 // Accuracy
@@ -109,9 +167,7 @@ struct Entry {
 void measureAccuracy(Entry &entry, const std::vector<float> &in) {
   if (entry.impl.family == Family::Copy)
     return;
-  ReferenceFunction f = entry.impl.family == Family::ExactGelu
-                            ? ReferenceFunction::GeluExact
-                            : ReferenceFunction::GeluTanh;
+  ReferenceFunction f = referenceOf(entry.impl.family);
   std::vector<float> out(in.size());
   entry.impl.run(in.data(), out.data(), static_cast<int64_t>(in.size()));
   for (size_t i = 0; i < in.size(); ++i) {
@@ -190,8 +246,9 @@ public:
   }
 };
 
-std::string benchmarkName(const Entry &e, int64_t n) {
-  return e.impl.name + "/" + std::to_string(n);
+std::string benchmarkName(const Entry &e, const Distribution &d,
+                          int64_t n) {
+  return e.impl.name + "/" + d.key + "/" + std::to_string(n);
 }
 
 const char *familyName(Family f) {
@@ -200,6 +257,10 @@ const char *familyName(Family f) {
     return "exact";
   case Family::TanhGelu:
     return "tanh";
+  case Family::SigmoidGelu:
+    return "sigmoid";
+  case Family::Silu:
+    return "silu";
   case Family::Copy:
     return "copy";
   }
@@ -284,82 +345,105 @@ int main(int argc, char **argv) {
   std::vector<int64_t> sizes = {4096, 262144};
   if (!quick)
     sizes.push_back(int64_t(64) << 20);
+  // Which distributions each size is timed on.
+  auto timedOn = [&](int64_t n) {
+    std::vector<const Distribution *> out;
+    for (const Distribution &d : kDistributions)
+      if (n < (int64_t(1) << 20) || &d == &kDistributions[0])
+        out.push_back(&d);
+    return out;
+  };
   std::mt19937 rng(42);
-  std::uniform_real_distribution<float> values(-8.0f, 8.0f);
-  std::map<int64_t, std::unique_ptr<AlignedBuffer>> inputs, outputs;
+  std::map<std::pair<std::string, int64_t>, std::unique_ptr<AlignedBuffer>>
+      inputs;
+  std::map<int64_t, std::unique_ptr<AlignedBuffer>> outputs;
   for (int64_t n : sizes) {
-    inputs[n] = std::make_unique<AlignedBuffer>(n);
     outputs[n] = std::make_unique<AlignedBuffer>(n);
     // (AlignedBuffer zeroes, so the output's pages are touched already.)
-    for (int64_t i = 0; i < n; ++i)
-      inputs[n]->data[i] = values(rng);
+    for (const Distribution *d : timedOn(n)) {
+      auto buffer = std::make_unique<AlignedBuffer>(n);
+      std::uniform_real_distribution<float> uniform(-8.0f, 8.0f);
+      std::normal_distribution<float> normal(0.0f, d->sigma ? d->sigma : 1);
+      for (int64_t i = 0; i < n; ++i)
+        buffer->data[i] = d->sigma ? normal(rng) : uniform(rng);
+      inputs[{d->key, n}] = std::move(buffer);
+    }
   }
   for (const Entry &e : entries)
-    for (int64_t n : sizes) {
-      const float *in = inputs[n]->data;
-      float *out = outputs[n]->data;
-      auto run = e.impl.run;
-      benchmark::RegisterBenchmark(
-          benchmarkName(e, n).c_str(),
-          [run, in, out, n](benchmark::State &state) {
-            for (auto _ : state) {
-              run(in, out, n);
-              benchmark::ClobberMemory();
-            }
-            state.SetItemsProcessed(state.iterations() * n);
-            state.SetBytesProcessed(state.iterations() * n * 8);
-          })
-          ->Repetitions(quick ? 3 : 7)
-          ->ReportAggregatesOnly(true)
-          ->MinTime(quick ? 0.02 : 0.1)
-          ->UseRealTime()
-          ->Unit(benchmark::kNanosecond);
-    }
+    for (int64_t n : sizes)
+      for (const Distribution *d : timedOn(n)) {
+        const float *in = inputs[{d->key, n}]->data;
+        float *out = outputs[n]->data;
+        auto run = e.impl.run;
+        benchmark::RegisterBenchmark(
+            benchmarkName(e, *d, n).c_str(),
+            [run, in, out, n](benchmark::State &state) {
+              for (auto _ : state) {
+                run(in, out, n);
+                benchmark::ClobberMemory();
+              }
+              state.SetItemsProcessed(state.iterations() * n);
+              state.SetBytesProcessed(state.iterations() * n * 8);
+            })
+            ->Repetitions(quick ? 3 : 7)
+            ->ReportAggregatesOnly(true)
+            ->MinTime(quick ? 0.02 : 0.1)
+            ->UseRealTime()
+            ->Unit(benchmark::kNanosecond);
+      }
   Collector collector;
   benchmark::RunSpecifiedBenchmarks(&collector);
   for (Entry &e : entries)
-    for (int64_t n : sizes) {
-      auto it = collector.medianNs.find(benchmarkName(e, n));
-      if (it != collector.medianNs.end())
-        e.nsPerElement[n] = it->second / static_cast<double>(n);
-    }
+    for (int64_t n : sizes)
+      for (const Distribution *d : timedOn(n)) {
+        auto it = collector.medianNs.find(benchmarkName(e, *d, n));
+        if (it != collector.medianNs.end())
+          e.nsPerElement[{d->key, n}] = it->second / static_cast<double>(n);
+      }
 
-  // The best anchor of each function at each size, and memcpy.
-  auto bestAnchor = [&](Family f, int64_t n) {
+  // The best anchor of each function at each distribution and size, and
+  // memcpy.
+  using Key = std::pair<std::string, int64_t>;
+  auto bestAnchor = [&](Family f, const Key &key) {
     double best = std::numeric_limits<double>::infinity();
     for (const Entry &e : entries)
-      if (!e.impl.ours && e.impl.family == f && e.nsPerElement.count(n))
-        best = std::min(best, e.nsPerElement.at(n));
+      if (!e.impl.ours && e.impl.family == f && e.nsPerElement.count(key))
+        best = std::min(best, e.nsPerElement.at(key));
     return best;
   };
-  auto copyTime = [&](int64_t n) { return bestAnchor(Family::Copy, n); };
+  auto copyTime = [&](const Key &key) { return bestAnchor(Family::Copy, key); };
 
   llvm::raw_ostream &os = llvm::outs();
-  os << "\n== ns/element (GB/s at 8 B/element), one thread unless named; "
-        "ratio to the best anchor of the same function and to memcpy\n";
-  for (const Entry &e : entries) {
-    os << llvm::format("%-38s", e.impl.name.c_str());
-    for (int64_t n : sizes) {
-      if (!e.nsPerElement.count(n))
-        continue;
-      double t = e.nsPerElement.at(n);
-      os << llvm::format(" | %6s %7.3f (%5.1f GB/s)",
-                         n >= (1 << 20)
-                             ? (std::to_string(n >> 20) + "M").c_str()
-                             : (std::to_string(n >> 10) + "K").c_str(),
-                         t, 8.0 / t);
-      if (e.impl.family != Family::Copy)
-        os << llvm::format(" %5.2fx best", t / bestAnchor(e.impl.family, n));
-      os << llvm::format(" %5.2fx copy", t / copyTime(n));
+  for (const Distribution &d : kDistributions) {
+    os << "\n== inputs " << d.label
+       << ": ns/element (GB/s at 8 B/element), one thread unless named; "
+          "ratio to the best anchor of the same function and to memcpy\n";
+    for (const Entry &e : entries) {
+      os << llvm::format("%-42s", e.impl.name.c_str());
+      for (int64_t n : sizes) {
+        Key key{d.key, n};
+        if (!e.nsPerElement.count(key))
+          continue;
+        double t = e.nsPerElement.at(key);
+        os << llvm::format(" | %6s %7.3f (%5.1f GB/s)",
+                           n >= (1 << 20)
+                               ? (std::to_string(n >> 20) + "M").c_str()
+                               : (std::to_string(n >> 10) + "K").c_str(),
+                           t, 8.0 / t);
+        if (e.impl.family != Family::Copy)
+          os << llvm::format(" %5.2fx best",
+                             t / bestAnchor(e.impl.family, key));
+        os << llvm::format(" %5.2fx copy", t / copyTime(key));
+      }
+      os << "\n";
     }
-    os << "\n";
   }
   os << "\n== max ULP error by region (sample: every 4096th f32 and a grid "
         "of [-20, 20]), against the function's own reference\n";
   for (const Entry &e : entries) {
     if (e.impl.family == Family::Copy)
       continue;
-    os << llvm::format("%-38s", e.impl.name.c_str());
+    os << llvm::format("%-42s", e.impl.name.c_str());
     for (int r = 0; r < 4; ++r)
       os << llvm::format("  %s %-10.3g", kRegionNames[r], e.regions[r].maxUlp);
     os << llvm::format("  max abs %.2g", e.regions[3].maxAbs);
@@ -390,12 +474,14 @@ int main(int argc, char **argv) {
         result["max_ulp"] = std::move(maxUlp);
       }
       gelu::OrderedJson sizes = gelu::OrderedJson::array();
-      for (const auto &[n, t] : e.nsPerElement) {
-        gelu::OrderedJson size = {
-            {"n", n}, {"ns_per_element", t}, {"gb_per_s", 8.0 / t}};
+      for (const auto &[key, t] : e.nsPerElement) {
+        gelu::OrderedJson size = {{"n", key.second},
+                                  {"distribution", key.first},
+                                  {"ns_per_element", t},
+                                  {"gb_per_s", 8.0 / t}};
         if (e.impl.family != Family::Copy)
-          size["ratio_to_best_anchor"] = t / bestAnchor(e.impl.family, n);
-        size["ratio_to_memcpy"] = t / copyTime(n);
+          size["ratio_to_best_anchor"] = t / bestAnchor(e.impl.family, key);
+        size["ratio_to_memcpy"] = t / copyTime(key);
         sizes.push_back(std::move(size));
       }
       result["sizes"] = std::move(sizes);

@@ -6,10 +6,11 @@
 # The smoke run of gelu-bench (ctest gelu-bench-report) prints numbers no
 # test looked at. Times are never asserted (these machines are noisy); what
 # must hold whatever the load is: every implementation was timed at every
-# size with a positive finite time and bandwidth; the compile latencies are
-# positive; our accurate defaults (expansion erfc for exact GELU, sigmoid
-# for the tanh form) keep their documented accuracy, 4 ULP in every region,
-# measured by the benchmark itself; the anchors are there beside ours.
+# size and input distribution with a positive finite time and bandwidth;
+# the compile latencies are positive; our accurate defaults (expansion erfc
+# for exact GELU, sigmoid for tanh and sigmoid GELU and SiLU) keep their
+# documented accuracy, 4 ULP in every region, measured by the benchmark
+# itself; every function has anchors beside ours.
 #
 # ===---------------------------------------------------------------------=== #
 import json
@@ -28,9 +29,20 @@ ours = [r for r in results if r.get("ours")]
 anchors = [r for r in results if not r.get("ours")]
 if not ours or not anchors:
     problems.append(f"{len(ours)} of our kernels and {len(anchors)} anchors")
-sizes = {s["n"] for r in results for s in r.get("sizes", [])}
+def timings(r):
+    return {(s.get("distribution"), s["n"]) for s in r.get("sizes", [])}
+
+
+sizes = set().union(*(timings(r) for r in results)) if results else set()
+if len({d for d, _ in sizes}) < 3:
+    problems.append(f"inputs of {len({d for d, _ in sizes})} distributions, "
+                    "not at least 3")
+for family in ("exact", "tanh", "sigmoid", "silu"):
+    for side, rows in (("ours", ours), ("anchors", anchors)):
+        if not any(r.get("family") == family for r in rows):
+            problems.append(f"no {side} for the {family} family")
 for r in results:
-    timed = {s["n"] for s in r.get("sizes", [])}
+    timed = timings(r)
     if timed != sizes:
         problems.append(f"{r['name']}: timed at {sorted(timed)}, not {sorted(sizes)}")
     for s in r.get("sizes", []):
@@ -39,7 +51,8 @@ for r in results:
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
                 problems.append(f"{r['name']} at n = {s['n']}: {key} is {v!r}")
     accurate_default = (r.get("family"), r.get("expansion")) in (
-        ("exact", "erfc"), ("tanh", "sigmoid"))
+        ("exact", "erfc"), ("tanh", "sigmoid"), ("sigmoid", "sigmoid"),
+        ("silu", "sigmoid"))
     if r.get("ours") and accurate_default:
         for region, ulps in r.get("max_ulp", {}).items():
             if not (ulps <= 4.0):  # a NaN fails too
@@ -51,4 +64,4 @@ for p in problems:
 if problems:
     sys.exit(1)
 print(f"bench report holds: {len(ours)} of ours, {len(anchors)} anchors, "
-      f"sizes {sorted(sizes)}")
+      f"{len(sizes)} (distribution, size) pairs")

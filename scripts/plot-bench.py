@@ -3,11 +3,13 @@
 #
 #   plot-bench.py results.json out.png [out.md]
 #
-# One panel per function (exact GELU, tanh GELU): time per element at the
-# L1 size (4K floats) against the measured max ULP error over all inputs
-# (log scales), gelu-jit's kernels against the anchors, and the Pareto front
-# (no other point is both faster and more accurate). With out.md, also the
-# results as a markdown table.
+# One panel per function (exact, tanh and sigmoid GELU, SiLU): time per
+# element at the L1 size (4K floats, inputs normal with σ = 2) against the
+# measured max ULP error over all inputs (log scales), gelu-jit's kernels
+# against the anchors, and the Pareto front (no other point is both faster
+# and more accurate). Points are numbered and named in each panel's legend,
+# so that no two labels overlap. With out.md, also the results as markdown
+# tables, one per input distribution.
 #
 # ===-------------------------------------------------------------------=== #
 import json
@@ -32,36 +34,57 @@ def size_name(n):
     return "%dM" % (n >> 20) if n >= 1 << 20 else "%dK" % (n >> 10)
 
 
+DISTRIBUTIONS = [("normal_2", "normal, σ = 2"), ("normal_1", "normal, σ = 1"),
+                 ("normal_3", "normal, σ = 3"),
+                 ("uniform_8", "uniform on [−8, 8]")]
+PLOTTED = "normal_2"
+
+
+def timing(r, distribution, n):
+    for s in r["sizes"]:
+        if s.get("distribution") == distribution and s["n"] == n:
+            return s
+    return None
+
+
 def markdown(data):
-    """ns/element and ratios per size, then max ULP by region."""
-    sizes = sorted({s["n"] for r in data["results"] for s in r["sizes"]})
-    head = "| implementation | " + " | ".join(
-        "%s ns/elem (× best anchor, × memcpy)" % size_name(n) for n in sizes)
-    lines = [head + " | max ULP x ≥ 0 | [−3, 0) | x < −3 |",
-             "|---" * (len(sizes) + 4) + "|"]
-    for r in data["results"]:
-        cells = []
-        for n in sizes:
-            s = [x for x in r["sizes"] if x["n"] == n]
-            if not s:
-                cells.append("")
-                continue
-            s = s[0]
-            best = s.get("ratio_to_best_anchor")
-            cells.append("%.3f (%s%.2f×)" % (
-                s["ns_per_element"],
-                "%.2f×, " % best if best is not None else "",
-                s["ratio_to_memcpy"]))
-        ulp = r.get("max_ulp", {})
-        regions = ["%.3g" % ulp[k] if k in ulp else "–"
-                   for k in ("x_nonnegative", "x_in_minus3_0", "x_below_minus3")]
-        name = r["name"] + (" [%s]" % r["expansion"] if r.get("expansion")
-                            else "")
-        lines.append("| " + " | ".join([name] + cells + regions) + " |")
-    lines.append("")
-    lines.append("JIT compile: cold %.1f ms, cache hit %.2f µs." %
-                 (data["compile_cold_ms"], data["compile_cached_us"]))
-    return "\n".join(lines) + "\n"
+    """Per input distribution: ns/element and ratios per size, then max ULP
+    by region."""
+    out = []
+    for distribution, label in DISTRIBUTIONS:
+        sizes = sorted({s["n"] for r in data["results"] for s in r["sizes"]
+                        if s.get("distribution") == distribution})
+        if not sizes:
+            continue
+        out.append("### Inputs %s\n" % label)
+        head = "| implementation | " + " | ".join(
+            "%s ns/elem (× best anchor, × memcpy)" % size_name(n)
+            for n in sizes)
+        out.append(head + " | max ULP x ≥ 0 | [−3, 0) | x < −3 |")
+        out.append("|---" * (len(sizes) + 4) + "|")
+        for r in data["results"]:
+            cells = []
+            for n in sizes:
+                s = timing(r, distribution, n)
+                if not s:
+                    cells.append("")
+                    continue
+                best = s.get("ratio_to_best_anchor")
+                cells.append("%.3f (%s%.2f×)" % (
+                    s["ns_per_element"],
+                    "%.2f×, " % best if best is not None else "",
+                    s["ratio_to_memcpy"]))
+            ulp = r.get("max_ulp", {})
+            regions = ["%.3g" % ulp[k] if k in ulp else "–"
+                       for k in ("x_nonnegative", "x_in_minus3_0",
+                                 "x_below_minus3")]
+            name = r["name"] + (" [%s]" % r["expansion"]
+                                if r.get("expansion") else "")
+            out.append("| " + " | ".join([name] + cells + regions) + " |")
+        out.append("")
+    out.append("JIT compile: cold %.1f ms, cache hit %.2f µs." %
+               (data["compile_cold_ms"], data["compile_cached_us"]))
+    return "\n".join(out) + "\n"
 
 
 def main():
@@ -73,9 +96,10 @@ def main():
         with open(sys.argv[3], "w") as f:
             f.write(markdown(data))
         print("wrote", sys.argv[3])
-    families = [("exact", "exact GELU"), ("tanh", "tanh GELU")]
-    fig, axes = plt.subplots(1, 2, figsize=(14, 6))
-    for ax, (family, title) in zip(axes, families):
+    families = [("exact", "exact GELU"), ("tanh", "tanh GELU"),
+                ("sigmoid", "sigmoid GELU"), ("silu", "SiLU")]
+    fig, axes = plt.subplots(2, 2, figsize=(16, 12))
+    for ax, (family, title) in zip(axes.flat, families):
         points = []
         for r in data["results"]:
             # One point per kernel: leave out its threaded, non-streaming
@@ -84,16 +108,16 @@ def main():
                 continue
             if "no streaming" in r["name"] or "--emit=obj" in r["name"]:
                 continue
-            at4k = [s for s in r["sizes"] if s["n"] == 4096]
+            at4k = timing(r, PLOTTED, 4096)
             if not at4k:
                 continue
             ulp = max(r["max_ulp"]["overall"], 0.5)
-            t = at4k[0]["ns_per_element"]
-            points.append((ulp, t, r["name"], r["ours"]))
-        for ulp, t, name, ours in points:
+            points.append((ulp, at4k["ns_per_element"], r["name"], r["ours"]))
+        for i, (ulp, t, name, ours) in enumerate(points, 1):
             ax.scatter(ulp, t, marker="o" if ours else "s",
-                       color="tab:red" if ours else "tab:blue", zorder=3)
-            ax.annotate(name, (ulp, t), fontsize=7, xytext=(4, 3),
+                       color="tab:red" if ours else "tab:blue", zorder=3,
+                       label="%d  %s" % (i, name))
+            ax.annotate(str(i), (ulp, t), fontsize=8, xytext=(4, 3),
                         textcoords="offset points")
         front = pareto([(p[0], p[1]) for p in points])
         ax.plot([p[0] for p in front], [p[1] for p in front], "--",
@@ -101,10 +125,11 @@ def main():
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("max ULP error, all f32 inputs (sampled)")
-        ax.set_ylabel("ns / element at 4K floats, one thread")
+        ax.set_ylabel("ns / element at 4K floats (normal, σ = 2), one thread")
         ax.set_title(title + ": red = gelu-jit, blue = anchors")
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(loc="upper right")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
+                  handletextpad=0.3, borderaxespad=0)
     fig.tight_layout()
     fig.savefig(sys.argv[2], dpi=110)
     print("wrote", sys.argv[2])

@@ -215,8 +215,8 @@ std::vector<FitEntry> fitCatalog() {
       FitEntry rational;
       rational.name = rationalFitName(function, degree);
       rational.description =
-          "R(w) = P(w)/Q(w) = (" + name +
-          " − 1/2)/x, w = x², |x| in [0, " + decimal(clamp) + "], degrees " + std::to_string(degree) + "/" +
+          "R(w) = P(w)/Q(w) = (" + name + " − 1/2)/x, w = x², |x| in [0, " +
+          decimal(clamp) + "], degrees " + std::to_string(degree) + "/" +
           std::to_string(degree - 1) + ", error relative to " + name;
       rational.problem.function = [gateOdd](long double w) {
         return gateOdd(sqrtl(w));
@@ -264,8 +264,7 @@ std::vector<FitEntry> fitCatalog() {
         ", absolute error of GELU'";
     derivative.problem.function = [](long double w) {
       long double x = sqrtl(w);
-      long double phi =
-          expl(-0.5L * w) / sqrtl(2 * kPi);
+      long double phi = expl(-0.5L * w) / sqrtl(2 * kPi);
       return (0.5L * erfl(x / sqrtl(2.0L)) + x * phi) / x;
     };
     derivative.problem.weight = [](long double w) { return sqrtl(w); };

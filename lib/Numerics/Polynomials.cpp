@@ -91,12 +91,12 @@ static RationalCoefficients rationalFit(llvm::StringRef name) {
     std::vector<Reversed> out;
     for (const FittedTable &fit : kFittedTables)
       if (fit.denominator)
-        out.push_back({fit.name,
-                       {std::make_reverse_iterator(fit.coefficients + fit.size),
-                        std::make_reverse_iterator(fit.coefficients)},
-                       {std::make_reverse_iterator(fit.denominator +
-                                                   fit.denominatorSize),
-                        std::make_reverse_iterator(fit.denominator)}});
+        out.push_back(
+            {fit.name,
+             {std::make_reverse_iterator(fit.coefficients + fit.size),
+              std::make_reverse_iterator(fit.coefficients)},
+             {std::make_reverse_iterator(fit.denominator + fit.denominatorSize),
+              std::make_reverse_iterator(fit.denominator)}});
     return out;
   }();
   for (const Reversed &fit : fits)

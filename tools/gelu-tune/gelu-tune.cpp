@@ -8,9 +8,9 @@
 // from the tuning cache), prints what was chosen and why, then times every
 // chosen kernel and the accurate default of each op among them side by
 // side in this process (interleaved rounds, each kernel's fastest round)
-// and reports each one's time and its speed relative to its op's default. A spec that no kernel meets
-// is reported as such. scripts/tuning-ladder.sh runs it on the budget
-// ladder of examples/specs/ladder/ for docs/tuning.md.
+// and reports each one's time and its speed relative to its op's default. A
+// spec that no kernel meets is reported as such. scripts/tuning-ladder.sh runs
+// it on the budget ladder of examples/specs/ladder/ for docs/tuning.md.
 //
 //===----------------------------------------------------------------------===//
 
@@ -90,11 +90,10 @@ std::string budgetOf(const KernelSpec &spec) {
 }
 
 std::string choiceOf(const KernelSpec &spec) {
-  std::string out =
-      act::stringifyExpansion(
-          spec.expansion.value_or(
-              expansionsFor(spec.referenceFunction()).front()))
-          .str();
+  std::string out = act::stringifyExpansion(
+                        spec.expansion.value_or(
+                            expansionsFor(spec.referenceFunction()).front()))
+                        .str();
   if (spec.degree)
     out += " degree " + std::to_string(*spec.degree);
   out += llvm::formatv(", unroll {0}", spec.unroll ? spec.unroll : 1).str();

@@ -179,8 +179,7 @@ static double rationalLimit(ReferenceFunction function, unsigned degree,
         for (int estimate = 0; estimate < 2; ++estimate)
           table[static_cast<size_t>(f)][d][estimate] = oddFitBelowLimit(
               geluRationalCoefficients(f, d), 1.0, 0.5,
-              estimate ? kLimitMarginEstimate : kLimitMargin,
-              rationalClamp(f));
+              estimate ? kLimitMarginEstimate : kLimitMargin, rationalClamp(f));
     return table;
   }();
   assert(hasRationalForm(function) && static_cast<size_t>(function) < 4);
