@@ -194,6 +194,16 @@ TEST(FittedPolynomials, TablesMeetTheirBounds) {
       {"gelu_derivative_rational_d4", 1e-4},
       {"gelu_derivative_rational_d5", 7e-6},
       {"gelu_derivative_rational_d6", 1.5e-7},
+      {"gelu_tanh_derivative_rational_d2", 2e-2},
+      {"gelu_tanh_derivative_rational_d3", 2e-3},
+      {"gelu_tanh_derivative_rational_d4", 1e-4},
+      {"gelu_tanh_derivative_rational_d5", 5e-6},
+      {"gelu_tanh_derivative_rational_d6", 3e-7},
+      {"gelu_sigmoid_derivative_rational_d2", 1e-2},
+      {"gelu_sigmoid_derivative_rational_d3", 3e-4},
+      {"gelu_sigmoid_derivative_rational_d4", 1e-4},
+      {"gelu_sigmoid_derivative_rational_d5", 4.5e-6},
+      {"gelu_sigmoid_derivative_rational_d6", 2e-7},
   };
   ASSERT_EQ(std::size(kFittedTables), fitCatalog().size());
   for (const FitEntry &entry : fitCatalog()) {

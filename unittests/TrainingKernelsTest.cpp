@@ -22,6 +22,7 @@
 #include "gelu/Numerics/HalfFloat.h"
 
 #include <cstring>
+#include <limits>
 #include <random>
 
 using namespace gelu;
@@ -93,6 +94,48 @@ TEST(TrainingKernelsTest, BackwardMatchesTheReferenceWithRandomGradients) {
     // The derivative's few ULP (docs/accuracy.md) and the product's half.
     EXPECT_LE(worst, 7.0) << form;
   }
+}
+
+// The direct rational derivatives of all three GELUs, at every degree:
+// within their fit's absolute error on a dense grid of [−20, 20] (dy = 1),
+// and each degree more accurate than the one below it (a ladder). Bounds:
+// gelu-accuracy's measurement (every 1024th f32) with a margin; for the
+// sigmoid GELU's degree 3, its clamp at 5 (kSigmoidDerivativeDegree3Clamp).
+TEST(TrainingKernelsTest, RationalDerivativesMeetTheirFitsAtEveryDegree) {
+  struct Ladder {
+    const char *form;
+    double bound[7]; ///< by degree
+  } ladders[] = {{"none", {0, 0, 2e-2, 2.6e-3, 1e-4, 8e-6, 4e-7}},
+                 {"tanh", {0, 0, 2e-2, 2.2e-3, 1e-4, 6e-6, 5.5e-7}},
+                 {"sigmoid", {0, 0, 1.2e-2, 2e-3, 1e-4, 5e-6, 4.5e-7}}};
+  std::vector<float> x, dy, dx;
+  for (int i = 0; i <= (1 << 16); ++i)
+    x.push_back(-20.0f + 40.0f * (static_cast<float>(i) + 0.37f) / (1 << 16));
+  dy.assign(x.size(), 1.0f);
+  dx.resize(x.size());
+  for (const Ladder &ladder : ladders)
+    for (const char *expansion : {"rational", "rational_fast"}) {
+      double previous = std::numeric_limits<double>::infinity();
+      for (unsigned degree = 2; degree <= 6; ++degree) {
+        std::string json =
+            std::string(R"({"op": "gelu_backward", "approximate": ")") +
+            ladder.form + R"(", "expansion": ")" + expansion +
+            R"(", "degree": )" + std::to_string(degree) + "}";
+        auto kernel = compile(json);
+        ASSERT_TRUE(kernel);
+        ReferenceFunction f = kernel->spec().referenceFunction();
+        kernel->binary<float>()(x.data(), dy.data(), dx.data(),
+                                static_cast<int64_t>(x.size()));
+        double worst = 0;
+        for (size_t i = 0; i < x.size(); ++i)
+          worst = worstOf(worst, static_cast<double>(fabsl(
+                                     dx[i] - evaluateReference(f, x[i]))));
+        EXPECT_LE(worst, ladder.bound[degree]) << json;
+        EXPECT_LT(worst, previous)
+            << json << ": no better than degree " << degree - 1;
+        previous = worst;
+      }
+    }
 }
 
 // The exact derivative's negative tail, where Φ(x) and x·φ(x) would cancel

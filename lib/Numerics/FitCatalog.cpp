@@ -29,21 +29,81 @@ static long double sigmoidArgument(ReferenceFunction function, long double x) {
   }
 }
 
+/// y'(x).
+static long double sigmoidArgumentSlope(ReferenceFunction function,
+                                        long double x) {
+  switch (function) {
+  case ReferenceFunction::GeluTanh:
+    return 2 * sqrtl(2 / kPi) * (1 + 3 * tanhFormCubic<long double>() * x * x);
+  case ReferenceFunction::GeluSigmoid:
+    return sigmoidFormScale<long double>();
+  default:
+    llvm_unreachable("not a σ-based GELU");
+  }
+}
+
+/// The GELU whose derivative `derivative` is.
+static ReferenceFunction antiderivative(ReferenceFunction derivative) {
+  switch (derivative) {
+  case ReferenceFunction::GeluTanhDerivative:
+    return ReferenceFunction::GeluTanh;
+  case ReferenceFunction::GeluSigmoidDerivative:
+    return ReferenceFunction::GeluSigmoid;
+  default:
+    return ReferenceFunction::GeluExact;
+  }
+}
+
+/// (GELU'(x) − 1/2)/x of a σ-based GELU x·σ(y): (σ − 1/2 + x·y'·σ·(1 −
+/// σ))/x, both terms of the sum of one sign.
+static long double sigmoidDerivativeOdd(ReferenceFunction gelu, long double x) {
+  long double y = sigmoidArgument(gelu, x);
+  long double s = 1 / (1 + expl(-y));
+  long double oneMinusS = 1 / (1 + expl(y));
+  return (0.5L * tanhl(y / 2) +
+          x * sigmoidArgumentSlope(gelu, x) * s * oneMinusS) /
+         x;
+}
+
 bool hasRationalForm(ReferenceFunction function) {
   switch (function) {
   case ReferenceFunction::GeluExact:
   case ReferenceFunction::GeluTanh:
   case ReferenceFunction::GeluSigmoid:
   case ReferenceFunction::Silu:
+  case ReferenceFunction::GeluExactDerivative:
+  case ReferenceFunction::GeluTanhDerivative:
+  case ReferenceFunction::GeluSigmoidDerivative:
     return true;
   default:
     return false;
   }
 }
 
-double rationalClamp(ReferenceFunction function) {
+double rationalClamp(ReferenceFunction function, unsigned degree) {
+  if (function == ReferenceFunction::GeluSigmoidDerivative && degree == 3)
+    return kSigmoidDerivativeDegree3Clamp;
   if (function == ReferenceFunction::GeluExact)
     return kRationalClamp;
+  if (function == ReferenceFunction::GeluExactDerivative)
+    return kDerivativeRationalClamp;
+  if (function == ReferenceFunction::GeluTanhDerivative ||
+      function == ReferenceFunction::GeluSigmoidDerivative) {
+    // From where GELU' stays within 2^−25 (half an ULP of 1) of 1, on a
+    // grid of 1/64: (1 − σ)·(x·y'·σ − 1) is GELU' − 1.
+    ReferenceFunction gelu = antiderivative(function);
+    double last = 0;
+    for (long double x = 1; x < 64; x += 1.0L / 64) {
+      long double y = sigmoidArgument(gelu, x);
+      long double s = 1 / (1 + expl(-y));
+      long double oneMinusS = 1 / (1 + expl(y));
+      long double deviation =
+          oneMinusS * fabsl(x * sigmoidArgumentSlope(gelu, x) * s - 1);
+      if (deviation >= 0x1p-25L)
+        last = static_cast<double>(x + 1.0L / 64);
+    }
+    return last;
+  }
   // y(x) is increasing: bisect for y(x) = kSigmoidArgumentClamp.
   long double lo = 0, hi = kSigmoidArgumentClamp;
   for (int i = 0; i < 100; ++i) {
@@ -88,6 +148,15 @@ std::string rationalFitName(ReferenceFunction function, unsigned degree) {
     break;
   case ReferenceFunction::Silu:
     prefix = "silu_rational";
+    break;
+  case ReferenceFunction::GeluExactDerivative:
+    prefix = "gelu_derivative_rational";
+    break;
+  case ReferenceFunction::GeluTanhDerivative:
+    prefix = "gelu_tanh_derivative_rational";
+    break;
+  case ReferenceFunction::GeluSigmoidDerivative:
+    prefix = "gelu_sigmoid_derivative_rational";
     break;
   default:
     llvm_unreachable("no rational form");
@@ -208,10 +277,10 @@ std::vector<FitEntry> fitCatalog() {
         return 0.5L + 0.5L * erfl(x / sqrtl(2.0L));
       return 1 / (1 + expl(-sigmoidArgument(function, x)));
     };
-    const double clamp = rationalClamp(function);
     const std::string name = gateName(function);
     for (unsigned degree = kRationalMinDegree; degree <= kRationalMaxDegree;
          ++degree) {
+      const double clamp = rationalClamp(function, degree);
       FitEntry rational;
       rational.name = rationalFitName(function, degree);
       rational.description =
@@ -253,26 +322,42 @@ std::vector<FitEntry> fitCatalog() {
   // The derivative's direct rational form: GELU'(x) − 1/2 = Φ(x) − 1/2 +
   // x·φ(x) is odd, = x·T(x²) with T rational, on |x| ≤
   // kDerivativeRationalClamp (past it GELU' is 1, or 0, to within 4e-8).
-  // Weighted by x: the absolute error of GELU'.
-  for (unsigned degree = kRationalMinDegree; degree <= kRationalMaxDegree;
-       ++degree) {
-    FitEntry derivative;
-    derivative.name = "gelu_derivative_rational_d" + std::to_string(degree);
-    derivative.description =
-        "T(w) = (GELU'(x) − 1/2)/x, w = x², |x| in [0, 6], degrees " +
-        std::to_string(degree) + "/" + std::to_string(degree - 1) +
-        ", absolute error of GELU'";
-    derivative.problem.function = [](long double w) {
-      long double x = sqrtl(w);
-      long double phi = expl(-0.5L * w) / sqrtl(2 * kPi);
-      return (0.5L * erfl(x / sqrtl(2.0L)) + x * phi) / x;
-    };
-    derivative.problem.weight = [](long double w) { return sqrtl(w); };
-    derivative.problem.lo = 1e-4L;
-    derivative.problem.hi = kDerivativeRationalClamp * kDerivativeRationalClamp;
-    derivative.problem.degree = degree;
-    derivative.problem.denominatorDegree = degree - 1;
-    entries.push_back(derivative);
+  // Weighted by x: the absolute error of GELU'. The tanh and sigmoid
+  // GELUs' derivatives the same way, each on |x| up to where it is within
+  // 2^−25 of 1 (rationalClamp).
+  for (ReferenceFunction function :
+       {ReferenceFunction::GeluExactDerivative,
+        ReferenceFunction::GeluTanhDerivative,
+        ReferenceFunction::GeluSigmoidDerivative}) {
+    ReferenceFunction gelu = antiderivative(function);
+    for (unsigned degree = kRationalMinDegree; degree <= kRationalMaxDegree;
+         ++degree) {
+      const double clamp = rationalClamp(function, degree);
+      FitEntry derivative;
+      derivative.name = rationalFitName(function, degree);
+      const char *which = gelu == ReferenceFunction::GeluExact ? ""
+                          : gelu == ReferenceFunction::GeluTanh
+                              ? " (tanh GELU)"
+                              : " (sigmoid GELU)";
+      derivative.description =
+          "T(w) = (GELU'(x) − 1/2)/x" + std::string(which) +
+          ", w = x², |x| in [0, " + decimal(clamp) + "], degrees " +
+          std::to_string(degree) + "/" + std::to_string(degree - 1) +
+          ", absolute error of GELU'";
+      derivative.problem.function = [gelu](long double w) {
+        long double x = sqrtl(w);
+        if (gelu != ReferenceFunction::GeluExact)
+          return sigmoidDerivativeOdd(gelu, x);
+        long double phi = expl(-0.5L * w) / sqrtl(2 * kPi);
+        return (0.5L * erfl(x / sqrtl(2.0L)) + x * phi) / x;
+      };
+      derivative.problem.weight = [](long double w) { return sqrtl(w); };
+      derivative.problem.lo = 1e-4L;
+      derivative.problem.hi = static_cast<long double>(clamp) * clamp;
+      derivative.problem.degree = degree;
+      derivative.problem.denominatorDegree = degree - 1;
+      entries.push_back(derivative);
+    }
   }
   return entries;
 }

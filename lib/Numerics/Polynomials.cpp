@@ -111,10 +111,6 @@ RationalCoefficients geluRationalCoefficients(ReferenceFunction function,
   return rationalFit(rationalFitName(function, degree));
 }
 
-RationalCoefficients geluDerivativeRationalCoefficients(unsigned degree) {
-  return rationalFit("gelu_derivative_rational_d" + std::to_string(degree));
-}
-
 RationalCoefficients erfRationalCoefficients() {
   return rationalFit("erf_rational");
 }

@@ -5,15 +5,15 @@
 // The training and gated ops are tuned like act.gelu: a budget on a
 // backward op bounds GELU', on a fused or gated op its activation.
 
-// An absolute budget: the direct rational fits (of GELU' for the backward
-// ops, of SiLU for SwiGLU, at the degree that meets 1e-5).
+// An absolute budget: the direct rational fits (of the GELUs' derivatives
+// for the backward ops, of SiLU for SwiGLU, at the degree that meets 1e-5).
 // ABS-LABEL: func.func @training
 // ABS: act.gelu_backward %{{.*}}, %{{.*}} expansion<rational> degree(5) : vector<16xf32>
 // ABS: act.bias_gelu_backward %{{.*}}, %{{.*}}, %{{.*}} expansion<rational> degree(5) : vector<16xf32>
 // ABS: act.bias_gelu %{{.*}}, %{{.*}} expansion<rational> degree(5) : vector<16xf32>
 // ABS: act.geglu %{{.*}}, %{{.*}} expansion<rational> degree(5) : vector<16xf32>
 // ABS: act.swiglu %{{.*}}, %{{.*}} expansion<rational> degree(5) : vector<16xf32>
-// ABS: act.gelu_backward %{{.*}}, %{{.*}} approximate<tanh> expansion<sigmoid_fast> : vector<16xf32>
+// ABS: act.gelu_backward %{{.*}}, %{{.*}} approximate<tanh> expansion<rational> degree(5) : vector<16xf32>
 
 // A ULP budget on every input: only the tail-accurate forms hold it.
 // ULP-LABEL: func.func @training

@@ -54,14 +54,22 @@ constexpr double kSigmoidArgumentClamp = 17.5;
 constexpr unsigned kRationalMinDegree = 2;
 constexpr unsigned kRationalMaxDegree = 6;
 
-/// Whether `function` has a direct rational form x·(1/2 + x·P(x²)/Q(x²)):
-/// the activations x·g(x) whose gate g − 1/2 is odd (exact, tanh and
-/// sigmoid GELU, SiLU).
+/// Whether `function` has a direct rational form: x·(1/2 + x·P(x²)/Q(x²))
+/// for the activations x·g(x) whose gate g − 1/2 is odd (exact, tanh and
+/// sigmoid GELU, SiLU), 1/2 + x·P(x²)/Q(x²) for the GELUs' derivatives
+/// (GELU' − 1/2 is odd too).
 bool hasRationalForm(ReferenceFunction function);
-/// The |x| up to which the rational form of `function` is fitted: where
-/// its gate rounds to 1 in f32 (kRationalClamp for exact GELU; y(x) =
-/// kSigmoidArgumentClamp for the σ-based gates).
-double rationalClamp(ReferenceFunction function);
+/// The |x| up to which the rational form of `function` at `degree` is
+/// fitted: where its gate rounds to 1 in f32 (kRationalClamp for exact
+/// GELU; y(x) = kSigmoidArgumentClamp for the σ-based gates), or where a
+/// derivative is within 2^−25 of 1 (kDerivativeRationalClamp for exact
+/// GELU'). One exception: kSigmoidDerivativeDegree3Clamp.
+double rationalClamp(ReferenceFunction function, unsigned degree);
+/// The (3, 2) fits of the sigmoid GELU's derivative have a pole on every
+/// interval reaching past |x| ≈ 5 (the Remez fitter finds the denominator
+/// vanishing at 6, 8, 10 and 11.9): degree 3 is fitted on |x| ≤ 5, where
+/// GELU' is 1.5e-3 from 1, between the errors of degrees 2 and 4.
+constexpr double kSigmoidDerivativeDegree3Clamp = 5.0;
 /// The name of its fit at `degree` (kFit_<name> in FittedPolynomials.inc).
 std::string rationalFitName(ReferenceFunction function, unsigned degree);
 /// The erf form's rational erf is fitted on |z| ≤ this; beyond, erf(z)

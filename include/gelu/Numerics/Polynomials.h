@@ -46,16 +46,13 @@ struct RationalCoefficients {
 };
 
 /// (g(x) − 1/2)/x, g the gate of `function` = x·g(x) (hasRationalForm:
-/// Φ for exact GELU, σ(y(x)) for the others), as a rational function of
-/// w = x² on |x| ≤ rationalClamp(function) with degrees `degree`/`degree`
-/// − 1 (kRationalMinDegree to kRationalMaxDegree; error relative to g).
+/// Φ for exact GELU, σ(y(x)) for the others; error relative to g), or
+/// (GELU'(x) − 1/2)/x for a derivative (absolute error of GELU'), as a
+/// rational function of w = x² on |x| ≤ rationalClamp(function, degree) with
+/// degrees `degree`/`degree` − 1 (kRationalMinDegree to
+/// kRationalMaxDegree).
 RationalCoefficients geluRationalCoefficients(ReferenceFunction function,
                                               unsigned degree);
-
-/// (GELU'(x) − 1/2)/x as a rational function of w = x² on |x| ≤
-/// kDerivativeRationalClamp with degrees `degree`/`degree` − 1
-/// (kRationalMinDegree to kRationalMaxDegree; absolute error of GELU').
-RationalCoefficients geluDerivativeRationalCoefficients(unsigned degree);
 
 /// erf(z)/z as a rational function of w = z² on |z| ≤ kErfClamp.
 RationalCoefficients erfRationalCoefficients();

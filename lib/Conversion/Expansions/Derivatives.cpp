@@ -99,19 +99,22 @@ static Value emitGeluErfDerivative(ElementwiseBuilder &eb, Value x) {
   return eb.add(cdf, xDensity);
 }
 
-/// GELU'(x) = 1/2 + x·T(x²), T rational, on |x| ≤ 6; 1 above, 0 below (the
-/// derivative is within 4e-8 of them there). Absolute accuracy only (it is
-/// a fit of GELU', not of its tail), and the cheapest form by far.
-static Value emitGeluRationalDerivative(ElementwiseBuilder &eb, Value x,
+/// GELU'(x) = 1/2 + x·T(x²), T rational, on |x| ≤ rationalClamp (6 for
+/// exact GELU, 5.56 for tanh GELU, 11.9 for sigmoid GELU); 1 above, 0 below
+/// (the derivative is within 2^−25 of them there). Absolute accuracy only
+/// (it is a fit of GELU', not of its tail), and the cheapest form by far.
+static Value emitGeluRationalDerivative(ElementwiseBuilder &eb,
+                                        ReferenceFunction function, Value x,
                                         unsigned degree,
                                         bool estimateReciprocal) {
-  Value xc = clampBoth(eb, x, -kDerivativeRationalClamp);
+  const double clamp = rationalClamp(function, degree);
+  Value xc = clampBoth(eb, x, -clamp);
   Value t = emitRational(eb, eb.mul(xc, xc),
-                         geluDerivativeRationalCoefficients(degree),
+                         geluRationalCoefficients(function, degree),
                          estimateReciprocal);
   Value y = eb.fma(xc, t, eb.constant(0.5));
-  Value above = eb.lessThan(eb.constant(kDerivativeRationalClamp), x);
-  Value below = eb.lessThan(x, eb.constant(-kDerivativeRationalClamp));
+  Value above = eb.lessThan(eb.constant(clamp), x);
+  Value below = eb.lessThan(x, eb.constant(-clamp));
   return eb.select(above, eb.constant(1.0),
                    eb.select(below, eb.constant(0.0), y));
 }
@@ -177,7 +180,7 @@ Value emitDerivativeExpansion(ElementwiseBuilder &eb,
       return emitGeluErfDerivative(eb, x);
     case Expansion::rational:
     case Expansion::rational_fast:
-      return emitGeluRationalDerivative(eb, x, degree,
+      return emitGeluRationalDerivative(eb, function, x, degree,
                                         expansion == Expansion::rational_fast);
     // The approximate forms' derivatives, for loose absolute budgets.
     case Expansion::approx_tanh:
@@ -189,8 +192,13 @@ Value emitDerivativeExpansion(ElementwiseBuilder &eb,
     }
     break;
   case ReferenceFunction::GeluTanhDerivative:
-    return emitGeluTanhDerivative(eb, x, fast);
   case ReferenceFunction::GeluSigmoidDerivative:
+    if (expansion == Expansion::rational ||
+        expansion == Expansion::rational_fast)
+      return emitGeluRationalDerivative(eb, function, x, degree,
+                                        expansion == Expansion::rational_fast);
+    if (function == ReferenceFunction::GeluTanhDerivative)
+      return emitGeluTanhDerivative(eb, x, fast);
     return emitGeluSigmoidDerivative(eb, x, fast);
   default:
     break;

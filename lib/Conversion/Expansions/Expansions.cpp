@@ -177,9 +177,10 @@ static double rationalLimit(ReferenceFunction function, unsigned degree,
           ReferenceFunction::GeluSigmoid, ReferenceFunction::Silu})
       for (unsigned d = kRationalMinDegree; d <= kRationalMaxDegree; ++d)
         for (int estimate = 0; estimate < 2; ++estimate)
-          table[static_cast<size_t>(f)][d][estimate] = oddFitBelowLimit(
-              geluRationalCoefficients(f, d), 1.0, 0.5,
-              estimate ? kLimitMarginEstimate : kLimitMargin, rationalClamp(f));
+          table[static_cast<size_t>(f)][d][estimate] =
+              oddFitBelowLimit(geluRationalCoefficients(f, d), 1.0, 0.5,
+                               estimate ? kLimitMarginEstimate : kLimitMargin,
+                               rationalClamp(f, d));
     return table;
   }();
   assert(hasRationalForm(function) && static_cast<size_t>(function) < 4);
@@ -215,7 +216,7 @@ static Value emitGeluRational(ElementwiseBuilder &eb,
                               unsigned degree, bool estimateReciprocal) {
   // x·(1/2 + x·R(x²)), R fitted on |x| ≤ rationalClamp, where the gate is
   // already 1 in f32; clamping keeps x² finite and sends +inf to inf.
-  Value xc = clampBoth(eb, x, -rationalClamp(function));
+  Value xc = clampBoth(eb, x, -rationalClamp(function, degree));
   Value r = emitRational(eb, eb.mul(xc, xc),
                          geluRationalCoefficients(function, degree),
                          estimateReciprocal);

@@ -55,8 +55,9 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
   static constexpr Expansion sigmoid[] = {
       Expansion::sigmoid, Expansion::sigmoid_fast, Expansion::rational,
       Expansion::rational_fast};
-  static constexpr Expansion sigmoidDerivative[] = {Expansion::sigmoid,
-                                                    Expansion::sigmoid_fast};
+  static constexpr Expansion sigmoidDerivative[] = {
+      Expansion::sigmoid, Expansion::sigmoid_fast, Expansion::rational,
+      Expansion::rational_fast};
   static constexpr Expansion relu[] = {Expansion::select};
   static constexpr Expansion exactDerivative[] = {
       Expansion::erfc,          Expansion::erfc_fast,

@@ -173,7 +173,8 @@ def Act_GeluBackwardOp : Act_GeluActivationOp<Act_OpKindGeluBackward,
     `rational` and `rational_fast` (GELU' = 1/2 + x·T(x²) fitted directly,
     `degree` 2 to 6: absolute accuracy), `erf` (absolute accuracy only),
     `approx_tanh`, `approx_sigmoid`; for the tanh and sigmoid forms `sigmoid`
-    (the default) and `sigmoid_fast`. Measured errors:
+    (the default), `sigmoid_fast`, `rational` and `rational_fast` (their own
+    GELU' fitted as above, `degree` 2 to 6). Measured errors:
     docs/generated/accuracy-table.md.
 
     Example:
