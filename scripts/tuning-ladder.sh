@@ -2,14 +2,16 @@
 #===- scripts/tuning-ladder.sh - docs/tuning.md from a ladder of budgets --===#
 #
 # Builds gelu-jit, then for the budgets of examples/specs/ladder/ (loosest
-# first): tunes each one (gelu-tune: the choice, its sampled error, its
+# first), and for max_abs 1e-2 ... 1e-6 on every other op with a ladder
+# (tanh and sigmoid GELU, SiLU, and the three GELUs' gelu_backward, specs
+# made here): tunes each one (gelu-tune: the choice, its sampled error, its
 # tuning time, and every chosen kernel timed side by side with the accurate
 # default), and measures each chosen kernel afterwards with the accuracy
 # tool (gelu-accuracy: every STRIDE-th f32 encoding, default 16, i.e. 268 M
 # inputs; STRIDE=1 for all 2^32, ~3 minutes a kernel on 2 cores). Both
 # share one fresh tuning cache, so the accuracy tool measures the very
 # kernels that were timed. Writes docs/tuning.md (prose from
-# docs/tuning-intro.md, then the two tables) in about 3 minutes.
+# docs/tuning-intro.md, then the tables) in about 6 minutes.
 #
 #===------------------------------------------------------------------------===#
 set -euo pipefail
@@ -32,6 +34,34 @@ for name in "${meetable[@]}"; do specs+=("$ladder/$name.json"); done
 if [ "$stride" = 1 ]; then sweep=(--exhaustive); else sweep=(--stride "$stride"); fi
 "$root/build/bin/gelu-accuracy" "${sweep[@]}" --mpfr-samples 2000 \
   --markdown "$work/accuracy.md" "${specs[@]}" | tee "$work/accuracy.txt"
+
+# Every other op's ladder: the op, then max_abs 1e-2 ... 1e-6.
+mkdir -p "$work/ops"
+others=()
+while read -r name op; do
+  for budget in 1e-2 1e-3 1e-4 1e-5 1e-6; do
+    file="$work/ops/$name-abs-$budget.json"
+    echo "{\"name\": \"${name//-/_}_abs_${budget//-/_}\", $op, \"budget\": {\"max_abs\": $budget}}" >"$file"
+    others+=("$file")
+  done
+done <<'OPS'
+gelu-tanh "op": "gelu", "approximate": "tanh"
+gelu-sigmoid "op": "gelu", "approximate": "sigmoid"
+silu "op": "silu"
+gelu-backward "op": "gelu_backward"
+gelu-backward-tanh "op": "gelu_backward", "approximate": "tanh"
+gelu-backward-sigmoid "op": "gelu_backward", "approximate": "sigmoid"
+OPS
+"$root/build/bin/gelu-tune" --markdown "$work/ops-tune.md" "${others[@]}" |
+  tee "$work/ops-tune.txt"
+# The accuracy tool, on the budgets some kernel met.
+met=()
+for f in "${others[@]}"; do
+  grep -q "^| $(basename "$f") | .* | no kernel meets it" "$work/ops-tune.md" ||
+    met+=("$f")
+done
+"$root/build/bin/gelu-accuracy" "${sweep[@]}" --mpfr-samples 2000 \
+  --markdown "$work/ops-accuracy.md" "${met[@]}" | tee "$work/ops-accuracy.txt"
 
 inputs=$([ "$stride" = 1 ] && echo "all 2^32 f32 inputs" ||
          echo "every ${stride}th f32 encoding")
@@ -56,5 +86,19 @@ inputs=$([ "$stride" = 1 ] && echo "all 2^32 f32 inputs" ||
        "then the overall maxima."
   echo
   cat "$work/accuracy.md"
+  echo
+  echo "## Every op's ladder"
+  echo
+  echo "The same for tanh and sigmoid GELU, SiLU and the three GELUs'" \
+       "\`gelu_backward\`, max_abs 1e-2 to 1e-6 each (SiLU's 1e-6 is below" \
+       "what its accurate default keeps out to |x| = 20, where an ULP of" \
+       "SiLU is 1.9e-6). Each choice is timed beside its own op's accurate" \
+       "default."
+  echo
+  cat "$work/ops-tune.md"
+  echo
+  echo "### Measured afterwards by the accuracy tool ($inputs)"
+  echo
+  cat "$work/ops-accuracy.md"
 } > "$root/docs/tuning.md"
 echo "wrote $root/docs/tuning.md"
