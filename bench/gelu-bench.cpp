@@ -11,8 +11,8 @@
 // from four distributions (normal with σ = 1, 2 and 3, uniform on [−8, 8]:
 // a kernel's speed may depend on its data; the DRAM size, bound by memory,
 // on the uniform inputs only); prints ns/element, GB/s (8 bytes an
-// element: one read, one write) and the ratio to the best anchor of the
-// same function; measures every implementation's max ULP error by region
+// element: one read, one write; 4 for the bf16 rows) and the ratio to the
+// best anchor of the same function; measures every implementation's max ULP error by region
 // on a sample of all floats; and times JIT compiles (cold and cached).
 // --json writes all of it for scripts/plot-bench.py. --quick: the two small
 // sizes, fewer repetitions.
@@ -29,6 +29,7 @@
 #include "gelu/JIT/KernelCache.h"
 #include "gelu/JIT/ThreadPool.h"
 #include "gelu/Numerics/ErrorMaxima.h"
+#include "gelu/Numerics/HalfFloat.h"
 #include "gelu/Numerics/Reference.h"
 #include "gelu/Support/Json.h"
 #include "gelu/Support/Output.h"
@@ -120,12 +121,20 @@ const OurKernel kOurKernels[] = {
     {"gelu-jit exact (default), 2 threads", R"({})", Family::ExactGelu, 2},
     {"gelu-jit exact, rational_fast, 2 threads",
      R"({"expansion": "rational_fast"})", Family::ExactGelu, 2},
+    // bf16 in and out (f32 inside): half the bytes of their f32 twins above.
+    {"gelu-jit exact (default), bf16", R"({"dtype": "bf16"})",
+     Family::ExactGelu},
+    {"gelu-jit exact, rational, bf16",
+     R"({"dtype": "bf16", "expansion": "rational"})", Family::ExactGelu},
 };
 
 struct Entry {
   Implementation impl;
   std::string detail;   ///< the expansion a budget chose, for ours
   unsigned threads = 1; ///< Kernel::run threads, for ours
+  /// bf16 in and out: `impl.run` takes bf16 encodings behind its float
+  /// pointers (n of them), and its errors are in bf16 ULPs.
+  bool bf16 = false;
   ErrorMaxima regions[kReportRegions]; ///< x ≥ 0, [−3, 0), x < −3, overall
   /// By input distribution (its key) and size.
   std::map<std::pair<std::string, int64_t>, double> nsPerElement;
@@ -168,15 +177,31 @@ void measureAccuracy(Entry &entry, const std::vector<float> &in) {
   if (entry.impl.family == Family::Copy)
     return;
   ReferenceFunction f = referenceOf(entry.impl.family);
-  std::vector<float> out(in.size());
-  entry.impl.run(in.data(), out.data(), static_cast<int64_t>(in.size()));
+  std::vector<float> x16(in.size()), out(in.size());
+  const std::vector<float> *x = &in;
+  if (entry.bf16) {
+    // The sample truncated to bf16, packed in front of the buffer.
+    std::vector<uint16_t> packed(in.size()), result(in.size());
+    for (size_t i = 0; i < in.size(); ++i)
+      packed[i] = bf16FromFloatExact(in[i]);
+    entry.impl.run(reinterpret_cast<const float *>(packed.data()),
+                   reinterpret_cast<float *>(result.data()),
+                   static_cast<int64_t>(in.size()));
+    for (size_t i = 0; i < in.size(); ++i) {
+      x16[i] = bf16ToFloat(packed[i]);
+      out[i] = bf16ToFloat(result[i]);
+    }
+    x = &x16;
+  } else {
+    entry.impl.run(in.data(), out.data(), static_cast<int64_t>(in.size()));
+  }
+  FloatFormat format = entry.bf16 ? FloatFormat::bf16() : FloatFormat::f32();
   for (size_t i = 0; i < in.size(); ++i) {
-    float x = in[i];
+    float xi = (*x)[i];
     // A NaN or inf where the reference is finite is an unbounded error.
     double y = std::isfinite(out[i]) ? out[i]
                                      : std::numeric_limits<double>::infinity();
-    addToRegions(entry.regions, x, y, evaluateReference(f, x),
-                 FloatFormat::f32());
+    addToRegions(entry.regions, xi, y, evaluateReference(f, xi), format);
   }
 }
 
@@ -246,6 +271,9 @@ public:
   }
 };
 
+/// Bytes read and written an element: 8 (f32 in and out), 4 for bf16.
+int bytesPerElement(const Entry &e) { return e.bf16 ? 4 : 8; }
+
 std::string benchmarkName(const Entry &e, const Distribution &d,
                           int64_t n) {
   return e.impl.name + "/" + d.key + "/" + std::to_string(n);
@@ -305,13 +333,21 @@ int main(int argc, char **argv) {
     Entry e;
     unsigned threads = k.threads;
     e.threads = threads;
-    e.impl = {k.label, k.family, /*ours=*/true,
-              [owned, threads](const float *in, float *out, int64_t n) {
-                if (threads == 1)
-                  owned->f32()(in, out, n);
-                else
-                  cantFail(owned->run(in, out, n, {threads}));
-              }};
+    e.bf16 = owned->spec().dtype == DType::BF16;
+    if (e.bf16)
+      e.impl = {k.label, k.family, /*ours=*/true,
+                [owned](const float *in, float *out, int64_t n) {
+                  owned->u16()(reinterpret_cast<const uint16_t *>(in),
+                               reinterpret_cast<uint16_t *>(out), n);
+                }};
+    else
+      e.impl = {k.label, k.family, /*ours=*/true,
+                [owned, threads](const float *in, float *out, int64_t n) {
+                  if (threads == 1)
+                    owned->f32()(in, out, n);
+                  else
+                    cantFail(owned->run(in, out, n, {threads}));
+                }};
     const KernelSpec &spec = owned->spec();
     e.detail = act::stringifyExpansion(
                    spec.expansion.value_or(
@@ -355,7 +391,7 @@ int main(int argc, char **argv) {
   };
   std::mt19937 rng(42);
   std::map<std::pair<std::string, int64_t>, std::unique_ptr<AlignedBuffer>>
-      inputs;
+      inputs, inputs16;
   std::map<int64_t, std::unique_ptr<AlignedBuffer>> outputs;
   for (int64_t n : sizes) {
     outputs[n] = std::make_unique<AlignedBuffer>(n);
@@ -366,24 +402,31 @@ int main(int argc, char **argv) {
       std::normal_distribution<float> normal(0.0f, d->sigma ? d->sigma : 1);
       for (int64_t i = 0; i < n; ++i)
         buffer->data[i] = d->sigma ? normal(rng) : uniform(rng);
+      // The same values in bf16 (truncated), for the bf16 rows.
+      auto packed = std::make_unique<AlignedBuffer>(n);
+      auto *bits = reinterpret_cast<uint16_t *>(packed->data);
+      for (int64_t i = 0; i < n; ++i)
+        bits[i] = bf16FromFloatExact(buffer->data[i]);
+      inputs16[{d->key, n}] = std::move(packed);
       inputs[{d->key, n}] = std::move(buffer);
     }
   }
   for (const Entry &e : entries)
     for (int64_t n : sizes)
       for (const Distribution *d : timedOn(n)) {
-        const float *in = inputs[{d->key, n}]->data;
+        const float *in = (e.bf16 ? inputs16 : inputs)[{d->key, n}]->data;
         float *out = outputs[n]->data;
         auto run = e.impl.run;
         benchmark::RegisterBenchmark(
             benchmarkName(e, *d, n).c_str(),
-            [run, in, out, n](benchmark::State &state) {
+            [run, in, out, n, bytes = bytesPerElement(e)](
+                benchmark::State &state) {
               for (auto _ : state) {
                 run(in, out, n);
                 benchmark::ClobberMemory();
               }
               state.SetItemsProcessed(state.iterations() * n);
-              state.SetBytesProcessed(state.iterations() * n * 8);
+              state.SetBytesProcessed(state.iterations() * n * bytes);
             })
             ->Repetitions(quick ? 3 : 7)
             ->ReportAggregatesOnly(true)
@@ -416,7 +459,8 @@ int main(int argc, char **argv) {
   llvm::raw_ostream &os = llvm::outs();
   for (const Distribution &d : kDistributions) {
     os << "\n== inputs " << d.label
-       << ": ns/element (GB/s at 8 B/element), one thread unless named; "
+       << ": ns/element (GB/s at 8 B/element, 4 for bf16), one thread unless "
+          "named; "
           "ratio to the best anchor of the same function and to memcpy\n";
     for (const Entry &e : entries) {
       os << llvm::format("%-42s", e.impl.name.c_str());
@@ -429,7 +473,7 @@ int main(int argc, char **argv) {
                            n >= (1 << 20)
                                ? (std::to_string(n >> 20) + "M").c_str()
                                : (std::to_string(n >> 10) + "K").c_str(),
-                           t, 8.0 / t);
+                           t, bytesPerElement(e) / t);
         if (e.impl.family != Family::Copy)
           os << llvm::format(" %5.2fx best",
                              t / bestAnchor(e.impl.family, key));
@@ -461,7 +505,8 @@ int main(int argc, char **argv) {
       gelu::OrderedJson result = {{"name", e.impl.name},
                                   {"family", familyName(e.impl.family)},
                                   {"ours", e.impl.ours},
-                                  {"threads", e.threads}};
+                                  {"threads", e.threads},
+                                  {"bytes_per_element", bytesPerElement(e)}};
       if (e.impl.ours)
         result["expansion"] = e.detail;
       if (e.impl.family != Family::Copy) {
@@ -478,7 +523,7 @@ int main(int argc, char **argv) {
         gelu::OrderedJson size = {{"n", key.second},
                                   {"distribution", key.first},
                                   {"ns_per_element", t},
-                                  {"gb_per_s", 8.0 / t}};
+                                  {"gb_per_s", bytesPerElement(e) / t}};
         if (e.impl.family != Family::Copy)
           size["ratio_to_best_anchor"] = t / bestAnchor(e.impl.family, key);
         size["ratio_to_memcpy"] = t / copyTime(key);
