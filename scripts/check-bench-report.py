@@ -13,16 +13,15 @@
 # itself; every function has anchors beside ours.
 #
 # ===---------------------------------------------------------------------=== #
-import json
-import math
 import sys
 
+from benchreport import check_ulps, finish, load, positive
+
 problems = []
-with open(sys.argv[1]) as f:
-    report = json.load(f)
+report = load(sys.argv[1])
 for key in ("compile_cold_ms", "compile_cached_us"):
     value = report.get(key)
-    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+    if not positive(value):
         problems.append(f"{key} is {value!r}, not a positive time")
 results = report.get("results", [])
 ours = [r for r in results if r.get("ours")]
@@ -48,20 +47,12 @@ for r in results:
     for s in r.get("sizes", []):
         for key in ("ns_per_element", "gb_per_s"):
             v = s.get(key)
-            if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+            if not positive(v):
                 problems.append(f"{r['name']} at n = {s['n']}: {key} is {v!r}")
     accurate_default = (r.get("family"), r.get("expansion")) in (
         ("exact", "erfc"), ("tanh", "sigmoid"), ("sigmoid", "sigmoid"),
         ("silu", "sigmoid"))
     if r.get("ours") and accurate_default:
-        for region, ulps in r.get("max_ulp", {}).items():
-            if not (ulps <= 4.0):  # a NaN fails too
-                problems.append(f"{r['name']}: {ulps} ULP on {region}, over 4")
-        if not r.get("max_ulp"):
-            problems.append(f"{r['name']}: no accuracy measured")
-for p in problems:
-    print("FAIL: " + p)
-if problems:
-    sys.exit(1)
-print(f"bench report holds: {len(ours)} of ours, {len(anchors)} anchors, "
-      f"{len(sizes)} (distribution, size) pairs")
+        check_ulps(problems, r["name"], r.get("max_ulp"), 4.0)
+finish(problems, f"bench report holds: {len(ours)} of ours, "
+       f"{len(anchors)} anchors, {len(sizes)} (distribution, size) pairs")

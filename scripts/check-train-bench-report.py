@@ -15,9 +15,9 @@
 # in every region), measured by the benchmark itself.
 #
 # ===---------------------------------------------------------------------=== #
-import json
-import math
 import sys
+
+from benchreport import check_ulps, finish, load, positive
 
 GROUPS = ("gelu_backward (exact)", "gelu_backward (tanh)", "bias_gelu (exact)",
           "bias_gelu_backward (exact)", "geglu (exact)", "swiglu")
@@ -25,13 +25,8 @@ WITH_PARTS = GROUPS[2:]
 ACCURATE_BOUND = {"gelu_backward (exact)": 6.0, "gelu_backward (tanh)": 8.0}
 
 
-def positive(v):
-    return isinstance(v, (int, float)) and math.isfinite(v) and v > 0
-
-
 problems = []
-with open(sys.argv[1]) as f:
-    report = json.load(f)
+report = load(sys.argv[1])
 if not (isinstance(report.get("cols"), int) and report["cols"] > 0):
     problems.append(f"cols is {report.get('cols')!r}")
 results = report.get("results", [])
@@ -69,16 +64,7 @@ for group in GROUPS:
                                 "kernel's")
     bound = ACCURATE_BOUND.get(group)
     if bound is not None:
-        ulps = first.get("max_ulp")
-        if not ulps:
-            problems.append(f"{group}: no accuracy measured")
-        for region, u in (ulps or {}).items():
-            if not (u <= bound):  # a NaN fails too
-                problems.append(f"{group}: {first['name']}: {u} ULP on "
-                                f"{region}, over {bound}")
-for p in problems:
-    print("FAIL: " + p)
-if problems:
-    sys.exit(1)
-print(f"training bench report holds: {len(results)} rows in {len(GROUPS)} "
-      f"groups, sizes {sorted(sizes)}")
+        check_ulps(problems, f"{group}: {first['name']}", first.get("max_ulp"),
+                   bound)
+finish(problems, f"training bench report holds: {len(results)} rows in "
+       f"{len(GROUPS)} groups, sizes {sorted(sizes)}")
