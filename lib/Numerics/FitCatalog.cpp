@@ -65,6 +65,28 @@ static long double sigmoidDerivativeOdd(ReferenceFunction gelu, long double x) {
          x;
 }
 
+/// From where GELU' of the σ-based `gelu` stays within 2^−25 (half an ULP
+/// of 1) of 1, on a grid of 1/64: (1 − σ)·(x·y'·σ − 1) is GELU' − 1. Each
+/// kernel emission asks for it: searched once a function.
+static double sigmoidDerivativeClamp(ReferenceFunction gelu) {
+  auto search = [](ReferenceFunction gelu) {
+    double last = 0;
+    for (long double x = 1; x < 64; x += 1.0L / 64) {
+      long double y = sigmoidArgument(gelu, x);
+      long double s = 1 / (1 + expl(-y));
+      long double oneMinusS = 1 / (1 + expl(y));
+      long double deviation =
+          oneMinusS * fabsl(x * sigmoidArgumentSlope(gelu, x) * s - 1);
+      if (deviation >= 0x1p-25L)
+        last = static_cast<double>(x + 1.0L / 64);
+    }
+    return last;
+  };
+  static const double tanhClamp = search(ReferenceFunction::GeluTanh);
+  static const double sigmoidClamp = search(ReferenceFunction::GeluSigmoid);
+  return gelu == ReferenceFunction::GeluTanh ? tanhClamp : sigmoidClamp;
+}
+
 bool hasRationalForm(ReferenceFunction function) {
   switch (function) {
   case ReferenceFunction::GeluExact:
@@ -88,22 +110,8 @@ double rationalClamp(ReferenceFunction function, unsigned degree) {
   if (function == ReferenceFunction::GeluExactDerivative)
     return kDerivativeRationalClamp;
   if (function == ReferenceFunction::GeluTanhDerivative ||
-      function == ReferenceFunction::GeluSigmoidDerivative) {
-    // From where GELU' stays within 2^−25 (half an ULP of 1) of 1, on a
-    // grid of 1/64: (1 − σ)·(x·y'·σ − 1) is GELU' − 1.
-    ReferenceFunction gelu = antiderivative(function);
-    double last = 0;
-    for (long double x = 1; x < 64; x += 1.0L / 64) {
-      long double y = sigmoidArgument(gelu, x);
-      long double s = 1 / (1 + expl(-y));
-      long double oneMinusS = 1 / (1 + expl(y));
-      long double deviation =
-          oneMinusS * fabsl(x * sigmoidArgumentSlope(gelu, x) * s - 1);
-      if (deviation >= 0x1p-25L)
-        last = static_cast<double>(x + 1.0L / 64);
-    }
-    return last;
-  }
+      function == ReferenceFunction::GeluSigmoidDerivative)
+    return sigmoidDerivativeClamp(antiderivative(function));
   // y(x) is increasing: bisect for y(x) = kSigmoidArgumentClamp.
   long double lo = 0, hi = kSigmoidArgumentClamp;
   for (int i = 0; i < 100; ++i) {
