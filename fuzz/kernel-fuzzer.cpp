@@ -14,11 +14,12 @@
 //    vector width (one vector an iteration, no streaming): unrolling and
 //    streaming change loops, not arithmetic (the width can: a reciprocal
 //    estimate is 14-bit vrcp14 on 512-bit vectors, 12-bit vrcpps on 256);
-//  - stay near the reference of what the expansion computes: within 0.02
-//    absolutely (the coarsest forms, rational at degree 2, are 0.011 off
-//    GELU and 0.018 off GELU') or
-//    2^-7 relatively (bf16 outputs), NaN for NaN, and finite for finite
-//    inputs where the reference is.
+//  - stay near the reference of what the expansion computes: within 2^-7
+//    relatively (bf16 outputs) or absolutely within 0.05 for the rational
+//    forms at degree 2 (the coarsest: SiLU's and sigmoid GELU's are the
+//    farthest off, docs/generated/accuracy-table.md) and 0.02 for every
+//    other form; NaN for NaN, and finite for finite inputs where the
+//    reference is.
 //
 //===----------------------------------------------------------------------===//
 
@@ -126,9 +127,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string arithmetic = base + ", \"expansion\": \"" +
                            act::stringifyExpansion(expansion).str() + "\"";
   llvm::ArrayRef<unsigned> degrees = degreesOf(expansion);
-  if (!degrees.empty())
-    arithmetic +=
-        ", \"degree\": " + std::to_string(degrees[choose.pick(degrees.size())]);
+  unsigned degree = degrees.empty() ? 0 : degrees[choose.pick(degrees.size())];
+  if (degree)
+    arithmetic += ", \"degree\": " + std::to_string(degree);
   std::string dtype = dtypes[choose.pick(3)];
   arithmetic += ", \"dtype\": \"" + dtype + "\"";
   // The vector width is part of the arithmetic (a reciprocal estimate can
@@ -237,7 +238,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       continue;
     }
     long double error = std::fabs(static_cast<long double>(y) - want);
-    bool near = error <= 0.02L || error <= std::fabs(want) * (1.0L / 128);
+    const long double absolute = degree == 2 ? 0.05L : 0.02L;
+    bool near = error <= absolute || error <= std::fabs(want) * (1.0L / 128);
     if (!near)
       fail(shaped, "far from the reference", x, y, double(want));
   }
