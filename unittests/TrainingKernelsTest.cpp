@@ -181,18 +181,34 @@ TEST(TrainingKernelsTest, SixteenBitKernelsAreCorrectlyRoundedOnEveryInput) {
           RegionErrors error = measureKernel(*kernel, sample);
           EXPECT_LE(error[kOverallRegion].maxUlp, 0.51)
               << json << " worst at x = " << error[kOverallRegion].ulpAt;
-          // The binary ops once more through the test's own call, not the
-          // library's measurement: every encoding, the other operand 1.
-          if (kernelAbiOf(spec.op) != KernelAbi::Binary)
-            continue;
+          // Once more through the test's own call, not the library's
+          // measurement: every encoding in one row, the factor or dy 1, the
+          // bias −0 (x + −0 is x, +0 included).
           bool isBF16 = spec.dtype == DType::BF16;
-          std::vector<uint16_t> in(1 << 16), one(in.size()), out(in.size());
-          for (size_t i = 0; i < in.size(); ++i) {
+          const int64_t n = 1 << 16;
+          std::vector<uint16_t> in(n), one(n), out(n);
+          std::vector<uint16_t> bias(n, halfFromFloatExact(-0.0f, isBF16));
+          std::vector<float> dbias(n);
+          for (int64_t i = 0; i < n; ++i) {
             in[i] = static_cast<uint16_t>(i);
             one[i] = halfFromFloatExact(1.0f, isBF16);
           }
-          kernel->binary<uint16_t>()(in.data(), one.data(), out.data(),
-                                     static_cast<int64_t>(in.size()));
+          switch (kernelAbiOf(spec.op)) {
+          case KernelAbi::Binary:
+            kernel->binary<uint16_t>()(in.data(), one.data(), out.data(), n);
+            break;
+          case KernelAbi::Bias:
+            ASSERT_FALSE(static_cast<bool>(
+                kernel->runBias(in.data(), bias.data(), out.data(), 1, n)));
+            break;
+          case KernelAbi::BiasBackward:
+            ASSERT_FALSE(static_cast<bool>(
+                kernel->runBiasBackward(in.data(), bias.data(), one.data(),
+                                        out.data(), dbias.data(), 1, n)));
+            break;
+          case KernelAbi::Unary:
+            FAIL() << json << " is not a training kernel";
+          }
           FloatFormat format = floatFormatOf(spec.dtype);
           ReferenceFunction f = spec.referenceFunction();
           double worst = 0;
@@ -211,6 +227,15 @@ TEST(TrainingKernelsTest, SixteenBitKernelsAreCorrectlyRoundedOnEveryInput) {
           }
           EXPECT_LE(worst, 0.51)
               << json << " (own call) worst at x = " << worstAt;
+          // One row: each column's bias gradient is the dx written there.
+          if (kernelAbiOf(spec.op) == KernelAbi::BiasBackward)
+            for (int64_t i = 0; i < n; ++i) {
+              float dx = halfToFloat(out[i], isBF16);
+              ASSERT_TRUE(dbias[i] == dx ||
+                          (std::isnan(dbias[i]) && std::isnan(dx)))
+                  << json << " dbias at x = " << halfToFloat(in[i], isBF16)
+                  << ": " << dbias[i] << ", dx " << dx;
+            }
         }
 }
 
