@@ -50,6 +50,13 @@ try:
 except OSError:
     pass
 
+# The sanitizer builds (scripts/sanitize.sh) run every lit test too; the
+# few that measure hundreds of millions of inputs, seconds each in a
+# release build, say `UNSUPPORTED: sanitizers` (their code runs under the
+# sanitizers in the cheaper tests).
+if config.gelu_sanitizers:
+    config.available_features.add("sanitizers")
+
 # AArch64 objects are linked with the cross compiler and run under
 # qemu-user (scripts/install-deps.sh installs both).
 import shutil
