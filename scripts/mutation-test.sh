@@ -8,7 +8,8 @@
 # masked tail, the buffer-overlap check, the expansions' correction terms
 # and sign handling, the tuner's margin and choice, the spec's unknown-field
 # check, the tuning-cache key, the fusion's use check, the streaming fence,
-# the bf16 rounding, the 16-bit budget's rounding distance). One at a time:
+# the bf16 rounding, the 16-bit budget's rounding distance, the fused sum's
+# rounding, the check for ops left after lowering). One at a time:
 # applied to the source (an exact text that must occur once), built, the
 # test suite run against it (ctest, stopping at the first failure), and
 # reverted. A mutant is killed when a test fails, survives when every test
@@ -88,6 +89,16 @@ MUTANTS = [
      "return static_cast<double>(std::min(fraction, 1 - fraction) * ulp);",
      "return static_cast<double>(fraction * ulp);",
      "16-bit budgets measure the rounding distance to the lower neighbour"),
+    ("fused-sum-not-rounded", "lib/Conversion/ActToArith/ActToArith.cpp",
+     "            x = emitRoundTrip(rewriter, loc, eb.add(x, operands[facts.bias]),\n"
+     "                              type);",
+     "            x = true ? eb.add(x, operands[facts.bias])\n"
+     "                     : emitRoundTrip(rewriter, loc, x, type);",
+     "bias_gelu keeps the sum in f32 instead of rounding it as arith.addf"),
+    ("leftover-ops-accepted", "lib/Codegen/Pipelines.cpp",
+     "  pm.addPass(createCheckLLVMDialect());",
+     "  if (false)\n    pm.addPass(createCheckLLVMDialect());",
+     "act-lower-to-llvm exits 0 with ops it did not convert"),
     ("nan-error-dropped", "lib/Numerics/ErrorMaxima.cpp",
      "e.abs = std::isnan(diff) ? HUGE_VAL : static_cast<double>(diff);",
      "e.abs = std::isnan(diff) ? 0.0 : static_cast<double>(diff);",
