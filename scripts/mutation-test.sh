@@ -50,10 +50,10 @@ MUTANTS = [
      "{erfcLogCoefficients(), /*refine=*/false,",
      "the accurate erfc form without its residual corrections"),
     ("rational-sign-dropped", "lib/Conversion/Expansions/Expansions.cpp",
-     "  double limit = rationalLimit(degree, estimateReciprocal);\n"
+     "  double limit = rationalLimit(function, degree, estimateReciprocal);\n"
      "  y = eb.select(eb.lessThan(eb.constant(limit), x), x, y);\n"
      "  return withSignOf(eb, x, underflowBelow(eb, x, limit, y));",
-     "  double limit = rationalLimit(degree, estimateReciprocal);\n"
+     "  double limit = rationalLimit(function, degree, estimateReciprocal);\n"
      "  y = eb.select(eb.lessThan(eb.constant(limit), x), x, y);\n"
      "  return underflowBelow(eb, x, limit, y);",
      "the rational form no longer copies x's sign onto its result"),
