@@ -8,6 +8,7 @@
 
 #include "gelu/Codegen/KernelBuilder.h"
 #include "gelu/Codegen/LLVMEmission.h"
+#include "gelu/Codegen/Passes.h"
 #include "gelu/Codegen/Pipelines.h"
 #include "gelu/Conversion/Passes.h"
 
@@ -148,6 +149,8 @@ llvm::Error lowerGpuKernelToNVVM(ModuleOp module) {
   pm.addPass(createConvertActToArith({/*outlineMinUses=*/0}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Scalar lookups (one lane a thread): loads from constant arrays.
+  pm.addPass(createLowerLookups());
   pm.addPass(createSCFToControlFlowPass());
   if (failed(pm.run(module)))
     return diagnostics.fail("lowering the GPU kernel's act ops failed");

@@ -6,6 +6,7 @@
 
 #include "gelu/Codegen/Pipelines.h"
 
+#include "gelu/Codegen/Lookups.h"
 #include "gelu/Codegen/Passes.h"
 #include "gelu/Codegen/Target.h"
 #include "gelu/Conversion/Passes.h"
@@ -141,18 +142,35 @@ struct CheckLLVMDialect : impl::CheckLLVMDialectBase<CheckLLVMDialect> {
 };
 } // namespace
 
-void buildActToLLVMPipeline(OpPassManager &pm,
-                            const ActToLLVMPipelineOptions &options) {
+/// The conversions of act-lower-to-llvm, with `lookups` lowering the table
+/// lookups for the target.
+static void addConversions(OpPassManager &pm, std::unique_ptr<Pass> lookups) {
   // Kernels expand every op in place, for the vectoriser; tensors would
   // need bufferizing, which this pipeline does not do: an error.
   pm.addPass(createConvertActToArith({/*outlineMinUses=*/0,
                                       /*tensors=*/false}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(std::move(lookups));
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCheckLLVMDialect());
+}
+
+void buildActToLLVMPipeline(OpPassManager &pm,
+                            const ActToLLVMPipelineOptions &options) {
+  // A target that does not resolve (or a GPU) gets the portable lookups
+  // here: act-llvm-target, last, says what is wrong with it.
+  std::unique_ptr<Pass> lookups = createLowerLookups();
+  if (!options.target.empty()) {
+    auto resolved = resolveTarget(options.target);
+    if (resolved && !resolved->isGpu())
+      lookups = createLowerLookupsPass(*resolved);
+    else
+      llvm::consumeError(resolved.takeError());
+  }
+  addConversions(pm, std::move(lookups));
   if (!options.target.empty())
     pm.addPass(createLLVMTargetAttributes(
         {options.target, options.vectorBits.getValue()}));
@@ -165,8 +183,8 @@ void registerActPipelines() {
   PassPipelineRegistration<ActToLLVMPipelineOptions>(
       "act-lower-to-llvm",
       "Lower act kernels (act, func, scf, vector, arith, math) to the LLVM "
-      "dialect: convert-act-to-arith, then the upstream conversions; with "
-      "target=..., act-llvm-target last",
+      "dialect: convert-act-to-arith, act-lower-lookups, then the upstream "
+      "conversions; with target=..., act-llvm-target last",
       buildActToLLVMPipeline);
 }
 
@@ -180,7 +198,8 @@ llvm::Error lowerActToLLVM(ModuleOp module, const TargetInfo *target) {
     return success();
   });
   PassManager pm(module.getContext());
-  buildActToLLVMPipeline(pm);
+  addConversions(pm, target ? createLowerLookupsPass(*target)
+                            : createLowerLookups());
   if (failed(pm.run(module)))
     return llvm::createStringError("lowering to the LLVM dialect failed" +
                                    (messages.empty() ? "" : ": " + messages));

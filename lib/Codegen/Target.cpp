@@ -165,6 +165,15 @@ llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name) {
   return target;
 }
 
+bool targetHasFeature(const TargetInfo &target, llvm::StringRef feature) {
+  llvm::SmallVector<llvm::StringRef> listed;
+  llvm::StringRef(target.features).split(listed, ',', -1, false);
+  for (llvm::StringRef entry : listed)
+    if (entry.drop_front() == feature)
+      return entry.front() == '+';
+  return llvm::is_contained(codegenFeaturesOf(target.cpu), feature.str());
+}
+
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const TargetInfo &target) {
   initializeTargets();

@@ -56,4 +56,36 @@ def CheckLLVMDialect : Pass<"act-check-llvm-dialect", "mlir::ModuleOp"> {
   }];
 }
 
+def LowerLookups : Pass<"act-lower-lookups", "mlir::ModuleOp"> {
+  let summary = "Lower act.lookup with the target's permute or table "
+                "instructions";
+  let description = [{
+    Rewrites each `act.lookup` (`table[index mod N]`, N a power of two up to
+    64) for the target that the kernels are compiled for:
+
+    | index | target | lowering |
+    |---|---|---|
+    | a scalar | any | a load from a private constant array (`llvm.mlir.global`): an indexed constant load, the NVPTX kernels' case |
+    | a vector of 16k lanes | x86-64 with AVX-512 | per 16 lanes `vpermps` (`llvm.x86.avx512.permvar.sf.512`) for up to 16 entries, `vpermi2ps` (`llvm.x86.avx512.vpermi2var.ps.512`) for 32, two and a select for 64 |
+    | a vector of 8k lanes | x86-64 with AVX2 | per 8 lanes and 8 entries `vpermps` (`llvm.x86.avx2.permps`), then selects on the index bits above |
+    | a vector of 4k lanes | AArch64 | per 4 lanes and 16 entries `tbl` with four table registers (`llvm.aarch64.neon.tbl4`) on byte indices, then selects |
+    | any other vector | any | a tree of N − 1 selects on the index bits |
+
+    A table shorter than a register is repeated to fill it, so the index's
+    low bits choose the entry everywhere. Without a target every vector gets
+    the select tree. The `act-lower-to-llvm` pipeline runs this pass after
+    `convert-act-to-arith`, with its `target`; the driver and the JIT always
+    give one.
+
+    Example: `-act-lower-lookups="target=x86-64-v4"`.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "the target, as a spec names it (empty: portable selects)">,
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 #endif // GELU_CODEGEN_PASSES_TD

@@ -33,9 +33,10 @@ struct ActToLLVMPipelineOptions
       llvm::cl::init(0)};
 };
 
-/// convert-act-to-arith, cleanup, then every conversion to the LLVM dialect
-/// that a kernel needs (scf, vector, math, arith, func, cf); with a target,
-/// act-llvm-target last.
+/// convert-act-to-arith, cleanup, act-lower-lookups (for the target, if
+/// given), then every conversion to the LLVM dialect that a kernel needs
+/// (scf, vector, math, arith, func, cf); with a target, act-llvm-target
+/// last.
 void buildActToLLVMPipeline(mlir::OpPassManager &pm,
                             const ActToLLVMPipelineOptions &options = {});
 
@@ -49,9 +50,9 @@ void setLLVMTargetAttributes(mlir::ModuleOp module, const TargetInfo &target,
 /// Registers `act-lower-to-llvm`, the pipeline above, for gelu-opt.
 void registerActPipelines();
 
-/// Runs the pipeline on `module`, then, given a target,
-/// setLLVMTargetAttributes. Diagnostics it emits come back in the error
-/// rather than going to the context's handler.
+/// Runs the pipeline on `module` (its lookups lowered for `target`, if
+/// given), then, given a target, setLLVMTargetAttributes. Diagnostics it emits
+/// come back in the error rather than going to the context's handler.
 llvm::Error lowerActToLLVM(mlir::ModuleOp module,
                            const TargetInfo *target = nullptr);
 

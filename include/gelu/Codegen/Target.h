@@ -60,6 +60,10 @@ llvm::Error checkVectorBits(unsigned vectorBits, const TargetInfo &target,
                             llvm::StringRef targetName);
 
 /// An LLVM TargetMachine for `target`, generating code at -O3.
+/// Whether code for `target` may use `feature` ("avx512f", "avx2", ...):
+/// listed in its features, or implied by its x86 CPU name.
+bool targetHasFeature(const TargetInfo &target, llvm::StringRef feature);
+
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const TargetInfo &target);
 

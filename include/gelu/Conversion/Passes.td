@@ -12,10 +12,12 @@ include "mlir/Pass/PassBase.td"
 def ConvertActToArith : Pass<"convert-act-to-arith"> {
   let summary = "Expand act ops into arith and math operations";
   let description = [{
-    Replaces every `act` op with the arithmetic of its default, accurate
-    expansion; no libm call and no `math.erf`/`math.exp` is left, only
-    operations with a direct LLVM lowering (`math.fma`, `math.absf`,
-    `math.roundeven` and arith).
+    Replaces every `act` activation op with the arithmetic of its default,
+    accurate expansion; no libm call and no `math.erf`/`math.exp` is left,
+    only operations with a direct LLVM lowering (`math.fma`, `math.absf`,
+    `math.roundeven` and arith). `act.lookup`, a table lookup rather than an
+    activation, is left in place: `act-lower-lookups` lowers it for the
+    target.
 
     - `act.gelu` (exact): 0.5·x·(1 + erf(x/√2)) for |x| ≤ 1/√2, and
       0.5·x·erfc(−x/√2) elsewhere, with erfc(z) = t·exp(−z² + P(t)), P a

@@ -229,7 +229,7 @@ static void outlineSharedActOps(Operation *root, unsigned minUses) {
   std::vector<Group> groups;
   std::map<std::pair<Operation *, std::string>, size_t> groupOf;
   root->walk([&](Operation *op) {
-    if (!isa<act::ActDialect>(op->getDialect()))
+    if (!isa<act::ActivationOpInterface>(op))
       return;
     Operation *table = SymbolTable::getNearestSymbolTable(op->getParentOp());
     if (!table)
@@ -288,7 +288,7 @@ struct ConvertActToArithPass
     // Say why an op cannot be expanded, rather than a bare "failed to
     // legalize".
     WalkResult unsupported = getOperation()->walk([&](Operation *op) {
-      if (!isa<act::ActDialect>(op->getDialect()))
+      if (!isa<act::ActivationOpInterface>(op))
         return WalkResult::advance();
       if (!tensors && isa<TensorType>(op->getResult(0).getType())) {
         op->emitOpError("on a tensor: act-lower-to-llvm lowers act ops on "
@@ -324,6 +324,9 @@ struct ConvertActToArithPass
 
     ConversionTarget target(getContext());
     target.addIllegalDialect<act::ActDialect>();
+    // The expansions' table lookups stay for act-lower-lookups, which
+    // lowers them for the target.
+    target.addLegalOp<act::LookupOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     populateActToArithConversionPatterns(patterns);

@@ -12,6 +12,7 @@
 #include "mlir/IR/OpImplementation.h"
 
 #include <array>
+#include <type_traits>
 
 using namespace mlir;
 using namespace gelu::act;
@@ -43,20 +44,53 @@ LogicalResult gelu::act::verifyActivationOp(ActivationOpInterface op) {
 }
 
 //===----------------------------------------------------------------------===//
+// act.lookup
+//===----------------------------------------------------------------------===//
+
+LogicalResult LookupOp::verify() {
+  size_t size = getTable().size();
+  if (size < 2 || size > 64 || !llvm::isPowerOf2_64(size))
+    return emitOpError("has a table of ")
+           << size << " entries; expected a power of two from 2 to 64";
+  auto indexShape = dyn_cast<VectorType>(getIndex().getType());
+  auto resultShape = dyn_cast<VectorType>(getResult().getType());
+  if (static_cast<bool>(indexShape) != static_cast<bool>(resultShape) ||
+      (indexShape && indexShape.getShape() != resultShape.getShape()))
+    return emitOpError("index ")
+           << getIndex().getType() << " and result " << getResult().getType()
+           << " differ in shape: one entry per index";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Op facts
 //===----------------------------------------------------------------------===//
 
 namespace {
 constexpr size_t kNumOpKinds = getMaxEnumValForOpKind() + 1;
 
-/// The facts of every op of the dialect, indexed by kind.
+/// Whether Op is an activation (its ODS class gives its facts); act.lookup
+/// and other building blocks are not.
+template <typename Op, typename = void>
+struct IsActivation : std::false_type {};
+template <typename Op>
+struct IsActivation<Op, std::void_t<decltype(Op::getFacts())>>
+    : std::true_type {};
+
+template <typename Op>
+constexpr void addFacts(std::array<OpFacts, kNumOpKinds> &table) {
+  if constexpr (IsActivation<Op>::value)
+    table[static_cast<size_t>(Op::getFacts().kind)] = Op::getFacts();
+}
+
+/// The facts of every activation op of the dialect, indexed by kind.
 template <typename... Ops>
 constexpr std::array<OpFacts, kNumOpKinds> collectFacts() {
-  static_assert(sizeof...(Ops) == kNumOpKinds,
-                "every act op has an OpKind case and every case an op");
+  static_assert((size_t(IsActivation<Ops>::value) + ... + 0) == kNumOpKinds,
+                "every act activation has an OpKind case and every case an "
+                "op");
   std::array<OpFacts, kNumOpKinds> table{};
-  for (const OpFacts &facts : {Ops::getFacts()...})
-    table[static_cast<size_t>(facts.kind)] = facts;
+  (addFacts<Ops>(table), ...);
   return table;
 }
 

@@ -260,4 +260,39 @@ def Act_SwigluOp : Act_ActivationOp<Act_OpKindSwiglu, "Silu",
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Building blocks of the expansions
+//===----------------------------------------------------------------------===//
+
+def Act_LookupOp : Act_Op<"lookup", [Pure]> {
+  let summary = "Each lane's entry of a small constant table";
+  let description = [{
+    `result[i] = table[index[i] mod N]`, for a table of N f32 entries, N a
+    power of two from 2 to 64 (the index's low bits choose the entry, as the
+    permute instructions do, so every index is defined). The expansions'
+    piecewise forms look up their coefficients with it.
+
+    It is not an activation: `convert-act-to-arith` leaves it in place and
+    `act-lower-lookups` (part of `act-lower-to-llvm`) lowers it for the
+    target: `vpermps` on AVX-512 (16 entries a register, `vpermi2ps` for
+    two) and on AVX2 (8), `tbl` on AArch64 NEON (16), a load from a
+    constant array for a scalar (the NVPTX kernels' case), a tree of
+    selects on the index bits anywhere else.
+
+    Example:
+
+    ```mlir
+    %c = act.lookup %i [0.5, 0.25, 0.125, 0.0625] : vector<16xi32> -> vector<16xf32>
+    %s = act.lookup %j [1.0, -1.0] : i32 -> f32
+    ```
+  }];
+  let arguments = (ins AnyTypeOf<[I32, VectorOfAnyRankOf<[I32]>]>:$index,
+                       DenseF32ArrayAttr:$table);
+  let results = (outs AnyTypeOf<[F32, VectorOfAnyRankOf<[F32]>]>:$result);
+  let assemblyFormat = [{
+    $index $table attr-dict `:` type($index) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // GELU_DIALECT_ACT_IR_ACTOPS_TD

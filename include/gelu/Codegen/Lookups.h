@@ -1,0 +1,50 @@
+//===- Lookups.h - act.lookup for each target -------------------*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// How `act.lookup` (table[index mod N]) becomes instructions: the
+// act-lower-lookups pass (Passes.td) and its patterns.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_CODEGEN_LOOKUPS_H
+#define GELU_CODEGEN_LOOKUPS_H
+
+#include "gelu/Codegen/Target.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/Pass.h"
+
+#include <memory>
+
+namespace gelu {
+
+/// What a vector lookup is made of.
+enum class LookupInstructions {
+  /// A tree of selects on the index bits (any target).
+  Selects,
+  /// vpermps / vpermi2ps on 16 lanes (x86-64 with AVX-512).
+  Avx512,
+  /// vpermps on 8 lanes (x86-64 with AVX2).
+  Avx2,
+  /// tbl on 4 lanes, 16 entries from four registers (AArch64 NEON).
+  Neon,
+};
+
+/// The best `target` has.
+LookupInstructions lookupInstructionsFor(const TargetInfo &target);
+
+/// act.lookup on scalars (a load from a constant array) and on vectors
+/// (with `instructions` where the lanes fill whole registers, selects
+/// elsewhere).
+void populateLowerLookupsPatterns(mlir::RewritePatternSet &patterns,
+                                  LookupInstructions instructions);
+
+/// act-lower-lookups for an already resolved target.
+std::unique_ptr<mlir::Pass> createLowerLookupsPass(const TargetInfo &target);
+
+} // namespace gelu
+
+#endif // GELU_CODEGEN_LOOKUPS_H

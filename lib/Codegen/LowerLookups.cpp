@@ -1,0 +1,334 @@
+//===- LowerLookups.cpp - act.lookup with each target's instructions -----===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// act.lookup is table[index mod N]. On x86 and AArch64 a register of table
+// entries is permuted by the index lanes (vpermps, vpermi2ps, tbl); a
+// scalar is a load from a constant array; anything else a tree of selects
+// on the index bits. Every form takes the index's low bits only, so an
+// index past the table reads the entry its low bits name, as the op says.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Codegen/Lookups.h"
+
+#include "gelu/Codegen/Passes.h"
+#include "gelu/Dialect/Act/IR/ActOps.h"
+#include "gelu/Spec/Spec.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/xxhash.h"
+
+#include <cstring>
+
+using namespace mlir;
+
+namespace gelu {
+
+#define GEN_PASS_DEF_LOWERLOOKUPS
+#include "gelu/Codegen/Passes.h.inc"
+
+LookupInstructions lookupInstructionsFor(const TargetInfo &target) {
+  llvm::StringRef triple = target.triple;
+  if (triple.starts_with("x86_64")) {
+    if (targetHasFeature(target, "avx512f"))
+      return LookupInstructions::Avx512;
+    if (targetHasFeature(target, "avx2"))
+      return LookupInstructions::Avx2;
+  }
+  if (triple.starts_with("aarch64"))
+    return LookupInstructions::Neon;
+  return LookupInstructions::Selects;
+}
+
+namespace {
+
+/// The registers one permute reads, for each kind of instruction: lanes
+/// a register, entries a permute chooses from.
+struct Permute {
+  unsigned lanes;
+  unsigned entries;
+};
+
+std::optional<Permute> permuteOf(LookupInstructions instructions) {
+  switch (instructions) {
+  case LookupInstructions::Avx512:
+    return Permute{16, 32}; // vpermi2ps: two registers of 16
+  case LookupInstructions::Avx2:
+    return Permute{8, 8};
+  case LookupInstructions::Neon:
+    return Permute{4, 16}; // tbl with four registers of 16 bytes
+  case LookupInstructions::Selects:
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+/// A splat or dense constant of `type`.
+Value f32Constant(OpBuilder &b, Location loc, Type type,
+                  ArrayRef<float> values) {
+  auto shaped = dyn_cast<VectorType>(type);
+  if (!shaped)
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(values[0]));
+  return arith::ConstantOp::create(b, loc,
+                                   DenseElementsAttr::get(shaped, values));
+}
+
+Value i32Splat(OpBuilder &b, Location loc, Type type, int32_t value) {
+  if (auto shaped = dyn_cast<VectorType>(type))
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(shaped, b.getI32IntegerAttr(value)));
+  return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(value));
+}
+
+/// Whether bit `bit` of each index lane is set.
+Value bitSet(OpBuilder &b, Location loc, Value index, unsigned bit) {
+  Type type = index.getType();
+  Value masked =
+      arith::AndIOp::create(b, loc, index, i32Splat(b, loc, type, 1 << bit));
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, masked,
+                               i32Splat(b, loc, type, 0));
+}
+
+/// Picks among `parts` (a power of two of them) by the index bits from
+/// `firstBit` up: a tree of selects, the lowest bit first.
+Value selectTree(OpBuilder &b, Location loc, Value index, unsigned firstBit,
+                 SmallVector<Value> parts) {
+  for (unsigned bit = firstBit; parts.size() > 1; ++bit) {
+    Value set = bitSet(b, loc, index, bit);
+    SmallVector<Value> next;
+    for (size_t i = 0; i < parts.size(); i += 2)
+      next.push_back(
+          arith::SelectOp::create(b, loc, set, parts[i + 1], parts[i]));
+    parts = std::move(next);
+  }
+  return parts.front();
+}
+
+/// `table` repeated (or cut) to `count` entries from entry `first`.
+SmallVector<float> entries(ArrayRef<float> table, size_t first, size_t count) {
+  SmallVector<float> out;
+  for (size_t i = 0; i < count; ++i)
+    out.push_back(table[(first + i) % table.size()]);
+  return out;
+}
+
+/// The table as a private constant array of the module, one per distinct
+/// table (named by a hash of its entries).
+LLVM::GlobalOp tableGlobal(OpBuilder &b, Location loc, ModuleOp module,
+                           ArrayRef<float> table) {
+  llvm::ArrayRef<uint8_t> bytes(reinterpret_cast<const uint8_t *>(table.data()),
+                                table.size() * 4);
+  const std::string base =
+      "__act_lookup_" + llvm::utohexstr(llvm::xxh3_64bits(bytes), true);
+  auto arrayType = LLVM::LLVMArrayType::get(b.getF32Type(), table.size());
+  auto value = DenseElementsAttr::get(
+      RankedTensorType::get({static_cast<int64_t>(table.size())},
+                            b.getF32Type()),
+      table);
+  std::string name = base;
+  for (unsigned suffix = 1;; ++suffix) {
+    Operation *existing = SymbolTable::lookupSymbolIn(module, name);
+    if (!existing)
+      break;
+    auto global = dyn_cast<LLVM::GlobalOp>(existing);
+    if (global && global.getType() == arrayType && global.getConstant() &&
+        global.getValueAttr() == value)
+      return global;
+    name = base + "_" + std::to_string(suffix);
+  }
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(module.getBody());
+  return LLVM::GlobalOp::create(b, loc, arrayType, /*isConstant=*/true,
+                                LLVM::Linkage::Private, name, value,
+                                /*alignment=*/64);
+}
+
+struct LowerLookup : OpRewritePattern<act::LookupOp> {
+  LowerLookup(MLIRContext *context, LookupInstructions instructions)
+      : OpRewritePattern(context), instructions(instructions) {}
+
+  LogicalResult matchAndRewrite(act::LookupOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ArrayRef<float> table = op.getTable();
+    Value index = op.getIndex();
+    auto vectorType = dyn_cast<VectorType>(op.getType());
+
+    if (!vectorType) {
+      auto module = op->getParentOfType<ModuleOp>();
+      if (!module)
+        return rewriter.notifyMatchFailure(op, "not inside a module");
+      LLVM::GlobalOp global = tableGlobal(rewriter, loc, module, table);
+      Value low = arith::AndIOp::create(
+          rewriter, loc, index,
+          i32Splat(rewriter, loc, index.getType(), table.size() - 1));
+      Value base = LLVM::AddressOfOp::create(rewriter, loc, global);
+      Value at = LLVM::GEPOp::create(
+          rewriter, loc, LLVM::LLVMPointerType::get(getContext()),
+          global.getType(), base, ArrayRef<LLVM::GEPArg>{0, low},
+          LLVM::GEPNoWrapFlags::inbounds);
+      rewriter.replaceOpWithNewOp<LLVM::LoadOp>(op, rewriter.getF32Type(), at);
+      return success();
+    }
+
+    std::optional<Permute> permute = permuteOf(instructions);
+    if (!permute || vectorType.getRank() != 1 || vectorType.isScalable() ||
+        vectorType.getNumElements() % permute->lanes != 0) {
+      SmallVector<Value> parts;
+      for (float entry : table)
+        parts.push_back(f32Constant(rewriter, loc, vectorType, {entry}));
+      rewriter.replaceOp(op, selectTree(rewriter, loc, index, 0, parts));
+      return success();
+    }
+
+    // Register by register: each part of the table the permute reads, then
+    // selects on the index bits above those it took; the registers' lanes
+    // are cut out of the index and put back together with shuffles.
+    const int64_t lanes = permute->lanes;
+    const int64_t total = vectorType.getNumElements();
+    auto laneIndex = VectorType::get({lanes}, rewriter.getI32Type());
+    auto laneFloat = VectorType::get({lanes}, rewriter.getF32Type());
+    auto range = [](int64_t first, int64_t count) {
+      SmallVector<int64_t> mask;
+      for (int64_t i = first; i < first + count; ++i)
+        mask.push_back(i);
+      return mask;
+    };
+    Value result;
+    for (int64_t first = 0; first < total; first += lanes) {
+      Value part = index;
+      if (total != lanes)
+        part = vector::ShuffleOp::create(rewriter, loc, index, index,
+                                         range(first, lanes));
+      SmallVector<Value> blocks;
+      const size_t perPermute =
+          std::min<size_t>(permute->entries, table.size());
+      for (size_t start = 0; start < table.size(); start += perPermute)
+        blocks.push_back(permuteBlock(rewriter, loc, part, laneFloat, laneIndex,
+                                      table, start, perPermute));
+      Value value =
+          selectTree(rewriter, loc, part, llvm::Log2_64(perPermute), blocks);
+      result = first == 0
+                   ? value
+                   : vector::ShuffleOp::create(rewriter, loc, result, value,
+                                               range(0, first + lanes));
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+private:
+  /// table[start + (index mod count)] for one register of lanes, with one
+  /// permute instruction.
+  Value permuteBlock(PatternRewriter &b, Location loc, Value index,
+                     VectorType laneFloat, VectorType laneIndex,
+                     ArrayRef<float> table, size_t start, size_t count) const {
+    switch (instructions) {
+    case LookupInstructions::Avx512: {
+      if (count <= 16)
+        return LLVM::CallIntrinsicOp::create(
+                   b, loc, laneFloat,
+                   b.getStringAttr("llvm.x86.avx512.permvar.sf.512"),
+                   ValueRange{f32Constant(b, loc, laneFloat,
+                                          entries(table, start, 16)),
+                              index})
+            .getResult(0);
+      return LLVM::CallIntrinsicOp::create(
+                 b, loc, laneFloat,
+                 b.getStringAttr("llvm.x86.avx512.vpermi2var.ps.512"),
+                 ValueRange{
+                     f32Constant(b, loc, laneFloat, entries(table, start, 16)),
+                     index,
+                     f32Constant(b, loc, laneFloat,
+                                 entries(table, start + 16, 16))})
+          .getResult(0);
+    }
+    case LookupInstructions::Avx2:
+      return LLVM::CallIntrinsicOp::create(
+                 b, loc, laneFloat, b.getStringAttr("llvm.x86.avx2.permps"),
+                 ValueRange{
+                     f32Constant(b, loc, laneFloat, entries(table, start, 8)),
+                     index})
+          .getResult(0);
+    case LookupInstructions::Neon: {
+      // tbl picks bytes: entry k is bytes 4k … 4k + 3 of four registers
+      // (16 entries); lane i asks for 4·(index mod 16) + {0, 1, 2, 3}.
+      auto bytes = VectorType::get({16}, b.getI8Type());
+      SmallVector<float> block = entries(table, start, 16);
+      SmallVector<Value> operands;
+      for (int r = 0; r < 4; ++r) {
+        SmallVector<int8_t> raw(16);
+        std::memcpy(raw.data(), block.data() + 4 * r, 16);
+        operands.push_back(arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(bytes, ArrayRef<int8_t>(raw))));
+      }
+      Value low =
+          arith::AndIOp::create(b, loc, index, i32Splat(b, loc, laneIndex, 15));
+      Value scaled = arith::MulIOp::create(
+          b, loc, low, i32Splat(b, loc, laneIndex, 0x04040404));
+      Value byteIndex = arith::AddIOp::create(
+          b, loc, scaled, i32Splat(b, loc, laneIndex, 0x03020100));
+      operands.push_back(vector::BitCastOp::create(b, loc, bytes, byteIndex));
+      Value picked = LLVM::CallIntrinsicOp::create(
+                         b, loc, bytes,
+                         b.getStringAttr("llvm.aarch64.neon.tbl4"), operands)
+                         .getResult(0);
+      return vector::BitCastOp::create(b, loc, laneFloat, picked);
+    }
+    case LookupInstructions::Selects:
+      break;
+    }
+    llvm_unreachable("selects have no permute");
+  }
+
+  LookupInstructions instructions;
+};
+
+struct LowerLookupsPass : impl::LowerLookupsBase<LowerLookupsPass> {
+  using Base::Base;
+  explicit LowerLookupsPass(const TargetInfo &target) : given(target) {}
+
+  void runOnOperation() override {
+    LookupInstructions instructions = LookupInstructions::Selects;
+    if (given) {
+      instructions = lookupInstructionsFor(*given);
+    } else if (!target.empty()) {
+      auto resolved = resolveTarget(target);
+      if (!resolved) {
+        getOperation()->emitError("act-lower-lookups: ")
+            << llvm::toString(withoutSpecField(resolved.takeError()));
+        return signalPassFailure();
+      }
+      instructions = lookupInstructionsFor(*resolved);
+    }
+    RewritePatternSet patterns(&getContext());
+    populateLowerLookupsPatterns(patterns, instructions);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+
+  std::optional<TargetInfo> given;
+};
+
+} // namespace
+
+void populateLowerLookupsPatterns(RewritePatternSet &patterns,
+                                  LookupInstructions instructions) {
+  patterns.add<LowerLookup>(patterns.getContext(), instructions);
+}
+
+std::unique_ptr<Pass> createLowerLookupsPass(const TargetInfo &target) {
+  return std::make_unique<LowerLookupsPass>(target);
+}
+
+} // namespace gelu

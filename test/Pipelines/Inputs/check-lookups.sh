@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+#===- check-lookups.sh - act.lookup lowered for a target, run from C ------===#
+#
+# Usage: check-lookups.sh TARGET CC RUNNER WORKDIR
+# Writes one function per lane count (a scalar, 4, 5, 8, 12, 16) and table
+# size (2 … 64) that loads the indices, looks them up with act.lookup and
+# stores the entries; lowers it with act-lower-to-llvm for TARGET, compiles
+# it with llc, links it into a C program (CC, static) that calls each
+# function with indices in the table, past it, negative and at the ends of
+# i32, and checks every lane against table[index mod N]; runs it (under
+# RUNNER, e.g. qemu-aarch64; "-" for none). Prints "lookups PASSED" or the
+# first wrong lane.
+#
+#===------------------------------------------------------------------------===#
+set -eu
+target=$1 cc=$2 runner=$3 work=$4
+mkdir -p "$work"
+lanes_list="0 4 5 8 12 16"
+sizes="2 4 8 16 32 64"
+entry() { # entry K: the table's K-th entry, as MLIR and C write it
+  echo "$(( $1 * 3 - ($1 % 3 == 0 ? 200 : 0) )).5"
+}
+{
+  for lanes in $lanes_list; do
+    for size in $sizes; do
+      table=""
+      for ((k = 0; k < size; ++k)); do
+        table+="${table:+, }$(entry $k)"
+      done
+      if ((lanes)); then
+        it="vector<${lanes}xi32>" ft="vector<${lanes}xf32>"
+      else
+        it="i32" ft="f32"
+      fi
+      cat <<MLIR
+func.func @lookup_${lanes}_${size}(%in: !llvm.ptr, %out: !llvm.ptr) {
+  %i = llvm.load %in : !llvm.ptr -> $it
+  %e = act.lookup %i [$table] : $it -> $ft
+  llvm.store %e, %out : $ft, !llvm.ptr
+  return
+}
+MLIR
+    done
+  done
+} > "$work/lookups.mlir"
+gelu-opt "$work/lookups.mlir" -act-lower-to-llvm="target=$target" |
+  mlir-translate --mlir-to-llvmir > "$work/lookups.ll"
+llc -O2 -filetype=obj "$work/lookups.ll" -o "$work/lookups.o"
+{
+  echo '#include <stdint.h>'
+  echo '#include <stdio.h>'
+  echo '#include <string.h>'
+  echo 'static int failed;'
+  echo 'static void check(void (*f)(const int32_t *, float *), const char *name,'
+  echo '                  unsigned lanes, unsigned size, const float *table) {'
+  echo '  for (unsigned round = 0; round < 5; ++round) {'
+  echo '    int32_t in[16] __attribute__((aligned(64)));'
+  echo '    float out[16] __attribute__((aligned(64)));'
+  echo '    for (unsigned l = 0; l < 16; ++l) {'
+  echo '      int32_t v[5] = {(int32_t)l, (int32_t)(l * 7 + 61), -1 - (int32_t)(l * 3),'
+  echo '                      INT32_MIN + (int32_t)(l * 5), INT32_MAX - (int32_t)(l * 11)};'
+  echo '      in[l] = v[round];'
+  echo '    }'
+  echo '    f(in, out);'
+  echo '    for (unsigned l = 0; l < (lanes ? lanes : 1); ++l) {'
+  echo '      float want = table[(uint32_t)in[l] & (size - 1)];'
+  echo '      if (memcmp(&out[l], &want, 4) != 0 && !failed++)'
+  echo '        printf("FAIL %s index %d: got %g, want %g\n", name, in[l],'
+  echo '               out[l], want);'
+  echo '    }'
+  echo '  }'
+  echo '}'
+  for lanes in $lanes_list; do
+    for size in $sizes; do
+      echo "void lookup_${lanes}_${size}(const int32_t *, float *);"
+      printf 'static const float table_%s_%s[] = {' "$lanes" "$size"
+      for ((k = 0; k < size; ++k)); do printf '%sf, ' "$(entry $k)"; done
+      echo '};'
+    done
+  done
+  echo 'int main(void) {'
+  for lanes in $lanes_list; do
+    for size in $sizes; do
+      echo "  check(lookup_${lanes}_${size}, \"lookup_${lanes}_${size}\", $lanes, $size, table_${lanes}_${size});"
+    done
+  done
+  echo '  if (!failed) printf("lookups PASSED\n");'
+  echo '  return failed != 0;'
+  echo '}'
+} > "$work/check_lookups.c"
+$cc -static -O1 "$work/check_lookups.c" "$work/lookups.o" -o "$work/check"
+if [[ "$runner" == - ]]; then
+  "$work/check"
+else
+  $runner "$work/check"
+fi
