@@ -122,9 +122,10 @@ SmallVector<float> entries(ArrayRef<float> table, size_t first, size_t count) {
   return out;
 }
 
-/// The table as a private constant array of the module, one per distinct
-/// table (named by a hash of its entries).
-LLVM::GlobalOp tableGlobal(OpBuilder &b, Location loc, ModuleOp module,
+/// The table as a private constant array of the symbol table `scope` (a
+/// module, or the gpu.module of a GPU kernel), one per distinct table
+/// (named by a hash of its entries).
+LLVM::GlobalOp tableGlobal(OpBuilder &b, Location loc, Operation *scope,
                            ArrayRef<float> table) {
   llvm::ArrayRef<uint8_t> bytes(reinterpret_cast<const uint8_t *>(table.data()),
                                 table.size() * 4);
@@ -137,7 +138,7 @@ LLVM::GlobalOp tableGlobal(OpBuilder &b, Location loc, ModuleOp module,
       table);
   std::string name = base;
   for (unsigned suffix = 1;; ++suffix) {
-    Operation *existing = SymbolTable::lookupSymbolIn(module, name);
+    Operation *existing = SymbolTable::lookupSymbolIn(scope, name);
     if (!existing)
       break;
     auto global = dyn_cast<LLVM::GlobalOp>(existing);
@@ -147,7 +148,7 @@ LLVM::GlobalOp tableGlobal(OpBuilder &b, Location loc, ModuleOp module,
     name = base + "_" + std::to_string(suffix);
   }
   OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(module.getBody());
+  b.setInsertionPointToStart(&scope->getRegion(0).front());
   return LLVM::GlobalOp::create(b, loc, arrayType, /*isConstant=*/true,
                                 LLVM::Linkage::Private, name, value,
                                 /*alignment=*/64);
@@ -165,10 +166,12 @@ struct LowerLookup : OpRewritePattern<act::LookupOp> {
     auto vectorType = dyn_cast<VectorType>(op.getType());
 
     if (!vectorType) {
-      auto module = op->getParentOfType<ModuleOp>();
-      if (!module)
-        return rewriter.notifyMatchFailure(op, "not inside a module");
-      LLVM::GlobalOp global = tableGlobal(rewriter, loc, module, table);
+      Operation *scope = SymbolTable::getNearestSymbolTable(op->getParentOp());
+      if (!scope || scope->getNumRegions() != 1 ||
+          !scope->getRegion(0).hasOneBlock())
+        return rewriter.notifyMatchFailure(op, "no symbol table to hold the "
+                                               "table");
+      LLVM::GlobalOp global = tableGlobal(rewriter, loc, scope, table);
       Value low = arith::AndIOp::create(
           rewriter, loc, index,
           i32Splat(rewriter, loc, index.getType(), table.size() - 1));

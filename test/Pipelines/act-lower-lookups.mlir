@@ -121,3 +121,4 @@ func.func @shared_table(%i: i32, %j: i32) -> (f32, f32) {
   %1 = act.lookup %j [1.0, 2.0, 3.0, 4.0] : i32 -> f32
   return %0, %1 : f32, f32
 }
+
