@@ -15,6 +15,7 @@
 #include "gelu/Codegen/Lookups.h"
 
 #include "gelu/Codegen/Passes.h"
+#include "gelu/Conversion/Expansions/ElementwiseBuilder.h"
 #include "gelu/Dialect/Act/IR/ActOps.h"
 #include "gelu/Spec/Spec.h"
 
@@ -73,21 +74,16 @@ std::optional<Permute> permuteOf(LookupInstructions instructions) {
   return std::nullopt;
 }
 
-/// A splat or dense constant of `type`.
-Value f32Constant(OpBuilder &b, Location loc, Type type,
-                  ArrayRef<float> values) {
-  auto shaped = dyn_cast<VectorType>(type);
-  if (!shaped)
-    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(values[0]));
+/// The entries of one register: a dense vector constant.
+Value registerConstant(OpBuilder &b, Location loc, VectorType type,
+                       ArrayRef<float> values) {
   return arith::ConstantOp::create(b, loc,
-                                   DenseElementsAttr::get(shaped, values));
+                                   DenseElementsAttr::get(type, values));
 }
 
+/// `value` in every lane of the i32 scalar or vector `type`.
 Value i32Splat(OpBuilder &b, Location loc, Type type, int32_t value) {
-  if (auto shaped = dyn_cast<VectorType>(type))
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(shaped, b.getI32IntegerAttr(value)));
-  return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(value));
+  return emitSplatConstant(b, loc, type, b.getI32IntegerAttr(value));
 }
 
 /// Whether bit `bit` of each index lane is set.
@@ -189,7 +185,8 @@ struct LowerLookup : OpRewritePattern<act::LookupOp> {
         vectorType.getNumElements() % permute->lanes != 0) {
       SmallVector<Value> parts;
       for (float entry : table)
-        parts.push_back(f32Constant(rewriter, loc, vectorType, {entry}));
+        parts.push_back(emitSplatConstant(rewriter, loc, vectorType,
+                                          rewriter.getF32FloatAttr(entry)));
       rewriter.replaceOp(op, selectTree(rewriter, loc, index, 0, parts));
       return success();
     }
@@ -242,26 +239,26 @@ private:
         return LLVM::CallIntrinsicOp::create(
                    b, loc, laneFloat,
                    b.getStringAttr("llvm.x86.avx512.permvar.sf.512"),
-                   ValueRange{f32Constant(b, loc, laneFloat,
-                                          entries(table, start, 16)),
+                   ValueRange{registerConstant(b, loc, laneFloat,
+                                               entries(table, start, 16)),
                               index})
             .getResult(0);
       return LLVM::CallIntrinsicOp::create(
                  b, loc, laneFloat,
                  b.getStringAttr("llvm.x86.avx512.vpermi2var.ps.512"),
-                 ValueRange{
-                     f32Constant(b, loc, laneFloat, entries(table, start, 16)),
-                     index,
-                     f32Constant(b, loc, laneFloat,
-                                 entries(table, start + 16, 16))})
+                 ValueRange{registerConstant(b, loc, laneFloat,
+                                             entries(table, start, 16)),
+                            index,
+                            registerConstant(b, loc, laneFloat,
+                                             entries(table, start + 16, 16))})
           .getResult(0);
     }
     case LookupInstructions::Avx2:
       return LLVM::CallIntrinsicOp::create(
                  b, loc, laneFloat, b.getStringAttr("llvm.x86.avx2.permps"),
-                 ValueRange{
-                     f32Constant(b, loc, laneFloat, entries(table, start, 8)),
-                     index})
+                 ValueRange{registerConstant(b, loc, laneFloat,
+                                             entries(table, start, 8)),
+                            index})
           .getResult(0);
     case LookupInstructions::Neon: {
       // tbl picks bytes: entry k is bytes 4k … 4k + 3 of four registers
