@@ -6,8 +6,6 @@
 
 #include "gelu/Conversion/Expansions/ElementwiseBuilder.h"
 
-#include "gelu/Dialect/Act/IR/ActOps.h"
-
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -117,11 +115,6 @@ Value ElementwiseBuilder::horner(Value x, ArrayRef<double> highToLow) {
   for (double c : highToLow.drop_front())
     acc = fma(acc, x, constant(c));
   return acc;
-}
-
-Value ElementwiseBuilder::lookup(ArrayRef<float> table, Value index) {
-  return gelu::act::LookupOp::create(b, loc, fType, index,
-                                     b.getDenseF32ArrayAttr(table));
 }
 
 Value ElementwiseBuilder::floatToInt(Value a) {

@@ -72,11 +72,6 @@ public:
   /// Horner evaluation of c[0]·x^(n-1) + ... + c[n-1] with FMAs.
   mlir::Value horner(mlir::Value x, llvm::ArrayRef<double> highToLow);
 
-  /// table[index mod N] in each lane (act.lookup, lowered per target by
-  /// act-lower-lookups): N a power of two from 2 to 64, `index` of the i32
-  /// counterpart type, the float type a scalar or a vector.
-  mlir::Value lookup(llvm::ArrayRef<float> table, mlir::Value index);
-
   // Integer helpers for exponent manipulation.
   mlir::Value floatToInt(mlir::Value a);
   mlir::Value addInt(mlir::Value a, mlir::Value b);

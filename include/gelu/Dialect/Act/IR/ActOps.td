@@ -269,8 +269,9 @@ def Act_LookupOp : Act_Op<"lookup", [Pure]> {
   let description = [{
     `result[i] = table[index[i] mod N]`, for a table of N f32 entries, N a
     power of two from 2 to 64 (the index's low bits choose the entry, as the
-    permute instructions do, so every index is defined). The expansions'
-    piecewise forms look up their coefficients with it.
+    permute instructions do, so every index is defined). It is the building
+    block of table-driven expansions (piecewise polynomials whose
+    coefficients depend on the interval); no expansion makes one yet.
 
     It is not an activation: `convert-act-to-arith` leaves it in place and
     `act-lower-lookups` (part of `act-lower-to-llvm`) lowers it for the
