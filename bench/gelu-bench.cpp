@@ -12,8 +12,9 @@
 // a kernel's speed may depend on its data; the DRAM size, bound by memory,
 // on the uniform inputs only); prints ns/element, GB/s (8 bytes an
 // element: one read, one write; 4 for the bf16 rows) and the ratio to the
-// best anchor of the same function; measures every implementation's max ULP error by region
-// on a sample of all floats; and times JIT compiles (cold and cached).
+// best anchor of the same function; measures every implementation's max ULP
+// error by region on a sample of all floats; and times JIT compiles (cold and
+// cached).
 // --json writes all of it for scripts/plot-bench.py. --quick: the two small
 // sizes, fewer repetitions.
 //
@@ -80,8 +81,8 @@ const OurKernel kOurKernels[] = {
     {"gelu-jit exact (default)", R"({"name": "accurate"})", Family::ExactGelu},
     {"gelu-jit exact, budget max_abs 1e-6",
      R"({"name": "fast", "budget": {"max_abs": 1e-6}})", Family::ExactGelu},
-    {"gelu-jit exact, budget max_abs 1e-4",
-     R"({"budget": {"max_abs": 1e-4}})", Family::ExactGelu},
+    {"gelu-jit exact, budget max_abs 1e-4", R"({"budget": {"max_abs": 1e-4}})",
+     Family::ExactGelu},
     {"gelu-jit exact, rational", R"({"expansion": "rational"})",
      Family::ExactGelu},
     {"gelu-jit exact, rational_fast", R"({"expansion": "rational_fast"})",
@@ -177,11 +178,12 @@ void measureAccuracy(Entry &entry, const std::vector<float> &in) {
   if (entry.impl.family == Family::Copy)
     return;
   ReferenceFunction f = referenceOf(entry.impl.family);
-  std::vector<float> x16(in.size()), out(in.size());
+  std::vector<float> x16, out(in.size());
   const std::vector<float> *x = &in;
   if (entry.bf16) {
     // The sample truncated to bf16, packed in front of the buffer.
     std::vector<uint16_t> packed(in.size()), result(in.size());
+    x16.resize(in.size());
     for (size_t i = 0; i < in.size(); ++i)
       packed[i] = bf16FromFloatExact(in[i]);
     entry.impl.run(reinterpret_cast<const float *>(packed.data()),
@@ -274,8 +276,7 @@ public:
 /// Bytes read and written an element: 8 (f32 in and out), 4 for bf16.
 int bytesPerElement(const Entry &e) { return e.bf16 ? 4 : 8; }
 
-std::string benchmarkName(const Entry &e, const Distribution &d,
-                          int64_t n) {
+std::string benchmarkName(const Entry &e, const Distribution &d, int64_t n) {
   return e.impl.name + "/" + d.key + "/" + std::to_string(n);
 }
 
@@ -419,8 +420,8 @@ int main(int argc, char **argv) {
         auto run = e.impl.run;
         benchmark::RegisterBenchmark(
             benchmarkName(e, *d, n).c_str(),
-            [run, in, out, n, bytes = bytesPerElement(e)](
-                benchmark::State &state) {
+            [run, in, out, n,
+             bytes = bytesPerElement(e)](benchmark::State &state) {
               for (auto _ : state) {
                 run(in, out, n);
                 benchmark::ClobberMemory();
