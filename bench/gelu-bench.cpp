@@ -73,12 +73,17 @@ struct OurKernel {
   unsigned threads = 1;
 };
 
-/// gelu-jit's kernels: for each function the accurate default, the fast
-/// forms and budgets of its ladder (max abs 1e-4 and 1e-6, or 1e-5 for
-/// SiLU, whose 1e-6 only its default meets); then exact GELU on AVX2,
-/// without streaming stores, and on two threads.
+/// gelu-jit's kernels: for each function the accurate default
+/// (piecewise_tail, whose speed depends on the data), the closed form that
+/// was the default before it (branch-free), the fast forms and budgets of
+/// its ladder (max abs 1e-4 and 1e-6, or 1e-5 for SiLU); then exact GELU
+/// on AVX2, without streaming stores, and on two threads.
 const OurKernel kOurKernels[] = {
     {"gelu-jit exact (default)", R"({"name": "accurate"})", Family::ExactGelu},
+    {"gelu-jit exact, erfc (former default)", R"({"expansion": "erfc"})",
+     Family::ExactGelu},
+    {"gelu-jit exact, piecewise (no tail)", R"({"expansion": "piecewise"})",
+     Family::ExactGelu},
     {"gelu-jit exact, budget max_abs 1e-6",
      R"({"name": "fast", "budget": {"max_abs": 1e-6}})", Family::ExactGelu},
     {"gelu-jit exact, budget max_abs 1e-4", R"({"budget": {"max_abs": 1e-4}})",
@@ -88,6 +93,8 @@ const OurKernel kOurKernels[] = {
     {"gelu-jit exact, rational_fast", R"({"expansion": "rational_fast"})",
      Family::ExactGelu},
     {"gelu-jit tanh (default)", R"({"approximate": "tanh"})", Family::TanhGelu},
+    {"gelu-jit tanh, sigmoid (former default)",
+     R"({"approximate": "tanh", "expansion": "sigmoid"})", Family::TanhGelu},
     {"gelu-jit tanh, sigmoid_fast",
      R"({"approximate": "tanh", "expansion": "sigmoid_fast"})",
      Family::TanhGelu},
@@ -99,6 +106,9 @@ const OurKernel kOurKernels[] = {
      Family::TanhGelu},
     {"gelu-jit sigmoid (default)", R"({"approximate": "sigmoid"})",
      Family::SigmoidGelu},
+    {"gelu-jit sigmoid, sigmoid (former default)",
+     R"({"approximate": "sigmoid", "expansion": "sigmoid"})",
+     Family::SigmoidGelu},
     {"gelu-jit sigmoid, sigmoid_fast",
      R"({"approximate": "sigmoid", "expansion": "sigmoid_fast"})",
      Family::SigmoidGelu},
@@ -106,6 +116,8 @@ const OurKernel kOurKernels[] = {
      R"({"approximate": "sigmoid", "budget": {"max_abs": 1e-4}})",
      Family::SigmoidGelu},
     {"gelu-jit silu (default)", R"({"op": "silu"})", Family::Silu},
+    {"gelu-jit silu, sigmoid (former default)",
+     R"({"op": "silu", "expansion": "sigmoid"})", Family::Silu},
     {"gelu-jit silu, sigmoid_fast",
      R"({"op": "silu", "expansion": "sigmoid_fast"})", Family::Silu},
     {"gelu-jit silu, budget max_abs 1e-5",

@@ -80,11 +80,74 @@ std::ostream &operator<<(std::ostream &os, const FunctionCase &c) {
 }
 
 const FunctionCase kFunctions[] = {
+    // The defaults (piecewise_tail) and the closed forms they replaced.
     {"gelu",
      R"({"op": "gelu"})",
      ReferenceFunction::GeluExact,
      {2.0, 4.0, 4.0},
      3e-7},
+    {"gelu_erfc",
+     R"({"op": "gelu", "expansion": "erfc"})",
+     ReferenceFunction::GeluExact,
+     {2.0, 4.0, 4.0},
+     3e-7},
+    {"gelu_tanh_sigmoid",
+     R"({"op": "gelu", "approximate": "tanh", "expansion": "sigmoid"})",
+     ReferenceFunction::GeluTanh,
+     {4.0, 4.0, 4.0},
+     3e-7},
+    {"gelu_sigmoid_sigmoid",
+     R"({"op": "gelu", "approximate": "sigmoid", "expansion": "sigmoid"})",
+     ReferenceFunction::GeluSigmoid,
+     {4.0, 4.0, 4.0},
+     6e-7},
+    {"silu_sigmoid",
+     R"({"op": "silu", "expansion": "sigmoid"})",
+     ReferenceFunction::Silu,
+     {4.0, 4.0, 4.0},
+     2e-6},
+    // The piecewise tables without their tail: as accurate as the defaults
+    // down to where the gate falls under 2^−25 (x = −5.5 for exact GELU,
+    // −5.25, −10.5, −18), −0 below. At degree 3 the gate's relative error
+    // is ~1e-3 at the end of the table, absolute below 1e-6 for exact and
+    // tanh GELU (1.2e-5 sigmoid GELU, 4.1e-5 SiLU: coarser intervals).
+    {"gelu_piecewise",
+     R"({"op": "gelu", "expansion": "piecewise"})",
+     ReferenceFunction::GeluExact,
+     {2.0, 4.0, kNoCorrectBit},
+     3e-7},
+    {"gelu_piecewise_d3",
+     R"({"op": "gelu", "expansion": "piecewise", "degree": 3})",
+     ReferenceFunction::GeluExact,
+     {25.0, 1300.0, kNoCorrectBit},
+     1e-6},
+    {"gelu_tanh_piecewise_d3",
+     R"({"op": "gelu", "approximate": "tanh", "expansion": "piecewise",
+         "degree": 3})",
+     ReferenceFunction::GeluTanh,
+     {25.0, 1700.0, kNoCorrectBit},
+     1e-6},
+    {"gelu_sigmoid_piecewise",
+     R"({"op": "gelu", "approximate": "sigmoid", "expansion": "piecewise"})",
+     ReferenceFunction::GeluSigmoid,
+     {2.0, 4.0, kNoCorrectBit},
+     6e-7},
+    {"gelu_sigmoid_piecewise_d3",
+     R"({"op": "gelu", "approximate": "sigmoid", "expansion": "piecewise",
+         "degree": 3})",
+     ReferenceFunction::GeluSigmoid,
+     {800.0, 3000.0, kNoCorrectBit},
+     1.6e-5},
+    {"silu_piecewise",
+     R"({"op": "silu", "expansion": "piecewise"})",
+     ReferenceFunction::Silu,
+     {2.0, 4.0, kNoCorrectBit},
+     1.2e-6},
+    {"silu_piecewise_d3",
+     R"({"op": "silu", "expansion": "piecewise", "degree": 3})",
+     ReferenceFunction::Silu,
+     {1500.0, 3000.0, kNoCorrectBit},
+     5.5e-5},
     {"gelu_erfc_fast",
      R"({"op": "gelu", "expansion": "erfc_fast"})",
      ReferenceFunction::GeluExact,
@@ -359,7 +422,9 @@ TEST_P(F32Kernel, WritesExactlyOutZeroToN) {
                 << " wrote index " << i - kPad - offset;
           } else {
             float want = static_cast<float>(reference(expected[i]));
-            ASSERT_NEAR(dst[i], want, 1e-5f)
+            // 1e-5, or the form's own absolute bound where it is coarser
+            // (the degree-3 piecewise sigmoid GELU and SiLU).
+            ASSERT_NEAR(dst[i], want, std::max(1e-5, GetParam().maxAbs))
                 << "n=" << n << " offset=" << offset << " index "
                 << i - kPad - offset;
           }

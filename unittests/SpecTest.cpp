@@ -185,13 +185,13 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
        "at /degree: no expansion 'erfc' has degree 4; expected no degree (it "
        "is fixed)"},
       {R"({"expansion": "rational", "degree": 9})",
-       "at /degree: expected an integer from 2 to 6 (the numerator degree of "
-       "a fitted form), got 9"},
+       "at /degree: expected an integer from 2 to 7 (the degree of a fitted "
+       "form), got 9"},
       {R"({"op": "relu", "degree": 3})",
        "at /degree: no expansion of relu has degree 3; expected no degree"},
       {R"({"degree": "high"})",
-       "at /degree: expected an integer from 2 to 6 (the numerator degree of "
-       "a fitted form), got \"high\""},
+       "at /degree: expected an integer from 2 to 7 (the degree of a fitted "
+       "form), got \"high\""},
       {R"({"objective": "cheapest"})",
        "at /objective: unknown objective 'cheapest'; expected 'fastest' or "
        "'most_accurate'"},
@@ -246,12 +246,13 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
       {R"({"budget": {"max_ulp": 4, "domain": [0]}})",
        "at /budget/domain: expected [lo, hi] with two numbers, got [0]"},
       {R"({"expansion": "tanh"})",
-       "at /expansion: unknown expansion 'tanh' for gelu; expected 'erfc', "
-       "'erfc_fast', 'rational', 'erf', 'rational_fast', 'approx_tanh', "
-       "'approx_sigmoid'"},
+       "at /expansion: unknown expansion 'tanh' for gelu; expected "
+       "'piecewise_tail', 'erfc', 'erfc_fast', 'rational', 'erf', "
+       "'rational_fast', 'approx_tanh', 'approx_sigmoid', 'piecewise'"},
       {R"({"op": "silu", "expansion": "erfc"})",
        "at /expansion: unknown expansion 'erfc' for silu; expected "
-       "'sigmoid', 'sigmoid_fast'"},
+       "'piecewise_tail', 'sigmoid', 'sigmoid_fast', 'rational', "
+       "'rational_fast', 'piecewise'"},
       {R"({"expansion": "magic"})",
        "at /expansion: unknown expansion 'magic' for gelu"},
       {R"({"expansion": 1})", "at /expansion: expected a string, got number"},

@@ -96,10 +96,10 @@ struct LadderStep {
 /// fits its budget.
 TEST(Tuner, ALooserBudgetBuysACheaperKernel) {
   const LadderStep ladder[] = {
-      {R"({"max_ulp": 4})", act::Expansion::erfc, 0},
-      {R"({"max_abs": 1e-6})", act::Expansion::rational, 6},
-      {R"({"max_abs": 1e-5})", act::Expansion::rational, 5},
-      {R"({"max_abs": 1e-4})", act::Expansion::rational, 4},
+      {R"({"max_ulp": 4})", act::Expansion::piecewise_tail, 0},
+      {R"({"max_abs": 1e-6})", act::Expansion::piecewise, 3},
+      {R"({"max_abs": 1e-5})", act::Expansion::piecewise, 3},
+      {R"({"max_abs": 1e-4})", act::Expansion::piecewise, 2},
       {R"({"max_abs": 1e-2})", act::Expansion::rational, 2},
       {R"({"max_abs": 5e-2})", act::Expansion::rational, 2},
   };
@@ -150,17 +150,19 @@ TEST(Tuner, ALooserBudgetBuysACheaperKernel) {
       EXPECT_LE(worst, *budget.maxUlp) << json;
     }
   }
-  // On x ≥ 0 the rational form keeps 4 ULP; 2 ULP needs erfc_fast.
-  EXPECT_EQ(
+  // On x ≥ 0 a piecewise table without its tail is enough, at no higher a
+  // degree for 4 ULP than for 2 (degree 4 for both).
+  const TuningReport four =
       tune(
           R"({"ranking": "cost_model", "budget": {"max_ulp": 4, "domain": [0, 1e30]}})")
-          .report.chosen.expansion,
-      act::Expansion::rational);
-  EXPECT_EQ(
+          .report;
+  const TuningReport two =
       tune(
           R"({"ranking": "cost_model", "budget": {"max_ulp": 2, "domain": [0, 1e30]}})")
-          .report.chosen.expansion,
-      act::Expansion::erfc_fast);
+          .report;
+  EXPECT_EQ(four.chosen.expansion, act::Expansion::piecewise);
+  EXPECT_EQ(two.chosen.expansion, act::Expansion::piecewise);
+  EXPECT_LE(four.chosen.degree.value_or(0), two.chosen.degree.value_or(0));
 }
 
 /// Measured choices vary with the machine's load; what must hold does not:
@@ -295,7 +297,8 @@ TEST(Tuner, UnmeetableBudgetNamesTheMostAccurateCandidate) {
   EXPECT_NE(error.find("no expansion of gelu meets the budget (max_ulp 0.5"),
             std::string::npos)
       << error;
-  EXPECT_NE(error.find("the most accurate is 'erfc' with "), std::string::npos)
+  EXPECT_NE(error.find("the most accurate is 'piecewise_tail' with "),
+            std::string::npos)
       << error;
   // The same from the JIT API.
   auto kernel = compileKernelFromJson(R"({"budget": {"max_ulp": 0.5}})");
@@ -309,8 +312,8 @@ TEST(Tuner, NamedExpansionOrDegreeMustMeetIt) {
       R"({"expansion": "approx_tanh", "budget": {"max_abs": 1e-6}})");
   EXPECT_NE(error.find("the most accurate is 'approx_tanh'"), std::string::npos)
       << error;
-  error = errorOfTuning(R"({"degree": 2, "budget": {"max_abs": 1e-4}})");
-  EXPECT_NE(error.find("the most accurate is 'rational' at degree 2"),
+  error = errorOfTuning(R"({"degree": 2, "budget": {"max_abs": 1e-5}})");
+  EXPECT_NE(error.find("the most accurate is 'piecewise' at degree 2"),
             std::string::npos)
       << error;
   // A named degree limits the candidates to the forms that have it.
@@ -324,7 +327,7 @@ TEST(Tuner, NamedExpansionOrDegreeMustMeetIt) {
 TEST(Tuner, MostAccurateWithinATimeBudget) {
   // No time budget: the most accurate of all.
   TuningResult accurate = tune(R"({"objective": "most_accurate"})");
-  EXPECT_EQ(accurate.report.chosen.expansion, act::Expansion::erfc);
+  EXPECT_EQ(accurate.report.chosen.expansion, act::Expansion::piecewise_tail);
   for (const TuningCandidate &c : accurate.report.candidates)
     EXPECT_TRUE(c.error.has_value()) << "every candidate is measured";
   // A time budget no kernel meets: the error names the fastest.
@@ -476,7 +479,7 @@ TEST(TuningReport, UntunedKernelsMeasureThemselves) {
   ASSERT_TRUE(static_cast<bool>(kernel));
   const TuningReport &report = (*kernel)->report();
   EXPECT_FALSE(report.tuned);
-  EXPECT_EQ(report.chosen.expansion, act::Expansion::erfc);
+  EXPECT_EQ(report.chosen.expansion, act::Expansion::piecewise_tail);
   ASSERT_TRUE(report.error.has_value());
   EXPECT_LE((*report.error)[kOverallRegion].maxUlp, 4.0);
   EXPECT_GT((*report.error)[kOverallRegion].count, 100000u);

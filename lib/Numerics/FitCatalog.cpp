@@ -8,6 +8,7 @@
 
 #include "llvm/Support/ErrorHandling.h"
 
+#include <cassert>
 #include <cmath>
 #include <cstdio>
 
@@ -365,6 +366,103 @@ std::vector<FitEntry> fitCatalog() {
       derivative.problem.degree = degree;
       derivative.problem.denominatorDegree = degree - 1;
       entries.push_back(derivative);
+    }
+  }
+  return entries;
+}
+
+static constexpr long double kSqrt2Pi = 2.50662827463100050242L;
+
+PiecewiseDomain piecewiseDomain(ReferenceFunction function) {
+  assert(hasRationalForm(function) && "no piecewise form");
+  // The rational form's clamp: past it the gate is 1 (or 0) to within
+  // 2^−25, GELU' 1 (or 0) to within 4e-8. The step is the least power of
+  // two that covers it with kPiecewiseMaxIntervals intervals.
+  const double clamp = rationalClamp(function, kRationalMaxDegree);
+  double step = 1.0 / 64;
+  while (std::ceil(clamp / step) + 1 > kPiecewiseMaxIntervals)
+    step *= 2;
+  const double limit = std::ceil(clamp / step) * step;
+  return {step, limit, static_cast<unsigned>(limit / step) + 1};
+}
+
+std::string piecewiseFitName(ReferenceFunction function, unsigned degree) {
+  std::string name = rationalFitName(function, degree);
+  return name.replace(name.find("rational"), 8, "piecewise");
+}
+
+/// f(−u) for the function of a piecewise form, written without
+/// cancellation (for the gates: Φ(−u) as erfc, σ(−y) as 1/(1 + e^y)).
+static long double piecewiseTarget(ReferenceFunction function, long double u) {
+  switch (function) {
+  case ReferenceFunction::GeluExact:
+    return 0.5L * erfcl(u / sqrtl(2.0L));
+  case ReferenceFunction::GeluTanh:
+  case ReferenceFunction::GeluSigmoid:
+  case ReferenceFunction::Silu:
+    return 1 / (1 + expl(sigmoidArgument(function, u)));
+  case ReferenceFunction::GeluExactDerivative:
+    // Φ(−u) − u·φ(u).
+    return 0.5L * erfcl(u / sqrtl(2.0L)) - u * expl(-0.5L * u * u) / kSqrt2Pi;
+  case ReferenceFunction::GeluTanhDerivative:
+  case ReferenceFunction::GeluSigmoidDerivative: {
+    // s − u·y'(u)·s·(1 − s), s = σ(−y(u)) (y odd, y' even).
+    ReferenceFunction gelu = antiderivative(function);
+    long double y = sigmoidArgument(gelu, u);
+    long double s = 1 / (1 + expl(y));
+    long double oneMinusS = 1 / (1 + expl(-y));
+    return s - u * sigmoidArgumentSlope(gelu, u) * s * oneMinusS;
+  }
+  default:
+    llvm_unreachable("no piecewise form");
+  }
+}
+
+std::vector<PiecewiseFitEntry> piecewiseFitCatalog() {
+  std::vector<PiecewiseFitEntry> entries;
+  for (ReferenceFunction function :
+       {ReferenceFunction::GeluExact, ReferenceFunction::GeluTanh,
+        ReferenceFunction::GeluSigmoid, ReferenceFunction::Silu,
+        ReferenceFunction::GeluExactDerivative,
+        ReferenceFunction::GeluTanhDerivative,
+        ReferenceFunction::GeluSigmoidDerivative}) {
+    const PiecewiseDomain domain = piecewiseDomain(function);
+    // (isDerivative is in GeluNumerics, which this library is below.)
+    const bool relative = function == ReferenceFunction::GeluExact ||
+                          function == ReferenceFunction::GeluTanh ||
+                          function == ReferenceFunction::GeluSigmoid ||
+                          function == ReferenceFunction::Silu;
+    for (unsigned degree = kPiecewiseMinDegree; degree <= kPiecewiseMaxDegree;
+         ++degree) {
+      PiecewiseFitEntry entry;
+      entry.name = piecewiseFitName(function, degree);
+      entry.function = function;
+      entry.degree = degree;
+      entry.description =
+          std::string(relative ? gateName(function) : "GELU'(x)") +
+          " at x = −u, u in [0, " + decimal(domain.limit) + "], " +
+          std::to_string(domain.intervals) + " intervals of " +
+          decimal(domain.step) + ", degree " + std::to_string(degree) + ", " +
+          (relative ? "relative" : "absolute") + " error";
+      for (unsigned k = 0; k < domain.intervals; ++k) {
+        MinimaxProblem piece;
+        const long double centre = k * static_cast<long double>(domain.step);
+        const long double step = domain.step;
+        // Interval 0 is fitted on both sides of 0: u < 0 is the function
+        // at x > 0, as smooth, and the table needs no special case.
+        piece.function = [function, centre, step](long double v) {
+          return piecewiseTarget(function, centre + v * step);
+        };
+        if (relative)
+          piece.weight = [function, centre, step](long double v) {
+            return 1 / piecewiseTarget(function, centre + v * step);
+          };
+        piece.lo = -0.5L;
+        piece.hi = 0.5L;
+        piece.degree = static_cast<int>(degree);
+        entry.pieces.push_back(piece);
+      }
+      entries.push_back(std::move(entry));
     }
   }
   return entries;

@@ -12,6 +12,7 @@
 #include "llvm/Support/ErrorHandling.h"
 
 #include <array>
+#include <cassert>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -113,6 +114,22 @@ RationalCoefficients geluRationalCoefficients(ReferenceFunction function,
 
 RationalCoefficients erfRationalCoefficients() {
   return rationalFit("erf_rational");
+}
+
+PiecewiseCoefficients piecewiseCoefficients(ReferenceFunction function,
+                                            unsigned degree) {
+  const std::string name = piecewiseFitName(function, degree);
+  for (const PiecewiseTable &table : kPiecewiseTables)
+    if (name == table.name) {
+      PiecewiseDomain domain = piecewiseDomain(function);
+      assert(table.intervals == domain.intervals && table.degree == degree);
+      return {domain, degree,
+              llvm::ArrayRef<double>(table.coefficients,
+                                     table.intervals * (degree + 1)),
+              table.maxError};
+    }
+  llvm::report_fatal_error(llvm::Twine("no piecewise fit '") + name +
+                           "' (FitCatalog.cpp)");
 }
 
 double oddFitBelowLimit(RationalCoefficients fit, double scale, double limit,

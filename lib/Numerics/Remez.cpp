@@ -7,6 +7,7 @@
 #include "gelu/Numerics/Remez.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 namespace gelu {
@@ -400,6 +401,18 @@ llvm::Expected<MinimaxFit> fitMinimaxFloat(MinimaxProblem problem) {
   // whose error equals the rational one's.
   fit.maxError = maxAbsError(ErrorFunction{problem, fit}, 200000);
   fit.denominator = denominator;
+  return fit;
+}
+
+llvm::Expected<MinimaxFit> fitMinimaxRounded(const MinimaxProblem &problem) {
+  assert(problem.denominatorDegree == 0 && problem.fixedLow.empty() &&
+         "polynomials only");
+  auto fit = fitMinimax(problem);
+  if (!fit)
+    return fit.takeError();
+  for (long double &c : fit->coefficients)
+    c = static_cast<float>(c);
+  fit->maxError = maxAbsError(ErrorFunction{problem, *fit}, 20000);
   return fit;
 }
 

@@ -19,6 +19,7 @@
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -498,8 +499,10 @@ static llvm::Error parseDegree(const json &value, StringRef path,
                                KernelSpec &spec, const SpecErrors &errors) {
   // The range every fitted form shares (docs/spec.md: 2-6); which forms of
   // this op have the degree is checked next.
-  auto degree = getInteger(value, path, kRationalMinDegree, kRationalMaxDegree,
-                           "the numerator degree of a fitted form", errors);
+  auto degree =
+      getInteger(value, path, std::min(kRationalMinDegree, kPiecewiseMinDegree),
+                 std::max(kRationalMaxDegree, kPiecewiseMaxDegree),
+                 "the degree of a fitted form", errors);
   if (!degree)
     return degree.takeError();
   ReferenceFunction function = spec.referenceFunction();

@@ -12,7 +12,7 @@ func.func @silu_f16(%x: vector<16xf16>) -> vector<16xf16> {
 }
 
 // CHECK-LABEL: func.func @gelu_bf16
-// CHECK: act.gelu %{{.*}} expansion<rational> degree(4) : vector<16xbf16>
+// CHECK: act.gelu %{{.*}} expansion<piecewise> degree(2) : vector<16xbf16>
 func.func @gelu_bf16(%x: vector<16xbf16>) -> vector<16xbf16> {
   %0 = act.gelu %x : vector<16xbf16>
   return %0 : vector<16xbf16>

@@ -8,30 +8,30 @@
 
 // ABS2-LABEL: func.func @choices
 // ABS2: act.gelu %{{.*}} expansion<rational> degree(2) : vector<16xf32>
-// Tanh GELU and SiLU have rational ladders of their own: 1e-2 is within
-// tanh GELU's degree 2 (4.7e-3 beyond bf16 rounding), not SiLU's (0.04; its
-// degree 3 has 5.9e-4).
+// Tanh GELU and SiLU have ladders of their own: 1e-2 is within tanh
+// GELU's rational degree 2 (4.7e-3 beyond bf16 rounding), not SiLU's
+// (0.04), but within its piecewise degree 2.
 // ABS2: act.gelu %{{.*}} approximate<tanh> expansion<rational> degree(2) : vector<32xbf16>
-// ABS2: act.silu %{{.*}} expansion<rational> degree(3) : f32
+// ABS2: act.silu %{{.*}} expansion<piecewise> degree(2) : f32
 // ABS2: act.gelu %{{.*}} expansion<erfc_fast> : f32
 // ABS2: act.relu %{{.*}} expansion<select> : vector<16xf32>
 
 // SPEC-LABEL: func.func @choices
-// SPEC: act.gelu %{{.*}} expansion<rational> degree(6) : vector<16xf32>
+// SPEC: act.gelu %{{.*}} expansion<piecewise> degree(4) : vector<16xf32>
 // SPEC: act.gelu %{{.*}} approximate<tanh> expansion<rational> degree(2) : vector<32xbf16>
 // SPEC: act.silu %{{.*}} expansion<rational> degree(5) : f32
 
 // ULP4-LABEL: func.func @choices
-// ULP4: act.gelu %{{.*}} expansion<erfc> : vector<16xf32>
+// ULP4: act.gelu %{{.*}} expansion<piecewise_tail> : vector<16xf32>
 // In bf16, the fast sigmoid form is within 4 ULP too.
 // ULP4: act.gelu %{{.*}} approximate<tanh> expansion<sigmoid_fast> : vector<32xbf16>
-// ULP4: act.silu %{{.*}} expansion<sigmoid> : f32
+// ULP4: act.silu %{{.*}} expansion<piecewise_tail> : f32
 
 // Without a budget: the accurate default, named.
 // DEFAULT-LABEL: func.func @choices
-// DEFAULT: act.gelu %{{.*}} expansion<erfc> : vector<16xf32>
-// DEFAULT: act.gelu %{{.*}} approximate<tanh> expansion<sigmoid> : vector<32xbf16>
-// DEFAULT: act.silu %{{.*}} expansion<sigmoid> : f32
+// DEFAULT: act.gelu %{{.*}} expansion<piecewise_tail> : vector<16xf32>
+// DEFAULT: act.gelu %{{.*}} approximate<tanh> expansion<piecewise_tail> : vector<32xbf16>
+// DEFAULT: act.silu %{{.*}} expansion<piecewise_tail> : f32
 // DEFAULT: act.gelu %{{.*}} expansion<erfc_fast> : f32
 func.func @choices(%x: vector<16xf32>, %h: vector<32xbf16>, %s: f32) -> (vector<16xf32>, vector<32xbf16>, f32, f32, vector<16xf32>) {
   %0 = act.gelu %x : vector<16xf32>

@@ -35,6 +35,24 @@ static std::string hexFloat(long double v) {
   return buffer;
 }
 
+/// One interval of a piecewise fit. Where the function is already within
+/// long double's reach of a lower degree (GELU' near 0 at degree 7: the
+/// exchange finds no alternation to level), that fit, its top coefficient
+/// 0, stands for it.
+static llvm::Expected<MinimaxFit> fitPiece(MinimaxProblem problem) {
+  auto fit = fitMinimaxRounded(problem);
+  int lowered = 0;
+  while (!fit && problem.degree > 1) {
+    llvm::consumeError(fit.takeError());
+    --problem.degree;
+    ++lowered;
+    fit = fitMinimaxRounded(problem);
+  }
+  if (fit)
+    fit->coefficients.resize(fit->coefficients.size() + lowered, 0.0L);
+  return fit;
+}
+
 static const char kHelp[] =
     "gelu-fit: the minimax (Remez) fits of gelu-jit's expansions, made in\n"
     "long double and rounded to f32 coefficients (lib/Numerics/FitCatalog.cpp\n"
@@ -42,7 +60,7 @@ static const char kHelp[] =
     "\n"
     "  gelu-fit                 fit each, print its degree, interval, "
     "measured\n"
-    "                           error and what it approximates (about 20 s)\n"
+    "                           error and what it approximates (about 30 s)\n"
     "  gelu-fit --emit-inc F    also write the coefficient tables to F (the\n"
     "                           build makes FittedPolynomials.inc this way)\n"
     "  gelu-fit --version       the version\n"
@@ -66,44 +84,84 @@ int main(int argc, char **argv) {
                          "--help]\n");
     return 2;
   }
-  // The fits take ~20 s of CPU in all: say so, and show each as it
-  // finishes. They are independent: one thread a core.
+  // The fits take ~30 s of CPU in all: say so, and show each as it
+  // finishes. They are independent: one thread a core. A piecewise fit is
+  // one problem an interval, each fitted on its own.
   const std::vector<FitEntry> catalog = fitCatalog();
-  std::fprintf(stderr, "gelu-fit: fitting %zu problems (about 20 s)\n",
-               catalog.size());
+  const std::vector<PiecewiseFitEntry> piecewise = piecewiseFitCatalog();
+  struct Job {
+    size_t entry;
+    size_t piece; ///< for a piecewise fit
+  };
+  std::vector<Job> jobs;
+  for (size_t i = 0; i < catalog.size(); ++i)
+    jobs.push_back({i, 0});
+  size_t pieces = 0;
+  for (size_t i = 0; i < piecewise.size(); ++i)
+    for (size_t k = 0; k < piecewise[i].pieces.size(); ++k, ++pieces)
+      jobs.push_back({catalog.size() + i, k});
+  std::fprintf(stderr,
+               "gelu-fit: fitting %zu problems and %zu piecewise fits (%zu "
+               "intervals; about 30 s)\n",
+               catalog.size(), piecewise.size(), pieces);
   std::vector<std::optional<MinimaxFit>> fits(catalog.size());
+  std::vector<std::vector<std::optional<MinimaxFit>>> pieceFits;
+  for (const PiecewiseFitEntry &entry : piecewise)
+    pieceFits.emplace_back(entry.pieces.size());
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex printing;
   auto work = [&] {
-    for (size_t i = next++; i < catalog.size() && !failed; i = next++) {
-      const FitEntry &entry = catalog[i];
-      auto fit = fitMinimaxFloat(entry.problem);
+    for (size_t j = next++; j < jobs.size() && !failed; j = next++) {
+      const Job job = jobs[j];
+      const bool isPiece = job.entry >= catalog.size();
+      const std::string &name = isPiece
+                                    ? piecewise[job.entry - catalog.size()].name
+                                    : catalog[job.entry].name;
+      auto fit =
+          isPiece ? fitPiece(
+                        piecewise[job.entry - catalog.size()].pieces[job.piece])
+                  : fitMinimaxFloat(catalog[job.entry].problem);
       std::lock_guard<std::mutex> lock(printing);
       if (!fit) {
-        std::fprintf(stderr, "gelu-fit: %s: %s\n", entry.name.c_str(),
-                     llvm::toString(fit.takeError()).c_str());
+        std::fprintf(stderr, "gelu-fit: %s (interval %zu): %s\n", name.c_str(),
+                     job.piece, llvm::toString(fit.takeError()).c_str());
         failed = true;
         return;
       }
+      if (isPiece) {
+        pieceFits[job.entry - catalog.size()][job.piece] = std::move(*fit);
+        continue;
+      }
+      const FitEntry &entry = catalog[job.entry];
       std::printf("%-18s degree %d/%d on [%.6Lg, %.6Lg]: max error %.3Le  "
                   "(%s)\n",
                   entry.name.c_str(), entry.problem.degree,
                   entry.problem.denominatorDegree, entry.problem.lo,
                   entry.problem.hi, fit->maxError, entry.description.c_str());
       std::fflush(stdout);
-      fits[i] = std::move(*fit);
+      fits[job.entry] = std::move(*fit);
     }
   };
   std::vector<std::thread> threads;
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  for (unsigned t = 1; t < std::min<size_t>(cores, catalog.size()); ++t)
+  for (unsigned t = 1; t < std::min<size_t>(cores, jobs.size()); ++t)
     threads.emplace_back(work);
   work();
   for (std::thread &thread : threads)
     thread.join();
   if (failed)
     return 1;
+  // A piecewise fit's error is its worst interval's.
+  std::vector<long double> pieceErrors;
+  for (size_t i = 0; i < piecewise.size(); ++i) {
+    long double worst = 0;
+    for (const std::optional<MinimaxFit> &fit : pieceFits[i])
+      worst = std::max(worst, fit->maxError);
+    pieceErrors.push_back(worst);
+    std::printf("%-18s max error %.3Le  (%s)\n", piecewise[i].name.c_str(),
+                worst, piecewise[i].description.c_str());
+  }
 
   std::string inc =
       "// Generated by gelu-fit from lib/Numerics/FitCatalog.cpp; "
@@ -117,6 +175,15 @@ int main(int argc, char **argv) {
       "  const double *denominator; ///< null for a polynomial\n"
       "  unsigned denominatorSize;\n"
       "  double maxError; ///< weighted, measured by gelu-fit\n"
+      "};\n\n"
+      "/// A piecewise fit's table: the intervals' coefficients one after\n"
+      "/// another, each lowest degree first.\n"
+      "struct PiecewiseTable {\n"
+      "  const char *name;\n"
+      "  const double *coefficients;\n"
+      "  unsigned intervals;\n"
+      "  unsigned degree;\n"
+      "  double maxError; ///< weighted, the worst interval's\n"
       "};\n\n";
   std::string rows;
   for (size_t i = 0; i < catalog.size(); ++i) {
@@ -145,7 +212,24 @@ int main(int argc, char **argv) {
             std::to_string(fit.coefficients.size()) + ", " + denominator +
             ", kFit_" + entry.name + "_maxError},\n";
   }
-  inc += "static constexpr FittedTable kFittedTables[] = {\n" + rows + "};\n";
+  inc += "static constexpr FittedTable kFittedTables[] = {\n" + rows + "};\n\n";
+  rows.clear();
+  for (size_t i = 0; i < piecewise.size(); ++i) {
+    const PiecewiseFitEntry &entry = piecewise[i];
+    inc += "// " + entry.description + "\n";
+    inc += "static constexpr double kPiecewise_" + entry.name + "[] = {";
+    size_t n = 0;
+    for (const std::optional<MinimaxFit> &fit : pieceFits[i])
+      for (long double c : fit->coefficients)
+        inc += (n++ ? ", " : "") + hexFloat(c);
+    inc += "};\n";
+    rows += "    {\"" + entry.name + "\", kPiecewise_" + entry.name + ", " +
+            std::to_string(entry.pieces.size()) + ", " +
+            std::to_string(entry.degree) + ", " + hexFloat(pieceErrors[i]) +
+            "},\n";
+  }
+  inc += "\nstatic constexpr PiecewiseTable kPiecewiseTables[] = {\n" + rows +
+         "};\n";
   if (!incPath)
     return 0;
   if (llvm::Error err = gelu::writeOutputFile(incPath, inc)) {

@@ -70,6 +70,8 @@ def ConvertActToArith : Pass<"convert-act-to-arith"> {
     "mlir::math::MathDialect",
     "mlir::linalg::LinalgDialect",
     "mlir::tensor::TensorDialect",
+    "mlir::scf::SCFDialect",
+    "mlir::vector::VectorDialect",
   ];
 }
 

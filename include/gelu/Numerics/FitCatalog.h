@@ -34,6 +34,41 @@ struct FitEntry {
 /// Every fit the expansions need.
 std::vector<FitEntry> fitCatalog();
 
+/// The piecewise form of a function with a rational form (the `piecewise`
+/// expansions): q(u) = f(−u) on u = |x| in [0, limit] (f the gate of a
+/// GELU or SiLU, or a GELU's derivative; f(x) = 1 − q(x) above 0, since
+/// f − 1/2 is odd), in `intervals` intervals of width `step`, a power of
+/// two, the k-th centred on k·step and given as a polynomial in v =
+/// u/step − k in [−1/2, 1/2]: u/step and v are exact, and k is u/step
+/// rounded, the lane's index into a table of at most 32 entries.
+struct PiecewiseDomain {
+  double step;
+  double limit;
+  unsigned intervals;
+};
+PiecewiseDomain piecewiseDomain(ReferenceFunction function);
+
+/// One piecewise fit: a problem an interval, all of one degree. Gates are
+/// fitted with relative error (so f(x) keeps its relative accuracy for
+/// x < 0 down to −limit), derivatives with absolute error (they cross 0).
+struct PiecewiseFitEntry {
+  /// C identifier of the table (FittedPolynomials.inc defines
+  /// kPiecewise_<name>, the intervals' coefficients one after another).
+  std::string name;
+  std::string description;
+  ReferenceFunction function;
+  unsigned degree;
+  std::vector<MinimaxProblem> pieces;
+};
+
+std::vector<PiecewiseFitEntry> piecewiseFitCatalog();
+std::string piecewiseFitName(ReferenceFunction function, unsigned degree);
+
+constexpr unsigned kPiecewiseMinDegree = 2;
+constexpr unsigned kPiecewiseMaxDegree = 7;
+/// At most this many intervals: one AVX-512 two-register permute.
+constexpr unsigned kPiecewiseMaxIntervals = 32;
+
 /// The erfc form of exact GELU writes erfc(|x|/√2) = t·exp(−x²/2 + P(t))
 /// with t = 1/(1 + a·|x|), a = kErfcFormScale. a is an f32 value, and the
 /// fit is made for that value, so the kernel's t and the fit agree.

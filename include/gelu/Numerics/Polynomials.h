@@ -7,6 +7,7 @@
 #ifndef GELU_NUMERICS_POLYNOMIALS_H
 #define GELU_NUMERICS_POLYNOMIALS_H
 
+#include "gelu/Numerics/FitCatalog.h"
 #include "gelu/Numerics/Reference.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -56,6 +57,19 @@ RationalCoefficients geluRationalCoefficients(ReferenceFunction function,
 
 /// erf(z)/z as a rational function of w = z² on |z| ≤ kErfClamp.
 RationalCoefficients erfRationalCoefficients();
+
+/// The piecewise fit of `function` at `degree` (FitCatalog.h): `degree` + 1
+/// coefficients an interval, lowest degree first, interval after interval.
+struct PiecewiseCoefficients {
+  PiecewiseDomain domain;
+  unsigned degree;
+  llvm::ArrayRef<double> coefficients;
+  /// The worst interval's fit error (relative for gates, absolute for
+  /// derivatives) with these f32 coefficients.
+  double maxError;
+};
+PiecewiseCoefficients piecewiseCoefficients(ReferenceFunction function,
+                                            unsigned degree);
 
 /// For an odd fit f(z) = z·P(z²)/Q(z²) that must stay below `limit` for
 /// z > 0 (a Φ − 1/2 below 1/2, an erf below 1): the largest x on a grid of

@@ -119,6 +119,21 @@ static Value emitGeluRationalDerivative(ElementwiseBuilder &eb,
                    eb.select(below, eb.constant(0.0), y));
 }
 
+/// GELU'(x) from the piecewise table of q(u) = GELU'(−u): q(|x|) for
+/// x ≤ 0, 1 − q(x) above (GELU' − 1/2 is odd); 1 above the limit and 0
+/// below, as the rational form. Absolute accuracy, like it.
+static Value emitGeluPiecewiseDerivative(ElementwiseBuilder &eb,
+                                         ReferenceFunction function, Value x,
+                                         unsigned degree) {
+  const double limit = piecewiseDomain(function).limit;
+  Value q = emitPiecewiseTable(eb, function, degree, eb.abs(x));
+  Value one = eb.constant(1.0);
+  Value y = eb.select(eb.lessEqual(x, eb.constant(0.0)), q, eb.sub(one, q));
+  Value above = eb.lessThan(eb.constant(limit), x);
+  Value below = eb.lessThan(x, eb.constant(-limit));
+  return eb.select(above, one, eb.select(below, eb.constant(0.0), y));
+}
+
 /// d/dx x·σ(y(x)) = s·(1 + x·y'·(1 − s)), s = σ(y), for y = y.hi + y.lo and
 /// `xTimesSlope` = x·y'(x) (x clamped). σ(|y|) = 1/(1 + e) and
 /// σ(−|y|) = e/(1 + e), e = e^−|y|: neither s nor 1 − s is a difference.
@@ -169,6 +184,8 @@ Value emitDerivativeExpansion(ElementwiseBuilder &eb,
   bool fast = expansion == Expansion::sigmoid_fast;
   if (degree == 0)
     degree = defaultDegreeOf(expansion);
+  if (expansion == Expansion::piecewise)
+    return emitGeluPiecewiseDerivative(eb, function, x, degree);
   switch (function) {
   case ReferenceFunction::GeluExactDerivative:
     switch (expansion) {

@@ -6,8 +6,12 @@
 
 #include "gelu/Conversion/Expansions/ElementwiseBuilder.h"
 
+#include "gelu/Dialect/Act/IR/ActOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -134,6 +138,34 @@ Value ElementwiseBuilder::shiftRightArith(Value a, int32_t bits) {
 }
 Value ElementwiseBuilder::bitcastToFloat(Value a) {
   return arith::BitcastOp::create(b, loc, fType, a);
+}
+
+Value ElementwiseBuilder::bitcastToInt(Value a) {
+  return arith::BitcastOp::create(b, loc, iType, a);
+}
+
+Value ElementwiseBuilder::lookup(ArrayRef<float> table, Value index) {
+  return act::LookupOp::create(b, loc, fType, index,
+                               b.getDenseF32ArrayAttr(table));
+}
+
+Value ElementwiseBuilder::selectWhereAny(
+    Value mask, function_ref<Value(ElementwiseBuilder &)> slow, Value fast) {
+  if (isa<TensorType>(fType))
+    return select(mask, slow(*this), fast);
+  Value any = mask;
+  if (isa<VectorType>(mask.getType()))
+    any = vector::ReductionOp::create(b, loc, vector::CombiningKind::OR, mask);
+  auto branch = scf::IfOp::create(b, loc, TypeRange{fType}, any,
+                                  /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(branch.thenBlock());
+  Value slowValue = slow(*this);
+  Value merged = select(mask, slowValue, fast);
+  scf::YieldOp::create(b, loc, merged);
+  b.setInsertionPointToStart(branch.elseBlock());
+  scf::YieldOp::create(b, loc, fast);
+  return branch.getResult(0);
 }
 
 } // namespace gelu

@@ -16,6 +16,7 @@
 #include "gelu/Numerics/FitCatalog.h"
 #include "gelu/Numerics/Polynomials.h"
 
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <cmath>
@@ -49,6 +50,9 @@ struct ErfcFormOptions {
   bool refine;
   /// t by a reciprocal estimate and a Newton step rather than a divide.
   bool estimateReciprocal;
+  /// Only x < −1/√2 matters (piecewise_tail's tail): the erfc branch
+  /// alone, without the near-zero erf or the positive side.
+  bool negativeOnly = false;
 };
 } // namespace
 
@@ -99,6 +103,8 @@ static Value emitGeluErfc(ElementwiseBuilder &eb, Value x,
   Value factor =
       eb.mul(prefactor, eb.select(isNegative, eb.mul(half, xTail), half));
   Value m = gauss.times(eb, factor);
+  if (options.negativeOnly)
+    return m;
   // x > 0: x·(1 − m) as x − x·m, rounded once. x is clamped in the product
   // (m is 0 past 16) so that +inf gives inf, not inf·0.
   Value positive = eb.fma(eb.neg(eb.clampAbove(x, -kErfcFormTail)), m, x);
@@ -131,6 +137,13 @@ static Value emitGeluErfcForm(ElementwiseBuilder &eb, Value x) {
   return emitGeluErfc(eb, x,
                       {erfcLogCoefficients(), /*refine=*/true,
                        /*estimateReciprocal=*/false});
+}
+
+/// emitGeluErfcForm for x < −1/√2 only: its erfc branch.
+static Value emitGeluErfcNegative(ElementwiseBuilder &eb, Value x) {
+  return emitGeluErfc(eb, x,
+                      {erfcLogCoefficients(), /*refine=*/true,
+                       /*estimateReciprocal=*/false, /*negativeOnly=*/true});
 }
 
 /// Exact GELU as emitGeluErfcForm without its refinements (erfc_fast): a
@@ -383,6 +396,73 @@ static Value emitGeluTanhSpelling(ElementwiseBuilder &eb, Value x) {
   return eb.mul(half, eb.add(one, th));
 }
 
+Value emitPiecewiseTable(ElementwiseBuilder &eb, ReferenceFunction function,
+                         unsigned degree, Value ax) {
+  const PiecewiseCoefficients fit = piecewiseCoefficients(function, degree);
+  const PiecewiseDomain &domain = fit.domain;
+  // t = u/step, exact (the step is a power of two), at most the last
+  // interval's centre. k = round(t) by the shifter 1.5·2^23: the low bits
+  // of t + shifter are k, and (t + shifter) − shifter is k as a float, so
+  // v = t − k in [−1/2, 1/2] is exact. No float-to-int conversion: a NaN
+  // lane gets some defined index and stays NaN through v.
+  Value t =
+      eb.mul(eb.clampAbove(ax, domain.limit), eb.constant(1.0 / domain.step));
+  Value shifter = eb.constant(0x1.8p23);
+  Value shifted = eb.add(t, shifter);
+  Value v = eb.sub(t, eb.sub(shifted, shifter));
+  Value k = eb.bitcastToInt(shifted);
+  // One table a coefficient, padded to a power of two with the last
+  // interval (never indexed but by NaN lanes).
+  const unsigned terms = degree + 1;
+  unsigned size = 2;
+  while (size < domain.intervals)
+    size *= 2;
+  auto table = [&](unsigned power) {
+    llvm::SmallVector<float> entries;
+    for (unsigned i = 0; i < size; ++i) {
+      unsigned interval = std::min(i, domain.intervals - 1);
+      entries.push_back(
+          static_cast<float>(fit.coefficients[interval * terms + power]));
+    }
+    return eb.lookup(entries, k);
+  };
+  Value acc = table(degree);
+  for (unsigned power = degree; power-- > 0;)
+    acc = eb.fma(acc, v, table(power));
+  return acc;
+}
+
+/// The accurate form of a gate function for x < −1: the tail of its
+/// accurate expansion.
+static Value emitAccurateTail(ElementwiseBuilder &eb,
+                              ReferenceFunction function, Value x);
+
+/// x·g(x) from the piecewise table of q(u) = g(−u): x·q(|x|) for x ≤ 0
+/// (−0 and −2^-149 keep their sign), x − x·q(x) above, rounded once; x
+/// from the limit up (x is clamped in the product: q there is below 2^−25,
+/// and +inf gives inf). Below −limit, where the gate has fallen under
+/// 2^−25: −0 (piecewise), or with `tail` the accurate form, computed only
+/// for the vectors that have such a lane (piecewise_tail).
+static Value emitGeluPiecewise(ElementwiseBuilder &eb,
+                               ReferenceFunction function, Value x,
+                               unsigned degree, bool tail) {
+  const double limit = piecewiseDomain(function).limit;
+  Value q = emitPiecewiseTable(eb, function, degree, eb.abs(x));
+  Value xc = eb.clampAbove(x, limit);
+  Value positive = eb.fma(eb.neg(xc), q, x);
+  Value y =
+      eb.select(eb.lessEqual(x, eb.constant(0.0)), eb.mul(x, q), positive);
+  Value below = eb.lessThan(x, eb.constant(-limit));
+  if (!tail)
+    return eb.select(below, eb.constant(-0.0), y);
+  return eb.selectWhereAny(
+      below,
+      [&](ElementwiseBuilder &slow) {
+        return emitAccurateTail(slow, function, x);
+      },
+      y);
+}
+
 /// ReLU, max(x, 0): NaN stays NaN, −0 gives +0.
 static Value emitRelu(ElementwiseBuilder &eb, Value x) {
   // x ≤ 0 (ordered) picks +0 for −0 and negatives and keeps NaN.
@@ -426,8 +506,29 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
     return emitGeluTanhSpelling(eb, x);
   case Expansion::select:
     return emitRelu(eb, x);
+  case Expansion::piecewise:
+    return emitGeluPiecewise(eb, function, x, degree, /*tail=*/false);
+  case Expansion::piecewise_tail:
+    return emitGeluPiecewise(eb, function, x, kPiecewiseMaxDegree,
+                             /*tail=*/true);
   }
   llvm_unreachable("unknown expansion");
+}
+
+static Value emitAccurateTail(ElementwiseBuilder &eb,
+                              ReferenceFunction function, Value x) {
+  switch (function) {
+  case ReferenceFunction::GeluExact:
+    return emitGeluErfcNegative(eb, x);
+  case ReferenceFunction::GeluTanh:
+    return emitGeluTanhAsSigmoid(eb, x);
+  case ReferenceFunction::GeluSigmoid:
+    return emitGeluSigmoidForm(eb, x);
+  case ReferenceFunction::Silu:
+    return emitSilu(eb, x);
+  default:
+    llvm_unreachable("not a gate function");
+  }
 }
 
 } // namespace gelu

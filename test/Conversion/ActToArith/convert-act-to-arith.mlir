@@ -1,18 +1,73 @@
 // RUN: gelu-opt %s -convert-act-to-arith -canonicalize -cse | FileCheck %s
-// RUN: gelu-opt %s -convert-act-to-arith | FileCheck %s --check-prefix=NOLIBM --implicit-check-not=act. --implicit-check-not=math.erf --implicit-check-not=math.exp --implicit-check-not=math.tanh --implicit-check-not=call
+// RUN: gelu-opt %s -convert-act-to-arith | FileCheck %s --check-prefix=NOLIBM --implicit-check-not='act.{{(gelu|silu|relu)}}' --implicit-check-not=math.erf --implicit-check-not=math.exp --implicit-check-not=math.tanh --implicit-check-not=call
 
 // Every act op is expanded into arith/math with a direct LLVM lowering: no
-// act op, no math.erf/exp/tanh (they would become libm calls) is left
+// activation op is left (act.lookup, the tables of the piecewise forms,
+// stays for act-lower-lookups), no math.erf/exp/tanh (they would become libm calls) is left
 // anywhere in the file (the implicit checks scan all of it; the positive
 // line makes an empty output fail).
 // NOLIBM: math.fma
 
-// Exact GELU. Away from 0, the erfc form: t = 1/(1 + a|x|) with its
-// residual, the exact square x·x as a two-product (mulf, then fma with the
+// Exact GELU by default: piecewise_tail. u = |x| clamped to 5.5 and scaled
+// by 4 (exact); its interval k = round(4u) by the 1.5·2^23 shifter (the
+// sum's bits are the index) and v = 4u − k; eight coefficients looked up
+// by k and summed by Horner's rule in v: q = Φ(−u). x ≤ 0 gives x·q, x > 0
+// x − x·q in one FMA. Where a lane is below −5.5, and only then, the tail
+// of the erfc form (its divide) replaces those lanes.
+// CHECK-LABEL: func.func @gelu_exact
+// CHECK-SAME: (%[[X:.*]]: vector<16xf32>)
+// CHECK: %[[ABS:.*]] = math.absf %[[X]]
+// CHECK: %[[U:.*]] = arith.select %{{.*}}, %{{.*}}, %[[ABS]]
+// CHECK: %[[T:.*]] = arith.mulf %[[U]], %{{.*}} : vector<16xf32>
+// CHECK-NEXT: %[[SHIFTED:.*]] = arith.addf %[[T]], %[[SHIFTER:.*]] : vector<16xf32>
+// CHECK-NEXT: %[[K:.*]] = arith.subf %[[SHIFTED]], %[[SHIFTER]]
+// CHECK-NEXT: %[[V:.*]] = arith.subf %[[T]], %[[K]]
+// CHECK-NEXT: %[[INDEX:.*]] = arith.bitcast %[[SHIFTED]] : vector<16xf32> to vector<16xi32>
+// CHECK-NEXT: %[[C7:.*]] = act.lookup %[[INDEX]] [{{.*}}] : vector<16xi32> -> vector<16xf32>
+// CHECK-NEXT: %[[C6:.*]] = act.lookup %[[INDEX]]
+// CHECK-NEXT: math.fma %[[C7]], %[[V]], %[[C6]]
+// CHECK-COUNT-6: act.lookup %[[INDEX]]
+// The last coefficient of interval 0 is Φ(0) = 1/2.
+// CHECK-SAME: [5.000000e-01,
+// CHECK-NEXT: %[[Q:.*]] = math.fma %{{.*}}, %[[V]], %{{.*}}
+// CHECK: %[[POS:.*]] = math.fma %{{.*}}, %[[Q]], %[[X]]
+// CHECK-NEXT: %[[NEG:.*]] = arith.mulf %[[X]], %[[Q]]
+// CHECK-NEXT: %[[LE:.*]] = arith.cmpf ole, %[[X]], %{{.*}}
+// CHECK-NEXT: %[[FAST:.*]] = arith.select %[[LE]], %[[NEG]], %[[POS]]
+// CHECK-NEXT: %[[BELOW:.*]] = arith.cmpf olt, %[[X]], %{{.*}}
+// CHECK-NEXT: %[[ANY:.*]] = vector.reduction <or>, %[[BELOW]] : vector<16xi1> into i1
+// CHECK-NEXT: %[[R:.*]] = scf.if %[[ANY]] -> (vector<16xf32>) {
+// CHECK: arith.divf
+// CHECK: %[[TAIL:.*]] = arith.select %[[BELOW]], %{{.*}}, %[[FAST]]
+// CHECK-NEXT: scf.yield %[[TAIL]]
+// CHECK-NEXT: } else {
+// CHECK-NEXT: scf.yield %[[FAST]]
+// CHECK-NEXT: }
+// CHECK-NEXT: return %[[R]]
+func.func @gelu_exact(%x: vector<16xf32>) -> vector<16xf32> {
+  %0 = act.gelu %x : vector<16xf32>
+  return %0 : vector<16xf32>
+}
+
+// piecewise at a degree: degree + 1 lookups, no branch, −0 below the table.
+// CHECK-LABEL: func.func @gelu_piecewise_d2
+// CHECK: %[[MZ:.*]] = arith.constant -0.000000e+00 : f32
+// CHECK-COUNT-3: act.lookup %{{.*}} : i32 -> f32
+// CHECK-NOT: act.lookup
+// CHECK-NOT: scf.if
+// CHECK: %[[R:.*]] = arith.select %{{.*}}, %[[MZ]], %{{.*}} : f32
+// CHECK-NEXT: return %[[R]]
+func.func @gelu_piecewise_d2(%x: f32) -> f32 {
+  %0 = act.gelu %x expansion<piecewise> degree(2) : f32
+  return %0 : f32
+}
+
+// Exact GELU in the erfc form (the default before piecewise_tail). Away
+// from 0: t = 1/(1 + a|x|) with its residual, the exact square x·x as a two-product (mulf, then fma with the
 // negated product), exp(−x²/2 + P(t)) scaled by 2^k built from exponent
 // bits, and a select between the x ≤ 0 and x > 0 forms. Near 0 (and not
 // ±0), h + h·erf(x/√2) with h = x/2.
-// CHECK-LABEL: func.func @gelu_exact
+// CHECK-LABEL: func.func @gelu_erfc
 // CHECK-SAME: (%[[X:.*]]: vector<16xf32>)
 // CHECK: %[[NEG:.*]] = arith.cmpf ole, %[[X]], %{{.*}} : vector<16xf32>
 // CHECK: %[[ABS:.*]] = math.absf %[[X]]
@@ -33,8 +88,8 @@
 // CHECK-NEXT: %[[USE:.*]] = arith.andi %[[SMALL]], %[[NOTTINY]] : vector<16xi1>
 // CHECK-NEXT: %[[R:.*]] = arith.select %[[USE]], %[[NEAR]], %[[ERFC]] : vector<16xi1>, vector<16xf32>
 // CHECK-NEXT: return %[[R]]
-func.func @gelu_exact(%x: vector<16xf32>) -> vector<16xf32> {
-  %0 = act.gelu %x : vector<16xf32>
+func.func @gelu_erfc(%x: vector<16xf32>) -> vector<16xf32> {
+  %0 = act.gelu %x expansion<erfc> : vector<16xf32>
   return %0 : vector<16xf32>
 }
 
@@ -45,7 +100,7 @@ func.func @gelu_exact(%x: vector<16xf32>) -> vector<16xf32> {
 // CHECK: arith.divf
 // CHECK: arith.select
 func.func @gelu_tanh(%x: f32) -> f32 {
-  %0 = act.gelu %x approximate<tanh> : f32
+  %0 = act.gelu %x approximate<tanh> expansion<sigmoid> : f32
   return %0 : f32
 }
 
@@ -56,7 +111,7 @@ func.func @gelu_tanh(%x: f32) -> f32 {
 // CHECK: math.roundeven
 // CHECK: arith.divf
 func.func @gelu_sigmoid(%x: f32) -> f32 {
-  %0 = act.gelu %x approximate<sigmoid> : f32
+  %0 = act.gelu %x approximate<sigmoid> expansion<sigmoid> : f32
   return %0 : f32
 }
 
@@ -65,6 +120,18 @@ func.func @gelu_sigmoid(%x: f32) -> f32 {
 // CHECK: arith.divf
 // CHECK: arith.select
 func.func @silu(%x: vector<8xf32>) -> vector<8xf32> {
+  %0 = act.silu %x expansion<sigmoid> : vector<8xf32>
+  return %0 : vector<8xf32>
+}
+
+// The default SiLU: piecewise_tail, its tail the sigmoid form.
+// CHECK-LABEL: func.func @silu_default
+// CHECK-COUNT-8: act.lookup
+// CHECK: vector.reduction <or>
+// CHECK: scf.if
+// CHECK: math.roundeven
+// CHECK: arith.divf
+func.func @silu_default(%x: vector<8xf32>) -> vector<8xf32> {
   %0 = act.silu %x : vector<8xf32>
   return %0 : vector<8xf32>
 }
@@ -92,6 +159,8 @@ func.func @relu(%x: vector<4xf32>) -> vector<4xf32> {
 // CHECK: %[[XW:.*]] = arith.extui %[[XI]] : vector<32xi16> to vector<32xi32>
 // CHECK: %[[XH:.*]] = arith.shli %[[XW]], %{{.*}} : vector<32xi32>
 // CHECK: %[[WIDE:.*]] = arith.bitcast %[[XH]] : vector<32xi32> to vector<32xf32>
+// CHECK: scf.if
+// CHECK: } else {
 // CHECK: %[[BITS:.*]] = arith.bitcast %{{.*}} : vector<32xf32> to vector<32xi32>
 // CHECK: arith.addi %[[BITS]]
 // CHECK: arith.cmpf uno

@@ -11,4 +11,4 @@ func.func @nested(%x: f32) -> f32 {
 }
 // CHECK-LABEL: func.func @nested
 // CHECK-NOT: call
-// CHECK-NOT: act.
+// CHECK-NOT: act.gelu

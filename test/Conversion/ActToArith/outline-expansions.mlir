@@ -8,7 +8,7 @@
 
 // CHECK-LABEL: func.func @four_of_one_kind
 // CHECK-COUNT-4: call @__act_gelu_f32(%{{.*}}) : (f32) -> f32
-// CHECK-NOT: act.
+// CHECK-NOT: act.gelu
 // CHECK: return
 // CHECK-LABEL: func.func private @__act_gelu_f32(%{{.*}}: f32) -> f32
 // CHECK-NOT: call
@@ -19,7 +19,7 @@
 // INPLACE-NOT: func.func private
 // INLINED-LABEL: func.func @four_of_one_kind
 // INLINED-NOT: call
-// INLINED-NOT: act.
+// INLINED-NOT: act.gelu
 func.func @four_of_one_kind(%x: f32) -> f32 {
   %a = act.gelu %x : f32
   %b = act.gelu %a : f32
@@ -51,7 +51,7 @@ func.func @three_stay_inline(%x: f32) -> f32 {
 // CHECK-COUNT-4: call @__act_gelu_f32_0(
 // CHECK-LABEL: func.func @more
 // CHECK-COUNT-4: call @__act_gelu_f32_1(
-// CHECK-NOT: act.
+// CHECK-NOT: act.gelu
 // CHECK-DAG: func.func private @__act_gelu_vector_8xf32(%{{.*}}: vector<8xf32>) -> vector<8xf32>
 // CHECK-DAG: func.func private @__act_gelu_f32_0(%{{.*}}: f32) -> f32
 // CHECK-DAG: func.func private @__act_gelu_f32_1(%{{.*}}: f32) -> f32

@@ -66,7 +66,7 @@ func.func @silu_has_no_approximate(%x: f32) -> f32 {
 // -----
 
 func.func @expansion_of_another_function(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu' op expansion 'tanh' does not compute gelu; expected 'erfc', 'erfc_fast', 'rational', 'erf', 'rational_fast', 'approx_tanh', 'approx_sigmoid'}}
+  // expected-error @+1 {{'act.gelu' op expansion 'tanh' does not compute gelu; expected 'piecewise_tail', 'erfc', 'erfc_fast', 'rational', 'erf', 'rational_fast', 'approx_tanh', 'approx_sigmoid', 'piecewise'}}
   %0 = act.gelu %x expansion<tanh> : f32
   return %0 : f32
 }
@@ -74,7 +74,7 @@ func.func @expansion_of_another_function(%x: f32) -> f32 {
 // -----
 
 func.func @silu_has_no_erfc_form(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.silu' op expansion 'erfc' does not compute silu; expected 'sigmoid', 'sigmoid_fast', 'rational', 'rational_fast'}}
+  // expected-error @+1 {{'act.silu' op expansion 'erfc' does not compute silu; expected 'piecewise_tail', 'sigmoid', 'sigmoid_fast', 'rational', 'rational_fast', 'piecewise'}}
   %0 = act.silu %x expansion<erfc> : f32
   return %0 : f32
 }
@@ -82,7 +82,7 @@ func.func @silu_has_no_erfc_form(%x: f32) -> f32 {
 // -----
 
 func.func @silu_degree_needs_a_fitted_form(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.silu' op degree needs an expansion that has degrees ('rational' or 'rational_fast')}}
+  // expected-error @+1 {{'act.silu' op degree needs an expansion that has degrees ('rational', 'rational_fast' or 'piecewise')}}
   %0 = act.silu %x expansion<sigmoid> degree(4) : f32
   return %0 : f32
 }
@@ -90,7 +90,7 @@ func.func @silu_degree_needs_a_fitted_form(%x: f32) -> f32 {
 // -----
 
 func.func @relu_has_no_degree(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.relu' op degree needs an expansion that has degrees ('rational' or 'rational_fast')}}
+  // expected-error @+1 {{'act.relu' op degree needs an expansion that has degrees ('rational', 'rational_fast' or 'piecewise')}}
   %0 = act.relu %x degree(3) : f32
   return %0 : f32
 }
@@ -106,7 +106,7 @@ func.func @gelu_backward_tanh_has_no_erfc_form(%x: f32, %dy: f32) -> f32 {
 // -----
 
 func.func @tanh_gelu_has_no_erfc(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu' op expansion 'erfc' does not compute gelu_tanh; expected 'sigmoid', 'sigmoid_fast', 'rational', 'rational_fast', 'tanh'}}
+  // expected-error @+1 {{'act.gelu' op expansion 'erfc' does not compute gelu_tanh; expected 'piecewise_tail', 'sigmoid', 'sigmoid_fast', 'rational', 'rational_fast', 'tanh', 'piecewise'}}
   %0 = act.gelu %x approximate<tanh> expansion<erfc> : f32
   return %0 : f32
 }
@@ -114,7 +114,7 @@ func.func @tanh_gelu_has_no_erfc(%x: f32) -> f32 {
 // -----
 
 func.func @silu_expansion(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.silu' op expansion 'erfc_fast' does not compute silu; expected 'sigmoid', 'sigmoid_fast'}}
+  // expected-error @+1 {{'act.silu' op expansion 'erfc_fast' does not compute silu; expected 'piecewise_tail', 'sigmoid', 'sigmoid_fast'}}
   %0 = act.silu %x expansion<erfc_fast> : f32
   return %0 : f32
 }
@@ -139,7 +139,7 @@ func.func @unknown_expansion(%x: f32) -> f32 {
 // -----
 
 func.func @degree_without_expansion(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational' or 'rational_fast')}}
+  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational', 'rational_fast' or 'piecewise')}}
   %0 = act.gelu %x degree(3) : f32
   return %0 : f32
 }
@@ -147,7 +147,7 @@ func.func @degree_without_expansion(%x: f32) -> f32 {
 // -----
 
 func.func @degree_of_fixed_expansion(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational' or 'rational_fast')}}
+  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational', 'rational_fast' or 'piecewise')}}
   %0 = act.gelu %x expansion<erfc> degree(3) : f32
   return %0 : f32
 }

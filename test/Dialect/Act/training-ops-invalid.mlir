@@ -25,7 +25,7 @@ func.func @backward_degree(%x: f32, %dy: f32) -> f32 {
 // -----
 
 func.func @backward_degree_erfc(%x: f32, %dy: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu_backward' op degree needs an expansion that has degrees ('rational' or 'rational_fast')}}
+  // expected-error @+1 {{'act.gelu_backward' op degree needs an expansion that has degrees ('rational', 'rational_fast' or 'piecewise')}}
   %0 = act.gelu_backward %x, %dy expansion<erfc> degree(4) : f32
   return %0 : f32
 }
@@ -65,7 +65,7 @@ func.func @bias_gelu_shapes(%x: vector<8xf32>, %b: vector<4xf32>) -> vector<8xf3
 // -----
 
 func.func @geglu_degree_without_expansion(%a: f32, %b: f32) -> f32 {
-  // expected-error @+1 {{'act.geglu' op degree needs an expansion that has degrees ('rational' or 'rational_fast')}}
+  // expected-error @+1 {{'act.geglu' op degree needs an expansion that has degrees ('rational', 'rational_fast' or 'piecewise')}}
   %0 = act.geglu %a, %b degree(3) : f32
   return %0 : f32
 }
@@ -73,7 +73,7 @@ func.func @geglu_degree_without_expansion(%a: f32, %b: f32) -> f32 {
 // -----
 
 func.func @swiglu_erfc(%a: f32, %b: f32) -> f32 {
-  // expected-error @+1 {{'act.swiglu' op expansion 'erfc' does not compute silu; expected 'sigmoid', 'sigmoid_fast'}}
+  // expected-error @+1 {{'act.swiglu' op expansion 'erfc' does not compute silu; expected 'piecewise_tail', 'sigmoid', 'sigmoid_fast'}}
   %0 = act.swiglu %a, %b expansion<erfc> : f32
   return %0 : f32
 }

@@ -18,6 +18,7 @@
 #include "mlir/IR/Location.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 namespace gelu {
 
@@ -79,6 +80,21 @@ public:
   mlir::Value shiftLeft(mlir::Value a, int32_t bits);
   mlir::Value shiftRightArith(mlir::Value a, int32_t bits);
   mlir::Value bitcastToFloat(mlir::Value a);
+  mlir::Value bitcastToInt(mlir::Value a);
+
+  /// Each lane's entry of `table` at `index` (its i32 counterpart type),
+  /// the index taken modulo the table's size, a power of two up to 64: an
+  /// `act.lookup`, which `act-lower-lookups` lowers for the target.
+  mlir::Value lookup(llvm::ArrayRef<float> table, mlir::Value index);
+
+  /// `select(mask, slow, fast)`, where `slow` is built, and run, only when
+  /// some lane of `mask` is true: a branch a vector (`scf.if` on the OR of
+  /// the lanes) for vectors and scalars. For tensors, which have no such
+  /// branch before they are bufferized, both are computed.
+  mlir::Value
+  selectWhereAny(mlir::Value mask,
+                 llvm::function_ref<mlir::Value(ElementwiseBuilder &)> slow,
+                 mlir::Value fast);
 
 private:
   mlir::OpBuilder &b;

@@ -9,6 +9,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Transforms/InliningUtils.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -19,7 +20,20 @@ using namespace gelu::act;
 #define GET_ATTRDEF_CLASSES
 #include "gelu/Dialect/Act/IR/ActAttrs.cpp.inc"
 
+namespace {
+/// Every act op is pure and has no region: a call of a function made of
+/// them (convert-act-to-arith's outlined expansions, whose tables stay
+/// act.lookup until act-lower-lookups) may be inlined anywhere.
+struct ActInlinerInterface : public DialectInlinerInterface {
+  using DialectInlinerInterface::DialectInlinerInterface;
+  bool isLegalToInline(Operation *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+};
+} // namespace
+
 void ActDialect::initialize() {
+  addInterfaces<ActInlinerInterface>();
   addAttributes<
 #define GET_ATTRDEF_LIST
 #include "gelu/Dialect/Act/IR/ActAttrs.cpp.inc"

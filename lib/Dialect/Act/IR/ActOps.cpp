@@ -35,7 +35,7 @@ LogicalResult gelu::act::verifyActivationOp(ActivationOpInterface op) {
     return success();
   if (!expansion || gelu::degreesOf(*expansion).empty())
     return op->emitOpError("degree needs an expansion that has degrees "
-                           "('rational' or 'rational_fast')");
+                           "('rational', 'rational_fast' or 'piecewise')");
   if (!llvm::is_contained(gelu::degreesOf(*expansion), *degree))
     return op->emitOpError("expansion '")
            << stringifyExpansion(*expansion) << "' has no degree " << *degree

@@ -67,13 +67,16 @@ def Act_ExpansionSelect : I32EnumAttrCase<"select", 7>;
 def Act_ExpansionErf : I32EnumAttrCase<"erf", 8>;
 def Act_ExpansionRational : I32EnumAttrCase<"rational", 9>;
 def Act_ExpansionRationalFast : I32EnumAttrCase<"rational_fast", 10>;
+def Act_ExpansionPiecewise : I32EnumAttrCase<"piecewise", 11>;
+def Act_ExpansionPiecewiseTail : I32EnumAttrCase<"piecewise_tail", 12>;
 
 def Act_Expansion : I32EnumAttr<"Expansion",
     "how an activation is computed",
     [Act_ExpansionErfc, Act_ExpansionErfcFast, Act_ExpansionApproxTanh,
      Act_ExpansionApproxSigmoid, Act_ExpansionSigmoid, Act_ExpansionSigmoidFast,
      Act_ExpansionTanh, Act_ExpansionSelect, Act_ExpansionErf,
-     Act_ExpansionRational, Act_ExpansionRationalFast]> {
+     Act_ExpansionRational, Act_ExpansionRationalFast, Act_ExpansionPiecewise,
+     Act_ExpansionPiecewiseTail]> {
   let cppNamespace = "::gelu::act";
   let genSpecializedAttr = 0;
 }

@@ -89,9 +89,17 @@ def Act_GeluOp : Act_GeluActivationOp<Act_OpKindGelu, "Gelu",
 
     `expansion` chooses how it is computed (absent: the first, accurate one):
 
+    - every form: `piecewise_tail` (the default: g(−|x|) for the gate g of
+      x·g(x) as a degree-7 polynomial on each of ≤ 32 intervals of |x|, its
+      coefficients looked up per lane (`act.lookup`), relative accuracy
+      down to where g falls under 2^−25 (x = −5.5 for exact GELU); below,
+      the tail of the accurate closed form, computed only for the vectors
+      that have such a lane, so its speed depends on the data), `piecewise`
+      (the same tables at `degree` 2 to 7, −0 below that point: relative
+      accuracy for x ≥ −3 at degree 7, absolute below; branch-free);
     - exact: `erfc` (the tail-accurate erfc form, relative accuracy
-      everywhere), `erfc_fast` (a lower-degree fit, no residual corrections,
-      reciprocal estimate), `rational` (the direct form
+      everywhere, no branch), `erfc_fast` (a lower-degree fit, no residual
+      corrections, reciprocal estimate), `rational` (the direct form
       x·(1/2 + x·P(x²)/Q(x²)) on |x| ≤ 5.5: relative accuracy for x ≥ 0,
       absolute below), `erf` (0.5·x·(1 + erf(x/√2)) with a rational erf),
       `rational_fast` (`rational` with a reciprocal estimate), `approx_tanh`
@@ -103,11 +111,12 @@ def Act_GeluOp : Act_GeluActivationOp<Act_OpKindGelu, "Gelu",
     - sigmoid: `sigmoid`, `sigmoid_fast`, `rational` and `rational_fast`
       (fitted on |x| ≤ 10.3).
 
-    `degree` chooses the numerator degree of the `rational` and
-    `rational_fast` fits (2 to 6, the denominator one less; absent: 6): a
-    lower degree is cheaper and less accurate (act-select-expansion picks
-    it from an error budget). The measured error of every expansion, by
-    region: docs/generated/accuracy-table.md.
+    `degree` chooses the degree of the `piecewise` fits (2 to 7; absent: 7)
+    and the numerator degree of the `rational` and `rational_fast` fits (2
+    to 6, the denominator one less; absent: 6): a lower degree is cheaper
+    and less accurate (act-select-expansion picks it from an error budget).
+    The measured error of every expansion, by region:
+    docs/generated/accuracy-table.md.
 
     Example:
 
@@ -117,6 +126,7 @@ def Act_GeluOp : Act_GeluActivationOp<Act_OpKindGelu, "Gelu",
     %2 = act.gelu %t approximate<sigmoid> : tensor<4x?xbf16>
     %3 = act.gelu %x expansion<erfc_fast> : f32
     %4 = act.gelu %x expansion<rational> degree(4) : vector<16xf32>
+    %5 = act.gelu %x expansion<piecewise> degree(3) : vector<16xf32>
     ```
   }];
 }
@@ -125,10 +135,12 @@ def Act_SiluOp : Act_ActivationOp<Act_OpKindSilu, "Silu",
     (ins Act_FloatLike:$input), "$input"> {
   let summary = "Sigmoid linear unit (swish with β = 1)";
   let description = [{
-    Applies SiLU, x·σ(x), to every element. Expansions: `sigmoid` (the
-    default), `sigmoid_fast`, `rational` and `rational_fast` (the direct
-    form x·(1/2 + x·P(x²)/Q(x²)) on |x| ≤ 17.5, `degree` 2 to 6: relative
-    accuracy for x ≥ 0, absolute below).
+    Applies SiLU, x·σ(x), to every element. Expansions: `piecewise_tail`
+    (the default) and `piecewise` (`degree` 2 to 7) as for `act.gelu`, on
+    |x| ≤ 18; `sigmoid` (the closed form, no branch), `sigmoid_fast`,
+    `rational` and `rational_fast` (the direct form x·(1/2 + x·P(x²)/Q(x²))
+    on |x| ≤ 17.5, `degree` 2 to 6: relative accuracy for x ≥ 0, absolute
+    below).
 
     Example:
 
@@ -174,8 +186,10 @@ def Act_GeluBackwardOp : Act_GeluActivationOp<Act_OpKindGeluBackward,
     `degree` 2 to 6: absolute accuracy), `erf` (absolute accuracy only),
     `approx_tanh`, `approx_sigmoid`; for the tanh and sigmoid forms `sigmoid`
     (the default), `sigmoid_fast`, `rational` and `rational_fast` (their own
-    GELU' fitted as above, `degree` 2 to 6). Measured errors:
-    docs/generated/accuracy-table.md.
+    GELU' fitted as above, `degree` 2 to 6); for every form `piecewise`
+    (GELU'(−|x|) as a polynomial on each of ≤ 32 intervals, coefficients
+    looked up per lane, `degree` 2 to 7: absolute accuracy, the cheapest).
+    Measured errors: docs/generated/accuracy-table.md.
 
     Example:
 
@@ -271,7 +285,8 @@ def Act_LookupOp : Act_Op<"lookup", [Pure]> {
     power of two from 2 to 64 (the index's low bits choose the entry, as the
     permute instructions do, so every index is defined). It is the building
     block of table-driven expansions (piecewise polynomials whose
-    coefficients depend on the interval); no expansion makes one yet.
+    coefficients depend on the interval): the `piecewise` and
+    `piecewise_tail` expansions make one a coefficient.
 
     It is not an activation: `convert-act-to-arith` leaves it in place and
     `act-lower-lookups` (part of `act-lower-to-llvm`) lowers it for the
