@@ -371,8 +371,6 @@ std::vector<FitEntry> fitCatalog() {
   return entries;
 }
 
-static constexpr long double kSqrt2Pi = 2.50662827463100050242L;
-
 PiecewiseDomain piecewiseDomain(ReferenceFunction function) {
   assert(hasRationalForm(function) && "no piecewise form");
   // The rational form's clamp: past it the gate is 1 (or 0) to within
@@ -403,7 +401,8 @@ static long double piecewiseTarget(ReferenceFunction function, long double u) {
     return 1 / (1 + expl(sigmoidArgument(function, u)));
   case ReferenceFunction::GeluExactDerivative:
     // Φ(−u) − u·φ(u).
-    return 0.5L * erfcl(u / sqrtl(2.0L)) - u * expl(-0.5L * u * u) / kSqrt2Pi;
+    return 0.5L * erfcl(u / sqrtl(2.0L)) -
+           u * expl(-0.5L * u * u) / sqrtl(2 * kPi);
   case ReferenceFunction::GeluTanhDerivative:
   case ReferenceFunction::GeluSigmoidDerivative: {
     // s − u·y'(u)·s·(1 − s), s = σ(−y(u)) (y odd, y' even).
