@@ -330,6 +330,17 @@ static Value emitSilu(ElementwiseBuilder &eb, Value x) {
   return emitTimesSigmoid(eb, x, xc, {xc, Value()});
 }
 
+/// The `sigmoid` expansion of tanh GELU, sigmoid GELU or SiLU.
+static Value emitSigmoidForm(ElementwiseBuilder &eb, ReferenceFunction function,
+                             Value x) {
+  if (function == ReferenceFunction::GeluTanh)
+    return emitGeluTanhAsSigmoid(eb, x);
+  if (function == ReferenceFunction::GeluSigmoid)
+    return emitGeluSigmoidForm(eb, x);
+  assert(function == ReferenceFunction::Silu && "not an x·σ(y) function");
+  return emitSilu(eb, x);
+}
+
 /// x·σ(y) in plain f32: one exp, a reciprocal estimate, no corrections.
 /// `xTail` is x clamped below where the result has underflowed.
 static Value emitTimesSigmoidFast(ElementwiseBuilder &eb, Value xTail,
@@ -495,11 +506,7 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
   case Expansion::approx_sigmoid:
     return emitSigmoidFast(eb, ReferenceFunction::GeluSigmoid, x);
   case Expansion::sigmoid:
-    if (function == ReferenceFunction::GeluTanh)
-      return emitGeluTanhAsSigmoid(eb, x);
-    if (function == ReferenceFunction::GeluSigmoid)
-      return emitGeluSigmoidForm(eb, x);
-    return emitSilu(eb, x);
+    return emitSigmoidForm(eb, function, x);
   case Expansion::sigmoid_fast:
     return emitSigmoidFast(eb, function, x);
   case Expansion::tanh:
@@ -517,18 +524,9 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
 
 static Value emitAccurateTail(ElementwiseBuilder &eb,
                               ReferenceFunction function, Value x) {
-  switch (function) {
-  case ReferenceFunction::GeluExact:
+  if (function == ReferenceFunction::GeluExact)
     return emitGeluErfcNegative(eb, x);
-  case ReferenceFunction::GeluTanh:
-    return emitGeluTanhAsSigmoid(eb, x);
-  case ReferenceFunction::GeluSigmoid:
-    return emitGeluSigmoidForm(eb, x);
-  case ReferenceFunction::Silu:
-    return emitSilu(eb, x);
-  default:
-    llvm_unreachable("not a gate function");
-  }
+  return emitSigmoidForm(eb, function, x);
 }
 
 } // namespace gelu
