@@ -128,10 +128,14 @@ static Value emitGeluPiecewiseDerivative(ElementwiseBuilder &eb,
   const double limit = piecewiseDomain(function).limit;
   Value q = emitPiecewiseTable(eb, function, degree, eb.abs(x));
   Value one = eb.constant(1.0);
-  Value y = eb.select(eb.lessEqual(x, eb.constant(0.0)), q, eb.sub(one, q));
+  Value positive = eb.sub(one, q);
+  Value nonPositive = eb.lessEqual(x, eb.constant(0.0));
+  Value y = eb.select(nonPositive, q, positive);
   Value above = eb.lessThan(eb.constant(limit), x);
   Value below = eb.lessThan(x, eb.constant(-limit));
-  return eb.select(above, one, eb.select(below, eb.constant(0.0), y));
+  Value zero = eb.constant(0.0);
+  Value inner = eb.select(below, zero, y);
+  return eb.select(above, one, inner);
 }
 
 /// d/dx x·σ(y(x)) = s·(1 + x·y'·(1 − s)), s = σ(y), for y = y.hi + y.lo and

@@ -416,8 +416,10 @@ Value emitPiecewiseTable(ElementwiseBuilder &eb, ReferenceFunction function,
   // of t + shifter are k, and (t + shifter) − shifter is k as a float, so
   // v = t − k in [−1/2, 1/2] is exact. No float-to-int conversion: a NaN
   // lane gets some defined index and stays NaN through v.
-  Value t =
-      eb.mul(eb.clampAbove(ax, domain.limit), eb.constant(1.0 / domain.step));
+  // (Operands are built one statement at a time: the IR's order must not
+  // depend on the compiler's order of evaluating arguments.)
+  Value clamped = eb.clampAbove(ax, domain.limit);
+  Value t = eb.mul(clamped, eb.constant(1.0 / domain.step));
   Value shifter = eb.constant(0x1.8p23);
   Value shifted = eb.add(t, shifter);
   Value v = eb.sub(t, eb.sub(shifted, shifter));
@@ -461,8 +463,9 @@ static Value emitGeluPiecewise(ElementwiseBuilder &eb,
   Value q = emitPiecewiseTable(eb, function, degree, eb.abs(x));
   Value xc = eb.clampAbove(x, limit);
   Value positive = eb.fma(eb.neg(xc), q, x);
-  Value y =
-      eb.select(eb.lessEqual(x, eb.constant(0.0)), eb.mul(x, q), positive);
+  Value negative = eb.mul(x, q);
+  Value nonPositive = eb.lessEqual(x, eb.constant(0.0));
+  Value y = eb.select(nonPositive, negative, positive);
   Value below = eb.lessThan(x, eb.constant(-limit));
   if (!tail)
     return eb.select(below, eb.constant(-0.0), y);
