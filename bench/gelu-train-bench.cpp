@@ -112,8 +112,15 @@ std::vector<Row> makeRows(OneDnnTraining &dnn) {
   for (bool tanh : {false, true}) {
     std::string form = tanh ? R"(, "approximate": "tanh")" : "";
     std::string group = tanh ? "gelu_backward (tanh)" : "gelu_backward (exact)";
-    add(group, "gelu-jit gelu_backward", Kind::Fused,
+    add(group, "gelu-jit gelu_backward (piecewise_tail)", Kind::Fused,
         binary(compile(R"({"op": "gelu_backward")" + form + "}")));
+    // The closed form that was the default before piecewise_tail.
+    add(group,
+        std::string("gelu-jit gelu_backward, ") + (tanh ? "sigmoid" : "erfc"),
+        Kind::Fused,
+        binary(compile(R"({"op": "gelu_backward")" + form +
+                       (tanh ? R"(, "expansion": "sigmoid"})"
+                             : R"(, "expansion": "erfc"})"))));
     add(group,
         std::string("gelu-jit gelu_backward, ") +
             (tanh ? "sigmoid_fast" : "erfc_fast"),

@@ -184,13 +184,16 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
       {R"({"expansion": "erfc", "degree": 4})",
        "at /degree: no expansion 'erfc' has degree 4; expected no degree (it "
        "is fixed)"},
+      {R"({"expansion": "rational", "degree": 1})",
+       "at /degree: no expansion 'rational' has degree 1; expected 2, 3, 4, "
+       "5 or 6 for 'rational'"},
       {R"({"expansion": "rational", "degree": 9})",
-       "at /degree: expected an integer from 2 to 7 (the degree of a fitted "
+       "at /degree: expected an integer from 1 to 7 (the degree of a fitted "
        "form), got 9"},
       {R"({"op": "relu", "degree": 3})",
        "at /degree: no expansion of relu has degree 3; expected no degree"},
       {R"({"degree": "high"})",
-       "at /degree: expected an integer from 2 to 7 (the degree of a fitted "
+       "at /degree: expected an integer from 1 to 7 (the degree of a fitted "
        "form), got \"high\""},
       {R"({"objective": "cheapest"})",
        "at /objective: unknown objective 'cheapest'; expected 'fastest' or "

@@ -371,12 +371,37 @@ std::vector<FitEntry> fitCatalog() {
   return entries;
 }
 
-PiecewiseDomain piecewiseDomain(ReferenceFunction function) {
+/// f(−u) for the function of a piecewise form (defined below).
+static long double piecewiseTarget(ReferenceFunction function, long double u);
+
+PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
   assert(hasRationalForm(function) && "no piecewise form");
-  // The rational form's clamp: past it the gate is 1 (or 0) to within
-  // 2^−25, GELU' 1 (or 0) to within 4e-8. The step is the least power of
-  // two that covers it with kPiecewiseMaxIntervals intervals.
-  const double clamp = rationalClamp(function, kRationalMaxDegree);
+  // Degree 2 and up: the rational form's clamp, past which the gate is 1
+  // (or 0) to within 2^−25, GELU' 1 (or 0) to within 4e-8.
+  double clamp = rationalClamp(function, kRationalMaxDegree);
+  if (degree == 1) {
+    // Degree 1 is the coarse end of a ladder (errors of 1e-3 to 1e-4 at
+    // best): its table ends where what it carries, x·g(x) for a gate (the
+    // error of x past the limit, of −0 below it) or GELU' itself, falls
+    // under kPiecewiseDegree1Cut, so that its intervals can be narrower.
+    // That part decreases from u = 2 on for every function.
+    const bool gate = function == ReferenceFunction::GeluExact ||
+                      function == ReferenceFunction::GeluTanh ||
+                      function == ReferenceFunction::GeluSigmoid ||
+                      function == ReferenceFunction::Silu;
+    auto part = [&](long double u) {
+      long double q = piecewiseTarget(function, u);
+      return gate ? u * q : fabsl(q);
+    };
+    long double lo = 2, hi = clamp;
+    for (int i = 0; i < 100; ++i) {
+      long double mid = (lo + hi) / 2;
+      (part(mid) > kPiecewiseDegree1Cut ? lo : hi) = mid;
+    }
+    clamp = static_cast<double>(hi);
+  }
+  // The step is the least power of two that covers the clamp with
+  // kPiecewiseMaxIntervals intervals.
   double step = 1.0 / 64;
   while (std::ceil(clamp / step) + 1 > kPiecewiseMaxIntervals)
     step *= 2;
@@ -417,6 +442,58 @@ static long double piecewiseTarget(ReferenceFunction function, long double u) {
   }
 }
 
+long double piecewiseDerivativeRoot(ReferenceFunction function) {
+  // q(u) = GELU'(−u) is 1/2 at 0 and negative at 2, with one zero between.
+  long double lo = 0, hi = 2;
+  for (int i = 0; i < 200; ++i) {
+    long double mid = (lo + hi) / 2;
+    (piecewiseTarget(function, mid) > 0 ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+std::string piecewiseRootFitName(ReferenceFunction function) {
+  return piecewiseFitName(function, kPiecewiseMaxDegree) + "_root";
+}
+
+/// R(u) = q(u)/(u − u0) on each interval of `domain`, fitted with relative
+/// error (piecewiseDerivativeRoot).
+static PiecewiseFitEntry rootFactoredFit(ReferenceFunction function) {
+  const PiecewiseDomain domain = piecewiseDomain(function, kPiecewiseMaxDegree);
+  const long double root = piecewiseDerivativeRoot(function);
+  PiecewiseFitEntry entry;
+  entry.name = piecewiseRootFitName(function);
+  entry.function = function;
+  entry.degree = kPiecewiseMaxDegree;
+  entry.description = "GELU'(x)/(u − u0) at x = −u, u0 = " +
+                      decimal(static_cast<double>(root)) +
+                      " its zero, u in [0, " + decimal(domain.limit) + "], " +
+                      std::to_string(domain.intervals) + " intervals of " +
+                      decimal(domain.step) + ", degree " +
+                      std::to_string(kPiecewiseMaxDegree) + ", relative error";
+  for (unsigned k = 0; k < domain.intervals; ++k) {
+    const long double centre = k * static_cast<long double>(domain.step);
+    const long double step = domain.step;
+    // R is smooth through the zero; at it, both q and u − u0 vanish and
+    // the quotient is evaluated a hair (1e-9, far below the fit's error)
+    // away, where q is still 1e-10 and exact to 1e-19 in long double.
+    auto ratio = [function, centre, step, root](long double v) {
+      long double u = centre + v * step;
+      if (fabsl(u - root) < 1e-9L)
+        u = root + 1e-9L;
+      return piecewiseTarget(function, u) / (u - root);
+    };
+    MinimaxProblem piece;
+    piece.function = ratio;
+    piece.weight = [ratio](long double v) { return 1 / ratio(v); };
+    piece.lo = -0.5L;
+    piece.hi = 0.5L;
+    piece.degree = static_cast<int>(kPiecewiseMaxDegree);
+    entry.pieces.push_back(piece);
+  }
+  return entry;
+}
+
 std::vector<PiecewiseFitEntry> piecewiseFitCatalog() {
   std::vector<PiecewiseFitEntry> entries;
   for (ReferenceFunction function :
@@ -425,7 +502,6 @@ std::vector<PiecewiseFitEntry> piecewiseFitCatalog() {
         ReferenceFunction::GeluExactDerivative,
         ReferenceFunction::GeluTanhDerivative,
         ReferenceFunction::GeluSigmoidDerivative}) {
-    const PiecewiseDomain domain = piecewiseDomain(function);
     // (isDerivative is in GeluNumerics, which this library is below.)
     const bool relative = function == ReferenceFunction::GeluExact ||
                           function == ReferenceFunction::GeluTanh ||
@@ -433,6 +509,7 @@ std::vector<PiecewiseFitEntry> piecewiseFitCatalog() {
                           function == ReferenceFunction::Silu;
     for (unsigned degree = kPiecewiseMinDegree; degree <= kPiecewiseMaxDegree;
          ++degree) {
+      const PiecewiseDomain domain = piecewiseDomain(function, degree);
       PiecewiseFitEntry entry;
       entry.name = piecewiseFitName(function, degree);
       entry.function = function;
@@ -463,6 +540,8 @@ std::vector<PiecewiseFitEntry> piecewiseFitCatalog() {
       }
       entries.push_back(std::move(entry));
     }
+    if (!relative)
+      entries.push_back(rootFactoredFit(function));
   }
   return entries;
 }

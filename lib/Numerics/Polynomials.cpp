@@ -116,12 +116,12 @@ RationalCoefficients erfRationalCoefficients() {
   return rationalFit("erf_rational");
 }
 
-PiecewiseCoefficients piecewiseCoefficients(ReferenceFunction function,
+/// The table `name` of FittedPolynomials.inc, on `domain`.
+static PiecewiseCoefficients piecewiseTable(const std::string &name,
+                                            PiecewiseDomain domain,
                                             unsigned degree) {
-  const std::string name = piecewiseFitName(function, degree);
   for (const PiecewiseTable &table : kPiecewiseTables)
     if (name == table.name) {
-      PiecewiseDomain domain = piecewiseDomain(function);
       assert(table.intervals == domain.intervals && table.degree == degree);
       return {domain, degree,
               llvm::ArrayRef<double>(table.coefficients,
@@ -130,6 +130,18 @@ PiecewiseCoefficients piecewiseCoefficients(ReferenceFunction function,
     }
   llvm::report_fatal_error(llvm::Twine("no piecewise fit '") + name +
                            "' (FitCatalog.cpp)");
+}
+
+PiecewiseCoefficients piecewiseCoefficients(ReferenceFunction function,
+                                            unsigned degree) {
+  return piecewiseTable(piecewiseFitName(function, degree),
+                        piecewiseDomain(function, degree), degree);
+}
+
+PiecewiseCoefficients piecewiseRootCoefficients(ReferenceFunction function) {
+  return piecewiseTable(piecewiseRootFitName(function),
+                        piecewiseDomain(function, kPiecewiseMaxDegree),
+                        kPiecewiseMaxDegree);
 }
 
 double oddFitBelowLimit(RationalCoefficients fit, double scale, double limit,

@@ -497,8 +497,8 @@ static llvm::Error parseExpansion(const json &value, StringRef path,
 
 static llvm::Error parseDegree(const json &value, StringRef path,
                                KernelSpec &spec, const SpecErrors &errors) {
-  // The range every fitted form shares (docs/spec.md: 2-6); which forms of
-  // this op have the degree is checked next.
+  // The degrees of every fitted form together (docs/spec.md); which forms
+  // of this op have the degree is checked next.
   auto degree =
       getInteger(value, path, std::min(kRationalMinDegree, kPiecewiseMinDegree),
                  std::max(kRationalMaxDegree, kPiecewiseMaxDegree),

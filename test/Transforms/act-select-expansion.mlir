@@ -10,9 +10,9 @@
 // ABS2: act.gelu %{{.*}} expansion<rational> degree(2) : vector<16xf32>
 // Tanh GELU and SiLU have ladders of their own: 1e-2 is within tanh
 // GELU's rational degree 2 (4.7e-3 beyond bf16 rounding), not SiLU's
-// (0.04), but within its piecewise degree 2.
+// (0.04), but within its piecewise degree 1 (2.7e-3).
 // ABS2: act.gelu %{{.*}} approximate<tanh> expansion<rational> degree(2) : vector<32xbf16>
-// ABS2: act.silu %{{.*}} expansion<piecewise> degree(2) : f32
+// ABS2: act.silu %{{.*}} expansion<piecewise> degree(1) : f32
 // ABS2: act.gelu %{{.*}} expansion<erfc_fast> : f32
 // ABS2: act.relu %{{.*}} expansion<select> : vector<16xf32>
 

@@ -46,7 +46,7 @@ struct PiecewiseDomain {
   double limit;
   unsigned intervals;
 };
-PiecewiseDomain piecewiseDomain(ReferenceFunction function);
+PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree);
 
 /// One piecewise fit: a problem an interval, all of one degree. Gates are
 /// fitted with relative error (so f(x) keeps its relative accuracy for
@@ -64,10 +64,22 @@ struct PiecewiseFitEntry {
 std::vector<PiecewiseFitEntry> piecewiseFitCatalog();
 std::string piecewiseFitName(ReferenceFunction function, unsigned degree);
 
-constexpr unsigned kPiecewiseMinDegree = 2;
+/// The derivatives' tables for `piecewise_tail`: GELU' has one zero (near
+/// x = −0.75), so an absolute fit loses its relative accuracy there. These
+/// write q(u) = GELU'(−u) = (u − u0)·R(u), u0 the zero of q, and fit R on
+/// each interval of degree kPiecewiseMaxDegree's domain with relative
+/// error: with u0 = hi + lo in f32, (u − hi) − lo is exact or rounded
+/// once, and q keeps its relative accuracy through the zero.
+long double piecewiseDerivativeRoot(ReferenceFunction function);
+std::string piecewiseRootFitName(ReferenceFunction function);
+
+constexpr unsigned kPiecewiseMinDegree = 1;
 constexpr unsigned kPiecewiseMaxDegree = 7;
 /// At most this many intervals: one AVX-512 two-register permute.
 constexpr unsigned kPiecewiseMaxIntervals = 32;
+/// Degree 1's table ends where the part of the function it carries falls
+/// under this (2^−12): narrower intervals than the other degrees'.
+constexpr double kPiecewiseDegree1Cut = 0x1p-12;
 
 /// The erfc form of exact GELU writes erfc(|x|/√2) = t·exp(−x²/2 + P(t))
 /// with t = 1/(1 + a·|x|), a = kErfcFormScale. a is an f32 value, and the

@@ -70,6 +70,9 @@ struct PiecewiseCoefficients {
 };
 PiecewiseCoefficients piecewiseCoefficients(ReferenceFunction function,
                                             unsigned degree);
+/// A derivative's root-factored table (piecewiseRootFitName): R(u), with
+/// GELU'(−u) = (u − u0)·R(u).
+PiecewiseCoefficients piecewiseRootCoefficients(ReferenceFunction function);
 
 /// For an odd fit f(z) = z·P(z²)/Q(z²) that must stay below `limit` for
 /// z > 0 (a Φ − 1/2 below 1/2, an erf below 1): the largest x on a grid of

@@ -120,22 +120,59 @@ static Value emitGeluRationalDerivative(ElementwiseBuilder &eb,
 }
 
 /// GELU'(x) from the piecewise table of q(u) = GELU'(−u): q(|x|) for
-/// x ≤ 0, 1 − q(x) above (GELU' − 1/2 is odd); 1 above the limit and 0
-/// below, as the rational form. Absolute accuracy, like it.
+/// x ≤ 0, 1 − q(x) above (GELU' − 1/2 is odd); 1 above the limit (q there
+/// is below 4e-8, under an ULP of 1). `piecewise`: absolute accuracy, like
+/// the rational form, and 0 below the limit. With `tail` (piecewise_tail):
+/// relative accuracy on every input, as the accurate form it stands in
+/// for: q = (u − u0)·R(u) from the root-factored table through GELU''s
+/// zero, and below the limit the accurate form's value, computed only for
+/// the vectors that have such a lane.
 static Value emitGeluPiecewiseDerivative(ElementwiseBuilder &eb,
                                          ReferenceFunction function, Value x,
-                                         unsigned degree) {
-  const double limit = piecewiseDomain(function).limit;
-  Value q = emitPiecewiseTable(eb, function, degree, eb.abs(x));
+                                         unsigned degree, bool tail) {
+  const PiecewiseCoefficients fit =
+      tail ? piecewiseRootCoefficients(function)
+           : piecewiseCoefficients(function, degree);
+  const double limit = fit.domain.limit;
+  Value u = eb.abs(x);
+  Value table = emitPiecewiseTable(eb, fit, u);
   Value one = eb.constant(1.0);
-  Value positive = eb.sub(one, q);
+  Value q, positive;
+  if (tail) {
+    // q = (u − u0)·R, u0 = hi + lo: u − hi is exact near the zero
+    // (Sterbenz), so the factor, and q, keep their relative accuracy
+    // through it; 1 − q in one FMA.
+    const long double root = piecewiseDerivativeRoot(function);
+    const float rootHi = static_cast<float>(root);
+    const float rootLo = static_cast<float>(root - rootHi);
+    Value offset = eb.sub(u, eb.constant(rootHi));
+    Value factor = eb.sub(offset, eb.constant(rootLo));
+    q = eb.mul(factor, table);
+    positive = eb.fma(eb.neg(factor), table, one);
+  } else {
+    q = table;
+    positive = eb.sub(one, q);
+  }
   Value nonPositive = eb.lessEqual(x, eb.constant(0.0));
   Value y = eb.select(nonPositive, q, positive);
   Value above = eb.lessThan(eb.constant(limit), x);
+  y = eb.select(above, one, y);
   Value below = eb.lessThan(x, eb.constant(-limit));
-  Value zero = eb.constant(0.0);
-  Value inner = eb.select(below, zero, y);
-  return eb.select(above, one, inner);
+  if (!tail) {
+    Value zero = eb.constant(0.0);
+    return eb.select(below, zero, y);
+  }
+  // The accurate closed form: erfc for exact GELU', sigmoid for the others.
+  const act::Expansion accurate =
+      function == ReferenceFunction::GeluExactDerivative
+          ? act::Expansion::erfc
+          : act::Expansion::sigmoid;
+  return eb.selectWhereAny(
+      below,
+      [&](ElementwiseBuilder &slow) {
+        return emitDerivativeExpansion(slow, function, accurate, x, 0);
+      },
+      y);
 }
 
 /// d/dx x·σ(y(x)) = s·(1 + x·y'·(1 − s)), s = σ(y), for y = y.hi + y.lo and
@@ -188,8 +225,10 @@ Value emitDerivativeExpansion(ElementwiseBuilder &eb,
   bool fast = expansion == Expansion::sigmoid_fast;
   if (degree == 0)
     degree = defaultDegreeOf(expansion);
-  if (expansion == Expansion::piecewise)
-    return emitGeluPiecewiseDerivative(eb, function, x, degree);
+  if (expansion == Expansion::piecewise ||
+      expansion == Expansion::piecewise_tail)
+    return emitGeluPiecewiseDerivative(eb, function, x, degree,
+                                       expansion == Expansion::piecewise_tail);
   switch (function) {
   case ReferenceFunction::GeluExactDerivative:
     switch (expansion) {

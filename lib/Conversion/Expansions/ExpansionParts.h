@@ -57,15 +57,16 @@ mlir::Value emitRational(ElementwiseBuilder &eb, mlir::Value w,
                          RationalCoefficients coefficients,
                          bool estimateReciprocal);
 
-/// The tanh form's 2u = x·(c1 + c2·x²), c1 = 2√(2/π), c2 = c·c1, in
-/// double-float, for x clamped to its range (kTanhFormTail).
-/// q(u) of the piecewise fit of `function` at `degree` (FitCatalog.h) at
-/// u = `ax` ≥ 0 (NaN kept), clamped to the fit's limit: the interval's
-/// coefficients by table lookups (act.lookup), then Horner's rule in v.
+/// The piecewise polynomial `fit` (FitCatalog.h: piecewiseCoefficients or
+/// piecewiseRootCoefficients) at u = `ax` ≥ 0 (NaN kept), clamped to the
+/// fit's limit: the interval's coefficients by table lookups (act.lookup),
+/// then Horner's rule in v.
 mlir::Value emitPiecewiseTable(ElementwiseBuilder &eb,
-                               ReferenceFunction function, unsigned degree,
+                               const PiecewiseCoefficients &fit,
                                mlir::Value ax);
 
+/// The tanh form's 2u = x·(c1 + c2·x²), c1 = 2√(2/π), c2 = c·c1, in
+/// double-float, for x clamped to its range (kTanhFormTail).
 DoubleFloat emitTanhFormSigmoidArg(ElementwiseBuilder &eb, mlir::Value xc);
 /// The same in plain f32.
 mlir::Value emitTanhFormSigmoidArgFast(ElementwiseBuilder &eb, mlir::Value xc);

@@ -407,10 +407,10 @@ static Value emitGeluTanhSpelling(ElementwiseBuilder &eb, Value x) {
   return eb.mul(half, eb.add(one, th));
 }
 
-Value emitPiecewiseTable(ElementwiseBuilder &eb, ReferenceFunction function,
-                         unsigned degree, Value ax) {
-  const PiecewiseCoefficients fit = piecewiseCoefficients(function, degree);
+Value emitPiecewiseTable(ElementwiseBuilder &eb,
+                         const PiecewiseCoefficients &fit, Value ax) {
   const PiecewiseDomain &domain = fit.domain;
+  const unsigned degree = fit.degree;
   // t = u/step, exact (the step is a power of two), at most the last
   // interval's centre. k = round(t) by the shifter 1.5·2^23: the low bits
   // of t + shifter are k, and (t + shifter) − shifter is k as a float, so
@@ -453,14 +453,15 @@ static Value emitAccurateTail(ElementwiseBuilder &eb,
 /// x·g(x) from the piecewise table of q(u) = g(−u): x·q(|x|) for x ≤ 0
 /// (−0 and −2^-149 keep their sign), x − x·q(x) above, rounded once; x
 /// from the limit up (x is clamped in the product: q there is below 2^−25,
-/// and +inf gives inf). Below −limit, where the gate has fallen under
-/// 2^−25: −0 (piecewise), or with `tail` the accurate form, computed only
-/// for the vectors that have such a lane (piecewise_tail).
+/// x·q under 2^−12 at degree 1, and +inf gives inf). Below −limit: −0
+/// (piecewise), or with `tail` the accurate form, computed only for the
+/// vectors that have such a lane (piecewise_tail).
 static Value emitGeluPiecewise(ElementwiseBuilder &eb,
                                ReferenceFunction function, Value x,
                                unsigned degree, bool tail) {
-  const double limit = piecewiseDomain(function).limit;
-  Value q = emitPiecewiseTable(eb, function, degree, eb.abs(x));
+  const PiecewiseCoefficients fit = piecewiseCoefficients(function, degree);
+  const double limit = fit.domain.limit;
+  Value q = emitPiecewiseTable(eb, fit, eb.abs(x));
   Value xc = eb.clampAbove(x, limit);
   Value positive = eb.fma(eb.neg(xc), q, x);
   Value negative = eb.mul(x, q);

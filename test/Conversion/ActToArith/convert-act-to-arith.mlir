@@ -62,6 +62,23 @@ func.func @gelu_piecewise_d2(%x: f32) -> f32 {
   return %0 : f32
 }
 
+// Degree 1: two lookups, one FMA, on 32 intervals of 1/8 up to 3.875,
+// where x·Φ(x) falls under 2^-12.
+// CHECK-LABEL: func.func @gelu_piecewise_d1
+// CHECK-DAG: %[[LIMIT:.*]] = arith.constant 3.875000e+00 : f32
+// CHECK-DAG: %[[SCALE:.*]] = arith.constant 8.000000e+00 : f32
+// CHECK: %[[U:.*]] = arith.select %{{.*}}, %[[LIMIT]], %{{.*}} : f32
+// CHECK-NEXT: arith.mulf %[[U]], %[[SCALE]] : f32
+// CHECK-COUNT-2: act.lookup %{{.*}} [{{([^,]*, ){31}[^,]*}}] : i32 -> f32
+// CHECK-NOT: act.lookup
+// CHECK-NOT: scf.if
+// CHECK: arith.cmpf olt, %{{.*}}, %{{.*}} : f32
+// CHECK: return
+func.func @gelu_piecewise_d1(%x: f32) -> f32 {
+  %0 = act.gelu %x expansion<piecewise> degree(1) : f32
+  return %0 : f32
+}
+
 // Exact GELU in the erfc form (the default before piecewise_tail). Away
 // from 0: t = 1/(1 + a|x|) with its residual, the exact square x·x as a two-product (mulf, then fma with the
 // negated product), exp(−x²/2 + P(t)) scaled by 2^k built from exponent

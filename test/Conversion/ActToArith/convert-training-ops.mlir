@@ -7,12 +7,30 @@
 // an empty output fails the positive line).
 // NOLIBM: math.fma
 
-// dy·GELU'(x): the derivative (two exponentials, scaled by 2^k built from
-// exponent bits: Φ's and φ's), then one multiply by dy, which is the result.
+// dy·GELU'(x), GELU' by default piecewise_tail: q(u) = GELU'(−u) as
+// (u − u0)·R(u), R from eight table lookups, u0 = hi + lo the zero of q;
+// q for x ≤ 0, 1 − q in one FMA above; below the table, for the vectors
+// that have such a lane, the erfc form (two exponentials, scaled by 2^k
+// built from exponent bits: Φ's and φ's). Then one multiply by dy, which
+// is the result.
 // CHECK-LABEL: func.func @gelu_backward
 // CHECK-SAME: (%[[X:.*]]: vector<8xf32>, %[[DY:.*]]: vector<8xf32>)
+// CHECK: %[[U:.*]] = math.absf %[[X]]
+// CHECK-COUNT-8: act.lookup
+// CHECK-NOT: act.lookup
+// CHECK: %[[R:.*]] = math.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<8xf32>
+// CHECK-NEXT: %[[OFFSET:.*]] = arith.subf %[[U]], %{{.*}} : vector<8xf32>
+// CHECK-NEXT: %[[FACTOR:.*]] = arith.subf %[[OFFSET]], %{{.*}} : vector<8xf32>
+// CHECK-NEXT: %[[Q:.*]] = arith.mulf %[[FACTOR]], %[[R]] : vector<8xf32>
+// CHECK-NEXT: %[[NEGFACTOR:.*]] = arith.negf %[[FACTOR]]
+// CHECK-NEXT: %[[ONEMINUSQ:.*]] = math.fma %[[NEGFACTOR]], %[[R]], %{{.*}}
+// CHECK-NEXT: %[[LE:.*]] = arith.cmpf ole, %[[X]], %{{.*}}
+// CHECK-NEXT: arith.select %[[LE]], %[[Q]], %[[ONEMINUSQ]]
+// CHECK: vector.reduction <or>
+// CHECK-NEXT: %[[G:.*]] = scf.if
 // CHECK-COUNT-2: arith.shli
-// CHECK: %[[DX:.*]] = arith.mulf %{{.*}}, %[[DY]] : vector<8xf32>
+// CHECK: } else {
+// CHECK: %[[DX:.*]] = arith.mulf %[[G]], %[[DY]] : vector<8xf32>
 // CHECK-NEXT: return %[[DX]]
 func.func @gelu_backward(%x: vector<8xf32>, %dy: vector<8xf32>) -> vector<8xf32> {
   %0 = act.gelu_backward %x, %dy : vector<8xf32>

@@ -98,7 +98,7 @@ func.func @relu_has_no_degree(%x: f32) -> f32 {
 // -----
 
 func.func @gelu_backward_tanh_has_no_erfc_form(%x: f32, %dy: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu_backward' op expansion 'erfc' does not compute gelu_tanh_derivative; expected 'sigmoid', 'sigmoid_fast', 'rational', 'rational_fast'}}
+  // expected-error @+1 {{'act.gelu_backward' op expansion 'erfc' does not compute gelu_tanh_derivative; expected 'piecewise_tail', 'sigmoid', 'sigmoid_fast', 'rational', 'rational_fast'}}
   %0 = act.gelu_backward %x, %dy approximate<tanh> expansion<erfc> : f32
   return %0 : f32
 }
@@ -157,6 +157,14 @@ func.func @degree_of_fixed_expansion(%x: f32) -> f32 {
 func.func @degree_not_fitted(%x: f32) -> f32 {
   // expected-error @+1 {{'act.gelu' op expansion 'rational' has no degree 7; expected 2, 3, 4, 5 or 6}}
   %0 = act.gelu %x expansion<rational> degree(7) : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @rational_degree_one(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu' op expansion 'rational' has no degree 1; expected 2, 3, 4, 5 or 6}}
+  %0 = act.gelu %x expansion<rational> degree(1) : f32
   return %0 : f32
 }
 

@@ -44,9 +44,8 @@ act::OpFacts::referenceFunction(act::Approximate approximate) const {
 }
 
 llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
-  // The first is the default. piecewise_tail is for the gates, fitted
-  // with relative error; the derivatives' piecewise fits are absolute
-  // (GELU' crosses 0), so a tail branch would not make them accurate there.
+  // The first is the default: piecewise_tail, relative accuracy on every
+  // input (the derivatives' from tables fitted through GELU''s zero).
   static constexpr Expansion exact[] = {Expansion::piecewise_tail,
                                         Expansion::erfc,
                                         Expansion::erfc_fast,
@@ -66,14 +65,19 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
       Expansion::sigmoid_fast,   Expansion::rational,
       Expansion::rational_fast,  Expansion::piecewise};
   static constexpr Expansion sigmoidDerivative[] = {
-      Expansion::sigmoid, Expansion::sigmoid_fast, Expansion::rational,
-      Expansion::rational_fast, Expansion::piecewise};
+      Expansion::piecewise_tail, Expansion::sigmoid,
+      Expansion::sigmoid_fast,   Expansion::rational,
+      Expansion::rational_fast,  Expansion::piecewise};
   static constexpr Expansion relu[] = {Expansion::select};
-  static constexpr Expansion exactDerivative[] = {
-      Expansion::erfc,           Expansion::erfc_fast,
-      Expansion::rational,       Expansion::erf,
-      Expansion::rational_fast,  Expansion::approx_tanh,
-      Expansion::approx_sigmoid, Expansion::piecewise};
+  static constexpr Expansion exactDerivative[] = {Expansion::piecewise_tail,
+                                                  Expansion::erfc,
+                                                  Expansion::erfc_fast,
+                                                  Expansion::rational,
+                                                  Expansion::erf,
+                                                  Expansion::rational_fast,
+                                                  Expansion::approx_tanh,
+                                                  Expansion::approx_sigmoid,
+                                                  Expansion::piecewise};
   switch (function) {
   case ReferenceFunction::GeluExact:
     return exact;
@@ -115,8 +119,8 @@ llvm::ArrayRef<unsigned> degreesOf(Expansion expansion) {
   static constexpr unsigned rational[] = {2, 3, 4, 5, 6};
   static_assert(kRationalMinDegree == 2 && kRationalMaxDegree == 6,
                 "the rational degrees follow the fit catalog");
-  static constexpr unsigned piecewise[] = {2, 3, 4, 5, 6, 7};
-  static_assert(kPiecewiseMinDegree == 2 && kPiecewiseMaxDegree == 7,
+  static constexpr unsigned piecewise[] = {1, 2, 3, 4, 5, 6, 7};
+  static_assert(kPiecewiseMinDegree == 1 && kPiecewiseMaxDegree == 7,
                 "the piecewise degrees follow the fit catalog");
   if (expansion == Expansion::rational || expansion == Expansion::rational_fast)
     return rational;

@@ -96,7 +96,9 @@ def Act_GeluOp : Act_GeluActivationOp<Act_OpKindGelu, "Gelu",
       the tail of the accurate closed form, computed only for the vectors
       that have such a lane, so its speed depends on the data), `piecewise`
       (the same tables at `degree` 2 to 7, −0 below that point: relative
-      accuracy for x ≥ −3 at degree 7, absolute below; branch-free);
+      accuracy for x ≥ −3 at degree 7, absolute below; branch-free; and
+      `degree` 1, linear on narrower intervals, its table ending where
+      x·g(x) falls under 2^−12);
     - exact: `erfc` (the tail-accurate erfc form, relative accuracy
       everywhere, no branch), `erfc_fast` (a lower-degree fit, no residual
       corrections, reciprocal estimate), `rational` (the direct form
@@ -111,7 +113,7 @@ def Act_GeluOp : Act_GeluActivationOp<Act_OpKindGelu, "Gelu",
     - sigmoid: `sigmoid`, `sigmoid_fast`, `rational` and `rational_fast`
       (fitted on |x| ≤ 10.3).
 
-    `degree` chooses the degree of the `piecewise` fits (2 to 7; absent: 7)
+    `degree` chooses the degree of the `piecewise` fits (1 to 7; absent: 7)
     and the numerator degree of the `rational` and `rational_fast` fits (2
     to 6, the denominator one less; absent: 6): a lower degree is cheaper
     and less accurate (act-select-expansion picks it from an error budget).
@@ -136,7 +138,7 @@ def Act_SiluOp : Act_ActivationOp<Act_OpKindSilu, "Silu",
   let summary = "Sigmoid linear unit (swish with β = 1)";
   let description = [{
     Applies SiLU, x·σ(x), to every element. Expansions: `piecewise_tail`
-    (the default) and `piecewise` (`degree` 2 to 7) as for `act.gelu`, on
+    (the default) and `piecewise` (`degree` 1 to 7) as for `act.gelu`, on
     |x| ≤ 18; `sigmoid` (the closed form, no branch), `sigmoid_fast`,
     `rational` and `rational_fast` (the direct form x·(1/2 + x·P(x²)/Q(x²))
     on |x| ≤ 17.5, `degree` 2 to 6: relative accuracy for x ≥ 0, absolute
@@ -179,16 +181,22 @@ def Act_GeluBackwardOp : Act_GeluActivationOp<Act_OpKindGeluBackward,
     - `tanh`: s + x·s·(1 − s)·2u'(x), s = σ(2u) = (1 + tanh u)/2;
     - `sigmoid`: s + 1.702·x·s·(1 − s), s = σ(1.702·x).
 
-    `expansion` names how the derivative is computed: for exact GELU `erfc`
-    (the default: Φ from the tail-accurate erfc form plus x·φ(x), relative
-    accuracy everywhere including the negative tail), `erfc_fast`,
-    `rational` and `rational_fast` (GELU' = 1/2 + x·T(x²) fitted directly,
-    `degree` 2 to 6: absolute accuracy), `erf` (absolute accuracy only),
-    `approx_tanh`, `approx_sigmoid`; for the tanh and sigmoid forms `sigmoid`
-    (the default), `sigmoid_fast`, `rational` and `rational_fast` (their own
-    GELU' fitted as above, `degree` 2 to 6); for every form `piecewise`
-    (GELU'(−|x|) as a polynomial on each of ≤ 32 intervals, coefficients
-    looked up per lane, `degree` 2 to 7: absolute accuracy, the cheapest).
+    `expansion` names how the derivative is computed. For every form
+    `piecewise_tail` (the default: q(u) = GELU'(−u) as (u − u0)·R(u), u0
+    the zero of GELU', R a degree-7 polynomial on each of ≤ 32 intervals
+    of |x|, its coefficients looked up per lane: relative accuracy through
+    the zero; below the table the tail of the accurate closed form,
+    computed only for the vectors that have such a lane) and `piecewise`
+    (GELU'(−|x|) itself on the same intervals, `degree` 1 to 7: absolute
+    accuracy, no branch, the cheapest). For exact GELU also `erfc` (Φ from
+    the tail-accurate erfc form plus x·φ(x), relative accuracy everywhere
+    including the negative tail, no branch), `erfc_fast`, `rational` and
+    `rational_fast` (GELU' = 1/2 + x·T(x²) fitted directly, `degree` 2 to
+    6: absolute accuracy), `erf` (absolute accuracy only), `approx_tanh`,
+    `approx_sigmoid`; for the tanh and sigmoid forms `sigmoid` (σ and
+    1 − σ each from e^−|y|: relative accuracy everywhere, no branch),
+    `sigmoid_fast`, `rational` and `rational_fast` (their own GELU' fitted
+    as above, `degree` 2 to 6).
     Measured errors: docs/generated/accuracy-table.md.
 
     Example:
