@@ -100,6 +100,7 @@ TEST(Tuner, ALooserBudgetBuysACheaperKernel) {
       {R"({"max_abs": 1e-6})", act::Expansion::piecewise, 3},
       {R"({"max_abs": 1e-5})", act::Expansion::piecewise, 3},
       {R"({"max_abs": 1e-4})", act::Expansion::piecewise, 2},
+      {R"({"max_abs": 1e-3})", act::Expansion::piecewise, 1},
       {R"({"max_abs": 1e-2})", act::Expansion::rational, 2},
       {R"({"max_abs": 5e-2})", act::Expansion::rational, 2},
   };
