@@ -64,33 +64,20 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
       Expansion::piecewise_tail, Expansion::sigmoid,
       Expansion::sigmoid_fast,   Expansion::rational,
       Expansion::rational_fast,  Expansion::piecewise};
-  static constexpr Expansion sigmoidDerivative[] = {
-      Expansion::piecewise_tail, Expansion::sigmoid,
-      Expansion::sigmoid_fast,   Expansion::rational,
-      Expansion::rational_fast,  Expansion::piecewise};
   static constexpr Expansion relu[] = {Expansion::select};
-  static constexpr Expansion exactDerivative[] = {Expansion::piecewise_tail,
-                                                  Expansion::erfc,
-                                                  Expansion::erfc_fast,
-                                                  Expansion::rational,
-                                                  Expansion::erf,
-                                                  Expansion::rational_fast,
-                                                  Expansion::approx_tanh,
-                                                  Expansion::approx_sigmoid,
-                                                  Expansion::piecewise};
   switch (function) {
+  // A derivative has its function's expansions (but tanh GELU's `tanh`
+  // spelling).
   case ReferenceFunction::GeluExact:
+  case ReferenceFunction::GeluExactDerivative:
     return exact;
   case ReferenceFunction::GeluTanh:
     return tanh;
   case ReferenceFunction::GeluSigmoid:
   case ReferenceFunction::Silu:
-    return sigmoid;
   case ReferenceFunction::GeluTanhDerivative:
   case ReferenceFunction::GeluSigmoidDerivative:
-    return sigmoidDerivative;
-  case ReferenceFunction::GeluExactDerivative:
-    return exactDerivative;
+    return sigmoid;
   case ReferenceFunction::Relu:
     return relu;
   }
