@@ -5,9 +5,13 @@
 //===----------------------------------------------------------------------===//
 //
 // The derivatives that backward kernels multiply the incoming gradient by,
-// on f32 values of the builder's type: branch-free, no libm calls, NaN,
-// ±inf and huge |x| handled as in Expansions.h. An expansion of a derivative
-// is named after the forward expansion it differentiates:
+// on f32 values of the builder's type: no libm calls, NaN, ±inf and huge
+// |x| handled as in Expansions.h. An expansion of a derivative is named
+// after the forward expansion it differentiates:
+//   every GELU: `piecewise_tail` (the default: GELU'(−u) = (u − u0)·R(u)
+//     from a table fitted with relative error through GELU''s zero u0;
+//     below the table the closed form below, in a per-vector branch),
+//     `piecewise` (GELU'(−u) itself, absolute accuracy, degrees 1 to 7);
 //   exact GELU: `erfc` (Φ from the tail-accurate erfc form plus x·φ(x), the
 //     Gaussian's exponent exact: relative accuracy everywhere, the negative
 //     tail included), `erfc_fast` (the same unrefined, reciprocal
@@ -31,7 +35,8 @@
 namespace gelu {
 
 /// Emits `expansion` of the derivative `function` (one expansionsFor
-/// lists for it) at `x`, at `degree` for the rational forms (0: default).
+/// lists for it) at `x`, at `degree` for the rational and piecewise forms
+/// (0: default).
 mlir::Value emitDerivativeExpansion(ElementwiseBuilder &eb,
                                     ReferenceFunction function,
                                     act::Expansion expansion, mlir::Value x,
