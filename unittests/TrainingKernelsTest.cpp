@@ -67,6 +67,12 @@ uint16_t roundTo16(float f, bool isBF16) {
 /// The GELU forms and dtypes every new op is checked in.
 const char *const kForms[] = {"none", "tanh", "sigmoid"};
 
+/// The default gelu_backward kernel of a GELU form.
+std::unique_ptr<Kernel> compileBackward(const char *form) {
+  return compile(std::string(R"({"op": "gelu_backward", "approximate": ")") +
+                 form + "\"}");
+}
+
 //===----------------------------------------------------------------------===//
 // Accuracy
 //===----------------------------------------------------------------------===//
@@ -75,9 +81,7 @@ const char *const kForms[] = {"none", "tanh", "sigmoid"};
 // dy·GELU'(x), counted against max(|dx|, |dy|·gate) near the zero.
 TEST(TrainingKernelsTest, BackwardMatchesTheReferenceWithRandomGradients) {
   for (const char *form : kForms) {
-    auto kernel =
-        compile(std::string(R"({"op": "gelu_backward", "approximate": ")") +
-                form + "\"}");
+    auto kernel = compileBackward(form);
     ASSERT_TRUE(kernel);
     ReferenceFunction f = kernel->spec().referenceFunction();
     std::vector<float> x = randomValues(1 << 14, -12, 12, 1);
@@ -163,9 +167,7 @@ TEST(TrainingKernelsTest, ExactBackwardKeepsTheNegativeTail) {
 // closed forms do. Every f32 in [−0.78, −0.72], dy = 1.
 TEST(TrainingKernelsTest, DefaultBackwardIsRelativelyAccurateThroughTheZero) {
   for (const char *form : kForms) {
-    auto kernel =
-        compile(std::string(R"({"op": "gelu_backward", "approximate": ")") +
-                form + "\"}");
+    auto kernel = compileBackward(form);
     ASSERT_TRUE(kernel);
     ReferenceFunction f = kernel->spec().referenceFunction();
     ASSERT_EQ(expansionsFor(f).front(), act::Expansion::piecewise_tail);
