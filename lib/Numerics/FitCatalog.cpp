@@ -374,6 +374,15 @@ std::vector<FitEntry> fitCatalog() {
 /// f(−u) for the function of a piecewise form (defined below).
 static long double piecewiseTarget(ReferenceFunction function, long double u);
 
+/// A gate function x·g(x) (not a derivative). (isDerivative is in
+/// GeluNumerics, which this library is below.)
+static bool isPiecewiseGate(ReferenceFunction function) {
+  return function == ReferenceFunction::GeluExact ||
+         function == ReferenceFunction::GeluTanh ||
+         function == ReferenceFunction::GeluSigmoid ||
+         function == ReferenceFunction::Silu;
+}
+
 PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
   assert(hasRationalForm(function) && "no piecewise form");
   // Degree 2 and up: the rational form's clamp, past which the gate is 1
@@ -385,10 +394,7 @@ PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
     // error of x past the limit, of −0 below it) or GELU' itself, falls
     // under kPiecewiseDegree1Cut, so that its intervals can be narrower.
     // That part decreases from u = 2 on for every function.
-    const bool gate = function == ReferenceFunction::GeluExact ||
-                      function == ReferenceFunction::GeluTanh ||
-                      function == ReferenceFunction::GeluSigmoid ||
-                      function == ReferenceFunction::Silu;
+    const bool gate = isPiecewiseGate(function);
     auto part = [&](long double u) {
       long double q = piecewiseTarget(function, u);
       return gate ? u * q : fabsl(q);
@@ -502,11 +508,7 @@ std::vector<PiecewiseFitEntry> piecewiseFitCatalog() {
         ReferenceFunction::GeluExactDerivative,
         ReferenceFunction::GeluTanhDerivative,
         ReferenceFunction::GeluSigmoidDerivative}) {
-    // (isDerivative is in GeluNumerics, which this library is below.)
-    const bool relative = function == ReferenceFunction::GeluExact ||
-                          function == ReferenceFunction::GeluTanh ||
-                          function == ReferenceFunction::GeluSigmoid ||
-                          function == ReferenceFunction::Silu;
+    const bool relative = isPiecewiseGate(function);
     for (unsigned degree = kPiecewiseMinDegree; degree <= kPiecewiseMaxDegree;
          ++degree) {
       const PiecewiseDomain domain = piecewiseDomain(function, degree);
