@@ -41,7 +41,8 @@ namespace gelu {
 LookupInstructions lookupInstructionsFor(const TargetInfo &target) {
   llvm::StringRef triple = target.triple;
   if (triple.starts_with("x86_64")) {
-    if (targetHasFeature(target, "avx512f"))
+    if (targetHasFeature(target, "avx512f") &&
+        targetHasFeature(target, "avx512vl"))
       return LookupInstructions::Avx512;
     if (targetHasFeature(target, "avx2"))
       return LookupInstructions::Avx2;
@@ -60,10 +61,14 @@ struct Permute {
   unsigned entries;
 };
 
-std::optional<Permute> permuteOf(LookupInstructions instructions) {
+/// The permute for a vector of `total` lanes.
+std::optional<Permute> permuteOf(LookupInstructions instructions,
+                                 int64_t total) {
   switch (instructions) {
   case LookupInstructions::Avx512:
-    return Permute{16, 32}; // vpermi2ps: two registers of 16
+    // vpermi2ps: two registers of 16 lanes, or of 8 (AVX-512VL) for a
+    // vector of 8k lanes (a 256-bit kernel).
+    return total % 16 == 0 ? Permute{16, 32} : Permute{8, 16};
   case LookupInstructions::Avx2:
     return Permute{8, 8};
   case LookupInstructions::Neon:
@@ -180,9 +185,10 @@ struct LowerLookup : OpRewritePattern<act::LookupOp> {
       return success();
     }
 
-    std::optional<Permute> permute = permuteOf(instructions);
-    if (!permute || vectorType.getRank() != 1 || vectorType.isScalable() ||
-        vectorType.getNumElements() % permute->lanes != 0) {
+    std::optional<Permute> permute;
+    if (vectorType.getRank() == 1 && !vectorType.isScalable())
+      permute = permuteOf(instructions, vectorType.getNumElements());
+    if (!permute || vectorType.getNumElements() % permute->lanes != 0) {
       SmallVector<Value> parts;
       for (float entry : table)
         parts.push_back(emitSplatConstant(rewriter, loc, vectorType,
@@ -228,6 +234,18 @@ struct LowerLookup : OpRewritePattern<act::LookupOp> {
   }
 
 private:
+  /// table[start + (index mod 8)] for 8 lanes: vpermps.
+  static Value avx2Permute(PatternRewriter &b, Location loc, Value index,
+                           VectorType laneFloat, ArrayRef<float> table,
+                           size_t start) {
+    return LLVM::CallIntrinsicOp::create(
+               b, loc, laneFloat, b.getStringAttr("llvm.x86.avx2.permps"),
+               ValueRange{registerConstant(b, loc, laneFloat,
+                                           entries(table, start, 8)),
+                          index})
+        .getResult(0);
+  }
+
   /// table[start + (index mod count)] for one register of lanes, with one
   /// permute instruction.
   Value permuteBlock(PatternRewriter &b, Location loc, Value index,
@@ -235,6 +253,19 @@ private:
                      ArrayRef<float> table, size_t start, size_t count) const {
     switch (instructions) {
     case LookupInstructions::Avx512: {
+      if (laneFloat.getNumElements() == 8) {
+        if (count <= 8)
+          return avx2Permute(b, loc, index, laneFloat, table, start);
+        return LLVM::CallIntrinsicOp::create(
+                   b, loc, laneFloat,
+                   b.getStringAttr("llvm.x86.avx512.vpermi2var.ps.256"),
+                   ValueRange{registerConstant(b, loc, laneFloat,
+                                               entries(table, start, 8)),
+                              index,
+                              registerConstant(b, loc, laneFloat,
+                                               entries(table, start + 8, 8))})
+            .getResult(0);
+      }
       if (count <= 16)
         return LLVM::CallIntrinsicOp::create(
                    b, loc, laneFloat,
@@ -254,12 +285,7 @@ private:
           .getResult(0);
     }
     case LookupInstructions::Avx2:
-      return LLVM::CallIntrinsicOp::create(
-                 b, loc, laneFloat, b.getStringAttr("llvm.x86.avx2.permps"),
-                 ValueRange{registerConstant(b, loc, laneFloat,
-                                             entries(table, start, 8)),
-                            index})
-          .getResult(0);
+      return avx2Permute(b, loc, index, laneFloat, table, start);
     case LookupInstructions::Neon: {
       // tbl picks bytes: entry k is bytes 4k … 4k + 3 of four registers
       // (16 entries); lane i asks for 4·(index mod 16) + {0, 1, 2, 3}.

@@ -86,6 +86,40 @@ func.func @sixty_four_entries(%i: vector<16xi32>) -> vector<16xf32> {
   return %0 : vector<16xf32>
 }
 
+// 8 lanes (a 256-bit kernel) and 32 entries: on AVX-512 two 256-bit
+// vpermi2ps and a select on bit 4; AVX2 four permutes and selects on bits
+// 3 and 4.
+// COMMON-LABEL: func.func @eight_lanes_thirty_two_entries
+// AVX512-COUNT-2: llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.ps.256"(%{{.*}}, %arg0, %{{.*}}) : (vector<8xf32>, vector<8xi32>, vector<8xf32>) -> vector<8xf32>
+// AVX512-NOT: llvm.call_intrinsic
+// AVX512-COUNT-1: arith.select
+// AVX512-NOT: arith.select
+// AVX2-COUNT-4: llvm.call_intrinsic "llvm.x86.avx2.permps"
+// AVX2-COUNT-3: arith.select
+// AVX2-NOT: arith.select
+// SELECTS-COUNT-31: arith.select
+// COMMON: return
+// (LLVM may widen the two to 512-bit permutes of 16 entries each.)
+// ASM512-LABEL: eight_lanes_thirty_two_entries:
+// ASM512-COUNT-2: vperm
+// ASM512-NOT: vperm
+// ASM512: ret
+func.func @eight_lanes_thirty_two_entries(%i: vector<8xi32>) -> vector<8xf32> {
+  %0 = act.lookup %i [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0] : vector<8xi32> -> vector<8xf32>
+  return %0 : vector<8xf32>
+}
+
+// 8 lanes and 8 entries on AVX-512: one vpermps, as on AVX2.
+// COMMON-LABEL: func.func @eight_lanes_eight_entries
+// AVX512: llvm.call_intrinsic "llvm.x86.avx2.permps"(%{{.*}}, %arg0) : (vector<8xf32>, vector<8xi32>) -> vector<8xf32>
+// AVX512-NOT: llvm.call_intrinsic
+// AVX512-NOT: arith.select
+// COMMON: return
+func.func @eight_lanes_eight_entries(%i: vector<8xi32>) -> vector<8xf32> {
+  %0 = act.lookup %i [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0] : vector<8xi32> -> vector<8xf32>
+  return %0 : vector<8xf32>
+}
+
 // 32 lanes on AVX-512: two registers, each permuted, put back in place.
 // COMMON-LABEL: func.func @two_registers
 // AVX512: %[[LO:.*]] = vector.shuffle %arg0, %arg0 [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] : vector<32xi32>, vector<32xi32>

@@ -25,9 +25,10 @@ namespace gelu {
 enum class LookupInstructions {
   /// A tree of selects on the index bits (any target).
   Selects,
-  /// vpermps / vpermi2ps on 16 lanes (x86-64 with AVX-512).
+  /// vpermps / vpermi2ps on 16 lanes, or on 8 for a vector of 8k lanes
+  /// (x86-64 with AVX-512F and AVX-512VL).
   Avx512,
-  /// vpermps on 8 lanes (x86-64 with AVX2).
+  /// vpermps on 8 lanes (x86-64 with AVX2, or AVX-512 without VL).
   Avx2,
   /// tbl on 4 lanes, 16 entries from four registers (AArch64 NEON).
   Neon,

@@ -66,8 +66,9 @@ def LowerLookups : Pass<"act-lower-lookups", "mlir::ModuleOp"> {
     | index | target | lowering |
     |---|---|---|
     | a scalar | any | a load from a private constant array (`llvm.mlir.global`): an indexed constant load, the NVPTX kernels' case |
-    | a vector of 16k lanes | x86-64 with AVX-512 | per 16 lanes `vpermps` (`llvm.x86.avx512.permvar.sf.512`) for up to 16 entries, `vpermi2ps` (`llvm.x86.avx512.vpermi2var.ps.512`) for 32, two and a select for 64 |
-    | a vector of 8k lanes | x86-64 with AVX2 | per 8 lanes and 8 entries `vpermps` (`llvm.x86.avx2.permps`), then selects on the index bits above |
+    | a vector of 16k lanes | x86-64 with AVX-512 (F and VL) | per 16 lanes `vpermps` (`llvm.x86.avx512.permvar.sf.512`) for up to 16 entries, `vpermi2ps` (`llvm.x86.avx512.vpermi2var.ps.512`) for 32, two and a select for 64 |
+    | any other vector of 8k lanes | x86-64 with AVX-512 (F and VL) | per 8 lanes `vpermps` (`llvm.x86.avx2.permps`) for up to 8 entries, `vpermi2ps` on 256-bit registers (`llvm.x86.avx512.vpermi2var.ps.256`) for 16, then selects on the index bits above |
+    | a vector of 8k lanes | x86-64 with AVX2 (or AVX-512 without VL) | per 8 lanes and 8 entries `vpermps` (`llvm.x86.avx2.permps`), then selects on the index bits above |
     | a vector of 4k lanes | AArch64 | per 4 lanes and 16 entries `tbl` with four table registers (`llvm.aarch64.neon.tbl4`) on byte indices, then selects |
     | any other vector | any | a tree of N − 1 selects on the index bits |
 
