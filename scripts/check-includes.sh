@@ -24,6 +24,7 @@ declare -A allowed=(
   [JIT]="Codegen Conversion Dialect Numerics Spec Support Version|mlir"
   [Transforms]="Dialect Numerics Spec Support|mlir"
   [Driver]="Codegen Conversion Dialect JIT Numerics Spec Support Transforms Version|mlir"
+  [CAPI]="JIT Spec Version|-"
 )
 
 violations=0
@@ -56,6 +57,13 @@ for part in "${!allowed[@]}"; do
                --include='*.td' || true)
   done
 done
+# The C API's headers are C: they include C headers only (<stdint.h>).
+while IFS=: read -r file line text; do
+  echo "${file#"$root"/}:$line: $text: the C API's headers include only C headers"
+  violations=$((violations + 1))
+done < <(grep -rnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]' \
+           "$root/include/gelu-c" 2>/dev/null | grep -vE '<(stdint|stddef)\.h>' || true)
+
 if ((violations)); then
   echo "$violations include(s) cross the architecture's lines (docs/architecture.md)"
   exit 1
