@@ -2,11 +2,15 @@
 #
 # cmake --install BUILD --prefix P installs:
 #   P/bin          gelu-opt, gelu-tune, gelu-accuracy, gelu-gpu-check
-#   P/include      gelu/... (the public headers, generated ones included)
+#   P/include      gelu/... (the public headers, generated ones included),
+#                  gelu-c/gelu.h (the C API)
 #   P/lib          libgelu-jit.so
 #   P/lib/cmake/GeluJIT     the CMake package (GeluJIT::GeluJIT)
 #   P/lib/pkgconfig         gelu-jit.pc
-# examples/downstream builds against such a tree (ctest: downstream-*).
+#   P/lib/python3.X/dist-packages/gelu_jit  the Python package
+#                  (python/CMakeLists.txt: GELU_PYTHON_INSTALL_DIR)
+# examples/downstream builds against such a tree, a C program uses the C
+# API from it and Python imports the package from it (ctest: downstream-*).
 #
 #===----------------------------------------------------------------------===#
 include(CMakePackageConfigHelpers)
@@ -26,6 +30,8 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/gelu
 install(DIRECTORY ${PROJECT_BINARY_DIR}/include/gelu
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.h" PATTERN "*.h.inc")
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/gelu-c
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/GeluJITConfig.cmake.in
   ${PROJECT_BINARY_DIR}/cmake/GeluJITConfig.cmake

@@ -13,6 +13,9 @@
 #    and exits 0, but for those that set up machines, run for minutes or
 #    need hardware (listed in SKIPPED, with the reason, and printed);
 #  - the ```c block is compiled with the gelu.o a sh line wrote and run;
+#    one that includes gelu-c/gelu.h (the C API) with libgelu-jit.so;
+#  - the ```python blocks run with the build tree's package
+#    (PYTHONPATH=BUILD_DIR/python) under $GELU_PYTHON (Debian's python3);
 #  - the ```c++ blocks are compiled, each in a function of its own (a block
 #    that uses `kernel` without making one continues the block before), over
 #    the buffers named in PRELUDE, linked with libgelu-jit.so and run; the
@@ -138,15 +141,34 @@ def check_shell(code, line, work, env):
             print(f"ok   {where}: {command}")
 
 
-def check_c(code, line, work, env):
+def check_c(code, line, source, build, work, env):
     with open(os.path.join(work, "main.c"), "w") as f:
         f.write(code + "\n")
-    result = run("cc main.c gelu.o -o main && ./main", work, env)
+    if '#include "gelu-c/gelu.h"' in code:
+        command = (f"cc -std=c11 -Wall -Werror main.c -I{source}/include "
+                   f"{build}/lib/libgelu-jit.so -Wl,-rpath,{build}/lib "
+                   "-o main && ./main")
+    else:
+        command = "cc main.c gelu.o -o main && ./main"
+    result = run(command, work, env)
     if result.returncode != 0:
         fail(f"README:{line}: the C example did not build and run: "
              f"{result.stderr.strip()}")
     else:
-        print(f"ok   README:{line}: the C example links with gelu.o and runs")
+        print(f"ok   README:{line}: the C example builds and runs")
+
+
+def check_python(code, line, build, work, env):
+    with open(os.path.join(work, f"readme_{line}.py"), "w") as f:
+        f.write(code + "\n")
+    python_env = dict(env, PYTHONPATH=os.path.join(build, "python"))
+    python = env.get("GELU_PYTHON", "/usr/bin/python3")
+    result = run(f"{python} readme_{line}.py", work, python_env)
+    if result.returncode != 0:
+        fail(f"README:{line}: the Python example failed: "
+             f"{result.stderr.strip()[-2000:]}")
+    else:
+        print(f"ok   README:{line}: the Python example ran")
 
 
 def check_cxx(snippets, source, build, work, env, has_gpu):
@@ -243,7 +265,9 @@ def main():
         elif language == "sh":
             check_shell(code, line, work, env)
         elif language == "c":
-            check_c(code, line, work, env)
+            check_c(code, line, source, build, work, env)
+        elif language == "python":
+            check_python(code, line, build, work, env)
         elif language == "c++":
             snippets.append((code, line))
     if not sample_checked:

@@ -6,6 +6,8 @@
 # --bench adds what bench/ links (Google Benchmark and the anchors: Eigen,
 # Sleef, oneDNN) and what scripts/plot-bench.py draws with (matplotlib);
 # --torch adds PyTorch (an anchor of scripts/bench-training.sh);
+# --python adds what the Python package's tests use (NumPy, SciPy, pytest,
+# PyTorch);
 # --sanitize adds clang-22 and its runtimes (sanitizers, libFuzzer).
 #
 #===------------------------------------------------------------------------===#
@@ -20,6 +22,8 @@ PACKAGES=(
   zlib1g-dev libzstd-dev
   # Spec parsing, unit tests, and MPFR for the accuracy tool's reference.
   nlohmann-json3-dev libgtest-dev libmpfr-dev
+  # The Python package's arrays (python/gelu_jit; the README's quick start).
+  python3-numpy
   # AArch64 objects are linked with the cross toolchain and run under qemu
   # in the tests.
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
@@ -35,11 +39,15 @@ for option in "$@"; do
   --torch)
     # PyTorch's CPU build, an anchor of scripts/bench-training.sh.
     PACKAGES+=(python3-torch) ;;
+  --python)
+    # The gelu_jit package's pytest suite (python/tests): NumPy arrays,
+    # SciPy's erfc as the float64 reference, PyTorch's CPU build.
+    PACKAGES+=(python3-numpy python3-scipy python3-pytest python3-torch) ;;
   --sanitize)
     # clang with its sanitizer and libFuzzer runtimes (scripts/sanitize.sh).
     PACKAGES+=(clang-22 libclang-rt-22-dev) ;;
   *)
-    echo "install-deps: unknown option '$option' (--bench, --torch, --sanitize)" >&2
+    echo "install-deps: unknown option '$option' (--bench, --torch, --python, --sanitize)" >&2
     exit 2 ;;
   esac
 done

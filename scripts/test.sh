@@ -11,7 +11,7 @@
 #===------------------------------------------------------------------------===#
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bash "$root/scripts/install-deps.sh" --bench
+bash "$root/scripts/install-deps.sh" --bench --python
 # Warnings are errors here (and in the sanitizer builds): CI fails on one.
 export GELU_WERROR=ON
 bash "$root/scripts/build.sh"

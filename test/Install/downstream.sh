@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 #===- test/Install/downstream.sh - The installed package, used ------------===#
 #
-# Usage: downstream.sh BUILD_DIR SOURCE_DIR WORK_DIR MODE
+# Usage: downstream.sh BUILD_DIR SOURCE_DIR WORK_DIR MODE [PYTHON]
 # Installs BUILD_DIR into WORK_DIR/prefix (cmake --install), then builds
 # examples/downstream against it and runs it. MODE cmake: with
 # find_package(GeluJIT); pkg-config: `c++ main.cpp $(pkg-config --cflags
-# --libs gelu-jit)`. Nothing from the build tree may be used: the include
-# path and libraries come from the prefix alone.
+# --libs gelu-jit)`; c: examples/c/gelu_c.c with `cc -lgelu-jit` (the C
+# API); python: PYTHON imports gelu_jit from the prefix's site-packages and
+# runs a kernel. Nothing from the build tree may be used: the include path,
+# libraries and package come from the prefix alone.
 #
 #===------------------------------------------------------------------------===#
 set -euo pipefail
-build=$1 source=$2 work=$3 mode=$4
+build=$1 source=$2 work=$3 mode=$4 python=${5:-/usr/bin/python3}
 rm -rf "$work"
 mkdir -p "$work"
 prefix=$work/prefix
 cmake --install "$build" --prefix "$prefix" >"$work/install.log"
-for f in bin/gelu-opt include/gelu/JIT/Jit.h \
+for f in bin/gelu-opt include/gelu/JIT/Jit.h include/gelu-c/gelu.h \
          include/gelu/Dialect/Act/IR/ActEnums.h.inc include/gelu/Version.h; do
   [[ -e "$prefix/$f" ]] || { echo "not installed: $f" >&2; exit 1; }
 done
@@ -36,5 +38,38 @@ pkg-config)
   c++ -std=c++17 -O1 "$example/main.cpp" $(pkg-config --cflags --libs gelu-jit) \
     -o "$work/gelu-downstream"
   "$work/gelu-downstream" ;;
-*) echo "downstream.sh: mode is cmake or pkg-config" >&2; exit 2 ;;
+c)
+  cc -std=c11 -Wall -Werror "$source/examples/c/gelu_c.c" \
+    -I"$prefix/include" -L"$prefix/lib" -lgelu-jit -Wl,-rpath,"$prefix/lib" \
+    -o "$work/gelu_c"
+  "$work/gelu_c" | tee "$work/out.txt"
+  grep -q '^refused: .*overlap' "$work/out.txt"
+  # Each "gelu(x) = y" printed, against erfc in double.
+  "$python" -c '
+import math, re, sys
+values = re.findall(r"^gelu\((\S+)\) = (\S+)$", sys.stdin.read(), re.M)
+good = 0
+for x, y in values:
+    x, y = float(x), float(y)
+    want = 0.5 * x * math.erfc(-x / math.sqrt(2))
+    good += abs(y - want) <= 4e-7 * abs(want) + 1e-45
+if not values or good != len(values):
+    sys.exit(f"downstream: {good} of {len(values)} values correct")
+print(f"downstream: {good} values correct")' <"$work/out.txt" ;;
+python)
+  package=$(find "$prefix" -type d -name gelu_jit)
+  [[ -n $package ]] || { echo "not installed: the gelu_jit package" >&2; exit 1; }
+  cd "$work"
+  PYTHONPATH=$(dirname "$package") "$python" -c '
+import gelu_jit, numpy as np, os
+assert gelu_jit.library_path().startswith(os.path.realpath(os.environ["PREFIX"])), gelu_jit.library_path()
+print("gelu_jit", gelu_jit.version(), "from", gelu_jit.__file__)
+x = np.linspace(-3, 3, 7, dtype=np.float32)
+y = gelu_jit.compile(op="gelu")(x)
+from math import erfc, sqrt
+want = [0.5 * v * erfc(-v / sqrt(2)) for v in x.tolist()]
+good = sum(abs(a - b) <= 4e-7 * abs(b) for a, b in zip(y.tolist(), want))
+print(f"downstream: {good} values correct" if good == 7 else "wrong values")
+' ;;
+*) echo "downstream.sh: mode is cmake, pkg-config, c or python" >&2; exit 2 ;;
 esac
