@@ -248,7 +248,10 @@ static llvm::Error checkCount(const KernelSpec &spec, const char *name,
 
 unsigned Kernel::threadsFor(int64_t work, RunOptions options) const {
   // The pool is started by the first call that can use it, not before.
-  int64_t hardware = std::max(1u, std::thread::hardware_concurrency());
+  // hardware_concurrency() reads /sys on every call (~10 us on Linux, more
+  // than a 4K-element kernel takes): asked once.
+  static const int64_t hardware =
+      std::max(1u, std::thread::hardware_concurrency());
   unsigned requested = options.threads.value_or(impl->spec.threads);
   int64_t threads = requested ? requested : hardware;
   return static_cast<unsigned>(std::max<int64_t>(
