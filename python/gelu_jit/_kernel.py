@@ -46,42 +46,53 @@ class _Buffer:
         return self.address + self.count * self.itemsize
 
 
-def _torch_elements(torch):
-    return {torch.float32: F32, torch.float16: F16, torch.bfloat16: BF16}
+# dtype -> element, made on the first tensor or array.
+_torch_kinds = None
+_numpy_kinds = None
+
+
+def _torch_buffer(obj, name, writable, torch):
+    global _torch_kinds
+    if _torch_kinds is None:
+        _torch_kinds = {torch.float32: F32, torch.float16: F16,
+                        torch.bfloat16: BF16}
+    if not obj.is_cpu:
+        raise ValueError(
+            f"gelu_jit: {name} is on {obj.device}: gelu-jit's kernels run on "
+            "CPU tensors here (the GPU runtime is not wired to PyTorch "
+            f"yet); pass {name}.cpu()")
+    element = _torch_kinds.get(obj.dtype)
+    if element is None:
+        raise TypeError(f"gelu_jit: {name} is a {obj.dtype} tensor")
+    if not obj.is_contiguous():
+        raise ValueError(
+            f"gelu_jit: {name} is not contiguous (shape {tuple(obj.shape)}, "
+            f"strides {obj.stride()}); pass {name}.contiguous()")
+    if writable and obj.requires_grad and torch.is_grad_enabled():
+        raise ValueError(
+            f"gelu_jit: {name} requires grad; a kernel cannot write into it "
+            "behind autograd's back (use the gelu_jit.torch modules)")
+    buffer = _Buffer()
+    buffer.obj, buffer.name, buffer.element = obj, name, element
+    buffer.address = obj.data_ptr()
+    buffer.count = obj.numel()
+    buffer.itemsize = obj.element_size()
+    buffer.shape = obj.shape
+    return buffer
 
 
 def _buffer(obj, name, writable=False):
-    buffer = _Buffer()
-    buffer.obj, buffer.name = obj, name
     torch = sys.modules.get("torch")
-    numpy = sys.modules.get("numpy")
     if torch is not None and isinstance(obj, torch.Tensor):
-        if obj.device.type != "cpu":
-            raise ValueError(
-                f"gelu_jit: {name} is on {obj.device}: gelu-jit's kernels "
-                "run on CPU tensors here (the GPU runtime is not wired to "
-                f"PyTorch yet); pass {name}.cpu()")
-        element = _torch_elements(torch).get(obj.dtype)
-        if element is None:
-            raise TypeError(f"gelu_jit: {name} is a {obj.dtype} tensor")
-        if not obj.is_contiguous():
-            raise ValueError(
-                f"gelu_jit: {name} is not contiguous (shape "
-                f"{tuple(obj.shape)}, strides {obj.stride()}); pass "
-                f"{name}.contiguous()")
-        if writable and obj.requires_grad and torch.is_grad_enabled():
-            raise ValueError(
-                f"gelu_jit: {name} requires grad; a kernel cannot write into "
-                "it behind autograd's back (use the gelu_jit.torch modules)")
-        buffer.address = obj.data_ptr()
-        buffer.count = obj.numel()
-        buffer.itemsize = obj.element_size()
-        buffer.shape = tuple(obj.shape)
-    elif numpy is not None and isinstance(obj, numpy.ndarray):
-        kinds = {numpy.dtype(numpy.float32): F32,
-                 numpy.dtype(numpy.float16): F16,
-                 numpy.dtype(numpy.uint16): U16}
-        element = kinds.get(obj.dtype)
+        return _torch_buffer(obj, name, writable, torch)
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(obj, numpy.ndarray):
+        global _numpy_kinds
+        if _numpy_kinds is None:
+            _numpy_kinds = {numpy.dtype(numpy.float32): F32,
+                            numpy.dtype(numpy.float16): F16,
+                            numpy.dtype(numpy.uint16): U16}
+        element = _numpy_kinds.get(obj.dtype)
         if element is None:
             raise TypeError(
                 f"gelu_jit: {name} is a {obj.dtype} array "
@@ -93,17 +104,17 @@ def _buffer(obj, name, writable=False):
                 f"{name})")
         if writable and not obj.flags.writeable:
             raise TypeError(f"gelu_jit: {name} is a read-only array")
-        buffer.address = obj.__array_interface__["data"][0]
+        buffer = _Buffer()
+        buffer.obj, buffer.name, buffer.element = obj, name, element
+        buffer.address = obj.ctypes.data
         buffer.count = obj.size
         buffer.itemsize = obj.itemsize
         buffer.shape = obj.shape
-    else:
-        raise TypeError(
-            f"gelu_jit: {name} is a {type(obj).__module__}."
-            f"{type(obj).__qualname__}; kernels take NumPy arrays and "
-            "PyTorch tensors")
-    buffer.element = element
-    return buffer
+        return buffer
+    raise TypeError(
+        f"gelu_jit: {name} is a {type(obj).__module__}."
+        f"{type(obj).__qualname__}; kernels take NumPy arrays and PyTorch "
+        "tensors")
 
 
 def _empty_like(buffer, shape=None, float32=False):
@@ -190,8 +201,8 @@ class Kernel:
         if out is None:
             return _buffer(_empty_like(like, shape, float32), name)
         buffer = _buffer(out, name, writable=True)
-        want = like.shape if shape is None else tuple(shape)
-        if tuple(buffer.shape) != tuple(want):
+        want = tuple(like.shape) if shape is None else tuple(shape)
+        if buffer.shape != want:
             raise ValueError(
                 f"gelu_jit: {name} has shape {tuple(buffer.shape)}, "
                 f"{like.name} {tuple(want)}: they must match")

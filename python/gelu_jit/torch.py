@@ -14,7 +14,8 @@ bfloat16 or float16, of any shape (a non-contiguous input is copied
 first). Backward: GELU and BiasGELU through the gelu_backward and
 bias_gelu_backward kernels (dbias included); GEGLU's gate through
 gelu_backward, its other half through the gelu kernel; SiLU and SwiGLU's
-σ-derivative through PyTorch's own ops (there is no silu_backward kernel).
+SiLU' through the sigmoid GELU's gelu_backward kernel at x/1.702 (in f32),
+since SiLU(x) = 1.702·GELU_σ(x/1.702).
 Kernels are compiled on first use per dtype and shared through the kernel
 cache. A CUDA tensor, or another dtype, raises ValueError / TypeError.
 """
@@ -42,19 +43,26 @@ def _check(tensor, name):
 
 
 class _Kernels:
-    """The kernels of one module, compiled on first use per dtype."""
+    """The kernels of one module, compiled on first use per op, dtype and
+    GELU form."""
 
     def __init__(self, base):
         self.base = base
         self.kernels = {}
 
-    def get(self, op, dtype, **extra):
-        key = (op, dtype, tuple(sorted(extra.items())))
+    def get(self, op, dtype, approximate=None):
+        key = (op, dtype, approximate)
         kernel = self.kernels.get(key)
         if kernel is None:
-            spec = dict(self.base, op=op, dtype=_DTYPES[dtype], **extra)
+            spec = dict(self.base, op=op, dtype=_DTYPES[dtype])
+            if approximate is not None:
+                spec["approximate"] = approximate
             kernel = self.kernels[key] = _compile(spec)
         return kernel
+
+
+def _needs_grad(*tensors):
+    return torch.is_grad_enabled() and any(t.requires_grad for t in tensors)
 
 
 def _base_spec(budget, threads):
@@ -72,14 +80,13 @@ class _GeluFunction(torch.autograd.Function):
         x = _check(x, "input")
         ctx.save_for_backward(x)
         ctx.kernels, ctx.approximate = kernels, approximate
-        return kernels.get("gelu", x.dtype, approximate=approximate)(x)
+        return kernels.get("gelu", x.dtype, approximate)(x)
 
     @staticmethod
     def backward(ctx, dy):
         (x,) = ctx.saved_tensors
         dy = _check(dy, "grad_output").to(x.dtype)
-        kernel = ctx.kernels.get("gelu_backward", x.dtype,
-                                 approximate=ctx.approximate)
+        kernel = ctx.kernels.get("gelu_backward", x.dtype, ctx.approximate)
         return kernel(x, dy), None, None
 
 
@@ -99,9 +106,12 @@ class GELU(nn.Module):
         self.budget = budget
         self._kernels = _Kernels(_base_spec(budget, threads))
         # Compile now, so that a budget no kernel meets fails here.
-        self._kernels.get("gelu", torch.float32, approximate=approximate)
+        self._kernels.get("gelu", torch.float32, approximate)
 
     def forward(self, x):
+        if not _needs_grad(x):
+            x = _check(x, "input")
+            return self._kernels.get("gelu", x.dtype, self.approximate)(x)
         return _GeluFunction.apply(x, self._kernels, self.approximate)
 
     def extra_repr(self):
@@ -109,11 +119,21 @@ class GELU(nn.Module):
         return f"approximate={self.approximate!r}{budget}"
 
 
-def _silu_derivative(x):
-    """σ(x)·(1 + x·(1 − σ(x))) in float32."""
-    x = x.float()
-    s = torch.sigmoid(x)
-    return s * (1 + x * (1 - s))
+# SiLU(x) = 1.702·GELU_σ(x/1.702), GELU_σ(z) = z·σ(1.702z): so SiLU'(x) =
+# GELU_σ'(x/1.702), the sigmoid GELU's gelu_backward kernel at x/1.702 (f32:
+# the quotient's rounding, 2^-24 relative, moves the result by less than an
+# ULP of f32 but for the zero of SiLU' near x = -2.4).
+_SIGMOID_GELU_SCALE = 1.702
+
+
+def _silu_backward(kernels, x, dy):
+    """dy·SiLU'(x), in f32 and rounded once to x's dtype."""
+    if x.dtype == torch.float32:
+        z = x / _SIGMOID_GELU_SCALE
+    else:  # a copy in f32 already: divided in place
+        z = x.float().div_(_SIGMOID_GELU_SCALE)
+    kernel = kernels.get("gelu_backward", torch.float32, "sigmoid")
+    return kernel(z, dy.float(), out=z).to(x.dtype)  # in place: z is ours
 
 
 class _SiluFunction(torch.autograd.Function):
@@ -121,12 +141,14 @@ class _SiluFunction(torch.autograd.Function):
     def forward(ctx, x, kernels):
         x = _check(x, "input")
         ctx.save_for_backward(x)
+        ctx.kernels = kernels
         return kernels.get("silu", x.dtype)(x)
 
     @staticmethod
     def backward(ctx, dy):
         (x,) = ctx.saved_tensors
-        return (dy.float() * _silu_derivative(x)).to(x.dtype), None
+        dy = _check(dy, "grad_output")
+        return _silu_backward(ctx.kernels, x, dy), None
 
 
 class SiLU(nn.Module):
@@ -138,6 +160,9 @@ class SiLU(nn.Module):
         self._kernels.get("silu", torch.float32)
 
     def forward(self, x):
+        if not _needs_grad(x):
+            x = _check(x, "input")
+            return self._kernels.get("silu", x.dtype)(x)
         return _SiluFunction.apply(x, self._kernels)
 
 
@@ -148,15 +173,14 @@ class _BiasGeluFunction(torch.autograd.Function):
         bias = _check(bias, "bias").to(x.dtype)
         ctx.save_for_backward(x, bias)
         ctx.kernels, ctx.approximate = kernels, approximate
-        kernel = kernels.get("bias_gelu", x.dtype, approximate=approximate)
-        return kernel(x, bias)
+        return kernels.get("bias_gelu", x.dtype, approximate)(x, bias)
 
     @staticmethod
     def backward(ctx, dy):
         x, bias = ctx.saved_tensors
         dy = _check(dy, "grad_output").to(x.dtype)
         kernel = ctx.kernels.get("bias_gelu_backward", x.dtype,
-                                 approximate=ctx.approximate)
+                                 ctx.approximate)
         dx, dbias = kernel(x, bias, dy)
         return dx, dbias.to(bias.dtype), None, None
 
@@ -177,7 +201,7 @@ class BiasGELU(nn.Module):
         self.approximate = approximate
         self.bias = nn.Parameter(torch.zeros(features, dtype=dtype))
         self._kernels = _Kernels(_base_spec(budget, threads))
-        self._kernels.get("bias_gelu", torch.float32, approximate=approximate)
+        self._kernels.get("bias_gelu", torch.float32, approximate)
 
     def forward(self, x):
         return _BiasGeluFunction.apply(x, self.bias, self._kernels,
@@ -202,8 +226,7 @@ class _GatedFunction(torch.autograd.Function):
         up, gate = (half.contiguous() for half in x.chunk(2, dim=-1))
         ctx.save_for_backward(up, gate)
         ctx.kernels, ctx.op, ctx.approximate = kernels, op, approximate
-        extra = {"approximate": approximate} if op == "geglu" else {}
-        return kernels.get(op, x.dtype, **extra)(gate, up)
+        return kernels.get(op, x.dtype, approximate)(gate, up)
 
     @staticmethod
     def backward(ctx, dy):
@@ -211,15 +234,12 @@ class _GatedFunction(torch.autograd.Function):
         dy = _check(dy, "grad_output").to(up.dtype)
         kernels = ctx.kernels
         if ctx.op == "geglu":
-            act = kernels.get("gelu", up.dtype,
-                              approximate=ctx.approximate)(gate)
-            dgate = kernels.get("gelu_backward", up.dtype,
-                                approximate=ctx.approximate)(
+            act = kernels.get("gelu", up.dtype, ctx.approximate)(gate)
+            dgate = kernels.get("gelu_backward", up.dtype, ctx.approximate)(
                 gate, (dy.float() * up.float()).to(up.dtype))
         else:
             act = kernels.get("silu", up.dtype)(gate)
-            dgate = (dy.float() * up.float() *
-                     _silu_derivative(gate)).to(up.dtype)
+            dgate = _silu_backward(kernels, gate, dy.float() * up.float())
         dup = (dy.float() * act.float()).to(up.dtype)
         return torch.cat([dup, dgate], dim=-1), None, None, None
 
@@ -236,7 +256,7 @@ class GEGLU(nn.Module):
                 f"one of {', '.join(_APPROXIMATE)}")
         self.approximate = approximate
         self._kernels = _Kernels(_base_spec(budget, threads))
-        self._kernels.get("geglu", torch.float32, approximate=approximate)
+        self._kernels.get("geglu", torch.float32, approximate)
 
     def forward(self, x):
         return _GatedFunction.apply(x, self._kernels, "geglu",
