@@ -4,7 +4,8 @@
 # Part of scripts/test.sh (so of .ci/run). With clang-22:
 #  1. build-asan: the libraries, gelu-opt, the unit tests and the libFuzzer
 #     targets with AddressSanitizer + UndefinedBehaviorSanitizer (and
-#     coverage for the fuzzers); runs every unit test and every lit test;
+#     coverage for the fuzzers); runs every unit test, the C API's test
+#     (a C program) and every lit test;
 #  2. fuzzes each target for FUZZ_SECONDS (default 60) from fuzz/corpus/,
 #     printing the executions per target;
 #  3. build-tsan: the unit tests with ThreadSanitizer; runs the threaded
@@ -31,7 +32,7 @@ cmake -S "$root" -B "$root/build-asan" "${common[@]}" \
   "-DLLVM_USE_SANITIZER=Address;Undefined" -DLLVM_USE_SANITIZE_COVERAGE=ON \
   -DGELU_BUILD_FUZZERS=ON >/dev/null
 cmake --build "$root/build-asan" -j "$jobs" --target gelu-opt gelu-jit-demo gelu-unittests \
-  gelu-tune gelu-accuracy gelu-gpu-check \
+  gelu-capi-test gelu-tune gelu-accuracy gelu-gpu-check \
   gelu-spec-fuzzer gelu-ir-fuzzer gelu-kernel-fuzzer
 # Leaks are not checked: LLVM's and MLIR's process-lifetime singletons
 # (and the JIT engines deliberately kept at exit) are reported as leaks.
@@ -43,6 +44,7 @@ export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:allow_user_poisoning=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export GELU_JIT_TUNING_CACHE=off
 "$root/build-asan/bin/gelu-unittests" --gtest_brief=1
+"$root/build-asan/bin/gelu-capi-test"
 /usr/lib/llvm-22/bin/lit -q "$root/build-asan/test"
 
 echo "== libFuzzer, ${fuzz_seconds} s a target"

@@ -246,6 +246,24 @@ private:
         .getResult(0);
   }
 
+  /// table[start + (index mod 2·lanes)] for one register of lanes:
+  /// vpermi2ps (`intrinsic`, of the register's width) on two registers of
+  /// entries.
+  static Value twoRegisterPermute(PatternRewriter &b, Location loc, Value index,
+                                  VectorType laneFloat, ArrayRef<float> table,
+                                  size_t start, llvm::StringRef intrinsic) {
+    const int64_t lanes = laneFloat.getNumElements();
+    return LLVM::CallIntrinsicOp::create(
+               b, loc, laneFloat, b.getStringAttr(intrinsic),
+               ValueRange{
+                   registerConstant(b, loc, laneFloat,
+                                    entries(table, start, lanes)),
+                   index,
+                   registerConstant(b, loc, laneFloat,
+                                    entries(table, start + lanes, lanes))})
+        .getResult(0);
+  }
+
   /// table[start + (index mod count)] for one register of lanes, with one
   /// permute instruction.
   Value permuteBlock(PatternRewriter &b, Location loc, Value index,
@@ -256,15 +274,8 @@ private:
       if (laneFloat.getNumElements() == 8) {
         if (count <= 8)
           return avx2Permute(b, loc, index, laneFloat, table, start);
-        return LLVM::CallIntrinsicOp::create(
-                   b, loc, laneFloat,
-                   b.getStringAttr("llvm.x86.avx512.vpermi2var.ps.256"),
-                   ValueRange{registerConstant(b, loc, laneFloat,
-                                               entries(table, start, 8)),
-                              index,
-                              registerConstant(b, loc, laneFloat,
-                                               entries(table, start + 8, 8))})
-            .getResult(0);
+        return twoRegisterPermute(b, loc, index, laneFloat, table, start,
+                                  "llvm.x86.avx512.vpermi2var.ps.256");
       }
       if (count <= 16)
         return LLVM::CallIntrinsicOp::create(
@@ -274,15 +285,8 @@ private:
                                                entries(table, start, 16)),
                               index})
             .getResult(0);
-      return LLVM::CallIntrinsicOp::create(
-                 b, loc, laneFloat,
-                 b.getStringAttr("llvm.x86.avx512.vpermi2var.ps.512"),
-                 ValueRange{registerConstant(b, loc, laneFloat,
-                                             entries(table, start, 16)),
-                            index,
-                            registerConstant(b, loc, laneFloat,
-                                             entries(table, start + 16, 16))})
-          .getResult(0);
+      return twoRegisterPermute(b, loc, index, laneFloat, table, start,
+                                "llvm.x86.avx512.vpermi2var.ps.512");
     }
     case LookupInstructions::Avx2:
       return avx2Permute(b, loc, index, laneFloat, table, start);

@@ -74,6 +74,31 @@ def _base_spec(budget, threads):
     return spec
 
 
+class _Activation(nn.Module):
+    """What every module here holds: its GELU form (`approximate`, None for
+    SiLU's), its kernels, compiled from `budget` and `threads` on first
+    use per dtype; the f32 forward kernel is compiled at construction, so
+    that a budget no kernel meets fails there."""
+
+    def __init__(self, op, approximate, budget, threads):
+        super().__init__()
+        if approximate is not None and approximate not in _APPROXIMATE:
+            raise ValueError(
+                f"gelu_jit.torch.{type(self).__name__}: approximate is "
+                f"{approximate!r}; one of {', '.join(_APPROXIMATE)}")
+        self.approximate = approximate
+        self.budget = budget
+        self._kernels = _Kernels(_base_spec(budget, threads))
+        self._kernels.get(op, torch.float32, approximate)
+
+    def extra_repr(self):
+        parts = [] if self.approximate is None else \
+            [f"approximate={self.approximate!r}"]
+        if self.budget:
+            parts.append(f"budget={self.budget}")
+        return ", ".join(parts)
+
+
 class _GeluFunction(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, kernels, approximate):
@@ -90,33 +115,20 @@ class _GeluFunction(torch.autograd.Function):
         return kernel(x, dy), None, None
 
 
-class GELU(nn.Module):
+class GELU(_Activation):
     """GELU, as torch.nn.GELU(approximate=...): "none" (x·Φ(x)), "tanh", or
     "sigmoid" (x·σ(1.702x)). budget: an error budget (docs/spec.md), e.g.
     {"max_abs": 1e-4}, for forward and backward; None: the accurate
     defaults. threads: threads per call (None: 1)."""
 
     def __init__(self, approximate="none", budget=None, threads=None):
-        super().__init__()
-        if approximate not in _APPROXIMATE:
-            raise ValueError(
-                f"gelu_jit.torch.GELU: approximate is {approximate!r}; "
-                f"one of {', '.join(_APPROXIMATE)}")
-        self.approximate = approximate
-        self.budget = budget
-        self._kernels = _Kernels(_base_spec(budget, threads))
-        # Compile now, so that a budget no kernel meets fails here.
-        self._kernels.get("gelu", torch.float32, approximate)
+        super().__init__("gelu", approximate, budget, threads)
 
     def forward(self, x):
         if not _needs_grad(x):
             x = _check(x, "input")
             return self._kernels.get("gelu", x.dtype, self.approximate)(x)
         return _GeluFunction.apply(x, self._kernels, self.approximate)
-
-    def extra_repr(self):
-        budget = f", budget={self.budget}" if self.budget else ""
-        return f"approximate={self.approximate!r}{budget}"
 
 
 # SiLU(x) = 1.702·GELU_σ(x/1.702), GELU_σ(z) = z·σ(1.702z): so SiLU'(x) =
@@ -151,13 +163,11 @@ class _SiluFunction(torch.autograd.Function):
         return _silu_backward(ctx.kernels, x, dy), None
 
 
-class SiLU(nn.Module):
+class SiLU(_Activation):
     """SiLU, x·σ(x), as torch.nn.SiLU."""
 
     def __init__(self, budget=None, threads=None):
-        super().__init__()
-        self._kernels = _Kernels(_base_spec(budget, threads))
-        self._kernels.get("silu", torch.float32)
+        super().__init__("silu", None, budget, threads)
 
     def forward(self, x):
         if not _needs_grad(x):
@@ -185,7 +195,7 @@ class _BiasGeluFunction(torch.autograd.Function):
         return dx, dbias.to(bias.dtype), None, None
 
 
-class BiasGELU(nn.Module):
+class BiasGELU(_Activation):
     """GELU(x + bias), the bias (a parameter of `features` values) added
     along the last dimension: the fused form of Linear's bias and GELU. Its
     backward gives the input's gradient and the bias's (column sums in
@@ -193,23 +203,15 @@ class BiasGELU(nn.Module):
 
     def __init__(self, features, approximate="none", budget=None,
                  threads=None, dtype=torch.float32):
-        super().__init__()
-        if approximate not in _APPROXIMATE:
-            raise ValueError(
-                f"gelu_jit.torch.BiasGELU: approximate is {approximate!r}; "
-                f"one of {', '.join(_APPROXIMATE)}")
-        self.approximate = approximate
+        super().__init__("bias_gelu", approximate, budget, threads)
         self.bias = nn.Parameter(torch.zeros(features, dtype=dtype))
-        self._kernels = _Kernels(_base_spec(budget, threads))
-        self._kernels.get("bias_gelu", torch.float32, approximate)
 
     def forward(self, x):
         return _BiasGeluFunction.apply(x, self.bias, self._kernels,
                                        self.approximate)
 
     def extra_repr(self):
-        return f"features={self.bias.numel()}, " \
-               f"approximate={self.approximate!r}"
+        return f"features={self.bias.numel()}, " + super().extra_repr()
 
 
 class _GatedFunction(torch.autograd.Function):
@@ -244,32 +246,23 @@ class _GatedFunction(torch.autograd.Function):
         return torch.cat([dup, dgate], dim=-1), None, None, None
 
 
-class GEGLU(nn.Module):
+class GEGLU(_Activation):
     """GEGLU's activation: (up, gate) = x.chunk(2, -1), up·GELU(gate), as in
     "GLU Variants Improve Transformer" (the projection is the caller's)."""
 
     def __init__(self, approximate="none", budget=None, threads=None):
-        super().__init__()
-        if approximate not in _APPROXIMATE:
-            raise ValueError(
-                f"gelu_jit.torch.GEGLU: approximate is {approximate!r}; "
-                f"one of {', '.join(_APPROXIMATE)}")
-        self.approximate = approximate
-        self._kernels = _Kernels(_base_spec(budget, threads))
-        self._kernels.get("geglu", torch.float32, approximate)
+        super().__init__("geglu", approximate, budget, threads)
 
     def forward(self, x):
         return _GatedFunction.apply(x, self._kernels, "geglu",
                                     self.approximate)
 
 
-class SwiGLU(nn.Module):
+class SwiGLU(_Activation):
     """SwiGLU's activation: (up, gate) = x.chunk(2, -1), up·SiLU(gate)."""
 
     def __init__(self, budget=None, threads=None):
-        super().__init__()
-        self._kernels = _Kernels(_base_spec(budget, threads))
-        self._kernels.get("swiglu", torch.float32)
+        super().__init__("swiglu", None, budget, threads)
 
     def forward(self, x):
         return _GatedFunction.apply(x, self._kernels, "swiglu", None)
