@@ -44,7 +44,7 @@ def main():
     ours, ours_time = train(GELU(), steps)
     theirs, theirs_time = train(torch.nn.GELU(), steps)
     worst = max(abs(a - b) / abs(b) for a, b in zip(ours, theirs))
-    print(f"step  gelu_jit.torch.GELU  torch.nn.GELU")
+    print("step  gelu_jit.torch.GELU  torch.nn.GELU")
     for step in range(0, steps, max(1, steps // 5)):
         print(f"{step:4d}  {ours[step]:19.9f}  {theirs[step]:13.9f}")
     print(f"final {ours[-1]:19.9f}  {theirs[-1]:13.9f}")

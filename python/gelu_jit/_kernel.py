@@ -17,7 +17,6 @@ check fails:
   refuses (a second line of the same checks).
 """
 
-import ctypes
 import json
 import sys
 

@@ -30,7 +30,7 @@ _APPROXIMATE = ("none", "tanh", "sigmoid")
 
 
 def _check(tensor, name):
-    if tensor.device.type != "cpu":
+    if not tensor.is_cpu:
         raise ValueError(
             f"gelu_jit.torch: {name} is on {tensor.device}: these modules "
             "run on CPU tensors (the GPU runtime is not wired to PyTorch "
@@ -134,7 +134,7 @@ class GELU(_Activation):
 # SiLU(x) = 1.702·GELU_σ(x/1.702), GELU_σ(z) = z·σ(1.702z): so SiLU'(x) =
 # GELU_σ'(x/1.702), the sigmoid GELU's gelu_backward kernel at x/1.702 (f32:
 # the quotient's rounding, 2^-24 relative, moves the result by less than an
-# ULP of f32 but for the zero of SiLU' near x = -2.4).
+# ULP of f32 but near the zero of SiLU', x = -1.28).
 _SIGMOID_GELU_SCALE = 1.702
 
 
@@ -180,6 +180,7 @@ class _BiasGeluFunction(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, bias, kernels, approximate):
         x = _check(x, "input")
+        ctx.bias_dtype = bias.dtype  # its gradient's (a bf16 x, f32 bias)
         bias = _check(bias, "bias").to(x.dtype)
         ctx.save_for_backward(x, bias)
         ctx.kernels, ctx.approximate = kernels, approximate
@@ -192,7 +193,7 @@ class _BiasGeluFunction(torch.autograd.Function):
         kernel = ctx.kernels.get("bias_gelu_backward", x.dtype,
                                  ctx.approximate)
         dx, dbias = kernel(x, bias, dy)
-        return dx, dbias.to(bias.dtype), None, None
+        return dx, dbias.to(ctx.bias_dtype), None, None
 
 
 class BiasGELU(_Activation):

@@ -121,6 +121,19 @@ def test_bias_gelu_gives_dx_and_dbias():
                                rtol=1e-6, atol=1e-37)
 
 
+def test_bias_gelu_on_bf16_inputs_keeps_an_f32_bias_f32():
+    module = BiasGELU(32)
+    x = torch.randn(4, 32).bfloat16().requires_grad_()
+    y = module(x)
+    assert y.dtype == torch.bfloat16
+    y.sum().backward()
+    assert x.grad.dtype == torch.bfloat16
+    assert module.bias.grad.dtype == torch.float32
+    want = reference.gelu_derivative(f64(x)).sum(axis=0)
+    np.testing.assert_allclose(f64(module.bias.grad), want, rtol=2e-2,
+                               atol=1e-2)
+
+
 @pytest.mark.parametrize("module, act", [
     (GEGLU(), lambda g: torch.nn.functional.gelu(g)),
     (GEGLU("tanh"), lambda g: torch.nn.functional.gelu(g, approximate="tanh")),
