@@ -26,6 +26,12 @@ namespace gelu {
 /// act.bias_gelu (act-fuse-bias-gelu).
 void populateActFusionPatterns(mlir::RewritePatternSet &patterns);
 
+/// Adds the patterns of act-raise-activations: GELU and SiLU spelled in
+/// arith/math (as frameworks emit them) raised to act ops; constants are
+/// matched within the relative `tolerance`.
+void populateActRaiseActivationsPatterns(mlir::RewritePatternSet &patterns,
+                                         double tolerance = 0x1p-7);
+
 /// An expansion and its degree (0: fixed).
 struct ExpansionChoice {
   act::Expansion expansion;

@@ -95,4 +95,62 @@ def ActFuseBiasGelu : Pass<"act-fuse-bias-gelu"> {
   let dependentDialects = ["gelu::act::ActDialect"];
 }
 
+def ActRaiseActivations : Pass<"act-raise-activations"> {
+  let summary = "Raise the GELU and SiLU decompositions that frameworks "
+                "emit to act ops";
+  let description = [{
+    Finds, on scalars, vectors and tensors of f16, bf16 and f32, and inside
+    `linalg.generic` bodies, the arithmetic that frameworks write for GELU
+    and SiLU, and replaces it with the `act` op, whose expansions keep the
+    tail that the decomposition loses (`1 + erf` cancels below x ≈ −3) and
+    can be chosen from a budget (act-select-expansion):
+
+    | raised to | spellings (products in any order and grouping) |
+    |---|---|
+    | `act.gelu` | `0.5·x·(1 + erf(x/√2))`, `x·(0.5 + 0.5·erf(…))`, `0.5·x·erfc(−x/√2)`; √2 or 1/√2 as a constant, a multiplication or a division |
+    | `act.gelu approximate<tanh>` | `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))` with x³ as `x·x·x`, `math.fpowi` or `math.powf`, the 0.044715 inside or multiplied out, √(2/π) a literal or computed (`math.sqrt` of constants); `x·σ(2√(2/π)·(x + 0.044715·x³))` |
+    | `act.gelu approximate<sigmoid>` | `x·σ(1.702·x)` |
+    | `act.silu` | `x·σ(x)`, `x/(1 + exp(−x))` |
+
+    σ(y) is matched as `1/(1 + exp(−y))` (−y as `arith.negf` or a
+    multiplication by a negative constant), and as the divisor of
+    `x/(1 + exp(−y))`. The argument of erf, erfc, tanh and exp is matched
+    as a polynomial in x (constants folded, products, sums and powers
+    expanded), so every grouping of the same polynomial is one spelling.
+    Constants are matched within a relative `tolerance` (default 2^−7,
+    which covers their bf16 and f16 roundings and rejects 0.45 for 0.5).
+    f16 and bf16 computed in f32 (`arith.extf` of x, the chain in f32,
+    `arith.truncf` of the result) raise to the op on the 16-bit type.
+
+    A chain is raised only when each of its intermediate values has no
+    other use (those would have to be computed anyway). The new op carries
+    `act.raised`, the spelling it replaced; with `remarks=true` each raise
+    and each near miss (an activation-shaped product whose constants or
+    structure do not match, with the reason) is a remark on the root op
+    (in an LLVM built with assertions, `-debug-only=act-raise-activations`
+    prints the near misses as the patterns meet them). A `tolerance`
+    outside (0, 0.5) is an error.
+
+    Example:
+
+    ```mlir
+    %h = arith.mulf %x, %c0_5 : f32
+    %s = arith.mulf %x, %c_rsqrt2 : f32
+    %e = math.erf %s : f32
+    %p = arith.addf %e, %c1 : f32
+    %y = arith.mulf %h, %p : f32
+    ```
+
+    becomes `%y = act.gelu %x {act.raised = "0.5*x*(1 + erf(0.7071*x))"} :
+    f32`. Then `act-fuse-bias-gelu` takes a bias add in front of it.
+  }];
+  let options = [
+    Option<"tolerance", "tolerance", "double", "0.0078125",
+           "Relative tolerance of a matched constant">,
+    Option<"remarks", "remarks", "bool", "false",
+           "Emit a remark for each raise and each near miss">,
+  ];
+  let dependentDialects = ["gelu::act::ActDialect"];
+}
+
 #endif // GELU_TRANSFORMS_PASSES_TD
