@@ -24,12 +24,15 @@ config.substitutions.append(("%cc", config.host_cc))
 config.substitutions.append(("%gelu_version", config.gelu_version))
 config.substitutions.append(("%llvm_version", config.llvm_version))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Driver", "Inputs")))
+# The mlir-opt plugins (tools/gelu-plugins).
+config.substitutions.append(("%gelu_lib_dir", os.path.join(config.gelu_obj_root, "lib")))
 
 # Our tools first, then Debian's LLVM tools (FileCheck, not, count,
 # mlir-translate), which are not CMake targets.
 tool_dirs = [config.gelu_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     [ToolSubst("gelu-opt", unresolved="fatal"),
+     ToolSubst("mlir-opt", unresolved="fatal"),
      ToolSubst("mlir-translate", unresolved="fatal"),
      ToolSubst("llvm-nm", unresolved="fatal")],
     tool_dirs)
