@@ -26,6 +26,8 @@ config.substitutions.append(("%llvm_version", config.llvm_version))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Driver", "Inputs")))
 # The mlir-opt plugins (tools/gelu-plugins).
 config.substitutions.append(("%gelu_lib_dir", os.path.join(config.gelu_obj_root, "lib")))
+# mlir-runner's runtime libraries (printMemrefF32, vector.print).
+config.substitutions.append(("%mlir_lib_dir", os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")))
 
 # Our tools first, then Debian's LLVM tools (FileCheck, not, count,
 # mlir-translate), which are not CMake targets.
@@ -33,6 +35,7 @@ tool_dirs = [config.gelu_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     [ToolSubst("gelu-opt", unresolved="fatal"),
      ToolSubst("mlir-opt", unresolved="fatal"),
+     ToolSubst("mlir-runner", unresolved="fatal"),
      ToolSubst("mlir-translate", unresolved="fatal"),
      ToolSubst("llvm-nm", unresolved="fatal")],
     tool_dirs)

@@ -37,10 +37,14 @@ struct FuseAddIntoGelu : public OpRewritePattern<act::GeluOp> {
     if (add->getBlock() != gelu->getBlock())
       return rewriter.notifyMatchFailure(gelu,
                                          "the sum is made in another block");
-    rewriter.replaceOpWithNewOp<act::BiasGeluOp>(
-        gelu, gelu.getType(), add.getLhs(), add.getRhs(),
+    auto fused = act::BiasGeluOp::create(
+        rewriter, gelu.getLoc(), gelu.getType(), add.getLhs(), add.getRhs(),
         gelu.getApproximateAttr(), gelu.getExpansionAttr(),
         gelu.getDegreeAttr());
+    // Discardable attributes (act.raised, a frontend's own) stay with it.
+    for (NamedAttribute attr : gelu->getDiscardableAttrs())
+      fused->setAttr(attr.getName(), attr.getValue());
+    rewriter.replaceOp(gelu, fused);
     rewriter.eraseOp(add);
     return success();
   }

@@ -74,3 +74,12 @@ func.func @other_ops(%x: f32, %b: f32) -> (f32, f32) {
   %z = act.silu %s : f32
   return %y, %z : f32, f32
 }
+
+// Discardable attributes (act.raised, say) stay on the fused op.
+// CHECK-LABEL: func.func @keeps_discardable_attributes
+// CHECK-NEXT: act.bias_gelu %arg0, %arg1 {act.raised = "spelling", frontend.tag = 3 : i32} : f32
+func.func @keeps_discardable_attributes(%x: f32, %b: f32) -> f32 {
+  %s = arith.addf %x, %b : f32
+  %y = act.gelu %s {act.raised = "spelling", frontend.tag = 3 : i32} : f32
+  return %y : f32
+}

@@ -209,7 +209,7 @@ func.func @silu_divided(%x: vector<8xf32>) -> vector<8xf32> {
 // CHECK-NEXT: linalg.yield %[[G]] : f32
 // FUSED-LABEL: func.func @mlp_block
 // FUSED: ^bb0(%[[IN:.*]]: f32, %[[B:.*]]: f32, %{{.*}}: f32):
-// FUSED-NEXT: %[[G:.*]] = act.bias_gelu %[[IN]], %[[B]] : f32
+// FUSED-NEXT: %[[G:.*]] = act.bias_gelu %[[IN]], %[[B]] {act.raised = "0.5*x*(1 + erf(0.7071*x))"} : f32
 // FUSED-NEXT: linalg.yield %[[G]] : f32
 func.func @mlp_block(%a: tensor<8x256xf32>, %w: tensor<256x1024xf32>,
                      %bias: tensor<1024xf32>) -> tensor<8x1024xf32> {

@@ -1,0 +1,31 @@
+// End to end: examples/mlir/mlp_block.mlir (a linalg-on-tensors MLP block
+// as torch-mlir writes it: matmul, then one generic with the bias add and
+// GELU decomposed through math.erf) is raised to act.bias_gelu, given an
+// expansion by a budget, expanded, bufferized, lowered to loops and LLVM,
+// and run by mlir-runner; its main compares the result with values
+// computed in double and prints whether every one is within the budget
+// and kept GELU's sign.
+// RUN: gelu-opt %S/../../examples/mlir/mlp_block.mlir \
+// RUN:   -act-raise-activations -act-fuse-bias-gelu \
+// RUN:   -act-select-expansion="max-abs=1e-4 ranking=cost_model" \
+// RUN:   -convert-act-to-arith -one-shot-bufferize="bufferize-function-boundaries" \
+// RUN:   -convert-linalg-to-loops -act-lower-lookups="target=host" \
+// RUN:   -expand-strided-metadata -convert-scf-to-cf -convert-to-llvm \
+// RUN:   -reconcile-unrealized-casts \
+// RUN: | mlir-runner -e main -entry-point-result=void -O2 \
+// RUN:   -shared-libs=%mlir_lib_dir/libmlir_runner_utils.so,%mlir_lib_dir/libmlir_c_runner_utils.so \
+// RUN: | FileCheck %s
+// The raise itself, on the IR before it is lowered:
+// RUN: gelu-opt %S/../../examples/mlir/mlp_block.mlir \
+// RUN:   -act-raise-activations -act-fuse-bias-gelu \
+// RUN:   -act-select-expansion="max-abs=1e-4 ranking=cost_model" \
+// RUN: | FileCheck %s --check-prefix=RAISED
+
+// RAISED-LABEL: func.func @mlp_block
+// RAISED: linalg.matmul
+// RAISED: act.bias_gelu %{{.*}}, %{{.*}} expansion<{{[a-z_]+}}>{{.*}}{act.raised = "0.5*x*(1 + erf(0.7071*x))"} : f32
+// RAISED-NOT: math.erf
+
+// CHECK: largest error: {{[0-9.e+-]+}}
+// CHECK-NEXT: within the budget: 1
+// CHECK-NEXT: negative inputs, negative results: 1
