@@ -18,10 +18,17 @@ mkdir -p "$work"
 prefix=$work/prefix
 cmake --install "$build" --prefix "$prefix" >"$work/install.log"
 for f in bin/gelu-opt include/gelu/JIT/Jit.h include/gelu-c/gelu.h \
-         include/gelu/Dialect/Act/IR/ActEnums.h.inc include/gelu/Version.h; do
+         include/gelu/Dialect/Act/IR/ActEnums.h.inc include/gelu/Version.h \
+         lib/GeluActDialectPlugin.so lib/GeluActPassPlugin.so; do
   [[ -e "$prefix/$f" ]] || { echo "not installed: $f" >&2; exit 1; }
 done
 "$prefix/bin/gelu-opt" --version | head -1
+# The installed plugins load into Debian's mlir-opt from the prefix alone.
+echo 'func.func @f(%x: f32) -> f32 { %y = act.gelu %x : f32
+  return %y : f32 }' | /usr/lib/llvm-22/bin/mlir-opt \
+  --load-dialect-plugin="$prefix/lib/GeluActDialectPlugin.so" \
+  --load-pass-plugin="$prefix/lib/GeluActPassPlugin.so" \
+  --pass-pipeline="builtin.module(convert-act-to-arith)" | grep -q math.absf
 example=$source/examples/downstream
 case "$mode" in
 cmake)
