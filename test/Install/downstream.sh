@@ -24,11 +24,14 @@ for f in bin/gelu-opt include/gelu/JIT/Jit.h include/gelu-c/gelu.h \
 done
 "$prefix/bin/gelu-opt" --version | head -1
 # The installed plugins load into Debian's mlir-opt from the prefix alone.
+# (Into a file, then grep: grep -q closing the pipe early would fail
+# mlir-opt under pipefail.)
 echo 'func.func @f(%x: f32) -> f32 { %y = act.gelu %x : f32
   return %y : f32 }' | /usr/lib/llvm-22/bin/mlir-opt \
   --load-dialect-plugin="$prefix/lib/GeluActDialectPlugin.so" \
   --load-pass-plugin="$prefix/lib/GeluActPassPlugin.so" \
-  --pass-pipeline="builtin.module(convert-act-to-arith)" | grep -q math.absf
+  --pass-pipeline="builtin.module(convert-act-to-arith)" >"$work/plugins.mlir"
+grep -q math.absf "$work/plugins.mlir"
 example=$source/examples/downstream
 case "$mode" in
 cmake)
