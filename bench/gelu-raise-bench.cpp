@@ -22,6 +22,7 @@
 #include "gelu/Codegen/LLVMEmission.h"
 #include "gelu/Codegen/Pipelines.h"
 #include "gelu/Codegen/Target.h"
+#include "gelu/Dialect/Act/IR/ActOps.h"
 #include "gelu/Driver/Driver.h"
 #include "gelu/Numerics/Reference.h"
 #include "gelu/Transforms/Passes.h"
@@ -208,11 +209,13 @@ int main(int argc, char **argv) {
           return;
         raised = true;
         llvm::raw_string_ostream os(chosen);
-        if (auto expansion = op->getAttr("expansion"))
-          os << " (" << expansion;
+        auto expansion =
+            op->getAttrOfType<gelu::act::ExpansionAttr>("expansion");
+        if (expansion)
+          os << " (" << gelu::act::stringifyExpansion(expansion.getValue());
         if (auto degree = op->getAttrOfType<mlir::IntegerAttr>("degree"))
           os << " degree " << degree.getInt();
-        if (op->getAttr("expansion"))
+        if (expansion)
           os << ")";
       });
       if (!raised)
