@@ -19,6 +19,7 @@
 #include "gelu/Transforms/Passes.h"
 
 #include "gelu/Dialect/Act/IR/ActOps.h"
+#include "gelu/Numerics/Reference.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -56,11 +57,12 @@ constexpr llvm::StringLiteral kNoGate = "no erf, erfc, tanh or sigmoid factor";
 constexpr llvm::StringLiteral kNoSigmoidDivisor =
     "a division whose divisor is not 1 + exp(...)";
 
-/// The coefficients of the activations, as their definitions write them.
-constexpr double kRsqrt2 = 0.70710678118654752440;      // 1/√2
-constexpr double kSqrt2OverPi = 0.79788456080286535588; // √(2/π)
-constexpr double kTanhCubic = 0.044715;
-constexpr double kSigmoidGeluScale = 1.702;
+/// The coefficients of the activations: 1/√2 of erf's argument, √(2/π) of
+/// the tanh form's (its 0.044715 and the sigmoid form's 1.702 are named in
+/// Numerics/Reference.h).
+const double kSqrt2OverPi = std::sqrt(2.0 / M_PI);
+constexpr double kTanhCubic = tanhFormCubic<double>();
+constexpr double kSigmoidGeluScale = sigmoidFormScale<double>();
 
 /// c[0] + c[1]·x + c[2]·x² + c[3]·x³.
 using Cubic = std::array<double, 4>;
@@ -318,7 +320,7 @@ private:
     };
     switch (gate.function) {
     case Function::Erf:
-      if (!oddCubicNear(arg, kRsqrt2, 0))
+      if (!oddCubicNear(arg, M_SQRT1_2, 0))
         return fail("erf's argument is " + cubicString(arg) +
                     ", not x/sqrt(2) (0.7071*x)");
       if (!halfTimesOnePlus("erf"))
