@@ -134,6 +134,13 @@ std::string productString(double p, double alpha, double beta,
   return (p == 1 ? std::string("x") : number(p) + "*x") + "*" + gate;
 }
 
+/// The ops cubic() reads through (but extf, which it also takes): those
+/// whose operands make up a polynomial.
+bool isPolynomialStep(Operation *op) {
+  return isa<arith::MulFOp, arith::AddFOp, arith::SubFOp, arith::DivFOp,
+             arith::NegFOp, math::FPowIOp, math::PowFOp>(op);
+}
+
 /// Reads one candidate root. Every op it reads (but constants and x's own
 /// definition) is put in `chain`, whose single use is checked at the end.
 class ChainMatcher {
@@ -255,8 +262,7 @@ private:
         continue;
       out.push_back(v);
       Operation *op = v.getDefiningOp();
-      if (op && isa<arith::MulFOp, arith::AddFOp, arith::SubFOp, arith::DivFOp,
-                    arith::NegFOp, math::FPowIOp, math::PowFOp>(op))
+      if (op && isPolynomialStep(op))
         for (Value operand : op->getOperands())
           work.push_back(operand);
     }
