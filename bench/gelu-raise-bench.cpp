@@ -24,6 +24,7 @@
 #include "gelu/Codegen/Target.h"
 #include "gelu/Dialect/Act/IR/ActOps.h"
 #include "gelu/Driver/Driver.h"
+#include "gelu/Numerics/ErrorMaxima.h"
 #include "gelu/Numerics/Reference.h"
 #include "gelu/Transforms/Passes.h"
 
@@ -39,6 +40,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -121,30 +123,18 @@ Compiled compile(mlir::MLIRContext &context, const gelu::TargetInfo &target,
   return compiled;
 }
 
-/// Max ULP by region and max abs, over `xs`.
-struct Errors {
-  double nonnegative = 0, middle = 0, tail = 0, maxAbs = 0;
-};
-
-Errors measure(const Compiled &kernel, const std::vector<float> &xs) {
+/// The errors by region (ErrorMaxima.h's regions) over `xs`.
+std::array<gelu::ErrorMaxima, gelu::kReportRegions>
+measure(const Compiled &kernel, const std::vector<float> &xs) {
   std::vector<float> ys(xs.size());
   kernel.entry(xs.data(), ys.data(), static_cast<int64_t>(xs.size()));
-  Errors errors;
-  for (size_t i = 0; i < xs.size(); ++i) {
-    const float x = xs[i];
-    if (!std::isfinite(x))
-      continue;
-    const long double ref =
-        gelu::evaluateReference(gelu::ReferenceFunction::GeluExact, x);
-    const double ulp = gelu::ulpError(ys[i], ref, gelu::FloatFormat::f32());
-    double &region = x >= 0    ? errors.nonnegative
-                     : x >= -3 ? errors.middle
-                               : errors.tail;
-    region = std::max(region, ulp);
-    errors.maxAbs =
-        std::max(errors.maxAbs, static_cast<double>(std::fabs(ys[i] - ref)));
-  }
-  return errors;
+  std::array<gelu::ErrorMaxima, gelu::kReportRegions> regions;
+  for (size_t i = 0; i < xs.size(); ++i)
+    gelu::addToRegions(
+        regions.data(), xs[i], ys[i],
+        gelu::evaluateReference(gelu::ReferenceFunction::GeluExact, xs[i]),
+        gelu::FloatFormat::f32());
+  return regions;
 }
 
 /// Seconds an element, the fastest of `rounds` rounds of ~0.2 ms, the
@@ -267,14 +257,16 @@ int main(int argc, char **argv) {
 
   std::string table;
   llvm::raw_string_ostream os(table);
-  os << "| kernel | max ULP x ≥ 0 | [−3, 0) | x < −3 | max abs | ns/element "
-        "| × upstream |\n|---|---|---|---|---|---|---|\n";
+  os << "| kernel | max ULP " << gelu::regionNameList(" | ", 3)
+     << " | max abs | ns/element | × upstream |\n"
+        "|---|---|---|---|---|---|---|\n";
   for (size_t k = 0; k < kernels.size(); ++k) {
-    Errors e = measure(kernels[k], xs);
+    auto e = measure(kernels[k], xs);
     os << "| " << kernels[k].name << " | "
        << llvm::formatv("{0:g} | {1:g} | {2:g} | {3:e} | {4:f3} | {5:f2}",
-                        e.nonnegative, e.middle, e.tail, e.maxAbs,
-                        seconds[k] * 1e9, seconds[k] / seconds.back())
+                        e[0].maxUlp, e[1].maxUlp, e[2].maxUlp,
+                        e[gelu::kOverallRegion].maxAbs, seconds[k] * 1e9,
+                        seconds[k] / seconds.back())
        << " |\n";
   }
   llvm::outs() << table;
