@@ -116,10 +116,11 @@ def _buffer(obj, name, writable=False):
         "tensors")
 
 
-def _empty_like(buffer, shape=None, float32=False):
-    """A new array or tensor of `buffer`'s kind and type (or float32)."""
+def _empty_like(buffer, float32=False):
+    """A new array or tensor of `buffer`'s kind, shape and type (or
+    float32)."""
     obj = buffer.obj
-    shape = buffer.shape if shape is None else shape
+    shape = buffer.shape
     torch = sys.modules.get("torch")
     if torch is not None and isinstance(obj, torch.Tensor):
         dtype = torch.float32 if float32 else obj.dtype
@@ -196,15 +197,12 @@ class Kernel:
                 f"{_TAKES[self._dtype]}")
         return buffer
 
-    def _output(self, out, like, name="out", shape=None, float32=False):
+    def _output(self, out, like, name="out", float32=False):
+        """`out` (checked to have `like`'s shape), or a new one."""
         if out is None:
-            return _buffer(_empty_like(like, shape, float32), name)
+            return _buffer(_empty_like(like, float32), name)
         buffer = _buffer(out, name, writable=True)
-        want = tuple(like.shape) if shape is None else tuple(shape)
-        if buffer.shape != want:
-            raise ValueError(
-                f"gelu_jit: {name} has shape {tuple(buffer.shape)}, "
-                f"{like.name} {tuple(want)}: they must match")
+        self._same_shape(buffer, like)
         return buffer
 
     @staticmethod
