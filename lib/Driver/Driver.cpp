@@ -10,6 +10,7 @@
 #include "gelu/Codegen/KernelBuilder.h"
 #include "gelu/Codegen/LLVMEmission.h"
 #include "gelu/Codegen/Pipelines.h"
+#include "gelu/Conversion/Passes.h"
 #include "gelu/JIT/Tuner.h"
 #include "gelu/Support/Output.h"
 
@@ -446,6 +447,13 @@ ExpansionDecider tunerExpansionDecider() {
     return ExpansionChoice{*tuned->report.chosen.expansion,
                            tuned->report.chosen.degree.value_or(0)};
   };
+}
+
+void registerActPassesAndTuner() {
+  registerConversionPasses();
+  registerTransformsPasses();
+  setExpansionDecider(tunerExpansionDecider());
+  registerActPipelines();
 }
 
 } // namespace gelu

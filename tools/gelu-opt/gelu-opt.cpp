@@ -13,8 +13,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "gelu/Codegen/Pipelines.h"
-#include "gelu/Conversion/Passes.h"
 #include "gelu/Dialect/Act/IR/ActDialect.h"
 #include "gelu/Driver/Driver.h"
 #include "gelu/Support/Output.h"
@@ -180,10 +178,7 @@ int main(int argc, char **argv) {
   mlir::registerAllExtensions(registry);
   registry.insert<gelu::act::ActDialect>();
   mlir::registerAllPasses();
-  gelu::registerConversionPasses();
-  gelu::registerTransformsPasses();
-  gelu::setExpansionDecider(gelu::tunerExpansionDecider());
-  gelu::registerActPipelines();
+  gelu::registerActPassesAndTuner();
 
   gelu::setVersionPrinter();
   const SmallVector<Flag> flags = flagsOf(argc, argv);

@@ -14,20 +14,13 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "gelu/Codegen/Pipelines.h"
-#include "gelu/Conversion/Passes.h"
 #include "gelu/Driver/Driver.h"
-#include "gelu/Transforms/Passes.h"
 #include "gelu/Version.h"
 
 #include "mlir/Tools/Plugins/PassPlugin.h"
 
 extern "C" LLVM_ATTRIBUTE_WEAK ::mlir::PassPluginLibraryInfo
 mlirGetPassPluginInfo() {
-  return {MLIR_PLUGIN_API_VERSION, "GeluActPasses", GELU_JIT_VERSION, []() {
-            gelu::registerConversionPasses();
-            gelu::registerTransformsPasses();
-            gelu::setExpansionDecider(gelu::tunerExpansionDecider());
-            gelu::registerActPipelines();
-          }};
+  return {MLIR_PLUGIN_API_VERSION, "GeluActPasses", GELU_JIT_VERSION,
+          []() { gelu::registerActPassesAndTuner(); }};
 }

@@ -52,6 +52,11 @@ llvm::Error compileSpecFileTo(llvm::StringRef specPath, EmitKind kind,
 /// which measures candidates on this CPU or ranks them by the cost model.
 ExpansionDecider tunerExpansionDecider();
 
+/// Registers every gelu-jit pass and pipeline (conversion, transforms, the
+/// act lowering pipelines) and sets the tuner as act-select-expansion's
+/// decider: what gelu-opt and the mlir-opt pass plugin offer.
+void registerActPassesAndTuner();
+
 } // namespace gelu
 
 #endif // GELU_DRIVER_DRIVER_H
