@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gelu/Numerics/Remez.h"
+#include "gelu/Numerics/DoubleFits.h"
 #include "gelu/Numerics/FitCatalog.h"
 #include "gelu/Numerics/MpfrReference.h"
 

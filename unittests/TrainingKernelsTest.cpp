@@ -290,6 +290,8 @@ TEST(TrainingKernelsTest, BiasGeluEqualsGeluOfTheRoundedSum) {
   std::vector<float> bias = randomValues(cols, -2, 2, 4);
   for (act::Expansion e : expansionsFor(ReferenceFunction::GeluExact))
     for (const char *dtype : {"f32", "bf16", "f16"}) {
+      if (e == act::Expansion::correctly_rounded && std::string(dtype) != "f32")
+        continue; // f32 only
       std::string tail = std::string(R"(, "expansion": ")") +
                          act::stringifyExpansion(e).str() + R"(", "dtype": ")" +
                          dtype + "\"}";

@@ -294,15 +294,23 @@ TEST(Tuner, SixteenBitBudgetsBoundTheErrorBeyondTheTypesRounding) {
 }
 
 TEST(Tuner, UnmeetableBudgetNamesTheMostAccurateCandidate) {
-  std::string error = errorOfTuning(R"({"budget": {"max_ulp": 0.5}})");
-  EXPECT_NE(error.find("no expansion of gelu meets the budget (max_ulp 0.5"),
+  std::string error = errorOfTuning(R"({"budget": {"max_ulp": 0.4}})");
+  EXPECT_NE(error.find("no expansion of gelu meets the budget (max_ulp 0.4"),
             std::string::npos)
       << error;
-  EXPECT_NE(error.find("the most accurate is 'piecewise_tail' with "),
+  EXPECT_NE(
+      error.find("the most accurate is 'correctly_rounded' with 0.50 ULP"),
+      std::string::npos)
+      << error;
+  // An op with no correctly rounded expansion, asked for one.
+  error =
+      errorOfTuning(R"({"op": "gelu_backward", "budget": {"max_ulp": 0.5}})");
+  EXPECT_NE(error.find("max_ulp 0.5 on f32 asks for correctly rounded results, "
+                       "and no expansion of gelu_derivative promises them"),
             std::string::npos)
       << error;
   // The same from the JIT API.
-  auto kernel = compileKernelFromJson(R"({"budget": {"max_ulp": 0.5}})");
+  auto kernel = compileKernelFromJson(R"({"budget": {"max_ulp": 0.4}})");
   ASSERT_FALSE(static_cast<bool>(kernel));
   EXPECT_NE(llvm::toString(kernel.takeError()).find("meets the budget"),
             std::string::npos);
@@ -326,9 +334,10 @@ TEST(Tuner, NamedExpansionOrDegreeMustMeetIt) {
 }
 
 TEST(Tuner, MostAccurateWithinATimeBudget) {
-  // No time budget: the most accurate of all.
+  // No time budget: the most accurate of all, the correctly rounded one.
   TuningResult accurate = tune(R"({"objective": "most_accurate"})");
-  EXPECT_EQ(accurate.report.chosen.expansion, act::Expansion::piecewise_tail);
+  EXPECT_EQ(accurate.report.chosen.expansion,
+            act::Expansion::correctly_rounded);
   for (const TuningCandidate &c : accurate.report.candidates)
     EXPECT_TRUE(c.error.has_value()) << "every candidate is measured";
   // A time budget no kernel meets: the error names the fastest.
@@ -440,7 +449,7 @@ TEST(TuningReport, RoundTripsThroughJson) {
 
 TEST(Tuner, AFailedTuningStillReportsWhatItTried) {
   auto result = tuneSpec(
-      specOf(R"({"ranking": "cost_model", "budget": {"max_ulp": 2}})"));
+      specOf(R"({"ranking": "cost_model", "budget": {"max_ulp": 0.4}})"));
   ASSERT_FALSE(static_cast<bool>(result));
   bool reported = false;
   llvm::handleAllErrors(result.takeError(), [&](const TuningFailure &f) {

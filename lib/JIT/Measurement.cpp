@@ -179,6 +179,11 @@ double budgetMargin(DType dtype) {
   return dtype == DType::F32 ? kSampledBudgetMargin : 1.0;
 }
 
+bool needsCorrectRounding(const ErrorBudget &budget, DType dtype) {
+  return dtype == DType::F32 && budget.maxUlp && *budget.maxUlp >= 0.5 &&
+         *budget.maxUlp * kSampledBudgetMargin < 0.5;
+}
+
 BudgetedError budgetedError(const ErrorMaxima &error, DType dtype) {
   if (dtype == DType::F32)
     return {error.maxUlp, error.maxAbs, error.maxRel};

@@ -170,6 +170,24 @@ llvm::Error Tuning::measureErrors() {
     expansions.push_back(*spec.expansion);
   else
     llvm::append_range(expansions, expansionsFor(meaning));
+  if (spec.budget && needsCorrectRounding(*spec.budget, spec.dtype)) {
+    llvm::erase_if(expansions, [&](act::Expansion e) {
+      return !promisesCorrectRounding(meaning, e);
+    });
+    if (expansions.empty())
+      return llvm::make_error<SpecFieldError>(
+          "/budget",
+          (describeBudget(*spec.budget) +
+           " on f32 asks for correctly rounded results, and " +
+           (spec.expansion ? "'" + act::stringifyExpansion(*spec.expansion) +
+                                 "' does not promise them"
+                           : "no expansion of " +
+                                 stringifyReferenceFunction(meaning).str() +
+                                 " promises them") +
+           " (docs/accuracy.md lists the correctly rounded kernels); a "
+           "max_ulp of 1 or more is met by the accurate defaults")
+              .str());
+  }
   for (act::Expansion e : expansions) {
     llvm::SmallVector<unsigned> degrees(degreesOf(e));
     if (spec.degree)
@@ -254,8 +272,13 @@ llvm::Error Tuning::measureErrors() {
 void Tuning::measure(TuningCandidate &c, const Kernel &kernel,
                      llvm::StringRef where) {
   c.error = measureKernel(kernel, sample);
-  c.fits = !spec.budget || fitsBudget(overall(c), *spec.budget, spec.dtype,
-                                      budgetMargin(spec.dtype));
+  if (spec.budget && needsCorrectRounding(*spec.budget, spec.dtype))
+    // The promise was proved exhaustively; the sample checks the kernel.
+    c.fits = promisesCorrectRounding(meaning, c.expansion) &&
+             overall(c).correctlyRounded == overall(c).count;
+  else
+    c.fits = !spec.budget || fitsBudget(overall(c), *spec.budget, spec.dtype,
+                                        budgetMargin(spec.dtype));
   if (!c.fits)
     c.verdict = ("breaks the budget" + where + ": ").str() +
                 describeError(overall(c), spec.dtype) + ", over " +

@@ -16,9 +16,9 @@ namespace {
 class MpfrScratch {
 public:
   static constexpr mpfr_prec_t kPrecision = 128;
-  MpfrScratch() {
+  explicit MpfrScratch(mpfr_prec_t precision = kPrecision) {
     for (mpfr_t &v : vars)
-      mpfr_init2(v, kPrecision);
+      mpfr_init2(v, precision);
   }
   ~MpfrScratch() {
     for (mpfr_t &v : vars)
@@ -74,10 +74,8 @@ void tanhFormSigmoidArg(mpfr_t out, mpfr_t x, mpfr_t tmp) {
 }
 } // namespace
 
-long double evaluateReferenceMpfr(ReferenceFunction f, long double x) {
-  if (std::isnan(x) || std::isinf(x))
-    return evaluateReference(f, x);
-  MpfrScratch s;
+/// f(x) into s.vars[1], for finite x and f not ReLU.
+static void evaluateInto(MpfrScratch &s, ReferenceFunction f, long double x) {
   mpfr_t &vx = s.vars[0], &out = s.vars[1], &y = s.vars[2], &tmp = s.vars[3],
          &yPrime = s.vars[4], &gate = s.vars[5];
   mpfr_set_ld(vx, x, MPFR_RNDN);
@@ -105,7 +103,8 @@ long double evaluateReferenceMpfr(ReferenceFunction f, long double x) {
     timesSigmoid(out, vx, vx, tmp);
     break;
   case ReferenceFunction::Relu:
-    return x > 0 ? x : 0.0L;
+    mpfr_set_ld(out, x > 0 ? x : 0.0L, MPFR_RNDN);
+    break;
   case ReferenceFunction::GeluExactDerivative:
     // Φ(x) + x·e^(−x²/2)/√(2π), Φ(x) = erfc(−x/√2)/2.
     mpfr_sqrt_ui(tmp, 2, MPFR_RNDN);
@@ -143,7 +142,69 @@ long double evaluateReferenceMpfr(ReferenceFunction f, long double x) {
     timesSigmoidDerivative(out, vx, y, yPrime, gate);
     break;
   }
-  return mpfr_get_ld(out, MPFR_RNDN);
+}
+
+long double evaluateReferenceMpfr(ReferenceFunction f, long double x) {
+  if (std::isnan(x) || std::isinf(x))
+    return evaluateReference(f, x);
+  if (f == ReferenceFunction::Relu)
+    return x > 0 ? x : 0.0L;
+  MpfrScratch s;
+  evaluateInto(s, f, x);
+  return mpfr_get_ld(s.vars[1], MPFR_RNDN);
+}
+
+float correctlyRoundedFloat(ReferenceFunction f, float x, long double ref) {
+  float rounded = static_cast<float>(ref);
+  if (!std::isfinite(rounded) || static_cast<long double>(rounded) == ref)
+    return rounded;
+  float towards = std::nextafter(rounded, ref > rounded ? INFINITY : -INFINITY);
+  long double gap = std::fabs(static_cast<long double>(towards) - rounded);
+  long double offset = std::fabs(ref - rounded) / gap;
+  if (std::fabs(offset - 0.5L) > 0x1p-20L)
+    return rounded;
+  return correctlyRoundedMpfr(f, x);
+}
+
+float correctlyRoundedMpfr(ReferenceFunction f, float x) {
+  if (std::isnan(x) || std::isinf(x) || f == ReferenceFunction::Relu)
+    return static_cast<float>(evaluateReference(f, x));
+  // 128 bits and f32's whole exponent range more: for tiny x, GELU(x) =
+  // x/2 + x²/√(2π) + ..., and x/2 can be the midpoint between two
+  // subnormals, the x² term (2^-149 below x/2) deciding the rounding.
+  constexpr mpfr_prec_t kPrecision = MpfrScratch::kPrecision + 300;
+  MpfrScratch s(kPrecision);
+  evaluateInto(s, f, x);
+  const mpfr_t &exact = s.vars[1];
+  float rounded = mpfr_get_flt(exact, MPFR_RNDN);
+  // Checked against both neighbours rather than trusting mpfr_get_flt's
+  // rounding into f32's subnormal range: the nearest wins (a tie, an exact
+  // midpoint, cannot occur for a transcendental value of a float).
+  mpfr_t distance, best;
+  mpfr_init2(distance, 2 * kPrecision);
+  mpfr_init2(best, 2 * kPrecision);
+  auto distanceTo = [&](mpfr_t out, float candidate) {
+    mpfr_sub_d(out, exact, candidate, MPFR_RNDN);
+    mpfr_abs(out, out, MPFR_RNDN);
+  };
+  distanceTo(best, rounded);
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (float towards : {INFINITY, -INFINITY}) {
+      float neighbour = std::nextafter(rounded, towards);
+      if (std::isinf(neighbour))
+        continue;
+      distanceTo(distance, neighbour);
+      if (mpfr_less_p(distance, best)) {
+        rounded = neighbour;
+        mpfr_set(best, distance, MPFR_RNDN);
+        moved = true;
+      }
+    }
+  }
+  mpfr_clear(distance);
+  mpfr_clear(best);
+  return rounded;
 }
 
 } // namespace gelu

@@ -19,22 +19,28 @@
 
 namespace gelu {
 
-static constexpr int kExpDegree = 7;
-
-/// 1/k! for k = degree..0, computed rather than typed in.
-static constexpr std::array<double, kExpDegree + 1> makeExpTaylor() {
-  std::array<double, kExpDegree + 1> c{};
+/// 1/k! for k = Degree..0, computed rather than typed in (k! is exact in
+/// double up to 18!, so each is 1/k! correctly rounded).
+template <int Degree>
+static constexpr std::array<double, Degree + 1> makeExpTaylor() {
+  static_assert(Degree <= 18, "k! exact in double");
+  std::array<double, Degree + 1> c{};
   double factorial = 1.0;
-  for (int k = 0; k <= kExpDegree; ++k) {
+  for (int k = 0; k <= Degree; ++k) {
     if (k > 0)
       factorial *= k;
-    c[kExpDegree - k] = 1.0 / factorial;
+    c[Degree - k] = 1.0 / factorial;
   }
   return c;
 }
 
 llvm::ArrayRef<double> expTaylorCoefficients() {
-  static constexpr auto coefficients = makeExpTaylor();
+  static constexpr auto coefficients = makeExpTaylor<7>();
+  return coefficients;
+}
+
+llvm::ArrayRef<double> expTaylorCoefficientsF64() {
+  static constexpr auto coefficients = makeExpTaylor<13>();
   return coefficients;
 }
 
@@ -142,6 +148,16 @@ PiecewiseCoefficients piecewiseRootCoefficients(ReferenceFunction function) {
   return piecewiseTable(piecewiseRootFitName(function),
                         piecewiseDomain(function, kPiecewiseMaxDegree),
                         kPiecewiseMaxDegree);
+}
+
+DoubleFitCoefficients doubleFitCoefficients(llvm::StringRef name) {
+  for (const DoubleTable &t : kDoubleTables)
+    if (name == t.name)
+      return {llvm::ArrayRef<DoublePiece>(t.pieces, t.pieceCount), t.degree,
+              llvm::ArrayRef<double>(t.coefficients,
+                                     size_t(t.pieceCount) * (t.degree + 1)),
+              t.maxError};
+  llvm::report_fatal_error(llvm::Twine("no double fit named ") + name);
 }
 
 double oddFitBelowLimit(RationalCoefficients fit, double scale, double limit,

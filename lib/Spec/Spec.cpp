@@ -705,6 +705,16 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
             field.parse(*it, ("/" + field.name).str(), spec, errors))
       return std::move(err);
   }
+  // The correctly rounded expansion rounds to f32 once; a 16-bit result
+  // would be rounded twice.
+  if (spec.expansion == act::Expansion::correctly_rounded &&
+      spec.dtype != DType::F32)
+    return errors.at("/expansion",
+                     "'" + act::stringifyExpansion(*spec.expansion) +
+                         "' rounds f32 results; this kernel's dtype is " +
+                         stringifyDType(spec.dtype) +
+                         " (its default kernel's results are measured on "
+                         "every 16-bit input: see docs/accuracy.md)");
   // A degree alone limits the candidates to the forms that have it (the
   // degree parser checked that one does): with nothing to tune, the most
   // accurate of them. (An op with a degree and no expansion is invalid IR.)

@@ -30,8 +30,11 @@
 #include "gelu/Support/Output.h"
 #include "gelu/Version.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -77,6 +80,13 @@ static cl::opt<unsigned>
                 cl::desc("Random inputs on which the long-double reference is "
                          "cross-checked against MPFR"),
                 cl::init(20000), cl::cat(accuracyCategory));
+static cl::opt<std::string> roundingExceptionsFile(
+    "rounding-exceptions",
+    cl::desc("Write the inputs that correctly_rounded kernels misround as "
+             "lines of lib/Numerics/RoundingExceptions.inc (run with "
+             "--exhaustive to find all of them; "
+             "scripts/rounding-exceptions.sh merges them in)"),
+    cl::value_desc("file"), cl::cat(accuracyCategory));
 static cl::opt<std::string>
     markdownFile("markdown",
                  cl::desc("Also write the results as a markdown table"),
@@ -95,6 +105,10 @@ struct Measurement {
   std::string specials;
   double mpfrDisagreement = 0; // long double vs MPFR, in output ULPs
   double seconds = 0;
+  /// A correctly rounded kernel's results that are not the correctly
+  /// rounded value (f32 only), with the inputs and the right results.
+  uint64_t misrounded = 0;
+  std::vector<std::pair<float, float>> misroundedAt;
 };
 
 float fromBits(uint32_t bits) {
@@ -149,6 +163,12 @@ void forEachResult(const Kernel &kernel, uint64_t step, unsigned workers,
     t.join();
 }
 
+/// The expansion `spec` is compiled with: the named one or the default.
+act::Expansion effectiveExpansion(const KernelSpec &spec) {
+  return spec.expansion.value_or(
+      expansionsFor(spec.referenceFunction()).front());
+}
+
 /// The kernel's errors by region (and, for GELU and SiLU, the invariants
 /// it breaks): f32 on every `--stride`-th encoding (all with
 /// --exhaustive), 16-bit kernels on every input.
@@ -164,13 +184,29 @@ Measurement measure(const Kernel &kernel,
   std::vector<std::array<ErrorMaxima, kRegions>> partial(workers);
   std::vector<ErrorMaxima> inDomain(workers);
   std::vector<InvariantViolations> broken(workers);
+  // A correctly rounded kernel: every result against the correctly rounded
+  // value, bit for bit.
+  const bool checkRounding =
+      kernel.spec().dtype == DType::F32 &&
+      promisesCorrectRounding(f, effectiveExpansion(kernel.spec()));
+  std::vector<uint64_t> misrounded(workers);
+  std::vector<std::vector<std::pair<float, float>>> misroundedAt(workers);
   forEachResult(kernel, step, workers, [&](unsigned w, float x, double y) {
     if (invariants)
       broken[w].check(x, y);
     if (!std::isfinite(x))
       return; // judged as specials
-    PointError e =
-        pointError(y, evaluateReference(f, x), format, errorScale(f, x));
+    long double ref = evaluateReference(f, x);
+    if (checkRounding) {
+      float right = correctlyRoundedFloat(f, x, ref);
+      float got = static_cast<float>(y);
+      if (std::memcmp(&right, &got, sizeof got) != 0) {
+        ++misrounded[w];
+        if (misroundedAt[w].size() < (1u << 16))
+          misroundedAt[w].push_back({x, right});
+      }
+    }
+    PointError e = pointError(y, ref, format, errorScale(f, x));
     partial[w][regionOf(x)].add(x, e);
     partial[w][kOverallRegion].add(x, e);
     if (budget && x >= budget->domainLo && x <= budget->domainHi)
@@ -181,7 +217,13 @@ Measurement measure(const Kernel &kernel,
       m.regions[r].merge(partial[w][r]);
     m.inBudgetDomain.merge(inDomain[w]);
     m.invariants.merge(broken[w]);
+    m.misrounded += misrounded[w];
+    llvm::append_range(m.misroundedAt, misroundedAt[w]);
   }
+  llvm::sort(m.misroundedAt, [](auto a, auto b) {
+    return llvm::bit_cast<uint32_t>(a.first) <
+           llvm::bit_cast<uint32_t>(b.first);
+  });
   return m;
 }
 
@@ -265,9 +307,7 @@ std::string label(const KernelSpec &requested, const KernelSpec &compiled) {
     s += std::string(" (") +
          act::stringifyApproximate(compiled.approximate).str() + ")";
   s += " " + stringifyDType(compiled.dtype).str();
-  act::Expansion expansion = compiled.expansion.value_or(
-      expansionsFor(compiled.referenceFunction()).front());
-  s += ", " + act::stringifyExpansion(expansion).str();
+  s += ", " + act::stringifyExpansion(effectiveExpansion(compiled)).str();
   if (compiled.degree)
     s += " degree " + std::to_string(*compiled.degree);
   if (requested.budget)
@@ -347,7 +387,8 @@ int main(int argc, char **argv) {
 
   std::vector<KernelSpec> specs;
   std::vector<std::string> sources; // the file of each spec ("": built in)
-  bool invariantsBroken = false, budgetBroken = false;
+  bool invariantsBroken = false, budgetBroken = false, roundingBroken = false;
+  std::string exceptionLines;
   for (const std::string &file : specFiles) {
     auto spec = readSpecFile(file);
     if (!spec) {
@@ -441,6 +482,27 @@ int main(int argc, char **argv) {
           s.count ? 100.0 * s.correctlyRounded / s.count : 0.0);
     }
     outs() << "  specials: " << m.specials << "\n";
+    const bool correctlyRoundedKernel =
+        is32 && promisesCorrectRounding(f, effectiveExpansion(kernel->spec()));
+    if (correctlyRoundedKernel) {
+      outs() << "  correct rounding (bit for bit against the correctly "
+                "rounded value; MPFR near midpoints): "
+             << (m.misrounded ? "BROKEN: " : "") << m.misrounded
+             << " misrounded of " << m.regions[3].count << " finite inputs\n";
+      for (size_t k = 0; k < std::min<size_t>(m.misroundedAt.size(), 8); ++k)
+        outs() << llvm::format(
+            "    x = %.9g (0x%08x): kernel %.9g, correctly "
+            "rounded %.9g\n",
+            m.misroundedAt[k].first,
+            llvm::bit_cast<uint32_t>(m.misroundedAt[k].first),
+            runOne(*kernel, m.misroundedAt[k].first), m.misroundedAt[k].second);
+      roundingBroken |= m.misrounded != 0;
+      for (auto [x, right] : m.misroundedAt)
+        exceptionLines += llvm::formatv(
+            "GELU_ROUNDING_EXCEPTION(\"{0}\", {1:x8}, {2:x8}) // {3:e9}\n",
+            stringifyReferenceFunction(f), llvm::bit_cast<uint32_t>(x),
+            llvm::bit_cast<uint32_t>(right), x);
+    }
     if (keepsSignAndBound(f)) {
       outs() << "  invariants (sign, |f(x)| <= |x|, NaN and inf): "
              << (m.invariants.total() ? "BROKEN: " : "")
@@ -476,6 +538,13 @@ int main(int argc, char **argv) {
         o.ulpAt, o.maxAbs, o.maxRel, 100.0 * o.correctlyRounded / o.count,
         m.mpfrDisagreement);
   }
+  if (!roundingExceptionsFile.empty())
+    if (Error err =
+            gelu::writeOutputFile(roundingExceptionsFile, exceptionLines)) {
+      WithColor::error(errs(), "gelu-accuracy")
+          << toString(std::move(err)) << "\n";
+      return 1;
+    }
   if (!markdownFile.empty())
     if (Error err = gelu::writeOutputFile(markdownFile, table.str())) {
       WithColor::error(errs(), "gelu-accuracy")
@@ -489,5 +558,8 @@ int main(int argc, char **argv) {
     WithColor::error(errs(), "gelu-accuracy")
         << "a kernel breaks the invariants every kernel keeps (sign, "
            "|f(x)| <= |x|, NaN and inf): see 'BROKEN' above\n";
-  return budgetBroken || invariantsBroken ? 1 : 0;
+  if (roundingBroken)
+    WithColor::error(errs(), "gelu-accuracy")
+        << "a correctly_rounded kernel misrounds: see 'BROKEN' above\n";
+  return budgetBroken || invariantsBroken || roundingBroken ? 1 : 0;
 }

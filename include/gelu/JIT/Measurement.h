@@ -37,6 +37,14 @@ constexpr double kSampledBudgetMargin = 0.8;
 /// sample is every input of the domain, the bound itself.
 double budgetMargin(DType dtype);
 
+/// Whether `budget` asks a `dtype` kernel for correctly rounded results:
+/// an f32 max_ulp that, held to kSampledBudgetMargin of itself, only a
+/// correctly rounded kernel can meet (under 0.5/0.8 = 0.625 ULP; below 0.5
+/// no kernel can). Such a budget is met by an expansion that promises
+/// correct rounding (promisesCorrectRounding, proved on all 2^32 inputs) whose
+/// every sampled result is correctly rounded.
+bool needsCorrectRounding(const ErrorBudget &budget, DType dtype);
+
 /// The errors a budget bounds. For f32, the errors themselves. For f16
 /// and bf16, whose own rounding (up to 2^−11 and 2^−8 of the value)
 /// exceeds most bounds: max_ulp counts ULPs of the type, its rounding

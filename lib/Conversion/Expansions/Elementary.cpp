@@ -83,6 +83,22 @@ ScaledExp emitExp(ElementwiseBuilder &eb, ArrayRef<Value> terms) {
   return {mantissa, powerOfTwo(kHalf), powerOfTwo(kRest)};
 }
 
+// fdlibm's split of ln 2 for double: kLn2HiF64 has 21 trailing zero bits.
+static constexpr double kLn2HiF64 = 6.93147180369123816490e-01;
+static constexpr double kLn2LoF64 = 1.90821492927058770002e-10;
+
+Value emitExpDouble(ElementwiseBuilder &eb, Value arg) {
+  assert(eb.isDouble() && "emitExpDouble builds f64");
+  // |k| ≤ 1023: 2^k is one normal double, and k·kLn2HiF64 is exact.
+  Value k = eb.roundEven(eb.mul(arg, eb.constant(kLog2E)));
+  Value negK = eb.neg(k);
+  Value r = eb.fma(negK, eb.constant(kLn2HiF64), arg);
+  r = eb.fma(negK, eb.constant(kLn2LoF64), r);
+  Value mantissa = eb.horner(r, expTaylorCoefficientsF64());
+  Value biased = eb.addInt(eb.floatToInt(k), eb.intConstant(1023));
+  return eb.mul(mantissa, eb.bitcastToFloat(eb.shiftLeft(biased, 52)));
+}
+
 SigmoidParts emitSigmoidParts(ElementwiseBuilder &eb, DoubleFloat y,
                               Value yNegative, bool estimateReciprocal) {
   SmallVector<Value, 2> terms = {eb.neg(eb.abs(y.hi))};

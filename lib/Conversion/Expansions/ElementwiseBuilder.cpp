@@ -1,4 +1,4 @@
-//===- ElementwiseBuilder.cpp - Emit elementwise f32 arithmetic ----------===//
+//===- ElementwiseBuilder.cpp - Emit elementwise float arithmetic --------===//
 //
 // Part of gelu-jit.
 //
@@ -30,9 +30,20 @@ static Type withElementType(Type type, Type element) {
 ElementwiseBuilder::ElementwiseBuilder(OpBuilder &builder, Location loc,
                                        Type floatType)
     : b(builder), loc(loc), fType(floatType),
-      iType(withElementType(floatType, builder.getI32Type())) {
-  assert(getElementTypeOrSelf(floatType).isF32() &&
-         "ElementwiseBuilder computes in f32");
+      iType(withElementType(
+          floatType, builder.getIntegerType(
+                         getElementTypeOrSelf(floatType).isF64() ? 64 : 32))) {
+  assert((getElementTypeOrSelf(floatType).isF32() ||
+          getElementTypeOrSelf(floatType).isF64()) &&
+         "ElementwiseBuilder computes in f32 or f64");
+}
+
+ElementwiseBuilder ElementwiseBuilder::withElement(Type element) const {
+  return ElementwiseBuilder(b, loc, withElementType(fType, element));
+}
+
+bool ElementwiseBuilder::isDouble() const {
+  return getElementTypeOrSelf(fType).isF64();
 }
 
 Value emitSplatConstant(OpBuilder &b, Location loc, Type type,
@@ -44,12 +55,18 @@ Value emitSplatConstant(OpBuilder &b, Location loc, Type type,
 }
 
 Value ElementwiseBuilder::constant(double value) {
+  if (isDouble())
+    return emitSplatConstant(b, loc, fType, b.getF64FloatAttr(value));
   return emitSplatConstant(b, loc, fType,
                            b.getF32FloatAttr(static_cast<float>(value)));
 }
 
-Value ElementwiseBuilder::intConstant(int32_t value) {
-  return emitSplatConstant(b, loc, iType, b.getI32IntegerAttr(value));
+Value ElementwiseBuilder::intConstant(int64_t value) {
+  if (isDouble())
+    return emitSplatConstant(b, loc, iType, b.getI64IntegerAttr(value));
+  assert(value == static_cast<int32_t>(value) && "an i32 constant");
+  return emitSplatConstant(b, loc, iType,
+                           b.getI32IntegerAttr(static_cast<int32_t>(value)));
 }
 
 Value ElementwiseBuilder::add(Value a, Value c) {
@@ -85,6 +102,9 @@ Value ElementwiseBuilder::copySign(Value magnitude, Value sign) {
 }
 Value ElementwiseBuilder::roundEven(Value a) {
   return math::RoundEvenOp::create(b, loc, a);
+}
+Value ElementwiseBuilder::floor(Value a) {
+  return math::FloorOp::create(b, loc, a);
 }
 
 Value ElementwiseBuilder::lessThan(Value a, Value c) {
@@ -144,7 +164,34 @@ Value ElementwiseBuilder::bitcastToInt(Value a) {
   return arith::BitcastOp::create(b, loc, iType, a);
 }
 
+Value ElementwiseBuilder::andInt(Value a, Value c) {
+  return arith::AndIOp::create(b, loc, a, c);
+}
+
+Value ElementwiseBuilder::orInt(Value a, Value c) {
+  return arith::OrIOp::create(b, loc, a, c);
+}
+
+Value ElementwiseBuilder::equalInt(Value a, Value c) {
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, c);
+}
+
+Value ElementwiseBuilder::lessEqualUnsigned(Value a, Value c) {
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, a, c);
+}
+
+Value ElementwiseBuilder::convertFrom(Value a) {
+  unsigned from = getElementTypeOrSelf(a.getType()).getIntOrFloatBitWidth();
+  unsigned to = getElementTypeOrSelf(fType).getIntOrFloatBitWidth();
+  if (from == to)
+    return a;
+  if (from < to)
+    return arith::ExtFOp::create(b, loc, fType, a);
+  return arith::TruncFOp::create(b, loc, fType, a);
+}
+
 Value ElementwiseBuilder::lookup(ArrayRef<float> table, Value index) {
+  assert(!isDouble() && "lookups are of f32 tables");
   return act::LookupOp::create(b, loc, fType, index,
                                b.getDenseF32ArrayAttr(table));
 }

@@ -8,6 +8,7 @@
 
 #include "ExpansionParts.h"
 
+#include "gelu/Conversion/Expansions/CorrectlyRounded.h"
 #include "gelu/Conversion/Expansions/Derivatives.h"
 
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
@@ -522,6 +523,8 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
   case Expansion::piecewise_tail:
     return emitGeluPiecewise(eb, function, x, kPiecewiseMaxDegree,
                              /*tail=*/true);
+  case Expansion::correctly_rounded:
+    return emitCorrectlyRounded(eb, function, x);
   }
   llvm_unreachable("unknown expansion");
 }

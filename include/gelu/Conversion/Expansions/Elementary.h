@@ -54,6 +54,12 @@ struct ScaledExp {
 /// Order the terms by decreasing magnitude.
 ScaledExp emitExp(ElementwiseBuilder &eb, llvm::ArrayRef<mlir::Value> terms);
 
+/// exp(arg) in f64 (`eb` an f64 builder), for arg in [−708, 709] (NaN
+/// kept): Cody–Waite reduction by k·ln2 (ln2 in two parts, the first with
+/// 21 trailing zero bits, so k·ln2hi and the first subtraction are exact),
+/// Taylor's polynomial to degree 13 and 2^k by its bits. About 1 ULP of f64.
+mlir::Value emitExpDouble(ElementwiseBuilder &eb, mlir::Value arg);
+
 /// e = e^−|y| (as scaled and as a value) and σ(|y|) = 1/(1 + e), for
 /// y = y.hi + y.lo: what σ(y) and 1 − σ(y) are both made of without
 /// cancellation (σ(−|y|) = e·σ(|y|)). `yNegative` is y.hi ≤ 0 (it picks the

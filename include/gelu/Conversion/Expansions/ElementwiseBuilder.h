@@ -1,12 +1,12 @@
-//===- ElementwiseBuilder.h - Emit elementwise f32 arithmetic ---*- C++ -*-===//
+//===- ElementwiseBuilder.h - Emit elementwise float arithmetic -*- C++ -*-===//
 //
 // Part of gelu-jit.
 //
 //===----------------------------------------------------------------------===//
 //
 // A thin helper that emits arith/math operations on one float-like type
-// (a scalar, a vector or a static tensor of f32) so that the expansions in
-// Numerics read like the formulas they implement. Every operation is
+// (a scalar, a vector or a static tensor of f32 or f64) so that the expansions
+// in Numerics read like the formulas they implement. Every operation is
 // elementwise; nothing here calls libm.
 //
 //===----------------------------------------------------------------------===//
@@ -29,15 +29,27 @@ mlir::Value emitSplatConstant(mlir::OpBuilder &b, mlir::Location loc,
 
 class ElementwiseBuilder {
 public:
-  /// `floatType` is f32 or a vector/static tensor of f32; every value built
-  /// here has that type, or its i1/i32 counterpart.
+  /// `floatType` is f32 or f64, or a vector/static tensor of them; every
+  /// value built here has that type, or its i1 or same-width integer (i32,
+  /// i64) counterpart.
   ElementwiseBuilder(mlir::OpBuilder &builder, mlir::Location loc,
                      mlir::Type floatType);
 
-  /// A splat constant of the float type (rounded to f32).
+  /// The float type every value is built in.
+  mlir::Type floatType() const { return fType; }
+  /// A builder at the same place for the same shape of `element` (f32 or
+  /// f64).
+  ElementwiseBuilder withElement(mlir::Type element) const;
+  /// Whether that type's element is f64.
+  bool isDouble() const;
+
+  /// A splat constant of the float type (rounded to f32 for f32).
   mlir::Value constant(double value);
-  /// A splat constant of the i32 counterpart type.
-  mlir::Value intConstant(int32_t value);
+  /// A splat constant of the integer counterpart type.
+  mlir::Value intConstant(int64_t value);
+  /// `a`, of another float type of the same shape, extended or rounded
+  /// (to nearest even) to this builder's.
+  mlir::Value convertFrom(mlir::Value a);
 
   mlir::Value add(mlir::Value a, mlir::Value b);
   mlir::Value sub(mlir::Value a, mlir::Value b);
@@ -56,6 +68,7 @@ public:
   /// operations, NaN kept).
   mlir::Value copySign(mlir::Value magnitude, mlir::Value sign);
   mlir::Value roundEven(mlir::Value a);
+  mlir::Value floor(mlir::Value a);
 
   /// Ordered comparisons: false when either side is NaN.
   mlir::Value lessThan(mlir::Value a, mlir::Value b);
@@ -81,8 +94,14 @@ public:
   mlir::Value shiftRightArith(mlir::Value a, int32_t bits);
   mlir::Value bitcastToFloat(mlir::Value a);
   mlir::Value bitcastToInt(mlir::Value a);
+  mlir::Value andInt(mlir::Value a, mlir::Value b);
+  mlir::Value orInt(mlir::Value a, mlir::Value b);
+  /// Integer comparisons, lane-wise.
+  mlir::Value equalInt(mlir::Value a, mlir::Value b);
+  mlir::Value lessEqualUnsigned(mlir::Value a, mlir::Value b);
 
-  /// Each lane's entry of `table` at `index` (its i32 counterpart type),
+  /// Each lane's entry of `table` at `index` (its i32 counterpart type; f32
+  /// builders only),
   /// the index taken modulo the table's size, a power of two up to 64: an
   /// `act.lookup`, which `act-lower-lookups` lowers for the target.
   mlir::Value lookup(llvm::ArrayRef<float> table, mlir::Value index);

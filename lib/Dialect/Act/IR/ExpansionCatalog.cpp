@@ -54,30 +54,40 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
                                         Expansion::rational_fast,
                                         Expansion::approx_tanh,
                                         Expansion::approx_sigmoid,
-                                        Expansion::piecewise};
+                                        Expansion::piecewise,
+                                        Expansion::correctly_rounded};
+  static const llvm::ArrayRef<Expansion> exactDerivative =
+      llvm::ArrayRef<Expansion>(exact).drop_back();
   static constexpr Expansion tanh[] = {
       Expansion::piecewise_tail, Expansion::sigmoid,
       Expansion::sigmoid_fast,   Expansion::rational,
       Expansion::rational_fast,  Expansion::tanh,
-      Expansion::piecewise};
+      Expansion::piecewise,      Expansion::correctly_rounded};
   static constexpr Expansion sigmoid[] = {
-      Expansion::piecewise_tail, Expansion::sigmoid,
-      Expansion::sigmoid_fast,   Expansion::rational,
-      Expansion::rational_fast,  Expansion::piecewise};
+      Expansion::piecewise_tail,   Expansion::sigmoid,
+      Expansion::sigmoid_fast,     Expansion::rational,
+      Expansion::rational_fast,    Expansion::piecewise,
+      Expansion::correctly_rounded};
+  // The derivatives: their function's expansions but the correctly
+  // rounded one.
+  static const llvm::ArrayRef<Expansion> sigmoidDerivative =
+      llvm::ArrayRef<Expansion>(sigmoid).drop_back();
   static constexpr Expansion relu[] = {Expansion::select};
   switch (function) {
   // A derivative has its function's expansions (but tanh GELU's `tanh`
-  // spelling).
+  // spelling, and the correctly rounded one).
   case ReferenceFunction::GeluExact:
-  case ReferenceFunction::GeluExactDerivative:
     return exact;
+  case ReferenceFunction::GeluExactDerivative:
+    return exactDerivative;
   case ReferenceFunction::GeluTanh:
     return tanh;
   case ReferenceFunction::GeluSigmoid:
   case ReferenceFunction::Silu:
+    return sigmoid;
   case ReferenceFunction::GeluTanhDerivative:
   case ReferenceFunction::GeluSigmoidDerivative:
-    return sigmoid;
+    return sigmoidDerivative;
   case ReferenceFunction::Relu:
     return relu;
   }
@@ -100,6 +110,12 @@ ReferenceFunction computedFunction(ReferenceFunction function,
                : derivativeOf(approximation);
   }
   return function;
+}
+
+bool promisesCorrectRounding(ReferenceFunction function, Expansion expansion) {
+  // ReLU's select is exact.
+  return expansion == Expansion::correctly_rounded ||
+         function == ReferenceFunction::Relu;
 }
 
 llvm::ArrayRef<unsigned> degreesOf(Expansion expansion) {

@@ -69,6 +69,7 @@ def Act_ExpansionRational : I32EnumAttrCase<"rational", 9>;
 def Act_ExpansionRationalFast : I32EnumAttrCase<"rational_fast", 10>;
 def Act_ExpansionPiecewise : I32EnumAttrCase<"piecewise", 11>;
 def Act_ExpansionPiecewiseTail : I32EnumAttrCase<"piecewise_tail", 12>;
+def Act_ExpansionCorrectlyRounded : I32EnumAttrCase<"correctly_rounded", 13>;
 
 def Act_Expansion : I32EnumAttr<"Expansion",
     "how an activation is computed",
@@ -76,7 +77,7 @@ def Act_Expansion : I32EnumAttr<"Expansion",
      Act_ExpansionApproxSigmoid, Act_ExpansionSigmoid, Act_ExpansionSigmoidFast,
      Act_ExpansionTanh, Act_ExpansionSelect, Act_ExpansionErf,
      Act_ExpansionRational, Act_ExpansionRationalFast, Act_ExpansionPiecewise,
-     Act_ExpansionPiecewiseTail]> {
+     Act_ExpansionPiecewiseTail, Act_ExpansionCorrectlyRounded]> {
   let cppNamespace = "::gelu::act";
   let genSpecializedAttr = 0;
 }
@@ -88,7 +89,10 @@ def Act_ExpansionAttr : EnumAttr<Act_Dialect, Act_Expansion, "expansion"> {
     default is used. Each op accepts the expansions listed in its
     description; `approx_tanh` and `approx_sigmoid` on exact GELU compute a
     different function (an approximation of it) and are only chosen where
-    an error budget allows.
+    an error budget allows. `correctly_rounded` (f32 only) gives every
+    result correctly rounded from the exact value: f64 arithmetic, a
+    rounding test and a table of the exceptional inputs, checked on all
+    2^32 inputs.
   }];
   let assemblyFormat = "`<` $value `>`";
 }

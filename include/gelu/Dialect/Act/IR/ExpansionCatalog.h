@@ -20,7 +20,8 @@ namespace gelu {
 ReferenceFunction geluReferenceFunction(act::Approximate approximate);
 
 /// The expansions that an op meaning `function` accepts, its accurate
-/// default first, then the others from most to least accurate.
+/// default first, then the others from most to least accurate, but
+/// `correctly_rounded` (the most accurate, and the slowest) last.
 llvm::ArrayRef<act::Expansion> expansionsFor(ReferenceFunction function);
 
 /// What `expansion` computes when it stands for `function`: the same
@@ -28,6 +29,12 @@ llvm::ArrayRef<act::Expansion> expansionsFor(ReferenceFunction function);
 /// exact GELU.
 ReferenceFunction computedFunction(ReferenceFunction function,
                                    act::Expansion expansion);
+
+/// Whether `expansion` of `function` promises correctly rounded f32
+/// results: `correctly_rounded` (f32 kernels only; proved on all 2^32
+/// inputs, docs/accuracy.md), and ReLU, which is exact.
+bool promisesCorrectRounding(ReferenceFunction function,
+                             act::Expansion expansion);
 
 /// The degrees `expansion` can be emitted at, lowest first; empty when its
 /// degree is fixed.

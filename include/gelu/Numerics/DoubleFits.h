@@ -1,0 +1,60 @@
+//===- DoubleFits.h - Piecewise fits in double precision --------*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// Fits whose coefficients are doubles and whose error is near double's
+// rounding (about 2^-52 relative): what the correctly rounded f32 kernels
+// evaluate in f64. Long double's Remez exchange does not settle at these
+// degrees, so these are Chebyshev interpolants computed in MPFR (160 bits)
+// and rounded to double: the same coefficients on every machine, whatever
+// its libm, which the correctly rounded kernels' table of exceptional inputs
+// (found exhaustively) depends on.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_NUMERICS_DOUBLEFITS_H
+#define GELU_NUMERICS_DOUBLEFITS_H
+
+#include <string>
+#include <vector>
+
+namespace gelu {
+
+/// Φ(−u) = exp(−u²/2)·t·Q(t) with t = 1/(1 + kPhiTailScale·u), u ≥ 0: the
+/// correctly rounded exact GELU's one source of Φ (and of 1 − Φ).
+constexpr double kPhiTailScale = 0.5;
+/// Where the fit of Q ends: u ≤ kPhiTailMaxU, t ≥ 1/9. Beyond it
+/// GELU(−u) is far below f32's smallest subnormal.
+constexpr double kPhiTailMaxU = 16.0;
+
+/// One interval of a double fit: v = scale·w − offset maps it onto
+/// [−1, 1]. Both are doubles, and the fit is made for this map exactly, so
+/// a kernel's fma(w, scale, −offset) is the fit's variable up to that one
+/// rounding.
+struct DoublePiece {
+  double scale;
+  double offset;
+};
+
+/// A piecewise polynomial: on piece p, Σ c[p·(degree + 1) + k]·v^k.
+struct DoubleFit {
+  std::string name;
+  std::string description;
+  unsigned degree = 0;
+  std::vector<DoublePiece> pieces;
+  /// Lowest degree first, piece after piece.
+  std::vector<double> coefficients;
+  /// The largest relative error of the double coefficients evaluated by
+  /// Horner's rule in double, against MPFR, on a grid of 4001 points a
+  /// piece.
+  double maxError = 0;
+};
+
+/// The double fits, computed (MPFR; about a second).
+std::vector<DoubleFit> doubleFitCatalog();
+
+} // namespace gelu
+
+#endif // GELU_NUMERICS_DOUBLEFITS_H

@@ -1,0 +1,147 @@
+//===- DoubleFits.cpp - Piecewise fits in double precision ---------------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Numerics/DoubleFits.h"
+
+#include <mpfr.h>
+
+#include <cmath>
+#include <functional>
+
+namespace gelu {
+
+namespace {
+constexpr mpfr_prec_t kBits = 160;
+
+/// An MPFR number that frees itself.
+struct Big {
+  mpfr_t v;
+  Big() { mpfr_init2(v, kBits); }
+  explicit Big(double d) : Big() { mpfr_set_d(v, d, MPFR_RNDN); }
+  ~Big() { mpfr_clear(v); }
+  Big(const Big &) = delete;
+  Big &operator=(const Big &) = delete;
+};
+
+/// out = f(w), in MPFR.
+using BigFunction = std::function<void(mpfr_t out, const mpfr_t w)>;
+
+/// Q(t) = Φ(−u)·exp(u²/2)/t, u = (1/t − 1)/kPhiTailScale.
+void phiTailTarget(mpfr_t out, const mpfr_t t) {
+  Big u, z, e;
+  mpfr_ui_div(u.v, 1, t, MPFR_RNDN);
+  mpfr_sub_ui(u.v, u.v, 1, MPFR_RNDN);
+  mpfr_div_d(u.v, u.v, kPhiTailScale, MPFR_RNDN);
+  // erfc(u/√2)/2 · exp(u²/2)
+  mpfr_sqrt_ui(z.v, 2, MPFR_RNDN);
+  mpfr_div(z.v, u.v, z.v, MPFR_RNDN);
+  mpfr_erfc(out, z.v, MPFR_RNDN);
+  mpfr_sqr(e.v, z.v, MPFR_RNDN);
+  mpfr_exp(e.v, e.v, MPFR_RNDN);
+  mpfr_mul(out, out, e.v, MPFR_RNDN);
+  mpfr_div_ui(out, out, 2, MPFR_RNDN);
+  mpfr_div(out, out, t, MPFR_RNDN);
+}
+
+/// The Chebyshev interpolant in v of f((v + offset)/scale), v in [−1, 1],
+/// at `degree` + 1 nodes, as monomial coefficients rounded to double.
+std::vector<double> chebyshevMonomials(const BigFunction &f, DoublePiece piece,
+                                       unsigned degree) {
+  const unsigned n = degree + 1;
+  Big pi;
+  mpfr_const_pi(pi.v, MPFR_RNDN);
+  // The angle π·a/b, a and b small integers: exact up to π's rounding.
+  auto cosOfPi = [&](mpfr_t out, unsigned long a, unsigned long b) {
+    mpfr_mul_ui(out, pi.v, a, MPFR_RNDN);
+    mpfr_div_ui(out, out, b, MPFR_RNDN);
+    mpfr_cos(out, out, MPFR_RNDN);
+  };
+  // Values at the nodes v_k = cos(π(2k + 1)/2n).
+  std::vector<Big> values(n), chebyshev(n), monomial(n);
+  for (unsigned k = 0; k < n; ++k) {
+    Big w;
+    cosOfPi(w.v, 2 * k + 1, 2 * n);
+    mpfr_add_d(w.v, w.v, piece.offset, MPFR_RNDN);
+    mpfr_div_d(w.v, w.v, piece.scale, MPFR_RNDN);
+    f(values[k].v, w.v);
+  }
+  // c_j = (2/n) Σ_k f_k cos(πj(2k + 1)/2n), c_0 halved.
+  for (unsigned j = 0; j < n; ++j) {
+    mpfr_set_zero(chebyshev[j].v, 1);
+    for (unsigned k = 0; k < n; ++k) {
+      Big c;
+      cosOfPi(c.v, j * (2 * k + 1), 2 * n);
+      mpfr_fma(chebyshev[j].v, c.v, values[k].v, chebyshev[j].v, MPFR_RNDN);
+    }
+    mpfr_mul_ui(chebyshev[j].v, chebyshev[j].v, j == 0 ? 1 : 2, MPFR_RNDN);
+    mpfr_div_ui(chebyshev[j].v, chebyshev[j].v, n, MPFR_RNDN);
+  }
+  // T_j in monomials (T_{j+1} = 2v·T_j − T_{j−1}), accumulated.
+  std::vector<std::vector<long>> t(n, std::vector<long>(n, 0));
+  t[0][0] = 1;
+  if (n > 1)
+    t[1][1] = 1;
+  for (unsigned j = 2; j < n; ++j)
+    for (unsigned i = 0; i < n; ++i)
+      t[j][i] = (i ? 2 * t[j - 1][i - 1] : 0) - t[j - 2][i];
+  std::vector<double> out;
+  for (unsigned i = 0; i < n; ++i) {
+    mpfr_set_zero(monomial[i].v, 1);
+    for (unsigned j = i; j < n; ++j) {
+      Big term;
+      mpfr_mul_si(term.v, chebyshev[j].v, t[j][i], MPFR_RNDN);
+      mpfr_add(monomial[i].v, monomial[i].v, term.v, MPFR_RNDN);
+    }
+    out.push_back(mpfr_get_d(monomial[i].v, MPFR_RNDN));
+  }
+  return out;
+}
+
+/// Fits `fit`'s pieces (its name, pieces and degree set) to f and measures
+/// the double evaluation.
+void fitPieces(DoubleFit &fit, const BigFunction &f) {
+  fit.coefficients.clear();
+  fit.maxError = 0;
+  for (DoublePiece piece : fit.pieces) {
+    std::vector<double> c = chebyshevMonomials(f, piece, fit.degree);
+    fit.coefficients.insert(fit.coefficients.end(), c.begin(), c.end());
+    constexpr int kGrid = 4000;
+    for (int i = 0; i <= kGrid; ++i) {
+      // A double w in the piece, its v as a kernel forms it.
+      double w = (2.0 * i / kGrid - 1 + piece.offset) / piece.scale;
+      double v = std::fma(w, piece.scale, -piece.offset);
+      double y = c.back();
+      for (size_t k = c.size() - 1; k-- > 0;)
+        y = std::fma(y, v, c[k]);
+      Big exact, wBig(w), error;
+      f(exact.v, wBig.v);
+      mpfr_sub_d(error.v, exact.v, y, MPFR_RNDN);
+      mpfr_div(error.v, error.v, exact.v, MPFR_RNDN);
+      fit.maxError =
+          std::max(fit.maxError, std::fabs(mpfr_get_d(error.v, MPFR_RNDN)));
+    }
+  }
+}
+} // namespace
+
+std::vector<DoubleFit> doubleFitCatalog() {
+  std::vector<DoubleFit> fits;
+  DoubleFit phi;
+  phi.name = "phi_tail";
+  phi.description = "Q(t) = Φ(−u)·exp(u²/2)/t, t = 1/(1 + u/2) in [1/9, 1] "
+                    "(u in [0, 16]), two pieces, relative error";
+  // [1/9, 5/9] and [5/9, 1]: v = 4.5·t − 1.5 and 4.5·t − 3.5, exact
+  // constants.
+  static_assert(kPhiTailScale == 0.5 && kPhiTailMaxU == 16.0,
+                "the pieces cover t = 1/(1 + u/2) for u in [0, 16]");
+  phi.pieces = {{4.5, 1.5}, {4.5, 3.5}};
+  phi.degree = 17;
+  fitPieces(phi, phiTailTarget);
+  fits.push_back(std::move(phi));
+  return fits;
+}
+
+} // namespace gelu
