@@ -76,8 +76,9 @@ struct OurKernel {
 /// gelu-jit's kernels: for each function the accurate default
 /// (piecewise_tail, whose speed depends on the data), the closed form that
 /// was the default before it (branch-free), the fast forms and budgets of
-/// its ladder (max abs 1e-4 and 1e-6, or 1e-5 for SiLU); then exact GELU
-/// on AVX2, without streaming stores, and on two threads.
+/// its ladder (max abs 1e-4 and 1e-6, or 1e-5 for SiLU), its correctly
+/// rounded kernel; then exact GELU on AVX2, without streaming stores, and
+/// on two threads.
 const OurKernel kOurKernels[] = {
     {"gelu-jit exact (default)", R"({"name": "accurate"})", Family::ExactGelu},
     {"gelu-jit exact, erfc (former default)", R"({"expansion": "erfc"})",
@@ -92,7 +93,12 @@ const OurKernel kOurKernels[] = {
      Family::ExactGelu},
     {"gelu-jit exact, rational_fast", R"({"expansion": "rational_fast"})",
      Family::ExactGelu},
+    {"gelu-jit exact, correctly rounded",
+     R"({"expansion": "correctly_rounded"})", Family::ExactGelu},
     {"gelu-jit tanh (default)", R"({"approximate": "tanh"})", Family::TanhGelu},
+    {"gelu-jit tanh, correctly rounded",
+     R"({"approximate": "tanh", "expansion": "correctly_rounded"})",
+     Family::TanhGelu},
     {"gelu-jit tanh, sigmoid (former default)",
      R"({"approximate": "tanh", "expansion": "sigmoid"})", Family::TanhGelu},
     {"gelu-jit tanh, sigmoid_fast",
@@ -106,6 +112,9 @@ const OurKernel kOurKernels[] = {
      Family::TanhGelu},
     {"gelu-jit sigmoid (default)", R"({"approximate": "sigmoid"})",
      Family::SigmoidGelu},
+    {"gelu-jit sigmoid, correctly rounded",
+     R"({"approximate": "sigmoid", "expansion": "correctly_rounded"})",
+     Family::SigmoidGelu},
     {"gelu-jit sigmoid, sigmoid (former default)",
      R"({"approximate": "sigmoid", "expansion": "sigmoid"})",
      Family::SigmoidGelu},
@@ -116,6 +125,8 @@ const OurKernel kOurKernels[] = {
      R"({"approximate": "sigmoid", "budget": {"max_abs": 1e-4}})",
      Family::SigmoidGelu},
     {"gelu-jit silu (default)", R"({"op": "silu"})", Family::Silu},
+    {"gelu-jit silu, correctly rounded",
+     R"({"op": "silu", "expansion": "correctly_rounded"})", Family::Silu},
     {"gelu-jit silu, sigmoid (former default)",
      R"({"op": "silu", "expansion": "sigmoid"})", Family::Silu},
     {"gelu-jit silu, sigmoid_fast",
@@ -125,6 +136,9 @@ const OurKernel kOurKernels[] = {
     {"gelu-jit silu, budget max_abs 1e-4",
      R"({"op": "silu", "budget": {"max_abs": 1e-4}})", Family::Silu},
     {"gelu-jit exact (AVX2)", R"({"target": "x86-64-v3"})", Family::ExactGelu},
+    {"gelu-jit exact, correctly rounded (AVX2)",
+     R"({"target": "x86-64-v3", "expansion": "correctly_rounded"})",
+     Family::ExactGelu},
     {"gelu-jit exact, rational_fast (AVX2)",
      R"({"target": "x86-64-v3", "expansion": "rational_fast"})",
      Family::ExactGelu},

@@ -19,6 +19,7 @@
 #include "gelu/JIT/Measurement.h"
 #include "gelu/Numerics/HalfFloat.h"
 #include "gelu/Numerics/MpfrReference.h"
+#include "gelu/Numerics/RoundingExceptions.h"
 
 #include "gtest/gtest.h"
 
@@ -51,9 +52,14 @@ const Case kCases[] = {
 
 /// Every 65 537th f32 encoding, every bf16 and f16 value as an f32, every
 /// 97th subnormal of each sign (GELU(x) ≈ x/2 there, often a midpoint
-/// between two subnormals) and the special values.
+/// between two subnormals), the special values, and the inputs of every
+/// function's table of exceptions (RoundingExceptions.h: the f64 value
+/// rounds the wrong way, the kernel must take the table's).
 std::vector<float> sampleInputs() {
   std::vector<float> in;
+  for (const Case &c : kCases)
+    for (RoundingException e : roundingExceptions(c.function))
+      in.push_back(llvm::bit_cast<float>(e.input));
   for (uint64_t bits = 0; bits < (uint64_t(1) << 32); bits += 65537)
     in.push_back(llvm::bit_cast<float>(static_cast<uint32_t>(bits)));
   for (uint32_t h = 0; h < (1u << 16); ++h) {

@@ -148,7 +148,7 @@ static Value emitGateSigmoidDouble(ElementwiseBuilder &d,
   DoubleFloat y{xc, Value()};
   if (function == ReferenceFunction::GeluTanh) {
     // x² is exact (x is an f32), x³ exact as a pair.
-    const long double slope = 2 * sqrtl(2 / static_cast<long double>(M_PI));
+    const long double slope = 2 * sqrtl(2 / M_PIl);
     DoubleConstant c1(slope), c2(slope * tanhFormCubic<long double>());
     DoubleFloat cube = emitTwoProduct(d, d.mul(xc, xc), xc);
     DoubleFloat linear = product(xc, c1.hi);
