@@ -175,3 +175,19 @@ func.func @degree_not_positive(%x: f32) -> f32 {
   %0 = act.gelu %x expansion<rational> degree(0) : f32
   return %0 : f32
 }
+
+// -----
+
+func.func @correctly_rounded_bf16(%x: vector<16xbf16>) -> vector<16xbf16> {
+  // expected-error @+1 {{'act.gelu' op expansion 'correctly_rounded' rounds f32 results; this op's element type is 'bf16'}}
+  %0 = act.gelu %x expansion<correctly_rounded> : vector<16xbf16>
+  return %0 : vector<16xbf16>
+}
+
+// -----
+
+func.func @correctly_rounded_derivative(%x: f32, %dy: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu_backward' op expansion 'correctly_rounded' does not compute gelu_derivative}}
+  %0 = act.gelu_backward %x, %dy expansion<correctly_rounded> : f32
+  return %0 : f32
+}

@@ -19,7 +19,7 @@ func.func @gelu_forms(%x: f32) -> (f32, f32, f32, f32) {
 }
 
 // CHECK-LABEL: func.func @expansions
-func.func @expansions(%x: f32) -> (f32, f32, f32, f32, f32) {
+func.func @expansions(%x: f32) -> (f32, f32, f32, f32, f32, f32) {
   // CHECK: act.gelu %{{.*}} expansion<erfc_fast> : f32
   %0 = act.gelu %x expansion<erfc_fast> : f32
   // CHECK: act.gelu %{{.*}} expansion<approx_tanh> : f32
@@ -30,7 +30,9 @@ func.func @expansions(%x: f32) -> (f32, f32, f32, f32, f32) {
   %3 = act.silu %x expansion<sigmoid_fast> : f32
   // CHECK: act.relu %{{.*}} expansion<select> : f32
   %4 = act.relu %x expansion<select> : f32
-  return %0, %1, %2, %3, %4 : f32, f32, f32, f32, f32
+  // CHECK: act.gelu %{{.*}} approximate<tanh> expansion<correctly_rounded> : f32
+  %5 = act.gelu %x approximate<tanh> expansion<correctly_rounded> : f32
+  return %0, %1, %2, %3, %4, %5 : f32, f32, f32, f32, f32, f32
 }
 
 // The rational forms of SiLU, SwiGLU and the approximate GELUs, with a

@@ -1,0 +1,35 @@
+// RUN: gelu-opt %s -convert-act-to-arith | FileCheck %s
+
+// The correctly rounded expansion: the f32 input widened to f64, the
+// function evaluated there with IEEE operations and FMAs only (a true
+// divide, no estimate), rounded once to f32, the input NaN quieted.
+
+// CHECK-LABEL: func.func @exact
+// CHECK: arith.extf %{{.*}} : vector<16xf32> to vector<16xf64>
+// CHECK: math.fma {{.*}} : vector<16xf64>
+// CHECK: arith.divf {{.*}} : vector<16xf64>
+// CHECK-NOT: fastmath
+// CHECK: arith.ori %{{.*}}, %{{.*}} : vector<16xi32>
+// CHECK: arith.truncf %{{.*}} : vector<16xf64> to vector<16xf32>
+// CHECK: arith.cmpf une, %arg0, %arg0 : vector<16xf32>
+// CHECK-NOT: scf.if
+// CHECK: return
+func.func @exact(%x: vector<16xf32>) -> vector<16xf32> {
+  %0 = act.gelu %x expansion<correctly_rounded> : vector<16xf32>
+  return %0 : vector<16xf32>
+}
+
+// tanh GELU has exceptional inputs (lib/Numerics/RoundingExceptions.inc):
+// a vector with a lane near a rounding boundary compares its inputs with
+// them (0x37b0a46f and 0xb7b0a46f, ±2.105740532e-05).
+// CHECK-LABEL: func.func @tanh
+// CHECK: arith.truncf %{{.*}} : vector<16xf64> to vector<16xf32>
+// CHECK: vector.reduction <or>
+// CHECK: scf.if
+// CHECK-DAG: arith.constant dense<934323311> : vector<16xi32>
+// CHECK-DAG: arith.constant dense<-1213160337> : vector<16xi32>
+// CHECK: arith.cmpi eq
+func.func @tanh(%x: vector<16xf32>) -> vector<16xf32> {
+  %0 = act.gelu %x approximate<tanh> expansion<correctly_rounded> : vector<16xf32>
+  return %0 : vector<16xf32>
+}
