@@ -104,10 +104,12 @@ Compiled compile(mlir::MLIRContext &context, const gelu::TargetInfo &target,
   if (!machine)
     fail(llvm::toString(machine.takeError()));
   llvm::TargetMachine *tm = machine->get();
-  mlir::ExecutionEngineOptions options;
-  options.transformer = [tm](llvm::Module *m) {
+  // options.transformer is a function_ref: the lambda must outlive it.
+  auto optimize = [tm](llvm::Module *m) {
     return gelu::optimizeModule(*m, *tm);
   };
+  mlir::ExecutionEngineOptions options;
+  options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine =
       mlir::ExecutionEngine::create(*module, options, std::move(*machine));

@@ -40,14 +40,20 @@ constexpr int32_t kQuietBit = 0x400000;
 static Value emitPhiOfNegative(ElementwiseBuilder &d, Value u) {
   DoubleFitCoefficients fit = doubleFitCoefficients("phi_tail");
   assert(fit.pieces.size() == 2 && "the kernel selects between two pieces");
-  Value gauss = emitExpDouble(d, d.mul(d.mul(u, u), d.constant(-0.5)));
-  Value t = d.div(d.constant(1.0),
-                  d.fma(u, d.constant(kPhiTailScale), d.constant(1.0)));
+  // One builder call an operand (C++ leaves the order of argument
+  // evaluation open, and the IR must not depend on the compiler).
+  Value square = d.mul(u, u);
+  Value gauss = emitExpDouble(d, d.mul(square, d.constant(-0.5)));
+  Value scale = d.constant(kPhiTailScale);
+  Value one = d.constant(1.0);
+  Value t = d.div(one, d.fma(u, scale, one));
   // Piece 0 while its v ≤ 1; piece 1's v is piece 0's minus the difference
   // of their offsets (exact: both are in [1, 3]).
   DoublePiece first = fit.pieces[0], second = fit.pieces[1];
   assert(first.scale == second.scale && "the pieces share a scale");
-  Value v0 = d.fma(t, d.constant(first.scale), d.constant(-first.offset));
+  Value firstScale = d.constant(first.scale);
+  Value firstOffset = d.constant(-first.offset);
+  Value v0 = d.fma(t, firstScale, firstOffset);
   Value inSecond = d.lessThan(d.constant(1.0), v0);
   Value v = d.select(inSecond,
                      d.sub(v0, d.constant(second.offset - first.offset)), v0);
@@ -75,14 +81,16 @@ static Value emitPhiOfNegative(ElementwiseBuilder &d, Value u) {
 static Value emitGateEnds(ElementwiseBuilder &d, Value xd, Value y,
                           double limit) {
   Value zero = d.constant(0.0);
-  Value tiny =
-      d.andI(d.lessThan(d.abs(xd), d.constant(0x1p-60)), d.notEqual(xd, zero));
-  y = d.select(
-      tiny, d.fma(d.abs(xd), d.constant(0x1p-45), d.mul(xd, d.constant(0.5))),
-      y);
+  Value magnitude = d.abs(xd);
+  Value belowTiny = d.lessThan(magnitude, d.constant(0x1p-60));
+  Value tiny = d.andI(belowTiny, d.notEqual(xd, zero));
+  Value half = d.mul(xd, d.constant(0.5));
+  Value nudge = d.constant(0x1p-45);
+  y = d.select(tiny, d.fma(magnitude, nudge, half), y);
   Value bound = d.constant(limit);
   y = d.select(d.lessThan(bound, xd), xd, y);
-  return d.select(d.lessThan(xd, d.neg(bound)), d.constant(-0.0), y);
+  Value below = d.lessThan(xd, d.neg(bound));
+  return d.select(below, d.constant(-0.0), y);
 }
 
 /// Exact GELU in f64: x·(1 − Φ(−x)) for x > 0, x·Φ(x) for x ≤ 0 (−0 kept).
@@ -115,7 +123,8 @@ static Value emitTimesSigmoidDouble(ElementwiseBuilder &d, Value xd,
   if (y.lo)
     // exp(−|y.hi| ∓ y.lo) = e·(1 ∓ y.lo) to f64's precision.
     e = d.fma(e, d.select(yNegative, y.lo, d.neg(y.lo)), e);
-  Value sigmoidOfAbs = d.div(d.constant(1.0), d.add(d.constant(1.0), e));
+  Value one = d.constant(1.0);
+  Value sigmoidOfAbs = d.div(one, d.add(one, e));
   Value sigmoidOfNegAbs = d.mul(e, sigmoidOfAbs);
   Value negative = d.mul(xd, sigmoidOfNegAbs);
   Value positive = d.fma(d.neg(xd), sigmoidOfNegAbs, xd);
@@ -176,19 +185,19 @@ static Value emitNearMidpoint(ElementwiseBuilder &d, Value y) {
   // 2^(53 − bits) f64 ULPs.
   constexpr int64_t kMidpoint = int64_t(1) << 28;
   constexpr int64_t kReach = int64_t(1) << (53 - kRoundingTestBits);
-  Value low =
-      d.andInt(d.bitcastToInt(y), d.intConstant((int64_t(1) << 29) - 1));
-  Value nearNormal =
-      d.lessEqualUnsigned(d.subInt(low, d.intConstant(kMidpoint - kReach)),
-                          d.intConstant(2 * kReach));
+  Value bits = d.bitcastToInt(y);
+  Value low = d.andInt(bits, d.intConstant((int64_t(1) << 29) - 1));
+  Value offset = d.subInt(low, d.intConstant(kMidpoint - kReach));
+  Value nearNormal = d.lessEqualUnsigned(offset, d.intConstant(2 * kReach));
   // f32-subnormal results: in units of 2^-149 the midpoints are the
   // half-integers (the scaling is exact).
-  Value s = d.mul(d.abs(y), d.constant(0x1p149));
+  Value magnitude = d.abs(y);
+  Value s = d.mul(magnitude, d.constant(0x1p149));
   Value fraction = d.sub(s, d.floor(s));
   Value distance = d.abs(d.sub(fraction, d.constant(0.5)));
   Value nearSubnormal = d.lessEqual(
       distance, d.mul(s, d.constant(std::ldexp(1.0, -kRoundingTestBits))));
-  Value subnormal = d.lessThan(d.abs(y), d.constant(0x1p-126));
+  Value subnormal = d.lessThan(magnitude, d.constant(0x1p-126));
   return d.select(subnormal, nearSubnormal, nearNormal);
 }
 
@@ -212,9 +221,12 @@ Value emitCorrectlyRounded(ElementwiseBuilder &eb, ReferenceFunction function,
   }
   // NaN gives the input NaN, quieted, on every target (arithmetic on a NaN
   // keeps or drops its sign as the CPU does: x86 and AArch64 differ).
-  Value quietNaN = eb.bitcastToFloat(
-      eb.orInt(eb.bitcastToInt(x), eb.intConstant(kQuietBit)));
-  Value rounded = eb.select(eb.notEqual(x, x), quietNaN, eb.convertFrom(y));
+  Value inputBits = eb.bitcastToInt(x);
+  Value quietNaN =
+      eb.bitcastToFloat(eb.orInt(inputBits, eb.intConstant(kQuietBit)));
+  Value isNaN = eb.notEqual(x, x);
+  Value narrowed = eb.convertFrom(y);
+  Value rounded = eb.select(isNaN, quietNaN, narrowed);
   llvm::ArrayRef<RoundingException> exceptions = roundingExceptions(function);
   if (exceptions.empty())
     return rounded;

@@ -95,7 +95,8 @@ Value emitExpDouble(ElementwiseBuilder &eb, Value arg) {
   Value r = eb.fma(negK, eb.constant(kLn2HiF64), arg);
   r = eb.fma(negK, eb.constant(kLn2LoF64), r);
   Value mantissa = eb.horner(r, expTaylorCoefficientsF64());
-  Value biased = eb.addInt(eb.floatToInt(k), eb.intConstant(1023));
+  Value kInt = eb.floatToInt(k);
+  Value biased = eb.addInt(kInt, eb.intConstant(1023));
   return eb.mul(mantissa, eb.bitcastToFloat(eb.shiftLeft(biased, 52)));
 }
 

@@ -10,8 +10,8 @@
 // CHECK: arith.divf {{.*}} : vector<16xf64>
 // CHECK-NOT: fastmath
 // CHECK: arith.ori %{{.*}}, %{{.*}} : vector<16xi32>
-// CHECK: arith.truncf %{{.*}} : vector<16xf64> to vector<16xf32>
 // CHECK: arith.cmpf une, %arg0, %arg0 : vector<16xf32>
+// CHECK: arith.truncf %{{.*}} : vector<16xf64> to vector<16xf32>
 // CHECK-NOT: scf.if
 // CHECK: return
 func.func @exact(%x: vector<16xf32>) -> vector<16xf32> {
