@@ -130,7 +130,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   unsigned degree = degrees.empty() ? 0 : degrees[choose.pick(degrees.size())];
   if (degree)
     arithmetic += ", \"degree\": " + std::to_string(degree);
-  std::string dtype = dtypes[choose.pick(3)];
+  std::string dtype = roundsF32Only(expansion) ? "f32" : dtypes[choose.pick(3)];
   arithmetic += ", \"dtype\": \"" + dtype + "\"";
   // The vector width is part of the arithmetic (a reciprocal estimate can
   // differ between widths); unrolling and streaming stores are not.

@@ -170,12 +170,9 @@ llvm::Error Tuning::measureErrors() {
     expansions.push_back(*spec.expansion);
   else
     llvm::append_range(expansions, expansionsFor(meaning));
-  // The correctly rounded expansion rounds f32 results; the spec refuses
-  // it for 16-bit kernels, and so does the search.
+  // The spec refuses these for 16-bit kernels, and so does the search.
   if (spec.dtype != DType::F32)
-    llvm::erase_if(expansions, [](act::Expansion e) {
-      return e == act::Expansion::correctly_rounded;
-    });
+    llvm::erase_if(expansions, roundsF32Only);
   if (spec.budget && needsCorrectRounding(*spec.budget, spec.dtype)) {
     llvm::erase_if(expansions, [&](act::Expansion e) {
       return !promisesCorrectRounding(meaning, e);

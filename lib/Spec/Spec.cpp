@@ -705,9 +705,7 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
             field.parse(*it, ("/" + field.name).str(), spec, errors))
       return std::move(err);
   }
-  // The correctly rounded expansion rounds to f32 once; a 16-bit result
-  // would be rounded twice.
-  if (spec.expansion == act::Expansion::correctly_rounded &&
+  if (spec.expansion && roundsF32Only(*spec.expansion) &&
       spec.dtype != DType::F32)
     return errors.at("/expansion",
                      "'" + act::stringifyExpansion(*spec.expansion) +

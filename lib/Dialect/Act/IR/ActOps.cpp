@@ -31,11 +31,11 @@ LogicalResult gelu::act::verifyActivationOp(ActivationOpInterface op) {
            << stringifyExpansion(*expansion) << "' does not compute "
            << gelu::stringifyReferenceFunction(function) << "; expected "
            << gelu::listExpansions(function);
-  // Rounded once to f32; a 16-bit result would be rounded twice.
-  if (expansion == Expansion::correctly_rounded &&
+  if (expansion && gelu::roundsF32Only(*expansion) &&
       !getElementTypeOrSelf(op->getResult(0).getType()).isF32())
-    return op->emitOpError("expansion 'correctly_rounded' rounds f32 "
-                           "results; this op's element type is ")
+    return op->emitOpError("expansion '")
+           << stringifyExpansion(*expansion)
+           << "' rounds f32 results; this op's element type is "
            << getElementTypeOrSelf(op->getResult(0).getType());
   std::optional<uint32_t> degree = op.getDegree();
   if (!degree)

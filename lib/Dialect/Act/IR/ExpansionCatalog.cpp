@@ -118,6 +118,10 @@ bool promisesCorrectRounding(ReferenceFunction function, Expansion expansion) {
          function == ReferenceFunction::Relu;
 }
 
+bool roundsF32Only(Expansion expansion) {
+  return expansion == Expansion::correctly_rounded;
+}
+
 llvm::ArrayRef<unsigned> degreesOf(Expansion expansion) {
   static constexpr unsigned rational[] = {2, 3, 4, 5, 6};
   static_assert(kRationalMinDegree == 2 && kRationalMaxDegree == 6,

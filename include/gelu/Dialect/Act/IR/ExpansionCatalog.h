@@ -36,6 +36,10 @@ ReferenceFunction computedFunction(ReferenceFunction function,
 bool promisesCorrectRounding(ReferenceFunction function,
                              act::Expansion expansion);
 
+/// Whether `expansion` computes f32 results only: `correctly_rounded` rounds
+/// once to f32, and a 16-bit result would be rounded twice.
+bool roundsF32Only(act::Expansion expansion);
+
 /// The degrees `expansion` can be emitted at, lowest first; empty when its
 /// degree is fixed.
 llvm::ArrayRef<unsigned> degreesOf(act::Expansion expansion);
