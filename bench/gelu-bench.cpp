@@ -11,10 +11,10 @@
 // from four distributions (normal with σ = 1, 2 and 3, uniform on [−8, 8]:
 // a kernel's speed may depend on its data; the DRAM size, bound by memory,
 // on the uniform inputs only); prints ns/element, GB/s (8 bytes an
-// element: one read, one write; 4 for the bf16 rows) and the ratio to the
-// best anchor of the same function; measures every implementation's max ULP
-// error by region on a sample of all floats; and times JIT compiles (cold and
-// cached).
+// element: one read, one write; 4 for the bf16 rows, 16 for f64) and the
+// ratio to the best anchor of the same function; measures every
+// implementation's max ULP error by region on a sample of all floats (the
+// f64 rows in ULPs of f64); and times JIT compiles (cold and cached).
 // --json writes all of it for scripts/plot-bench.py. --quick: the two small
 // sizes, fewer repetitions.
 //
@@ -153,6 +153,14 @@ const OurKernel kOurKernels[] = {
      Family::ExactGelu},
     {"gelu-jit exact, rational, bf16",
      R"({"dtype": "bf16", "expansion": "rational"})", Family::ExactGelu},
+    // f64 in and out (and inside): twice the bytes and half the lanes of
+    // the f32 rows; beside Eigen's erf and glibc's erfc in double.
+    {"gelu-jit exact, f64", R"({"dtype": "f64"})", Family::ExactGelu},
+    {"gelu-jit tanh, f64", R"({"approximate": "tanh", "dtype": "f64"})",
+     Family::TanhGelu},
+    {"gelu-jit sigmoid, f64", R"({"approximate": "sigmoid", "dtype": "f64"})",
+     Family::SigmoidGelu},
+    {"gelu-jit silu, f64", R"({"op": "silu", "dtype": "f64"})", Family::Silu},
 };
 
 struct Entry {
@@ -162,6 +170,9 @@ struct Entry {
   /// bf16 in and out: `impl.run` takes bf16 encodings behind its float
   /// pointers (n of them), and its errors are in bf16 ULPs.
   bool bf16 = false;
+  /// f64 in and out: `impl.run` takes doubles behind its float pointers (n
+  /// of them), and its errors are in f64 ULPs.
+  bool f64 = false;
   ErrorMaxima regions[kReportRegions]; ///< x ≥ 0, [−3, 0), x < −3, overall
   /// By input distribution (its key) and size.
   std::map<std::pair<std::string, int64_t>, double> nsPerElement;
@@ -206,6 +217,21 @@ void measureAccuracy(Entry &entry, const std::vector<float> &in) {
   ReferenceFunction f = referenceOf(entry.impl.family);
   std::vector<float> x16, out(in.size());
   const std::vector<float> *x = &in;
+  if (entry.f64) {
+    // The same inputs, widened; the errors in ULPs of f64.
+    std::vector<double> wide(in.begin(), in.end()), result(in.size());
+    entry.impl.run(reinterpret_cast<const float *>(wide.data()),
+                   reinterpret_cast<float *>(result.data()),
+                   static_cast<int64_t>(in.size()));
+    for (size_t i = 0; i < in.size(); ++i) {
+      double y = std::isfinite(result[i])
+                     ? result[i]
+                     : std::numeric_limits<double>::infinity();
+      addToRegions(entry.regions, in[i], y, evaluateReference(f, in[i]),
+                   floatFormatOf(DType::F64));
+    }
+    return;
+  }
   if (entry.bf16) {
     // The sample truncated to bf16, packed in front of the buffer.
     std::vector<uint16_t> packed(in.size()), result(in.size());
@@ -299,8 +325,9 @@ public:
   }
 };
 
-/// Bytes read and written an element: 8 (f32 in and out), 4 for bf16.
-int bytesPerElement(const Entry &e) { return e.bf16 ? 4 : 8; }
+/// Bytes read and written an element: 8 (f32 in and out), 4 for bf16, 16
+/// for f64.
+int bytesPerElement(const Entry &e) { return e.bf16 ? 4 : e.f64 ? 16 : 8; }
 
 std::string benchmarkName(const Entry &e, const Distribution &d, int64_t n) {
   return e.impl.name + "/" + d.key + "/" + std::to_string(n);
@@ -361,7 +388,14 @@ int main(int argc, char **argv) {
     unsigned threads = k.threads;
     e.threads = threads;
     e.bf16 = owned->spec().dtype == DType::BF16;
-    if (e.bf16)
+    e.f64 = owned->spec().dtype == DType::F64;
+    if (e.f64)
+      e.impl = {k.label, k.family, /*ours=*/true,
+                [owned](const float *in, float *out, int64_t n) {
+                  owned->f64()(reinterpret_cast<const double *>(in),
+                               reinterpret_cast<double *>(out), n);
+                }};
+    else if (e.bf16)
       e.impl = {k.label, k.family, /*ours=*/true,
                 [owned](const float *in, float *out, int64_t n) {
                   owned->u16()(reinterpret_cast<const uint16_t *>(in),
@@ -376,10 +410,7 @@ int main(int argc, char **argv) {
                     cantFail(owned->run(in, out, n, {threads}));
                 }};
     const KernelSpec &spec = owned->spec();
-    e.detail = act::stringifyExpansion(
-                   spec.expansion.value_or(
-                       expansionsFor(spec.referenceFunction()).front()))
-                   .str();
+    e.detail = act::stringifyExpansion(spec.effectiveExpansion()).str();
     entries.push_back(std::move(e));
   }
   // The ahead-of-time objects, beside their JIT twins above.
@@ -418,10 +449,11 @@ int main(int argc, char **argv) {
   };
   std::mt19937 rng(42);
   std::map<std::pair<std::string, int64_t>, std::unique_ptr<AlignedBuffer>>
-      inputs, inputs16;
+      inputs, inputs16, inputs64;
   std::map<int64_t, std::unique_ptr<AlignedBuffer>> outputs;
   for (int64_t n : sizes) {
-    outputs[n] = std::make_unique<AlignedBuffer>(n);
+    // Room for n doubles (the f64 rows).
+    outputs[n] = std::make_unique<AlignedBuffer>(2 * n);
     // (AlignedBuffer zeroes, so the output's pages are touched already.)
     for (const Distribution *d : timedOn(n)) {
       auto buffer = std::make_unique<AlignedBuffer>(n);
@@ -435,13 +467,20 @@ int main(int argc, char **argv) {
       for (int64_t i = 0; i < n; ++i)
         bits[i] = bf16FromFloatExact(buffer->data[i]);
       inputs16[{d->key, n}] = std::move(packed);
+      // And widened to f64, for the f64 rows.
+      auto wide = std::make_unique<AlignedBuffer>(2 * n);
+      auto *doubles = reinterpret_cast<double *>(wide->data);
+      for (int64_t i = 0; i < n; ++i)
+        doubles[i] = buffer->data[i];
+      inputs64[{d->key, n}] = std::move(wide);
       inputs[{d->key, n}] = std::move(buffer);
     }
   }
   for (const Entry &e : entries)
     for (int64_t n : sizes)
       for (const Distribution *d : timedOn(n)) {
-        const float *in = (e.bf16 ? inputs16 : inputs)[{d->key, n}]->data;
+        const float *in =
+            (e.bf16 ? inputs16 : e.f64 ? inputs64 : inputs)[{d->key, n}]->data;
         float *out = outputs[n]->data;
         auto run = e.impl.run;
         benchmark::RegisterBenchmark(
@@ -486,7 +525,7 @@ int main(int argc, char **argv) {
   llvm::raw_ostream &os = llvm::outs();
   for (const Distribution &d : kDistributions) {
     os << "\n== inputs " << d.label
-       << ": ns/element (GB/s at 8 B/element, 4 for bf16), one thread unless "
+       << ": ns/element (GB/s at 8 B/element, 4 for bf16, 16 for f64), one thread unless "
           "named; "
           "ratio to the best anchor of the same function and to memcpy\n";
     for (const Entry &e : entries) {

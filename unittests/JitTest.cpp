@@ -514,8 +514,6 @@ TEST(Compile, ReportsSpecErrorsInsteadOfCrashing) {
   // Errors of a valid spec's fields found when it is built name the field,
   // as parse errors do.
   const std::pair<const char *, const char *> built[] = {
-      {R"({"op": "gelu", "dtype": "f64"})",
-       "at /dtype: dtype 'f64' is not supported yet"},
       {R"({"target": "nehalem"})",
        "at /target: target 'nehalem' lacks AVX2 and FMA"},
       {R"({"target": "haswell", "vector_bits": 512})",

@@ -174,7 +174,7 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
        "'approximate'?"},
       {R"({"limits": {}})",
        "at /limits: unknown field 'limits'; known fields are 'name', 'op', "
-       "'approximate', 'expansion', 'degree', 'budget', 'dtype', 'target', "
+       "'approximate', 'dtype', 'expansion', 'degree', 'budget', 'target', "
        "'objective', 'max_ns_per_element', 'ranking', 'unroll', "
        "'vector_bits', 'threads' or 'streaming_stores'"},
       {R"({"degre": 3})",

@@ -57,8 +57,9 @@ typedef enum gelu_abi {
   /* void (const T *x, const T *bias, T *y, int64_t rows, int64_t cols):
      bias_gelu. */
   GELU_ABI_BIAS = 2,
-  /* void (const T *x, const T *bias, const T *dy, T *dx, float *dbias,
-     int64_t rows, int64_t cols): bias_gelu_backward. */
+  /* void (const T *x, const T *bias, const T *dy, T *dx, S *dbias,
+     int64_t rows, int64_t cols): bias_gelu_backward (S is double for f64
+     kernels, float for the others). */
   GELU_ABI_BIAS_BACKWARD = 3
 } gelu_abi;
 
@@ -69,7 +70,8 @@ typedef enum gelu_element {
   GELU_ELEMENT_F32 = 0,
   GELU_ELEMENT_F16 = 1,
   GELU_ELEMENT_BF16 = 2,
-  GELU_ELEMENT_U16 = 3
+  GELU_ELEMENT_U16 = 3,
+  GELU_ELEMENT_F64 = 4
 } gelu_element;
 
 /* `threads` of a run: the spec's "threads" field. */
@@ -137,11 +139,12 @@ gelu_error *gelu_kernel_run_bias(const gelu_kernel *kernel,
                                  gelu_element element, const void *x,
                                  const void *bias, void *y, int64_t rows,
                                  int64_t cols, int threads);
-/* dbias (f32, `cols` of them) is overwritten with the column sums of dx. */
+/* dbias (`cols` floats; doubles for an f64 kernel) is overwritten with the
+   column sums of dx. */
 gelu_error *gelu_kernel_run_bias_backward(const gelu_kernel *kernel,
                                           gelu_element element, const void *x,
                                           const void *bias, const void *dy,
-                                          void *dx, float *dbias, int64_t rows,
+                                          void *dx, void *dbias, int64_t rows,
                                           int64_t cols, int threads);
 
 #ifdef __cplusplus

@@ -112,10 +112,13 @@ gelu_error *dispatch(const char *function, const gelu_kernel *kernel,
   case GELU_ELEMENT_U16:
     result = run(k, static_cast<uint16_t *>(nullptr), *options);
     break;
+  case GELU_ELEMENT_F64:
+    result = run(k, static_cast<double *>(nullptr), *options);
+    break;
   default:
     return makeError(std::string(function) + ": element " +
                      std::to_string(static_cast<int>(element)) +
-                     " is not a gelu_element (F32, F16, BF16 or U16)");
+                     " is not a gelu_element (F32, F64, F16, BF16 or U16)");
   }
   if (result)
     return makeError(std::move(result));
@@ -182,7 +185,7 @@ gelu_element gelu_kernel_dtype(const gelu_kernel *kernel) {
   case gelu::DType::BF16:
     return GELU_ELEMENT_BF16;
   case gelu::DType::F64:
-    break; // no f64 kernel is compiled
+    return GELU_ELEMENT_F64;
   }
   return GELU_ELEMENT_INVALID;
 }
@@ -254,7 +257,7 @@ gelu_error *gelu_kernel_run_bias(const gelu_kernel *kernel,
 gelu_error *gelu_kernel_run_bias_backward(const gelu_kernel *kernel,
                                           gelu_element element, const void *x,
                                           const void *bias, const void *dy,
-                                          void *dx, float *dbias, int64_t rows,
+                                          void *dx, void *dbias, int64_t rows,
                                           int64_t cols, int threads) {
   return dispatch(
       "gelu_kernel_run_bias_backward", kernel, element, threads,
@@ -262,8 +265,8 @@ gelu_error *gelu_kernel_run_bias_backward(const gelu_kernel *kernel,
         using T = std::remove_pointer_t<decltype(type)>;
         return k.runBiasBackward<T>(
             static_cast<const T *>(x), static_cast<const T *>(bias),
-            static_cast<const T *>(dy), static_cast<T *>(dx), dbias, rows, cols,
-            options);
+            static_cast<const T *>(dy), static_cast<T *>(dx),
+            static_cast<gelu::BiasGradient<T> *>(dbias), rows, cols, options);
       });
 }
 

@@ -40,8 +40,10 @@ namespace gelu {
 
 llvm::Expected<OwningOpRef<ModuleOp>>
 buildGpuKernelModule(MLIRContext &context, const KernelSpec &spec) {
-  if (llvm::Error err = checkKernelDType(spec.dtype))
-    return std::move(err);
+  if (spec.dtype == DType::F64)
+    return llvm::make_error<SpecFieldError>(
+        "/dtype", "dtype 'f64' has CPU kernels only: GPU targets take f32, "
+                  "f16 and bf16");
   if (kernelAbiOf(spec.op) != KernelAbi::Unary)
     return llvm::createStringError(
         "op '" + act::stringifyOpKind(spec.op) +

@@ -34,6 +34,11 @@ Type elementTypeOf(MLIRContext *ctx, DType dtype) {
   llvm_unreachable("unknown dtype");
 }
 
+Type accumulatorTypeOf(MLIRContext *ctx, DType dtype) {
+  return dtype == DType::F64 ? Type(Float64Type::get(ctx))
+                             : Type(Float32Type::get(ctx));
+}
+
 Value buildActivation(OpBuilder &b, Location loc, const KernelSpec &spec,
                       ValueRange inputs) {
   MLIRContext *ctx = b.getContext();
@@ -63,8 +68,8 @@ struct VectorStep {
   /// The input pointers, all indexed by the same element offset.
   SmallVector<Value, 3> ins;
   Value out;
-  /// An f32 buffer to which each result is added (the bias gradient), or
-  /// null.
+  /// A buffer (of accumulatorTypeOf) to which each result is added (the
+  /// bias gradient), or null.
   Value accumulate;
   VectorType vectorType;
   unsigned elementBytes;
@@ -86,7 +91,7 @@ struct VectorStep {
     // through f32 with a call to __truncsfbf2, which a plain cc link lacks.
     auto memoryType = [&](VectorType type) {
       Type element = type.getElementType();
-      if (element.isF32())
+      if (element.isF32() || element.isF64())
         return type;
       return VectorType::get(type.getShape(),
                              b.getIntegerType(element.getIntOrFloatBitWidth()));
@@ -132,13 +137,15 @@ struct VectorStep {
     else
       store(y, out, elementBytes);
     if (accumulate) {
-      // The sum of the values written, in f32.
-      auto f32Vector = VectorType::get(vectorType.getShape(), b.getF32Type());
-      Value wide =
-          vectorType.getElementType().isF32() ? y : emitExtendToF32(b, loc, y);
-      Value sum =
-          arith::AddFOp::create(b, loc, load(accumulate, f32Vector, 4), wide);
-      store(sum, accumulate, 4);
+      // The sum of the values written, in f32 (f64 for f64 kernels).
+      Type element = vectorType.getElementType();
+      Type sumElement = accumulatorTypeOf(b.getContext(), spec.dtype);
+      auto sumVector = VectorType::get(vectorType.getShape(), sumElement);
+      Value wide = element == sumElement ? y : emitExtendToF32(b, loc, y);
+      unsigned sumBytes = sumElement.getIntOrFloatBitWidth() / 8;
+      Value sum = arith::AddFOp::create(
+          b, loc, load(accumulate, sumVector, sumBytes), wide);
+      store(sum, accumulate, sumBytes);
     }
   }
 
@@ -219,14 +226,6 @@ struct LoopShape {
 /// the accurate one 5-20% (1.30 → 1.44 ns: its ~40 live constants and
 /// temporaries spill); the out-of-order core already overlaps iterations.
 static constexpr unsigned kDefaultUnroll = 1;
-
-llvm::Error checkKernelDType(DType dtype) {
-  if (dtype == DType::F64)
-    return llvm::make_error<SpecFieldError>(
-        "/dtype", "dtype 'f64' is not supported yet: kernels exist for f32, "
-                  "f16 and bf16");
-  return llvm::Error::success();
-}
 
 static void setInternal(func::FuncOp function) {
   MLIRContext *ctx = function.getContext();
@@ -428,13 +427,16 @@ static func::FuncOp buildRowsFunction(ModuleOp module, const KernelSpec &spec,
   if (backward) {
     // dbias = 0, then every row adds its dx.
     Value dbias = entry->getArgument(pointers - 1);
-    Value zeroF32 = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+    auto sumType = cast<FloatType>(accumulatorTypeOf(ctx, spec.dtype));
+    Value zeroSum =
+        arith::ConstantOp::create(b, loc, b.getFloatAttr(sumType, 0));
+    unsigned sumBytes = sumType.getWidth() / 8;
     scf::ForOp::create(b, loc, zero, cols, one, ValueRange{},
                        [&](OpBuilder &nb, Location l, Value c, ValueRange) {
                          Value at = LLVM::GEPOp::create(
-                             nb, l, ptrType, nb.getF32Type(), dbias,
-                             ValueRange{c}, LLVM::GEPNoWrapFlags::inbounds);
-                         LLVM::StoreOp::create(nb, l, zeroF32, at, 4);
+                             nb, l, ptrType, sumType, dbias, ValueRange{c},
+                             LLVM::GEPNoWrapFlags::inbounds);
+                         LLVM::StoreOp::create(nb, l, zeroSum, at, sumBytes);
                          scf::YieldOp::create(nb, l);
                        });
   }
@@ -466,8 +468,6 @@ static func::FuncOp buildRowsFunction(ModuleOp module, const KernelSpec &spec,
 llvm::Expected<func::FuncOp> buildElementwiseKernel(ModuleOp module,
                                                     const KernelSpec &spec,
                                                     unsigned lanes, bool x86) {
-  if (llvm::Error err = checkKernelDType(spec.dtype))
-    return std::move(err);
   KernelAbi abi = kernelAbiOf(spec.op);
   bool rows = abi == KernelAbi::Bias || abi == KernelAbi::BiasBackward;
   std::string loopName = rows ? spec.name + "_row" : spec.name;

@@ -271,7 +271,16 @@ static llvm::Expected<std::string> linkShared(llvm::StringRef object,
 
 /// The C element type of a kernel's buffers.
 static llvm::StringRef cElementType(DType dtype) {
-  return dtype == DType::F32 ? "float" : "uint16_t";
+  switch (dtype) {
+  case DType::F32:
+    return "float";
+  case DType::F64:
+    return "double";
+  case DType::F16:
+  case DType::BF16:
+    return "uint16_t";
+  }
+  llvm_unreachable("unknown dtype");
 }
 
 /// The prototype of `spec`'s kernel and what its arguments mean.
@@ -302,14 +311,17 @@ static void writePrototype(llvm::raw_ostream &os, const KernelSpec &spec) {
        << "void " << name << "(const " << t << " *x, const " << t << " *bias, "
        << t << " *y, int64_t rows, int64_t cols);\n";
     return;
-  case KernelAbi::BiasBackward:
+  case KernelAbi::BiasBackward: {
+    // The bias gradient is summed in f32 (f64 for f64 kernels).
+    llvm::StringRef sum = spec.dtype == DType::F64 ? "double" : "float";
     os << " * x, dy and dx are [rows, cols], row-major; bias has cols "
-          "elements; dbias\n * (cols floats) is overwritten with the column "
-          "sums of dx.\n */\n"
+          "elements; dbias\n * (cols "
+       << sum << "s) is overwritten with the column sums of dx.\n */\n"
        << "void " << name << "(const " << t << " *x, const " << t
-       << " *bias, const " << t << " *dy, " << t
-       << " *dx, float *dbias, int64_t rows, int64_t cols);\n";
+       << " *bias, const " << t << " *dy, " << t << " *dx, " << sum
+       << " *dbias, int64_t rows, int64_t cols);\n";
     return;
+  }
   }
   llvm_unreachable("unknown ABI");
 }

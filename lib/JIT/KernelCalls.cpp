@@ -41,10 +41,23 @@ template <> constexpr CallElement Kernel::callElementOf<BFloat16>() {
 template <> constexpr CallElement Kernel::callElementOf<uint16_t>() {
   return CallElement::U16;
 }
+template <> constexpr CallElement Kernel::callElementOf<double>() {
+  return CallElement::F64;
+}
 
 /// Bytes of one element.
 static unsigned bytesOf(CallElement element) {
-  return element == CallElement::F32 ? 4 : 2;
+  switch (element) {
+  case CallElement::F32:
+    return 4;
+  case CallElement::F64:
+    return 8;
+  case CallElement::F16:
+  case CallElement::BF16:
+  case CallElement::U16:
+    return 2;
+  }
+  llvm_unreachable("unknown call element");
 }
 
 /// The dtype of a typed call's elements; none for u16 (the bits of either
@@ -57,6 +70,8 @@ static std::optional<DType> dtypeOf(CallElement element) {
     return DType::F16;
   case CallElement::BF16:
     return DType::BF16;
+  case CallElement::F64:
+    return DType::F64;
   case CallElement::U16:
     return std::nullopt;
   }
@@ -87,6 +102,10 @@ void *Kernel::entryFor(KernelAbi abi, CallElement element) const {
 Kernel::Entry<float> Kernel::f32() const {
   return reinterpret_cast<Entry<float>>(
       entryFor(KernelAbi::Unary, CallElement::F32));
+}
+Kernel::Entry<double> Kernel::f64() const {
+  return reinterpret_cast<Entry<double>>(
+      entryFor(KernelAbi::Unary, CallElement::F64));
 }
 Kernel::Entry<uint16_t> Kernel::u16() const {
   return reinterpret_cast<Entry<uint16_t>>(
@@ -305,7 +324,7 @@ llvm::Error Kernel::runElementwise(KernelAbi abi,
 }
 
 llvm::Error Kernel::runRows(llvm::ArrayRef<const void *> ins, void *out,
-                            float *dbias, int64_t rows, int64_t cols,
+                            void *dbias, int64_t rows, int64_t cols,
                             CallElement element, RunOptions options) const {
   bool backward = ins.size() == 3;
   KernelAbi abi = backward ? KernelAbi::BiasBackward : KernelAbi::Bias;
@@ -331,16 +350,20 @@ llvm::Error Kernel::runRows(llvm::ArrayRef<const void *> ins, void *out,
     buffers.push_back({"dy", ins[2], matrix, elementBytes, false, true});
   buffers.push_back(
       {backward ? "dx" : "y", out, matrix, elementBytes, true, true});
+  // The bias gradient's sums: f64 for f64 kernels, else f32.
+  const bool doubleSums = spec.dtype == DType::F64;
+  const unsigned sumBytes = doubleSums ? 8 : 4;
   if (backward)
-    buffers.push_back(
-        {"dbias", dbias, static_cast<uint64_t>(cols) * 4, 4, true, false});
+    buffers.push_back({"dbias", dbias, static_cast<uint64_t>(cols) * sumBytes,
+                       sumBytes, true, false});
   if (llvm::Error err = checkBuffers(spec, buffers))
     return err;
 
   unsigned threads = threadsFor(rows * cols, options);
   int64_t chunk = (rows + threads - 1) / threads;
   // Each thread's bias gradient, added in thread order at the end.
-  std::vector<float> partials(backward && threads > 1 ? threads * cols : 0);
+  std::vector<char> partials(
+      backward && threads > 1 ? size_t(threads) * cols * sumBytes : 0);
   auto runChunk = [&](unsigned i) {
     int64_t begin = static_cast<int64_t>(i) * chunk;
     int64_t count = std::min(chunk, rows - begin);
@@ -354,7 +377,8 @@ llvm::Error Kernel::runRows(llvm::ArrayRef<const void *> ins, void *out,
                                                     count, cols);
       return;
     }
-    float *sums = threads > 1 ? partials.data() + i * cols : dbias;
+    void *sums =
+        threads > 1 ? partials.data() + size_t(i) * cols * sumBytes : dbias;
     // count ≤ 0 still zeroes this thread's sums.
     reinterpret_cast<RawBiasBackwardEntry>(impl->entry)(
         at(ins[0]), ins[1], at(ins[2]), to, sums, std::max<int64_t>(count, 0),
@@ -365,19 +389,33 @@ llvm::Error Kernel::runRows(llvm::ArrayRef<const void *> ins, void *out,
     return llvm::Error::success();
   }
   ThreadPool::global().parallelFor(threads, runChunk);
-  if (backward)
-    for (int64_t c = 0; c < cols; ++c) {
-      float sum = 0;
-      for (unsigned t = 0; t < threads; ++t)
-        sum += partials[t * cols + c];
-      dbias[c] = sum;
-    }
+  if (backward) {
+    auto addInThreadOrder = [&](auto *sums) {
+      using Sum = std::remove_pointer_t<decltype(sums)>;
+      const Sum *part = reinterpret_cast<const Sum *>(partials.data());
+      for (int64_t c = 0; c < cols; ++c) {
+        Sum sum = 0;
+        for (unsigned t = 0; t < threads; ++t)
+          sum += part[t * cols + c];
+        sums[c] = sum;
+      }
+    };
+    if (doubleSums)
+      addInThreadOrder(static_cast<double *>(dbias));
+    else
+      addInThreadOrder(static_cast<float *>(dbias));
+  }
   return llvm::Error::success();
 }
 
 llvm::Error Kernel::run(const float *in, float *out, int64_t n,
                         RunOptions options) const {
   return runElementwise(KernelAbi::Unary, {in}, out, n, CallElement::F32,
+                        options);
+}
+llvm::Error Kernel::run(const double *in, double *out, int64_t n,
+                        RunOptions options) const {
+  return runElementwise(KernelAbi::Unary, {in}, out, n, CallElement::F64,
                         options);
 }
 llvm::Error Kernel::run(const Half *in, Half *out, int64_t n,
@@ -412,7 +450,7 @@ llvm::Error Kernel::runBias(const T *x, const T *bias, T *y, int64_t rows,
 
 template <typename T>
 llvm::Error Kernel::runBiasBackward(const T *x, const T *bias, const T *dy,
-                                    T *dx, float *dbias, int64_t rows,
+                                    T *dx, BiasGradient<T> *dbias, int64_t rows,
                                     int64_t cols, RunOptions options) const {
   return runRows({x, bias, dy}, dx, dbias, rows, cols, callElementOf<T>(),
                  options);
@@ -427,9 +465,10 @@ llvm::Error Kernel::runBiasBackward(const T *x, const T *bias, const T *dy,
   template llvm::Error Kernel::runBias<T>(const T *, const T *, T *, int64_t,  \
                                           int64_t, RunOptions) const;          \
   template llvm::Error Kernel::runBiasBackward<T>(                             \
-      const T *, const T *, const T *, T *, float *, int64_t, int64_t,         \
-      RunOptions) const;
+      const T *, const T *, const T *, T *, BiasGradient<T> *, int64_t,        \
+      int64_t, RunOptions) const;
 GELU_INSTANTIATE_KERNEL_CALLS(float)
+GELU_INSTANTIATE_KERNEL_CALLS(double)
 GELU_INSTANTIATE_KERNEL_CALLS(Half)
 GELU_INSTANTIATE_KERNEL_CALLS(BFloat16)
 GELU_INSTANTIATE_KERNEL_CALLS(uint16_t)

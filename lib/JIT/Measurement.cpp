@@ -48,15 +48,19 @@ float fromOrderedKey(uint32_t key) {
 static std::vector<uint8_t> filled(DType dtype, double value, int64_t count) {
   unsigned size = dtypeSize(dtype);
   std::vector<uint8_t> bytes(static_cast<size_t>(count) * size);
-  uint32_t bits;
-  if (dtype == DType::F32) {
+  uint8_t encoded[8];
+  if (dtype == DType::F64) {
+    std::memcpy(encoded, &value, 8);
+  } else if (dtype == DType::F32) {
     float f = static_cast<float>(value);
-    std::memcpy(&bits, &f, 4);
+    std::memcpy(encoded, &f, 4);
   } else {
-    bits = halfFromFloatExact(static_cast<float>(value), dtype == DType::BF16);
+    uint16_t bits =
+        halfFromFloatExact(static_cast<float>(value), dtype == DType::BF16);
+    std::memcpy(encoded, &bits, 2);
   }
   for (int64_t i = 0; i < count; ++i)
-    std::memcpy(bytes.data() + i * size, &bits, size);
+    std::memcpy(bytes.data() + i * size, encoded, size);
   return bytes;
 }
 
@@ -98,13 +102,49 @@ void ActivationCall::operator()(const void *in, void *out, int64_t n) const {
   }
 }
 
+/// f64's sample: 2^18 inputs spread over the domain's double encodings and
+/// 2^20 evenly spaced in its part of [−40, 40] (where f64's GELU tail ends).
+static void sampleWide(ReferenceFunction meaning, const ErrorBudget &budget,
+                       BudgetSample &sample) {
+  auto key = [](double d) {
+    uint64_t bits;
+    std::memcpy(&bits, &d, 8);
+    return (bits >> 63) ? ~bits : bits | (uint64_t(1) << 63);
+  };
+  auto fromKey = [](uint64_t k) {
+    uint64_t bits = (k >> 63) ? k & ~(uint64_t(1) << 63) : ~k;
+    double d;
+    std::memcpy(&d, &bits, 8);
+    return d;
+  };
+  double lo = std::max(budget.domainLo, -DBL_MAX);
+  double hi = std::min(budget.domainHi, DBL_MAX);
+  const uint64_t keyLo = key(lo), keyHi = key(hi);
+  const uint64_t spread = 1u << 18;
+  for (uint64_t i = 0; i <= spread; ++i)
+    sample.wideInputs.push_back(
+        fromKey(keyLo + static_cast<uint64_t>(
+                            (unsigned __int128)(keyHi - keyLo) * i / spread)));
+  double gridLo = std::max(lo, -40.0), gridHi = std::min(hi, 40.0);
+  const uint32_t gridPoints = 1u << 20;
+  if (gridLo < gridHi)
+    for (uint32_t i = 0; i <= gridPoints; ++i)
+      sample.wideInputs.push_back(gridLo + (gridHi - gridLo) * i / gridPoints);
+  sample.wideReferences.reserve(sample.wideInputs.size());
+  for (double x : sample.wideInputs)
+    sample.wideReferences.push_back(evaluateReference(meaning, x));
+  if (isDerivative(meaning))
+    for (double x : sample.wideInputs)
+      sample.scales.push_back(static_cast<double>(errorScale(meaning, x)));
+}
+
 BudgetSample sampleBudget(ReferenceFunction meaning, DType dtype,
                           const ErrorBudget &budget) {
   BudgetSample sample;
   sample.dtype = dtype;
   float lo = static_cast<float>(std::max(budget.domainLo, -double(FLT_MAX)));
   float hi = static_cast<float>(std::min(budget.domainHi, double(FLT_MAX)));
-  if (dtype != DType::F32) {
+  if (dtype == DType::F16 || dtype == DType::BF16) {
     bool isBF16 = dtype == DType::BF16;
     for (uint32_t i = 0; i < (1u << 16); ++i) {
       auto bits = static_cast<uint16_t>(i);
@@ -114,6 +154,9 @@ BudgetSample sampleBudget(ReferenceFunction meaning, DType dtype,
         sample.inputs.push_back(x);
       }
     }
+  } else if (dtype == DType::F64) {
+    sampleWide(meaning, budget, sample);
+    return sample;
   } else {
     const uint32_t keyLo = orderedKey(lo), keyHi = orderedKey(hi);
     const uint32_t spread = 1u << 18;
@@ -142,7 +185,34 @@ BudgetSample sampleBudget(ReferenceFunction meaning, DType dtype,
   return sample;
 }
 
+/// measureKernel for f64 (long double references).
+static RegionErrors measureWide(const Kernel &kernel,
+                                const BudgetSample &sample) {
+  const size_t n = sample.wideInputs.size();
+  FloatFormat format = floatFormatOf(sample.dtype);
+  std::vector<double> out(n);
+  ActivationCall call(kernel, static_cast<int64_t>(n));
+  call(sample.wideInputs.data(), out.data(), static_cast<int64_t>(n));
+  ThreadPool &pool = ThreadPool::global();
+  unsigned parts = pool.workers() + 1;
+  std::vector<RegionErrors> partial(parts);
+  pool.parallelFor(parts, [&](unsigned part) {
+    size_t begin = n * part / parts, end = n * (part + 1) / parts;
+    for (size_t i = begin; i < end; ++i)
+      addToRegions(partial[part].data(), sample.wideInputs[i], out[i],
+                   sample.wideReferences[i], format,
+                   sample.scales.empty() ? 0.0L : sample.scales[i]);
+  });
+  RegionErrors regions;
+  for (const RegionErrors &p : partial)
+    for (int r = 0; r < kReportRegions; ++r)
+      regions[r].merge(p[r]);
+  return regions;
+}
+
 RegionErrors measureKernel(const Kernel &kernel, const BudgetSample &sample) {
+  if (sample.dtype == DType::F64)
+    return measureWide(kernel, sample);
   const size_t n = sample.inputs.size();
   FloatFormat format = floatFormatOf(sample.dtype);
   bool isBF16 = sample.dtype == DType::BF16;
@@ -176,7 +246,8 @@ RegionErrors measureKernel(const Kernel &kernel, const BudgetSample &sample) {
 }
 
 double budgetMargin(DType dtype) {
-  return dtype == DType::F32 ? kSampledBudgetMargin : 1.0;
+  return dtype == DType::F32 || dtype == DType::F64 ? kSampledBudgetMargin
+                                                    : 1.0;
 }
 
 bool needsCorrectRounding(const ErrorBudget &budget, DType dtype) {
@@ -185,7 +256,7 @@ bool needsCorrectRounding(const ErrorBudget &budget, DType dtype) {
 }
 
 BudgetedError budgetedError(const ErrorMaxima &error, DType dtype) {
-  if (dtype == DType::F32)
+  if (dtype == DType::F32 || dtype == DType::F64)
     return {error.maxUlp, error.maxAbs, error.maxRel};
   return {error.maxUlp, error.maxAbsBeyondRounding, error.maxRelBeyondRounding};
 }
@@ -223,15 +294,21 @@ std::vector<double> timeKernels(llvm::ArrayRef<const Kernel *> kernels,
   // (about 5 % of 16-lane vectors), not as on a sorted ramp, where whole
   // vectors of the far tail take it together.
   constexpr int64_t n = 4096;
-  std::vector<uint8_t> in(n * 4), out(n * 4);
+  std::vector<uint8_t> in(n * 8), out(n * 8);
   std::vector<float> values(n);
   std::mt19937 rng(4096);
   std::normal_distribution<float> normal(0.0f, 2.0f);
   for (int64_t i = 0; i < n; ++i)
     values[i] = normal(rng);
   // 16-bit kernels read the same bytes: the halves of spread floats are
-  // spread values too.
-  std::memcpy(in.data(), values.data(), n * 4);
+  // spread values too. f64 kernels read the values widened.
+  if (!kernels.empty() && kernels.front()->spec().dtype == DType::F64)
+    for (int64_t i = 0; i < n; ++i) {
+      double wide = values[i];
+      std::memcpy(in.data() + i * 8, &wide, 8);
+    }
+  else
+    std::memcpy(in.data(), values.data(), n * 4);
   std::vector<ActivationCall> calls;
   calls.reserve(kernels.size());
   for (const Kernel *k : kernels)
@@ -266,7 +343,7 @@ std::string describeError(const ErrorMaxima &e, DType dtype) {
   std::string out = llvm::formatv("{0:F2} ULP, {1:E2} abs, {2:E2} rel",
                                   e.maxUlp, e.maxAbs, e.maxRel)
                         .str();
-  if (dtype != DType::F32)
+  if (dtype == DType::F16 || dtype == DType::BF16)
     out += llvm::formatv(" (beyond {0} rounding: {1:E2} abs, {2:E2} rel; "
                          "{3} of {4} results not correctly rounded)",
                          stringifyDType(dtype), e.maxAbsBeyondRounding,
@@ -286,9 +363,9 @@ static std::string number(double v) {
 std::string describeHeldBudget(const ErrorBudget &b, DType dtype) {
   double margin = budgetMargin(dtype);
   std::string beyond =
-      dtype == DType::F32
-          ? ""
-          : " (beyond " + stringifyDType(dtype).str() + " rounding)";
+      dtype == DType::F16 || dtype == DType::BF16
+          ? " (beyond " + stringifyDType(dtype).str() + " rounding)"
+          : "";
   std::string out;
   auto add = [&](const char *name, std::optional<double> v, bool isUlp) {
     if (!v)

@@ -98,7 +98,7 @@ TuningReport describeUntuned(const KernelSpec &spec, const Kernel *kernel) {
   report.chosen = spec;
   ReferenceFunction meaning = spec.referenceFunction();
   TuningCandidate c;
-  c.expansion = spec.expansion.value_or(expansionsFor(meaning).front());
+  c.expansion = spec.effectiveExpansion();
   c.degree = spec.degree.value_or(defaultDegreeOf(c.expansion));
   c.unroll = spec.unroll ? spec.unroll : 1;
   c.cost = expansionCost(meaning, c.expansion, c.degree);
@@ -169,7 +169,7 @@ llvm::Error Tuning::measureErrors() {
   if (spec.expansion)
     expansions.push_back(*spec.expansion);
   else
-    llvm::append_range(expansions, expansionsFor(meaning));
+    llvm::append_range(expansions, spec.acceptedExpansions());
   // The spec refuses these for 16-bit kernels, and so does the search.
   if (spec.dtype != DType::F32)
     llvm::erase_if(expansions, roundsF32Only);

@@ -22,7 +22,7 @@ namespace gelu {
 
 static Json errorToJson(const ErrorMaxima &e) {
   return {{"max_ulp", e.maxUlp},
-          {"ulp_at", static_cast<double>(e.ulpAt)},
+          {"ulp_at", e.ulpAt},
           {"max_abs", e.maxAbs},
           {"max_rel", e.maxRel},
           {"max_abs_beyond_rounding", e.maxAbsBeyondRounding},
@@ -145,7 +145,7 @@ public:
     e.maxAbsBeyondRounding = *absBeyond;
     e.maxRelBeyondRounding = *relBeyond;
     e.maxUlp = *ulp;
-    e.ulpAt = static_cast<float>(*at);
+    e.ulpAt = *at;
     e.maxAbs = *abs;
     e.maxRel = *rel;
     e.count = static_cast<uint64_t>(*count);

@@ -36,7 +36,7 @@ PointError pointError(double y, double ref, FloatFormat format, double scale) {
   return pointErrorOf(y, ref, format, scale);
 }
 
-void ErrorMaxima::add(float x, const PointError &e) {
+void ErrorMaxima::add(double x, const PointError &e) {
   ++count;
   if (e.ulps <= 0.5)
     ++correctlyRounded;
@@ -72,22 +72,22 @@ std::string regionNameList(const char *separator, int count) {
   return list;
 }
 
-int regionOf(float x) { return x >= 0 ? 0 : (x >= -3 ? 1 : 2); }
+int regionOf(double x) { return x >= 0 ? 0 : (x >= -3 ? 1 : 2); }
 
 template <typename Real>
-static void addToRegionsOf(ErrorMaxima *regions, float x, double y, Real ref,
+static void addToRegionsOf(ErrorMaxima *regions, double x, double y, Real ref,
                            FloatFormat format, Real scale) {
   PointError e = pointError(y, ref, format, scale);
   regions[regionOf(x)].add(x, e);
   regions[kOverallRegion].add(x, e);
 }
 
-void addToRegions(ErrorMaxima *regions, float x, double y, long double ref,
+void addToRegions(ErrorMaxima *regions, double x, double y, long double ref,
                   FloatFormat format, long double scale) {
   addToRegionsOf(regions, x, y, ref, format, scale);
 }
 
-void addToRegions(ErrorMaxima *regions, float x, double y, double ref,
+void addToRegions(ErrorMaxima *regions, double x, double y, double ref,
                   FloatFormat format, double scale) {
   addToRegionsOf(regions, x, y, ref, format, scale);
 }

@@ -30,12 +30,12 @@ bool keepsSignAndBound(ReferenceFunction f) {
 }
 
 /// Counts one violation, keeping the first input.
-static void note(uint64_t &count, float &at, float x) {
+static void note(uint64_t &count, double &at, double x) {
   if (count++ == 0)
     at = x;
 }
 
-void InvariantViolations::check(float x, double y) {
+void InvariantViolations::check(double x, double y) {
   if (std::isnan(x)) {
     if (!std::isnan(y))
       note(wrongSpecial, wrongSpecialAt, x);
@@ -55,8 +55,8 @@ void InvariantViolations::check(float x, double y) {
 }
 
 void InvariantViolations::merge(const InvariantViolations &other) {
-  auto take = [](uint64_t &count, float &at, uint64_t otherCount,
-                 float otherAt) {
+  auto take = [](uint64_t &count, double &at, uint64_t otherCount,
+                 double otherAt) {
     if (count == 0 && otherCount != 0)
       at = otherAt;
     count += otherCount;
@@ -71,7 +71,7 @@ std::string InvariantViolations::describe() const {
     return "none";
   std::string out;
   llvm::raw_string_ostream os(out);
-  auto item = [&](uint64_t count, float at, const char *what) {
+  auto item = [&](uint64_t count, double at, const char *what) {
     if (count == 0)
       return;
     os << (out.empty() ? "" : ", ") << count << " " << what << " (first at "

@@ -149,10 +149,12 @@ long double evaluateReference(ReferenceFunction f, long double x) {
   llvm_unreachable("unknown reference function");
 }
 
-/// 2^e for the exponents of doubles' normal range, from its bits (ldexp is
-/// a library call, and this runs for every sampled input of every tuning
-/// candidate).
+/// 2^e, from its bits in doubles' normal range (ldexp is a library call,
+/// and this runs for every sampled input of every tuning candidate); below
+/// it (f64's subnormal ULPs) by ldexp.
 static double powerOfTwo(int e) {
+  if (e < -1022)
+    return std::ldexp(1.0, e);
   uint64_t bits = static_cast<uint64_t>(e + 1023) << 52;
   double value;
   std::memcpy(&value, &bits, sizeof value);

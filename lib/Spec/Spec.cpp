@@ -121,6 +121,15 @@ ReferenceFunction KernelSpec::referenceFunction() const {
   return act::opFacts(op).referenceFunction(approximate);
 }
 
+llvm::ArrayRef<act::Expansion> KernelSpec::acceptedExpansions() const {
+  return dtype == DType::F64 ? f64ExpansionsFor(referenceFunction())
+                             : expansionsFor(referenceFunction());
+}
+
+act::Expansion KernelSpec::effectiveExpansion() const {
+  return expansion.value_or(acceptedExpansions().front());
+}
+
 Json specToJsonValue(const KernelSpec &spec) {
   // Every field by name: a field added to KernelSpec stops this compiling
   // until it is written here.
@@ -487,10 +496,19 @@ static llvm::Error parseExpansion(const json &value, StringRef path,
                                  renamed + "'");
   ReferenceFunction function = spec.referenceFunction();
   std::optional<act::Expansion> expansion = act::symbolizeExpansion(*text);
-  if (!expansion || !llvm::is_contained(expansionsFor(function), *expansion))
+  if (expansion && spec.dtype == DType::F64 &&
+      llvm::is_contained(expansionsFor(function), *expansion) &&
+      !llvm::is_contained(spec.acceptedExpansions(), *expansion))
+    return errors.at(path, "expansion '" + *text +
+                               "' has no f64 form; on "
+                               "f64, " +
+                               stringifyReferenceFunction(function) + " has " +
+                               listExpansions(spec.acceptedExpansions()));
+  if (!expansion || !llvm::is_contained(spec.acceptedExpansions(), *expansion))
     return errors.at(path, "unknown expansion '" + bounded(*text) + "' for " +
                                stringifyReferenceFunction(function) +
-                               "; expected " + listExpansions(function));
+                               "; expected " +
+                               listExpansions(spec.acceptedExpansions()));
   spec.expansion = expansion;
   return llvm::Error::success();
 }
@@ -512,7 +530,7 @@ static llvm::Error parseDegree(const json &value, StringRef path,
   if (spec.expansion)
     takers.push_back(*spec.expansion);
   else
-    llvm::append_range(takers, expansionsFor(function));
+    llvm::append_range(takers, spec.acceptedExpansions());
   auto accepts = [&](act::Expansion e) {
     return llvm::is_contained(degreesOf(e), *degree);
   };
@@ -658,10 +676,10 @@ static const SpecField kSpecFields[] = {
     {"name", parseName},
     {"op", parseOp},
     {"approximate", parseApproximate},
+    {"dtype", parseDType},
     {"expansion", parseExpansion},
     {"degree", parseDegree},
     {"budget", parseBudgetField},
-    {"dtype", parseDType},
     {"target", parseTarget},
     {"objective", parseObjective},
     {"max_ns_per_element", parseMaxNsPerElement},
@@ -717,7 +735,7 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
   // degree parser checked that one does): with nothing to tune, the most
   // accurate of them. (An op with a degree and no expansion is invalid IR.)
   if (spec.degree && !spec.expansion && !needsTuning(spec))
-    for (act::Expansion e : expansionsFor(spec.referenceFunction()))
+    for (act::Expansion e : spec.acceptedExpansions())
       if (llvm::is_contained(degreesOf(e), *spec.degree)) {
         spec.expansion = e;
         break;

@@ -34,17 +34,18 @@ using namespace gelu;
 
 namespace {
 
-/// The element type of an act op as a spec dtype; none for f64, which no
-/// expansion computes yet.
-std::optional<DType> dtypeOf(Operation *op) {
+/// The element type of an act op as a spec dtype (the op's type
+/// constraint admits these four).
+DType dtypeOf(Operation *op) {
   Type element = getElementTypeOrSelf(op->getResult(0).getType());
   if (element.isF16())
     return DType::F16;
   if (element.isBF16())
     return DType::BF16;
-  if (element.isF32())
-    return DType::F32;
-  return std::nullopt;
+  if (element.isF64())
+    return DType::F64;
+  assert(element.isF32() && "act ops take f16, bf16, f32 or f64");
+  return DType::F32;
 }
 
 static std::mutex &deciderMutex() {
@@ -105,7 +106,7 @@ struct ActSelectExpansionPass
   Decision decide(const KernelSpec &spec) {
     Decision decision;
     if (!needsTuning(spec)) {
-      decision.expansion = expansionsFor(spec.referenceFunction()).front();
+      decision.expansion = spec.acceptedExpansions().front();
       decision.degree = defaultDegreeOf(decision.expansion);
       return decision;
     }
@@ -146,15 +147,8 @@ struct ActSelectExpansionPass
       auto activation = dyn_cast<act::ActivationOpInterface>(op);
       if (!activation || activation.getExpansion())
         return;
-      std::optional<DType> dtype = dtypeOf(op);
-      if (!dtype) {
-        op->emitOpError("has no expansion for its element type (f16, bf16 "
-                        "and f32 have them)");
-        failed = true;
-        return;
-      }
       KernelSpec spec = *base;
-      spec.dtype = *dtype;
+      spec.dtype = dtypeOf(op);
       spec.op = activation.getFacts().kind;
       spec.approximate = activation.getApproximate();
       spec.expansion.reset();

@@ -16,8 +16,9 @@ import os
 from . import _library
 
 # gelu_element
-F32, F16, BF16, U16 = 0, 1, 2, 3
-ELEMENT_NAMES = {F32: "f32", F16: "f16", BF16: "bf16", U16: "u16"}
+F32, F16, BF16, U16, F64 = 0, 1, 2, 3, 4
+ELEMENT_NAMES = {F32: "f32", F16: "f16", BF16: "bf16", U16: "u16",
+                 F64: "f64"}
 # gelu_abi
 UNARY, BINARY, BIAS, BIAS_BACKWARD = 0, 1, 2, 3
 ABI_NAMES = {UNARY: "unary", BINARY: "binary", BIAS: "bias",

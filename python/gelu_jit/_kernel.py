@@ -21,13 +21,14 @@ import json
 import sys
 
 from . import _capi
-from ._capi import BF16, F16, F32, U16
+from ._capi import BF16, F16, F32, F64, U16
 
 # What each kernel dtype accepts: its own type, and u16 (NumPy's uint16
 # holding bf16 or f16 bit patterns) for the 16-bit ones.
-_ACCEPTS = {F32: (F32,), F16: (F16, U16), BF16: (BF16, U16)}
+_ACCEPTS = {F32: (F32,), F64: (F64,), F16: (F16, U16), BF16: (BF16, U16)}
 _TAKES = {
     F32: "float32 arrays or tensors",
+    F64: "float64 arrays or tensors",
     F16: "float16 arrays or tensors, or uint16 arrays of f16 bit patterns",
     BF16: "torch.bfloat16 tensors, or NumPy uint16 arrays of bf16 bit "
           "patterns",
@@ -53,8 +54,8 @@ _numpy_kinds = None
 def _torch_buffer(obj, name, writable, torch):
     global _torch_kinds
     if _torch_kinds is None:
-        _torch_kinds = {torch.float32: F32, torch.float16: F16,
-                        torch.bfloat16: BF16}
+        _torch_kinds = {torch.float32: F32, torch.float64: F64,
+                        torch.float16: F16, torch.bfloat16: BF16}
     if not obj.is_cpu:
         raise ValueError(
             f"gelu_jit: {name} is on {obj.device}: gelu-jit's kernels run on "
@@ -89,6 +90,7 @@ def _buffer(obj, name, writable=False):
         global _numpy_kinds
         if _numpy_kinds is None:
             _numpy_kinds = {numpy.dtype(numpy.float32): F32,
+                            numpy.dtype(numpy.float64): F64,
                             numpy.dtype(numpy.float16): F16,
                             numpy.dtype(numpy.uint16): U16}
         element = _numpy_kinds.get(obj.dtype)
@@ -116,17 +118,18 @@ def _buffer(obj, name, writable=False):
         "tensors")
 
 
-def _empty_like(buffer, float32=False):
+def _empty_like(buffer, floating=None):
     """A new array or tensor of `buffer`'s kind, shape and type (or
-    float32)."""
+    "float32" / "float64": `floating`)."""
     obj = buffer.obj
     shape = buffer.shape
     torch = sys.modules.get("torch")
     if torch is not None and isinstance(obj, torch.Tensor):
-        dtype = torch.float32 if float32 else obj.dtype
+        dtype = getattr(torch, floating) if floating else obj.dtype
         return torch.empty(shape, dtype=dtype)
     import numpy
-    return numpy.empty(shape, dtype=numpy.float32 if float32 else obj.dtype)
+    return numpy.empty(shape,
+                       dtype=getattr(numpy, floating) if floating else obj.dtype)
 
 
 def _overlaps(a, b):
@@ -142,7 +145,8 @@ class Kernel:
     - bias_gelu:                  kernel(x, bias, out=None) -> y
       (bias: 1-D, the length of x's last dimension)
     - bias_gelu_backward:         kernel(x, bias, dy, out=None, dbias=None)
-                                  -> (dx, dbias)  (dbias: float32)
+                                  -> (dx, dbias)  (dbias: float32;
+                                     float64 for an f64 kernel)
 
     `out` may be an input of the same shape (in place). `threads`: threads
     that share the call (None: the spec's; 0: one per hardware thread).
@@ -197,10 +201,10 @@ class Kernel:
                 f"{_TAKES[self._dtype]}")
         return buffer
 
-    def _output(self, out, like, name="out", float32=False):
+    def _output(self, out, like, name="out", floating=None):
         """`out` (checked to have `like`'s shape), or a new one."""
         if out is None:
-            return _buffer(_empty_like(like, float32), name)
+            return _buffer(_empty_like(like, floating), name)
         buffer = _buffer(out, name, writable=True)
         self._same_shape(buffer, like)
         return buffer
@@ -304,10 +308,15 @@ class Kernel:
         dy = self._typed(_buffer(args[2], "dy"))
         self._same_shape(x, dy)
         dx = self._typed(self._output(out, x))
-        sums = self._output(dbias, bias, name="dbias", float32=True)
-        if sums.element != F32:
-            raise TypeError("gelu_jit: dbias must be float32 (the sums are "
-                            "kept in f32)")
+        # The sums are kept in f32 (f64 for an f64 kernel).
+        wide = self._dtype == F64
+        sums = self._output(dbias, bias, name="dbias",
+                            floating="float64" if wide else "float32")
+        if sums.element != (F64 if wide else F32):
+            raise TypeError(
+                "gelu_jit: dbias must be "
+                + ("float64 (an f64 kernel's sums are kept in f64)" if wide
+                   else "float32 (the sums are kept in f32)"))
         self._disjoint(dx, [x, bias, dy], in_place=[x, dy])
         self._disjoint(sums, [x, bias, dy, dx])
         _capi.check(lib.gelu_kernel_run_bias_backward(

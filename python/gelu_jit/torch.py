@@ -10,12 +10,13 @@
     act = GELU(approximate="tanh", budget={"max_abs": 1e-4})
 
 GELU, SiLU, BiasGELU, GEGLU and SwiGLU take CPU tensors of float32,
-bfloat16 or float16, of any shape (a non-contiguous input is copied
-first). Backward: GELU and BiasGELU through the gelu_backward and
-bias_gelu_backward kernels (dbias included); GEGLU's gate through
-gelu_backward, its other half through the gelu kernel; SiLU and SwiGLU's
-SiLU' through the sigmoid GELU's gelu_backward kernel at x/1.702 (in f32),
-since SiLU(x) = 1.702·GELU_σ(x/1.702).
+float64, bfloat16 or float16, of any shape (a non-contiguous input is
+copied first); float64 runs the f64 kernels, so that
+torch.autograd.gradcheck checks them. Backward: GELU and BiasGELU through
+the gelu_backward and bias_gelu_backward kernels (dbias included); GEGLU's
+gate through gelu_backward, its other half through the gelu kernel; SiLU
+and SwiGLU's SiLU' through the sigmoid GELU's gelu_backward kernel at
+x/1.702 (in f32; f64 for float64), since SiLU(x) = 1.702·GELU_σ(x/1.702).
 Kernels are compiled on first use per dtype and shared through the kernel
 cache. A CUDA tensor, or another dtype, raises ValueError / TypeError.
 """
@@ -25,7 +26,8 @@ from torch import nn
 
 from ._kernel import compile as _compile
 
-_DTYPES = {torch.float32: "f32", torch.bfloat16: "bf16", torch.float16: "f16"}
+_DTYPES = {torch.float32: "f32", torch.float64: "f64", torch.bfloat16: "bf16",
+           torch.float16: "f16"}
 _APPROXIMATE = ("none", "tanh", "sigmoid")
 
 
@@ -38,7 +40,7 @@ def _check(tensor, name):
     if tensor.dtype not in _DTYPES:
         raise TypeError(
             f"gelu_jit.torch: {name} is {tensor.dtype}; the kernels take "
-            "float32, bfloat16 and float16")
+            "float32, float64, bfloat16 and float16")
     return tensor.contiguous()
 
 
@@ -139,13 +141,14 @@ _SIGMOID_GELU_SCALE = 1.702
 
 
 def _silu_backward(kernels, x, dy):
-    """dy·SiLU'(x), in f32 and rounded once to x's dtype."""
-    if x.dtype == torch.float32:
+    """dy·SiLU'(x), in f32 and rounded once to x's dtype (in f64 for
+    float64)."""
+    if x.dtype in (torch.float32, torch.float64):
         z = x / _SIGMOID_GELU_SCALE
     else:  # a copy in f32 already: divided in place
         z = x.float().div_(_SIGMOID_GELU_SCALE)
-    kernel = kernels.get("gelu_backward", torch.float32, "sigmoid")
-    return kernel(z, dy.float(), out=z).to(x.dtype)  # in place: z is ours
+    kernel = kernels.get("gelu_backward", z.dtype, "sigmoid")
+    return kernel(z, dy.to(z.dtype), out=z).to(x.dtype)  # z is ours
 
 
 class _SiluFunction(torch.autograd.Function):

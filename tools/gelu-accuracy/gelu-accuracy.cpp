@@ -13,7 +13,10 @@
 //
 // f32 kernels: every `--stride`-th bit pattern (default 256: 16.7 M inputs
 // of every magnitude), or all 2^32 with --exhaustive, on --jobs threads.
-// f16/bf16 kernels: all 65 536 inputs, always. On the same inputs, the
+// f16/bf16 kernels: all 65 536 inputs, always. f64 kernels: every 2^40th
+// double encoding (33.5 M of every magnitude) and a 2^-17 grid of [−40, 40],
+// then a search around each region's worst input (its 2^17 neighbouring
+// doubles), the result confirmed with MPFR. On the same inputs, the
 // kernels of GELU and SiLU are checked for the invariants every kernel keeps
 // (Numerics/Invariants.h: sign, |f(x)| <= |x|, NaN and inf); a broken one
 // makes the exit status 1.
@@ -39,8 +42,10 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cassert>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -129,6 +134,7 @@ unsigned workerCount() {
 template <typename Visit>
 void forEachResult(const Kernel &kernel, uint64_t step, unsigned workers,
                    Visit visit) {
+  assert(kernel.spec().dtype != DType::F64 && "f64 has measureWide");
   const bool is32 = kernel.spec().dtype == DType::F32;
   const bool isBF16 = kernel.spec().dtype == DType::BF16;
   if (!is32) {
@@ -163,12 +169,6 @@ void forEachResult(const Kernel &kernel, uint64_t step, unsigned workers,
     t.join();
 }
 
-/// The expansion `spec` is compiled with: the named one or the default.
-act::Expansion effectiveExpansion(const KernelSpec &spec) {
-  return spec.expansion.value_or(
-      expansionsFor(spec.referenceFunction()).front());
-}
-
 /// The kernel's errors by region (and, for GELU and SiLU, the invariants
 /// it breaks): f32 on every `--stride`-th encoding (all with
 /// --exhaustive), 16-bit kernels on every input.
@@ -188,7 +188,7 @@ Measurement measure(const Kernel &kernel,
   // value, bit for bit.
   const bool checkRounding =
       kernel.spec().dtype == DType::F32 &&
-      promisesCorrectRounding(f, effectiveExpansion(kernel.spec()));
+      promisesCorrectRounding(f, kernel.spec().effectiveExpansion());
   std::vector<uint64_t> misrounded(workers);
   std::vector<std::vector<std::pair<float, float>>> misroundedAt(workers);
   forEachResult(kernel, step, workers, [&](unsigned w, float x, double y) {
@@ -227,6 +227,84 @@ Measurement measure(const Kernel &kernel,
   return m;
 }
 
+/// An f64 kernel's errors by region on its sample (the header says which),
+/// then around each region's worst input.
+Measurement measureWide(const Kernel &kernel,
+                        const std::optional<ErrorBudget> &budget) {
+  Measurement m;
+  ReferenceFunction f = kernel.spec().referenceFunction();
+  const FloatFormat format = floatFormatOf(DType::F64);
+  const bool invariants = keepsSignAndBound(f);
+  const unsigned workers = workerCount();
+  std::vector<std::array<ErrorMaxima, kRegions>> partial(workers);
+  std::vector<ErrorMaxima> inDomain(workers);
+  std::vector<InvariantViolations> broken(workers);
+  // Input i of the sample: every 2^40th encoding of each sign, then the
+  // grid.
+  constexpr uint64_t kEncodings = uint64_t(1) << 24;
+  constexpr uint64_t kGrid = uint64_t(80) << 17;
+  auto input = [](uint64_t i) {
+    if (i < 2 * kEncodings)
+      return llvm::bit_cast<double>((i / 2) << 40 | (i % 2) << 63);
+    return -40.0 + std::ldexp(double(i - 2 * kEncodings), -17);
+  };
+  const uint64_t total = 2 * kEncodings + kGrid + 1;
+  auto visit = [&](unsigned w, double x, double y) {
+    if (invariants)
+      broken[w].check(x, y);
+    if (!std::isfinite(x))
+      return; // judged as specials
+    PointError e =
+        pointError(y, evaluateReference(f, x), format, errorScale(f, x));
+    partial[w][regionOf(x)].add(x, e);
+    partial[w][kOverallRegion].add(x, e);
+    if (budget && x >= budget->domainLo && x <= budget->domainHi)
+      inDomain[w].add(x, e);
+  };
+  // Runs the kernel on n inputs from `at` in chunks on every worker.
+  auto sweep = [&](uint64_t n, auto at) {
+    std::vector<std::thread> pool;
+    for (unsigned w = 0; w < workers; ++w)
+      pool.emplace_back([&, w] {
+        constexpr uint64_t kChunk = 1 << 16;
+        std::vector<double> in(kChunk), out(kChunk);
+        ActivationCall call(kernel, kChunk);
+        for (uint64_t begin = w * kChunk; begin < n;
+             begin += uint64_t(workers) * kChunk) {
+          uint64_t count = std::min(kChunk, n - begin);
+          for (uint64_t i = 0; i < count; ++i)
+            in[i] = at(begin + i);
+          call(in.data(), out.data(), static_cast<int64_t>(count));
+          for (uint64_t i = 0; i < count; ++i)
+            visit(w, in[i], out[i]);
+        }
+      });
+    for (std::thread &t : pool)
+      t.join();
+  };
+  sweep(total, input);
+  // The worst-case search: the 2^17 doubles around each region's worst.
+  std::array<ErrorMaxima, kRegions> found;
+  for (unsigned w = 0; w < workers; ++w)
+    for (int r = 0; r < kRegions; ++r)
+      found[r].merge(partial[w][r]);
+  for (int r = 0; r < 3; ++r) {
+    if (!found[r].count)
+      continue;
+    uint64_t center = llvm::bit_cast<uint64_t>(found[r].ulpAt);
+    sweep(uint64_t(1) << 17, [&](uint64_t i) {
+      return llvm::bit_cast<double>(center - (uint64_t(1) << 16) + i);
+    });
+  }
+  for (unsigned w = 0; w < workers; ++w) {
+    for (int r = 0; r < kRegions; ++r)
+      m.regions[r].merge(partial[w][r]);
+    m.inBudgetDomain.merge(inDomain[w]);
+    m.invariants.merge(broken[w]);
+  }
+  return m;
+}
+
 /// The invariants `kernel` breaks on every `step`-th f32 input (16-bit
 /// kernels: on every input).
 InvariantViolations checkInvariants(const Kernel &kernel, uint64_t step) {
@@ -240,10 +318,16 @@ InvariantViolations checkInvariants(const Kernel &kernel, uint64_t step) {
   return all;
 }
 
-/// f(x) through the kernel, for one f32 value (16-bit kernels: x must be
-/// exact in the format).
-double runOne(const Kernel &kernel, float x) {
+/// f(x) through the kernel, for one value (f32 and 16-bit kernels: x must
+/// be exact in the format).
+double runOne(const Kernel &kernel, double wide) {
   ActivationCall call(kernel, 1);
+  if (kernel.spec().dtype == DType::F64) {
+    double y;
+    call(&wide, &y, 1);
+    return y;
+  }
+  float x = static_cast<float>(wide);
   if (kernel.spec().dtype == DType::F32) {
     float y;
     call(&x, &y, 1);
@@ -257,19 +341,22 @@ double runOne(const Kernel &kernel, float x) {
 }
 
 std::string describeSpecials(const Kernel &kernel) {
-  const float inf = std::numeric_limits<float>::infinity();
-  const float values[] = {std::numeric_limits<float>::quiet_NaN(),
-                          inf,
-                          -inf,
-                          0.0f,
-                          -0.0f,
-                          std::numeric_limits<float>::denorm_min(),
-                          -std::numeric_limits<float>::max()};
+  const double inf = std::numeric_limits<double>::infinity();
+  const bool wide = kernel.spec().dtype == DType::F64;
+  const double values[] = {std::numeric_limits<double>::quiet_NaN(),
+                           inf,
+                           -inf,
+                           0.0,
+                           -0.0,
+                           wide ? std::numeric_limits<double>::denorm_min()
+                                : std::numeric_limits<float>::denorm_min(),
+                           wide ? -std::numeric_limits<double>::max()
+                                : -std::numeric_limits<float>::max()};
   const char *names[] = {"NaN", "+inf", "-inf", "+0", "-0", "+min", "-max"};
   std::string out;
   raw_string_ostream os(out);
   for (size_t i = 0; i < std::size(values); ++i) {
-    if (kernel.spec().dtype != DType::F32 && i == 5)
+    if (dtypeSize(kernel.spec().dtype) == 2 && i == 5)
       continue; // no f32 subnormal in 16-bit formats
     double y = runOne(kernel, values[i]);
     os << (i ? ", " : "") << names[i] << "→";
@@ -284,12 +371,16 @@ std::string describeSpecials(const Kernel &kernel) {
 }
 
 /// The largest disagreement, in output ULPs, between the long-double and
-/// the MPFR reference on random finite inputs of every magnitude.
+/// the MPFR reference on random finite inputs of every magnitude (f32
+/// inputs, or doubles for `format` f64).
 double crossCheckReference(ReferenceFunction f, FloatFormat format) {
   std::mt19937 rng(2026);
+  std::mt19937_64 wideRng(2026);
+  const bool wide = format.precision == floatFormatOf(DType::F64).precision;
   double worst = 0;
   for (unsigned i = 0; i < mpfrSamples; ++i) {
-    float x = fromBits(static_cast<uint32_t>(rng()));
+    double x = wide ? llvm::bit_cast<double>(uint64_t(wideRng()))
+                    : fromBits(static_cast<uint32_t>(rng()));
     if (!std::isfinite(x))
       continue;
     long double ld = evaluateReference(f, x);
@@ -307,7 +398,7 @@ std::string label(const KernelSpec &requested, const KernelSpec &compiled) {
     s += std::string(" (") +
          act::stringifyApproximate(compiled.approximate).str() + ")";
   s += " " + stringifyDType(compiled.dtype).str();
-  s += ", " + act::stringifyExpansion(effectiveExpansion(compiled)).str();
+  s += ", " + act::stringifyExpansion(compiled.effectiveExpansion()).str();
   if (compiled.degree)
     s += " degree " + std::to_string(*compiled.degree);
   if (requested.budget)
@@ -360,6 +451,10 @@ std::vector<KernelSpec> defaultSpecs() {
       specs.push_back(cantFail(parseSpec(std::string(R"({"op": ")") + op +
                                          R"(", "dtype": ")" + dtype + "\"}")));
     }
+  // The f64 kernels (one form a function).
+  for (const char *op : ops)
+    specs.push_back(
+        cantFail(parseSpec(std::string(op) + R"(, "dtype": "f64"})")));
   return specs;
 }
 
@@ -420,7 +515,11 @@ int main(int argc, char **argv) {
       if (!kernel)
         return 1;
       auto start = std::chrono::steady_clock::now();
-      InvariantViolations broken = checkInvariants(*kernel, step);
+      // f64: on its sample (measureWide's), whatever --stride says.
+      InvariantViolations broken =
+          spec.dtype == DType::F64
+              ? measureWide(*kernel, std::nullopt).invariants
+              : checkInvariants(*kernel, step);
       double seconds = std::chrono::duration<double>(
                            std::chrono::steady_clock::now() - start)
                            .count();
@@ -452,7 +551,9 @@ int main(int argc, char **argv) {
       return 1;
     auto start = std::chrono::steady_clock::now();
     bool is32 = spec.dtype == DType::F32;
-    Measurement m = measure(*kernel, spec.budget);
+    bool wide = spec.dtype == DType::F64;
+    Measurement m = wide ? measureWide(*kernel, spec.budget)
+                         : measure(*kernel, spec.budget);
     m.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
@@ -462,11 +563,16 @@ int main(int argc, char **argv) {
     m.mpfrDisagreement = crossCheckReference(f, outFormat);
 
     std::string inputs =
-        is32 ? (exhaustive ? std::string("all 2^32")
-                           : "every " + std::to_string(stride) + "th of 2^32")
-             : std::string("all 2^16");
+        wide ? std::string("every 2^40th double, a 2^-17 grid of [−40, 40], "
+                           "2^17 around each worst")
+        : is32 ? (exhaustive ? std::string("all 2^32")
+                             : "every " + std::to_string(stride) + "th of 2^32")
+               : std::string("all 2^16");
     outs() << "== " << label(spec, kernel->spec()) << "  (" << inputs << ", "
            << llvm::format("%.1f", m.seconds) << " s)\n";
+    if (wide && (exhaustive || stride.getNumOccurrences()))
+      outs() << "  (--stride and --exhaustive apply to f32: an f64 kernel is "
+                "measured on the sample above)\n";
     for (int r = 0; r < kRegions; ++r) {
       const ErrorMaxima &s = m.regions[r];
       double confirm = r < 3 && s.count
@@ -474,16 +580,21 @@ int main(int argc, char **argv) {
                                       evaluateReferenceMpfr(f, s.ulpAt),
                                       outFormat, errorScale(f, s.ulpAt))
                            : s.maxUlp;
+      // An f64 input needs 17 digits to be found again.
+      char narrow[32];
+      std::snprintf(narrow, sizeof narrow, "%-15.9g", s.ulpAt);
+      std::string at =
+          wide ? llvm::formatv("{0:e16}", s.ulpAt).str() : std::string(narrow);
       outs() << llvm::format(
-          "  %-8s max %6.3f ULP at x = %-15.9g (MPFR: %.3f)  "
+          "  %-8s max %6.3f ULP at x = %s (MPFR: %.3f)  "
           "max abs %.3g  max rel %.3g  correctly rounded "
           "%.4f%%\n",
-          kRegionNames[r], s.maxUlp, s.ulpAt, confirm, s.maxAbs, s.maxRel,
+          kRegionNames[r], s.maxUlp, at.c_str(), confirm, s.maxAbs, s.maxRel,
           s.count ? 100.0 * s.correctlyRounded / s.count : 0.0);
     }
     outs() << "  specials: " << m.specials << "\n";
     const bool correctlyRoundedKernel =
-        is32 && promisesCorrectRounding(f, effectiveExpansion(kernel->spec()));
+        is32 && promisesCorrectRounding(f, kernel->spec().effectiveExpansion());
     if (correctlyRoundedKernel) {
       outs() << "  correct rounding (bit for bit against the correctly "
                 "rounded value; MPFR near midpoints): "
@@ -509,7 +620,7 @@ int main(int argc, char **argv) {
              << m.invariants.describe() << "\n";
       invariantsBroken |= m.invariants.total() != 0;
     }
-    if (!is32)
+    if (dtypeSize(spec.dtype) == 2)
       outs() << llvm::format("  beyond %s rounding (what a budget bounds): "
                              "max abs %.3g  max rel %.3g\n",
                              stringifyDType(spec.dtype).str().c_str(),

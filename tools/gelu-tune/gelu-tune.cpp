@@ -72,9 +72,7 @@ std::string defaultLabel(const KernelSpec &spec) {
       spec.approximate != act::Approximate::none)
     out += " (" + act::stringifyApproximate(spec.approximate).str() + ")";
   return out + " " + stringifyDType(spec.dtype).str() + ": " +
-         act::stringifyExpansion(
-             expansionsFor(spec.referenceFunction()).front())
-             .str();
+         act::stringifyExpansion(spec.acceptedExpansions().front()).str();
 }
 
 std::string budgetOf(const KernelSpec &spec) {
@@ -90,10 +88,7 @@ std::string budgetOf(const KernelSpec &spec) {
 }
 
 std::string choiceOf(const KernelSpec &spec) {
-  std::string out = act::stringifyExpansion(
-                        spec.expansion.value_or(
-                            expansionsFor(spec.referenceFunction()).front()))
-                        .str();
+  std::string out = act::stringifyExpansion(spec.effectiveExpansion()).str();
   if (spec.degree)
     out += " degree " + std::to_string(*spec.degree);
   out += llvm::formatv(", unroll {0}", spec.unroll ? spec.unroll : 1).str();

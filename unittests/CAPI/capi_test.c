@@ -295,6 +295,49 @@ static void testBf16(void) {
   gelu_kernel_destroy(kernel);
 }
 
+/* f64: double buffers, and a double bias gradient. (libm's erfc in
+   double is itself about an ULP off, so this checks the f64 path end to
+   end; F64KernelsTest measures its accuracy.) */
+static void testF64(void) {
+  gelu_kernel *kernel =
+      compileOrReport("{\"op\": \"gelu\", \"dtype\": \"f64\"}");
+  CHECK(kernel != NULL);
+  if (!kernel)
+    return;
+  CHECK(gelu_kernel_dtype(kernel) == GELU_ELEMENT_F64);
+  enum { N = 801 };
+  double in[N], out[N];
+  for (int i = 0; i < N; ++i)
+    in[i] = -8.0 + 0.02 * i;
+  CHECK(gelu_kernel_run(kernel, GELU_ELEMENT_F64, in, out, N, -1) == NULL);
+  int right = 1;
+  for (int i = 0; i < N; ++i) {
+    double want = geluReference(in[i]);
+    right &= fabs(out[i] - want) <= fabs(want) * ldexp(1.0, -46) + 1e-300;
+  }
+  CHECK(right);
+  CHECK(failsWith(gelu_kernel_run(kernel, GELU_ELEMENT_F32, in, out, 2, -1),
+                  "f64"));
+  gelu_kernel_destroy(kernel);
+
+  gelu_kernel *backward =
+      compileOrReport("{\"op\": \"bias_gelu_backward\", \"dtype\": \"f64\"}");
+  CHECK(backward != NULL);
+  if (!backward)
+    return;
+  double x[2 * 3] = {-2, -1, 0, 1, 2, 3}, bias[3] = {0.5, 0, -0.5};
+  double dy[2 * 3] = {1, 1, 1, 1, 1, 1}, dx[2 * 3], dbias[3];
+  CHECK(gelu_kernel_run_bias_backward(backward, GELU_ELEMENT_F64, x, bias, dy,
+                                      dx, dbias, 2, 3, -1) == NULL);
+  for (int c = 0; c < 3; ++c) {
+    double want = geluDerivativeReference(x[c] + bias[c]) +
+                  geluDerivativeReference(x[3 + c] + bias[c]);
+    CHECK(fabs(dbias[c] - (dx[c] + dx[3 + c])) <= 1e-15 * fabs(want));
+    CHECK(fabs(dbias[c] - want) <= 1e-13 * fabs(want) + 1e-300);
+  }
+  gelu_kernel_destroy(backward);
+}
+
 int main(void) {
   testVersionAndErrors();
   testCompileErrors();
@@ -303,6 +346,7 @@ int main(void) {
   testCache();
   testBinaryAndBias();
   testBf16();
+  testF64();
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }

@@ -40,12 +40,12 @@
 
 namespace gelu {
 
-/// Fails, saying which exist, for a dtype no expansion computes (f64): the
-/// check of every kernel builder, CPU and GPU.
-llvm::Error checkKernelDType(DType dtype);
-
 /// The MLIR element type of `dtype`.
 mlir::Type elementTypeOf(mlir::MLIRContext *context, DType dtype);
+
+/// The element type bias_gelu_backward sums its bias gradient in: f32, f64
+/// for f64 kernels.
+mlir::Type accumulatorTypeOf(mlir::MLIRContext *context, DType dtype);
 
 /// The act op of `spec` applied to `inputs` (scalars or vectors of one
 /// type, as many as the op takes: x; x, dy; x, bias; x, bias, dy; a, b),

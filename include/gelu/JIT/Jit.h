@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <type_traits>
 
 namespace gelu {
 
@@ -54,14 +55,21 @@ constexpr int64_t kMinElementsPerThread = 32768;
 
 /// The element type of a checked call or a typed entry: a dtype's, or u16
 /// (the bits of either 16-bit dtype).
-enum class CallElement { F32, F16, BF16, U16 };
+enum class CallElement { F32, F16, BF16, U16, F64 };
+
+/// What bias_gelu_backward sums its bias gradient in for elements T: double
+/// for double, float for the others (void for the untyped entry).
+template <typename T>
+using BiasGradient =
+    std::conditional_t<std::is_same_v<T, double>, double,
+                       std::conditional_t<std::is_void_v<T>, void, float>>;
 
 /// A compiled kernel. It owns the JIT-ed code: the entry points are valid
 /// for the Kernel's lifetime. Calls may come from any number of threads.
 class Kernel {
 public:
-  // The C ABIs (KernelAbi); T is float, Half, BFloat16, or uint16_t for
-  // either 16-bit format.
+  // The C ABIs (KernelAbi); T is float, double, Half, BFloat16, or uint16_t
+  // for either 16-bit format.
   template <typename T> using Entry = void (*)(const T *in, T *out, int64_t n);
   template <typename T>
   using BinaryEntry = void (*)(const T *x, const T *y, T *out, int64_t n);
@@ -70,8 +78,8 @@ public:
                              int64_t cols);
   template <typename T>
   using BiasBackwardEntry = void (*)(const T *x, const T *bias, const T *dy,
-                                     T *dx, float *dbias, int64_t rows,
-                                     int64_t cols);
+                                     T *dx, BiasGradient<T> *dbias,
+                                     int64_t rows, int64_t cols);
 
   ~Kernel();
   Kernel(const Kernel &) = delete;
@@ -94,6 +102,8 @@ public:
   /// nothing. Null when the dtype is not f32 or the op takes other
   /// arguments.
   Entry<float> f32() const;
+  /// The same for an f64 kernel.
+  Entry<double> f64() const;
   /// Typed entries of f16 and bf16 activation kernels (null for any other
   /// dtype or op).
   Entry<Half> f16() const;
@@ -107,6 +117,8 @@ public:
   /// the kernel's dtype. With options.threads > 1 the range is split across
   /// threads (chunks of whole cache lines).
   llvm::Error run(const float *in, float *out, int64_t n,
+                  RunOptions options = {}) const;
+  llvm::Error run(const double *in, double *out, int64_t n,
                   RunOptions options = {}) const;
   llvm::Error run(const Half *in, Half *out, int64_t n,
                   RunOptions options = {}) const;
@@ -123,7 +135,8 @@ public:
   /// bias[c]) for a row-major [rows, cols] x; y may be x.
   template <typename T> BiasEntry<T> bias() const;
   /// The entry of a bias_gelu_backward kernel: dx = dy·GELU'(x + bias) and
-  /// dbias[c] = Σ_r dx[r·cols + c] (summed in f32; dbias is overwritten);
+  /// dbias[c] = Σ_r dx[r·cols + c] (summed in f32, f64 for f64 kernels;
+  /// dbias is overwritten);
   /// dx may be x or dy.
   template <typename T> BiasBackwardEntry<T> biasBackward() const;
 
@@ -142,8 +155,8 @@ public:
                       int64_t cols, RunOptions options = {}) const;
   template <typename T>
   llvm::Error runBiasBackward(const T *x, const T *bias, const T *dy, T *dx,
-                              float *dbias, int64_t rows, int64_t cols,
-                              RunOptions options = {}) const;
+                              BiasGradient<T> *dbias, int64_t rows,
+                              int64_t cols, RunOptions options = {}) const;
 
   /// The entry as an untyped address (whatever the ABI; RawEntry etc.
   /// below are its types).
@@ -160,7 +173,7 @@ private:
   llvm::Error runElementwise(KernelAbi abi, llvm::ArrayRef<const void *> ins,
                              void *out, int64_t n, CallElement element,
                              RunOptions options) const;
-  llvm::Error runRows(llvm::ArrayRef<const void *> ins, void *out, float *dbias,
+  llvm::Error runRows(llvm::ArrayRef<const void *> ins, void *out, void *dbias,
                       int64_t rows, int64_t cols, CallElement element,
                       RunOptions options) const;
   /// Compiles a spec that leaves nothing to tune.

@@ -72,23 +72,27 @@ public:
 private:
   const Kernel &kernel;
   KernelAbi abi;
-  std::vector<uint8_t> neutral; ///< 1s (binary, dy) or −0s (bias)
-  std::vector<uint8_t> ones;    ///< dy of the bias backward
-  mutable std::vector<float> dbias;
+  std::vector<uint8_t> neutral;      ///< 1s (binary, dy) or −0s (bias)
+  std::vector<uint8_t> ones;         ///< dy of the bias backward
+  mutable std::vector<double> dbias; ///< room for f32 or f64 sums
 };
 
 /// The inputs a budget is checked on, with their reference values: for
 /// f32, 2^18 inputs spread evenly over the domain's float encodings (every
-/// magnitude) plus 2^20 evenly spaced in its part of [−20, 20]; for 16-bit
-/// types, every input in the domain. Built once per selection: the
-/// reference values are most of a measurement's cost.
+/// magnitude) plus 2^20 evenly spaced in its part of [−20, 20]; for f64 the
+/// same over double encodings and [−40, 40]; for 16-bit types, every input
+/// in the domain. Built once per selection: the reference values are most
+/// of a measurement's cost.
 struct BudgetSample {
   DType dtype = DType::F32;
-  std::vector<float> inputs;     ///< the values (all dtypes)
+  std::vector<float> inputs;     ///< the values (f32, f16, bf16)
   std::vector<uint16_t> encoded; ///< their 16-bit encodings (f16, bf16)
   /// The reference values, rounded to double: 2^−29 ULP of f32 at most,
   /// and compared in fast SSE arithmetic.
   std::vector<double> references;
+  /// f64's inputs and their long double reference values (2^-11 ULP).
+  std::vector<double> wideInputs;
+  std::vector<long double> wideReferences;
   /// errorScale of each input (derivatives only; empty otherwise).
   std::vector<double> scales;
 };

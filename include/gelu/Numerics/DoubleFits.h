@@ -6,9 +6,9 @@
 //
 // Fits whose coefficients are doubles and whose error is near double's
 // rounding (about 2^-52 relative): what the correctly rounded f32 kernels
-// evaluate in f64. Long double's Remez exchange does not settle at these
-// degrees, so these are Chebyshev interpolants computed in MPFR (160 bits)
-// and rounded to double: the same coefficients on every machine, whatever
+// and the f64 kernels evaluate. Long double's Remez exchange does not settle at
+// these degrees, so these are Chebyshev interpolants computed in MPFR (160
+// bits) and rounded to double: the same coefficients on every machine, whatever
 // its libm, which the correctly rounded kernels' table of exceptional inputs
 // (found exhaustively) depends on.
 //
@@ -28,6 +28,14 @@ constexpr double kPhiTailScale = 0.5;
 /// Where the fit of Q ends: u ≤ kPhiTailMaxU, t ≥ 1/9. Beyond it
 /// GELU(−u) is far below f32's smallest subnormal.
 constexpr double kPhiTailMaxU = 16.0;
+
+/// The f64 kernels' Φ(−u), the same form on all of t ∈ (0, 1] (u ≥ 0),
+/// as the fit "phi_f64": four pieces of t, v = 8t − 1, 8t − 3, 8t − 5 and
+/// 8t − 7. Their exact GELU clamps u at kPhiF64MaxU: GELU(−38.6) is below
+/// half of f64's smallest subnormal, and x·Φ(−x) under half an ULP of x
+/// from x = 8.6 on.
+constexpr double kPhiF64MaxU = 40.0;
+constexpr double kPhiF64PieceScale = 8.0;
 
 /// One interval of a double fit: v = scale·w − offset maps it onto
 /// [−1, 1]. Both are doubles, and the fit is made for this map exactly, so

@@ -17,7 +17,7 @@ namespace gelu {
 /// The largest errors of a kernel's results over a set of inputs.
 struct ErrorMaxima {
   double maxUlp = 0; ///< in the output format
-  float ulpAt = 0;   ///< an input where maxUlp occurs
+  double ulpAt = 0;  ///< an input where maxUlp occurs
   double maxAbs = 0;
   /// Relative error, only where the reference is a normal number of the
   /// format: subnormal results count in ULPs alone.
@@ -30,7 +30,7 @@ struct ErrorMaxima {
   uint64_t correctlyRounded = 0; ///< results within half an ULP
 
   /// Adds the error (pointError) of the result of input `x`.
-  void add(float x, const struct PointError &error);
+  void add(double x, const struct PointError &error);
   void merge(const ErrorMaxima &other);
 };
 
@@ -71,13 +71,13 @@ inline constexpr const char *kRegionKeys[kReportRegions] = {
     "x_nonnegative", "x_in_minus3_0", "x_below_minus3", "overall"};
 
 /// The region (0, 1 or 2) of a finite input.
-int regionOf(float x);
+int regionOf(double x);
 
 /// Adds a result to its region's maxima and to the overall ones
 /// (`regions` has kReportRegions entries).
-void addToRegions(ErrorMaxima *regions, float x, double y, long double ref,
+void addToRegions(ErrorMaxima *regions, double x, double y, long double ref,
                   FloatFormat format, long double scale = 0);
-void addToRegions(ErrorMaxima *regions, float x, double y, double ref,
+void addToRegions(ErrorMaxima *regions, double x, double y, double ref,
                   FloatFormat format, double scale = 0);
 
 } // namespace gelu

@@ -32,14 +32,14 @@ bool keepsSignAndBound(ReferenceFunction f);
 /// The invariants a set of results broke, with one input for each.
 struct InvariantViolations {
   uint64_t wrongSign = 0; ///< a result of the other sign (or the wrong zero)
-  float wrongSignAt = 0;
+  double wrongSignAt = 0;
   uint64_t aboveInput = 0; ///< |f(x)| > |x|
-  float aboveInputAt = 0;
+  double aboveInputAt = 0;
   uint64_t wrongSpecial = 0; ///< NaN, +inf or −inf mapped wrongly
-  float wrongSpecialAt = 0;
+  double wrongSpecialAt = 0;
 
   /// Checks the result `y` of input `x` (f must keep sign and bound).
-  void check(float x, double y);
+  void check(double x, double y);
   void merge(const InvariantViolations &other);
   uint64_t total() const { return wrongSign + aboveInput + wrongSpecial; }
   /// "none", or "2 wrong signs (first at -5.42), 1 above |x| (...)".

@@ -142,6 +142,11 @@ struct KernelSpec {
 
   /// The function the kernel computes.
   ReferenceFunction referenceFunction() const;
+  /// The expansions this kernel's op accepts at its dtype, the accurate
+  /// default first (on f64, the one f64 form).
+  llvm::ArrayRef<act::Expansion> acceptedExpansions() const;
+  /// The named expansion, else the accurate default.
+  act::Expansion effectiveExpansion() const;
   /// The spec as canonical JSON (every field, fixed order).
   std::string toJson() const;
   /// A compact string equal for two specs exactly when toJson() is: the

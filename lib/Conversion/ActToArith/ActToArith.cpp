@@ -106,10 +106,11 @@ Value gelu::emitExtendToF32(OpBuilder &b, Location loc, Value value) {
 }
 
 /// f32 `value` rounded to the element type of `type`, as an f32 value again
-/// (what arith.addf in the 16-bit type would have produced).
+/// (what arith.addf in the 16-bit type would have produced); f32 and f64
+/// values are returned as they are.
 static Value emitRoundTrip(OpBuilder &b, Location loc, Value value, Type type) {
   Type element = getElementTypeOrSelf(type);
-  if (element.isF32())
+  if (!element.isF16() && !element.isBF16())
     return value;
   Value rounded = element.isBF16()
                       ? emitRoundToBF16(b, loc, value, type)
@@ -117,14 +118,18 @@ static Value emitRoundTrip(OpBuilder &b, Location loc, Value value, Type type) {
   return emitExtendToF32(b, loc, rounded);
 }
 
-/// `body` applied to `inputs` (all of one type: f16, bf16 or f32, scalar or
-/// vector) in f32, its result rounded once to that type. Null for an
-/// element type that has no expansion (f64).
-static Value emitInF32(
+/// `body` applied to `inputs` (all of one type: f16, bf16, f32 or f64,
+/// scalar or vector) in f32, its result rounded once to that type; f64 in
+/// f64. Null for another element type.
+static Value emitInComputeType(
     OpBuilder &builder, Location loc, ValueRange inputs,
     llvm::function_ref<Value(ElementwiseBuilder &, ArrayRef<Value>)> body) {
   Type type = inputs.front().getType();
   Type element = getElementTypeOrSelf(type);
+  if (element.isF64()) {
+    ElementwiseBuilder eb(builder, loc, type);
+    return body(eb, llvm::to_vector<3>(inputs));
+  }
   if (!element.isF16() && !element.isBF16() && !element.isF32())
     return nullptr;
   // 16-bit I/O, f32 compute: every 16-bit input is exact in f32 and the
@@ -146,7 +151,7 @@ static Value emitInF32(
 Value gelu::emitActivation(OpBuilder &builder, Location loc,
                            ReferenceFunction function, act::Expansion expansion,
                            Value input, unsigned degree) {
-  return emitInF32(
+  return emitInComputeType(
       builder, loc, input, [&](ElementwiseBuilder &eb, ArrayRef<Value> x) {
         return emitExpansion(eb, function, expansion, x[0], degree);
       });
@@ -174,7 +179,7 @@ struct ExpandActivation
     unsigned degree = op.getDegree().value_or(0);
     act::OpFacts facts = op.getFacts();
     Location loc = op.getLoc();
-    Value result = emitInF32(
+    Value result = emitInComputeType(
         rewriter, loc, op->getOperands(),
         [&](ElementwiseBuilder &eb, ArrayRef<Value> operands) {
           Value x = operands[0];
@@ -298,11 +303,6 @@ struct ConvertActToArithPass
                         "bufferize; run convert-act-to-arith, then "
                         "one-shot-bufferize and convert-linalg-to-loops, "
                         "before the LLVM conversions");
-        return WalkResult::interrupt();
-      }
-      if (getElementTypeOrSelf(op->getResult(0).getType()).isF64()) {
-        op->emitOpError("on f64 is not supported by convert-act-to-arith "
-                        "yet: expansions exist for f16, bf16 and f32");
         return WalkResult::interrupt();
       }
       return WalkResult::advance();

@@ -104,15 +104,6 @@ static Value emitGeluExactDouble(ElementwiseBuilder &d, Value xd) {
   return emitGateEnds(d, xd, y, kPhiTailMaxU);
 }
 
-/// A constant as hi + lo, hi rounded to double, lo the rest (from long
-/// double: 11 more bits).
-struct DoubleConstant {
-  double hi, lo;
-  explicit DoubleConstant(long double c)
-      : hi(static_cast<double>(c)),
-        lo(static_cast<double>(c - static_cast<long double>(hi))) {}
-};
-
 /// x·σ(y) in f64 for y = y.hi + y.lo (y.lo null or |y.lo| ≲ 2^-50·|y.hi|)
 /// and |y| ≤ 700: σ(−|y|) = e/(1 + e) with e = exp(−|y|), so that neither
 /// sign cancels. y ≤ 0 takes x·σ(y), which keeps the sign of x = ±0.
@@ -158,7 +149,9 @@ static Value emitGateSigmoidDouble(ElementwiseBuilder &d,
   if (function == ReferenceFunction::GeluTanh) {
     // x² is exact (x is an f32), x³ exact as a pair.
     const long double slope = 2 * sqrtl(2 / M_PIl);
-    DoubleConstant c1(slope), c2(slope * tanhFormCubic<long double>());
+    SplitConstant c1 = SplitConstant::of(d, slope),
+                  c2 = SplitConstant::of(d,
+                                         slope * tanhFormCubic<long double>());
     DoubleFloat cube = emitTwoProduct(d, d.mul(xc, xc), xc);
     DoubleFloat linear = product(xc, c1.hi);
     DoubleFloat cubic = product(cube.hi, c2.hi);
@@ -170,7 +163,7 @@ static Value emitGateSigmoidDouble(ElementwiseBuilder &d,
     lo = d.fma(cube.lo, d.constant(c2.hi), lo);
     y = {sum.hi, lo};
   } else if (function == ReferenceFunction::GeluSigmoid) {
-    DoubleConstant s(sigmoidFormScale<long double>());
+    SplitConstant s = SplitConstant::of(d, sigmoidFormScale<long double>());
     y = product(xc, s.hi);
     y.lo = d.fma(xc, d.constant(s.lo), y.lo);
   }

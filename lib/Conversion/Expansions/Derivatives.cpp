@@ -18,6 +18,7 @@
 
 #include "ExpansionParts.h"
 
+#include "gelu/Conversion/Expansions/ExactGeluF64.h"
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 
 #include "llvm/Support/ErrorHandling.h"
@@ -194,10 +195,46 @@ static Value emitTimesSigmoidDerivative(ElementwiseBuilder &eb, DoubleFloat y,
   return eb.select(yNegative, e.times(eb, inner), inner);
 }
 
+/// emitTimesSigmoidDerivative in f64, to a few ULP through GELU''s zero:
+/// x·y' as a pair, 1/(1 + e) with its rounding corrected (ρ), and
+/// 1 + x·y'·(1 − s) from exact products, so that the cancellation near the
+/// zero (by 1.4 at x ≈ −1.6 for tanh GELU) does not magnify roundings.
+static Value emitTimesSigmoidDerivativeF64(ElementwiseBuilder &eb,
+                                           DoubleFloat y, DoubleFloat xSlope) {
+  Value one = eb.constant(1.0);
+  Value yNegative = eb.lessEqual(y.hi, eb.constant(0.0));
+  SigmoidParts parts = emitSigmoidParts(eb, y, yNegative, false);
+  Value e = parts.eValue;
+  Value r = parts.sigmoidOfAbs;
+  // 1 + e = d.hi + d.lo exactly; r·(1 + ρ) is 1/(1 + e) to ~2^-104.
+  DoubleFloat d = emitTwoSum(eb, one, e);
+  Value nr = eb.neg(r);
+  Value rho = eb.fma(nr, d.lo, eb.fma(nr, d.hi, one));
+  Value rLo = eb.mul(r, rho);
+  // 1 − s: r for y < 0, e·r for y ≥ 0.
+  DoubleFloat er = emitTwoProduct(eb, e, r);
+  er.lo = eb.fma(e, rLo, er.lo);
+  Value oneMinusS = eb.select(yNegative, r, er.hi);
+  Value oneMinusSLo = eb.select(yNegative, rLo, er.lo);
+  DoubleFloat p = emitTwoProduct(eb, xSlope.hi, oneMinusS);
+  p.lo = eb.fma(xSlope.lo, oneMinusS, p.lo);
+  p.lo = eb.fma(xSlope.hi, oneMinusSLo, p.lo);
+  DoubleFloat sum = emitTwoSum(eb, one, p.hi);
+  Value inner = eb.add(sum.hi, eb.add(sum.lo, p.lo));
+  // s·inner: s = r (y ≥ 0), e·r (y < 0: e's scales applied last).
+  Value rInner = eb.fma(r, inner, eb.mul(rLo, inner));
+  return eb.select(yNegative, parts.e.times(eb, rInner), rInner);
+}
+
 /// The tanh form's derivative, 2u in double-float unless `fast`.
 static Value emitGeluTanhDerivative(ElementwiseBuilder &eb, Value x,
                                     bool fast) {
-  Value xc = clampBoth(eb, x, kTanhFormTail);
+  Value xc = clampBoth(eb, x, tailFor(eb, kTanhFormTail, kTanhFormTailF64));
+  if (eb.isDouble()) {
+    DoubleFloat twoU = emitTanhFormSigmoidArg(eb, xc);
+    DoubleFloat xSlope = emitTanhFormSigmoidArg(eb, xc, /*cubicFactor=*/3);
+    return emitTimesSigmoidDerivativeF64(eb, twoU, xSlope);
+  }
   DoubleFloat twoU =
       fast ? DoubleFloat{emitTanhFormSigmoidArgFast(eb, xc), Value()}
            : emitTanhFormSigmoidArg(eb, xc);
@@ -208,11 +245,16 @@ static Value emitGeluTanhDerivative(ElementwiseBuilder &eb, Value x,
 /// The sigmoid form's derivative: y = s·x, and x·y' = y itself.
 static Value emitGeluSigmoidDerivative(ElementwiseBuilder &eb, Value x,
                                        bool fast) {
-  Value xc = clampBoth(eb, x, kSigmoidFormTail);
+  Value xc =
+      clampBoth(eb, x, tailFor(eb, kSigmoidFormTail, kSigmoidFormTailF64));
   DoubleFloat y =
       fast ? DoubleFloat{eb.mul(eb.constant(sigmoidFormScale<double>()), xc),
                          Value()}
-           : emitScaled(eb, SplitConstant(sigmoidFormScale<double>()), xc);
+           : emitScaled(eb,
+                        SplitConstant::of(eb, sigmoidFormScale<long double>()),
+                        xc);
+  if (eb.isDouble()) // x·y' = y
+    return emitTimesSigmoidDerivativeF64(eb, y, y);
   Value xSlope = y.lo ? eb.add(y.hi, y.lo) : y.hi;
   return emitTimesSigmoidDerivative(eb, y, xSlope, fast);
 }
@@ -222,6 +264,9 @@ Value emitDerivativeExpansion(ElementwiseBuilder &eb,
                               act::Expansion expansion, Value x,
                               unsigned degree) {
   using act::Expansion;
+  assert((!eb.isDouble() ||
+          llvm::is_contained(f64ExpansionsFor(function), expansion)) &&
+         "f64 has one expansion a function (the op verifier checks)");
   bool fast = expansion == Expansion::sigmoid_fast;
   if (degree == 0)
     degree = defaultDegreeOf(expansion);
@@ -233,7 +278,8 @@ Value emitDerivativeExpansion(ElementwiseBuilder &eb,
   case ReferenceFunction::GeluExactDerivative:
     switch (expansion) {
     case Expansion::erfc:
-      return emitGeluErfcDerivative(eb, x, /*accurate=*/true);
+      return eb.isDouble() ? emitGeluExactDerivativeF64(eb, x)
+                           : emitGeluErfcDerivative(eb, x, /*accurate=*/true);
     case Expansion::erfc_fast:
       return emitGeluErfcDerivative(eb, x, /*accurate=*/false);
     case Expansion::erf:

@@ -42,26 +42,31 @@ static constexpr double kLn2Hi = 0.693145751953125;
 static constexpr double kLn2Lo = 1.42860682030941723212e-6;
 static constexpr double kLog2E = 1.44269504088896340736;
 // Below this the result is far under the smallest subnormal even after the
-// callers' factors, and k stays within what two normal scales can express.
+// callers' factors, and k stays within what two normal scales can express
+// (f32: |k| ≤ 246, f64: |k| ≤ 1443).
 static constexpr double kExpArgFloor = -170.0;
+static constexpr double kExpArgFloorF64 = -1000.0;
 
 ScaledExp emitExp(ElementwiseBuilder &eb, ArrayRef<Value> terms) {
   assert(!terms.empty() && "exp needs an argument");
   // The two leading terms as an exact sum hi + lo: hi is range-reduced
   // exactly, so neither the large −x²/2 nor a polynomial term next to it
   // is rounded at the scale of the sum.
-  Value hi = eb.clampBelow(terms.front(), kExpArgFloor);
+  const bool f64 = eb.isDouble();
+  const double floor = f64 ? kExpArgFloorF64 : kExpArgFloor;
+  Value hi = eb.clampBelow(terms.front(), floor);
   SmallVector<Value, 3> corrections;
   if (terms.size() > 1) {
     DoubleFloat sum = emitTwoSum(eb, hi, terms[1]);
-    hi = eb.clampBelow(sum.hi, kExpArgFloor);
+    hi = eb.clampBelow(sum.hi, floor);
     corrections.push_back(sum.lo);
   }
   if (terms.size() > 2)
     llvm::append_range(corrections, terms.drop_front(2));
 
   // hi = k·ln2 + r with |r| ≲ ln2/2; hi − k·kLn2Hi is exact (Sterbenz), so
-  // only the small corrections are rounded, relative to r.
+  // only the small corrections are rounded, relative to r. (kLn2Lo is
+  // ln 2 − kLn2Hi to double's precision: f64 takes the same split.)
   Value k = eb.roundEven(eb.mul(hi, eb.constant(kLog2E)));
   Value negK = eb.neg(k);
   Value r = eb.fma(negK, eb.constant(kLn2Hi), hi);
@@ -70,15 +75,17 @@ ScaledExp emitExp(ElementwiseBuilder &eb, ArrayRef<Value> terms) {
     small = eb.add(small, term);
   r = eb.add(r, small);
 
-  Value mantissa = eb.horner(r, expTaylorCoefficients());
+  Value mantissa =
+      eb.horner(r, f64 ? expTaylorCoefficientsF64() : expTaylorCoefficients());
 
-  // 2^k as two normal powers of two: k reaches −245, below the normal range.
+  // 2^k as two normal powers of two: k reaches −245 (f32) or −1443 (f64),
+  // below the normal range.
   Value kInt = eb.floatToInt(k);
   Value kHalf = eb.shiftRightArith(kInt, 1);
   Value kRest = eb.subInt(kInt, kHalf);
   auto powerOfTwo = [&](Value e) {
-    Value biased = eb.addInt(e, eb.intConstant(127));
-    return eb.bitcastToFloat(eb.shiftLeft(biased, 23));
+    Value biased = eb.addInt(e, eb.intConstant(f64 ? 1023 : 127));
+    return eb.bitcastToFloat(eb.shiftLeft(biased, f64 ? 52 : 23));
   };
   return {mantissa, powerOfTwo(kHalf), powerOfTwo(kRest)};
 }

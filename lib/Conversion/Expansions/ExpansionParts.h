@@ -27,6 +27,17 @@ struct SplitConstant {
   double lo;
   explicit SplitConstant(double c)
       : hi(static_cast<float>(c)), lo(c - static_cast<float>(c)) {}
+  /// c split for `eb`'s precision: as above for f32; for f64, hi the
+  /// double nearest c and lo the rest (long double: 11 more bits), for
+  /// double-double products.
+  static SplitConstant of(const ElementwiseBuilder &eb, long double c) {
+    SplitConstant split(static_cast<double>(c));
+    if (eb.isDouble()) {
+      split.hi = static_cast<double>(c);
+      split.lo = static_cast<double>(c - static_cast<long double>(split.hi));
+    }
+    return split;
+  }
 };
 
 // Below these x, the activation has underflowed to −0 in f32; clamping x
@@ -35,6 +46,16 @@ constexpr double kErfcFormTail = -16.0;    // GELU(−14.4) is already −0.
 constexpr double kTanhFormTail = -12.0;    // 2u(−12) ≈ −142.
 constexpr double kSigmoidFormTail = -66.0; // s·66 ≈ 112 (s = 1.702).
 constexpr double kSiluTail = -110.0;       // 110·e^−110 < 2^−150.
+// The same for f64 results (below 2^-1075 = e^-745.1).
+constexpr double kTanhFormTailF64 = -23.0;     // 2u(−23) ≈ −904.
+constexpr double kSigmoidFormTailF64 = -460.0; // s·460 ≈ 783.
+constexpr double kSiluTailF64 = -790.0;        // 790·e^−790 < 2^−1075.
+
+/// The tail for `eb`'s precision.
+inline double tailFor(const ElementwiseBuilder &eb, double f32Tail,
+                      double f64Tail) {
+  return eb.isDouble() ? f64Tail : f32Tail;
+}
 
 /// x clamped to [tail, −tail] (NaN kept): every power of it is finite.
 inline mlir::Value clampBoth(ElementwiseBuilder &eb, mlir::Value x,
@@ -66,8 +87,10 @@ mlir::Value emitPiecewiseTable(ElementwiseBuilder &eb,
                                mlir::Value ax);
 
 /// The tanh form's 2u = x·(c1 + c2·x²), c1 = 2√(2/π), c2 = c·c1, in
-/// double-float, for x clamped to its range (kTanhFormTail).
-DoubleFloat emitTanhFormSigmoidArg(ElementwiseBuilder &eb, mlir::Value xc);
+/// double-float, for x clamped to its range (kTanhFormTail); with
+/// `cubicFactor` 3, x·2u'(x) = x·(c1 + 3·c2·x²).
+DoubleFloat emitTanhFormSigmoidArg(ElementwiseBuilder &eb, mlir::Value xc,
+                                   long double cubicFactor = 1);
 /// The same in plain f32.
 mlir::Value emitTanhFormSigmoidArgFast(ElementwiseBuilder &eb, mlir::Value xc);
 /// 2u'(x) = c1 + 3·c2·x².

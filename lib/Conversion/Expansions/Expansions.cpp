@@ -10,6 +10,7 @@
 
 #include "gelu/Conversion/Expansions/CorrectlyRounded.h"
 #include "gelu/Conversion/Expansions/Derivatives.h"
+#include "gelu/Conversion/Expansions/ExactGeluF64.h"
 
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 
@@ -294,11 +295,15 @@ static Value emitGeluErfForm(ElementwiseBuilder &eb, Value x) {
 /// c1 = 2√(2/π) of the tanh form's 2u = x·(c1 + c·c1·x²), c its cubic.
 static const double kTanhFormSlope = 2.0 * std::sqrt(2.0 / M_PI);
 
-DoubleFloat emitTanhFormSigmoidArg(ElementwiseBuilder &eb, Value xc) {
+DoubleFloat emitTanhFormSigmoidArg(ElementwiseBuilder &eb, Value xc,
+                                   long double cubicFactor) {
   // All in double-float: 2u reaches −140, where an f32 rounding of 2u would
   // be a relative error of ~1e-5 in σ(2u).
-  const double c1 = kTanhFormSlope;
-  SplitConstant k1(c1), k2(tanhFormCubic<double>() * c1);
+  // (In f64, double-double: the constants from long double.)
+  const long double c1 = 2 * sqrtl(2 / M_PIl);
+  SplitConstant k1 = SplitConstant::of(eb, c1),
+                k2 = SplitConstant::of(
+                    eb, cubicFactor * tanhFormCubic<long double>() * c1);
   DoubleFloat square = emitTwoProduct(eb, xc, xc);
   DoubleFloat k2x2 = emitTwoProduct(eb, eb.constant(k2.hi), square.hi);
   DoubleFloat w = emitTwoSum(eb, eb.constant(k1.hi), k2x2.hi);
@@ -314,20 +319,22 @@ DoubleFloat emitTanhFormSigmoidArg(ElementwiseBuilder &eb, Value xc) {
 /// The tanh-form GELU, 0.5·x·(1 + tanh(u)) with u = √(2/π)(x + 0.044715x³),
 /// computed as x·σ(2u) with 2u in double-float: no 1+tanh cancellation.
 static Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {
-  Value xc = clampBoth(eb, x, kTanhFormTail);
+  Value xc = clampBoth(eb, x, tailFor(eb, kTanhFormTail, kTanhFormTailF64));
   return emitTimesSigmoid(eb, x, xc, emitTanhFormSigmoidArg(eb, xc));
 }
 
 /// The sigmoid-form GELU, x·σ(1.702x), with 1.702x in double-float.
 static Value emitGeluSigmoidForm(ElementwiseBuilder &eb, Value x) {
-  Value xc = clampBoth(eb, x, kSigmoidFormTail);
-  DoubleFloat y = emitScaled(eb, SplitConstant(sigmoidFormScale<double>()), xc);
+  Value xc =
+      clampBoth(eb, x, tailFor(eb, kSigmoidFormTail, kSigmoidFormTailF64));
+  DoubleFloat y = emitScaled(
+      eb, SplitConstant::of(eb, sigmoidFormScale<long double>()), xc);
   return emitTimesSigmoid(eb, x, xc, y);
 }
 
 /// SiLU, x·σ(x).
 static Value emitSilu(ElementwiseBuilder &eb, Value x) {
-  Value xc = clampBoth(eb, x, kSiluTail);
+  Value xc = clampBoth(eb, x, tailFor(eb, kSiluTail, kSiluTailF64));
   return emitTimesSigmoid(eb, x, xc, {xc, Value()});
 }
 
@@ -491,11 +498,14 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
   using act::Expansion;
   if (isDerivative(function))
     return emitDerivativeExpansion(eb, function, expansion, x, degree);
+  assert((!eb.isDouble() ||
+          llvm::is_contained(f64ExpansionsFor(function), expansion)) &&
+         "f64 has one expansion a function (the op verifier checks)");
   if (degree == 0)
     degree = defaultDegreeOf(expansion);
   switch (expansion) {
   case Expansion::erfc:
-    return emitGeluErfcForm(eb, x);
+    return eb.isDouble() ? emitGeluExactF64(eb, x) : emitGeluErfcForm(eb, x);
   case Expansion::erfc_fast:
     return emitGeluErfcFast(eb, x);
   case Expansion::rational:

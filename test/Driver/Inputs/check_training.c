@@ -11,6 +11,7 @@
  *                             int64_t rows, int64_t cols)
  *   k_geglu, k_swiglu   void (const float *a, const float *b, float *y,
  *                             int64_t n)
+ * (REAL: float, or double for f64 kernels, whose dbias is double too)
  * and checks each against a long-double reference (relative to
  * max(|ref|, |factor|·gate) for the derivatives, whose zero makes a plain
  * relative error meaningless), the bias gradient against the column sums
@@ -25,13 +26,23 @@
 #include <stdio.h>
 #include <string.h>
 
-void k_backward(const float *x, const float *dy, float *dx, int64_t n);
-void k_bias(const float *x, const float *bias, float *y, int64_t rows,
+#ifndef REAL
+#define REAL float
+#endif
+typedef REAL real;
+/* ~8 ULP of the type, relative, and an absolute floor below its normal
+ * range. */
+#define IS_DOUBLE (sizeof(real) == 8)
+#define TOLERANCE (IS_DOUBLE ? 2e-15L : 1e-6L)
+#define FLOOR (IS_DOUBLE ? 1e-305L : 1e-37L)
+
+void k_backward(const real *x, const real *dy, real *dx, int64_t n);
+void k_bias(const real *x, const real *bias, real *y, int64_t rows,
             int64_t cols);
-void k_bias_backward(const float *x, const float *bias, const float *dy,
-                     float *dx, float *dbias, int64_t rows, int64_t cols);
-void k_geglu(const float *a, const float *b, float *y, int64_t n);
-void k_swiglu(const float *a, const float *b, float *y, int64_t n);
+void k_bias_backward(const real *x, const real *bias, const real *dy,
+                     real *dx, real *dbias, int64_t rows, int64_t cols);
+void k_geglu(const real *a, const real *b, real *y, int64_t n);
+void k_swiglu(const real *a, const real *b, real *y, int64_t n);
 
 static int failures;
 #define FAIL(...)                                                              \
@@ -77,13 +88,13 @@ static long double gelu_derivative(long double x) {
 static void expect_near(const char *what, long double got, long double want,
                         long double scale, long double x) {
   long double magnitude = fabsl(want) > scale ? fabsl(want) : scale;
-  /* ~8 f32 ULP, and an absolute floor below f32's normal range. Written
-   * as "not within" so that a NaN result fails (NaN > bound is false). */
-  if (!(fabsl(got - want) <= 1e-6L * magnitude + 1e-37L))
+  /* Written as "not within" so that a NaN result fails (NaN > bound is
+   * false). */
+  if (!(fabsl(got - want) <= TOLERANCE * magnitude + FLOOR))
     FAIL("%s at x = %.9Lg: got %.9Lg, want %.9Lg\n", what, x, got, want);
 }
 
-static float value(int i) { return -9.0f + 18.0f * (float)((i * 37) % 1001) / 1000.0f; }
+static real value(int i) { return -9.0f + 18.0f * (real)((i * 37) % 1001) / 1000.0f; }
 
 #define GUARD 16
 #define CANARY 1234.5f
@@ -91,10 +102,10 @@ static float value(int i) { return -9.0f + 18.0f * (float)((i * 37) % 1001) / 10
 static void check_elementwise(void) {
   /* Accuracy over [-9, 9] with varied second operands. */
   enum { N = 1001 };
-  static float x[N], b[N], y[N];
+  static real x[N], b[N], y[N];
   for (int i = 0; i < N; ++i) {
     x[i] = value(i);
-    b[i] = 0.25f + (float)(i % 7);
+    b[i] = 0.25f + (real)(i % 7);
   }
   k_backward(x, b, y, N);
   for (int i = 0; i < N; ++i)
@@ -108,12 +119,12 @@ static void check_elementwise(void) {
     expect_near("swiglu", y[i], x[i] * sigmoid(x[i]) * b[i], 0, x[i]);
 
   /* No write outside out[0..n), at every n and misalignment. */
-  static float in[128], in2[128], out[128 + 2 * GUARD];
+  static real in[128], in2[128], out[128 + 2 * GUARD];
   for (int i = 0; i < 128; ++i) {
     in[i] = value(i);
     in2[i] = 1.0f;
   }
-  void (*kernels[])(const float *, const float *, float *, int64_t) = {
+  void (*kernels[])(const real *, const real *, real *, int64_t) = {
       k_backward, k_geglu, k_swiglu};
   for (int k = 0; k < 3; ++k)
     for (int shift = 0; shift < 8; ++shift)
@@ -130,19 +141,19 @@ static void check_elementwise(void) {
 }
 
 static void check_rows(int rows, int cols) {
-  static float x[64 * 64], bias[64 + GUARD], dy[64 * 64],
+  static real x[64 * 64], bias[64 + GUARD], dy[64 * 64],
       out[64 * 64 + GUARD], dbias[64 + GUARD];
   for (int i = 0; i < rows * cols; ++i) {
     x[i] = value(i);
-    dy[i] = 0.5f + (float)(i % 5) * 0.25f;
+    dy[i] = 0.5f + (real)(i % 5) * 0.25f;
   }
   for (int c = 0; c < cols; ++c)
-    bias[c] = -1.0f + 0.0625f * (float)c;
+    bias[c] = -1.0f + 0.0625f * (real)c;
   for (int i = 0; i < rows * cols + GUARD; ++i)
     out[i] = CANARY;
   k_bias(x, bias, out, rows, cols);
   for (int i = 0; i < rows * cols; ++i) {
-    float z = x[i] + bias[i % cols];
+    real z = x[i] + bias[i % cols];
     expect_near("bias_gelu", out[i], gelu(z), 0, z);
   }
   for (int i = rows * cols; i < rows * cols + GUARD; ++i)
@@ -156,13 +167,13 @@ static void check_rows(int rows, int cols) {
     double sum = 0, magnitude = 0;
     for (int r = 0; r < rows; ++r) {
       int i = r * cols + c;
-      float z = x[i] + bias[c];
+      real z = x[i] + bias[c];
       expect_near("bias_gelu_backward", out[i], dy[i] * gelu_derivative(z),
                   dy[i] * gate(z), z);
       sum += out[i];
       magnitude += fabs(out[i]);
     }
-    if (!(fabs(dbias[c] - sum) <= 1e-6 * magnitude + 1e-30))
+    if (!(fabs(dbias[c] - sum) <= (double)TOLERANCE * magnitude + 1e-30))
       FAIL("dbias[%d] = %.9g, the column sum is %.9g\n", c, dbias[c], sum);
   }
   for (int c = cols; c < cols + GUARD; ++c)
@@ -177,7 +188,7 @@ int main(void) {
   check_rows(7, 64);
   check_rows(64, 5);
   /* rows = 0: nothing but dbias's zeros. */
-  float dbias[4] = {1, 2, 3, 4}, none = CANARY;
+  real dbias[4] = {1, 2, 3, 4}, none = CANARY;
   k_bias_backward(&none, dbias, &none, &none, dbias, 0, 4);
   if (dbias[0] != 0 || dbias[3] != 0 || none != CANARY)
     FAIL("rows = 0 must zero dbias and write nothing else\n");

@@ -48,7 +48,8 @@ struct ScaledExp {
 };
 
 /// exp(terms[0] + terms[1] + ...), for sums of at most about +88 and any
-/// negative value (results below e^-170 are flushed to 0). The leading term
+/// negative value (results below e^-170 are flushed to 0; in f64, below
+/// e^-1000, with Taylor's degree-13 polynomial). The leading term
 /// is range-reduced exactly (Cody–Waite with an FMA); the others are added to
 /// the reduced argument, so their rounding is relative to it, not to the sum.
 /// Order the terms by decreasing magnitude.

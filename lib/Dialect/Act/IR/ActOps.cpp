@@ -26,11 +26,18 @@ using namespace gelu::act;
 LogicalResult gelu::act::verifyActivationOp(ActivationOpInterface op) {
   gelu::ReferenceFunction function = op.getReferenceFunction();
   std::optional<Expansion> expansion = op.getExpansion();
-  if (expansion && !llvm::is_contained(op.getAcceptedExpansions(), *expansion))
+  llvm::ArrayRef<Expansion> accepted = op.getAcceptedExpansions();
+  if (expansion && !llvm::is_contained(accepted, *expansion)) {
+    if (llvm::is_contained(gelu::expansionsFor(function), *expansion))
+      return op->emitOpError("expansion '")
+             << stringifyExpansion(*expansion) << "' has no f64 form; on f64, "
+             << gelu::stringifyReferenceFunction(function) << " has "
+             << gelu::listExpansions(accepted);
     return op->emitOpError("expansion '")
            << stringifyExpansion(*expansion) << "' does not compute "
            << gelu::stringifyReferenceFunction(function) << "; expected "
-           << gelu::listExpansions(function);
+           << gelu::listExpansions(accepted);
+  }
   if (expansion && gelu::roundsF32Only(*expansion) &&
       !getElementTypeOrSelf(op->getResult(0).getType()).isF32())
     return op->emitOpError("expansion '")

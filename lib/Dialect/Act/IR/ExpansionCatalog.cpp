@@ -94,6 +94,26 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
   llvm_unreachable("unknown reference function");
 }
 
+llvm::ArrayRef<Expansion> f64ExpansionsFor(ReferenceFunction function) {
+  static constexpr Expansion erfc[] = {Expansion::erfc};
+  static constexpr Expansion sigmoid[] = {Expansion::sigmoid};
+  static constexpr Expansion select[] = {Expansion::select};
+  switch (function) {
+  case ReferenceFunction::GeluExact:
+  case ReferenceFunction::GeluExactDerivative:
+    return erfc;
+  case ReferenceFunction::GeluTanh:
+  case ReferenceFunction::GeluSigmoid:
+  case ReferenceFunction::Silu:
+  case ReferenceFunction::GeluTanhDerivative:
+  case ReferenceFunction::GeluSigmoidDerivative:
+    return sigmoid;
+  case ReferenceFunction::Relu:
+    return select;
+  }
+  llvm_unreachable("unknown reference function");
+}
+
 ReferenceFunction computedFunction(ReferenceFunction function,
                                    Expansion expansion) {
   if (function == ReferenceFunction::GeluExact ||
@@ -152,9 +172,9 @@ std::string listDegrees(Expansion expansion) {
   return out;
 }
 
-std::string listExpansions(ReferenceFunction function) {
+std::string listExpansions(llvm::ArrayRef<Expansion> expansions) {
   std::string out;
-  for (Expansion e : expansionsFor(function)) {
+  for (Expansion e : expansions) {
     if (!out.empty())
       out += ", ";
     out += "'" + act::stringifyExpansion(e).str() + "'";

@@ -37,10 +37,14 @@ def Act_ActivationOpInterface : OpInterface<"ActivationOpInterface"> {
             $_op.getApproximate());
       }]>,
     InterfaceMethod<"The expansions the op accepts, its accurate default "
-      "first.",
+      "first (on f64 elements, the one f64 form).",
       "::llvm::ArrayRef<::gelu::act::Expansion>", "getAcceptedExpansions",
       (ins), [{}], [{
-        return ::gelu::expansionsFor($_op.getReferenceFunction());
+        ::gelu::ReferenceFunction function = $_op.getReferenceFunction();
+        return ::mlir::getElementTypeOrSelf($_op->getResult(0).getType())
+                       .isF64()
+                   ? ::gelu::f64ExpansionsFor(function)
+                   : ::gelu::expansionsFor(function);
       }]>,
     InterfaceMethod<"The expansion that computes the op: the named one, "
       "else the accurate default.",

@@ -24,6 +24,11 @@ ReferenceFunction geluReferenceFunction(act::Approximate approximate);
 /// `correctly_rounded` (the most accurate, and the slowest) last.
 llvm::ArrayRef<act::Expansion> expansionsFor(ReferenceFunction function);
 
+/// The expansions that an op meaning `function` accepts on f64 elements:
+/// one, its evaluation in f64 (`erfc` for exact GELU and its derivative,
+/// `sigmoid` for the sigmoid-gated functions, `select` for ReLU).
+llvm::ArrayRef<act::Expansion> f64ExpansionsFor(ReferenceFunction function);
+
 /// What `expansion` computes when it stands for `function`: the same
 /// function, except for the approximations (`approx_tanh`, `approx_sigmoid`) of
 /// exact GELU.
@@ -51,7 +56,7 @@ unsigned defaultDegreeOf(act::Expansion expansion);
 std::string listDegrees(act::Expansion expansion);
 
 /// "'erfc', 'erfc_fast', ..." for messages.
-std::string listExpansions(ReferenceFunction function);
+std::string listExpansions(llvm::ArrayRef<act::Expansion> expansions);
 
 } // namespace gelu
 

@@ -1,0 +1,34 @@
+//===- ExactGeluF64.h - Exact GELU and its derivative in f64 ----*- C++ -*-===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+//
+// The `erfc` expansion of exact GELU and GELU' on f64 elements. Both come
+// from Φ(−u) = G·h, G = exp(−u²/2) with u² as an exact pair (its rounding
+// would be a relative error u²·2^-53 of G, 800 ULPs at u = 38), and
+// h = t·Q(t), t = 1/(1 + u/2), Q the four-piece degree-16 fit "phi_f64"
+// (DoubleFits.h, made in MPFR): relative accuracy down to the last
+// subnormal, x < −38.6, with G's power-of-two scales applied last so that a
+// subnormal result is rounded once.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GELU_CONVERSION_EXPANSIONS_EXACTGELUF64_H
+#define GELU_CONVERSION_EXPANSIONS_EXACTGELUF64_H
+
+#include "gelu/Conversion/Expansions/ElementwiseBuilder.h"
+
+namespace gelu {
+
+/// x·Φ(x) of f64 `x` (`eb` an f64 builder): x·(1 − Φ(−x)) for x > 0, with
+/// −0 for −0 and every x < 0 that underflows, x for x > 40, NaN for NaN.
+mlir::Value emitGeluExactF64(ElementwiseBuilder &eb, mlir::Value x);
+
+/// Φ(x) + x·φ(x) of f64 `x`: G·(h + x/√(2π)) for x ≤ 0, 1 + G·(x/√(2π) − h)
+/// above (1 − Φ never formed), 1 above x = 40 and 0 below −40.
+mlir::Value emitGeluExactDerivativeF64(ElementwiseBuilder &eb, mlir::Value x);
+
+} // namespace gelu
+
+#endif // GELU_CONVERSION_EXPANSIONS_EXACTGELUF64_H

@@ -1,0 +1,139 @@
+//===- ExactGeluF64.cpp - Exact GELU and its derivative in f64 -----------===//
+//
+// Part of gelu-jit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gelu/Conversion/Expansions/ExactGeluF64.h"
+
+#include "gelu/Conversion/Expansions/Elementary.h"
+#include "gelu/Numerics/DoubleFits.h"
+#include "gelu/Numerics/Polynomials.h"
+
+#include "llvm/ADT/SmallVector.h"
+
+#include <cassert>
+#include <cmath>
+
+using namespace mlir;
+
+namespace gelu {
+
+namespace {
+/// Φ(−u) = gauss·(h + hLo) for u = |x| clamped to [0, kPhiF64MaxU].
+struct PhiParts {
+  ScaledExp gauss;
+  Value h;
+  Value hLo;
+};
+} // namespace
+
+static PhiParts emitPhiParts(ElementwiseBuilder &d, Value u) {
+  DoubleFitCoefficients fit = doubleFitCoefficients("phi_f64");
+  assert(fit.pieces.size() == 4 && "the kernel selects among four pieces");
+  // One builder call an operand (C++ leaves the order of argument
+  // evaluation open, and the IR must not depend on the compiler).
+  DoubleFloat square = emitTwoProduct(d, u, u);
+  Value minusHalf = d.constant(-0.5);
+  Value hi = d.mul(square.hi, minusHalf);
+  Value lo = d.mul(square.lo, minusHalf);
+  ScaledExp gauss = emitExp(d, {hi, lo});
+  Value one = d.constant(1.0);
+  Value scale = d.constant(kPhiTailScale);
+  Value denominator = d.fma(u, scale, one);
+  Value t = d.div(one, denominator);
+  // w = 8t (exact); piece p for w in [2p, 2p + 2], v = w − (2p + 1)
+  // (exact: both in [0, 8], the difference at most 1).
+  Value w = d.mul(t, d.constant(kPhiF64PieceScale));
+  Value inPiece[4] = {Value(), d.lessEqual(d.constant(2.0), w),
+                      d.lessEqual(d.constant(4.0), w),
+                      d.lessEqual(d.constant(6.0), w)};
+  auto choose = [&](auto valueOf) {
+    Value chosen = valueOf(0);
+    for (unsigned p = 1; p < 4; ++p) {
+      Value next = valueOf(p);
+      chosen = d.select(inPiece[p], next, chosen);
+    }
+    return chosen;
+  };
+  Value offset =
+      choose([&](unsigned p) { return d.constant(fit.pieces[p].offset); });
+  Value v = d.sub(w, offset);
+  const unsigned n = fit.degree + 1;
+  auto coefficient = [&](unsigned k) {
+    return choose(
+        [&](unsigned p) { return d.constant(fit.coefficients[p * n + k]); });
+  };
+  SmallVector<Value> c;
+  for (unsigned k = 0; k < n; ++k)
+    c.push_back(coefficient(k));
+  Value q = c[fit.degree];
+  for (unsigned k = fit.degree; k-- > 0;)
+    q = d.fma(q, v, c[k]);
+  DoubleFloat h = emitTwoProduct(d, t, q);
+  // t is 1/(1 + u/2) rounded twice; ρ = 1 − t·(1 + u/2), from the exact
+  // remainder of the denominator, is its relative error, and moves h =
+  // t·Q(t) by ρ·t·(Q + t·dQ/dt) (up to 1.6·ρ at u = 0). dQ/dt = 8·dQ/dv
+  // only needs a few digits: the fit's first kSlopeTerms terms.
+  Value denominatorLo = d.fma(u, scale, d.sub(one, denominator));
+  Value nt = d.neg(t);
+  Value rho = d.fma(nt, denominatorLo, d.fma(nt, denominator, one));
+  constexpr unsigned kSlopeTerms = 6;
+  Value slope = d.mul(c[kSlopeTerms], d.constant(double(kSlopeTerms)));
+  for (unsigned k = kSlopeTerms; --k > 0;)
+    slope = d.fma(slope, v, d.mul(c[k], d.constant(double(k))));
+  Value tSlope = d.mul(d.mul(t, d.constant(kPhiF64PieceScale)), slope);
+  Value scaledRho = d.mul(rho, t);
+  Value correction = d.mul(scaledRho, d.add(q, tSlope));
+  return {gauss, h.hi, d.add(h.lo, correction)};
+}
+
+Value emitGeluExactF64(ElementwiseBuilder &eb, Value x) {
+  assert(eb.isDouble() && "emitGeluExactF64 builds f64");
+  Value u = eb.clampAbove(eb.abs(x), kPhiF64MaxU);
+  PhiParts phi = emitPhiParts(eb, u);
+  // x ≤ 0: x·Φ(−u), scaled last; x clamped so that −inf gives −0. x·h
+  // as a pair, times exp's mantissa rounded once.
+  Value xc = eb.clampBelow(x, -kPhiF64MaxU);
+  DoubleFloat xh = emitTwoProduct(eb, xc, phi.h);
+  Value xhLo = eb.fma(xc, phi.hLo, xh.lo);
+  Value mantissa = phi.gauss.mantissa;
+  Value scaled = eb.fma(mantissa, xh.hi, eb.mul(mantissa, xhLo));
+  Value product = eb.mul(eb.mul(scaled, phi.gauss.scale1), phi.gauss.scale2);
+  // x's sign: the pair's sum loses −0's (−0 + +0 = +0).
+  Value negative = eb.copySign(product, x);
+  // x > 0: x − x·Φ(−x) in one FMA.
+  Value gauss = phi.gauss.value(eb);
+  Value tail = eb.mul(gauss, eb.add(phi.h, phi.hLo));
+  Value positive = eb.fma(eb.neg(x), tail, x);
+  Value y = eb.select(eb.lessEqual(x, eb.constant(0.0)), negative, positive);
+  return eb.select(eb.lessThan(eb.constant(kPhiF64MaxU), x), x, y);
+}
+
+Value emitGeluExactDerivativeF64(ElementwiseBuilder &eb, Value x) {
+  assert(eb.isDouble() && "emitGeluExactDerivativeF64 builds f64");
+  Value u = eb.clampAbove(eb.abs(x), kPhiF64MaxU);
+  PhiParts phi = emitPhiParts(eb, u);
+  Value xc = eb.clampAbove(eb.clampBelow(x, -kPhiF64MaxU), kPhiF64MaxU);
+  // x/√(2π) as a pair, and h + x/√(2π) from an exact sum: the two cancel
+  // at GELU''s zero (x ≈ −0.75) and by half at x ≈ −1.2.
+  const long double density = 1 / sqrtl(2 * M_PIl);
+  const double densityHi = static_cast<double>(density);
+  const double densityLo = static_cast<double>(density - densityHi);
+  DoubleFloat xDensity = emitTwoProduct(eb, xc, eb.constant(densityHi));
+  xDensity.lo = eb.fma(xc, eb.constant(densityLo), xDensity.lo);
+  DoubleFloat sum = emitTwoSum(eb, phi.h, xDensity.hi);
+  Value lo = eb.add(sum.lo, eb.add(phi.hLo, xDensity.lo));
+  Value inner = eb.add(sum.hi, lo);
+  Value negative = phi.gauss.times(eb, inner);
+  Value gauss = phi.gauss.value(eb);
+  DoubleFloat difference = emitTwoSum(eb, xDensity.hi, eb.neg(phi.h));
+  Value differenceLo = eb.sub(xDensity.lo, phi.hLo);
+  Value outer = eb.add(difference.hi, eb.add(difference.lo, differenceLo));
+  Value positive = eb.fma(gauss, outer, eb.constant(1.0));
+  Value y = eb.select(eb.lessEqual(x, eb.constant(0.0)), negative, positive);
+  Value above = eb.lessThan(eb.constant(kPhiF64MaxU), x);
+  return eb.select(above, eb.constant(1.0), y);
+}
+
+} // namespace gelu
