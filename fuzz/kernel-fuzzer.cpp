@@ -4,8 +4,8 @@
 //
 // The bytes choose a valid spec (op — the fused and backward ones run as
 // their activation, other operands neutral —, approximate, an expansion of
-// it and a degree, dtype, unroll, vector width, streaming stores), a
-// length n in
+// it and a degree, dtype — f64 with its one expansion —, unroll, vector
+// width, streaming stores), a length n in
 // [0, 300], misalignments of in and out, and the input values. The kernel
 // (JIT-compiled once per spec) runs between canaries and must
 //  - write out[0..n) and nothing else, and leave in alone;
@@ -89,9 +89,9 @@ const Kernel &compiled(const std::string &json) {
   return *slot;
 }
 
-[[noreturn]] void fail(const std::string &spec, const char *what, float x,
+[[noreturn]] void fail(const std::string &spec, const char *what, double x,
                        double got, double want) {
-  std::fprintf(stderr, "%s: %s at x = %.9g: got %.9g, want %.9g\n",
+  std::fprintf(stderr, "%s: %s at x = %.17g: got %.17g, want %.17g\n",
                spec.c_str(), what, x, got, want);
   std::abort();
 }
@@ -107,7 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       "relu",  "gelu_backward", "bias_gelu", "bias_gelu_backward",
       "geglu", "swiglu"};
   static const char *const approximations[] = {"none", "tanh", "sigmoid"};
-  static const char *const dtypes[] = {"f32", "f16", "bf16"};
+  static const char *const dtypes[] = {"f32", "f16", "bf16", "f64"};
   static const char *const streaming[] = {"auto", "always", "never"};
   static const char *const rowStreaming[] = {"auto", "never"};
   std::string op = ops[choose.pick(std::size(ops))];
@@ -124,13 +124,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ReferenceFunction function = meaning.referenceFunction();
   llvm::ArrayRef<act::Expansion> expansions = expansionsFor(function);
   act::Expansion expansion = expansions[choose.pick(expansions.size())];
-  std::string arithmetic = base + ", \"expansion\": \"" +
-                           act::stringifyExpansion(expansion).str() + "\"";
   llvm::ArrayRef<unsigned> degrees = degreesOf(expansion);
   unsigned degree = degrees.empty() ? 0 : degrees[choose.pick(degrees.size())];
+  std::string dtype = roundsF32Only(expansion) ? "f32" : dtypes[choose.pick(4)];
+  // f64 has one expansion a function (no degree).
+  if (dtype == "f64") {
+    expansion = f64ExpansionsFor(function).front();
+    degree = 0;
+  }
+  std::string arithmetic = base + ", \"expansion\": \"" +
+                           act::stringifyExpansion(expansion).str() + "\"";
   if (degree)
     arithmetic += ", \"degree\": " + std::to_string(degree);
-  std::string dtype = roundsF32Only(expansion) ? "f32" : dtypes[choose.pick(3)];
   arithmetic += ", \"dtype\": \"" + dtype + "\"";
   // The vector width is part of the arithmetic (a reciprocal estimate can
   // differ between widths); unrolling and streaming stores are not.
@@ -146,8 +151,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const Kernel &reference = compiled(plain);
 
   const bool is32 = dtype == "f32";
+  const bool is64 = dtype == "f64";
   const bool isBF16 = dtype == "bf16";
-  const size_t bytes = is32 ? 4 : 2;
+  const size_t bytes = is64 ? 8 : is32 ? 4 : 2;
   const int64_t n = choose.pick(301);
   const size_t inShift = choose.pick(16), outShift = choose.pick(16);
   constexpr size_t kGuard = 64;
@@ -159,7 +165,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (int64_t i = 0; i < n; ++i) {
     uint32_t w = choose.word();
     // Half the values from a grid where the functions bend, half any bits.
-    if (is32) {
+    if (is64) {
+      double x;
+      if (w & 1) {
+        x = -40.0 + 80.0 * static_cast<double>(w >> 8) / double(1 << 24);
+      } else {
+        uint64_t bits = uint64_t(w) << 32 | choose.word();
+        std::memcpy(&x, &bits, 8);
+      }
+      std::memcpy(inData + i * 8, &x, 8);
+    } else if (is32) {
       float x;
       if (w & 1)
         x = -16.0f + 32.0f * static_cast<float>(w >> 8) / float(1 << 24);
@@ -191,7 +206,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // Bit for bit, but for NaNs: which NaN an instruction passes on (its
   // sign and payload) depends on operand order, which the scheduler may
   // commute between code shapes; IEEE 754 leaves it open.
-  auto decodeAt = [&](const uint8_t *base, int64_t i) {
+  auto decodeAt = [&](const uint8_t *base, int64_t i) -> double {
+    if (is64) {
+      double v;
+      std::memcpy(&v, base + i * 8, 8);
+      return v;
+    }
     if (is32) {
       float v;
       std::memcpy(&v, base + i * 4, 4);
@@ -204,8 +224,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (int64_t i = 0; i < n; ++i)
     if (std::memcmp(outData + i * bytes, expected.data() + i * bytes, bytes) !=
         0) {
-      float x = decodeAt(inData, i), y = decodeAt(outData, i),
-            want = decodeAt(expected.data(), i);
+      double x = decodeAt(inData, i), y = decodeAt(outData, i),
+             want = decodeAt(expected.data(), i);
       if (std::isnan(y) && std::isnan(want))
         continue;
       fail(shaped + " vs " + plain + " at element " + std::to_string(i) +
@@ -215,25 +235,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   ReferenceFunction computed = computedFunction(function, expansion);
   for (int64_t i = 0; i < n; ++i) {
-    float x, y;
-    if (is32) {
-      std::memcpy(&x, inData + i * 4, 4);
-      std::memcpy(&y, outData + i * 4, 4);
-    } else {
-      uint16_t hx, hy;
-      std::memcpy(&hx, inData + i * 2, 2);
-      std::memcpy(&hy, outData + i * 2, 2);
-      x = halfToFloat(hx, isBF16);
-      y = halfToFloat(hy, isBF16);
-    }
+    double x = decodeAt(inData, i), y = decodeAt(outData, i);
     if (std::isnan(x)) {
       if (!std::isnan(y))
         fail(shaped, "NaN did not stay NaN", x, y, NAN);
       continue;
     }
     long double want = evaluateReference(computed, x);
-    if (std::isinf(want) || std::fabs(want) > (is32 ? 3.4e38L : 6.5e4L)) {
-      if (!(std::fabs(y) >= 6.5e4f || std::isinf(y)))
+    const long double largest = is64 ? 1.79e308L : is32 ? 3.4e38L : 6.5e4L;
+    if (std::isinf(want) || std::fabs(want) > largest) {
+      if (!(std::fabs(y) >= 6.5e4 || std::isinf(y)))
         fail(shaped, "an overflow went missing", x, y, double(want));
       continue;
     }
