@@ -128,6 +128,32 @@ unsigned workerCount() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+/// Runs `kernel` on the inputs at(0) ... at(n − 1), of element type T, in
+/// chunks on `workers` threads, and calls visit(worker, x, y) for each input
+/// x and its result y.
+template <typename T, typename At, typename Visit>
+void sweep(const Kernel &kernel, uint64_t n, unsigned workers, At at,
+           Visit visit) {
+  std::vector<std::thread> pool;
+  for (unsigned w = 0; w < workers; ++w)
+    pool.emplace_back([&, w] {
+      constexpr uint64_t kChunk = 1 << 16;
+      std::vector<T> in(kChunk), out(kChunk);
+      ActivationCall call(kernel, kChunk);
+      for (uint64_t begin = w * kChunk; begin < n;
+           begin += uint64_t(workers) * kChunk) {
+        uint64_t count = std::min(kChunk, n - begin);
+        for (uint64_t i = 0; i < count; ++i)
+          in[i] = at(begin + i);
+        call(in.data(), out.data(), static_cast<int64_t>(count));
+        for (uint64_t i = 0; i < count; ++i)
+          visit(w, in[i], static_cast<double>(out[i]));
+      }
+    });
+  for (std::thread &t : pool)
+    t.join();
+}
+
 /// Runs `kernel` on every `step`-th f32 encoding in chunks on `workers`
 /// threads (16-bit kernels: on all 2^16 inputs, in order, on one thread)
 /// and calls visit(worker, x, y) for each input x and its result y.
@@ -147,26 +173,10 @@ void forEachResult(const Kernel &kernel, uint64_t step, unsigned workers,
             static_cast<double>(halfToFloat(out[i], isBF16)));
     return;
   }
-  const uint64_t total = (uint64_t(1) << 32) / step;
-  std::vector<std::thread> pool;
-  for (unsigned w = 0; w < workers; ++w) {
-    pool.emplace_back([&, w] {
-      constexpr uint64_t kChunk = 1 << 16;
-      std::vector<float> in(kChunk), out(kChunk);
-      ActivationCall call(kernel, kChunk);
-      for (uint64_t begin = w * kChunk; begin < total;
-           begin += uint64_t(workers) * kChunk) {
-        uint64_t n = std::min(kChunk, total - begin);
-        for (uint64_t i = 0; i < n; ++i)
-          in[i] = fromBits(static_cast<uint32_t>((begin + i) * step));
-        call(in.data(), out.data(), static_cast<int64_t>(n));
-        for (uint64_t i = 0; i < n; ++i)
-          visit(w, in[i], static_cast<double>(out[i]));
-      }
-    });
-  }
-  for (std::thread &t : pool)
-    t.join();
+  sweep<float>(
+      kernel, (uint64_t(1) << 32) / step, workers,
+      [&](uint64_t i) { return fromBits(static_cast<uint32_t>(i * step)); },
+      visit);
 }
 
 /// The kernel's errors by region (and, for GELU and SiLU, the invariants
@@ -261,28 +271,7 @@ Measurement measureWide(const Kernel &kernel,
     if (budget && x >= budget->domainLo && x <= budget->domainHi)
       inDomain[w].add(x, e);
   };
-  // Runs the kernel on n inputs from `at` in chunks on every worker.
-  auto sweep = [&](uint64_t n, auto at) {
-    std::vector<std::thread> pool;
-    for (unsigned w = 0; w < workers; ++w)
-      pool.emplace_back([&, w] {
-        constexpr uint64_t kChunk = 1 << 16;
-        std::vector<double> in(kChunk), out(kChunk);
-        ActivationCall call(kernel, kChunk);
-        for (uint64_t begin = w * kChunk; begin < n;
-             begin += uint64_t(workers) * kChunk) {
-          uint64_t count = std::min(kChunk, n - begin);
-          for (uint64_t i = 0; i < count; ++i)
-            in[i] = at(begin + i);
-          call(in.data(), out.data(), static_cast<int64_t>(count));
-          for (uint64_t i = 0; i < count; ++i)
-            visit(w, in[i], out[i]);
-        }
-      });
-    for (std::thread &t : pool)
-      t.join();
-  };
-  sweep(total, input);
+  sweep<double>(kernel, total, workers, input, visit);
   // The worst-case search: the 2^17 doubles around each region's worst.
   std::array<ErrorMaxima, kRegions> found;
   for (unsigned w = 0; w < workers; ++w)
@@ -292,9 +281,12 @@ Measurement measureWide(const Kernel &kernel,
     if (!found[r].count)
       continue;
     uint64_t center = llvm::bit_cast<uint64_t>(found[r].ulpAt);
-    sweep(uint64_t(1) << 17, [&](uint64_t i) {
-      return llvm::bit_cast<double>(center - (uint64_t(1) << 16) + i);
-    });
+    sweep<double>(
+        kernel, uint64_t(1) << 17, workers,
+        [&](uint64_t i) {
+          return llvm::bit_cast<double>(center - (uint64_t(1) << 16) + i);
+        },
+        visit);
   }
   for (unsigned w = 0; w < workers; ++w) {
     for (int r = 0; r < kRegions; ++r)
