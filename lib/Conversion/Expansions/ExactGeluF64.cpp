@@ -6,6 +6,8 @@
 
 #include "gelu/Conversion/Expansions/ExactGeluF64.h"
 
+#include "ExpansionParts.h"
+
 #include "gelu/Conversion/Expansions/Elementary.h"
 #include "gelu/Numerics/DoubleFits.h"
 #include "gelu/Numerics/Polynomials.h"
@@ -117,11 +119,8 @@ Value emitGeluExactDerivativeF64(ElementwiseBuilder &eb, Value x) {
   Value xc = eb.clampAbove(eb.clampBelow(x, -kPhiF64MaxU), kPhiF64MaxU);
   // x/√(2π) as a pair, and h + x/√(2π) from an exact sum: the two cancel
   // at GELU''s zero (x ≈ −0.75) and by half at x ≈ −1.2.
-  const long double density = 1 / sqrtl(2 * M_PIl);
-  const double densityHi = static_cast<double>(density);
-  const double densityLo = static_cast<double>(density - densityHi);
-  DoubleFloat xDensity = emitTwoProduct(eb, xc, eb.constant(densityHi));
-  xDensity.lo = eb.fma(xc, eb.constant(densityLo), xDensity.lo);
+  DoubleFloat xDensity =
+      emitScaled(eb, SplitConstant::of(eb, 1 / sqrtl(2 * M_PIl)), xc);
   DoubleFloat sum = emitTwoSum(eb, phi.h, xDensity.hi);
   Value lo = eb.add(sum.lo, eb.add(phi.hLo, xDensity.lo));
   Value inner = eb.add(sum.hi, lo);
