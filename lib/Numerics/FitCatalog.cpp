@@ -8,9 +8,12 @@
 
 #include "llvm/Support/ErrorHandling.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <utility>
 
 namespace gelu {
 
@@ -462,6 +465,20 @@ std::string piecewiseRootFitName(ReferenceFunction function) {
   return piecewiseFitName(function, kPiecewiseMaxDegree) + "_root";
 }
 
+/// One interval of a piecewise fit: `f` of v in [−1/2, 1/2] at `degree`,
+/// with error relative to f or absolute.
+static MinimaxProblem intervalFit(std::function<long double(long double)> f,
+                                  unsigned degree, bool relative) {
+  MinimaxProblem piece;
+  if (relative)
+    piece.weight = [f](long double v) { return 1 / f(v); };
+  piece.function = std::move(f);
+  piece.lo = -0.5L;
+  piece.hi = 0.5L;
+  piece.degree = static_cast<int>(degree);
+  return piece;
+}
+
 /// R(u) = q(u)/(u − u0) on each interval of `domain`, fitted with relative
 /// error (piecewiseDerivativeRoot).
 static PiecewiseFitEntry rootFactoredFit(ReferenceFunction function) {
@@ -489,13 +506,49 @@ static PiecewiseFitEntry rootFactoredFit(ReferenceFunction function) {
         u = root + 1e-9L;
       return piecewiseTarget(function, u) / (u - root);
     };
-    MinimaxProblem piece;
-    piece.function = ratio;
-    piece.weight = [ratio](long double v) { return 1 / ratio(v); };
-    piece.lo = -0.5L;
-    piece.hi = 0.5L;
-    piece.degree = static_cast<int>(kPiecewiseMaxDegree);
-    entry.pieces.push_back(piece);
+    entry.pieces.push_back(intervalFit(ratio, kPiecewiseMaxDegree,
+                                       /*relative=*/true));
+  }
+  return entry;
+}
+
+PiecewiseDomain gaussTailDomain() {
+  const double step = 0.5;
+  return {step, kGaussTailLimit,
+          static_cast<unsigned>(kGaussTailLimit / step) + 1};
+}
+
+std::string gaussTailFitName() { return "gelu_exact_gauss_tail"; }
+
+/// S(u) = Φ(−u)·e^(u²/2) on gaussTailDomain (gaussTailDomain's comment),
+/// relative error. Long double holds both factors at u = 15 (Φ ≈ 4e-51).
+/// Only the intervals from the end of exact GELU's piecewise table are ever
+/// looked up; those below it repeat the first of them.
+static PiecewiseFitEntry gaussTailFit() {
+  const PiecewiseDomain domain = gaussTailDomain();
+  const double start =
+      piecewiseDomain(ReferenceFunction::GeluExact, kPiecewiseMaxDegree).limit;
+  const unsigned first =
+      static_cast<unsigned>(std::lround(start / domain.step));
+  PiecewiseFitEntry entry;
+  entry.name = gaussTailFitName();
+  entry.function = ReferenceFunction::GeluExact;
+  entry.degree = kGaussTailDegree;
+  entry.description =
+      "Phi(-u)·exp(u²/2), u in [" + decimal((first - 0.5) * domain.step) +
+      ", " + decimal(domain.limit) + "], intervals of " + decimal(domain.step) +
+      " (" + std::to_string(domain.intervals) + " with the " +
+      std::to_string(first) + " unused below), degree " +
+      std::to_string(kGaussTailDegree) + ", relative error";
+  for (unsigned k = 0; k < domain.intervals; ++k) {
+    const long double centre =
+        std::max(k, first) * static_cast<long double>(domain.step);
+    const long double step = domain.step;
+    auto s = [centre, step](long double v) {
+      long double u = centre + v * step;
+      return 0.5L * erfcl(u / sqrtl(2.0L)) * expl(u * u / 2);
+    };
+    entry.pieces.push_back(intervalFit(s, kGaussTailDegree, /*relative=*/true));
   }
   return entry;
 }
@@ -523,28 +576,22 @@ std::vector<PiecewiseFitEntry> piecewiseFitCatalog() {
           decimal(domain.step) + ", degree " + std::to_string(degree) + ", " +
           (relative ? "relative" : "absolute") + " error";
       for (unsigned k = 0; k < domain.intervals; ++k) {
-        MinimaxProblem piece;
         const long double centre = k * static_cast<long double>(domain.step);
         const long double step = domain.step;
         // Interval 0 is fitted on both sides of 0: u < 0 is the function
         // at x > 0, as smooth, and the table needs no special case.
-        piece.function = [function, centre, step](long double v) {
-          return piecewiseTarget(function, centre + v * step);
-        };
-        if (relative)
-          piece.weight = [function, centre, step](long double v) {
-            return 1 / piecewiseTarget(function, centre + v * step);
-          };
-        piece.lo = -0.5L;
-        piece.hi = 0.5L;
-        piece.degree = static_cast<int>(degree);
-        entry.pieces.push_back(piece);
+        entry.pieces.push_back(intervalFit(
+            [function, centre, step](long double v) {
+              return piecewiseTarget(function, centre + v * step);
+            },
+            degree, relative));
       }
       entries.push_back(std::move(entry));
     }
     if (!relative)
       entries.push_back(rootFactoredFit(function));
   }
+  entries.push_back(gaussTailFit());
   return entries;
 }
 

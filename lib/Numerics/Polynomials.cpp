@@ -150,6 +150,11 @@ PiecewiseCoefficients piecewiseRootCoefficients(ReferenceFunction function) {
                         kPiecewiseMaxDegree);
 }
 
+PiecewiseCoefficients gaussTailCoefficients() {
+  return piecewiseTable(gaussTailFitName(), gaussTailDomain(),
+                        kGaussTailDegree);
+}
+
 DoubleFitCoefficients doubleFitCoefficients(llvm::StringRef name) {
   for (const DoubleTable &t : kDoubleTables)
     if (name == t.name)

@@ -6,10 +6,11 @@
 // the whole output; CHECK-NOT lines before the first label scanned only
 // the text before it.)
 
+// The defaults' per-vector branch to their tails is a conditional branch.
 // CHECK-LABEL: llvm.func @gelu_all
 // CHECK: llvm.intr.fma
+// CHECK: llvm.cond_br
 // CHECK: llvm.intr.roundeven
-// CHECK: llvm.fdiv
 // CHECK: llvm.select
 // LLVMIR-LABEL: define <16 x float> @gelu_all
 // LLVMIR: call <16 x float> @llvm.fma.v16f32

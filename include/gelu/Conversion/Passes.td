@@ -12,29 +12,32 @@ include "mlir/Pass/PassBase.td"
 def ConvertActToArith : Pass<"convert-act-to-arith"> {
   let summary = "Expand act ops into arith and math operations";
   let description = [{
-    Replaces every `act` activation op with the arithmetic of its default,
-    accurate expansion; no libm call and no `math.erf`/`math.exp` is left,
-    only operations with a direct LLVM lowering (`math.fma`, `math.absf`,
+    Replaces every `act` activation op with the arithmetic of its
+    expansion (its `expansion` attribute, or the op's default, accurate
+    one); no libm call and no `math.erf`/`math.exp` is left, only
+    operations with a direct LLVM lowering (`math.fma`, `math.absf`,
     `math.roundeven` and arith). `act.lookup`, a table lookup rather than an
     activation, is left in place: `act-lower-lookups` lowers it for the
     target.
 
-    - `act.gelu` (exact): 0.5·x·(1 + erf(x/√2)) for |x| ≤ 1/√2, and
-      0.5·x·erfc(−x/√2) elsewhere, with erfc(z) = t·exp(−z² + P(t)), P a
-      Remez fit made at build time, and the Gaussian factor taken from an
-      exact two-product x·x so the negative tail keeps its relative accuracy
-      down to underflow (≤ 4 ULP over every f32 input).
-    - `act.gelu approximate<tanh>`: x·σ(2u), with 2u in double-float (no
-      1 + tanh cancellation).
-    - `act.gelu approximate<sigmoid>` and `act.silu`: x·σ(c·x), σ written so
-      that neither tail cancels.
+    - `act.gelu` (every form) and `act.silu`, by default (`piecewise_tail`):
+      the gate at −|x| as a polynomial on each interval of |x|, its
+      coefficients looked up (`act.lookup`), giving x·g(x) for x ≤ 0 and
+      x − x·g(−x) above in one FMA; below the table, a tail form that keeps
+      relative accuracy down to underflow, behind a per-vector branch
+      (`scf.if` on the OR of the lanes' masks). Every other expansion the
+      op documents (`erfc`, `sigmoid`, `rational`, `piecewise`, ...) when
+      it is named.
     - `act.relu`: a compare and a select (NaN kept, −0 → +0).
+    - The derivatives, fused and gated ops: their activation's expansion,
+      the bias or the other operand folded in.
 
-    f16 and bf16 values are extended to f32, computed, and truncated back.
-    Ops on ranked tensors are first rewritten into `linalg.generic` over
-    scalars (`tensors=false` makes them an error instead: the
-    `act-lower-to-llvm` pipeline, which does not bufferize, sets it). f64 is
-    rejected with an error: no f64 expansion exists yet.
+    f16 and bf16 values are extended to f32, computed, and rounded once
+    back (bf16 in integer arithmetic); f64 is computed in f64, with the
+    one expansion each function has there. Ops on ranked tensors are first
+    rewritten into `linalg.generic` over scalars (`tensors=false` makes
+    them an error instead: the `act-lower-to-llvm` pipeline, which does not
+    bufferize, sets it).
 
     Example:
 
@@ -42,11 +45,12 @@ def ConvertActToArith : Pass<"convert-act-to-arith"> {
     %y = act.gelu %x : vector<16xf32>
     ```
 
-    becomes a straight-line sequence of `arith`/`math` ops on
-    `vector<16xf32>` ending in an `arith.select` between the x < 0 and
-    x ≥ 0 forms.
+    becomes the table's lookups and Horner's rule on `vector<16xf32>`, a
+    select between the x ≤ 0 and x > 0 forms, and an `scf.if` that computes
+    the tail only when a lane is below the table
+    (test/Conversion/ActToArith/convert-act-to-arith.mlir shows it).
 
-    Each op becomes ~110 operations, so a module of many act ops grows
+    Each op becomes ~100 operations, so a module of many act ops grows
     ~100-fold. When the pass runs on a module, the ops that compute the same
     thing on the same types (same op, attributes and types) are, once there
     are `outline-min-uses` of them, expanded once into a private function

@@ -73,6 +73,19 @@ std::string piecewiseFitName(ReferenceFunction function, unsigned degree);
 long double piecewiseDerivativeRoot(ReferenceFunction function);
 std::string piecewiseRootFitName(ReferenceFunction function);
 
+/// Exact GELU's and GELU''s `piecewise_tail` below their tables (x <
+/// −limit): x·Φ(x) = x·S(u)·e^(−u²/2) and Φ(x) + x·φ(x) = (S(u) −
+/// u/√(2π))·e^(−u²/2), u = |x|, with S(u) = Φ(−u)·e^(u²/2), smooth and near
+/// 1/(u·√(2π)), from a table of its own (relative error): one exponential
+/// and one table where the erfc form spent a divide and two polynomials.
+/// Its intervals are 1/2 wide up to kGaussTailLimit.
+PiecewiseDomain gaussTailDomain();
+std::string gaussTailFitName();
+constexpr unsigned kGaussTailDegree = 4;
+/// Past this u both GELU(−u) and GELU'(−u) round to −0 in f32 (GELU'(−15)
+/// ≈ −8e-49; GELU' is the later to underflow, near u = 14.55).
+constexpr double kGaussTailLimit = 15.0;
+
 constexpr unsigned kPiecewiseMinDegree = 1;
 constexpr unsigned kPiecewiseMaxDegree = 7;
 /// At most this many intervals: one AVX-512 two-register permute.

@@ -91,6 +91,8 @@ PiecewiseCoefficients piecewiseCoefficients(ReferenceFunction function,
 /// A derivative's root-factored table (piecewiseRootFitName): R(u), with
 /// GELU'(−u) = (u − u0)·R(u).
 PiecewiseCoefficients piecewiseRootCoefficients(ReferenceFunction function);
+/// Exact GELU's tail table S(u) (gaussTailFitName).
+PiecewiseCoefficients gaussTailCoefficients();
 
 /// For an odd fit f(z) = z·P(z²)/Q(z²) that must stay below `limit` for
 /// z > 0 (a Φ − 1/2 below 1/2, an erf below 1): the largest x on a grid of

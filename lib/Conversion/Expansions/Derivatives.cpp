@@ -29,6 +29,9 @@ using namespace mlir;
 
 namespace gelu {
 
+/// 1/√(2π), the standard normal density at 0.
+static const double kInvSqrt2Pi = 1.0 / std::sqrt(2.0 * M_PI);
+
 /// Φ(x) + x·φ(x) from one exponential. With G = e^(−x²/2) and the tail in
 /// product form, Φ(−|x|) = erfc(|x|/√2)/2 = h·G, h = t·Q(t)/2,
 /// t = 1/(1 + a·|x|), so
@@ -70,7 +73,7 @@ static Value emitGeluErfcDerivative(ElementwiseBuilder &eb, Value x,
   } else {
     gauss = emitExp(eb, {eb.mul(eb.mul(minusHalf, ax), ax)});
   }
-  Value density = eb.mul(xc, eb.constant(1.0 / std::sqrt(2.0 * M_PI)));
+  Value density = eb.mul(xc, eb.constant(kInvSqrt2Pi));
   Value negative = gauss.times(eb, eb.add(h, density));
   Value g = gauss.value(eb);
   Value positive = eb.fma(g, eb.sub(density, h), one);
@@ -94,9 +97,8 @@ static Value emitGeluErfDerivative(ElementwiseBuilder &eb, Value x) {
   Value cdf = eb.clampBelow(eb.fma(half, erf, half), 0.0);
   Value xc = clampBoth(eb, x, kErfcFormTail);
   Value minusHalfSquare = eb.mul(eb.mul(eb.constant(-0.5), xc), xc);
-  Value xDensity =
-      emitExp(eb, {minusHalfSquare})
-          .times(eb, eb.mul(xc, eb.constant(1.0 / std::sqrt(2.0 * M_PI))));
+  Value xDensity = emitExp(eb, {minusHalfSquare})
+                       .times(eb, eb.mul(xc, eb.constant(kInvSqrt2Pi)));
   return eb.add(cdf, xDensity);
 }
 
@@ -120,14 +122,28 @@ static Value emitGeluRationalDerivative(ElementwiseBuilder &eb,
                    eb.select(below, eb.constant(0.0), y));
 }
 
+/// Exact GELU' below its table (x < −6): Φ(x) + x·φ(x) = T·e^(−u²/2), T =
+/// S(u) − u/√(2π) (emitGaussTail). No cancellation to speak of: u/√(2π)
+/// is 37 times S(u) at u = 6, and more below. T in two FMAs (1/√(2π) as
+/// hi + lo), then times the exponential rounded once.
+static Value emitGeluDerivativeGaussTail(ElementwiseBuilder &eb, Value x) {
+  GaussTail tail = emitGaussTail(eb, x);
+  SplitConstant c(kInvSqrt2Pi);
+  Value minusU = eb.neg(tail.u);
+  Value t = eb.fma(minusU, eb.constant(c.lo), tail.s);
+  t = eb.fma(minusU, eb.constant(c.hi), t);
+  return tail.gauss.timesFused(eb, t);
+}
+
 /// GELU'(x) from the piecewise table of q(u) = GELU'(−u): q(|x|) for
 /// x ≤ 0, 1 − q(x) above (GELU' − 1/2 is odd); 1 above the limit (q there
 /// is below 4e-8, under an ULP of 1). `piecewise`: absolute accuracy, like
 /// the rational form, and 0 below the limit. With `tail` (piecewise_tail):
 /// relative accuracy on every input, as the accurate form it stands in
 /// for: q = (u − u0)·R(u) from the root-factored table through GELU''s
-/// zero, and below the limit the accurate form's value, computed only for
-/// the vectors that have such a lane.
+/// zero, and below the limit a tail form (exact GELU': its Gaussian tail;
+/// the others: their sigmoid form), computed only for the vectors that have
+/// such a lane.
 static Value emitGeluPiecewiseDerivative(ElementwiseBuilder &eb,
                                          ReferenceFunction function, Value x,
                                          unsigned degree, bool tail) {
@@ -163,15 +179,13 @@ static Value emitGeluPiecewiseDerivative(ElementwiseBuilder &eb,
     Value zero = eb.constant(0.0);
     return eb.select(below, zero, y);
   }
-  // The accurate closed form: erfc for exact GELU', sigmoid for the others.
-  const act::Expansion accurate =
-      function == ReferenceFunction::GeluExactDerivative
-          ? act::Expansion::erfc
-          : act::Expansion::sigmoid;
   return eb.selectWhereAny(
       below,
       [&](ElementwiseBuilder &slow) {
-        return emitDerivativeExpansion(slow, function, accurate, x, 0);
+        if (function == ReferenceFunction::GeluExactDerivative)
+          return emitGeluDerivativeGaussTail(slow, x);
+        return emitDerivativeExpansion(slow, function, act::Expansion::sigmoid,
+                                       x, 0);
       },
       y);
 }

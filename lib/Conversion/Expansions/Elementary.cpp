@@ -33,6 +33,11 @@ Value ScaledExp::times(ElementwiseBuilder &eb, Value factor) const {
   return eb.mul(eb.mul(eb.mul(factor, mantissa), scale1), scale2);
 }
 
+Value ScaledExp::timesFused(ElementwiseBuilder &eb, Value factor) const {
+  Value product = eb.fma(eb.mul(factor, rest), reduced, factor);
+  return eb.mul(eb.mul(product, scale1), scale2);
+}
+
 Value ScaledExp::value(ElementwiseBuilder &eb) const {
   return eb.mul(eb.mul(mantissa, scale1), scale2);
 }
@@ -47,13 +52,21 @@ static constexpr double kLog2E = 1.44269504088896340736;
 static constexpr double kExpArgFloor = -170.0;
 static constexpr double kExpArgFloorF64 = -1000.0;
 
+static double expArgFloor(ElementwiseBuilder &eb) {
+  return eb.isDouble() ? kExpArgFloorF64 : kExpArgFloor;
+}
+
+/// exp(hi + the corrections), hi at least the floor and range-reduced
+/// exactly, the corrections small beside it.
+static ScaledExp emitExpReduced(ElementwiseBuilder &eb, Value hi,
+                                ArrayRef<Value> corrections);
+
 ScaledExp emitExp(ElementwiseBuilder &eb, ArrayRef<Value> terms) {
   assert(!terms.empty() && "exp needs an argument");
   // The two leading terms as an exact sum hi + lo: hi is range-reduced
   // exactly, so neither the large −x²/2 nor a polynomial term next to it
   // is rounded at the scale of the sum.
-  const bool f64 = eb.isDouble();
-  const double floor = f64 ? kExpArgFloorF64 : kExpArgFloor;
+  const double floor = expArgFloor(eb);
   Value hi = eb.clampBelow(terms.front(), floor);
   SmallVector<Value, 3> corrections;
   if (terms.size() > 1) {
@@ -63,7 +76,16 @@ ScaledExp emitExp(ElementwiseBuilder &eb, ArrayRef<Value> terms) {
   }
   if (terms.size() > 2)
     llvm::append_range(corrections, terms.drop_front(2));
+  return emitExpReduced(eb, hi, corrections);
+}
 
+ScaledExp emitExpOfPair(ElementwiseBuilder &eb, DoubleFloat arg) {
+  return emitExpReduced(eb, eb.clampBelow(arg.hi, expArgFloor(eb)), {arg.lo});
+}
+
+static ScaledExp emitExpReduced(ElementwiseBuilder &eb, Value hi,
+                                ArrayRef<Value> corrections) {
+  const bool f64 = eb.isDouble();
   // hi = k·ln2 + r with |r| ≲ ln2/2; hi − k·kLn2Hi is exact (Sterbenz), so
   // only the small corrections are rounded, relative to r. (kLn2Lo is
   // ln 2 − kLn2Hi to double's precision: f64 takes the same split.)
@@ -75,8 +97,13 @@ ScaledExp emitExp(ElementwiseBuilder &eb, ArrayRef<Value> terms) {
     small = eb.add(small, term);
   r = eb.add(r, small);
 
-  Value mantissa =
-      eb.horner(r, f64 ? expTaylorCoefficientsF64() : expTaylorCoefficients());
+  // Taylor's polynomial as 1 + r·q(r) (the same operations as Horner's
+  // rule on all of it), q kept for timesFused.
+  ArrayRef<double> taylor =
+      f64 ? expTaylorCoefficientsF64() : expTaylorCoefficients();
+  assert(taylor.back() == 1.0 && "exp's polynomial ends in 1");
+  Value q = eb.horner(r, taylor.drop_back());
+  Value mantissa = eb.fma(q, r, eb.constant(taylor.back()));
 
   // 2^k as two normal powers of two: k reaches −245 (f32) or −1443 (f64),
   // below the normal range.
@@ -87,7 +114,7 @@ ScaledExp emitExp(ElementwiseBuilder &eb, ArrayRef<Value> terms) {
     Value biased = eb.addInt(e, eb.intConstant(f64 ? 1023 : 127));
     return eb.bitcastToFloat(eb.shiftLeft(biased, f64 ? 52 : 23));
   };
-  return {mantissa, powerOfTwo(kHalf), powerOfTwo(kRest)};
+  return {mantissa, powerOfTwo(kHalf), powerOfTwo(kRest), r, q};
 }
 
 // fdlibm's split of ln 2 for double: kLn2HiF64 has 21 trailing zero bits.
@@ -139,6 +166,15 @@ Value emitTimesSigmoid(ElementwiseBuilder &eb, Value x, Value xClamped,
   // a subnormal result is rounded once.
   Value negative = e.times(eb, eb.mul(xClamped, s));
   return eb.select(yNegative, negative, positive);
+}
+
+Value emitTimesSigmoidOfNegative(ElementwiseBuilder &eb, Value xClamped,
+                                 DoubleFloat y) {
+  ScaledExp e = y.lo ? emitExpOfPair(eb, y) : emitExp(eb, {y.hi});
+  // x − x·e rounded once, before the power-of-two scales (a subnormal
+  // result is rounded once too).
+  Value factor = eb.fma(eb.neg(xClamped), e.value(eb), xClamped);
+  return e.timesFused(eb, factor);
 }
 
 } // namespace gelu

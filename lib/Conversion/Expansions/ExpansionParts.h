@@ -85,6 +85,20 @@ mlir::Value emitRational(ElementwiseBuilder &eb, mlir::Value w,
 mlir::Value emitPiecewiseTable(ElementwiseBuilder &eb,
                                const PiecewiseCoefficients &fit,
                                mlir::Value ax);
+/// The same at a u already at most the fit's limit.
+mlir::Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
+                                      const PiecewiseCoefficients &fit,
+                                      mlir::Value u);
+
+/// The parts of exact GELU's and GELU''s tails (gaussTailDomain): u = |x|
+/// at most the table's end (kGaussTailLimit), S(u) = Φ(−u)·e^(u²/2) from
+/// its table, and e^(−u²/2) from the exact product −u/2·u.
+struct GaussTail {
+  mlir::Value u;
+  mlir::Value s;
+  ScaledExp gauss;
+};
+GaussTail emitGaussTail(ElementwiseBuilder &eb, mlir::Value x);
 
 /// The tanh form's 2u = x·(c1 + c2·x²), c1 = 2√(2/π), c2 = c·c1, in
 /// double-float, for x clamped to its range (kTanhFormTail); with

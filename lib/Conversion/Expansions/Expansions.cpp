@@ -52,9 +52,6 @@ struct ErfcFormOptions {
   bool refine;
   /// t by a reciprocal estimate and a Newton step rather than a divide.
   bool estimateReciprocal;
-  /// Only x < −1/√2 matters (piecewise_tail's tail): the erfc branch
-  /// alone, without the near-zero erf or the positive side.
-  bool negativeOnly = false;
 };
 } // namespace
 
@@ -105,8 +102,6 @@ static Value emitGeluErfc(ElementwiseBuilder &eb, Value x,
   Value factor =
       eb.mul(prefactor, eb.select(isNegative, eb.mul(half, xTail), half));
   Value m = gauss.times(eb, factor);
-  if (options.negativeOnly)
-    return m;
   // x > 0: x·(1 − m) as x − x·m, rounded once. x is clamped in the product
   // (m is 0 past 16) so that +inf gives inf, not inf·0.
   Value positive = eb.fma(eb.neg(eb.clampAbove(x, -kErfcFormTail)), m, x);
@@ -139,13 +134,6 @@ static Value emitGeluErfcForm(ElementwiseBuilder &eb, Value x) {
   return emitGeluErfc(eb, x,
                       {erfcLogCoefficients(), /*refine=*/true,
                        /*estimateReciprocal=*/false});
-}
-
-/// emitGeluErfcForm for x < −1/√2 only: its erfc branch.
-static Value emitGeluErfcNegative(ElementwiseBuilder &eb, Value x) {
-  return emitGeluErfc(eb, x,
-                      {erfcLogCoefficients(), /*refine=*/true,
-                       /*estimateReciprocal=*/false, /*negativeOnly=*/true});
 }
 
 /// Exact GELU as emitGeluErfcForm without its refinements (erfc_fast): a
@@ -316,37 +304,47 @@ DoubleFloat emitTanhFormSigmoidArg(ElementwiseBuilder &eb, Value xc,
   return y;
 }
 
-/// The tanh-form GELU, 0.5·x·(1 + tanh(u)) with u = √(2/π)(x + 0.044715x³),
-/// computed as x·σ(2u) with 2u in double-float: no 1+tanh cancellation.
-static Value emitGeluTanhAsSigmoid(ElementwiseBuilder &eb, Value x) {
-  Value xc = clampBoth(eb, x, tailFor(eb, kTanhFormTail, kTanhFormTailF64));
-  return emitTimesSigmoid(eb, x, xc, emitTanhFormSigmoidArg(eb, xc));
-}
+namespace {
+/// What an x·σ(y) form takes σ of: x clamped to where the result has
+/// settled (xc), and y(xc) as a pair.
+struct SigmoidFormArgument {
+  Value xc;
+  DoubleFloat y;
+};
+} // namespace
 
-/// The sigmoid-form GELU, x·σ(1.702x), with 1.702x in double-float.
-static Value emitGeluSigmoidForm(ElementwiseBuilder &eb, Value x) {
-  Value xc =
-      clampBoth(eb, x, tailFor(eb, kSigmoidFormTail, kSigmoidFormTailF64));
-  DoubleFloat y = emitScaled(
-      eb, SplitConstant::of(eb, sigmoidFormScale<long double>()), xc);
-  return emitTimesSigmoid(eb, x, xc, y);
-}
-
-/// SiLU, x·σ(x).
-static Value emitSilu(ElementwiseBuilder &eb, Value x) {
-  Value xc = clampBoth(eb, x, tailFor(eb, kSiluTail, kSiluTailF64));
-  return emitTimesSigmoid(eb, x, xc, {xc, Value()});
+/// tanh GELU, 0.5·x·(1 + tanh(u)) with u = √(2/π)(x + 0.044715x³), is
+/// x·σ(2u), 2u in double-float: no 1 + tanh cancellation. Sigmoid GELU is
+/// x·σ(1.702x), 1.702x in double-float; SiLU x·σ(x).
+static SigmoidFormArgument emitSigmoidFormArgument(ElementwiseBuilder &eb,
+                                                   ReferenceFunction function,
+                                                   Value x) {
+  switch (function) {
+  case ReferenceFunction::GeluTanh: {
+    Value xc = clampBoth(eb, x, tailFor(eb, kTanhFormTail, kTanhFormTailF64));
+    return {xc, emitTanhFormSigmoidArg(eb, xc)};
+  }
+  case ReferenceFunction::GeluSigmoid: {
+    Value xc =
+        clampBoth(eb, x, tailFor(eb, kSigmoidFormTail, kSigmoidFormTailF64));
+    return {xc, emitScaled(
+                    eb, SplitConstant::of(eb, sigmoidFormScale<long double>()),
+                    xc)};
+  }
+  case ReferenceFunction::Silu: {
+    Value xc = clampBoth(eb, x, tailFor(eb, kSiluTail, kSiluTailF64));
+    return {xc, {xc, Value()}};
+  }
+  default:
+    llvm_unreachable("not an x·σ(y) function");
+  }
 }
 
 /// The `sigmoid` expansion of tanh GELU, sigmoid GELU or SiLU.
 static Value emitSigmoidForm(ElementwiseBuilder &eb, ReferenceFunction function,
                              Value x) {
-  if (function == ReferenceFunction::GeluTanh)
-    return emitGeluTanhAsSigmoid(eb, x);
-  if (function == ReferenceFunction::GeluSigmoid)
-    return emitGeluSigmoidForm(eb, x);
-  assert(function == ReferenceFunction::Silu && "not an x·σ(y) function");
-  return emitSilu(eb, x);
+  SigmoidFormArgument arg = emitSigmoidFormArgument(eb, function, x);
+  return emitTimesSigmoid(eb, x, arg.xc, arg.y);
 }
 
 /// x·σ(y) in plain f32: one exp, a reciprocal estimate, no corrections.
@@ -417,6 +415,12 @@ static Value emitGeluTanhSpelling(ElementwiseBuilder &eb, Value x) {
 
 Value emitPiecewiseTable(ElementwiseBuilder &eb,
                          const PiecewiseCoefficients &fit, Value ax) {
+  return emitPiecewiseTableClamped(eb, fit,
+                                   eb.clampAbove(ax, fit.domain.limit));
+}
+
+Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
+                                const PiecewiseCoefficients &fit, Value u) {
   const PiecewiseDomain &domain = fit.domain;
   const unsigned degree = fit.degree;
   // t = u/step, exact (the step is a power of two), at most the last
@@ -426,8 +430,7 @@ Value emitPiecewiseTable(ElementwiseBuilder &eb,
   // lane gets some defined index and stays NaN through v.
   // (Operands are built one statement at a time: the IR's order must not
   // depend on the compiler's order of evaluating arguments.)
-  Value clamped = eb.clampAbove(ax, domain.limit);
-  Value t = eb.mul(clamped, eb.constant(1.0 / domain.step));
+  Value t = eb.mul(u, eb.constant(1.0 / domain.step));
   Value shifter = eb.constant(0x1.8p23);
   Value shifted = eb.add(t, shifter);
   Value v = eb.sub(t, eb.sub(shifted, shifter));
@@ -539,11 +542,31 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
   llvm_unreachable("unknown expansion");
 }
 
+GaussTail emitGaussTail(ElementwiseBuilder &eb, Value x) {
+  const PiecewiseCoefficients fit = gaussTailCoefficients();
+  Value u = eb.clampAbove(eb.abs(x), fit.domain.limit);
+  Value s = emitPiecewiseTableClamped(eb, fit, u);
+  Value minusHalfU = eb.mul(eb.constant(-0.5), u);
+  return {u, s, emitExpOfPair(eb, emitTwoProduct(eb, minusHalfU, u))};
+}
+
+/// Exact GELU below its piecewise table: x·S(u)·e^(−u²/2) (emitGaussTail),
+/// x·S folded in before the exponential's power-of-two scales (and into
+/// its polynomial's last FMA) so that a subnormal result is rounded once.
+/// x is clamped in the factor: −inf gives −0.
+static Value emitGeluGaussTail(ElementwiseBuilder &eb, Value x) {
+  GaussTail tail = emitGaussTail(eb, x);
+  Value factor = eb.mul(eb.clampBelow(x, -kGaussTailLimit), tail.s);
+  return tail.gauss.timesFused(eb, factor);
+}
+
 static Value emitAccurateTail(ElementwiseBuilder &eb,
                               ReferenceFunction function, Value x) {
   if (function == ReferenceFunction::GeluExact)
-    return emitGeluErfcNegative(eb, x);
-  return emitSigmoidForm(eb, function, x);
+    return emitGeluGaussTail(eb, x);
+  // Below the table, σ's argument is below −17.5 (kSigmoidArgumentClamp).
+  SigmoidFormArgument arg = emitSigmoidFormArgument(eb, function, x);
+  return emitTimesSigmoidOfNegative(eb, arg.xc, arg.y);
 }
 
 } // namespace gelu

@@ -40,9 +40,17 @@ struct ScaledExp {
   mlir::Value mantissa;
   mlir::Value scale1;
   mlir::Value scale2;
+  /// mantissa = 1 + reduced·rest: the reduced argument r and the rest of
+  /// Taylor's polynomial, q(r).
+  mlir::Value reduced;
+  mlir::Value rest;
 
   /// factor · exp(t), scaled last.
   mlir::Value times(ElementwiseBuilder &eb, mlir::Value factor) const;
+  /// The same with factor·mantissa rounded once, as factor +
+  /// (factor·rest)·reduced by an FMA, not the rounded mantissa times
+  /// factor: one rounding fewer.
+  mlir::Value timesFused(ElementwiseBuilder &eb, mlir::Value factor) const;
   /// exp(t) itself.
   mlir::Value value(ElementwiseBuilder &eb) const;
 };
@@ -54,6 +62,12 @@ struct ScaledExp {
 /// the reduced argument, so their rounding is relative to it, not to the sum.
 /// Order the terms by decreasing magnitude.
 ScaledExp emitExp(ElementwiseBuilder &eb, llvm::ArrayRef<mlir::Value> terms);
+
+/// exp(arg.hi + arg.lo) for a pair whose lo is small beside hi (an exact
+/// product, a double-float value), as emitExp but without its two-sum of
+/// the leading terms: hi is range-reduced exactly, lo added to the reduced
+/// argument.
+ScaledExp emitExpOfPair(ElementwiseBuilder &eb, DoubleFloat arg);
 
 /// exp(arg) in f64 (`eb` an f64 builder), for arg in [−708, 709] (NaN
 /// kept): Cody–Waite reduction by k·ln2 (ln2 in two parts, the first with
@@ -80,6 +94,13 @@ SigmoidParts emitSigmoidParts(ElementwiseBuilder &eb, DoubleFloat y,
 /// inf·0 = NaN in the correction terms.
 mlir::Value emitTimesSigmoid(ElementwiseBuilder &eb, mlir::Value x,
                              mlir::Value xClamped, DoubleFloat y);
+
+/// x · σ(y) where every lane that matters has y ≤ −17.5 (the tails of the
+/// piecewise forms): σ(y) = e/(1 + e), e = e^y ≤ 2.6e-8, is e·(1 − e) to
+/// within e², so x·σ(y) = e·(x − x·e) with no divide. `xClamped` as for
+/// emitTimesSigmoid.
+mlir::Value emitTimesSigmoidOfNegative(ElementwiseBuilder &eb,
+                                       mlir::Value xClamped, DoubleFloat y);
 
 } // namespace gelu
 

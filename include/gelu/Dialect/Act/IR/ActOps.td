@@ -93,8 +93,10 @@ def Act_GeluOp : Act_GeluActivationOp<Act_OpKindGelu, "Gelu",
       x·g(x) as a degree-7 polynomial on each of ≤ 32 intervals of |x|, its
       coefficients looked up per lane (`act.lookup`), relative accuracy
       down to where g falls under 2^−25 (x = −5.5 for exact GELU); below,
-      the tail of the accurate closed form, computed only for the vectors
-      that have such a lane, so its speed depends on the data), `piecewise`
+      a tail form with relative accuracy and no divide (exact GELU:
+      x·S(|x|)·e^(−x²/2), S from a second table; the σ forms x·e·(1 − e),
+      e = e^y), computed only for the vectors that have such a lane, so its
+      speed depends on the data), `piecewise`
       (the same tables at `degree` 2 to 7, −0 below that point: relative
       accuracy for x ≥ −3 at degree 7, absolute below; branch-free; and
       `degree` 1, linear on narrower intervals, its table ending where
@@ -185,8 +187,10 @@ def Act_GeluBackwardOp : Act_GeluActivationOp<Act_OpKindGeluBackward,
     `piecewise_tail` (the default: q(u) = GELU'(−u) as (u − u0)·R(u), u0
     the zero of GELU', R a degree-7 polynomial on each of ≤ 32 intervals
     of |x|, its coefficients looked up per lane: relative accuracy through
-    the zero; below the table the tail of the accurate closed form,
-    computed only for the vectors that have such a lane) and `piecewise`
+    the zero; below the table a tail form, computed only for the vectors
+    that have such a lane: for exact GELU' (S(|x|) − |x|/√(2π))·e^(−x²/2),
+    S from exact GELU's tail table, for the others their `sigmoid` form)
+    and `piecewise`
     (GELU'(−|x|) itself on the same intervals, `degree` 1 to 7: absolute
     accuracy, no branch, the cheapest). For exact GELU also `erfc` (Φ from
     the tail-accurate erfc form plus x·φ(x), relative accuracy everywhere
