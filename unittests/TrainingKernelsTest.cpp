@@ -144,11 +144,13 @@ TEST(TrainingKernelsTest, RationalDerivativesMeetTheirFitsAtEveryDegree) {
 
 // The exact derivative's negative tail, where Φ(x) and x·φ(x) would cancel
 // if Φ were computed as 1 − Φ(−x): relative accuracy down to underflow.
+// Down past underflow (near −14.55) and the tail table's end (15), below
+// which the result is −0.
 TEST(TrainingKernelsTest, ExactBackwardKeepsTheNegativeTail) {
   auto kernel = compile(R"({"op": "gelu_backward"})");
   ASSERT_TRUE(kernel);
   std::vector<float> x, ones;
-  for (float v = -3; v > -13.9f; v -= 1.0f / 64)
+  for (float v = -3; v > -15.5f; v -= 1.0f / 64)
     x.push_back(v);
   ones.assign(x.size(), 1.0f);
   std::vector<float> dx(x.size());
@@ -158,6 +160,28 @@ TEST(TrainingKernelsTest, ExactBackwardKeepsTheNegativeTail) {
         evaluateReference(ReferenceFunction::GeluExactDerivative, x[i]);
     ASSERT_LT(ref, 0) << x[i];
     EXPECT_LE(ulpError(dx[i], ref, FloatFormat::f32()), 3.0) << "x = " << x[i];
+  }
+}
+
+// Every default derivative at the special values: 1 for +inf, −0 for −inf
+// and far below its tail's end (GELU' < 0 there), NaN for NaN.
+TEST(TrainingKernelsTest, DefaultBackwardsKeepTheSpecialValues) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const std::vector<float> x = {inf, -inf, -1e30f, -200.0f,
+                                std::numeric_limits<float>::quiet_NaN()};
+  const std::vector<float> ones(x.size(), 1.0f);
+  for (const char *form : kForms) {
+    auto kernel = compileBackward(form);
+    ASSERT_TRUE(kernel);
+    std::vector<float> dx(x.size());
+    kernel->binary<float>()(x.data(), ones.data(), dx.data(),
+                            int64_t(x.size()));
+    EXPECT_EQ(dx[0], 1.0f) << form;
+    for (size_t i = 1; i + 1 < x.size(); ++i) {
+      EXPECT_EQ(dx[i], 0.0f) << form << " at " << x[i];
+      EXPECT_TRUE(std::signbit(dx[i])) << form << " at " << x[i];
+    }
+    EXPECT_TRUE(std::isnan(dx.back())) << form;
   }
 }
 
