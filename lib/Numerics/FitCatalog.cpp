@@ -546,7 +546,7 @@ static PiecewiseFitEntry gaussTailFit() {
     const long double step = domain.step;
     auto s = [centre, step](long double v) {
       long double u = centre + v * step;
-      return 0.5L * erfcl(u / sqrtl(2.0L)) * expl(u * u / 2);
+      return piecewiseTarget(ReferenceFunction::GeluExact, u) * expl(u * u / 2);
     };
     entry.pieces.push_back(intervalFit(s, kGaussTailDegree, /*relative=*/true));
   }

@@ -29,9 +29,6 @@ using namespace mlir;
 
 namespace gelu {
 
-/// 1/√(2π), the standard normal density at 0.
-static const double kInvSqrt2Pi = 1.0 / std::sqrt(2.0 * M_PI);
-
 /// Φ(x) + x·φ(x) from one exponential. With G = e^(−x²/2) and the tail in
 /// product form, Φ(−|x|) = erfc(|x|/√2)/2 = h·G, h = t·Q(t)/2,
 /// t = 1/(1 + a·|x|), so
@@ -73,7 +70,7 @@ static Value emitGeluErfcDerivative(ElementwiseBuilder &eb, Value x,
   } else {
     gauss = emitExp(eb, {eb.mul(eb.mul(minusHalf, ax), ax)});
   }
-  Value density = eb.mul(xc, eb.constant(kInvSqrt2Pi));
+  Value density = eb.mul(xc, eb.constant(static_cast<double>(kInvSqrt2Pi)));
   Value negative = gauss.times(eb, eb.add(h, density));
   Value g = gauss.value(eb);
   Value positive = eb.fma(g, eb.sub(density, h), one);
@@ -97,8 +94,9 @@ static Value emitGeluErfDerivative(ElementwiseBuilder &eb, Value x) {
   Value cdf = eb.clampBelow(eb.fma(half, erf, half), 0.0);
   Value xc = clampBoth(eb, x, kErfcFormTail);
   Value minusHalfSquare = eb.mul(eb.mul(eb.constant(-0.5), xc), xc);
-  Value xDensity = emitExp(eb, {minusHalfSquare})
-                       .times(eb, eb.mul(xc, eb.constant(kInvSqrt2Pi)));
+  Value xDensity =
+      emitExp(eb, {minusHalfSquare})
+          .times(eb, eb.mul(xc, eb.constant(static_cast<double>(kInvSqrt2Pi))));
   return eb.add(cdf, xDensity);
 }
 
@@ -128,7 +126,7 @@ static Value emitGeluRationalDerivative(ElementwiseBuilder &eb,
 /// hi + lo), then times the exponential rounded once.
 static Value emitGeluDerivativeGaussTail(ElementwiseBuilder &eb, Value x) {
   GaussTail tail = emitGaussTail(eb, x);
-  SplitConstant c(kInvSqrt2Pi);
+  SplitConstant c(static_cast<double>(kInvSqrt2Pi));
   Value minusU = eb.neg(tail.u);
   Value t = eb.fma(minusU, eb.constant(c.lo), tail.s);
   t = eb.fma(minusU, eb.constant(c.hi), t);

@@ -119,8 +119,7 @@ Value emitGeluExactDerivativeF64(ElementwiseBuilder &eb, Value x) {
   Value xc = eb.clampAbove(eb.clampBelow(x, -kPhiF64MaxU), kPhiF64MaxU);
   // x/√(2π) as a pair, and h + x/√(2π) from an exact sum: the two cancel
   // at GELU''s zero (x ≈ −0.75) and by half at x ≈ −1.2.
-  DoubleFloat xDensity =
-      emitScaled(eb, SplitConstant::of(eb, 1 / sqrtl(2 * M_PIl)), xc);
+  DoubleFloat xDensity = emitScaled(eb, SplitConstant::of(eb, kInvSqrt2Pi), xc);
   DoubleFloat sum = emitTwoSum(eb, phi.h, xDensity.hi);
   Value lo = eb.add(sum.lo, eb.add(phi.hLo, xDensity.lo));
   Value inner = eb.add(sum.hi, lo);

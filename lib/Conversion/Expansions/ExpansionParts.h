@@ -40,6 +40,9 @@ struct SplitConstant {
   }
 };
 
+/// 1/√(2π), the standard normal density at 0, to long double's precision.
+constexpr long double kInvSqrt2Pi = 0.398942280401432677939946059934381868L;
+
 // Below these x, the activation has underflowed to −0 in f32; clamping x
 // there keeps every power finite and −inf from producing −inf·0.
 constexpr double kErfcFormTail = -16.0;    // GELU(−14.4) is already −0.
