@@ -135,6 +135,10 @@ std::vector<Row> makeRows(OneDnnTraining &dnn) {
           compile(R"({"op": "gelu_backward", "budget": {"max_abs": 1e-6}})");
       add(group, "gelu-jit gelu_backward, max_abs 1e-6" + chosen(*k),
           Kind::Fused, binary(k));
+      // GELU'(x) correctly rounded (docs/accuracy.md), times dy.
+      add(group, "gelu-jit gelu_backward, correctly_rounded", Kind::Fused,
+          binary(compile(R"({"op": "gelu_backward", )"
+                         R"("expansion": "correctly_rounded"})")));
     }
     add(group,
         std::string("oneDNN 2.6 eltwise_backward ") +

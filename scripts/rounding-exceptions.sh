@@ -19,7 +19,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 found=0
 for spec in '"op": "gelu"' '"op": "gelu", "approximate": "tanh"' \
-  '"op": "gelu", "approximate": "sigmoid"' '"op": "silu"'; do
+  '"op": "gelu", "approximate": "sigmoid"' '"op": "silu"' \
+  '"op": "gelu_backward"'; do
   echo "{$spec, \"expansion\": \"correctly_rounded\"}" > "$work/k.json"
   if ! "$build/bin/gelu-accuracy" --exhaustive \
     --rounding-exceptions="$work/new.inc" "$work/k.json"; then

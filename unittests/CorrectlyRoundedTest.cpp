@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The `correctly_rounded` kernels of exact GELU, tanh GELU, sigmoid GELU and
-// SiLU, JIT-compiled for each x86 target this CPU runs (x86-64-v4 with
+// The `correctly_rounded` kernels of exact GELU, tanh GELU, sigmoid GELU,
+// SiLU and GELU' (gelu_backward with dy = 1), JIT-compiled for each x86 target this CPU runs (x86-64-v4 with
 // AVX-512, x86-64-v3 with AVX2), bit for bit against the correctly rounded
 // value (long double, MPFR near midpoints) on a dense sample, every bf16
 // and f16 value, subnormals and the special values; and the same bits on
@@ -17,6 +17,7 @@
 #include "gelu/Codegen/Target.h"
 #include "gelu/JIT/Jit.h"
 #include "gelu/JIT/Measurement.h"
+#include "gelu/Numerics/DoubleFits.h"
 #include "gelu/Numerics/HalfFloat.h"
 #include "gelu/Numerics/MpfrReference.h"
 #include "gelu/Numerics/RoundingExceptions.h"
@@ -48,13 +49,17 @@ const Case kCases[] = {
     {"sigmoid", R"("op": "gelu", "approximate": "sigmoid")",
      ReferenceFunction::GeluSigmoid},
     {"silu", R"("op": "silu")", ReferenceFunction::Silu},
+    // dy·GELU'(x), here with dy = 1.
+    {"gelu'", R"("op": "gelu_backward")",
+     ReferenceFunction::GeluExactDerivative},
 };
 
 /// Every 65 537th f32 encoding, every bf16 and f16 value as an f32, every
 /// 97th subnormal of each sign (GELU(x) ≈ x/2 there, often a midpoint
 /// between two subnormals), the special values, and the inputs of every
 /// function's table of exceptions (RoundingExceptions.h: the f64 value
-/// rounds the wrong way, the kernel must take the table's).
+/// rounds the wrong way, the kernel must take the table's), and the inputs
+/// nearest GELU''s zero.
 std::vector<float> sampleInputs() {
   std::vector<float> in;
   for (const Case &c : kCases)
@@ -70,6 +75,11 @@ std::vector<float> sampleInputs() {
     in.push_back(llvm::bit_cast<float>(bits));
     in.push_back(llvm::bit_cast<float>(bits | 0x80000000u));
   }
+  // The 2^16 inputs nearest GELU''s zero, where Φ and x·φ cancel.
+  const uint32_t root = llvm::bit_cast<uint32_t>(
+      static_cast<float>(kGeluDerivativeRootHi));
+  for (uint32_t bits = root - (1u << 15); bits < root + (1u << 15); ++bits)
+    in.push_back(llvm::bit_cast<float>(bits));
   const float inf = std::numeric_limits<float>::infinity();
   for (float x : {0.0f, -0.0f, inf, -inf, std::numeric_limits<float>::max(),
                   -std::numeric_limits<float>::max(),

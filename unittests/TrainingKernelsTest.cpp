@@ -632,11 +632,21 @@ TEST(TrainingKernelsTest, BudgetsChooseTheDerivativesExpansion) {
   // cheapest of them.
   EXPECT_EQ((*tight)->spec().expansion, act::Expansion::piecewise_tail);
 
-  auto impossible = compileKernel(
-      specOf(R"({"op": "gelu_backward", "budget": {"max_ulp": 1}})"));
+  // Within 1 ULP: only GELU' correctly rounded, f32 only.
+  auto rounded = compileKernel(specOf(
+      R"({"op": "gelu_backward", "budget": {"max_ulp": 1},
+          "ranking": "cost_model"})"));
+  ASSERT_TRUE(static_cast<bool>(rounded))
+      << llvm::toString(rounded.takeError());
+  EXPECT_EQ((*rounded)->spec().expansion, act::Expansion::correctly_rounded);
+
+  auto impossible = compileKernel(specOf(
+      R"({"op": "gelu_backward", "approximate": "tanh",
+          "budget": {"max_ulp": 1}})"));
   ASSERT_FALSE(static_cast<bool>(impossible));
   std::string message = llvm::toString(impossible.takeError());
-  EXPECT_NE(message.find("gelu_derivative"), std::string::npos) << message;
+  EXPECT_NE(message.find("gelu_tanh_derivative"), std::string::npos)
+      << message;
 }
 
 } // namespace

@@ -55,6 +55,38 @@ void phiTailTarget(mpfr_t out, const mpfr_t t) {
   mpfr_div(out, out, t, MPFR_RNDN);
 }
 
+/// GELU'(x) = Φ(x) + x·φ(x) and GELU''(x) = φ(x)·(2 − x²), in MPFR.
+void geluDerivative(mpfr_t out, mpfr_t slope, const mpfr_t x) {
+  Big z, density, square;
+  mpfr_sqrt_ui(z.v, 2, MPFR_RNDN);
+  mpfr_div(z.v, x, z.v, MPFR_RNDN);
+  mpfr_neg(z.v, z.v, MPFR_RNDN);
+  mpfr_erfc(out, z.v, MPFR_RNDN); // 2Φ(x)
+  mpfr_div_ui(out, out, 2, MPFR_RNDN);
+  mpfr_sqr(square.v, x, MPFR_RNDN);
+  mpfr_div_si(density.v, square.v, -2, MPFR_RNDN);
+  mpfr_exp(density.v, density.v, MPFR_RNDN);
+  Big twoPi;
+  mpfr_const_pi(twoPi.v, MPFR_RNDN);
+  mpfr_mul_ui(twoPi.v, twoPi.v, 2, MPFR_RNDN);
+  mpfr_rec_sqrt(twoPi.v, twoPi.v, MPFR_RNDN);
+  mpfr_mul(density.v, density.v, twoPi.v, MPFR_RNDN); // φ(x)
+  mpfr_fma(out, x, density.v, out, MPFR_RNDN);
+  mpfr_ui_sub(slope, 2, square.v, MPFR_RNDN);
+  mpfr_mul(slope, slope, density.v, MPFR_RNDN);
+}
+
+/// The zero of GELU' near −0.75, by Newton's method in MPFR.
+void geluDerivativeRoot(mpfr_t root) {
+  mpfr_set_d(root, kGeluDerivativeRootHi, MPFR_RNDN);
+  Big value, slope;
+  for (int i = 0; i < 8; ++i) {
+    geluDerivative(value.v, slope.v, root);
+    mpfr_div(value.v, value.v, slope.v, MPFR_RNDN);
+    mpfr_sub(root, root, value.v, MPFR_RNDN);
+  }
+}
+
 /// The Chebyshev interpolant in v of f((v + offset)/scale), v in [−1, 1],
 /// at `degree` + 1 nodes, as monomial coefficients rounded to double.
 std::vector<double> chebyshevMonomials(const BigFunction &f, DoublePiece piece,
@@ -136,6 +168,14 @@ void fitPieces(DoubleFit &fit, const BigFunction &f) {
 }
 } // namespace
 
+double geluDerivativeRootError() {
+  Big root;
+  geluDerivativeRoot(root.v);
+  mpfr_sub_d(root.v, root.v, kGeluDerivativeRootHi, MPFR_RNDN);
+  mpfr_sub_d(root.v, root.v, kGeluDerivativeRootLo, MPFR_RNDN);
+  return std::fabs(mpfr_get_d(root.v, MPFR_RNDN));
+}
+
 std::vector<DoubleFit> doubleFitCatalog() {
   std::vector<DoubleFit> fits;
   DoubleFit phi;
@@ -163,6 +203,28 @@ std::vector<DoubleFit> doubleFitCatalog() {
   phi64.degree = 16;
   fitPieces(phi64, phiTailTarget);
   fits.push_back(std::move(phi64));
+
+  // GELU'(x0 + d)/d (its limit GELU''(x0) at d = 0) for |d| ≤ 1/4: the
+  // correctly rounded GELU' near its zero x0, where Φ and x·φ cancel.
+  DoubleFit root;
+  root.name = "gelu_derivative_root";
+  root.description = "P(d) = GELU'(x0 + d)/d, x0 = -0.7517915... the zero "
+                     "of GELU', d in [-1/4, 1/4], relative error";
+  static_assert(kGeluDerivativeRootReach == 0.25, "v = 4d");
+  root.pieces = {{4, 0}};
+  root.degree = 13;
+  Big x0;
+  geluDerivativeRoot(x0.v);
+  fitPieces(root, [&](mpfr_t out, const mpfr_t d) {
+    Big x, slope;
+    mpfr_add(x.v, x0.v, d, MPFR_RNDN);
+    geluDerivative(out, slope.v, x.v);
+    if (mpfr_zero_p(d))
+      mpfr_set(out, slope.v, MPFR_RNDN);
+    else
+      mpfr_div(out, out, d, MPFR_RNDN);
+  });
+  fits.push_back(std::move(root));
   return fits;
 }
 

@@ -6,6 +6,7 @@
 
 #include "gelu/Numerics/MpfrReference.h"
 
+#include <algorithm>
 #include <cmath>
 #include <mpfr.h>
 
@@ -161,7 +162,11 @@ float correctlyRoundedFloat(ReferenceFunction f, float x, long double ref) {
   float towards = std::nextafter(rounded, ref > rounded ? INFINITY : -INFINITY);
   long double gap = std::fabs(static_cast<long double>(towards) - rounded);
   long double offset = std::fabs(ref - rounded) / gap;
-  if (std::fabs(offset - 0.5L) > 0x1p-20L)
+  // ref is within about 2^-62 of the larger of |f(x)| and, for a
+  // derivative, its gate term, which the other term cancels near its zero:
+  // there, many f32 ULPs of a small result.
+  long double reach = std::max(0x1p-20L, 0x1p-60L * errorScale(f, x) / gap);
+  if (std::fabs(offset - 0.5L) > reach)
     return rounded;
   return correctlyRoundedMpfr(f, x);
 }

@@ -135,10 +135,13 @@ long double evaluateReference(ReferenceFunction f, long double x) {
     return timesSigmoid(x, x);
   case ReferenceFunction::Relu:
     return x > 0 ? x : 0.0L;
-  case ReferenceFunction::GeluExactDerivative:
+  case ReferenceFunction::GeluExactDerivative: {
     // Both terms are exact-ish in long double (x² of a float is exact); they
-    // cancel only near the zero x ≈ −0.75, where errorScale applies.
-    return normalCdf(x) + x * expl(-0.5L * x * x) / sqrtl(2.0L * kPi);
+    // cancel only near the zero x ≈ −0.75, where errorScale applies. Below
+    // x ≈ −151 both underflow: the value is negative, −0.
+    long double y = normalCdf(x) + x * expl(-0.5L * x * x) / sqrtl(2.0L * kPi);
+    return x < 0 && y == 0 ? -0.0L : y;
+  }
   case ReferenceFunction::GeluTanhDerivative:
     return timesSigmoidDerivative(x, tanhFormSigmoidArg(x),
                                   tanhFormSigmoidArgDerivative(x));

@@ -245,8 +245,9 @@ int main(int argc, char **argv) {
          "};\n\n";
   rows.clear();
   for (const DoubleFit &fit : doubleFitCatalog()) {
-    std::printf("%-18s degree %u, %zu pieces: max error %.3e  (%s)\n",
-                fit.name.c_str(), fit.degree, fit.pieces.size(), fit.maxError,
+    std::printf("%-18s degree %u, %zu piece%s: max error %.3e  (%s)\n",
+                fit.name.c_str(), fit.degree, fit.pieces.size(),
+                fit.pieces.size() == 1 ? "" : "s", fit.maxError,
                 fit.description.c_str());
     inc += "// " + fit.description + "\n";
     inc += "static constexpr double kDouble_" + fit.name + "[] = {";
@@ -263,6 +264,17 @@ int main(int argc, char **argv) {
             std::to_string(fit.degree) + ", " + hexFloat(fit.maxError) + "},\n";
   }
   inc += "\nstatic constexpr DoubleTable kDoubleTables[] = {\n" + rows + "};\n";
+  // The kernels' pair for GELU''s zero (DoubleFits.h) must be it to about
+  // 2^-106, or d = (x − hi) − lo near it is wrong.
+  double rootError = geluDerivativeRootError();
+  std::printf("GELU' zero as hi + lo: %.3e from MPFR's\n", rootError);
+  if (!(rootError < 0x1p-100)) {
+    std::fprintf(stderr,
+                 "gelu-fit: kGeluDerivativeRootHi + kGeluDerivativeRootLo is "
+                 "%.3e from the zero of GELU'; fix them in DoubleFits.h\n",
+                 rootError);
+    return 1;
+  }
   if (!incPath)
     return 0;
   if (llvm::Error err = gelu::writeOutputFile(incPath, inc)) {

@@ -37,6 +37,16 @@ constexpr double kPhiTailMaxU = 16.0;
 constexpr double kPhiF64MaxU = 40.0;
 constexpr double kPhiF64PieceScale = 8.0;
 
+/// The zero of GELU' = Φ(x) + x·φ(x), x0 = −0.75179152469356445745…, as
+/// a pair of doubles (hi + lo within 2^-110 of it; gelu-fit fails the
+/// build when geluDerivativeRootError() says otherwise). Near it the two terms cancel: the correctly
+/// rounded GELU' computes GELU'(x) = d·P(d), d = x − x0 = (x − hi) − lo
+/// (the first difference exact for an f32 x near x0), for |d| ≤
+/// kGeluDerivativeRootReach, P the fit "gelu_derivative_root".
+constexpr double kGeluDerivativeRootHi = -0x1.80ead197f00b4p-1;
+constexpr double kGeluDerivativeRootLo = 0x1.13e74c58cada8p-56;
+constexpr double kGeluDerivativeRootReach = 0.25;
+
 /// One interval of a double fit: v = scale·w − offset maps it onto
 /// [−1, 1]. Both are doubles, and the fit is made for this map exactly, so
 /// a kernel's fma(w, scale, −offset) is the fit's variable up to that one
@@ -59,6 +69,10 @@ struct DoubleFit {
   /// piece.
   double maxError = 0;
 };
+
+/// |kGeluDerivativeRootHi + kGeluDerivativeRootLo − x0|, x0 the zero of
+/// GELU' found in MPFR.
+double geluDerivativeRootError();
 
 /// The double fits, computed (MPFR; about a second).
 std::vector<DoubleFit> doubleFitCatalog();

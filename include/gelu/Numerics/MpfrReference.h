@@ -27,7 +27,8 @@ float correctlyRoundedMpfr(ReferenceFunction f, float x);
 /// The same, fast: from `ref`, the long-double reference evaluateReference
 /// (f, x), where that decides it, else from MPFR: where ref lies within
 /// 2^-20 of an f32 ULP of the midpoint between two f32s (its error is
-/// about 2^-40 of one).
+/// about 2^-40 of one), or for a derivative near its zero within ref's
+/// error bound there (2^-60 of the gate term errorScale(f, x)).
 float correctlyRoundedFloat(ReferenceFunction f, float x, long double ref);
 
 } // namespace gelu

@@ -9,6 +9,7 @@
 #include "ExpansionParts.h"
 
 #include "gelu/Conversion/Expansions/Elementary.h"
+#include "gelu/Conversion/Expansions/ExactGeluF64.h"
 #include "gelu/Numerics/DoubleFits.h"
 #include "gelu/Numerics/Polynomials.h"
 #include "gelu/Numerics/RoundingExceptions.h"
@@ -102,6 +103,28 @@ static Value emitGeluExactDouble(ElementwiseBuilder &d, Value xd) {
   Value positive = d.fma(d.neg(xd), p, xd);
   Value y = d.select(d.lessEqual(xd, d.constant(0.0)), negative, positive);
   return emitGateEnds(d, xd, y, kPhiTailMaxU);
+}
+
+/// GELU'(x) = Φ(x) + x·φ(x) in f64 for f32 x widened to `xd`: the f64
+/// kernel's (relative error ~2^-51 where the terms do not cancel), and near
+/// the zero x0, where they do, d·P(d) with d = x − x0 = (x − hi) − lo (the
+/// first difference exact by Sterbenz's lemma for x in [x0/2, 2x0], the
+/// second rounded once) and P the fit "gelu_derivative_root": relative
+/// error ~2^-51 up to the zero. GELU'(+inf) = 1, GELU'(−inf) = −0.
+static Value emitGeluExactDerivativeDouble(ElementwiseBuilder &d, Value xd) {
+  Value general = emitGeluExactDerivativeF64(d, xd);
+  DoubleFitCoefficients fit = doubleFitCoefficients("gelu_derivative_root");
+  assert(fit.pieces.size() == 1 && fit.pieces[0].offset == 0 &&
+         "one piece, v = scale·d");
+  Value fromHi = d.sub(xd, d.constant(kGeluDerivativeRootHi));
+  Value offset = d.sub(fromHi, d.constant(kGeluDerivativeRootLo));
+  Value v = d.mul(offset, d.constant(fit.pieces[0].scale));
+  Value p = d.constant(fit.coefficients[fit.degree]);
+  for (unsigned k = fit.degree; k-- > 0;)
+    p = d.fma(p, v, d.constant(fit.coefficients[k]));
+  Value nearZero =
+      d.lessEqual(d.abs(offset), d.constant(kGeluDerivativeRootReach));
+  return d.select(nearZero, d.mul(offset, p), general);
 }
 
 /// x·σ(y) in f64 for y = y.hi + y.lo (y.lo null or |y.lo| ≲ 2^-50·|y.hi|)
@@ -203,6 +226,9 @@ Value emitCorrectlyRounded(ElementwiseBuilder &eb, ReferenceFunction function,
   switch (function) {
   case ReferenceFunction::GeluExact:
     y = emitGeluExactDouble(d, xd);
+    break;
+  case ReferenceFunction::GeluExactDerivative:
+    y = emitGeluExactDerivativeDouble(d, xd);
     break;
   case ReferenceFunction::GeluTanh:
   case ReferenceFunction::GeluSigmoid:

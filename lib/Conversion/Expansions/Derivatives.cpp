@@ -18,6 +18,7 @@
 
 #include "ExpansionParts.h"
 
+#include "gelu/Conversion/Expansions/CorrectlyRounded.h"
 #include "gelu/Conversion/Expansions/ExactGeluF64.h"
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 
@@ -305,6 +306,8 @@ Value emitDerivativeExpansion(ElementwiseBuilder &eb,
       return emitGeluTanhDerivative(eb, x, /*fast=*/true);
     case Expansion::approx_sigmoid:
       return emitGeluSigmoidDerivative(eb, x, /*fast=*/true);
+    case Expansion::correctly_rounded:
+      return emitCorrectlyRounded(eb, function, x);
     default:
       break;
     }

@@ -33,3 +33,30 @@ func.func @tanh(%x: vector<16xf32>) -> vector<16xf32> {
   %0 = act.gelu %x approximate<tanh> expansion<correctly_rounded> : vector<16xf32>
   return %0 : vector<16xf32>
 }
+
+// GELU' = Φ(x) + x·φ(x) from the f64 parts, and near its zero x0 (where the
+// two cancel) d·P(d) with d = (x − hi) − lo, x0 = hi + lo; rounded once to
+// f32 (its two exceptional inputs, 0x33206c99 and 0xb8d0df65, looked up by
+// the vectors with a lane near a midpoint), then one f32 multiply by dy.
+// CHECK-LABEL: func.func @backward
+// CHECK: %[[X:.*]] = arith.extf %arg0 : vector<16xf32> to vector<16xf64>
+// CHECK: arith.divf {{.*}} : vector<16xf64>
+// CHECK: %[[HI:.*]] = arith.constant dense<-0.75179152469356447> : vector<16xf64>
+// CHECK: %[[FROMHI:.*]] = arith.subf %[[X]], %[[HI]] : vector<16xf64>
+// CHECK: %[[LO:.*]] = arith.constant dense<1.4956759177009883E-17> : vector<16xf64>
+// CHECK: %[[D:.*]] = arith.subf %[[FROMHI]], %[[LO]] : vector<16xf64>
+// CHECK: %[[ABS:.*]] = math.absf %[[D]] : vector<16xf64>
+// CHECK: %[[NEAR:.*]] = arith.cmpf ole, %[[ABS]], %{{.*}} : vector<16xf64>
+// CHECK: %[[ROOT:.*]] = arith.mulf %[[D]], %{{.*}} : vector<16xf64>
+// CHECK: %[[Y:.*]] = arith.select %[[NEAR]], %[[ROOT]], %{{.*}} : vector<16xi1>, vector<16xf64>
+// CHECK: %[[ROUNDED:.*]] = arith.truncf %[[Y]] : vector<16xf64> to vector<16xf32>
+// CHECK: vector.reduction <or>
+// CHECK: %[[OUT:.*]] = scf.if
+// CHECK-DAG: arith.constant dense<857762969> : vector<16xi32>
+// CHECK-DAG: arith.constant dense<-1194270875> : vector<16xi32>
+// CHECK: %[[DX:.*]] = arith.mulf %[[OUT]], %arg1 : vector<16xf32>
+// CHECK: return %[[DX]]
+func.func @backward(%x: vector<16xf32>, %dy: vector<16xf32>) -> vector<16xf32> {
+  %0 = act.gelu_backward %x, %dy expansion<correctly_rounded> : vector<16xf32>
+  return %0 : vector<16xf32>
+}

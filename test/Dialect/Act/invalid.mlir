@@ -186,9 +186,9 @@ func.func @correctly_rounded_bf16(%x: vector<16xbf16>) -> vector<16xbf16> {
 
 // -----
 
-func.func @correctly_rounded_derivative(%x: f32, %dy: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu_backward' op expansion 'correctly_rounded' does not compute gelu_derivative}}
-  %0 = act.gelu_backward %x, %dy expansion<correctly_rounded> : f32
+func.func @correctly_rounded_tanh_derivative(%x: f32, %dy: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu_backward' op expansion 'correctly_rounded' does not compute gelu_tanh_derivative}}
+  %0 = act.gelu_backward %x, %dy approximate<tanh> expansion<correctly_rounded> : f32
   return %0 : f32
 }
 

@@ -5,7 +5,9 @@
  * Runs KERNEL (f32 in, f32 out) on every 4099th f32 encoding, every bf16
  * and every f16 value as an f32, and prints an FNV-1a hash of the result
  * bits and their count: two targets whose kernels give the same bits print
- * the same line.
+ * the same line. With -DBACKWARD, KERNEL is a gelu_backward kernel
+ * (x, dy, dx): dy takes every value of a grid of 977 from -2 to 2, and the
+ * results are dy times GELU'(x).
  *
  *===----------------------------------------------------------------------===*/
 
@@ -14,7 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef BACKWARD
+void KERNEL(const float *in, const float *dy, float *out, int64_t n);
+#else
 void KERNEL(const float *in, float *out, int64_t n);
+#endif
 
 static float from_bits(uint32_t bits) {
   float f;
@@ -46,7 +52,17 @@ int main(void) {
     in[n++] = from_bits(h << 16);
     in[n++] = from_half(h);
   }
+#ifdef BACKWARD
+  float *dy = malloc(capacity * sizeof *dy);
+  if (!dy)
+    return 1;
+  for (size_t i = 0; i < n; ++i)
+    dy[i] = (float)(i % 977) / 244.0f - 2.0f;
+  KERNEL(in, dy, out, (int64_t)n);
+  free(dy);
+#else
   KERNEL(in, out, (int64_t)n);
+#endif
   uint64_t hash = 14695981039346656037ull;
   for (size_t i = 0; i < n; ++i) {
     uint32_t bits;

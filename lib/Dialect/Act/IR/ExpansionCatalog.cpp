@@ -56,8 +56,6 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
                                         Expansion::approx_sigmoid,
                                         Expansion::piecewise,
                                         Expansion::correctly_rounded};
-  static const llvm::ArrayRef<Expansion> exactDerivative =
-      llvm::ArrayRef<Expansion>(exact).drop_back();
   static constexpr Expansion tanh[] = {
       Expansion::piecewise_tail, Expansion::sigmoid,
       Expansion::sigmoid_fast,   Expansion::rational,
@@ -68,18 +66,17 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
       Expansion::sigmoid_fast,     Expansion::rational,
       Expansion::rational_fast,    Expansion::piecewise,
       Expansion::correctly_rounded};
-  // The derivatives: their function's expansions but the correctly
-  // rounded one.
+  // The tanh and sigmoid GELUs' derivatives: their function's expansions
+  // but the correctly rounded one.
   static const llvm::ArrayRef<Expansion> sigmoidDerivative =
       llvm::ArrayRef<Expansion>(sigmoid).drop_back();
   static constexpr Expansion relu[] = {Expansion::select};
   switch (function) {
   // A derivative has its function's expansions (but tanh GELU's `tanh`
-  // spelling, and the correctly rounded one).
+  // spelling, and the tanh and sigmoid forms' correctly rounded one).
   case ReferenceFunction::GeluExact:
-    return exact;
   case ReferenceFunction::GeluExactDerivative:
-    return exactDerivative;
+    return exact;
   case ReferenceFunction::GeluTanh:
     return tanh;
   case ReferenceFunction::GeluSigmoid:

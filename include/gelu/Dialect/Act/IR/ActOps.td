@@ -197,7 +197,10 @@ def Act_GeluBackwardOp : Act_GeluActivationOp<Act_OpKindGeluBackward,
     including the negative tail, no branch), `erfc_fast`, `rational` and
     `rational_fast` (GELU' = 1/2 + x·T(x²) fitted directly, `degree` 2 to
     6: absolute accuracy), `erf` (absolute accuracy only), `approx_tanh`,
-    `approx_sigmoid`; for the tanh and sigmoid forms `sigmoid` (σ and
+    `approx_sigmoid`, and `correctly_rounded` (f32: GELU'(x) correctly
+    rounded, from an f64 evaluation that is relatively accurate through the
+    zero, then one f32 multiply by `grad`; the same bits on every target);
+    for the tanh and sigmoid forms `sigmoid` (σ and
     1 − σ each from e^−|y|: relative accuracy everywhere, no branch),
     `sigmoid_fast`, `rational` and `rational_fast` (their own GELU' fitted
     as above, `degree` 2 to 6).
