@@ -5,12 +5,13 @@
 //===----------------------------------------------------------------------===//
 //
 // The `correctly_rounded` kernels of exact GELU, tanh GELU, sigmoid GELU,
-// SiLU and GELU' (gelu_backward with dy = 1), JIT-compiled for each x86 target this CPU runs (x86-64-v4 with
-// AVX-512, x86-64-v3 with AVX2), bit for bit against the correctly rounded
-// value (long double, MPFR near midpoints) on a dense sample, every bf16
-// and f16 value, subnormals and the special values; and the same bits on
-// every target. (AArch64 under qemu: test/Driver/correctly-rounded-aarch64
-// .test. All 2^32 inputs: gelu-accuracy --exhaustive, docs/accuracy.md.)
+// SiLU and GELU' (gelu_backward with dy = 1), JIT-compiled for each x86 target
+// this CPU runs (x86-64-v4 with AVX-512, x86-64-v3 with AVX2), bit for bit
+// against the correctly rounded value (long double, MPFR near midpoints) on a
+// dense sample, every bf16 and f16 value, subnormals and the special values;
+// and the same bits on every target. (AArch64 under qemu:
+// test/Driver/correctly-rounded-aarch64.test. All 2^32 inputs:
+// gelu-accuracy --exhaustive, docs/accuracy.md.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -76,8 +77,8 @@ std::vector<float> sampleInputs() {
     in.push_back(llvm::bit_cast<float>(bits | 0x80000000u));
   }
   // The 2^16 inputs nearest GELU''s zero, where Φ and x·φ cancel.
-  const uint32_t root = llvm::bit_cast<uint32_t>(
-      static_cast<float>(kGeluDerivativeRootHi));
+  const uint32_t root =
+      llvm::bit_cast<uint32_t>(static_cast<float>(kGeluDerivativeRootHi));
   for (uint32_t bits = root - (1u << 15); bits < root + (1u << 15); ++bits)
     in.push_back(llvm::bit_cast<float>(bits));
   const float inf = std::numeric_limits<float>::infinity();

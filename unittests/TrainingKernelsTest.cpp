@@ -645,8 +645,7 @@ TEST(TrainingKernelsTest, BudgetsChooseTheDerivativesExpansion) {
           "budget": {"max_ulp": 1}})"));
   ASSERT_FALSE(static_cast<bool>(impossible));
   std::string message = llvm::toString(impossible.takeError());
-  EXPECT_NE(message.find("gelu_tanh_derivative"), std::string::npos)
-      << message;
+  EXPECT_NE(message.find("gelu_tanh_derivative"), std::string::npos) << message;
 }
 
 } // namespace

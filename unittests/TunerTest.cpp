@@ -303,8 +303,7 @@ TEST(Tuner, UnmeetableBudgetNamesTheMostAccurateCandidate) {
       std::string::npos)
       << error;
   // An op with no correctly rounded expansion, asked for one.
-  error =
-      errorOfTuning(R"({"op": "gelu_backward", "approximate": "tanh",
+  error = errorOfTuning(R"({"op": "gelu_backward", "approximate": "tanh",
                          "budget": {"max_ulp": 0.5}})");
   EXPECT_NE(error.find("max_ulp 0.5 on f32 asks for correctly rounded results, "
                        "and no expansion of gelu_tanh_derivative promises "

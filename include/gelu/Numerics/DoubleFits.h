@@ -39,9 +39,9 @@ constexpr double kPhiF64PieceScale = 8.0;
 
 /// The zero of GELU' = Φ(x) + x·φ(x), x0 = −0.75179152469356445745…, as
 /// a pair of doubles (hi + lo within 2^-110 of it; gelu-fit fails the
-/// build when geluDerivativeRootError() says otherwise). Near it the two terms cancel: the correctly
-/// rounded GELU' computes GELU'(x) = d·P(d), d = x − x0 = (x − hi) − lo
-/// (the first difference exact for an f32 x near x0), for |d| ≤
+/// build when geluDerivativeRootError() says otherwise). Near it the two terms
+/// cancel: the correctly rounded GELU' computes GELU'(x) = d·P(d), d = x − x0 =
+/// (x − hi) − lo (the first difference exact for an f32 x near x0), for |d| ≤
 /// kGeluDerivativeRootReach, P the fit "gelu_derivative_root".
 constexpr double kGeluDerivativeRootHi = -0x1.80ead197f00b4p-1;
 constexpr double kGeluDerivativeRootLo = 0x1.13e74c58cada8p-56;

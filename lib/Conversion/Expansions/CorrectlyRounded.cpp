@@ -108,9 +108,9 @@ static Value emitGeluExactDouble(ElementwiseBuilder &d, Value xd) {
 /// GELU'(x) = Φ(x) + x·φ(x) in f64 for f32 x widened to `xd`: the f64
 /// kernel's (relative error ~2^-51 where the terms do not cancel), and near
 /// the zero x0, where they do, d·P(d) with d = x − x0 = (x − hi) − lo (the
-/// first difference exact by Sterbenz's lemma for x in [x0/2, 2x0], the
-/// second rounded once) and P the fit "gelu_derivative_root": relative
-/// error ~2^-51 up to the zero. GELU'(+inf) = 1, GELU'(−inf) = −0.
+/// first difference exact by Sterbenz's lemma, x being within a factor 2 of
+/// x0 there; the second rounded once) and P the fit "gelu_derivative_root":
+/// relative error ~2^-51 up to the zero. GELU'(+inf) = 1, GELU'(−inf) = −0.
 static Value emitGeluExactDerivativeDouble(ElementwiseBuilder &d, Value xd) {
   Value general = emitGeluExactDerivativeF64(d, xd);
   DoubleFitCoefficients fit = doubleFitCoefficients("gelu_derivative_root");

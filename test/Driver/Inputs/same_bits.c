@@ -43,7 +43,8 @@ static float from_half(uint32_t h) {
 
 int main(void) {
   size_t n = 0, capacity = ((size_t)1 << 32) / 4099 + 2 * 65536 + 1;
-  float *in = malloc(capacity * sizeof *in), *out = malloc(capacity * sizeof *out);
+  float *in = malloc(capacity * sizeof *in),
+        *out = malloc(capacity * sizeof *out);
   if (!in || !out)
     return 1;
   for (uint64_t bits = 0; bits < ((uint64_t)1 << 32); bits += 4099)
