@@ -4,10 +4,10 @@
 //
 // The bytes choose a valid spec (op — the fused and backward ones run as
 // their activation, other operands neutral —, approximate, an expansion of
-// it and a degree, dtype — f64 with its one expansion —, unroll, vector
-// width, streaming stores), a length n in
-// [0, 300], misalignments of in and out, and the input values. The kernel
-// (JIT-compiled once per spec) runs between canaries and must
+// it and a degree, dtype — f64 with its f64 form or the f32 tables —, unroll,
+// vector width, streaming stores), a length n in [0, 300], misalignments of in
+// and out, and the input values. The kernel (JIT-compiled once per spec) runs
+// between canaries and must
 //  - write out[0..n) and nothing else, and leave in alone;
 //  - agree bit for bit (any NaN for a NaN) with the plain kernel of the same
 //  expansion and
@@ -27,6 +27,8 @@
 #include "gelu/JIT/Jit.h"
 #include "gelu/JIT/Measurement.h"
 #include "gelu/Numerics/HalfFloat.h"
+
+#include "llvm/ADT/STLExtras.h"
 
 #include <cmath>
 #include <cstdio>
@@ -127,8 +129,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   llvm::ArrayRef<unsigned> degrees = degreesOf(expansion);
   unsigned degree = degrees.empty() ? 0 : degrees[choose.pick(degrees.size())];
   std::string dtype = roundsF32Only(expansion) ? "f32" : dtypes[choose.pick(4)];
-  // f64 has one expansion a function (no degree).
-  if (dtype == "f64") {
+  // f64: its f64 form (no degree) or the f32 tables at the degree drawn.
+  if (dtype == "f64" &&
+      !llvm::is_contained(f64ExpansionsFor(function), expansion)) {
     expansion = f64ExpansionsFor(function).front();
     degree = 0;
   }

@@ -11,10 +11,12 @@
 // f64 everywhere (the derivatives counted against errorScale near their
 // zero), GELU's sign kept; the worst inputs confirmed against MPFR; the
 // fused ops equal to their parts in f64; the bias gradient summed in f64;
-// and the typed entries and checked calls of f64.
+// the typed entries and checked calls of f64; and the f64 ladder (absolute
+// budgets get the f32 tables, then the f64 form).
 //
 //===----------------------------------------------------------------------===//
 
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/JIT/Jit.h"
 #include "gelu/Numerics/ErrorMaxima.h"
 #include "gelu/Numerics/MpfrReference.h"
@@ -184,6 +186,104 @@ TEST(F64KernelsTest, DerivativesAreWithinFourUlpEverywhere) {
     ErrorMaxima all = measure(c.function, in, out, regions);
     EXPECT_LE(all.maxUlp, kMaxUlp) << describe(regions);
     std::printf("[ f64 %-7s' ] %s\n", c.name, describe(regions).c_str());
+  }
+}
+
+/// The f64 ladder: absolute budgets get the f32 tables (`piecewise`,
+/// computed in f32 on x rounded to f32) where f32 can meet them, a higher
+/// degree for a tighter budget, and the f64 evaluation where it cannot
+/// (SiLU's 1e-6: its inputs' f32 rounding alone is ~5e-7 at x = 17); each
+/// choice keeps its budget on this test's inputs (not the tuner's sample),
+/// and the f32-computed kernels keep GELU's invariants and return large
+/// inputs whole.
+TEST(F64KernelsTest, AbsoluteBudgetsClimbALadder) {
+  const std::vector<double> in = sampleInputs();
+  const std::vector<double> ones(in.size(), 1.0);
+  std::vector<Case> cases(std::begin(kCases), std::end(kCases) - 1);
+  cases.insert(cases.end(), std::begin(kDerivativeCases),
+               std::end(kDerivativeCases));
+  for (const Case &c : cases) {
+    SCOPED_TRACE(c.name + std::string(isDerivative(c.function) ? "'" : ""));
+    const act::Expansion f64Form = f64ExpansionsFor(c.function).front();
+    unsigned lastDegree = 0;
+    // 1e-12 only for exact GELU: every other op has one f64 form too.
+    for (double maxAbs : {1e-3, 1e-6, 1e-12}) {
+      if (maxAbs < 1e-9 && c.function != ReferenceFunction::GeluExact)
+        continue;
+      SCOPED_TRACE(maxAbs);
+      char budget[96];
+      std::snprintf(budget, sizeof budget,
+                    R"(, "budget": {"max_abs": %g}, "ranking": "cost_model")",
+                    maxAbs);
+      auto kernel = compileF64(c.spec + std::string(budget));
+      ASSERT_TRUE(kernel);
+      const KernelSpec &chosen = kernel->spec();
+      const act::Expansion expansion = chosen.effectiveExpansion();
+      if (maxAbs >= 1e-3)
+        EXPECT_EQ(expansion, act::Expansion::piecewise);
+      else if (maxAbs < 1e-9)
+        EXPECT_EQ(expansion, f64Form);
+      else
+        EXPECT_TRUE(expansion == act::Expansion::piecewise ||
+                    expansion == f64Form);
+      if (expansion == act::Expansion::piecewise) {
+        ASSERT_TRUE(chosen.degree);
+        EXPECT_GT(*chosen.degree, lastDegree)
+            << "a tighter budget, a higher degree";
+        lastDegree = *chosen.degree;
+      }
+      std::printf("[ f64 %-7s%s ] max_abs %g: %s%s\n", c.name,
+                  isDerivative(c.function) ? "'" : " ", maxAbs,
+                  act::stringifyExpansion(expansion).str().c_str(),
+                  chosen.degree
+                      ? (" degree " + std::to_string(*chosen.degree)).c_str()
+                      : "");
+      std::vector<double> out(in.size());
+      const int64_t n = static_cast<int64_t>(in.size());
+      ASSERT_FALSE(static_cast<bool>(
+          isDerivative(c.function)
+              ? kernel->runBinary(in.data(), ones.data(), out.data(), n)
+              : kernel->run(in.data(), out.data(), n)));
+      // The budget on the finite inputs (the special values: below).
+      double worst = 0, worstAt = 0;
+      for (size_t i = 0; i < in.size(); ++i) {
+        if (!std::isfinite(in[i]))
+          continue;
+        double error = static_cast<double>(
+            std::fabs(out[i] - evaluateReference(c.function, in[i])));
+        if (!(error <= worst)) {
+          worst = error;
+          worstAt = in[i];
+        }
+      }
+      EXPECT_LE(worst, maxAbs) << "at x = " << worstAt;
+      if (isDerivative(c.function) || expansion != act::Expansion::piecewise)
+        continue;
+      for (size_t i = 0; i < in.size(); ++i) {
+        double x = in[i], y = out[i];
+        if (x < 0 || (x == 0 && std::signbit(x))) {
+          ASSERT_TRUE(y == 0 ? std::signbit(y) : y < 0) << "x = " << x;
+        }
+        if (std::isfinite(x)) {
+          ASSERT_LE(std::fabs(y), std::fabs(x)) << "x = " << x;
+        }
+        // Large inputs keep all their bits (f32 would keep 24): from 2^16
+        // on, where f32's half ULP passes the offset x − GELU(x) of the
+        // f32 tables beyond their end (up to 2.4e-4 at degree 1).
+        if (x >= 65536) {
+          ASSERT_EQ(y, x) << std::hexfloat << "x = " << x;
+        }
+      }
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      const double inf = std::numeric_limits<double>::infinity();
+      std::vector<double> special = {nan, inf, -inf, -0.0}, got(4);
+      ASSERT_FALSE(
+          static_cast<bool>(kernel->run(special.data(), got.data(), 4)));
+      EXPECT_TRUE(std::isnan(got[0]));
+      EXPECT_EQ(got[1], inf);
+      EXPECT_TRUE(got[2] == 0 && std::signbit(got[2]));
+      EXPECT_TRUE(got[3] == 0 && std::signbit(got[3]));
+    }
   }
 }
 

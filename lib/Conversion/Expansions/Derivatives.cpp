@@ -279,7 +279,7 @@ Value emitDerivativeExpansion(ElementwiseBuilder &eb,
   using act::Expansion;
   assert((!eb.isDouble() ||
           llvm::is_contained(f64ExpansionsFor(function), expansion)) &&
-         "f64 has one expansion a function (the op verifier checks)");
+         "f64 has its own expansions (the op verifier checks)");
   bool fast = expansion == Expansion::sigmoid_fast;
   if (degree == 0)
     degree = defaultDegreeOf(expansion);

@@ -18,6 +18,8 @@
 #include "gelu/Numerics/FitCatalog.h"
 #include "gelu/Numerics/Polynomials.h"
 
+#include "mlir/IR/BuiltinTypes.h"
+
 #include <algorithm>
 #include <array>
 #include <cassert>
@@ -496,14 +498,31 @@ static Value emitRelu(ElementwiseBuilder &eb, Value x) {
   return eb.select(eb.lessEqual(x, zero), zero, x);
 }
 
+/// An f32 form of f64 `x` (computesInF32OnF64): x rounded to f32, the
+/// form, its result widened. Where the f32 result is its input (a GELU or
+/// SiLU above its table, ±0, ±inf) the result is x itself, so that large
+/// inputs keep all their bits.
+static Value emitInF32(ElementwiseBuilder &eb, ReferenceFunction function,
+                       act::Expansion expansion, Value x, unsigned degree) {
+  ElementwiseBuilder f = eb.withElement(Float32Type::get(x.getContext()));
+  Value x32 = f.convertFrom(x);
+  Value y32 = emitExpansion(f, function, expansion, x32, degree);
+  Value y = eb.convertFrom(y32);
+  if (isDerivative(function))
+    return y;
+  return eb.select(f.notEqual(y32, x32), y, x);
+}
+
 Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
                     act::Expansion expansion, Value x, unsigned degree) {
   using act::Expansion;
+  if (eb.isDouble() && computesInF32OnF64(expansion))
+    return emitInF32(eb, function, expansion, x, degree);
   if (isDerivative(function))
     return emitDerivativeExpansion(eb, function, expansion, x, degree);
   assert((!eb.isDouble() ||
           llvm::is_contained(f64ExpansionsFor(function), expansion)) &&
-         "f64 has one expansion a function (the op verifier checks)");
+         "f64 has its own expansions (the op verifier checks)");
   if (degree == 0)
     degree = defaultDegreeOf(expansion);
   switch (expansion) {

@@ -92,8 +92,11 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
 }
 
 llvm::ArrayRef<Expansion> f64ExpansionsFor(ReferenceFunction function) {
-  static constexpr Expansion erfc[] = {Expansion::erfc};
-  static constexpr Expansion sigmoid[] = {Expansion::sigmoid};
+  // The f64 evaluation first (the default), then the f32 tables for
+  // absolute budgets (computesInF32OnF64).
+  static constexpr Expansion erfc[] = {Expansion::erfc, Expansion::piecewise};
+  static constexpr Expansion sigmoid[] = {Expansion::sigmoid,
+                                          Expansion::piecewise};
   static constexpr Expansion select[] = {Expansion::select};
   switch (function) {
   case ReferenceFunction::GeluExact:
@@ -133,6 +136,10 @@ bool promisesCorrectRounding(ReferenceFunction function, Expansion expansion) {
   // ReLU's select is exact.
   return expansion == Expansion::correctly_rounded ||
          function == ReferenceFunction::Relu;
+}
+
+bool computesInF32OnF64(Expansion expansion) {
+  return expansion == Expansion::piecewise;
 }
 
 bool roundsF32Only(Expansion expansion) {

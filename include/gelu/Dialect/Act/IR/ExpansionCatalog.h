@@ -25,8 +25,9 @@ ReferenceFunction geluReferenceFunction(act::Approximate approximate);
 llvm::ArrayRef<act::Expansion> expansionsFor(ReferenceFunction function);
 
 /// The expansions that an op meaning `function` accepts on f64 elements:
-/// one, its evaluation in f64 (`erfc` for exact GELU and its derivative,
-/// `sigmoid` for the sigmoid-gated functions, `select` for ReLU).
+/// its evaluation in f64 first (`erfc` for exact GELU and its derivative,
+/// `sigmoid` for the sigmoid-gated functions, `select` for ReLU), then,
+/// but for ReLU, `piecewise` computed in f32 (computesInF32OnF64).
 llvm::ArrayRef<act::Expansion> f64ExpansionsFor(ReferenceFunction function);
 
 /// What `expansion` computes when it stands for `function`: the same
@@ -40,6 +41,12 @@ ReferenceFunction computedFunction(ReferenceFunction function,
 /// inputs, docs/accuracy.md), and ReLU, which is exact.
 bool promisesCorrectRounding(ReferenceFunction function,
                              act::Expansion expansion);
+
+/// Whether `expansion`, on f64 elements, computes in f32: `piecewise`, whose
+/// tables are f32 fits (absolute accuracy, 1e-7 at best), evaluated on x
+/// rounded to f32 and widened: the f64 kernels' cheap rungs for absolute
+/// budgets.
+bool computesInF32OnF64(act::Expansion expansion);
 
 /// Whether `expansion` computes f32 results only: `correctly_rounded` rounds
 /// once to f32, and a 16-bit result would be rounded twice.
