@@ -43,11 +43,36 @@ cmake --build "$root/build-asan" -j "$jobs" --target gelu-opt gelu-jit-demo gelu
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:allow_user_poisoning=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export GELU_JIT_TUNING_CACHE=off
-"$root/build-asan/bin/gelu-unittests" --gtest_brief=1
+
+# Runs a GoogleTest binary as $jobs shards at once (the tests are
+# independent: ctest runs each in a process of its own), each shard's
+# output printed whole once all have ended; fails when any shard does.
+run_sharded() {
+  local binary=$1 logs status=0 pids=()
+  shift
+  logs=$(mktemp -d)
+  for ((shard = 0; shard < jobs; ++shard)); do
+    GTEST_TOTAL_SHARDS=$jobs GTEST_SHARD_INDEX=$shard \
+      "$binary" "$@" >"$logs/$shard" 2>&1 &
+    pids+=($!)
+  done
+  for ((shard = 0; shard < jobs; ++shard)); do
+    wait "${pids[shard]}" || status=1
+    cat "$logs/$shard"
+  done
+  rm -rf "$logs"
+  return "$status"
+}
+
+run_sharded "$root/build-asan/bin/gelu-unittests" --gtest_brief=1
 "$root/build-asan/bin/gelu-capi-test"
-/usr/lib/llvm-22/bin/lit -q "$root/build-asan/test"
+# --time-tests lists the slowest: what the sanitizers cost, for the time
+# budget of scripts/test.sh.
+/usr/lib/llvm-22/bin/lit -q --time-tests "$root/build-asan/test"
 
 echo "== libFuzzer, ${fuzz_seconds} s a target"
+# One at a time: run at once, the three share two cores unevenly (the IR
+# fuzzer got a sixth of its executions beside the kernel fuzzer's JIT).
 for target in spec ir kernel; do
   fuzzer="$root/build-asan/bin/gelu-$target-fuzzer"
   corpus=$(mktemp -d)
