@@ -400,7 +400,8 @@ std::string label(const KernelSpec &requested, const KernelSpec &compiled) {
 
 /// Every expansion of every activation and derivative in f32 (from the
 /// catalog, so a new expansion is measured without editing this list),
-/// then default kernels in bf16 and f16, and the fused and gated ones.
+/// then default kernels in bf16 and f16, the fused and gated ones, and the
+/// f64 kernels (each f64 expansion, the f32 tables at every degree).
 std::vector<KernelSpec> defaultSpecs() {
   const char *const ops[] = {
       R"({"op": "gelu")",
@@ -443,10 +444,20 @@ std::vector<KernelSpec> defaultSpecs() {
       specs.push_back(cantFail(parseSpec(std::string(R"({"op": ")") + op +
                                          R"(", "dtype": ")" + dtype + "\"}")));
     }
-  // The f64 kernels (one form a function).
-  for (const char *op : ops)
-    specs.push_back(
-        cantFail(parseSpec(std::string(op) + R"(, "dtype": "f64"})")));
+  // The f64 kernels: each op's f64 form, then its other f64 expansions
+  // (the f32 tables) at every degree.
+  for (const char *op : ops) {
+    KernelSpec spec =
+        cantFail(parseSpec(std::string(op) + R"(, "dtype": "f64"})"));
+    specs.push_back(spec);
+    for (act::Expansion e : spec.acceptedExpansions().drop_front())
+      for (unsigned degree : degreesOf(e)) {
+        KernelSpec other = spec;
+        other.expansion = e;
+        other.degree = degree;
+        specs.push_back(other);
+      }
+  }
   return specs;
 }
 
