@@ -29,14 +29,18 @@ struct Big {
 /// out = f(w), in MPFR.
 using BigFunction = std::function<void(mpfr_t out, const mpfr_t w)>;
 
+/// out = 1/√(2π).
+void invSqrtTwoPi(mpfr_t out) {
+  mpfr_const_pi(out, MPFR_RNDN);
+  mpfr_mul_ui(out, out, 2, MPFR_RNDN);
+  mpfr_rec_sqrt(out, out, MPFR_RNDN);
+}
+
 /// Q(t) = Φ(−u)·exp(u²/2)/t, u = (1/t − 1)/kPhiTailScale; at t = 0
 /// (u = ∞) its limit kPhiTailScale/√(2π) (Φ(−u)·exp(u²/2) ~ 1/(u√(2π))).
 void phiTailTarget(mpfr_t out, const mpfr_t t) {
   if (mpfr_zero_p(t)) {
-    Big twoPi;
-    mpfr_const_pi(twoPi.v, MPFR_RNDN);
-    mpfr_mul_ui(twoPi.v, twoPi.v, 2, MPFR_RNDN);
-    mpfr_rec_sqrt(out, twoPi.v, MPFR_RNDN);
+    invSqrtTwoPi(out);
     mpfr_mul_d(out, out, kPhiTailScale, MPFR_RNDN);
     return;
   }
@@ -66,11 +70,9 @@ void geluDerivative(mpfr_t out, mpfr_t slope, const mpfr_t x) {
   mpfr_sqr(square.v, x, MPFR_RNDN);
   mpfr_div_si(density.v, square.v, -2, MPFR_RNDN);
   mpfr_exp(density.v, density.v, MPFR_RNDN);
-  Big twoPi;
-  mpfr_const_pi(twoPi.v, MPFR_RNDN);
-  mpfr_mul_ui(twoPi.v, twoPi.v, 2, MPFR_RNDN);
-  mpfr_rec_sqrt(twoPi.v, twoPi.v, MPFR_RNDN);
-  mpfr_mul(density.v, density.v, twoPi.v, MPFR_RNDN); // φ(x)
+  Big scale;
+  invSqrtTwoPi(scale.v);
+  mpfr_mul(density.v, density.v, scale.v, MPFR_RNDN); // φ(x)
   mpfr_fma(out, x, density.v, out, MPFR_RNDN);
   mpfr_ui_sub(slope, 2, square.v, MPFR_RNDN);
   mpfr_mul(slope, slope, density.v, MPFR_RNDN);

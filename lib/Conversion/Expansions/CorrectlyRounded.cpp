@@ -18,6 +18,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/ErrorHandling.h"
 
 #include <cmath>
@@ -119,9 +120,9 @@ static Value emitGeluExactDerivativeDouble(ElementwiseBuilder &d, Value xd) {
   Value fromHi = d.sub(xd, d.constant(kGeluDerivativeRootHi));
   Value offset = d.sub(fromHi, d.constant(kGeluDerivativeRootLo));
   Value v = d.mul(offset, d.constant(fit.pieces[0].scale));
-  Value p = d.constant(fit.coefficients[fit.degree]);
-  for (unsigned k = fit.degree; k-- > 0;)
-    p = d.fma(p, v, d.constant(fit.coefficients[k]));
+  SmallVector<double> highToLow(fit.coefficients.rbegin(),
+                                fit.coefficients.rend());
+  Value p = d.horner(v, highToLow);
   Value nearZero =
       d.lessEqual(d.abs(offset), d.constant(kGeluDerivativeRootReach));
   return d.select(nearZero, d.mul(offset, p), general);
