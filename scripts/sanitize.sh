@@ -5,7 +5,10 @@
 #  1. build-asan: the libraries, gelu-opt, the unit tests and the libFuzzer
 #     targets with AddressSanitizer + UndefinedBehaviorSanitizer (and
 #     coverage for the fuzzers); runs every unit test, the C API's test
-#     (a C program) and every lit test;
+#     (a C program) and every lit test (those marked `UNSUPPORTED:
+#     sanitizers`, and the unit tests that skip themselves with
+#     GELU_SKIP_UNDER_SANITIZERS, run in the release build instead:
+#     scripts/test.sh);
 #  2. fuzzes each target for FUZZ_SECONDS (default 60) from fuzz/corpus/,
 #     printing the executions per target;
 #  3. build-tsan: the unit tests with ThreadSanitizer; runs the threaded
@@ -27,12 +30,23 @@ common=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang-22
         "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG"
         "-DCMAKE_C_FLAGS_RELEASE=-O1 -DNDEBUG")
 
+# The release build's fits (scripts/build.sh's build/, brought up to date
+# here), not a fitting in each instrumented build: the same coefficients
+# as the product. Without build/, each build fits its own.
+fits=$root/build/include/gelu/Numerics/FittedPolynomials.inc
+if [[ -f "$root/build/build.ninja" ]]; then
+  cmake --build "$root/build" --target GeluFittedPolynomialsGen >/dev/null
+  common+=("-DGELU_PREBUILT_FITS=$fits")
+else
+  common+=(-DGELU_PREBUILT_FITS=)
+fi
+
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S "$root" -B "$root/build-asan" "${common[@]}" \
   "-DLLVM_USE_SANITIZER=Address;Undefined" -DLLVM_USE_SANITIZE_COVERAGE=ON \
   -DGELU_BUILD_FUZZERS=ON >/dev/null
 cmake --build "$root/build-asan" -j "$jobs" --target gelu-opt gelu-jit-demo gelu-unittests \
-  gelu-capi-test gelu-tune gelu-accuracy gelu-gpu-check \
+  gelu-capi-test gelu-tune gelu-accuracy gelu-gpu-check gelu-fit \
   gelu-spec-fuzzer gelu-ir-fuzzer gelu-kernel-fuzzer
 # Leaks are not checked: LLVM's and MLIR's process-lifetime singletons
 # (and the JIT engines deliberately kept at exit) are reported as leaks.

@@ -251,14 +251,6 @@ TEST(HostileProcess, GeneratedCodeIsNeverWritableAndExecutable) {
   }
 }
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define GELU_UNDER_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define GELU_UNDER_SANITIZER 1
-#endif
-#endif
-
 #ifndef GELU_UNDER_SANITIZER
 /// A field of /proc/self/status in KiB ("VmSize:"), or 0.
 int64_t statusKiB(llvm::StringRef field) {

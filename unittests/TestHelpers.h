@@ -26,6 +26,26 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define GELU_UNDER_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define GELU_UNDER_SANITIZER 1
+#endif
+#endif
+
+/// A test that repeats one code path over a matrix (a ladder of tunings,
+/// every 16-bit input of every form) runs in the release build (ctest)
+/// and is skipped in the sanitizer builds (scripts/sanitize.sh), where the
+/// tests of the same code without the matrix run: lit's `UNSUPPORTED:
+/// sanitizers` for a unit test. Keeps the CI's sanitizer runs in budget.
+#ifdef GELU_UNDER_SANITIZER
+#define GELU_SKIP_UNDER_SANITIZERS()                                           \
+  GTEST_SKIP() << "a matrix over one code path: run in the release build"
+#else
+#define GELU_SKIP_UNDER_SANITIZERS() (void)0
+#endif
+
 namespace gelu {
 
 /// Runs `body` in a forked child process after `setUp` (a resource limit,
