@@ -11,8 +11,8 @@
 #     scripts/test.sh);
 #  2. fuzzes each target for FUZZ_SECONDS (default 60) from fuzz/corpus/,
 #     printing the executions per target;
-#  3. build-tsan: the unit tests with ThreadSanitizer; runs the threaded
-#     ones (kernel cache, thread pool, threaded runs, concurrent compiles,
+#  3. build-tsan: the threaded unit tests' files with ThreadSanitizer
+#     (gelu-threaded-unittests); runs the threaded tests (kernel cache, thread pool, threaded runs, concurrent compiles,
 #     the tuning cache).
 # Any sanitizer report, fuzzer crash or failing test fails the script.
 #
@@ -107,11 +107,11 @@ done
 echo "== ThreadSanitizer"
 cmake -S "$root" -B "$root/build-tsan" "${common[@]}" \
   -DLLVM_USE_SANITIZER=Thread >/dev/null
-cmake --build "$root/build-tsan" -j "$jobs" --target gelu-unittests
+cmake --build "$root/build-tsan" -j "$jobs" --target gelu-threaded-unittests
 # Interceptor calls from the uninstrumented LLVM/MLIR are not judged
 # (ignore_noninstrumented_modules), nor races with a frame inside them
 # (the suppressions file says why).
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=$root/scripts/tsan-suppressions.txt"
-"$root/build-tsan/bin/gelu-unittests" --gtest_brief=1 \
+"$root/build-tsan/bin/gelu-threaded-unittests" --gtest_brief=1 \
   --gtest_filter='KernelCache.*:ThreadPool.*:ThreadedRun.*:Compile.Concurrent*:TuningCache.*:Tuner.MeasuredChoiceIsTheFastestThatFits:TrainingKernelsTest.ThreadedRowsMatchOneThread'
 echo "sanitizers and fuzzers: no report"
