@@ -102,8 +102,8 @@ TEST(Tuner, ALooserBudgetBuysACheaperKernel) {
       {R"({"max_abs": 1e-5})", act::Expansion::piecewise, 3},
       {R"({"max_abs": 1e-4})", act::Expansion::piecewise, 2},
       {R"({"max_abs": 1e-3})", act::Expansion::piecewise, 1},
-      {R"({"max_abs": 1e-2})", act::Expansion::rational, 2},
-      {R"({"max_abs": 5e-2})", act::Expansion::rational, 2},
+      {R"({"max_abs": 1e-2})", act::Expansion::piecewise, 1},
+      {R"({"max_abs": 5e-2})", act::Expansion::piecewise, 1},
   };
   // Inputs off the tuner's grid: [−20, 20] shifted by 0.37 of a step,
   // and random floats of every magnitude.
@@ -375,8 +375,8 @@ TEST(Tuner, ATargetThatCannotRunHereIsRankedByTheCostModel) {
   EXPECT_EQ(report.speedSource, "estimated (cost model)");
   EXPECT_EQ(report.errorSource, "host code of the same expansion");
   EXPECT_FALSE(report.nsPerElement.has_value());
-  EXPECT_EQ(report.chosen.expansion, act::Expansion::rational);
-  EXPECT_EQ(report.chosen.degree, 2u);
+  EXPECT_EQ(report.chosen.expansion, act::Expansion::piecewise);
+  EXPECT_EQ(report.chosen.degree, 1u);
   EXPECT_EQ(report.chosen.vectorBits, 512u);
   EXPECT_FALSE(result.kernel) << "nothing to run here";
   for (const TuningCandidate &c : report.candidates)

@@ -463,26 +463,27 @@ Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
 static Value emitAccurateTail(ElementwiseBuilder &eb,
                               ReferenceFunction function, Value x);
 
-/// x·g(x) from the piecewise table of q(u) = g(−u): x·q(|x|) for x ≤ 0
-/// (−0 and −2^-149 keep their sign), x − x·q(x) above, rounded once; x
-/// from the limit up (x is clamped in the product: q there is below 2^−25,
-/// x·q under 2^−12 at degree 1, and +inf gives inf). Below −limit: −0
-/// (piecewise), or with `tail` the accurate form, computed only for the
-/// vectors that have such a lane (piecewise_tail).
+/// x·g(x) from the piecewise table of q(u) = g(−u), u = |x| clamped to the
+/// table: base − u·q rounded once, with base x for x ≥ 0 (x − x·q; x from
+/// the limit up, where the product takes the clamped u: q there is below
+/// 2^−25, u·q under 2^−12 at degree 1, and +inf gives inf) and −0 for
+/// x < 0 (−u·q = x·q, −2^-149 keeping its sign; ±0 give themselves).
+/// One FMA and one select for both signs. Below −limit: −0 (piecewise),
+/// or with `tail` the accurate form, computed only for the vectors that
+/// have such a lane (piecewise_tail).
 static Value emitGeluPiecewise(ElementwiseBuilder &eb,
                                ReferenceFunction function, Value x,
                                unsigned degree, bool tail) {
   const PiecewiseCoefficients fit = piecewiseCoefficients(function, degree);
   const double limit = fit.domain.limit;
-  Value q = emitPiecewiseTable(eb, fit, eb.abs(x));
-  Value xc = eb.clampAbove(x, limit);
-  Value positive = eb.fma(eb.neg(xc), q, x);
-  Value negative = eb.mul(x, q);
-  Value nonPositive = eb.lessEqual(x, eb.constant(0.0));
-  Value y = eb.select(nonPositive, negative, positive);
+  Value u = eb.clampAbove(eb.abs(x), limit);
+  Value q = emitPiecewiseTableClamped(eb, fit, u);
+  Value negativeZero = eb.constant(-0.0);
+  Value base = eb.select(eb.lessThan(x, eb.constant(0.0)), negativeZero, x);
+  Value y = eb.fma(eb.neg(u), q, base);
   Value below = eb.lessThan(x, eb.constant(-limit));
   if (!tail)
-    return eb.select(below, eb.constant(-0.0), y);
+    return eb.select(below, negativeZero, y);
   return eb.selectWhereAny(
       below,
       [&](ElementwiseBuilder &slow) {

@@ -32,10 +32,11 @@
 // The last coefficient of interval 0 is Φ(0) = 1/2.
 // CHECK-SAME: [5.000000e-01,
 // CHECK-NEXT: %[[Q:.*]] = math.fma %{{.*}}, %[[V]], %{{.*}}
-// CHECK: %[[POS:.*]] = math.fma %{{.*}}, %[[Q]], %[[X]]
-// CHECK-NEXT: %[[NEG:.*]] = arith.mulf %[[X]], %[[Q]]
-// CHECK-NEXT: %[[LE:.*]] = arith.cmpf ole, %[[X]], %{{.*}}
-// CHECK-NEXT: %[[FAST:.*]] = arith.select %[[LE]], %[[NEG]], %[[POS]]
+// Both signs in one FMA: (x < 0 ? −0 : x) − u·q.
+// CHECK-NEXT: %[[LT:.*]] = arith.cmpf olt, %[[X]], %{{.*}}
+// CHECK-NEXT: %[[BASE:.*]] = arith.select %[[LT]], %{{.*}}, %[[X]]
+// CHECK-NEXT: %[[NU:.*]] = arith.negf %[[U]]
+// CHECK-NEXT: %[[FAST:.*]] = math.fma %[[NU]], %[[Q]], %[[BASE]]
 // CHECK-NEXT: %[[BELOW:.*]] = arith.cmpf olt, %[[X]], %{{.*}}
 // CHECK-NEXT: %[[ANY:.*]] = vector.reduction <or>, %[[BELOW]] : vector<16xi1> into i1
 // CHECK-NEXT: %[[R:.*]] = scf.if %[[ANY]] -> (vector<16xf32>) {
@@ -67,7 +68,10 @@ func.func @gelu_exact(%x: vector<16xf32>) -> vector<16xf32> {
 // CHECK-COUNT-3: act.lookup %{{.*}} : i32 -> f32
 // CHECK-NOT: act.lookup
 // CHECK-NOT: scf.if
-// CHECK: %[[R:.*]] = arith.select %{{.*}}, %[[MZ]], %{{.*}} : f32
+// CHECK: %[[BASE:.*]] = arith.select %{{.*}}, %[[MZ]], %{{.*}} : f32
+// CHECK: %[[Y:.*]] = math.fma %{{.*}}, %{{.*}}, %[[BASE]] : f32
+// CHECK-NEXT: %[[BELOW:.*]] = arith.cmpf olt, %{{.*}}, %{{.*}} : f32
+// CHECK-NEXT: %[[R:.*]] = arith.select %[[BELOW]], %[[MZ]], %[[Y]] : f32
 // CHECK-NEXT: return %[[R]]
 func.func @gelu_piecewise_d2(%x: f32) -> f32 {
   %0 = act.gelu %x expansion<piecewise> degree(2) : f32
