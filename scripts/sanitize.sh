@@ -12,8 +12,8 @@
 #  2. fuzzes each target for FUZZ_SECONDS (default 60) from fuzz/corpus/,
 #     printing the executions per target;
 #  3. build-tsan: the threaded unit tests' files with ThreadSanitizer
-#     (gelu-threaded-unittests); runs the threaded tests (kernel cache, thread pool, threaded runs, concurrent compiles,
-#     the tuning cache).
+#     (gelu-threaded-unittests); runs the threaded tests (kernel cache,
+#     thread pool, threaded runs, concurrent compiles, the tuning cache).
 # Any sanitizer report, fuzzer crash or failing test fails the script.
 #
 #===------------------------------------------------------------------------===#

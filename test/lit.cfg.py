@@ -56,10 +56,11 @@ try:
 except OSError:
     pass
 
-# The sanitizer builds (scripts/sanitize.sh) run every lit test too; the
-# few that measure hundreds of millions of inputs, seconds each in a
-# release build, say `UNSUPPORTED: sanitizers` (their code runs under the
-# sanitizers in the cheaper tests).
+# The sanitizer builds (scripts/sanitize.sh) run the lit tests; those that
+# measure hundreds of millions of inputs or repeat one code path over a
+# matrix say `UNSUPPORTED: sanitizers` (their code runs under the
+# sanitizers in the cheaper tests), and scripts/test.sh runs them, and only
+# them, in the release build.
 if config.gelu_sanitizers:
     config.available_features.add("sanitizers")
 
