@@ -13,7 +13,7 @@ table=$1 work=$2
 mkdir -p "$work"
 # One candidate (an expansion and its degree) on bf16's 2^16 inputs: a
 # tuning and a cache entry at a small part of a whole catalog's cost
-# (forty of them, under the sanitizers too).
+# (fifteen of them, one a hostile file, under the sanitizers too).
 echo '{"name": "k", "dtype": "bf16", "ranking": "cost_model",
        "expansion": "piecewise", "degree": 2,
        "budget": {"max_abs": 1e-1}}' > "$work/spec.json"
