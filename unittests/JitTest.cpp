@@ -132,7 +132,10 @@ const FunctionCase kFunctions[] = {
     // down to where the gate falls under 2^−25 (x = −5.5 for exact GELU,
     // −5.25, −10.5, −18), −0 below. At degree 3 the gate's relative error
     // is ~1e-3 at the end of the table, absolute below 1e-6 for exact and
-    // tanh GELU (1.2e-5 sigmoid GELU, 4.1e-5 SiLU: coarser intervals).
+    // tanh GELU (1.2e-5 sigmoid GELU: coarser intervals; 3.6e-6 SiLU, on
+    // the ladder's intervals of 1/2, up to 15). Degree 2 on the ladder's
+    // narrower intervals: under 1e-4 for every function (2.7e-5 sigmoid
+    // GELU, 7.5e-5 SiLU).
     {"gelu_piecewise",
      R"({"op": "gelu", "expansion": "piecewise"})",
      ReferenceFunction::GeluExact,
@@ -150,7 +153,7 @@ const FunctionCase kFunctions[] = {
      {25.0, 1700.0, kNoCorrectBit},
      1e-6},
     // Degree 1: linear pieces on a shorter table (to where x·g(x) falls
-    // under 2^-12), the cheap end of the ladders: absolute error 3.1e-4
+    // under 2^-11), the cheap end of the ladders: absolute error 3.1e-4
     // (exact GELU, intervals of 1/8) and 2.7e-3 (SiLU, intervals of 1/2).
     {"gelu_piecewise_d1",
      R"({"op": "gelu", "expansion": "piecewise", "degree": 1})",
@@ -167,6 +170,12 @@ const FunctionCase kFunctions[] = {
      ReferenceFunction::GeluSigmoid,
      {2.0, 4.0, kNoCorrectBit},
      6e-7},
+    {"gelu_sigmoid_piecewise_d2",
+     R"({"op": "gelu", "approximate": "sigmoid", "expansion": "piecewise",
+         "degree": 2})",
+     ReferenceFunction::GeluSigmoid,
+     {2000.0, 8000.0, kNoCorrectBit},
+     3.5e-5},
     {"gelu_sigmoid_piecewise_d3",
      R"({"op": "gelu", "approximate": "sigmoid", "expansion": "piecewise",
          "degree": 3})",
@@ -178,11 +187,16 @@ const FunctionCase kFunctions[] = {
      ReferenceFunction::Silu,
      {2.0, 4.0, kNoCorrectBit},
      1.2e-6},
+    {"silu_piecewise_d2",
+     R"({"op": "silu", "expansion": "piecewise", "degree": 2})",
+     ReferenceFunction::Silu,
+     {3500.0, 7000.0, kNoCorrectBit},
+     8.5e-5},
     {"silu_piecewise_d3",
      R"({"op": "silu", "expansion": "piecewise", "degree": 3})",
      ReferenceFunction::Silu,
-     {1500.0, 3000.0, kNoCorrectBit},
-     5.5e-5},
+     {80.0, 250.0, kNoCorrectBit},
+     5e-6},
     {"gelu_erfc_fast",
      R"({"op": "gelu", "expansion": "erfc_fast"})",
      ReferenceFunction::GeluExact,

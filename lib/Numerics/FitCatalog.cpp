@@ -388,33 +388,35 @@ static bool isPiecewiseGate(ReferenceFunction function) {
 
 PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
   assert(hasRationalForm(function) && "no piecewise form");
-  // Degree 2 and up: the rational form's clamp, past which the gate is 1
-  // (or 0) to within 2^−25, GELU' 1 (or 0) to within 4e-8.
-  double clamp = rationalClamp(function, kRationalMaxDegree);
-  if (degree == 1) {
-    // Degree 1 is the coarse end of a ladder (errors of 1e-3 to 1e-4 at
-    // best): its table ends where what it carries, x·g(x) for a gate (the
-    // error of x past the limit, of −0 below it) or GELU' itself, falls
-    // under kPiecewiseDegree1Cut, so that its intervals can be narrower.
-    // That part decreases from u = 2 on for every function.
+  // The rational form's clamp, past which the gate is 1 (or 0) to within
+  // 2^−25, GELU' 1 (or 0) to within 4e-8.
+  const double clamp = rationalClamp(function, kRationalMaxDegree);
+  // Degrees above the ladder's: the least power-of-two step that covers
+  // the clamp with kPiecewiseMaxIntervals intervals.
+  double step = 1.0 / 64;
+  auto reach = [&] { return (kPiecewiseMaxIntervals - 1) * step; };
+  if (degree <= kPiecewiseLadderMaxDegree) {
+    // The ladder's degrees (kPiecewiseLadderCuts): the finest step whose
+    // intervals reach a u where the part of the function the table carries
+    // is under the degree's cut half a step on (that part decreases from
+    // u = 2 on for every function, and is under 2^−25·clamp at the clamp,
+    // so the search ends at the latest on the step above).
     const bool gate = isPiecewiseGate(function);
     auto part = [&](long double u) {
       long double q = piecewiseTarget(function, u);
       return gate ? u * q : fabsl(q);
     };
-    long double lo = 2, hi = clamp;
-    for (int i = 0; i < 100; ++i) {
-      long double mid = (lo + hi) / 2;
-      (part(mid) > kPiecewiseDegree1Cut ? lo : hi) = mid;
-    }
-    clamp = static_cast<double>(hi);
+    const double cut = kPiecewiseLadderCuts[degree - 1];
+    auto end = [&] {
+      return std::min(reach(), std::ceil(clamp / step) * step) + step / 2;
+    };
+    while (reach() < 2 || part(end()) > cut)
+      step *= 2;
+  } else {
+    while (std::ceil(clamp / step) + 1 > kPiecewiseMaxIntervals)
+      step *= 2;
   }
-  // The step is the least power of two that covers the clamp with
-  // kPiecewiseMaxIntervals intervals.
-  double step = 1.0 / 64;
-  while (std::ceil(clamp / step) + 1 > kPiecewiseMaxIntervals)
-    step *= 2;
-  const double limit = std::ceil(clamp / step) * step;
+  const double limit = std::min(std::ceil(clamp / step) * step, reach());
   return {step, limit, static_cast<unsigned>(limit / step) + 1};
 }
 

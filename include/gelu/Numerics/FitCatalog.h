@@ -88,11 +88,19 @@ constexpr double kGaussTailLimit = 15.0;
 
 constexpr unsigned kPiecewiseMinDegree = 1;
 constexpr unsigned kPiecewiseMaxDegree = 7;
-/// At most this many intervals: one AVX-512 two-register permute.
-constexpr unsigned kPiecewiseMaxIntervals = 32;
-/// Degree 1's table ends where the part of the function it carries falls
-/// under this (2^−12): narrower intervals than the other degrees'.
-constexpr double kPiecewiseDegree1Cut = 0x1p-12;
+/// At most this many intervals: with one entry of zeros past them (the
+/// `piecewise` forms' q past the table), 32, one AVX-512 two-register
+/// permute.
+constexpr unsigned kPiecewiseMaxIntervals = 31;
+/// The ladder's degrees, 1 to 3, trade the table's reach for narrower
+/// intervals: each takes the finest step whose intervals reach a u where
+/// the part of the function the table carries (x·g(x) of a gate, GELU'
+/// itself), half a step past the table, is under its cut (2^−11, 2^−15,
+/// 2^−17: under what the degree errs by inside the table), where the
+/// higher degrees cover all of u up to the rational form's clamp.
+constexpr unsigned kPiecewiseLadderMaxDegree = 3;
+constexpr double kPiecewiseLadderCuts[kPiecewiseLadderMaxDegree] = {
+    0x1p-11, 0x1p-15, 0x1p-17};
 
 /// The erfc form of exact GELU writes erfc(|x|/√2) = t·exp(−x²/2 + P(t))
 /// with t = 1/(1 + a·|x|), a = kErfcFormScale. a is an f32 value, and the

@@ -135,14 +135,14 @@ static Value emitGeluDerivativeGaussTail(ElementwiseBuilder &eb, Value x) {
 }
 
 /// GELU'(x) from the piecewise table of q(u) = GELU'(−u): q(|x|) for
-/// x ≤ 0, 1 − q(x) above (GELU' − 1/2 is odd); 1 above the limit (q there
-/// is below 4e-8, under an ULP of 1). `piecewise`: absolute accuracy, like
-/// the rational form, and 0 below the limit. With `tail` (piecewise_tail):
+/// x ≤ 0, 1 − q(x) above (GELU' − 1/2 is odd). `piecewise`: absolute
+/// accuracy, like the rational form, 1 above the table and 0 below it (q
+/// there under 4e-8, or the ladder's cut). With `tail` (piecewise_tail):
 /// relative accuracy on every input, as the accurate form it stands in
 /// for: q = (u − u0)·R(u) from the root-factored table through GELU''s
-/// zero, and below the limit a tail form (exact GELU': its Gaussian tail;
-/// the others: their sigmoid form), computed only for the vectors that have
-/// such a lane.
+/// zero, 1 above the limit, and below it a tail form (exact GELU': its
+/// Gaussian tail; the others: their sigmoid form), computed only for the
+/// vectors that have such a lane.
 static Value emitGeluPiecewiseDerivative(ElementwiseBuilder &eb,
                                          ReferenceFunction function, Value x,
                                          unsigned degree, bool tail) {
@@ -150,8 +150,11 @@ static Value emitGeluPiecewiseDerivative(ElementwiseBuilder &eb,
       tail ? piecewiseRootCoefficients(function)
            : piecewiseCoefficients(function, degree);
   const double limit = fit.domain.limit;
-  Value u = eb.abs(x);
-  Value table = emitPiecewiseTable(eb, fit, u);
+  // Without `tail`, u is clamped a step past the limit, where the table's
+  // zero entry makes q = 0 from half a step past it on (0 below, 1 above),
+  // with no select.
+  Value u = eb.clampAbove(eb.abs(x), tail ? limit : limit + fit.domain.step);
+  Value table = emitPiecewiseTableClamped(eb, fit, u);
   Value one = eb.constant(1.0);
   Value q, positive;
   if (tail) {
@@ -171,15 +174,12 @@ static Value emitGeluPiecewiseDerivative(ElementwiseBuilder &eb,
   }
   Value nonPositive = eb.lessEqual(x, eb.constant(0.0));
   Value y = eb.select(nonPositive, q, positive);
+  if (!tail)
+    return y;
   Value above = eb.lessThan(eb.constant(limit), x);
   y = eb.select(above, one, y);
-  Value below = eb.lessThan(x, eb.constant(-limit));
-  if (!tail) {
-    Value zero = eb.constant(0.0);
-    return eb.select(below, zero, y);
-  }
   return eb.selectWhereAny(
-      below,
+      eb.lessThan(x, eb.constant(-limit)),
       [&](ElementwiseBuilder &slow) {
         if (function == ReferenceFunction::GeluExactDerivative)
           return emitGeluDerivativeGaussTail(slow, x);

@@ -82,13 +82,10 @@ mlir::Value emitRational(ElementwiseBuilder &eb, mlir::Value w,
                          bool estimateReciprocal);
 
 /// The piecewise polynomial `fit` (FitCatalog.h: piecewiseCoefficients or
-/// piecewiseRootCoefficients) at u = `ax` ≥ 0 (NaN kept), clamped to the
+/// piecewiseRootCoefficients) at u ≥ 0 (NaN kept), at most a step past the
 /// fit's limit: the interval's coefficients by table lookups (act.lookup),
-/// then Horner's rule in v.
-mlir::Value emitPiecewiseTable(ElementwiseBuilder &eb,
-                               const PiecewiseCoefficients &fit,
-                               mlir::Value ax);
-/// The same at a u already at most the fit's limit.
+/// then Horner's rule in v; 0 from half a step past the limit on (the
+/// tables' zero entry).
 mlir::Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
                                       const PiecewiseCoefficients &fit,
                                       mlir::Value u);

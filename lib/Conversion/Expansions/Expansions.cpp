@@ -415,41 +415,36 @@ static Value emitGeluTanhSpelling(ElementwiseBuilder &eb, Value x) {
   return eb.mul(half, eb.add(one, th));
 }
 
-Value emitPiecewiseTable(ElementwiseBuilder &eb,
-                         const PiecewiseCoefficients &fit, Value ax) {
-  return emitPiecewiseTableClamped(eb, fit,
-                                   eb.clampAbove(ax, fit.domain.limit));
-}
-
 Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
                                 const PiecewiseCoefficients &fit, Value u) {
   const PiecewiseDomain &domain = fit.domain;
   const unsigned degree = fit.degree;
-  // t = u/step, exact (the step is a power of two), at most the last
-  // interval's centre. k = round(t) by the shifter 1.5·2^23: the low bits
+  // t = u/step, exact (the step is a power of two), at most one past the
+  // last interval's centre. k = round(t) by the shifter 1.5·2^23: the low bits
   // of t + shifter are k, and (t + shifter) − shifter is k as a float, so
-  // v = t − k in [−1/2, 1/2] is exact. No float-to-int conversion: a NaN
-  // lane gets some defined index and stays NaN through v.
+  // v = t − k in [−1/2, 1/2] is exact. t is never formed: both t + shifter
+  // and t − k are FMAs of u, each rounded once as the sum of exact t would
+  // be. No float-to-int conversion: a NaN lane gets some defined index and
+  // stays NaN through v.
   // (Operands are built one statement at a time: the IR's order must not
   // depend on the compiler's order of evaluating arguments.)
-  Value t = eb.mul(u, eb.constant(1.0 / domain.step));
+  Value inverseStep = eb.constant(1.0 / domain.step);
   Value shifter = eb.constant(0x1.8p23);
-  Value shifted = eb.add(t, shifter);
-  Value v = eb.sub(t, eb.sub(shifted, shifter));
+  Value shifted = eb.fma(u, inverseStep, shifter);
+  Value minusK = eb.sub(shifter, shifted);
+  Value v = eb.fma(u, inverseStep, minusK);
   Value k = eb.bitcastToInt(shifted);
-  // One table a coefficient, padded to a power of two with the last
-  // interval (never indexed but by NaN lanes).
+  // One table a coefficient, padded with zeros to a power of two, at
+  // least one past the last interval: q = 0 for u clamped a step past the
+  // limit (emitGeluPiecewise). Other lanes that index the padding are NaN.
   const unsigned terms = degree + 1;
   unsigned size = 2;
-  while (size < domain.intervals)
+  while (size < domain.intervals + 1)
     size *= 2;
   auto table = [&](unsigned power) {
-    llvm::SmallVector<float> entries;
-    for (unsigned i = 0; i < size; ++i) {
-      unsigned interval = std::min(i, domain.intervals - 1);
-      entries.push_back(
-          static_cast<float>(fit.coefficients[interval * terms + power]));
-    }
+    llvm::SmallVector<float> entries(size, 0.0f);
+    for (unsigned i = 0; i < domain.intervals; ++i)
+      entries[i] = static_cast<float>(fit.coefficients[i * terms + power]);
     return eb.lookup(entries, k);
   };
   Value acc = table(degree);
@@ -463,29 +458,29 @@ Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
 static Value emitAccurateTail(ElementwiseBuilder &eb,
                               ReferenceFunction function, Value x);
 
-/// x·g(x) from the piecewise table of q(u) = g(−u), u = |x| clamped to the
-/// table: base − u·q rounded once, with base x for x ≥ 0 (x − x·q; x from
-/// the limit up, where the product takes the clamped u: q there is below
-/// 2^−25, u·q under 2^−12 at degree 1, and +inf gives inf) and −0 for
-/// x < 0 (−u·q = x·q, −2^-149 keeping its sign; ±0 give themselves).
-/// One FMA and one select for both signs. Below −limit: −0 (piecewise),
-/// or with `tail` the accurate form, computed only for the vectors that
-/// have such a lane (piecewise_tail).
+/// x·g(x) from the piecewise table of q(u) = g(−u), u = |x|: base − u·q
+/// rounded once, with base x for x ≥ 0 (x − x·q) and −0 for x < 0 (−u·q =
+/// x·q, −2^-149 keeping its sign; ±0 give themselves). One FMA and one
+/// select for both signs. Past the table: with `tail`, u is clamped to the
+/// limit (x − limit·q(limit) above, q there under 2^−25), and below −limit the
+/// accurate form is computed, only for the vectors that have such a lane
+/// (piecewise_tail); without, u is clamped a step past the limit, where the
+/// table's zero entry makes q = 0 from half a step past it on: x above, −0
+/// below, +inf giving inf, with no select.
 static Value emitGeluPiecewise(ElementwiseBuilder &eb,
                                ReferenceFunction function, Value x,
                                unsigned degree, bool tail) {
   const PiecewiseCoefficients fit = piecewiseCoefficients(function, degree);
   const double limit = fit.domain.limit;
-  Value u = eb.clampAbove(eb.abs(x), limit);
+  Value u = eb.clampAbove(eb.abs(x), tail ? limit : limit + fit.domain.step);
   Value q = emitPiecewiseTableClamped(eb, fit, u);
   Value negativeZero = eb.constant(-0.0);
   Value base = eb.select(eb.lessThan(x, eb.constant(0.0)), negativeZero, x);
   Value y = eb.fma(eb.neg(u), q, base);
-  Value below = eb.lessThan(x, eb.constant(-limit));
   if (!tail)
-    return eb.select(below, negativeZero, y);
+    return y;
   return eb.selectWhereAny(
-      below,
+      eb.lessThan(x, eb.constant(-limit)),
       [&](ElementwiseBuilder &slow) {
         return emitAccurateTail(slow, function, x);
       },

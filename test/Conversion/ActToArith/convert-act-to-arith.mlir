@@ -10,7 +10,8 @@
 
 // Exact GELU by default: piecewise_tail. u = |x| clamped to 5.5 and scaled
 // by 4 (exact); its interval k = round(4u) by the 1.5·2^23 shifter (the
-// sum's bits are the index) and v = 4u − k; eight coefficients looked up
+// bits of 4u + shifter, one FMA, are the index) and v = 4u − k (one FMA,
+// exact); eight coefficients looked up
 // by k and summed by Horner's rule in v: q = Φ(−u). x ≤ 0 gives x·q, x > 0
 // x − x·q in one FMA. Where a lane is below −5.5, and only then, the tail
 // replaces those lanes: x·S(u)·e^(−u²/2), S(u) = Φ(−u)·e^(u²/2) from a
@@ -20,10 +21,9 @@
 // CHECK-SAME: (%[[X:.*]]: vector<16xf32>)
 // CHECK: %[[ABS:.*]] = math.absf %[[X]]
 // CHECK: %[[U:.*]] = arith.select %{{.*}}, %{{.*}}, %[[ABS]]
-// CHECK: %[[T:.*]] = arith.mulf %[[U]], %{{.*}} : vector<16xf32>
-// CHECK-NEXT: %[[SHIFTED:.*]] = arith.addf %[[T]], %[[SHIFTER:.*]] : vector<16xf32>
-// CHECK-NEXT: %[[K:.*]] = arith.subf %[[SHIFTED]], %[[SHIFTER]]
-// CHECK-NEXT: %[[V:.*]] = arith.subf %[[T]], %[[K]]
+// CHECK-NEXT: %[[SHIFTED:.*]] = math.fma %[[U]], %[[SCALE:.*]], %[[SHIFTER:.*]] : vector<16xf32>
+// CHECK-NEXT: %[[MK:.*]] = arith.subf %[[SHIFTER]], %[[SHIFTED]]
+// CHECK-NEXT: %[[V:.*]] = math.fma %[[U]], %[[SCALE]], %[[MK]]
 // CHECK-NEXT: %[[INDEX:.*]] = arith.bitcast %[[SHIFTED]] : vector<16xf32> to vector<16xi32>
 // CHECK-NEXT: %[[C7:.*]] = act.lookup %[[INDEX]] [{{.*}}] : vector<16xi32> -> vector<16xf32>
 // CHECK-NEXT: %[[C6:.*]] = act.lookup %[[INDEX]]
@@ -42,7 +42,7 @@
 // CHECK-NEXT: %[[R:.*]] = scf.if %[[ANY]] -> (vector<16xf32>) {
 // CHECK-NOT: arith.divf
 // CHECK: %[[TU:.*]] = arith.select %{{.*}}, %{{.*}}, %{{.*}} : vector<16xi1>, vector<16xf32>
-// CHECK-NEXT: %[[T2:.*]] = arith.mulf %[[TU]], %{{.*}} : vector<16xf32>
+// CHECK-NEXT: math.fma %[[TU]], %{{.*}}, %{{.*}} : vector<16xf32>
 // CHECK-COUNT-5: act.lookup
 // CHECK-NOT: act.lookup
 // CHECK: %[[HALF:.*]] = arith.mulf %[[TU]], %{{.*}} : vector<16xf32>
@@ -62,34 +62,43 @@ func.func @gelu_exact(%x: vector<16xf32>) -> vector<16xf32> {
   return %0 : vector<16xf32>
 }
 
-// piecewise at a degree: degree + 1 lookups, no branch, −0 below the table.
+// piecewise at a degree: degree + 1 lookups, no branch, no select for
+// below the table: u is clamped a step past it (5.5 + 1/4), where the
+// tables' padding is zeros, so q = 0 from half a step past the table on.
 // CHECK-LABEL: func.func @gelu_piecewise_d2
-// CHECK: %[[MZ:.*]] = arith.constant -0.000000e+00 : f32
-// CHECK-COUNT-3: act.lookup %{{.*}} : i32 -> f32
+// CHECK-DAG: %[[MZ:.*]] = arith.constant -0.000000e+00 : f32
+// CHECK-DAG: %[[CLAMP:.*]] = arith.constant 5.750000e+00 : f32
+// CHECK: %[[U:.*]] = arith.select %{{.*}}, %[[CLAMP]], %{{.*}} : f32
+// CHECK-COUNT-2: act.lookup %{{.*}} : i32 -> f32
+// CHECK-NEXT: math.fma
+// The table: 23 intervals, then zeros to 32 entries.
+// CHECK-NEXT: act.lookup %{{.*}} [{{[0-9.]*}}e-01, {{([^,]*, ){22}(0.000000e\+00, ){8}0}}.000000e+00] : i32 -> f32
 // CHECK-NOT: act.lookup
 // CHECK-NOT: scf.if
 // CHECK: %[[BASE:.*]] = arith.select %{{.*}}, %[[MZ]], %{{.*}} : f32
-// CHECK: %[[Y:.*]] = math.fma %{{.*}}, %{{.*}}, %[[BASE]] : f32
-// CHECK-NEXT: %[[BELOW:.*]] = arith.cmpf olt, %{{.*}}, %{{.*}} : f32
-// CHECK-NEXT: %[[R:.*]] = arith.select %[[BELOW]], %[[MZ]], %[[Y]] : f32
-// CHECK-NEXT: return %[[R]]
+// CHECK-NEXT: %[[NU:.*]] = arith.negf %[[U]]
+// CHECK-NEXT: %[[Y:.*]] = math.fma %[[NU]], %{{.*}}, %[[BASE]] : f32
+// CHECK-NEXT: return %[[Y]]
 func.func @gelu_piecewise_d2(%x: f32) -> f32 {
   %0 = act.gelu %x expansion<piecewise> degree(2) : f32
   return %0 : f32
 }
 
-// Degree 1: two lookups, one FMA, on 32 intervals of 1/8 up to 3.875,
-// where x·Φ(x) falls under 2^-12.
+// Degree 1: two lookups, one FMA, on 31 intervals of 1/8 up to 3.75, u
+// clamped at 3.875: from 3.8125 on, where x·Φ(x) is under 2^-11, q = 0.
 // CHECK-LABEL: func.func @gelu_piecewise_d1
-// CHECK-DAG: %[[LIMIT:.*]] = arith.constant 3.875000e+00 : f32
+// CHECK-DAG: %[[CLAMP:.*]] = arith.constant 3.875000e+00 : f32
 // CHECK-DAG: %[[SCALE:.*]] = arith.constant 8.000000e+00 : f32
-// CHECK: %[[U:.*]] = arith.select %{{.*}}, %[[LIMIT]], %{{.*}} : f32
-// CHECK-NEXT: arith.mulf %[[U]], %[[SCALE]] : f32
-// CHECK-COUNT-2: act.lookup %{{.*}} [{{([^,]*, ){31}[^,]*}}] : i32 -> f32
+// CHECK: %[[U:.*]] = arith.select %{{.*}}, %[[CLAMP]], %{{.*}} : f32
+// CHECK-NEXT: math.fma %[[U]], %[[SCALE]], %{{.*}} : f32
+// CHECK-COUNT-2: act.lookup %{{.*}} [{{([^,]*, ){31}0}}.000000e+00] : i32 -> f32
 // CHECK-NOT: act.lookup
 // CHECK-NOT: scf.if
 // CHECK: arith.cmpf olt, %{{.*}}, %{{.*}} : f32
-// CHECK: return
+// CHECK-NEXT: arith.select
+// CHECK-NEXT: arith.negf
+// CHECK-NEXT: math.fma
+// CHECK-NEXT: return
 func.func @gelu_piecewise_d1(%x: f32) -> f32 {
   %0 = act.gelu %x expansion<piecewise> degree(1) : f32
   return %0 : f32

@@ -15,7 +15,8 @@
 // is the result.
 // CHECK-LABEL: func.func @gelu_backward
 // CHECK-SAME: (%[[X:.*]]: vector<8xf32>, %[[DY:.*]]: vector<8xf32>)
-// CHECK: %[[U:.*]] = math.absf %[[X]]
+// CHECK: %[[ABS:.*]] = math.absf %[[X]]
+// CHECK: %[[U:.*]] = arith.select %{{.*}}, %{{.*}}, %[[ABS]]
 // CHECK-COUNT-8: act.lookup
 // CHECK-NOT: act.lookup
 // CHECK: %[[R:.*]] = math.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<8xf32>

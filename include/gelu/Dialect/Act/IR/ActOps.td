@@ -97,10 +97,11 @@ def Act_GeluOp : Act_GeluActivationOp<Act_OpKindGelu, "Gelu",
       x·S(|x|)·e^(−x²/2), S from a second table; the σ forms x·e·(1 − e),
       e = e^y), computed only for the vectors that have such a lane, so its
       speed depends on the data), `piecewise`
-      (the same tables at `degree` 2 to 7, −0 below that point: relative
-      accuracy for x ≥ −3 at degree 7, absolute below; branch-free; and
-      `degree` 1, linear on narrower intervals, its table ending where
-      x·g(x) falls under 2^−12);
+      (the same tables at `degree` 4 to 7, −0 below them and x above:
+      relative accuracy for x ≥ −3 at degree 7, absolute below;
+      branch-free, no select past the table (its zero entry); and the
+      ladder's `degree` 1 to 3, each on the narrowest intervals whose table
+      reaches where x·g(x) falls under its cut, 2^−11, 2^−15, 2^−17);
     - exact: `erfc` (the tail-accurate erfc form, relative accuracy
       everywhere, no branch), `erfc_fast` (a lower-degree fit, no residual
       corrections, reciprocal estimate), `rational` (the direct form
