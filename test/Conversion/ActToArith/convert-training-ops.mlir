@@ -38,6 +38,29 @@ func.func @gelu_backward(%x: vector<8xf32>, %dy: vector<8xf32>) -> vector<8xf32>
   return %0 : vector<8xf32>
 }
 
+// GELU' from its piecewise table at a degree: u clamped a step past the
+// table (6 + 1/4), where the table's zero entry gives q = 0 — 0 below, 1
+// above — so q for x ≤ 0, 1 − q above, with no compare against the table's
+// ends; then the multiply by dy.
+// CHECK-LABEL: func.func @gelu_backward_piecewise_d2
+// CHECK-SAME: (%[[X:.*]]: f32, %[[DY:.*]]: f32)
+// CHECK-DAG: %[[CLAMP:.*]] = arith.constant 6.250000e+00 : f32
+// CHECK: %[[ABS:.*]] = math.absf %[[X]]
+// CHECK-NEXT: %[[ABOVE:.*]] = arith.cmpf olt, %[[CLAMP]], %[[ABS]]
+// CHECK-NEXT: arith.select %[[ABOVE]], %[[CLAMP]], %[[ABS]]
+// CHECK-COUNT-3: act.lookup %{{.*}} [{{([^,]*, ){25}(0.000000e\+00, ){6}0}}.000000e+00] : i32 -> f32
+// CHECK-NOT: act.lookup
+// CHECK: %[[Q:.*]] = math.fma
+// CHECK-NEXT: %[[ONEMINUSQ:.*]] = arith.subf %{{.*}}, %[[Q]]
+// CHECK-NEXT: %[[LE:.*]] = arith.cmpf ole, %[[X]], %{{.*}}
+// CHECK-NEXT: %[[G:.*]] = arith.select %[[LE]], %[[Q]], %[[ONEMINUSQ]]
+// CHECK-NEXT: %[[DX:.*]] = arith.mulf %[[G]], %[[DY]]
+// CHECK-NEXT: return %[[DX]]
+func.func @gelu_backward_piecewise_d2(%x: f32, %dy: f32) -> f32 {
+  %0 = act.gelu_backward %x, %dy expansion<piecewise> degree(2) : f32
+  return %0 : f32
+}
+
 // bf16: both operands extended (in integer arithmetic: their bits are the
 // high half of the f32), the sum rounded to bf16 in integer arithmetic
 // (round to nearest even) and extended again, as arith.addf in bf16 would
