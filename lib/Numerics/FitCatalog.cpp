@@ -391,32 +391,35 @@ PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
   // The rational form's clamp, past which the gate is 1 (or 0) to within
   // 2^−25, GELU' 1 (or 0) to within 4e-8.
   const double clamp = rationalClamp(function, kRationalMaxDegree);
-  // Degrees above the ladder's: the least power-of-two step that covers
-  // the clamp with kPiecewiseMaxIntervals intervals.
   double step = 1.0 / 64;
-  auto reach = [&] { return (kPiecewiseMaxIntervals - 1) * step; };
+  // The table's end at `step`: the clamp rounded up to a whole step, or as
+  // far as kPiecewiseMaxIntervals intervals reach.
+  auto limitAt = [&] {
+    return std::min(std::ceil(clamp / step) * step,
+                    (kPiecewiseMaxIntervals - 1) * step);
+  };
   if (degree <= kPiecewiseLadderMaxDegree) {
     // The ladder's degrees (kPiecewiseLadderCuts): the finest step whose
-    // intervals reach a u where the part of the function the table carries
-    // is under the degree's cut half a step on (that part decreases from
-    // u = 2 on for every function, and is under 2^−25·clamp at the clamp,
-    // so the search ends at the latest on the step above).
+    // table ends past u = 2 at a u where the part of the function it
+    // carries is under the degree's cut half a step on (that part
+    // decreases from u = 2 on for every function, and is under
+    // 2^−25·clamp at the clamp, so the search ends at the latest at the
+    // step whose table covers the clamp).
     const bool gate = isPiecewiseGate(function);
     auto part = [&](long double u) {
       long double q = piecewiseTarget(function, u);
       return gate ? u * q : fabsl(q);
     };
     const double cut = kPiecewiseLadderCuts[degree - 1];
-    auto end = [&] {
-      return std::min(reach(), std::ceil(clamp / step) * step) + step / 2;
-    };
-    while (reach() < 2 || part(end()) > cut)
+    while (limitAt() < 2 || part(limitAt() + step / 2) > cut)
       step *= 2;
   } else {
-    while (std::ceil(clamp / step) + 1 > kPiecewiseMaxIntervals)
+    // Degrees above the ladder's: the least power-of-two step whose table
+    // covers the clamp.
+    while (limitAt() < clamp)
       step *= 2;
   }
-  const double limit = std::min(std::ceil(clamp / step) * step, reach());
+  const double limit = limitAt();
   return {step, limit, static_cast<unsigned>(limit / step) + 1};
 }
 

@@ -150,10 +150,9 @@ static Value emitGeluPiecewiseDerivative(ElementwiseBuilder &eb,
       tail ? piecewiseRootCoefficients(function)
            : piecewiseCoefficients(function, degree);
   const double limit = fit.domain.limit;
-  // Without `tail`, u is clamped a step past the limit, where the table's
-  // zero entry makes q = 0 from half a step past it on (0 below, 1 above),
-  // with no select.
-  Value u = eb.clampAbove(eb.abs(x), tail ? limit : limit + fit.domain.step);
+  // Without `tail`, q = 0 past the table (0 below, 1 above), with no
+  // select.
+  Value u = emitPiecewiseArgument(eb, fit, x, /*zeroPast=*/!tail);
   Value table = emitPiecewiseTableClamped(eb, fit, u);
   Value one = eb.constant(1.0);
   Value q, positive;

@@ -81,6 +81,12 @@ mlir::Value emitRational(ElementwiseBuilder &eb, mlir::Value w,
                          RationalCoefficients coefficients,
                          bool estimateReciprocal);
 
+/// u = |x| for emitPiecewiseTableClamped (NaN kept): clamped to `fit`'s
+/// limit, or with `zeroPast` a step past it, where the tables' zero entry
+/// makes the polynomial 0 from half a step past the limit on.
+mlir::Value emitPiecewiseArgument(ElementwiseBuilder &eb,
+                                  const PiecewiseCoefficients &fit,
+                                  mlir::Value x, bool zeroPast);
 /// The piecewise polynomial `fit` (FitCatalog.h: piecewiseCoefficients or
 /// piecewiseRootCoefficients) at u ≥ 0 (NaN kept), at most a step past the
 /// fit's limit: the interval's coefficients by table lookups (act.lookup),

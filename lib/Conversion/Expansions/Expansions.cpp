@@ -415,6 +415,14 @@ static Value emitGeluTanhSpelling(ElementwiseBuilder &eb, Value x) {
   return eb.mul(half, eb.add(one, th));
 }
 
+Value emitPiecewiseArgument(ElementwiseBuilder &eb,
+                            const PiecewiseCoefficients &fit, Value x,
+                            bool zeroPast) {
+  const PiecewiseDomain &domain = fit.domain;
+  return eb.clampAbove(eb.abs(x),
+                       zeroPast ? domain.limit + domain.step : domain.limit);
+}
+
 Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
                                 const PiecewiseCoefficients &fit, Value u) {
   const PiecewiseDomain &domain = fit.domain;
@@ -436,7 +444,8 @@ Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
   Value k = eb.bitcastToInt(shifted);
   // One table a coefficient, padded with zeros to a power of two, at
   // least one past the last interval: q = 0 for u clamped a step past the
-  // limit (emitGeluPiecewise). Other lanes that index the padding are NaN.
+  // limit (emitPiecewiseArgument). Other lanes that index the padding are
+  // NaN.
   const unsigned terms = degree + 1;
   unsigned size = 2;
   while (size < domain.intervals + 1)
@@ -472,7 +481,7 @@ static Value emitGeluPiecewise(ElementwiseBuilder &eb,
                                unsigned degree, bool tail) {
   const PiecewiseCoefficients fit = piecewiseCoefficients(function, degree);
   const double limit = fit.domain.limit;
-  Value u = eb.clampAbove(eb.abs(x), tail ? limit : limit + fit.domain.step);
+  Value u = emitPiecewiseArgument(eb, fit, x, /*zeroPast=*/!tail);
   Value q = emitPiecewiseTableClamped(eb, fit, u);
   Value negativeZero = eb.constant(-0.0);
   Value base = eb.select(eb.lessThan(x, eb.constant(0.0)), negativeZero, x);
@@ -559,7 +568,7 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
 
 GaussTail emitGaussTail(ElementwiseBuilder &eb, Value x) {
   const PiecewiseCoefficients fit = gaussTailCoefficients();
-  Value u = eb.clampAbove(eb.abs(x), fit.domain.limit);
+  Value u = emitPiecewiseArgument(eb, fit, x, /*zeroPast=*/false);
   Value s = emitPiecewiseTableClamped(eb, fit, u);
   Value minusHalfU = eb.mul(eb.constant(-0.5), u);
   return {u, s, emitExpOfPair(eb, emitTwoProduct(eb, minusHalfU, u))};
