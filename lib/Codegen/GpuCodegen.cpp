@@ -153,6 +153,8 @@ llvm::Error lowerGpuKernelToNVVM(ModuleOp module) {
   pm.addPass(createCSEPass());
   // Scalar lookups (one lane a thread): loads from constant arrays.
   pm.addPass(createLowerLookups());
+  // bf16 results rounded in integer arithmetic (no target: every GPU).
+  pm.addPass(createLowerBF16Rounding());
   pm.addPass(createSCFToControlFlowPass());
   if (failed(pm.run(module)))
     return diagnostics.fail("lowering the GPU kernel's act ops failed");

@@ -6,6 +6,7 @@
 
 #include "gelu/Codegen/Pipelines.h"
 
+#include "gelu/Codegen/BF16Rounding.h"
 #include "gelu/Codegen/Lookups.h"
 #include "gelu/Codegen/Passes.h"
 #include "gelu/Codegen/Target.h"
@@ -142,16 +143,18 @@ struct CheckLLVMDialect : impl::CheckLLVMDialectBase<CheckLLVMDialect> {
 };
 } // namespace
 
-/// The conversions of act-lower-to-llvm, with `lookups` lowering the table
-/// lookups for the target.
-static void addConversions(OpPassManager &pm, std::unique_ptr<Pass> lookups) {
+/// The conversions of act-lower-to-llvm, with the table lookups and the
+/// bf16 rounding lowered for `target` (portably where null).
+static void addConversions(OpPassManager &pm, const TargetInfo *target) {
   // Kernels expand every op in place, for the vectoriser; tensors would
   // need bufferizing, which this pipeline does not do: an error.
   pm.addPass(createConvertActToArith({/*outlineMinUses=*/0,
                                       /*tensors=*/false}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  pm.addPass(std::move(lookups));
+  pm.addPass(target ? createLowerLookupsPass(*target) : createLowerLookups());
+  pm.addPass(target ? createLowerBF16RoundingPass(*target)
+                    : createLowerBF16Rounding());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
@@ -161,16 +164,16 @@ static void addConversions(OpPassManager &pm, std::unique_ptr<Pass> lookups) {
 void buildActToLLVMPipeline(OpPassManager &pm,
                             const ActToLLVMPipelineOptions &options) {
   // A target that does not resolve (or a GPU) gets the portable lookups
-  // here: act-llvm-target, last, says what is wrong with it.
-  std::unique_ptr<Pass> lookups = createLowerLookups();
+  // and rounding here: act-llvm-target, last, says what is wrong with it.
+  std::optional<TargetInfo> target;
   if (!options.target.empty()) {
     auto resolved = resolveTarget(options.target);
     if (resolved && !resolved->isGpu())
-      lookups = createLowerLookupsPass(*resolved);
+      target = std::move(*resolved);
     else
       llvm::consumeError(resolved.takeError());
   }
-  addConversions(pm, std::move(lookups));
+  addConversions(pm, target ? &*target : nullptr);
   if (!options.target.empty())
     pm.addPass(createLLVMTargetAttributes(
         {options.target, options.vectorBits.getValue()}));
@@ -183,7 +186,8 @@ void registerActPipelines() {
   PassPipelineRegistration<ActToLLVMPipelineOptions>(
       "act-lower-to-llvm",
       "Lower act kernels (act, func, scf, vector, arith, math) to the LLVM "
-      "dialect: convert-act-to-arith, act-lower-lookups, then the upstream "
+      "dialect: convert-act-to-arith, act-lower-lookups, "
+      "act-lower-bf16-rounding, then the upstream "
       "conversions; with target=..., act-llvm-target last",
       buildActToLLVMPipeline);
 }
@@ -198,8 +202,7 @@ llvm::Error lowerActToLLVM(ModuleOp module, const TargetInfo *target) {
     return success();
   });
   PassManager pm(module.getContext());
-  addConversions(pm, target ? createLowerLookupsPass(*target)
-                            : createLowerLookups());
+  addConversions(pm, target);
   if (failed(pm.run(module)))
     return llvm::createStringError("lowering to the LLVM dialect failed" +
                                    (messages.empty() ? "" : ": " + messages));

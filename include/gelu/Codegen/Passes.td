@@ -89,4 +89,33 @@ def LowerLookups : Pass<"act-lower-lookups", "mlir::ModuleOp"> {
                            "mlir::vector::VectorDialect"];
 }
 
+def LowerBF16Rounding : Pass<"act-lower-bf16-rounding", "mlir::ModuleOp"> {
+  let summary = "Lower f32 to bf16 rounding with the target's instructions";
+  let description = [{
+    Rewrites each `arith.truncf` from f32 to bf16 (scalar or vector; round to
+    nearest even, subnormal results kept, NaN a quiet NaN) for the target the
+    kernels are compiled for. `convert-act-to-arith` rounds a bf16 kernel's
+    f32 result (and a bias sum) with it.
+
+    | target | lowering |
+    |---|---|
+    | x86-64 with AVX512-BF16 (and VL, DQ): `znver4`, `sapphirerapids`, `cooperlake`, … | the `arith.truncf` is kept: LLVM selects `vcvtneps2bf16`, one instruction a 16 lanes. That instruction flushes subnormal results to ±0, so the vectors with a subnormal lane (`vfpclassps` on 4, 8 or 16 lanes, `llvm.is.fpclass` otherwise: GELU of tiny inputs, of the far tail) take the integer rounding below instead, in a branch of their own |
+    | any other, or none | round to nearest even in integer arithmetic: the bits plus 0x7fff plus the lowest kept bit, the high half; a NaN gets its quiet bit instead (rounding could carry its payload into inf). LLVM would otherwise call `__truncsfbf2` for each lane on x86 without AVX512-BF16, which a plain cc link lacks |
+
+    Every lowering gives the same bits. The `act-lower-to-llvm` pipeline runs
+    this pass after `act-lower-lookups`, with its `target`; the driver, the JIT
+    and the GPU pipeline (with no target: the integer rounding) always do.
+
+    Example: `-act-lower-bf16-rounding="target=znver4"`.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "the target, as a spec names it (empty: integer rounding)">,
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 #endif // GELU_CODEGEN_PASSES_TD

@@ -33,9 +33,10 @@ def ConvertActToArith : Pass<"convert-act-to-arith"> {
       the bias or the other operand folded in.
 
     f16 and bf16 values are extended to f32, computed, and rounded once
-    back (bf16 in integer arithmetic); f64 is computed in f64, with the
-    one expansion each function has there. Ops on ranked tensors are first
-    rewritten into `linalg.generic` over scalars (`tensors=false` makes
+    back (bf16 widened in integer arithmetic and rounded by `arith.truncf`,
+    which `act-lower-bf16-rounding` lowers for the target); f64 is computed
+    in f64, with the one expansion each function has there. Ops on ranked
+    tensors are first rewritten into `linalg.generic` over scalars (`tensors=false` makes
     them an error instead: the `act-lower-to-llvm` pipeline, which does not
     bufferize, sets it).
 

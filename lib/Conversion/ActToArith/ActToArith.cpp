@@ -43,35 +43,13 @@ using namespace gelu;
 // Element types: 16-bit values computed in f32
 //===----------------------------------------------------------------------===//
 
-/// Rounds f32 `value` to bf16 (`type`) to nearest even in integer
-/// arithmetic. arith.truncf would do on paper, but x86's vcvtneps2bf16, which
-/// LLVM selects for it on AVX512-BF16 CPUs, flushes subnormal results to
-/// zero; GELU(x) for tiny x is such a result.
+/// Rounds f32 `value` to bf16 (`type`) to nearest even: arith.truncf,
+/// which act-lower-bf16-rounding (Codegen) lowers for the target — x86's
+/// vcvtneps2bf16 flushes subnormal results, which GELU(x) for tiny x is,
+/// and without AVX512-BF16 LLVM would call __truncsfbf2 for each lane.
 static Value emitRoundToBF16(OpBuilder &b, Location loc, Value value,
                              Type type) {
-  Type i32Type = b.getI32Type(), i16Type = b.getI16Type();
-  if (auto shaped = dyn_cast<ShapedType>(type)) {
-    i32Type = shaped.clone(i32Type);
-    i16Type = shaped.clone(i16Type);
-  }
-  auto intConstant = [&](int32_t v) {
-    return emitSplatConstant(b, loc, i32Type, b.getI32IntegerAttr(v));
-  };
-  Value bits = arith::BitcastOp::create(b, loc, i32Type, value);
-  Value sixteen = intConstant(16);
-  Value lowestKept = arith::AndIOp::create(
-      b, loc, arith::ShRUIOp::create(b, loc, bits, sixteen), intConstant(1));
-  Value rounded = arith::AddIOp::create(
-      b, loc, bits,
-      arith::AddIOp::create(b, loc, intConstant(0x7fff), lowestKept));
-  // NaN stays a (quiet) NaN: rounding could carry its payload into inf.
-  Value isNaN =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, value, value);
-  Value quietNaN = arith::OrIOp::create(b, loc, bits, intConstant(0x400000));
-  Value chosen = arith::SelectOp::create(b, loc, isNaN, quietNaN, rounded);
-  Value high = arith::TruncIOp::create(
-      b, loc, i16Type, arith::ShRUIOp::create(b, loc, chosen, sixteen));
-  return arith::BitcastOp::create(b, loc, type, high);
+  return arith::TruncFOp::create(b, loc, type, value);
 }
 
 /// The element type of 16-bit `type` made f32 (shape kept).

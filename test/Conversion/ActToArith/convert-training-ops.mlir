@@ -62,23 +62,23 @@ func.func @gelu_backward_piecewise_d2(%x: f32, %dy: f32) -> f32 {
 }
 
 // bf16: both operands extended (in integer arithmetic: their bits are the
-// high half of the f32), the sum rounded to bf16 in integer arithmetic
-// (round to nearest even) and extended again, as arith.addf in bf16 would
-// leave it, before the GELU; the result rounded once at the end. No
-// arith.extf of bf16: LLVM would narrow compares back to bfloat.
+// high half of the f32), the sum rounded to bf16 (arith.truncf, round to
+// nearest even) and extended again, as arith.addf in bf16 would leave it,
+// before the GELU; the result rounded once at the end. No arith.extf of
+// bf16: LLVM would narrow compares back to bfloat.
 // CHECK-LABEL: func.func @bias_gelu_bf16
 // CHECK-SAME: (%[[X:.*]]: vector<8xbf16>, %[[B:.*]]: vector<8xbf16>)
 // CHECK-NOT: arith.extf
 // CHECK-DAG: %[[XI:.*]] = arith.bitcast %[[X]] : vector<8xbf16> to vector<8xi16>
 // CHECK-DAG: %[[BI:.*]] = arith.bitcast %[[B]] : vector<8xbf16> to vector<8xi16>
 // CHECK: %[[S:.*]] = arith.addf %{{.*}}, %{{.*}} : vector<8xf32>
-// CHECK: arith.bitcast %[[S]] : vector<8xf32> to vector<8xi32>
-// CHECK: %[[SI:.*]] = arith.trunci %{{.*}} : vector<8xi32> to vector<8xi16>
+// CHECK: %[[SB:.*]] = arith.truncf %[[S]] : vector<8xf32> to vector<8xbf16>
+// CHECK: %[[SI:.*]] = arith.bitcast %[[SB]] : vector<8xbf16> to vector<8xi16>
 // CHECK: %[[SW:.*]] = arith.extui %[[SI]] : vector<8xi16> to vector<8xi32>
 // CHECK: %[[SH:.*]] = arith.shli %[[SW]]
 // CHECK: %[[Z:.*]] = arith.bitcast %[[SH]] : vector<8xi32> to vector<8xf32>
 // CHECK: arith.cmpf olt, %[[Z]]
-// CHECK: %[[Y:.*]] = arith.bitcast %{{.*}} : vector<8xi16> to vector<8xbf16>
+// CHECK: %[[Y:.*]] = arith.truncf %{{.*}} : vector<8xf32> to vector<8xbf16>
 // CHECK-NEXT: return %[[Y]]
 func.func @bias_gelu_bf16(%x: vector<8xbf16>, %b: vector<8xbf16>) -> vector<8xbf16> {
   %0 = act.bias_gelu %x, %b : vector<8xbf16>
