@@ -501,9 +501,13 @@ buildKernelModule(MLIRContext &context, const KernelSpec &spec,
     return err;
   unsigned bits = spec.vectorBits ? spec.vectorBits : target.vectorBits;
   OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&context));
-  auto kernel =
-      buildElementwiseKernel(*module, spec, bits / (8 * dtypeSize(spec.dtype)),
-                             llvm::Triple(target.triple).isX86());
+  // One register of the computation a step: 16-bit kernels compute in f32,
+  // so a step of 512-bit vectors is 16 bf16 lanes (half a register of
+  // loads), not 32. The per-vector branches of the tail forms then run for
+  // the 16 lanes that need them, not for 32.
+  unsigned computeBytes = std::max(4u, dtypeSize(spec.dtype));
+  auto kernel = buildElementwiseKernel(*module, spec, bits / (8 * computeBytes),
+                                       llvm::Triple(target.triple).isX86());
   if (!kernel)
     return kernel.takeError();
   return module;
