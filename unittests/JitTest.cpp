@@ -671,6 +671,22 @@ TEST_P(HalfKernel, AllInputsWithinOneUlp) {
   }
 }
 
+// The host's narrower vectors: where the CPU has AVX512-BF16, bf16 results
+// are rounded by vcvtneps2bf16 with vfpclassps finding the subnormal lanes
+// at each width (4, 8 and 16 lanes: act-lower-bf16-rounding), and the
+// subnormal results (GELU of tiny inputs, of the far tail) are among the
+// inputs.
+TEST(HalfKernelWidths, Bf16AtEveryHostVectorWidth) {
+  const HalfCase c = {"", ReferenceFunction::GeluExact, true};
+  for (const char *bits : {"128", "256"}) {
+    SCOPED_TRACE(std::string("vector_bits ") + bits);
+    checkAllInputs(c, std::string("host, vector_bits ") + bits,
+                   kernelFor(std::string(R"({"op": "gelu", "dtype": "bf16", )"
+                                         R"("vector_bits": )") +
+                             bits + "}"));
+  }
+}
+
 const HalfCase kHalfCases[] = {
     {R"({"op": "gelu", "dtype": "bf16"})", ReferenceFunction::GeluExact, true},
     {R"({"op": "gelu", "dtype": "f16"})", ReferenceFunction::GeluExact, false},
