@@ -36,9 +36,9 @@ def ConvertActToArith : Pass<"convert-act-to-arith"> {
     back (bf16 widened in integer arithmetic and rounded by `arith.truncf`,
     which `act-lower-bf16-rounding` lowers for the target); f64 is computed
     in f64, with the one expansion each function has there. Ops on ranked
-    tensors are first rewritten into `linalg.generic` over scalars (`tensors=false` makes
-    them an error instead: the `act-lower-to-llvm` pipeline, which does not
-    bufferize, sets it).
+    tensors are first rewritten into `linalg.generic` over scalars
+    (`tensors=false` makes them an error instead: the `act-lower-to-llvm`
+    pipeline, which does not bufferize, sets it).
 
     Example:
 
