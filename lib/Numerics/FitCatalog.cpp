@@ -423,6 +423,23 @@ PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
   return {step, limit, static_cast<unsigned>(limit / step) + 1};
 }
 
+unsigned bf16PiecewiseTailDegree(ReferenceFunction function) {
+  // Measured on every bf16 input (JitTest's AllInputs): the GELUs are
+  // correctly rounded from degree 4 on, SiLU from degree 6 (degree 5
+  // misrounds x = −3.046875 by 5e-5 ULP). Degrees 4 to 7 share their
+  // table's reach, so the tails start where degree 7's do.
+  switch (function) {
+  case ReferenceFunction::GeluExact:
+  case ReferenceFunction::GeluTanh:
+  case ReferenceFunction::GeluSigmoid:
+    return 4;
+  case ReferenceFunction::Silu:
+    return 6;
+  default:
+    return 0;
+  }
+}
+
 std::string piecewiseFitName(ReferenceFunction function, unsigned degree) {
   std::string name = rationalFitName(function, degree);
   return name.replace(name.find("rational"), 8, "piecewise");

@@ -88,6 +88,14 @@ constexpr double kGaussTailLimit = 15.0;
 
 constexpr unsigned kPiecewiseMinDegree = 1;
 constexpr unsigned kPiecewiseMaxDegree = 7;
+/// The table degree of a gate's `piecewise_tail` (exact, tanh and sigmoid
+/// GELU, SiLU) when its results are rounded to bf16: the least degree
+/// whose table reaches as far as degree 7's (so the tails start where they
+/// do at degree 7) and whose bf16 results are correctly rounded on every
+/// bf16 input, as degree 7's are (JitTest checks it on all 2^16): 4 for
+/// the GELUs, 6 for SiLU. 0 for the derivatives, whose `piecewise_tail`
+/// has one table.
+unsigned bf16PiecewiseTailDegree(ReferenceFunction function);
 /// At most this many intervals: with one entry of zeros past them (the
 /// `piecewise` forms' q past the table), 32, one AVX-512 two-register
 /// permute.

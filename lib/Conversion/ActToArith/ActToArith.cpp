@@ -16,6 +16,7 @@
 #include "gelu/Conversion/Passes.h"
 #include "gelu/Dialect/Act/IR/ActOps.h"
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
+#include "gelu/Numerics/FitCatalog.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -126,9 +127,23 @@ static Value emitInComputeType(
   return result;
 }
 
+/// The degree `expansion` of `function` is emitted at for results of
+/// `type`: `degree`, but for a gate's bf16 results of `piecewise_tail`,
+/// whose table is the cheapest that keeps every bf16 result correctly
+/// rounded (bf16PiecewiseTailDegree).
+static unsigned degreeFor(ReferenceFunction function, act::Expansion expansion,
+                          unsigned degree, Type type) {
+  if (expansion != act::Expansion::piecewise_tail ||
+      !getElementTypeOrSelf(type).isBF16())
+    return degree;
+  unsigned bf16Degree = bf16PiecewiseTailDegree(function);
+  return bf16Degree ? bf16Degree : degree;
+}
+
 Value gelu::emitActivation(OpBuilder &builder, Location loc,
                            ReferenceFunction function, act::Expansion expansion,
                            Value input, unsigned degree) {
+  degree = degreeFor(function, expansion, degree, input.getType());
   return emitInComputeType(
       builder, loc, input, [&](ElementwiseBuilder &eb, ArrayRef<Value> x) {
         return emitExpansion(eb, function, expansion, x[0], degree);
@@ -154,7 +169,8 @@ struct ExpandActivation
       return rewriter.notifyMatchFailure(op, "tensors go through linalg");
     ReferenceFunction function = op.getReferenceFunction();
     act::Expansion expansion = op.getEffectiveExpansion();
-    unsigned degree = op.getDegree().value_or(0);
+    unsigned degree =
+        degreeFor(function, expansion, op.getDegree().value_or(0), type);
     act::OpFacts facts = op.getFacts();
     Location loc = op.getLoc();
     Value result = emitInComputeType(

@@ -558,7 +558,9 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
   case Expansion::piecewise:
     return emitGeluPiecewise(eb, function, x, degree, /*tail=*/false);
   case Expansion::piecewise_tail:
-    return emitGeluPiecewise(eb, function, x, kPiecewiseMaxDegree,
+    // Degree 7 but for bf16 results (bf16PiecewiseTailDegree).
+    return emitGeluPiecewise(eb, function, x,
+                             degree ? degree : kPiecewiseMaxDegree,
                              /*tail=*/true);
   case Expansion::correctly_rounded:
     return emitCorrectlyRounded(eb, function, x);

@@ -96,7 +96,8 @@ def Act_GeluOp : Act_GeluActivationOp<Act_OpKindGelu, "Gelu",
       a tail form with relative accuracy and no divide (exact GELU:
       x·S(|x|)·e^(−x²/2), S from a second table; the σ forms x·e·(1 − e),
       e = e^y), computed only for the vectors that have such a lane, so its
-      speed depends on the data), `piecewise`
+      speed depends on the data; on bf16 values the table is degree 4, 6
+      for SiLU: every bf16 result is still correctly rounded), `piecewise`
       (the same tables at `degree` 4 to 7, −0 below them and x above:
       relative accuracy for x ≥ −3 at degree 7, absolute below;
       branch-free, no select past the table (its zero entry); and the
