@@ -34,7 +34,7 @@ Type elementTypeOf(MLIRContext *ctx, DType dtype) {
   llvm_unreachable("unknown dtype");
 }
 
-Type accumulatorTypeOf(MLIRContext *ctx, DType dtype) {
+Type computeTypeOf(MLIRContext *ctx, DType dtype) {
   return dtype == DType::F64 ? Type(Float64Type::get(ctx))
                              : Type(Float32Type::get(ctx));
 }
@@ -68,7 +68,7 @@ struct VectorStep {
   /// The input pointers, all indexed by the same element offset.
   SmallVector<Value, 3> ins;
   Value out;
-  /// A buffer (of accumulatorTypeOf) to which each result is added (the
+  /// A buffer (of computeTypeOf) to which each result is added (the
   /// bias gradient), or null.
   Value accumulate;
   VectorType vectorType;
@@ -139,7 +139,7 @@ struct VectorStep {
     if (accumulate) {
       // The sum of the values written, in f32 (f64 for f64 kernels).
       Type element = vectorType.getElementType();
-      Type sumElement = accumulatorTypeOf(b.getContext(), spec.dtype);
+      Type sumElement = computeTypeOf(b.getContext(), spec.dtype);
       auto sumVector = VectorType::get(vectorType.getShape(), sumElement);
       Value wide = element == sumElement ? y : emitExtendToF32(b, loc, y);
       unsigned sumBytes = sumElement.getIntOrFloatBitWidth() / 8;
@@ -427,7 +427,7 @@ static func::FuncOp buildRowsFunction(ModuleOp module, const KernelSpec &spec,
   if (backward) {
     // dbias = 0, then every row adds its dx.
     Value dbias = entry->getArgument(pointers - 1);
-    auto sumType = cast<FloatType>(accumulatorTypeOf(ctx, spec.dtype));
+    auto sumType = cast<FloatType>(computeTypeOf(ctx, spec.dtype));
     Value zeroSum =
         arith::ConstantOp::create(b, loc, b.getFloatAttr(sumType, 0));
     unsigned sumBytes = sumType.getWidth() / 8;
@@ -505,8 +505,9 @@ buildKernelModule(MLIRContext &context, const KernelSpec &spec,
   // so a step of 512-bit vectors is 16 bf16 lanes (half a register of
   // loads), not 32. The per-vector branches of the tail forms then run for
   // the 16 lanes that need them, not for 32.
-  unsigned computeBytes = std::max(4u, dtypeSize(spec.dtype));
-  auto kernel = buildElementwiseKernel(*module, spec, bits / (8 * computeBytes),
+  unsigned computeBits =
+      computeTypeOf(&context, spec.dtype).getIntOrFloatBitWidth();
+  auto kernel = buildElementwiseKernel(*module, spec, bits / computeBits,
                                        llvm::Triple(target.triple).isX86());
   if (!kernel)
     return kernel.takeError();

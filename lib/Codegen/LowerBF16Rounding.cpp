@@ -17,7 +17,6 @@
 
 #include "gelu/Codegen/Passes.h"
 #include "gelu/Conversion/Expansions/ElementwiseBuilder.h"
-#include "gelu/Spec/Spec.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -45,18 +44,11 @@ namespace {
 /// llvm.is.fpclass's test for a subnormal of either sign.
 constexpr uint32_t kSubnormalClasses = 0x10 | 0x80;
 
-/// `type`'s shape with element `element`.
-Type withElement(Type type, Type element) {
-  if (auto shaped = dyn_cast<ShapedType>(type))
-    return shaped.clone(element);
-  return element;
-}
-
 /// f32 `value` rounded to bf16 (`type`) to nearest even in integer
 /// arithmetic.
 Value emitIntegerRounding(OpBuilder &b, Location loc, Value value, Type type) {
-  Type i32Type = withElement(type, b.getI32Type());
-  Type i16Type = withElement(type, b.getI16Type());
+  Type i32Type = withElementType(type, b.getI32Type());
+  Type i16Type = withElementType(type, b.getI16Type());
   auto intConstant = [&](int32_t v) {
     return emitSplatConstant(b, loc, i32Type, b.getI32IntegerAttr(v));
   };
@@ -82,7 +74,7 @@ Value emitIntegerRounding(OpBuilder &b, Location loc, Value value, Type type) {
 /// llvm.is.fpclass to three integer operations, and with them the test
 /// cost a bf16 kernel more than the rounding it guards (docs/bench.md).
 Value emitIsSubnormal(OpBuilder &b, Location loc, Value value) {
-  Type maskType = withElement(value.getType(), b.getI1Type());
+  Type maskType = withElementType(value.getType(), b.getI1Type());
   auto vector = dyn_cast<VectorType>(value.getType());
   int64_t lanes = vector ? vector.getNumElements() : 0;
   if (lanes != 4 && lanes != 8 && lanes != 16)
@@ -153,18 +145,13 @@ struct LowerBF16RoundingPass
   explicit LowerBF16RoundingPass(const TargetInfo &target) : given(target) {}
 
   void runOnOperation() override {
-    bool native = false;
-    if (given) {
-      native = hasNativeBF16Rounding(*given);
-    } else if (!target.empty()) {
-      auto resolved = resolveTarget(target);
-      if (!resolved) {
-        getOperation()->emitError("act-lower-bf16-rounding: ")
-            << llvm::toString(withoutSpecField(resolved.takeError()));
-        return signalPassFailure();
-      }
-      native = hasNativeBF16Rounding(*resolved);
+    auto resolved = loweringTarget(given, target);
+    if (!resolved) {
+      getOperation()->emitError("act-lower-bf16-rounding: ")
+          << llvm::toString(resolved.takeError());
+      return signalPassFailure();
     }
+    bool native = *resolved && hasNativeBF16Rounding(**resolved);
     RewritePatternSet patterns(&getContext());
     populateLowerBF16RoundingPatterns(patterns, native);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

@@ -17,7 +17,6 @@
 #include "gelu/Codegen/Passes.h"
 #include "gelu/Conversion/Expansions/ElementwiseBuilder.h"
 #include "gelu/Dialect/Act/IR/ActOps.h"
-#include "gelu/Spec/Spec.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -329,18 +328,15 @@ struct LowerLookupsPass : impl::LowerLookupsBase<LowerLookupsPass> {
   explicit LowerLookupsPass(const TargetInfo &target) : given(target) {}
 
   void runOnOperation() override {
-    LookupInstructions instructions = LookupInstructions::Selects;
-    if (given) {
-      instructions = lookupInstructionsFor(*given);
-    } else if (!target.empty()) {
-      auto resolved = resolveTarget(target);
-      if (!resolved) {
-        getOperation()->emitError("act-lower-lookups: ")
-            << llvm::toString(withoutSpecField(resolved.takeError()));
-        return signalPassFailure();
-      }
-      instructions = lookupInstructionsFor(*resolved);
+    auto resolved = loweringTarget(given, target);
+    if (!resolved) {
+      getOperation()->emitError("act-lower-lookups: ")
+          << llvm::toString(resolved.takeError());
+      return signalPassFailure();
     }
+    LookupInstructions instructions = *resolved
+                                          ? lookupInstructionsFor(**resolved)
+                                          : LookupInstructions::Selects;
     RewritePatternSet patterns(&getContext());
     populateLowerLookupsPatterns(patterns, instructions);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

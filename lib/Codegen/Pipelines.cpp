@@ -98,10 +98,10 @@ struct LLVMTargetAttributes
           "aarch64, ...");
       return signalPassFailure();
     }
-    auto resolved = resolveTarget(target);
+    auto resolved = resolvePassTarget(target);
     if (!resolved) {
       getOperation()->emitError("act-llvm-target: ")
-          << llvm::toString(withoutSpecField(resolved.takeError()));
+          << llvm::toString(resolved.takeError());
       return signalPassFailure();
     }
     if (resolved->isGpu()) {

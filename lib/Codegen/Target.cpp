@@ -165,6 +165,25 @@ llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name) {
   return target;
 }
 
+llvm::Expected<TargetInfo> resolvePassTarget(llvm::StringRef name) {
+  auto resolved = resolveTarget(name);
+  if (!resolved)
+    return withoutSpecField(resolved.takeError());
+  return resolved;
+}
+
+llvm::Expected<std::optional<TargetInfo>>
+loweringTarget(const std::optional<TargetInfo> &given, llvm::StringRef option) {
+  if (given)
+    return given;
+  if (option.empty())
+    return std::nullopt;
+  auto resolved = resolvePassTarget(option);
+  if (!resolved)
+    return resolved.takeError();
+  return std::optional<TargetInfo>(std::move(*resolved));
+}
+
 bool targetHasFeature(const TargetInfo &target, llvm::StringRef feature) {
   llvm::SmallVector<llvm::StringRef> listed;
   llvm::StringRef(target.features).split(listed, ',', -1, false);

@@ -43,9 +43,10 @@ namespace gelu {
 /// The MLIR element type of `dtype`.
 mlir::Type elementTypeOf(mlir::MLIRContext *context, DType dtype);
 
-/// The element type bias_gelu_backward sums its bias gradient in: f32, f64
-/// for f64 kernels.
-mlir::Type accumulatorTypeOf(mlir::MLIRContext *context, DType dtype);
+/// The element type a kernel of `dtype` computes in: f32 (16-bit kernels
+/// round their f32 results once), f64 for f64 kernels. bias_gelu_backward
+/// sums its bias gradient in it.
+mlir::Type computeTypeOf(mlir::MLIRContext *context, DType dtype);
 
 /// The act op of `spec` applied to `inputs` (scalars or vectors of one
 /// type, as many as the op takes: x; x, dy; x, bias; x, bias, dy; a, b),

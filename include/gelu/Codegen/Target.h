@@ -14,6 +14,7 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace gelu {
@@ -47,6 +48,16 @@ struct TargetInfo {
 /// vectors, FMA), for Linux. "nvptx-sm_XX" is PTX for that NVIDIA GPU
 /// architecture.
 llvm::Expected<TargetInfo> resolveTarget(llvm::StringRef name);
+
+/// A pass option's target resolved: resolveTarget, its error without the
+/// spec's field path (an option is not JSON the user wrote).
+llvm::Expected<TargetInfo> resolvePassTarget(llvm::StringRef name);
+
+/// What a target-dependent lowering pass lowers for: `given` (its
+/// pipeline's target, already resolved), else its `target` option
+/// (resolvePassTarget), else none (the portable lowering).
+llvm::Expected<std::optional<TargetInfo>>
+loweringTarget(const std::optional<TargetInfo> &given, llvm::StringRef option);
 
 /// The first vector or arithmetic feature that x86 CPU (or level) `name`
 /// has and `cpuFeatures` (as llvm::sys::getHostCPUFeatures reports them)

@@ -53,14 +53,6 @@ static Value emitRoundToBF16(OpBuilder &b, Location loc, Value value,
   return arith::TruncFOp::create(b, loc, type, value);
 }
 
-/// The element type of 16-bit `type` made f32 (shape kept).
-static Type f32Counterpart(OpBuilder &b, Type type) {
-  Type f32Type = b.getF32Type();
-  if (auto shaped = dyn_cast<ShapedType>(type))
-    return shaped.clone(f32Type);
-  return f32Type;
-}
-
 /// bf16 is widened in integer arithmetic (its bits are the high half of the
 /// f32): from arith.extf LLVM's instcombine narrows `fcmp (fpext x), c` to a
 /// bfloat compare, and a CPU without native bf16 (x86 below AVX512-BF16)
@@ -68,14 +60,11 @@ static Type f32Counterpart(OpBuilder &b, Type type) {
 /// cc link lacks.
 Value gelu::emitExtendToF32(OpBuilder &b, Location loc, Value value) {
   Type type = value.getType();
-  Type f32Type = f32Counterpart(b, type);
+  Type f32Type = withElementType(type, b.getF32Type());
   if (!getElementTypeOrSelf(type).isBF16())
     return arith::ExtFOp::create(b, loc, f32Type, value);
-  Type i16Type = b.getI16Type(), i32Type = b.getI32Type();
-  if (auto shaped = dyn_cast<ShapedType>(type)) {
-    i16Type = shaped.clone(i16Type);
-    i32Type = shaped.clone(i32Type);
-  }
+  Type i16Type = withElementType(type, b.getI16Type());
+  Type i32Type = withElementType(type, b.getI32Type());
   Value bits = arith::ExtUIOp::create(
       b, loc, i32Type, arith::BitcastOp::create(b, loc, i16Type, value));
   Value high = arith::ShLIOp::create(
@@ -113,7 +102,7 @@ static Value emitInComputeType(
     return nullptr;
   // 16-bit I/O, f32 compute: every 16-bit input is exact in f32 and the
   // f32 result rounds once more to the 16-bit format.
-  Type f32Type = element.isF32() ? type : f32Counterpart(builder, type);
+  Type f32Type = withElementType(type, builder.getF32Type());
   SmallVector<Value, 3> values;
   for (Value input : inputs)
     values.push_back(element.isF32() ? input

@@ -20,8 +20,7 @@ using namespace mlir;
 
 namespace gelu {
 
-/// The type with the same shape as `type` and element `element`.
-static Type withElementType(Type type, Type element) {
+Type withElementType(Type type, Type element) {
   if (auto shaped = dyn_cast<ShapedType>(type))
     return shaped.clone(element);
   return element;

@@ -22,6 +22,10 @@
 
 namespace gelu {
 
+/// The type with the same shape as `type` (a scalar, vector or tensor) and
+/// element `element`.
+mlir::Type withElementType(mlir::Type type, mlir::Type element);
+
 /// A constant of `type` (a scalar, or a shaped type splatted) holding the
 /// scalar `value`.
 mlir::Value emitSplatConstant(mlir::OpBuilder &b, mlir::Location loc,
