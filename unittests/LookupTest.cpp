@@ -8,8 +8,9 @@
 // runs (the select tree of a module without a target, AVX2's vpermps,
 // and the host's best: AVX-512 here if it has it), JIT-compiled, and
 // called with indices in the table, past it, negative and at the ends of
-// i32, on scalars and on vectors that fill registers (4, 8, 16, 32 lanes)
-// or do not (5, 12): every lane must be table[index mod N], bit for bit.
+// i32 (for i64 indices, with high halves set), on scalars and on vectors
+// that fill registers (2, 4, 8, 16, 32 lanes) or do not (5, 12), of f32
+// and of f64 entries: every lane must be table[index mod N], bit for bit.
 // Which instructions each lowering uses is checked in lit
 // (Pipelines/act-lower-lookups.mlir).
 //
@@ -38,45 +39,51 @@ using namespace gelu;
 
 namespace {
 
-constexpr unsigned kLanes[] = {0, 4, 5, 8, 12, 16, 32}; // 0: a scalar
+constexpr unsigned kLanes[] = {0, 2, 4, 5, 8, 12, 16, 32}; // 0: a scalar
 constexpr unsigned kSizes[] = {2, 4, 8, 16, 32, 64};
 
-std::string functionName(unsigned lanes, unsigned size) {
-  return "lookup_" + std::to_string(lanes) + "_" + std::to_string(size);
+std::string functionName(bool f64, unsigned lanes, unsigned size) {
+  return std::string(f64 ? "lookup_f64_" : "lookup_f32_") +
+         std::to_string(lanes) + "_" + std::to_string(size);
 }
 
-/// Distinct entries, none of them an index or zero.
-std::vector<float> tableOf(unsigned size) {
-  std::vector<float> table;
-  for (unsigned k = 0; k < size; ++k)
-    table.push_back(0.25f + 1.5f * static_cast<float>(k) -
-                    (k % 3 == 0 ? 100.0f : 0.0f));
+/// Distinct entries, none of them an index or zero; the f64 ones need all
+/// of a double's bits.
+std::vector<double> tableOf(bool f64, unsigned size) {
+  std::vector<double> table;
+  for (unsigned k = 0; k < size; ++k) {
+    double entry = 0.25 + 1.5 * k - (k % 3 == 0 ? 100.0 : 0.0);
+    table.push_back(f64 ? entry + 0.1 / (k + 3) : entry);
+  }
   return table;
 }
 
-/// One function a lane count and table size: (index) -> entries.
+/// One function an entry type, lane count and table size: (index) ->
+/// entries.
 mlir::OwningOpRef<mlir::ModuleOp> lookupModule(mlir::MLIRContext &context) {
   mlir::OpBuilder b(&context);
   mlir::Location loc = b.getUnknownLoc();
   mlir::OwningOpRef<mlir::ModuleOp> module = mlir::ModuleOp::create(loc);
   b.setInsertionPointToEnd(module->getBody());
-  for (unsigned lanes : kLanes)
-    for (unsigned size : kSizes) {
-      mlir::Type index = b.getI32Type(), entry = b.getF32Type();
-      if (lanes) {
-        index = mlir::VectorType::get({lanes}, index);
-        entry = mlir::VectorType::get({lanes}, entry);
+  for (bool f64 : {false, true})
+    for (unsigned lanes : kLanes)
+      for (unsigned size : kSizes) {
+        mlir::Type index = f64 ? b.getI64Type() : b.getI32Type();
+        mlir::Type entry = f64 ? b.getF64Type() : b.getF32Type();
+        if (lanes) {
+          index = mlir::VectorType::get({lanes}, index);
+          entry = mlir::VectorType::get({lanes}, entry);
+        }
+        auto function =
+            mlir::func::FuncOp::create(b, loc, functionName(f64, lanes, size),
+                                       b.getFunctionType(index, entry));
+        mlir::OpBuilder body(function.addEntryBlock(), {});
+        body.setInsertionPointToStart(&function.getBody().front());
+        mlir::Value looked = act::LookupOp::create(
+            body, loc, entry, function.getArgument(0),
+            body.getDenseF64ArrayAttr(tableOf(f64, size)));
+        mlir::func::ReturnOp::create(body, loc, looked);
       }
-      auto function = mlir::func::FuncOp::create(
-          b, loc, functionName(lanes, size), b.getFunctionType(index, entry));
-      mlir::OpBuilder body(function.addEntryBlock(), {});
-      body.setInsertionPointToStart(&function.getBody().front());
-      std::vector<float> table = tableOf(size);
-      mlir::Value looked =
-          act::LookupOp::create(body, loc, entry, function.getArgument(0),
-                                body.getDenseF32ArrayAttr(table));
-      mlir::func::ReturnOp::create(body, loc, looked);
-    }
   return module;
 }
 
@@ -126,28 +133,40 @@ void checkLookups(const char *targetName) {
   }
   auto engine = mlir::ExecutionEngine::create(*module, {}, std::move(machine));
   ASSERT_TRUE(static_cast<bool>(engine)) << llvm::toString(engine.takeError());
-  for (unsigned lanes : kLanes)
-    for (unsigned size : kSizes) {
-      std::vector<float> table = tableOf(size);
-      const unsigned count = lanes ? lanes : 1;
-      for (unsigned round = 0; round < 5; ++round) {
-        alignas(64) int32_t index[64];
-        alignas(64) float out[64];
-        for (unsigned lane = 0; lane < count; ++lane)
-          index[lane] = indexFor(lane, round);
-        void *arguments[] = {index, out};
-        llvm::Error err =
-            (*engine)->invokePacked(functionName(lanes, size), arguments);
-        ASSERT_FALSE(static_cast<bool>(err)) << llvm::toString(std::move(err));
-        for (unsigned lane = 0; lane < count; ++lane) {
-          float want = table[static_cast<uint32_t>(index[lane]) & (size - 1)];
-          ASSERT_EQ(0, std::memcmp(&out[lane], &want, 4))
-              << (*targetName ? targetName : "no target") << ", "
-              << functionName(lanes, size) << ", index " << index[lane]
-              << ": got " << out[lane] << ", want " << want;
+  for (bool f64 : {false, true})
+    for (unsigned lanes : kLanes)
+      for (unsigned size : kSizes) {
+        std::vector<double> table = tableOf(f64, size);
+        const std::string name = functionName(f64, lanes, size);
+        const unsigned count = lanes ? lanes : 1;
+        for (unsigned round = 0; round < 5; ++round) {
+          alignas(64) int64_t index64[64];
+          alignas(64) int32_t index32[64];
+          alignas(64) double out64[64];
+          alignas(64) float out32[64];
+          for (unsigned lane = 0; lane < count; ++lane) {
+            index32[lane] = indexFor(lane, round);
+            // The i64 index's high half set too: only the low bits count.
+            index64[lane] =
+                static_cast<int64_t>((uint64_t(lane * 0x9E3779B9u) << 32) |
+                                     static_cast<uint32_t>(index32[lane]));
+          }
+          void *arguments[] = {f64 ? static_cast<void *>(index64) : index32,
+                               f64 ? static_cast<void *>(out64) : out32};
+          llvm::Error err = (*engine)->invokePacked(name, arguments);
+          ASSERT_FALSE(static_cast<bool>(err))
+              << llvm::toString(std::move(err));
+          for (unsigned lane = 0; lane < count; ++lane) {
+            double want =
+                table[static_cast<uint32_t>(index32[lane]) & (size - 1)];
+            double got = f64 ? out64[lane] : out32[lane];
+            ASSERT_EQ(0, std::memcmp(&got, &want, 8))
+                << (*targetName ? targetName : "no target") << ", " << name
+                << ", index " << (f64 ? index64[lane] : index32[lane])
+                << ": got " << got << ", want " << want;
+          }
         }
       }
-    }
 }
 
 TEST(Lookup, SelectsWithoutATarget) { checkLookups(""); }

@@ -60,43 +60,53 @@ struct Permute {
   unsigned entries;
 };
 
-/// The permute for a vector of `total` lanes.
-std::optional<Permute> permuteOf(LookupInstructions instructions,
-                                 int64_t total) {
+/// The permute for a vector of `total` lanes of `bits`-wide entries (32 or
+/// 64).
+std::optional<Permute> permuteOf(LookupInstructions instructions, int64_t total,
+                                 unsigned bits) {
+  // Lanes a register of 512, 256 and 128 bits.
+  const unsigned wide = 512 / bits, half = 256 / bits, narrow = 128 / bits;
   switch (instructions) {
   case LookupInstructions::Avx512:
-    // vpermi2ps: two registers of 16 lanes, or of 8 (AVX-512VL) for a
-    // vector of 8k lanes (a 256-bit kernel).
-    return total % 16 == 0 ? Permute{16, 32} : Permute{8, 16};
+    // vpermi2ps / vpermi2pd: two registers of 512 bits, or of 256
+    // (AVX-512VL) for a vector of fewer lanes (a 256-bit kernel).
+    return total % wide == 0 ? Permute{wide, 2 * wide}
+                             : Permute{half, 2 * half};
   case LookupInstructions::Avx2:
-    return Permute{8, 8};
+    return Permute{half, half}; // vpermps: one register of 256 bits
   case LookupInstructions::Neon:
-    return Permute{4, 16}; // tbl with four registers of 16 bytes
+    return Permute{narrow, 4 * narrow}; // tbl with four registers of 16 bytes
   case LookupInstructions::Selects:
     return std::nullopt;
   }
   return std::nullopt;
 }
 
-/// The entries of one register: a dense vector constant.
+/// The entries of one register: a dense vector constant of `type` (f32 or
+/// f64 lanes).
 Value registerConstant(OpBuilder &b, Location loc, VectorType type,
-                       ArrayRef<float> values) {
-  return arith::ConstantOp::create(b, loc,
-                                   DenseElementsAttr::get(type, values));
+                       ArrayRef<double> values) {
+  if (type.getElementType().isF64())
+    return arith::ConstantOp::create(b, loc,
+                                     DenseElementsAttr::get(type, values));
+  SmallVector<float> narrow(values.begin(), values.end());
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, ArrayRef<float>(narrow)));
 }
 
-/// `value` in every lane of the i32 scalar or vector `type`.
-Value i32Splat(OpBuilder &b, Location loc, Type type, int32_t value) {
-  return emitSplatConstant(b, loc, type, b.getI32IntegerAttr(value));
+/// `value` in every lane of the integer scalar or vector `type`.
+Value intSplat(OpBuilder &b, Location loc, Type type, int64_t value) {
+  return emitSplatConstant(b, loc, type,
+                           b.getIntegerAttr(getElementTypeOrSelf(type), value));
 }
 
 /// Whether bit `bit` of each index lane is set.
 Value bitSet(OpBuilder &b, Location loc, Value index, unsigned bit) {
   Type type = index.getType();
   Value masked =
-      arith::AndIOp::create(b, loc, index, i32Splat(b, loc, type, 1 << bit));
+      arith::AndIOp::create(b, loc, index, intSplat(b, loc, type, 1LL << bit));
   return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, masked,
-                               i32Splat(b, loc, type, 0));
+                               intSplat(b, loc, type, 0));
 }
 
 /// Picks among `parts` (a power of two of them) by the index bits from
@@ -115,27 +125,50 @@ Value selectTree(OpBuilder &b, Location loc, Value index, unsigned firstBit,
 }
 
 /// `table` repeated (or cut) to `count` entries from entry `first`.
-SmallVector<float> entries(ArrayRef<float> table, size_t first, size_t count) {
-  SmallVector<float> out;
+SmallVector<double> entries(ArrayRef<double> table, size_t first,
+                            size_t count) {
+  SmallVector<double> out;
   for (size_t i = 0; i < count; ++i)
     out.push_back(table[(first + i) % table.size()]);
   return out;
 }
 
-/// The table as a private constant array of the symbol table `scope` (a
-/// module, or the gpu.module of a GPU kernel), one per distinct table
-/// (named by a hash of its entries).
+/// The bytes of `values` as entries of `type` (f32 or f64) hold them.
+SmallVector<uint8_t> entryBytes(FloatType type, ArrayRef<double> values) {
+  SmallVector<uint8_t> bytes;
+  for (double value : values) {
+    uint8_t raw[8];
+    size_t size = 8;
+    if (type.isF64()) {
+      std::memcpy(raw, &value, 8);
+    } else {
+      float narrow = static_cast<float>(value);
+      std::memcpy(raw, &narrow, 4);
+      size = 4;
+    }
+    bytes.append(raw, raw + size);
+  }
+  return bytes;
+}
+
+/// The table as a private constant array of `type` entries in the symbol
+/// table `scope` (a module, or the gpu.module of a GPU kernel), one per
+/// distinct table (named by a hash of its entries' bytes).
 LLVM::GlobalOp tableGlobal(OpBuilder &b, Location loc, Operation *scope,
-                           ArrayRef<float> table) {
-  llvm::ArrayRef<uint8_t> bytes(reinterpret_cast<const uint8_t *>(table.data()),
-                                table.size() * 4);
+                           FloatType type, ArrayRef<double> table) {
   const std::string base =
-      "__act_lookup_" + llvm::utohexstr(llvm::xxh3_64bits(bytes), true);
-  auto arrayType = LLVM::LLVMArrayType::get(b.getF32Type(), table.size());
-  auto value = DenseElementsAttr::get(
-      RankedTensorType::get({static_cast<int64_t>(table.size())},
-                            b.getF32Type()),
-      table);
+      "__act_lookup_" +
+      llvm::utohexstr(llvm::xxh3_64bits(entryBytes(type, table)), true);
+  auto arrayType = LLVM::LLVMArrayType::get(type, table.size());
+  auto tensorType =
+      RankedTensorType::get({static_cast<int64_t>(table.size())}, type);
+  DenseElementsAttr value;
+  if (type.isF64()) {
+    value = DenseElementsAttr::get(tensorType, table);
+  } else {
+    SmallVector<float> narrow(table.begin(), table.end());
+    value = DenseElementsAttr::get(tensorType, ArrayRef<float>(narrow));
+  }
   std::string name = base;
   for (unsigned suffix = 1;; ++suffix) {
     Operation *existing = SymbolTable::lookupSymbolIn(scope, name);
@@ -161,9 +194,11 @@ struct LowerLookup : OpRewritePattern<act::LookupOp> {
   LogicalResult matchAndRewrite(act::LookupOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    ArrayRef<float> table = op.getTable();
+    ArrayRef<double> table = op.getTable();
     Value index = op.getIndex();
     auto vectorType = dyn_cast<VectorType>(op.getType());
+    auto entryType = cast<FloatType>(getElementTypeOrSelf(op.getType()));
+    Type indexElement = getElementTypeOrSelf(index.getType());
 
     if (!vectorType) {
       Operation *scope = SymbolTable::getNearestSymbolTable(op->getParentOp());
@@ -171,27 +206,30 @@ struct LowerLookup : OpRewritePattern<act::LookupOp> {
           !scope->getRegion(0).hasOneBlock())
         return rewriter.notifyMatchFailure(op, "no symbol table to hold the "
                                                "table");
-      LLVM::GlobalOp global = tableGlobal(rewriter, loc, scope, table);
+      LLVM::GlobalOp global =
+          tableGlobal(rewriter, loc, scope, entryType, table);
       Value low = arith::AndIOp::create(
           rewriter, loc, index,
-          i32Splat(rewriter, loc, index.getType(), table.size() - 1));
+          intSplat(rewriter, loc, index.getType(), table.size() - 1));
       Value base = LLVM::AddressOfOp::create(rewriter, loc, global);
       Value at = LLVM::GEPOp::create(
           rewriter, loc, LLVM::LLVMPointerType::get(getContext()),
           global.getType(), base, ArrayRef<LLVM::GEPArg>{0, low},
           LLVM::GEPNoWrapFlags::inbounds);
-      rewriter.replaceOpWithNewOp<LLVM::LoadOp>(op, rewriter.getF32Type(), at);
+      rewriter.replaceOpWithNewOp<LLVM::LoadOp>(op, entryType, at);
       return success();
     }
 
+    const unsigned bits = entryType.getWidth();
     std::optional<Permute> permute;
     if (vectorType.getRank() == 1 && !vectorType.isScalable())
-      permute = permuteOf(instructions, vectorType.getNumElements());
+      permute = permuteOf(instructions, vectorType.getNumElements(), bits);
     if (!permute || vectorType.getNumElements() % permute->lanes != 0) {
       SmallVector<Value> parts;
-      for (float entry : table)
-        parts.push_back(emitSplatConstant(rewriter, loc, vectorType,
-                                          rewriter.getF32FloatAttr(entry)));
+      for (double entry : table)
+        parts.push_back(
+            emitSplatConstant(rewriter, loc, vectorType,
+                              rewriter.getFloatAttr(entryType, entry)));
       rewriter.replaceOp(op, selectTree(rewriter, loc, index, 0, parts));
       return success();
     }
@@ -201,8 +239,8 @@ struct LowerLookup : OpRewritePattern<act::LookupOp> {
     // are cut out of the index and put back together with shuffles.
     const int64_t lanes = permute->lanes;
     const int64_t total = vectorType.getNumElements();
-    auto laneIndex = VectorType::get({lanes}, rewriter.getI32Type());
-    auto laneFloat = VectorType::get({lanes}, rewriter.getF32Type());
+    auto laneIndex = VectorType::get({lanes}, indexElement);
+    auto laneFloat = VectorType::get({lanes}, entryType);
     auto range = [](int64_t first, int64_t count) {
       SmallVector<int64_t> mask;
       for (int64_t i = first; i < first + count; ++i)
@@ -233,87 +271,139 @@ struct LowerLookup : OpRewritePattern<act::LookupOp> {
   }
 
 private:
-  /// table[start + (index mod 8)] for 8 lanes: vpermps.
-  static Value avx2Permute(PatternRewriter &b, Location loc, Value index,
-                           VectorType laneFloat, ArrayRef<float> table,
-                           size_t start) {
-    return LLVM::CallIntrinsicOp::create(
-               b, loc, laneFloat, b.getStringAttr("llvm.x86.avx2.permps"),
-               ValueRange{registerConstant(b, loc, laneFloat,
-                                           entries(table, start, 8)),
-                          index})
+  /// A call of the intrinsic `name` returning `type`.
+  static Value intrinsic(PatternRewriter &b, Location loc, Type type,
+                         llvm::StringRef name, ValueRange operands) {
+    return LLVM::CallIntrinsicOp::create(b, loc, type, b.getStringAttr(name),
+                                         operands)
         .getResult(0);
   }
 
+  /// table[start + (index mod 8)] for 8 f32 lanes: vpermps.
+  static Value avx2Permute(PatternRewriter &b, Location loc, Value index,
+                           VectorType laneFloat, ArrayRef<double> table,
+                           size_t start) {
+    return intrinsic(
+        b, loc, laneFloat, "llvm.x86.avx2.permps",
+        {registerConstant(b, loc, laneFloat, entries(table, start, 8)), index});
+  }
+
+  /// table[start + (index mod 4)] for 4 f64 lanes: vpermps on the
+  /// entries' halves, lane i taking halves 2k and 2k + 1 (k = index mod 4),
+  /// as an i64 lane holds them: 2k·(1 + 2^32) + 2^32.
+  static Value avx2PermutePairs(PatternRewriter &b, Location loc, Value index,
+                                VectorType laneFloat, ArrayRef<double> table,
+                                size_t start) {
+    Type i64Lanes = index.getType();
+    Value low =
+        arith::AndIOp::create(b, loc, index, intSplat(b, loc, i64Lanes, 3));
+    Value pairs = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc, low,
+                              intSplat(b, loc, i64Lanes, 0x200000002LL)),
+        intSplat(b, loc, i64Lanes, 0x100000000LL));
+    auto halfIndex = VectorType::get({8}, b.getI32Type());
+    auto halves = VectorType::get({8}, b.getF32Type());
+    auto quad = VectorType::get({4}, b.getF64Type());
+    Value entriesAsHalves = vector::BitCastOp::create(
+        b, loc, halves,
+        registerConstant(b, loc, quad, entries(table, start, 4)));
+    Value picked = intrinsic(
+        b, loc, halves, "llvm.x86.avx2.permps",
+        {entriesAsHalves, vector::BitCastOp::create(b, loc, halfIndex, pairs)});
+    return vector::BitCastOp::create(b, loc, laneFloat, picked);
+  }
+
   /// table[start + (index mod 2·lanes)] for one register of lanes:
-  /// vpermi2ps (`intrinsic`, of the register's width) on two registers of
-  /// entries.
+  /// vpermi2ps or vpermi2pd (`name`, of the register's width) on two
+  /// registers of entries.
   static Value twoRegisterPermute(PatternRewriter &b, Location loc, Value index,
-                                  VectorType laneFloat, ArrayRef<float> table,
-                                  size_t start, llvm::StringRef intrinsic) {
+                                  VectorType laneFloat, ArrayRef<double> table,
+                                  size_t start, llvm::StringRef name) {
     const int64_t lanes = laneFloat.getNumElements();
-    return LLVM::CallIntrinsicOp::create(
-               b, loc, laneFloat, b.getStringAttr(intrinsic),
-               ValueRange{
-                   registerConstant(b, loc, laneFloat,
-                                    entries(table, start, lanes)),
-                   index,
-                   registerConstant(b, loc, laneFloat,
-                                    entries(table, start + lanes, lanes))})
-        .getResult(0);
+    return intrinsic(
+        b, loc, laneFloat, name,
+        {registerConstant(b, loc, laneFloat, entries(table, start, lanes)),
+         index,
+         registerConstant(b, loc, laneFloat,
+                          entries(table, start + lanes, lanes))});
+  }
+
+  /// table[start + (index mod lanes)] for one register of lanes: vpermps
+  /// or vpermpd (`name`).
+  static Value oneRegisterPermute(PatternRewriter &b, Location loc, Value index,
+                                  VectorType laneFloat, ArrayRef<double> table,
+                                  size_t start, llvm::StringRef name) {
+    const int64_t lanes = laneFloat.getNumElements();
+    return intrinsic(
+        b, loc, laneFloat, name,
+        {registerConstant(b, loc, laneFloat, entries(table, start, lanes)),
+         index});
+  }
+
+  /// tbl on four registers of 16 bytes (64 bytes: 16 f32 or 8 f64
+  /// entries): lane i asks for the bytes of entry index mod count, the
+  /// byte offsets of its entry in each of its bytes.
+  static Value neonPermute(PatternRewriter &b, Location loc, Value index,
+                           VectorType laneFloat, VectorType laneIndex,
+                           ArrayRef<double> table, size_t start) {
+    const bool f64 = laneFloat.getElementType().isF64();
+    const size_t count = f64 ? 8 : 16;
+    auto bytes = VectorType::get({16}, b.getI8Type());
+    SmallVector<uint8_t> raw =
+        entryBytes(cast<FloatType>(laneFloat.getElementType()),
+                   entries(table, start, count));
+    SmallVector<Value> operands;
+    for (int r = 0; r < 4; ++r) {
+      SmallVector<int8_t> chunk(raw.begin() + 16 * r,
+                                raw.begin() + 16 * r + 16);
+      operands.push_back(arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(bytes, ArrayRef<int8_t>(chunk))));
+    }
+    // Entry k is bytes size·k … size·k + size − 1: the index's lane of
+    // bytes is k·(size in every byte) + (0, 1, …, size − 1).
+    const int64_t repeat = f64 ? 0x0808080808080808LL : 0x04040404LL;
+    const int64_t offsets = f64 ? 0x0706050403020100LL : 0x03020100LL;
+    Value low = arith::AndIOp::create(b, loc, index,
+                                      intSplat(b, loc, laneIndex, count - 1));
+    Value scaled =
+        arith::MulIOp::create(b, loc, low, intSplat(b, loc, laneIndex, repeat));
+    Value byteIndex = arith::AddIOp::create(
+        b, loc, scaled, intSplat(b, loc, laneIndex, offsets));
+    operands.push_back(vector::BitCastOp::create(b, loc, bytes, byteIndex));
+    Value picked = intrinsic(b, loc, bytes, "llvm.aarch64.neon.tbl4", operands);
+    return vector::BitCastOp::create(b, loc, laneFloat, picked);
   }
 
   /// table[start + (index mod count)] for one register of lanes, with one
   /// permute instruction.
   Value permuteBlock(PatternRewriter &b, Location loc, Value index,
                      VectorType laneFloat, VectorType laneIndex,
-                     ArrayRef<float> table, size_t start, size_t count) const {
+                     ArrayRef<double> table, size_t start, size_t count) const {
+    const bool f64 = laneFloat.getElementType().isF64();
+    const int64_t lanes = laneFloat.getNumElements();
     switch (instructions) {
     case LookupInstructions::Avx512: {
-      if (laneFloat.getNumElements() == 8) {
-        if (count <= 8)
+      const bool wide = lanes * (f64 ? 64 : 32) == 512;
+      if (count <= static_cast<size_t>(lanes)) {
+        if (!f64 && !wide)
           return avx2Permute(b, loc, index, laneFloat, table, start);
-        return twoRegisterPermute(b, loc, index, laneFloat, table, start,
-                                  "llvm.x86.avx512.vpermi2var.ps.256");
+        llvm::StringRef name = !f64   ? "llvm.x86.avx512.permvar.sf.512"
+                               : wide ? "llvm.x86.avx512.permvar.df.512"
+                                      : "llvm.x86.avx512.permvar.df.256";
+        return oneRegisterPermute(b, loc, index, laneFloat, table, start, name);
       }
-      if (count <= 16)
-        return LLVM::CallIntrinsicOp::create(
-                   b, loc, laneFloat,
-                   b.getStringAttr("llvm.x86.avx512.permvar.sf.512"),
-                   ValueRange{registerConstant(b, loc, laneFloat,
-                                               entries(table, start, 16)),
-                              index})
-            .getResult(0);
-      return twoRegisterPermute(b, loc, index, laneFloat, table, start,
-                                "llvm.x86.avx512.vpermi2var.ps.512");
+      llvm::StringRef name = f64 ? (wide ? "llvm.x86.avx512.vpermi2var.pd.512"
+                                         : "llvm.x86.avx512.vpermi2var.pd.256")
+                                 : (wide ? "llvm.x86.avx512.vpermi2var.ps.512"
+                                         : "llvm.x86.avx512.vpermi2var.ps.256");
+      return twoRegisterPermute(b, loc, index, laneFloat, table, start, name);
     }
     case LookupInstructions::Avx2:
-      return avx2Permute(b, loc, index, laneFloat, table, start);
-    case LookupInstructions::Neon: {
-      // tbl picks bytes: entry k is bytes 4k … 4k + 3 of four registers
-      // (16 entries); lane i asks for 4·(index mod 16) + {0, 1, 2, 3}.
-      auto bytes = VectorType::get({16}, b.getI8Type());
-      SmallVector<float> block = entries(table, start, 16);
-      SmallVector<Value> operands;
-      for (int r = 0; r < 4; ++r) {
-        SmallVector<int8_t> raw(16);
-        std::memcpy(raw.data(), block.data() + 4 * r, 16);
-        operands.push_back(arith::ConstantOp::create(
-            b, loc, DenseElementsAttr::get(bytes, ArrayRef<int8_t>(raw))));
-      }
-      Value low =
-          arith::AndIOp::create(b, loc, index, i32Splat(b, loc, laneIndex, 15));
-      Value scaled = arith::MulIOp::create(
-          b, loc, low, i32Splat(b, loc, laneIndex, 0x04040404));
-      Value byteIndex = arith::AddIOp::create(
-          b, loc, scaled, i32Splat(b, loc, laneIndex, 0x03020100));
-      operands.push_back(vector::BitCastOp::create(b, loc, bytes, byteIndex));
-      Value picked = LLVM::CallIntrinsicOp::create(
-                         b, loc, bytes,
-                         b.getStringAttr("llvm.aarch64.neon.tbl4"), operands)
-                         .getResult(0);
-      return vector::BitCastOp::create(b, loc, laneFloat, picked);
-    }
+      return f64 ? avx2PermutePairs(b, loc, index, laneFloat, table, start)
+                 : avx2Permute(b, loc, index, laneFloat, table, start);
+    case LookupInstructions::Neon:
+      return neonPermute(b, loc, index, laneFloat, laneIndex, table, start);
     case LookupInstructions::Selects:
       break;
     }

@@ -25,12 +25,15 @@ namespace gelu {
 enum class LookupInstructions {
   /// A tree of selects on the index bits (any target).
   Selects,
-  /// vpermps / vpermi2ps on 16 lanes, or on 8 for a vector of 8k lanes
-  /// (x86-64 with AVX-512F and AVX-512VL).
+  /// vpermps / vpermi2ps on 16 f32 lanes, vpermpd / vpermi2pd on 8 f64
+  /// lanes, or on half as many for a vector that does not fill 512-bit
+  /// registers (x86-64 with AVX-512F and AVX-512VL).
   Avx512,
-  /// vpermps on 8 lanes (x86-64 with AVX2, or AVX-512 without VL).
+  /// vpermps on 8 f32 lanes, or on the halves of 4 f64 lanes (x86-64 with
+  /// AVX2, or AVX-512 without VL).
   Avx2,
-  /// tbl on 4 lanes, 16 entries from four registers (AArch64 NEON).
+  /// tbl on 4 f32 or 2 f64 lanes, 16 or 8 entries from four registers
+  /// (AArch64 NEON).
   Neon,
 };
 

@@ -189,10 +189,9 @@ Value ElementwiseBuilder::convertFrom(Value a) {
   return arith::TruncFOp::create(b, loc, fType, a);
 }
 
-Value ElementwiseBuilder::lookup(ArrayRef<float> table, Value index) {
-  assert(!isDouble() && "lookups are of f32 tables");
+Value ElementwiseBuilder::lookup(ArrayRef<double> table, Value index) {
   return act::LookupOp::create(b, loc, fType, index,
-                               b.getDenseF32ArrayAttr(table));
+                               b.getDenseF64ArrayAttr(table));
 }
 
 Value ElementwiseBuilder::selectWhereAny(

@@ -451,7 +451,7 @@ Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
   while (size < domain.intervals + 1)
     size *= 2;
   auto table = [&](unsigned power) {
-    llvm::SmallVector<float> entries(size, 0.0f);
+    llvm::SmallVector<double> entries(size, 0.0);
     for (unsigned i = 0; i < domain.intervals; ++i)
       entries[i] = static_cast<float>(fit.coefficients[i * terms + power]);
     return eb.lookup(entries, k);

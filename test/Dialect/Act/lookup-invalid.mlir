@@ -41,15 +41,39 @@ func.func @scalar_index_vector_result(%i: i32) -> vector<4xf32> {
 // -----
 
 func.func @i64_index(%i: i64) -> f32 {
-  // expected-error @+1 {{'act.lookup' op operand #0 must be 32-bit signless integer or vector of 32-bit signless integer values, but got 'i64'}}
+  // expected-error @+1 {{'act.lookup' op index 'i64' and result 'f32' differ in width: the index is i32 for f32 entries and i64 for f64}}
   %0 = act.lookup %i [1.0, 2.0] : i64 -> f32
   return %0 : f32
 }
 
 // -----
 
+func.func @i32_index_f64(%i: vector<8xi32>) -> vector<8xf64> {
+  // expected-error @+1 {{'act.lookup' op index 'vector<8xi32>' and result 'vector<8xf64>' differ in width: the index is i32 for f32 entries and i64 for f64}}
+  %0 = act.lookup %i [1.0, 2.0] : vector<8xi32> -> vector<8xf64>
+  return %0 : vector<8xf64>
+}
+
+// -----
+
+func.func @not_an_f32_entry(%i: i32) -> f32 {
+  // expected-error @+1 {{'act.lookup' op has entry 1 (1.000000e-01) that is not an f32 value, in a table of f32 entries}}
+  %0 = act.lookup %i [1.0, 0.1] : i32 -> f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @i16_index(%i: i16) -> f32 {
+  // expected-error @+1 {{'act.lookup' op operand #0 must be 32-bit signless integer or 64-bit signless integer or vector of 32-bit signless integer or 64-bit signless integer values, but got 'i16'}}
+  %0 = act.lookup %i [1.0, 2.0] : i16 -> f32
+  return %0 : f32
+}
+
+// -----
+
 func.func @f16_result(%i: i32) -> f16 {
-  // expected-error @+1 {{'act.lookup' op result #0 must be 32-bit float or vector of 32-bit float values, but got 'f16'}}
+  // expected-error @+1 {{'act.lookup' op result #0 must be 32-bit float or 64-bit float or vector of 32-bit float or 64-bit float values, but got 'f16'}}
   %0 = act.lookup %i [1.0, 2.0] : i32 -> f16
   return %0 : f16
 }

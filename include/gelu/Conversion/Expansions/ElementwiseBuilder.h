@@ -104,11 +104,11 @@ public:
   mlir::Value equalInt(mlir::Value a, mlir::Value b);
   mlir::Value lessEqualUnsigned(mlir::Value a, mlir::Value b);
 
-  /// Each lane's entry of `table` at `index` (its i32 counterpart type; f32
-  /// builders only),
-  /// the index taken modulo the table's size, a power of two up to 64: an
-  /// `act.lookup`, which `act-lower-lookups` lowers for the target.
-  mlir::Value lookup(llvm::ArrayRef<float> table, mlir::Value index);
+  /// Each lane's entry of `table` at `index` (the integer counterpart type:
+  /// i32 for f32, i64 for f64; an f32 builder's entries must be f32
+  /// values), the index taken modulo the table's size, a power of two up to
+  /// 64: an `act.lookup`, which `act-lower-lookups` lowers for the target.
+  mlir::Value lookup(llvm::ArrayRef<double> table, mlir::Value index);
 
   /// `select(mask, slow, fast)`, where `slow` is built, and run, only when
   /// some lane of `mask` is true: a branch a vector (`scf.if` on the OR of

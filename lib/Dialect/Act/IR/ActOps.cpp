@@ -12,13 +12,52 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include "llvm/ADT/bit.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+
 #include <array>
+#include <cmath>
 #include <type_traits>
 
 using namespace mlir;
 using namespace gelu::act;
 
 #include "gelu/Dialect/Act/IR/ActInterfaces.cpp.inc"
+
+// act.lookup's table (the op's custom<LookupTable> directive).
+
+/// `[e0, e1, ...]`, each entry as few digits as read back as it (the
+/// short scientific form where that is exact, else 17 significant digits;
+/// NaN and infinities as their bits, which the parser takes for an f64).
+static void printLookupTable(OpAsmPrinter &printer, Operation *,
+                             DenseF64ArrayAttr table) {
+  raw_ostream &os = printer.getStream();
+  os << '[';
+  llvm::interleaveComma(table.asArrayRef(), os, [&](double entry) {
+    if (!std::isfinite(entry)) {
+      os << llvm::format_hex(llvm::bit_cast<uint64_t>(entry), 18);
+      return;
+    }
+    std::string text = llvm::formatv("{0:e}", entry).str();
+    if (std::strtod(text.c_str(), nullptr) != entry)
+      text = llvm::formatv("{0:e16}", entry).str();
+    os << text;
+  });
+  os << ']';
+}
+
+static ParseResult parseLookupTable(OpAsmParser &parser,
+                                    DenseF64ArrayAttr &table) {
+  SmallVector<double> entries;
+  if (parser.parseCommaSeparatedList(
+          OpAsmParser::Delimiter::Square, [&]() -> ParseResult {
+            return parser.parseFloat(entries.emplace_back());
+          }))
+    return failure();
+  table = parser.getBuilder().getDenseF64ArrayAttr(entries);
+  return success();
+}
 
 #define GET_OP_CLASSES
 #include "gelu/Dialect/Act/IR/ActOps.cpp.inc"
@@ -73,6 +112,20 @@ LogicalResult LookupOp::verify() {
     return emitOpError("index ")
            << getIndex().getType() << " and result " << getResult().getType()
            << " differ in shape: one entry per index";
+  Type entry = getElementTypeOrSelf(getResult().getType());
+  Type index = getElementTypeOrSelf(getIndex().getType());
+  if (index.getIntOrFloatBitWidth() != entry.getIntOrFloatBitWidth())
+    return emitOpError("index ")
+           << getIndex().getType() << " and result " << getResult().getType()
+           << " differ in width: the index is i32 for f32 entries and i64 "
+              "for f64";
+  if (entry.isF32())
+    for (auto [k, value] : llvm::enumerate(getTable()))
+      if (!std::isnan(value) &&
+          static_cast<double>(static_cast<float>(value)) != value)
+        return emitOpError("has entry ")
+               << k << " (" << value
+               << ") that is not an f32 value, in a table of f32 entries";
   return success();
 }
 

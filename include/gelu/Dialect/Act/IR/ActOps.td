@@ -298,32 +298,41 @@ def Act_SwigluOp : Act_ActivationOp<Act_OpKindSwiglu, "Silu",
 def Act_LookupOp : Act_Op<"lookup", [Pure]> {
   let summary = "Each lane's entry of a small constant table";
   let description = [{
-    `result[i] = table[index[i] mod N]`, for a table of N f32 entries, N a
-    power of two from 2 to 64 (the index's low bits choose the entry, as the
-    permute instructions do, so every index is defined). It is the building
-    block of table-driven expansions (piecewise polynomials whose
-    coefficients depend on the interval): the `piecewise` and
-    `piecewise_tail` expansions make one a coefficient.
+    `result[i] = table[index[i] mod N]`, for a table of N entries, N a power
+    of two from 2 to 64 (the index's low bits choose the entry, as the
+    permute instructions do, so every index is defined). The entries are
+    f32 or f64, as the result; the index is i32 for f32 and i64 for f64 (the
+    integer the result's bits are, as the permutes take it), and an f32
+    table's entries must be f32 values. It is the building block of
+    table-driven expansions (piecewise polynomials whose coefficients depend
+    on the interval): the `piecewise` and `piecewise_tail` expansions make
+    one a coefficient.
 
     It is not an activation: `convert-act-to-arith` leaves it in place and
     `act-lower-lookups` (part of `act-lower-to-llvm`) lowers it for the
-    target: `vpermps` on AVX-512 (16 entries a register, `vpermi2ps` for
-    two) and on AVX2 (8), `tbl` on AArch64 NEON (16), a load from a
-    constant array for a scalar (the NVPTX kernels' case), a tree of
-    selects on the index bits anywhere else.
+    target: on AVX-512 `vpermps` (16 f32 entries a register, `vpermi2ps`
+    for two) and `vpermpd` (8 f64, `vpermi2pd` for two); on AVX2 `vpermps`
+    (8 f32, or 4 f64 as pairs of halves); `tbl` on AArch64 NEON (16 f32 or
+    8 f64 from four registers); a load from a constant array for a scalar
+    (the NVPTX kernels' case); a tree of selects on the index bits anywhere
+    else.
 
     Example:
 
     ```mlir
     %c = act.lookup %i [0.5, 0.25, 0.125, 0.0625] : vector<16xi32> -> vector<16xf32>
     %s = act.lookup %j [1.0, -1.0] : i32 -> f32
+    %d = act.lookup %k [0.1, 0.2] : vector<8xi64> -> vector<8xf64>
     ```
   }];
-  let arguments = (ins AnyTypeOf<[I32, VectorOfAnyRankOf<[I32]>]>:$index,
-                       DenseF32ArrayAttr:$table);
-  let results = (outs AnyTypeOf<[F32, VectorOfAnyRankOf<[F32]>]>:$result);
+  let arguments = (ins AnyTypeOf<[I32, I64, VectorOfAnyRankOf<[I32, I64]>]>:$index,
+                       DenseF64ArrayAttr:$table);
+  let results = (outs AnyTypeOf<[F32, F64, VectorOfAnyRankOf<[F32, F64]>]>:$result);
+  // The table's own directive: DenseArrayAttr's short form prints six
+  // digits, which would not read back as the entries.
   let assemblyFormat = [{
-    $index $table attr-dict `:` type($index) `->` type($result)
+    $index custom<LookupTable>($table) attr-dict `:` type($index) `->`
+    type($result)
   }];
   let hasVerifier = 1;
 }
