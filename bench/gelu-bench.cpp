@@ -156,6 +156,14 @@ const OurKernel kOurKernels[] = {
     // f64 in and out (and inside): twice the bytes and half the lanes of
     // the f32 rows; beside Eigen's erf and glibc's erfc in double.
     {"gelu-jit exact, f64", R"({"dtype": "f64"})", Family::ExactGelu},
+    {"gelu-jit exact, f64, erfc (former default)",
+     R"({"dtype": "f64", "expansion": "erfc"})", Family::ExactGelu},
+    // AVX2 has no f64 permute: the table's lookups take vpermps on halves.
+    {"gelu-jit exact, f64 (AVX2)", R"({"dtype": "f64", "target": "x86-64-v3"})",
+     Family::ExactGelu},
+    {"gelu-jit exact, f64, erfc (AVX2)",
+     R"({"dtype": "f64", "target": "x86-64-v3", "expansion": "erfc"})",
+     Family::ExactGelu},
     {"gelu-jit tanh, f64", R"({"approximate": "tanh", "dtype": "f64"})",
      Family::TanhGelu},
     {"gelu-jit sigmoid, f64", R"({"approximate": "sigmoid", "dtype": "f64"})",

@@ -257,7 +257,9 @@ int main(int argc, char **argv) {
            "_pieces[] = {";
     for (size_t i = 0; i < fit.pieces.size(); ++i)
       inc += (i ? ", {" : "{") + hexFloat(fit.pieces[i].scale) + ", " +
-             hexFloat(fit.pieces[i].offset) + "}";
+             hexFloat(fit.pieces[i].offset) + ", " +
+             hexFloat(fit.pieces[i].low) + ", " + hexFloat(fit.pieces[i].high) +
+             "}";
     inc += "};\n";
     rows += "    {\"" + fit.name + "\", kDouble_" + fit.name + ", kDouble_" +
             fit.name + "_pieces, " + std::to_string(fit.pieces.size()) + ", " +

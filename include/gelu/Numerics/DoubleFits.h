@@ -37,6 +37,18 @@ constexpr double kPhiTailMaxU = 16.0;
 constexpr double kPhiF64MaxU = 40.0;
 constexpr double kPhiF64PieceScale = 8.0;
 
+/// The f64 exact GELU's default (piecewise_tail): Φ(−u) itself for
+/// u = |x| ≤ kPhiF64TableLimit, as the fit "phi_f64_table": piece k
+/// (k = round(u/step), 0 … 15) a polynomial in d = u − (k + 1/2)·step, the
+/// distance to the piece's right end, d in [−step, 0]. There Φ(−u) falls
+/// as d grows, so its terms, all of one sign for d ≤ 0, never cancel:
+/// measured from the centre, the last pieces' sums lost 3.5 ULPs to
+/// cancellation. (d is exact from k = 2 on, a Sterbenz subtraction.)
+/// Beyond the limit, the `erfc` form above, in a per-vector branch.
+constexpr double kPhiF64TableStep = 0.375;
+constexpr unsigned kPhiF64TablePieces = 16;
+constexpr double kPhiF64TableLimit =
+    (kPhiF64TablePieces - 0.5) * kPhiF64TableStep;
 /// The zero of GELU' = Φ(x) + x·φ(x), x0 = −0.75179152469356445745…, as
 /// a pair of doubles (hi + lo within 2^-110 of it; gelu-fit fails the
 /// build when geluDerivativeRootError() says otherwise). Near it the two terms
@@ -48,12 +60,15 @@ constexpr double kGeluDerivativeRootLo = 0x1.13e74c58cada8p-56;
 constexpr double kGeluDerivativeRootReach = 0.25;
 
 /// One interval of a double fit: v = scale·w − offset maps it onto
-/// [−1, 1]. Both are doubles, and the fit is made for this map exactly, so
-/// a kernel's fma(w, scale, −offset) is the fit's variable up to that one
-/// rounding.
+/// [low, high]. All are doubles, and the fit is made for this map exactly,
+/// so a kernel's fma(w, scale, −offset) is the fit's variable up to that
+/// one rounding (none where the subtraction is exact, as for scale 1 and
+/// an offset near w).
 struct DoublePiece {
   double scale;
   double offset;
+  double low = -1;
+  double high = 1;
 };
 
 /// A piecewise polynomial: on piece p, Σ c[p·(degree + 1) + k]·v^k.

@@ -112,6 +112,50 @@ Value emitGeluExactF64(ElementwiseBuilder &eb, Value x) {
   return eb.select(eb.lessThan(eb.constant(kPhiF64MaxU), x), x, y);
 }
 
+Value emitGeluExactF64Table(ElementwiseBuilder &eb, Value x) {
+  return emitGeluExactF64Table(eb, x, [&](ElementwiseBuilder &slow) {
+    return emitGeluExactF64(slow, x);
+  });
+}
+
+Value emitGeluExactF64Table(
+    ElementwiseBuilder &eb, Value x,
+    llvm::function_ref<Value(ElementwiseBuilder &)> beyond) {
+  assert(eb.isDouble() && "emitGeluExactF64Table builds f64");
+  DoubleFitCoefficients fit = doubleFitCoefficients("phi_f64_table");
+  assert(fit.pieces.size() == kPhiF64TablePieces && "one table entry a piece");
+  Value u = eb.abs(x);
+  // k = round(u/step) by the shifter 1.5·2^52: the sum's low bits are k.
+  // A lane past the table (or NaN) gets some index: the first are the
+  // tail's, and NaN stays NaN through d.
+  Value shifted =
+      eb.fma(u, eb.constant(1.0 / kPhiF64TableStep), eb.constant(0x1.8p52));
+  Value k = eb.bitcastToInt(shifted);
+  auto table = [&](auto entry) {
+    SmallVector<double> entries;
+    for (unsigned p = 0; p < kPhiF64TablePieces; ++p)
+      entries.push_back(entry(p));
+    return eb.lookup(entries, k);
+  };
+  // d = u − (k + 1/2)·step in [−step, 0], the fit's variable.
+  Value offset = table([&](unsigned p) { return fit.pieces[p].offset; });
+  Value d = eb.sub(u, offset);
+  const unsigned n = fit.degree + 1;
+  Value q = table([&](unsigned p) { return fit.coefficients[p * n + n - 1]; });
+  for (unsigned power = fit.degree; power-- > 0;) {
+    Value c =
+        table([&](unsigned p) { return fit.coefficients[p * n + power]; });
+    q = eb.fma(q, d, c);
+  }
+  // base − u·q rounded once: x − x·Φ(−x) for x ≥ 0, −u·Φ(−u) = x·Φ(x)
+  // below (±0 give themselves).
+  Value negativeZero = eb.constant(-0.0);
+  Value base = eb.select(eb.lessThan(x, eb.constant(0.0)), negativeZero, x);
+  Value y = eb.fma(eb.neg(u), q, base);
+  return eb.selectWhereAny(eb.lessEqual(eb.constant(kPhiF64TableLimit), u),
+                           beyond, y);
+}
+
 Value emitGeluExactDerivativeF64(ElementwiseBuilder &eb, Value x) {
   assert(eb.isDouble() && "emitGeluExactDerivativeF64 builds f64");
   Value u = eb.clampAbove(eb.abs(x), kPhiF64MaxU);

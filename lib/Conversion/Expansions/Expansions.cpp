@@ -558,6 +558,8 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
   case Expansion::piecewise:
     return emitGeluPiecewise(eb, function, x, degree, /*tail=*/false);
   case Expansion::piecewise_tail:
+    if (eb.isDouble())
+      return emitGeluExactF64Table(eb, x);
     // Degree 7 but for bf16 results (bf16PiecewiseTailDegree).
     return emitGeluPiecewise(eb, function, x,
                              degree ? degree : kPiecewiseMaxDegree,

@@ -1,17 +1,30 @@
 // RUN: gelu-opt %s -convert-act-to-arith | FileCheck %s
 
-// f64 ops are computed in f64 (never narrowed to f32): exact GELU from
-// exp(−x²/2)·t·Q(t) with x² as an exact pair (an FMA gives its low part),
-// Q the four-piece fit "phi_f64" chosen by compares of 8t with 2, 4 and 6,
-// and a true divide; the sigmoid-gated functions from exp(−|y|) and
-// 1/(1 + e); ReLU a select. The element type of every value stays f64.
+// f64 ops are computed in f64 (never narrowed to f32). Exact GELU's
+// default (piecewise_tail) looks up its table "phi_f64_table": the piece
+// k = round(|x|/(3/8)) by the shifter 1.5·2^52, d = |x| − its right end,
+// 14 coefficients, Horner's rule, base − |x|·q; a vector with a lane at or
+// past 5.8125 takes the `erfc` form in a branch: exp(−x²/2)·t·Q(t) with x²
+// as an exact pair (an FMA gives its low part), Q the four-piece fit
+// "phi_f64" chosen by compares of 8t with 2, 4 and 6, and a true divide.
+// The sigmoid-gated functions from exp(−|y|) and 1/(1 + e); ReLU a select.
+// The element type of every value stays f64.
 
 // CHECK-LABEL: func.func @gelu
 // CHECK-NOT: f32
-// CHECK: %[[AX:.*]] = arith.select %{{.*}} : vector<8xi1>, vector<8xf64>
-// CHECK: %[[SQ:.*]] = arith.mulf %[[AX]], %[[AX]] : vector<8xf64>
+// CHECK: %[[AX:.*]] = math.absf %arg0 : vector<8xf64>
+// CHECK: %[[SHIFTED:.*]] = math.fma %[[AX]], %{{.*}}, %{{.*}} : vector<8xf64>
+// CHECK: %[[K:.*]] = arith.bitcast %[[SHIFTED]] : vector<8xf64> to vector<8xi64>
+// CHECK: %[[OFFSET:.*]] = act.lookup %[[K]] [1.875000e-01, 5.625000e-01, {{.*}}, 5.812500e+00] : vector<8xi64> -> vector<8xf64>
+// CHECK: %[[D:.*]] = arith.subf %[[AX]], %[[OFFSET]] : vector<8xf64>
+// CHECK-COUNT-14: act.lookup %[[K]]
+// CHECK-NOT: act.lookup
+// CHECK: %[[TAIL:.*]] = arith.cmpf ole, %{{.*}}, %[[AX]] : vector<8xf64>
+// CHECK: %[[ANY:.*]] = vector.reduction <or>, %[[TAIL]] : vector<8xi1> into i1
+// CHECK: scf.if %[[ANY]] -> (vector<8xf64>)
+// CHECK: %[[SQ:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<8xf64>
 // CHECK: %[[NSQ:.*]] = arith.negf %[[SQ]] : vector<8xf64>
-// CHECK: math.fma %[[AX]], %[[AX]], %[[NSQ]] : vector<8xf64>
+// CHECK: math.fma %{{.*}}, %{{.*}}, %[[NSQ]] : vector<8xf64>
 // CHECK: arith.divf %{{.*}} : vector<8xf64>
 // CHECK-DAG: arith.constant dense<2.000000e+00> : vector<8xf64>
 // CHECK-DAG: arith.constant dense<4.000000e+00> : vector<8xf64>
@@ -23,10 +36,14 @@ func.func @gelu(%x: vector<8xf64>) -> vector<8xf64> {
   return %0 : vector<8xf64>
 }
 
-// The named f64 expansion is the same as the default.
+// The named `erfc` expansion is the branch's form on every input: no
+// table, no branch.
 // CHECK-LABEL: func.func @gelu_erfc
 // CHECK-NOT: f32
+// CHECK-NOT: act.lookup
+// CHECK-NOT: scf.if
 // CHECK: arith.divf %{{.*}} : f64
+// CHECK-NOT: scf.if
 // CHECK: return %{{.*}} : f64
 func.func @gelu_erfc(%x: f64) -> f64 {
   %0 = act.gelu %x expansion<erfc> : f64

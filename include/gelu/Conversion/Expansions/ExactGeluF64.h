@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The `erfc` expansion of exact GELU and GELU' on f64 elements. Both come
+// The f64 expansions of exact GELU and GELU'. The `erfc` ones come
 // from Φ(−u) = G·h, G = exp(−u²/2) with u² as an exact pair (its rounding
 // would be a relative error u²·2^-53 of G, 800 ULPs at u = 38), and
 // h = t·Q(t), t = 1/(1 + u/2), Q the four-piece degree-16 fit "phi_f64"
@@ -24,6 +24,21 @@ namespace gelu {
 /// x·Φ(x) of f64 `x` (`eb` an f64 builder): x·(1 − Φ(−x)) for x > 0, with
 /// −0 for −0 and every x < 0 that underflows, x for x > 40, NaN for NaN.
 mlir::Value emitGeluExactF64(ElementwiseBuilder &eb, mlir::Value x);
+
+/// The same from a table for |x| < kPhiF64TableLimit (the f64
+/// piecewise_tail): Φ(−|x|) by the fit "phi_f64_table", 16 pieces of
+/// degree 13 in the distance to the piece's right end (DoubleFits.h), its
+/// coefficients looked up per lane (act.lookup), and x·Φ(x) as base −
+/// |x|·Φ(−|x|) rounded once; the vectors with a lane beyond the table take
+/// emitGeluExactF64 in a branch.
+mlir::Value emitGeluExactF64Table(ElementwiseBuilder &eb, mlir::Value x);
+
+/// The same with `beyond` built (in the branch) for the vectors with a lane
+/// beyond the table: the correctly rounded f32 kernel's own form there.
+mlir::Value
+emitGeluExactF64Table(ElementwiseBuilder &eb, mlir::Value x,
+                      llvm::function_ref<mlir::Value(ElementwiseBuilder &)>
+                          beyond);
 
 /// Φ(x) + x·φ(x) of f64 `x`: G·(h + x/√(2π)) for x ≤ 0, 1 + G·(x/√(2π) − h)
 /// above (1 − Φ never formed), 1 above x = 40 and 0 below −40.

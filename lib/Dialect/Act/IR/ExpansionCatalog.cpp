@@ -92,14 +92,18 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
 }
 
 llvm::ArrayRef<Expansion> f64ExpansionsFor(ReferenceFunction function) {
-  // The f64 evaluation first (the default), then the f32 tables for
-  // absolute budgets (computesInF32OnF64).
+  // The f64 evaluations first (the first the default), then the f32
+  // tables for absolute budgets (computesInF32OnF64). Exact GELU's default
+  // is its f64 table with the `erfc` form past it.
+  static constexpr Expansion exact[] = {Expansion::piecewise_tail,
+                                        Expansion::erfc, Expansion::piecewise};
   static constexpr Expansion erfc[] = {Expansion::erfc, Expansion::piecewise};
   static constexpr Expansion sigmoid[] = {Expansion::sigmoid,
                                           Expansion::piecewise};
   static constexpr Expansion select[] = {Expansion::select};
   switch (function) {
   case ReferenceFunction::GeluExact:
+    return exact;
   case ReferenceFunction::GeluExactDerivative:
     return erfc;
   case ReferenceFunction::GeluTanh:

@@ -117,6 +117,13 @@ def Act_GeluOp : Act_GeluActivationOp<Act_OpKindGelu, "Gelu",
     - sigmoid: `sigmoid`, `sigmoid_fast`, `rational` and `rational_fast`
       (fitted on |x| ≤ 10.3).
 
+    On f64 values: exact GELU's `piecewise_tail` (the default) is Φ(−|x|)
+    from an f64 table (16 intervals of 3/8, degree 13) with `erfc` past
+    |x| = 5.8125 in the per-vector branch; `erfc` is the f64 erfc form on
+    every input; the tanh and sigmoid forms take `sigmoid`; every form also
+    takes `piecewise`, the f32 tables on x rounded to f32 (absolute
+    accuracy only).
+
     `degree` chooses the degree of the `piecewise` fits (1 to 7; absent: 7)
     and the numerator degree of the `rational` and `rational_fast` fits (2
     to 6, the denominator one less; absent: 6): a lower degree is cheaper
