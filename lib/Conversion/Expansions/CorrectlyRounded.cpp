@@ -95,14 +95,42 @@ static Value emitGateEnds(ElementwiseBuilder &d, Value xd, Value y,
   return d.select(below, d.constant(-0.0), y);
 }
 
-/// Exact GELU in f64: x·(1 − Φ(−x)) for x > 0, x·Φ(x) for x ≤ 0 (−0 kept).
-/// GELU(16) is 16·(1 − 6e-58) and GELU(−16) is −1e-56: x and −0 in f32.
+/// Whether `xd` (f64 lanes of an f32 kernel) is a vector of 16 lanes or a
+/// multiple, as the kernels are on AVX-512, where a lookup of a 16-entry
+/// f64 table is one vpermi2pd every 8 lanes. On narrower vectors (AVX2's 8
+/// lanes, NEON's 4, a GPU thread's scalar) a lookup costs more than the
+/// exponential's form saves (AVX2: four vpermps and three blends; measured
+/// in docs/bench.md). A 16-lane vector lowered for such a target is still
+/// right, only slower.
+static bool tableIsCheap(Value xd) {
+  auto vector = dyn_cast<VectorType>(xd.getType());
+  return vector && vector.getRank() == 1 && !vector.isScalable() &&
+         vector.getNumElements() % 16 == 0;
+}
+
+/// Exact GELU in f64: x·(1 − Φ(−x)) for x > 0, x·Φ(x) for x ≤ 0 (−0
+/// kept), from Φ(−u) = exp(−u²/2)·t·Q(t). Where lookups are cheap
+/// (tableIsCheap), a vector whose lanes are all within the f64 kernel's
+/// table (|x| < kPhiF64TableLimit) takes the table instead
+/// (emitGeluExactF64TableOnly), and any other that form on every lane.
+/// Both round every input correctly once narrowed (the exhaustive run
+/// proves each), so a lane's bits depend neither on its neighbours nor on
+/// the target. GELU(16) is 16·(1 − 6e-58) and GELU(−16) is −1e-56: x and
+/// −0 in f32.
 static Value emitGeluExactDouble(ElementwiseBuilder &d, Value xd) {
-  Value u = d.clampAbove(d.abs(xd), kPhiTailMaxU);
-  Value p = emitPhiOfNegative(d, u);
-  Value negative = d.mul(xd, p);
-  Value positive = d.fma(d.neg(xd), p, xd);
-  Value y = d.select(d.lessEqual(xd, d.constant(0.0)), negative, positive);
+  auto exponential = [&](ElementwiseBuilder &b) {
+    Value u = b.clampAbove(b.abs(xd), kPhiTailMaxU);
+    Value p = emitPhiOfNegative(b, u);
+    Value negative = b.mul(xd, p);
+    Value positive = b.fma(b.neg(xd), p, xd);
+    return b.select(b.lessEqual(xd, b.constant(0.0)), negative, positive);
+  };
+  Value y = tableIsCheap(xd)
+                ? d.eitherWhereAny(emitBeyondPhiF64Table(d, xd), exponential,
+                                   [&](ElementwiseBuilder &b) {
+                                     return emitGeluExactF64TableOnly(b, xd);
+                                   })
+                : exponential(d);
   return emitGateEnds(d, xd, y, kPhiTailMaxU);
 }
 

@@ -194,15 +194,22 @@ Value ElementwiseBuilder::lookup(ArrayRef<double> table, Value index) {
                                b.getDenseF64ArrayAttr(table));
 }
 
+/// A branch on whether some lane of `mask` is true, yielding `type`, the
+/// builder left where it was.
+static scf::IfOp branchOnAnyLane(OpBuilder &b, Location loc, Value mask,
+                                 Type type) {
+  Value any = mask;
+  if (isa<VectorType>(mask.getType()))
+    any = vector::ReductionOp::create(b, loc, vector::CombiningKind::OR, mask);
+  return scf::IfOp::create(b, loc, TypeRange{type}, any,
+                           /*withElseRegion=*/true);
+}
+
 Value ElementwiseBuilder::selectWhereAny(
     Value mask, function_ref<Value(ElementwiseBuilder &)> slow, Value fast) {
   if (isa<TensorType>(fType))
     return select(mask, slow(*this), fast);
-  Value any = mask;
-  if (isa<VectorType>(mask.getType()))
-    any = vector::ReductionOp::create(b, loc, vector::CombiningKind::OR, mask);
-  auto branch = scf::IfOp::create(b, loc, TypeRange{fType}, any,
-                                  /*withElseRegion=*/true);
+  scf::IfOp branch = branchOnAnyLane(b, loc, mask, fType);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(branch.thenBlock());
   Value slowValue = slow(*this);
@@ -210,6 +217,20 @@ Value ElementwiseBuilder::selectWhereAny(
   scf::YieldOp::create(b, loc, merged);
   b.setInsertionPointToStart(branch.elseBlock());
   scf::YieldOp::create(b, loc, fast);
+  return branch.getResult(0);
+}
+
+Value ElementwiseBuilder::eitherWhereAny(
+    Value mask, function_ref<Value(ElementwiseBuilder &)> slow,
+    function_ref<Value(ElementwiseBuilder &)> fast) {
+  if (isa<TensorType>(fType))
+    return select(mask, slow(*this), fast(*this));
+  scf::IfOp branch = branchOnAnyLane(b, loc, mask, fType);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(branch.thenBlock());
+  scf::YieldOp::create(b, loc, slow(*this));
+  b.setInsertionPointToStart(branch.elseBlock());
+  scf::YieldOp::create(b, loc, fast(*this));
   return branch.getResult(0);
 }
 

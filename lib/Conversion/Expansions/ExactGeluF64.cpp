@@ -112,22 +112,14 @@ Value emitGeluExactF64(ElementwiseBuilder &eb, Value x) {
   return eb.select(eb.lessThan(eb.constant(kPhiF64MaxU), x), x, y);
 }
 
-Value emitGeluExactF64Table(ElementwiseBuilder &eb, Value x) {
-  return emitGeluExactF64Table(eb, x, [&](ElementwiseBuilder &slow) {
-    return emitGeluExactF64(slow, x);
-  });
-}
-
-Value emitGeluExactF64Table(
-    ElementwiseBuilder &eb, Value x,
-    llvm::function_ref<Value(ElementwiseBuilder &)> beyond) {
-  assert(eb.isDouble() && "emitGeluExactF64Table builds f64");
+Value emitGeluExactF64TableOnly(ElementwiseBuilder &eb, Value x) {
+  assert(eb.isDouble() && "emitGeluExactF64TableOnly builds f64");
   DoubleFitCoefficients fit = doubleFitCoefficients("phi_f64_table");
   assert(fit.pieces.size() == kPhiF64TablePieces && "one table entry a piece");
   Value u = eb.abs(x);
   // k = round(u/step) by the shifter 1.5·2^52: the sum's low bits are k.
   // A lane past the table (or NaN) gets some index: the first are the
-  // tail's, and NaN stays NaN through d.
+  // callers' to replace, and NaN stays NaN through d.
   Value shifted =
       eb.fma(u, eb.constant(1.0 / kPhiF64TableStep), eb.constant(0x1.8p52));
   Value k = eb.bitcastToInt(shifted);
@@ -151,9 +143,18 @@ Value emitGeluExactF64Table(
   // below (±0 give themselves).
   Value negativeZero = eb.constant(-0.0);
   Value base = eb.select(eb.lessThan(x, eb.constant(0.0)), negativeZero, x);
-  Value y = eb.fma(eb.neg(u), q, base);
-  return eb.selectWhereAny(eb.lessEqual(eb.constant(kPhiF64TableLimit), u),
-                           beyond, y);
+  return eb.fma(eb.neg(u), q, base);
+}
+
+Value emitBeyondPhiF64Table(ElementwiseBuilder &eb, Value x) {
+  return eb.lessEqual(eb.constant(kPhiF64TableLimit), eb.abs(x));
+}
+
+Value emitGeluExactF64Table(ElementwiseBuilder &eb, Value x) {
+  Value y = emitGeluExactF64TableOnly(eb, x);
+  return eb.selectWhereAny(
+      emitBeyondPhiF64Table(eb, x),
+      [&](ElementwiseBuilder &slow) { return emitGeluExactF64(slow, x); }, y);
 }
 
 Value emitGeluExactDerivativeF64(ElementwiseBuilder &eb, Value x) {

@@ -4,10 +4,22 @@
 // function evaluated there with IEEE operations and FMAs only (a true
 // divide, no estimate), rounded once to f32, the input NaN quieted.
 
+// Exact GELU on 16 lanes (a 512-bit kernel, where a lookup is one permute
+// every 8 lanes): a vector with a lane at or past 5.8125 evaluates
+// exp(−x²/2)·t·Q(t) (with its divide) on every lane, any other the f64
+// table (15 lookups, no divide): both round every input correctly.
 // CHECK-LABEL: func.func @exact
 // CHECK: arith.extf %{{.*}} : vector<16xf32> to vector<16xf64>
+// CHECK: %[[ANY:.*]] = vector.reduction <or>, %{{.*}} : vector<16xi1> into i1
+// CHECK: scf.if %[[ANY]] -> (vector<16xf64>)
+// CHECK-NOT: act.lookup
 // CHECK: math.fma {{.*}} : vector<16xf64>
 // CHECK: arith.divf {{.*}} : vector<16xf64>
+// CHECK: } else {
+// CHECK-NOT: arith.divf
+// CHECK-COUNT-15: act.lookup %{{.*}} : vector<16xi64> -> vector<16xf64>
+// CHECK-NOT: arith.divf
+// CHECK: }
 // CHECK-NOT: fastmath
 // CHECK: arith.ori %{{.*}}, %{{.*}} : vector<16xi32>
 // CHECK: arith.cmpf une, %arg0, %arg0 : vector<16xf32>
@@ -17,6 +29,29 @@
 func.func @exact(%x: vector<16xf32>) -> vector<16xf32> {
   %0 = act.gelu %x expansion<correctly_rounded> : vector<16xf32>
   return %0 : vector<16xf32>
+}
+
+// On 8 lanes (AVX2's kernels, where a lookup costs four permutes and three
+// blends) and on scalars (a GPU thread's), the exponential form alone.
+// CHECK-LABEL: func.func @exact_eight_lanes
+// CHECK-NOT: act.lookup
+// CHECK-NOT: scf.if
+// CHECK: arith.divf {{.*}} : vector<8xf64>
+// CHECK-NOT: act.lookup
+// CHECK-NOT: scf.if
+// CHECK: return
+// CHECK-LABEL: func.func @exact_scalar
+// CHECK-NOT: act.lookup
+// CHECK: arith.divf {{.*}} : f64
+// CHECK-NOT: act.lookup
+// CHECK: return
+func.func @exact_eight_lanes(%x: vector<8xf32>) -> vector<8xf32> {
+  %0 = act.gelu %x expansion<correctly_rounded> : vector<8xf32>
+  return %0 : vector<8xf32>
+}
+func.func @exact_scalar(%x: f32) -> f32 {
+  %0 = act.gelu %x expansion<correctly_rounded> : f32
+  return %0 : f32
 }
 
 // tanh GELU has exceptional inputs (lib/Numerics/RoundingExceptions.inc):

@@ -19,7 +19,7 @@
 // CHECK: %[[D:.*]] = arith.subf %[[AX]], %[[OFFSET]] : vector<8xf64>
 // CHECK-COUNT-14: act.lookup %[[K]]
 // CHECK-NOT: act.lookup
-// CHECK: %[[TAIL:.*]] = arith.cmpf ole, %{{.*}}, %[[AX]] : vector<8xf64>
+// CHECK: %[[TAIL:.*]] = arith.cmpf ole, %{{.*}}, %{{.*}} : vector<8xf64>
 // CHECK: %[[ANY:.*]] = vector.reduction <or>, %[[TAIL]] : vector<8xi1> into i1
 // CHECK: scf.if %[[ANY]] -> (vector<8xf64>)
 // CHECK: %[[SQ:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<8xf64>

@@ -119,6 +119,16 @@ public:
                  llvm::function_ref<mlir::Value(ElementwiseBuilder &)> slow,
                  mlir::Value fast);
 
+  /// `slow` on every lane where some lane of `mask` is true, else `fast`:
+  /// a branch a vector with one form built on each side, for two forms
+  /// that give the same result wherever `fast` applies (correctly rounded
+  /// ones), so that a lane's result does not depend on its neighbours. For
+  /// tensors, `select(mask, slow, fast)`.
+  mlir::Value
+  eitherWhereAny(mlir::Value mask,
+                 llvm::function_ref<mlir::Value(ElementwiseBuilder &)> slow,
+                 llvm::function_ref<mlir::Value(ElementwiseBuilder &)> fast);
+
 private:
   mlir::OpBuilder &b;
   mlir::Location loc;

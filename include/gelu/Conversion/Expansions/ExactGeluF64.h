@@ -26,19 +26,21 @@ namespace gelu {
 mlir::Value emitGeluExactF64(ElementwiseBuilder &eb, mlir::Value x);
 
 /// The same from a table for |x| < kPhiF64TableLimit (the f64
-/// piecewise_tail): Φ(−|x|) by the fit "phi_f64_table", 16 pieces of
-/// degree 13 in the distance to the piece's right end (DoubleFits.h), its
-/// coefficients looked up per lane (act.lookup), and x·Φ(x) as base −
-/// |x|·Φ(−|x|) rounded once; the vectors with a lane beyond the table take
-/// emitGeluExactF64 in a branch.
+/// piecewise_tail): emitGeluExactF64TableOnly, and emitGeluExactF64 for
+/// the lanes beyond, computed in a branch taken by the vectors that have
+/// one.
 mlir::Value emitGeluExactF64Table(ElementwiseBuilder &eb, mlir::Value x);
 
-/// The same with `beyond` built (in the branch) for the vectors with a lane
-/// beyond the table: the correctly rounded f32 kernel's own form there.
-mlir::Value
-emitGeluExactF64Table(ElementwiseBuilder &eb, mlir::Value x,
-                      llvm::function_ref<mlir::Value(ElementwiseBuilder &)>
-                          beyond);
+/// The table alone, right for |x| < kPhiF64TableLimit only: Φ(−|x|) by the
+/// fit "phi_f64_table", 16 pieces of degree 13 in the distance to the
+/// piece's right end (DoubleFits.h), its coefficients looked up per lane
+/// (act.lookup), and x·Φ(x) as base − |x|·Φ(−|x|) rounded once (base x
+/// for x ≥ 0, −0 below).
+mlir::Value emitGeluExactF64TableOnly(ElementwiseBuilder &eb, mlir::Value x);
+
+/// Whether f64 `x` is beyond the table: |x| ≥ kPhiF64TableLimit (±inf
+/// included, NaN not).
+mlir::Value emitBeyondPhiF64Table(ElementwiseBuilder &eb, mlir::Value x);
 
 /// Φ(x) + x·φ(x) of f64 `x`: G·(h + x/√(2π)) for x ≤ 0, 1 + G·(x/√(2π) − h)
 /// above (1 − Φ never formed), 1 above x = 40 and 0 below −40.
