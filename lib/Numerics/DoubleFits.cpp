@@ -245,8 +245,9 @@ std::vector<DoubleFit> doubleFitCatalog() {
   fits.push_back(std::move(phi64));
 
   // Φ(−u) itself on pieces of 3/8, in the distance to the piece's right
-  // end (DoubleFits.h). Degree 13: 1.6 ULP of Φ(−u) at most, evaluated by
-  // Horner's rule in double (degree 14: 1.57; 12: 19, the truncation).
+  // end (DoubleFits.h). Degree 13: the least whose Horner evaluation in
+  // double stays within a couple of ULPs (the measured figures for 12, 13
+  // and 14: docs/accuracy.md).
   DoubleFit table;
   table.name = "phi_f64_table";
   table.description = "Phi(-u), u in [0, 5.8125], 16 pieces of width 3/8 "

@@ -41,9 +41,10 @@ constexpr double kPhiF64PieceScale = 8.0;
 /// u = |x| ≤ kPhiF64TableLimit, as the fit "phi_f64_table": piece k
 /// (k = round(u/step), 0 … 15) a polynomial in d = u − (k + 1/2)·step, the
 /// distance to the piece's right end, d in [−step, 0]. There Φ(−u) falls
-/// as d grows, so its terms, all of one sign for d ≤ 0, never cancel:
-/// measured from the centre, the last pieces' sums lost 3.5 ULPs to
-/// cancellation. (d is exact from k = 2 on, a Sterbenz subtraction.)
+/// as d grows, so its terms, all of one sign for d ≤ 0, never cancel
+/// (measured from the centre, the last pieces' sums lost several ULPs to
+/// cancellation: docs/accuracy.md). (d is exact from k = 2 on, a Sterbenz
+/// subtraction.)
 /// Beyond the limit, the `erfc` form above, in a per-vector branch.
 constexpr double kPhiF64TableStep = 0.375;
 constexpr unsigned kPhiF64TablePieces = 16;
