@@ -82,16 +82,19 @@ std::optional<Permute> permuteOf(LookupInstructions instructions, int64_t total,
   return std::nullopt;
 }
 
+/// `values` as the elements of `type` (f32 or f64).
+DenseElementsAttr denseEntries(ShapedType type, ArrayRef<double> values) {
+  if (type.getElementType().isF64())
+    return DenseElementsAttr::get(type, values);
+  SmallVector<float> narrow(values.begin(), values.end());
+  return DenseElementsAttr::get(type, ArrayRef<float>(narrow));
+}
+
 /// The entries of one register: a dense vector constant of `type` (f32 or
 /// f64 lanes).
 Value registerConstant(OpBuilder &b, Location loc, VectorType type,
                        ArrayRef<double> values) {
-  if (type.getElementType().isF64())
-    return arith::ConstantOp::create(b, loc,
-                                     DenseElementsAttr::get(type, values));
-  SmallVector<float> narrow(values.begin(), values.end());
-  return arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(type, ArrayRef<float>(narrow)));
+  return arith::ConstantOp::create(b, loc, denseEntries(type, values));
 }
 
 /// `value` in every lane of the integer scalar or vector `type`.
@@ -160,15 +163,8 @@ LLVM::GlobalOp tableGlobal(OpBuilder &b, Location loc, Operation *scope,
       "__act_lookup_" +
       llvm::utohexstr(llvm::xxh3_64bits(entryBytes(type, table)), true);
   auto arrayType = LLVM::LLVMArrayType::get(type, table.size());
-  auto tensorType =
-      RankedTensorType::get({static_cast<int64_t>(table.size())}, type);
-  DenseElementsAttr value;
-  if (type.isF64()) {
-    value = DenseElementsAttr::get(tensorType, table);
-  } else {
-    SmallVector<float> narrow(table.begin(), table.end());
-    value = DenseElementsAttr::get(tensorType, ArrayRef<float>(narrow));
-  }
+  DenseElementsAttr value = denseEntries(
+      RankedTensorType::get({static_cast<int64_t>(table.size())}, type), table);
   std::string name = base;
   for (unsigned suffix = 1;; ++suffix) {
     Operation *existing = SymbolTable::lookupSymbolIn(scope, name);
@@ -279,13 +275,12 @@ private:
         .getResult(0);
   }
 
-  /// table[start + (index mod 8)] for 8 f32 lanes: vpermps.
-  static Value avx2Permute(PatternRewriter &b, Location loc, Value index,
+  /// A register of `laneFloat` holding the table's entries from `start`.
+  static Value entriesFrom(PatternRewriter &b, Location loc,
                            VectorType laneFloat, ArrayRef<double> table,
                            size_t start) {
-    return intrinsic(
-        b, loc, laneFloat, "llvm.x86.avx2.permps",
-        {registerConstant(b, loc, laneFloat, entries(table, start, 8)), index});
+    return registerConstant(b, loc, laneFloat,
+                            entries(table, start, laneFloat.getNumElements()));
   }
 
   /// table[start + (index mod 4)] for 4 f64 lanes: vpermps on the
@@ -306,8 +301,7 @@ private:
     auto halves = VectorType::get({8}, b.getF32Type());
     auto quad = VectorType::get({4}, b.getF64Type());
     Value entriesAsHalves = vector::BitCastOp::create(
-        b, loc, halves,
-        registerConstant(b, loc, quad, entries(table, start, 4)));
+        b, loc, halves, entriesFrom(b, loc, quad, table, start));
     Value picked = intrinsic(
         b, loc, halves, "llvm.x86.avx2.permps",
         {entriesAsHalves, vector::BitCastOp::create(b, loc, halfIndex, pairs)});
@@ -321,24 +315,18 @@ private:
                                   VectorType laneFloat, ArrayRef<double> table,
                                   size_t start, llvm::StringRef name) {
     const int64_t lanes = laneFloat.getNumElements();
-    return intrinsic(
-        b, loc, laneFloat, name,
-        {registerConstant(b, loc, laneFloat, entries(table, start, lanes)),
-         index,
-         registerConstant(b, loc, laneFloat,
-                          entries(table, start + lanes, lanes))});
+    return intrinsic(b, loc, laneFloat, name,
+                     {entriesFrom(b, loc, laneFloat, table, start), index,
+                      entriesFrom(b, loc, laneFloat, table, start + lanes)});
   }
 
   /// table[start + (index mod lanes)] for one register of lanes: vpermps
-  /// or vpermpd (`name`).
+  /// (AVX2's 8 f32 lanes or AVX-512's 16) or vpermpd (`name`).
   static Value oneRegisterPermute(PatternRewriter &b, Location loc, Value index,
                                   VectorType laneFloat, ArrayRef<double> table,
                                   size_t start, llvm::StringRef name) {
-    const int64_t lanes = laneFloat.getNumElements();
-    return intrinsic(
-        b, loc, laneFloat, name,
-        {registerConstant(b, loc, laneFloat, entries(table, start, lanes)),
-         index});
+    return intrinsic(b, loc, laneFloat, name,
+                     {entriesFrom(b, loc, laneFloat, table, start), index});
   }
 
   /// tbl on four registers of 16 bytes (64 bytes: 16 f32 or 8 f64
@@ -386,9 +374,8 @@ private:
     case LookupInstructions::Avx512: {
       const bool wide = lanes * (f64 ? 64 : 32) == 512;
       if (count <= static_cast<size_t>(lanes)) {
-        if (!f64 && !wide)
-          return avx2Permute(b, loc, index, laneFloat, table, start);
-        llvm::StringRef name = !f64   ? "llvm.x86.avx512.permvar.sf.512"
+        llvm::StringRef name = !f64   ? (wide ? "llvm.x86.avx512.permvar.sf.512"
+                                              : "llvm.x86.avx2.permps")
                                : wide ? "llvm.x86.avx512.permvar.df.512"
                                       : "llvm.x86.avx512.permvar.df.256";
         return oneRegisterPermute(b, loc, index, laneFloat, table, start, name);
@@ -401,7 +388,8 @@ private:
     }
     case LookupInstructions::Avx2:
       return f64 ? avx2PermutePairs(b, loc, index, laneFloat, table, start)
-                 : avx2Permute(b, loc, index, laneFloat, table, start);
+                 : oneRegisterPermute(b, loc, index, laneFloat, table, start,
+                                      "llvm.x86.avx2.permps");
     case LookupInstructions::Neon:
       return neonPermute(b, loc, index, laneFloat, laneIndex, table, start);
     case LookupInstructions::Selects:
