@@ -36,6 +36,15 @@ void invSqrtTwoPi(mpfr_t out) {
   mpfr_rec_sqrt(out, out, MPFR_RNDN);
 }
 
+/// out = Φ(−u) = erfc(u/√2)/2.
+void phiOfNegative(mpfr_t out, const mpfr_t u) {
+  Big z;
+  mpfr_sqrt_ui(z.v, 2, MPFR_RNDN);
+  mpfr_div(z.v, u, z.v, MPFR_RNDN);
+  mpfr_erfc(out, z.v, MPFR_RNDN);
+  mpfr_div_ui(out, out, 2, MPFR_RNDN);
+}
+
 /// Q(t) = Φ(−u)·exp(u²/2)/t, u = (1/t − 1)/kPhiTailScale; at t = 0
 /// (u = ∞) its limit kPhiTailScale/√(2π) (Φ(−u)·exp(u²/2) ~ 1/(u√(2π))).
 void phiTailTarget(mpfr_t out, const mpfr_t t) {
@@ -259,14 +268,30 @@ std::vector<DoubleFit> doubleFitCatalog() {
     table.pieces.push_back(
         {1, (k + 0.5) * kPhiF64TableStep, -kPhiF64TableStep, 0});
   table.degree = 13;
-  fitPieces(table, [](mpfr_t out, const mpfr_t u) {
-    Big z;
-    mpfr_sqrt_ui(z.v, 2, MPFR_RNDN);
-    mpfr_div(z.v, u, z.v, MPFR_RNDN);
-    mpfr_erfc(out, z.v, MPFR_RNDN);
-    mpfr_div_ui(out, out, 2, MPFR_RNDN);
-  });
+  fitPieces(table, phiOfNegative);
   fits.push_back(std::move(table));
+
+  // The correctly rounded kernel's: pieces where round(u·(a + b·u)) = k
+  // (DoubleFits.h), each widened by 2^-30 for the rounding of z, in
+  // d = u − r_k (r_k = the right end rounded up to a multiple of 1/256).
+  DoubleFit crTable;
+  crTable.name = "phi_cr_table";
+  crTable.description = "Phi(-u), u in [0, 6.96], 16 pieces k = round(u*(a + "
+                        "b*u)), polynomials in d = u - r_k, r_k at the "
+                        "piece's right end, relative error";
+  auto uAt = [](double z) {
+    const double a = kPhiCrTableLinear, b = kPhiCrTableQuadratic;
+    return (std::sqrt(a * a + 4 * b * z) - a) / (2 * b);
+  };
+  for (unsigned k = 0; k < kPhiCrTablePieces; ++k) {
+    double low = k == 0 ? 0 : uAt(k - 0.5), high = uAt(k + 0.5);
+    double right = std::ceil(high * 256) / 256;
+    crTable.pieces.push_back(
+        {1, right, low - right - 0x1p-30, high - right + 0x1p-30});
+  }
+  crTable.degree = 11;
+  fitPieces(crTable, phiOfNegative);
+  fits.push_back(std::move(crTable));
 
   // GELU'(x0 + d)/d (its limit GELU''(x0) at d = 0) for |d| ≤ 1/4: the
   // correctly rounded GELU' near its zero x0, where Φ and x·φ cancel.

@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -245,6 +246,18 @@ int main(int argc, char **argv) {
          "};\n\n";
   rows.clear();
   for (const DoubleFit &fit : doubleFitCatalog()) {
+    // The correctly rounded kernel's rounding test assumes this bound
+    // (DoubleFits.h); a quarter of it leaves room for the points between
+    // the grid's.
+    if (fit.name == "phi_cr_table" &&
+        !(fit.maxError <= std::ldexp(0.25, -kPhiCrTableTestBits))) {
+      std::fprintf(stderr,
+                   "gelu-fit: phi_cr_table's error %.3e is more than a "
+                   "quarter of 2^-%d, the bound the correctly rounded "
+                   "kernel's rounding test assumes (DoubleFits.h)\n",
+                   fit.maxError, kPhiCrTableTestBits);
+      return 1;
+    }
     std::printf("%-18s degree %u, %zu piece%s: max error %.3e  (%s)\n",
                 fit.name.c_str(), fit.degree, fit.pieces.size(),
                 fit.pieces.size() == 1 ? "" : "s", fit.maxError,

@@ -50,6 +50,21 @@ constexpr double kPhiF64TableStep = 0.375;
 constexpr unsigned kPhiF64TablePieces = 16;
 constexpr double kPhiF64TableLimit =
     (kPhiF64TablePieces - 0.5) * kPhiF64TableStep;
+/// The correctly rounded exact GELU's table on AVX-512: Φ(−u) for u = |x| up
+/// to about 6.96, as the fit "phi_cr_table". Piece k = round(z), z = u·(a +
+/// b·u) (a = kPhiCrTableLinear, b = kPhiCrTableQuadratic), for z < 15.5:
+/// the pieces narrow as u grows, as Φ(−u)'s relative curvature grows, so
+/// that degree 11 reaches about 2^-42 on each. The polynomial is in d = u −
+/// r_k, r_k a multiple of 1/256 at or just past the piece's right end (d ≤ 0,
+/// its terms of one sign; exact for an f32 u ≥ 2^-27). Its error is not
+/// f64's: the kernel rounds to f32 only a value farther than
+/// 2^-kPhiCrTableTestBits (relative) from every midpoint between two f32s,
+/// and gelu-fit fails the build unless the fit's measured error is at most
+/// a quarter of that.
+constexpr double kPhiCrTableLinear = 0.8125;
+constexpr double kPhiCrTableQuadratic = 0.203125;
+constexpr unsigned kPhiCrTablePieces = 16;
+constexpr int kPhiCrTableTestBits = 39;
 /// The zero of GELU' = Φ(x) + x·φ(x), x0 = −0.75179152469356445745…, as
 /// a pair of doubles (hi + lo within 2^-110 of it; gelu-fit fails the
 /// build when geluDerivativeRootError() says otherwise). Near it the two terms

@@ -97,7 +97,7 @@ static Value emitGateEnds(ElementwiseBuilder &d, Value xd, Value y,
 
 /// Whether `xd` (f64 lanes of an f32 kernel) is a vector of 16 lanes or a
 /// multiple, as the kernels are on AVX-512, where a lookup of a 16-entry
-/// f64 table is one vpermi2pd every 8 lanes. On narrower vectors (AVX2's 8
+/// f64 table is one vpermt2pd every 8 lanes. On narrower vectors (AVX2's 8
 /// lanes, NEON's 4, a GPU thread's scalar) a lookup costs more than the
 /// exponential's form saves (AVX2: four vpermps and three blends; measured
 /// in docs/bench.md). A 16-lane vector lowered for such a target is still
@@ -108,30 +108,60 @@ static bool tableIsCheap(Value xd) {
          vector.getNumElements() % 16 == 0;
 }
 
+/// Whether f64 `y`, an f32-normal value, is within 2^-bits (relative) of a
+/// midpoint between two f32s, where rounding it to f32 could go either
+/// way.
+static Value emitNearMidpointNormal(ElementwiseBuilder &d, Value y, int bits) {
+  // The 29 f64 mantissa bits below f32's are 0x10000000 at a midpoint; a
+  // relative distance of 2^-bits is at most 2^(53 − bits) f64 ULPs.
+  constexpr int64_t kMidpoint = int64_t(1) << 28;
+  const int64_t reach = int64_t(1) << (53 - bits);
+  Value low =
+      d.andInt(d.bitcastToInt(y), d.intConstant((int64_t(1) << 29) - 1));
+  Value offset = d.subInt(low, d.intConstant(kMidpoint - reach));
+  return d.lessEqualUnsigned(offset, d.intConstant(2 * reach));
+}
+
 /// Exact GELU in f64: x·(1 − Φ(−x)) for x > 0, x·Φ(x) for x ≤ 0 (−0
-/// kept), from Φ(−u) = exp(−u²/2)·t·Q(t). Where lookups are cheap
-/// (tableIsCheap), a vector whose lanes are all within the f64 kernel's
-/// table (|x| < kPhiF64TableLimit) takes the table instead
-/// (emitGeluExactF64TableOnly), and any other that form on every lane.
-/// Both round every input correctly once narrowed (the exhaustive run
-/// proves each), so a lane's bits depend neither on its neighbours nor on
-/// the target. GELU(16) is 16·(1 − 6e-58) and GELU(−16) is −1e-56: x and
-/// −0 in f32.
+/// kept), from Φ(−u) = exp(−u²/2)·t·Q(t), which with emitGateEnds rounds
+/// every f32 input correctly once narrowed (the exhaustive run proves it).
+/// Where lookups are cheap (tableIsCheap), a vector whose lanes all have
+/// |x| ≥ 2^-100 and lie in the table "phi_cr_table" (DoubleFits.h: its
+/// pieces and error) evaluates the table instead, and keeps its value
+/// unless a lane is within 2^-kPhiCrTableTestBits of a midpoint between
+/// two f32s (about one lane in 2^14), where the vector takes the
+/// exponential's form; any other vector takes that form on every lane. So a lane's bits depend
+/// neither on its neighbours nor on the target. Below 2^-100 the result is
+/// x/2 to f64's precision, an f32 midpoint for subnormal x (emitGateEnds);
+/// GELU(16) is 16·(1 − 6e-58) and GELU(−16) is −1e-56: x and −0 in f32.
 static Value emitGeluExactDouble(ElementwiseBuilder &d, Value xd) {
   auto exponential = [&](ElementwiseBuilder &b) {
     Value u = b.clampAbove(b.abs(xd), kPhiTailMaxU);
     Value p = emitPhiOfNegative(b, u);
     Value negative = b.mul(xd, p);
     Value positive = b.fma(b.neg(xd), p, xd);
-    return b.select(b.lessEqual(xd, b.constant(0.0)), negative, positive);
+    Value y = b.select(b.lessEqual(xd, b.constant(0.0)), negative, positive);
+    return emitGateEnds(b, xd, y, kPhiTailMaxU);
   };
-  Value y = tableIsCheap(xd)
-                ? d.eitherWhereAny(emitBeyondPhiF64Table(d, xd), exponential,
-                                   [&](ElementwiseBuilder &b) {
-                                     return emitGeluExactF64TableOnly(b, xd);
-                                   })
-                : exponential(d);
-  return emitGateEnds(d, xd, y, kPhiTailMaxU);
+  if (!tableIsCheap(xd))
+    return exponential(d);
+  // Piece k = round(z), z = u·(a + b·u), by the shifter 1.5·2^52 (the
+  // sum's low bits are k): in the table while k ≤ 15.
+  constexpr double kShifter = 0x1.8p52;
+  Value u = d.abs(xd);
+  Value slope =
+      d.fma(u, d.constant(kPhiCrTableQuadratic), d.constant(kPhiCrTableLinear));
+  Value shifted = d.fma(u, slope, d.constant(kShifter));
+  Value inTable = d.andI(
+      d.lessEqual(d.constant(0x1p-100), u),
+      d.lessEqual(shifted, d.constant(kShifter + (kPhiCrTablePieces - 1))));
+  return d.eitherWhereAny(
+      d.notI(inTable), exponential, [&](ElementwiseBuilder &b) {
+        Value y = emitGeluFromPhiTable(b, xd, u, b.bitcastToInt(shifted),
+                                       "phi_cr_table");
+        return b.selectWhereAny(
+            emitNearMidpointNormal(b, y, kPhiCrTableTestBits), exponential, y);
+      });
 }
 
 /// GELU'(x) = Φ(x) + x·φ(x) in f64 for f32 x widened to `xd`: the f64
@@ -225,15 +255,7 @@ static Value emitGateSigmoidDouble(ElementwiseBuilder &d,
 /// Whether f64 `y` is within 2^-kRoundingTestBits (relative) of a midpoint
 /// between two f32s, where rounding it to f32 could go either way.
 static Value emitNearMidpoint(ElementwiseBuilder &d, Value y) {
-  // f32-normal results: the 29 f64 mantissa bits below f32's are
-  // 0x10000000 at a midpoint; a relative distance of 2^-bits is at most
-  // 2^(53 − bits) f64 ULPs.
-  constexpr int64_t kMidpoint = int64_t(1) << 28;
-  constexpr int64_t kReach = int64_t(1) << (53 - kRoundingTestBits);
-  Value bits = d.bitcastToInt(y);
-  Value low = d.andInt(bits, d.intConstant((int64_t(1) << 29) - 1));
-  Value offset = d.subInt(low, d.intConstant(kMidpoint - kReach));
-  Value nearNormal = d.lessEqualUnsigned(offset, d.intConstant(2 * kReach));
+  Value nearNormal = emitNearMidpointNormal(d, y, kRoundingTestBits);
   // f32-subnormal results: in units of 2^-149 the midpoints are the
   // half-integers (the scaling is exact).
   Value magnitude = d.abs(y);

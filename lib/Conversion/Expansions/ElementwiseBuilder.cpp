@@ -118,6 +118,11 @@ Value ElementwiseBuilder::notEqual(Value a, Value c) {
 Value ElementwiseBuilder::andI(Value a, Value c) {
   return arith::AndIOp::create(b, loc, a, c);
 }
+Value ElementwiseBuilder::notI(Value a) {
+  Value allTrue = emitSplatConstant(b, loc, a.getType(),
+                                    b.getIntegerAttr(b.getI1Type(), 1));
+  return arith::XOrIOp::create(b, loc, a, allTrue);
+}
 Value ElementwiseBuilder::select(Value cond, Value ifTrue, Value ifFalse) {
   return arith::SelectOp::create(b, loc, cond, ifTrue, ifFalse);
 }

@@ -112,24 +112,20 @@ Value emitGeluExactF64(ElementwiseBuilder &eb, Value x) {
   return eb.select(eb.lessThan(eb.constant(kPhiF64MaxU), x), x, y);
 }
 
-Value emitGeluExactF64TableOnly(ElementwiseBuilder &eb, Value x) {
-  assert(eb.isDouble() && "emitGeluExactF64TableOnly builds f64");
-  DoubleFitCoefficients fit = doubleFitCoefficients("phi_f64_table");
-  assert(fit.pieces.size() == kPhiF64TablePieces && "one table entry a piece");
-  Value u = eb.abs(x);
-  // k = round(u/step) by the shifter 1.5·2^52: the sum's low bits are k.
-  // A lane past the table (or NaN) gets some index: the first are the
-  // callers' to replace, and NaN stays NaN through d.
-  Value shifted =
-      eb.fma(u, eb.constant(1.0 / kPhiF64TableStep), eb.constant(0x1.8p52));
-  Value k = eb.bitcastToInt(shifted);
+Value emitGeluFromPhiTable(ElementwiseBuilder &eb, Value x, Value u, Value k,
+                           llvm::StringRef fitName) {
+  assert(eb.isDouble() && "emitGeluFromPhiTable builds f64");
+  DoubleFitCoefficients fit = doubleFitCoefficients(fitName);
+  constexpr unsigned kEntries = 16;
+  assert(fit.pieces.size() == kEntries && "one table entry a piece");
   auto table = [&](auto entry) {
     SmallVector<double> entries;
-    for (unsigned p = 0; p < kPhiF64TablePieces; ++p)
+    for (unsigned p = 0; p < kEntries; ++p) {
+      assert(fit.pieces[p].scale == 1 && "the fit's variable is u − offset");
       entries.push_back(entry(p));
+    }
     return eb.lookup(entries, k);
   };
-  // d = u − (k + 1/2)·step in [−step, 0], the fit's variable.
   Value offset = table([&](unsigned p) { return fit.pieces[p].offset; });
   Value d = eb.sub(u, offset);
   const unsigned n = fit.degree + 1;
@@ -146,7 +142,23 @@ Value emitGeluExactF64TableOnly(ElementwiseBuilder &eb, Value x) {
   return eb.fma(eb.neg(u), q, base);
 }
 
-Value emitBeyondPhiF64Table(ElementwiseBuilder &eb, Value x) {
+/// The table alone, right for |x| < kPhiF64TableLimit only.
+static Value emitGeluExactF64TableOnly(ElementwiseBuilder &eb, Value x) {
+  assert(eb.isDouble() && "emitGeluExactF64TableOnly builds f64");
+  Value u = eb.abs(x);
+  // k = round(u/step) by the shifter 1.5·2^52: the sum's low bits are k.
+  // A lane past the table (or NaN) gets some index: the first are the
+  // callers' to replace, and NaN stays NaN through d.
+  Value shifted =
+      eb.fma(u, eb.constant(1.0 / kPhiF64TableStep), eb.constant(0x1.8p52));
+  // d = u − (k + 1/2)·step in [−step, 0], the fit's variable.
+  return emitGeluFromPhiTable(eb, x, u, eb.bitcastToInt(shifted),
+                              "phi_f64_table");
+}
+
+/// Whether f64 `x` is beyond the table: |x| ≥ kPhiF64TableLimit (±inf
+/// included, NaN not).
+static Value emitBeyondPhiF64Table(ElementwiseBuilder &eb, Value x) {
   return eb.lessEqual(eb.constant(kPhiF64TableLimit), eb.abs(x));
 }
 

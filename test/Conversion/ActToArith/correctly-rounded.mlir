@@ -5,9 +5,12 @@
 // divide, no estimate), rounded once to f32, the input NaN quieted.
 
 // Exact GELU on 16 lanes (a 512-bit kernel, where a lookup is one permute
-// every 8 lanes): a vector with a lane at or past 5.8125 evaluates
-// exp(−x²/2)·t·Q(t) (with its divide) on every lane, any other the f64
-// table (15 lookups, no divide): both round every input correctly.
+// every 8 lanes): a vector with a lane outside 2^-100 ≤ |x| < 6.96
+// evaluates exp(−x²/2)·t·Q(t) (with its divide) on every lane, any other
+// the table "phi_cr_table" (13 lookups: the offsets and degree 11, no
+// divide), and then, if a lane's value is within 2^-39 of a midpoint
+// between two f32s (the table's error is about 2^-42), the exponential's
+// form again: every input rounds correctly on either side.
 // CHECK-LABEL: func.func @exact
 // CHECK: arith.extf %{{.*}} : vector<16xf32> to vector<16xf64>
 // CHECK: %[[ANY:.*]] = vector.reduction <or>, %{{.*}} : vector<16xi1> into i1
@@ -17,9 +20,18 @@
 // CHECK: arith.divf {{.*}} : vector<16xf64>
 // CHECK: } else {
 // CHECK-NOT: arith.divf
-// CHECK-COUNT-15: act.lookup %{{.*}} : vector<16xi64> -> vector<16xf64>
-// CHECK-NOT: arith.divf
-// CHECK: }
+// CHECK-COUNT-13: act.lookup %{{.*}} : vector<16xi64> -> vector<16xf64>
+// CHECK-NOT: act.lookup
+// CHECK: arith.bitcast %{{.*}} : vector<16xf64> to vector<16xi64>
+// CHECK: arith.andi
+// CHECK: arith.subi
+// CHECK: arith.cmpi ule
+// CHECK: %[[NEAR:.*]] = vector.reduction <or>, %{{.*}} : vector<16xi1> into i1
+// CHECK: scf.if %[[NEAR]] -> (vector<16xf64>)
+// CHECK-NOT: act.lookup
+// CHECK: arith.divf {{.*}} : vector<16xf64>
+// CHECK: } else {
+// CHECK-NEXT: scf.yield
 // CHECK-NOT: fastmath
 // CHECK: arith.ori %{{.*}}, %{{.*}} : vector<16xi32>
 // CHECK: arith.cmpf une, %arg0, %arg0 : vector<16xf32>

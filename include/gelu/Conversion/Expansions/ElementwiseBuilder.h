@@ -81,6 +81,8 @@ public:
   mlir::Value notEqual(mlir::Value a, mlir::Value b);
   /// Lane-wise AND of two conditions.
   mlir::Value andI(mlir::Value a, mlir::Value b);
+  /// Lane-wise NOT of a condition.
+  mlir::Value notI(mlir::Value a);
   mlir::Value select(mlir::Value cond, mlir::Value ifTrue, mlir::Value ifFalse);
   /// max(a, bound) that keeps NaN: a compare and a select, never maxnum.
   mlir::Value clampBelow(mlir::Value a, double bound);

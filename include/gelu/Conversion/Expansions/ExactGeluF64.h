@@ -19,6 +19,8 @@
 
 #include "gelu/Conversion/Expansions/ElementwiseBuilder.h"
 
+#include "llvm/ADT/StringRef.h"
+
 namespace gelu {
 
 /// x·Φ(x) of f64 `x` (`eb` an f64 builder): x·(1 − Φ(−x)) for x > 0, with
@@ -26,21 +28,20 @@ namespace gelu {
 mlir::Value emitGeluExactF64(ElementwiseBuilder &eb, mlir::Value x);
 
 /// The same from a table for |x| < kPhiF64TableLimit (the f64
-/// piecewise_tail): emitGeluExactF64TableOnly, and emitGeluExactF64 for
-/// the lanes beyond, computed in a branch taken by the vectors that have
-/// one.
+/// piecewise_tail): Φ(−|x|) by the fit "phi_f64_table", 16 pieces of
+/// degree 13 in the distance to the piece's right end (DoubleFits.h)
+/// through emitGeluFromPhiTable, and emitGeluExactF64 for the lanes
+/// beyond (±inf included), computed in a branch taken by the vectors that
+/// have one.
 mlir::Value emitGeluExactF64Table(ElementwiseBuilder &eb, mlir::Value x);
 
-/// The table alone, right for |x| < kPhiF64TableLimit only: Φ(−|x|) by the
-/// fit "phi_f64_table", 16 pieces of degree 13 in the distance to the
-/// piece's right end (DoubleFits.h), its coefficients looked up per lane
-/// (act.lookup), and x·Φ(x) as base − |x|·Φ(−|x|) rounded once (base x
-/// for x ≥ 0, −0 below).
-mlir::Value emitGeluExactF64TableOnly(ElementwiseBuilder &eb, mlir::Value x);
-
-/// Whether f64 `x` is beyond the table: |x| ≥ kPhiF64TableLimit (±inf
-/// included, NaN not).
-mlir::Value emitBeyondPhiF64Table(ElementwiseBuilder &eb, mlir::Value x);
+/// base − u·Φ(−u) rounded once, base x for x ≥ 0 and −0 below (x·Φ(x),
+/// ±0 kept), u = |x|, Φ(−u) from a double fit of 16 pieces (scale 1, the
+/// polynomial in u − offset) at piece `k` (the integer lanes of an f64
+/// builder, taken modulo 16), its coefficients looked up per lane.
+mlir::Value emitGeluFromPhiTable(ElementwiseBuilder &eb, mlir::Value x,
+                                 mlir::Value u, mlir::Value k,
+                                 llvm::StringRef fitName);
 
 /// Φ(x) + x·φ(x) of f64 `x`: G·(h + x/√(2π)) for x ≤ 0, 1 + G·(x/√(2π) − h)
 /// above (1 − Φ never formed), 1 above x = 40 and 0 below −40.
