@@ -12,10 +12,14 @@
 #include "gelu/Numerics/DoubleFits.h"
 #include "gelu/Numerics/Polynomials.h"
 
+#include "mlir/IR/BuiltinTypes.h"
+
 #include "llvm/ADT/SmallVector.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <functional>
 
 using namespace mlir;
 
@@ -29,6 +33,16 @@ struct PhiParts {
   Value hLo;
 };
 } // namespace
+
+/// Whether `u` is a vector of 8 f64 lanes or a multiple, a 512-bit
+/// register's: there a lookup in an 8-entry table is one vpermpd, where
+/// choosing among four pieces takes three blends. On narrower vectors
+/// (AVX2's 4 lanes: two vpermps and a blend) the selects stay.
+static bool lookupsBeatSelects(Value u) {
+  auto vector = dyn_cast<VectorType>(u.getType());
+  return vector && vector.getRank() == 1 && !vector.isScalable() &&
+         vector.getNumElements() % 8 == 0;
+}
 
 static PhiParts emitPhiParts(ElementwiseBuilder &d, Value u) {
   DoubleFitCoefficients fit = doubleFitCoefficients("phi_f64");
@@ -47,24 +61,34 @@ static PhiParts emitPhiParts(ElementwiseBuilder &d, Value u) {
   // w = 8t (exact); piece p for w in [2p, 2p + 2], v = w − (2p + 1)
   // (exact: both in [0, 8], the difference at most 1).
   Value w = d.mul(t, d.constant(kPhiF64PieceScale));
-  Value inPiece[4] = {Value(), d.lessEqual(d.constant(2.0), w),
-                      d.lessEqual(d.constant(4.0), w),
-                      d.lessEqual(d.constant(6.0), w)};
-  auto choose = [&](auto valueOf) {
-    Value chosen = valueOf(0);
-    for (unsigned p = 1; p < 4; ++p) {
-      Value next = valueOf(p);
-      chosen = d.select(inPiece[p], next, chosen);
-    }
-    return chosen;
-  };
-  Value offset =
-      choose([&](unsigned p) { return d.constant(fit.pieces[p].offset); });
+  std::function<Value(llvm::function_ref<double(unsigned)>)> choose;
+  if (lookupsBeatSelects(u)) {
+    // p = floor(w/2) (w/2 exact), 4 at w = 8 (u = 0): the table's entries
+    // 4 to 7 repeat piece 3's. The low bits of p + 1.5·2^52 are p.
+    Value p = d.floor(d.mul(w, d.constant(0.5)));
+    Value k = d.bitcastToInt(d.add(p, d.constant(0x1.8p52)));
+    choose = [&d, k](llvm::function_ref<double(unsigned)> valueOf) {
+      SmallVector<double> entries;
+      for (unsigned e = 0; e < 8; ++e)
+        entries.push_back(valueOf(std::min(e, 3u)));
+      return d.lookup(entries, k);
+    };
+  } else {
+    Value inPiece[4] = {Value(), d.lessEqual(d.constant(2.0), w),
+                        d.lessEqual(d.constant(4.0), w),
+                        d.lessEqual(d.constant(6.0), w)};
+    choose = [&d, inPiece](llvm::function_ref<double(unsigned)> valueOf) {
+      Value chosen = d.constant(valueOf(0));
+      for (unsigned p = 1; p < 4; ++p)
+        chosen = d.select(inPiece[p], d.constant(valueOf(p)), chosen);
+      return chosen;
+    };
+  }
+  Value offset = choose([&](unsigned p) { return fit.pieces[p].offset; });
   Value v = d.sub(w, offset);
   const unsigned n = fit.degree + 1;
   auto coefficient = [&](unsigned k) {
-    return choose(
-        [&](unsigned p) { return d.constant(fit.coefficients[p * n + k]); });
+    return choose([&](unsigned p) { return fit.coefficients[p * n + k]; });
   };
   SmallVector<Value> c;
   for (unsigned k = 0; k < n; ++k)

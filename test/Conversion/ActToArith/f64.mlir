@@ -5,8 +5,10 @@
 // k = round(|x|/(3/8)) by the shifter 1.5·2^52, d = |x| − its right end,
 // 14 coefficients, Horner's rule, base − |x|·q; a vector with a lane at or
 // past 5.8125 takes the `erfc` form in a branch: exp(−x²/2)·t·Q(t) with x²
-// as an exact pair (an FMA gives its low part), Q the four-piece fit
-// "phi_f64" chosen by compares of 8t with 2, 4 and 6, and a true divide.
+// as an exact pair (an FMA gives its low part), a true divide for t, and Q
+// the four-piece fit "phi_f64": on 8 lanes (a 512-bit register) looked up
+// at floor(4t) in an 8-entry table (entries 4 to 7 repeat piece 3), on
+// fewer chosen by compares of 8t with 2, 4 and 6.
 // The sigmoid-gated functions from exp(−|y|) and 1/(1 + e); ReLU a select.
 // The element type of every value stays f64.
 
@@ -26,14 +28,34 @@
 // CHECK: %[[NSQ:.*]] = arith.negf %[[SQ]] : vector<8xf64>
 // CHECK: math.fma %{{.*}}, %{{.*}}, %[[NSQ]] : vector<8xf64>
 // CHECK: arith.divf %{{.*}} : vector<8xf64>
-// CHECK-DAG: arith.constant dense<2.000000e+00> : vector<8xf64>
-// CHECK-DAG: arith.constant dense<4.000000e+00> : vector<8xf64>
-// CHECK-DAG: arith.constant dense<6.000000e+00> : vector<8xf64>
+// CHECK: %[[P:.*]] = math.floor %{{.*}} : vector<8xf64>
+// CHECK: %[[PS:.*]] = arith.addf %[[P]], %{{.*}} : vector<8xf64>
+// CHECK: %[[PK:.*]] = arith.bitcast %[[PS]] : vector<8xf64> to vector<8xi64>
+// CHECK: act.lookup %[[PK]] [1.000000e+00, 3.000000e+00, 5.000000e+00, 7.000000e+00, 7.000000e+00, 7.000000e+00, 7.000000e+00, 7.000000e+00] : vector<8xi64> -> vector<8xf64>
+// CHECK-COUNT-17: act.lookup %[[PK]]
+// CHECK-NOT: act.lookup
 // CHECK-NOT: f32
 // CHECK: return %{{.*}} : vector<8xf64>
 func.func @gelu(%x: vector<8xf64>) -> vector<8xf64> {
   %0 = act.gelu %x : vector<8xf64>
   return %0 : vector<8xf64>
+}
+
+// On 4 lanes (AVX2's register) the four pieces are chosen by selects.
+// CHECK-LABEL: func.func @gelu_erfc_four_lanes
+// CHECK-NOT: act.lookup
+// CHECK: arith.divf %{{.*}} : vector<4xf64>
+// CHECK-DAG: %[[TWO:.*]] = arith.constant dense<2.000000e+00> : vector<4xf64>
+// CHECK-DAG: %[[FOUR:.*]] = arith.constant dense<4.000000e+00> : vector<4xf64>
+// CHECK-DAG: %[[SIX:.*]] = arith.constant dense<6.000000e+00> : vector<4xf64>
+// CHECK-DAG: arith.cmpf ole, %[[TWO]], %{{.*}} : vector<4xf64>
+// CHECK-DAG: arith.cmpf ole, %[[FOUR]], %{{.*}} : vector<4xf64>
+// CHECK-DAG: arith.cmpf ole, %[[SIX]], %{{.*}} : vector<4xf64>
+// CHECK-NOT: act.lookup
+// CHECK: return %{{.*}} : vector<4xf64>
+func.func @gelu_erfc_four_lanes(%x: vector<4xf64>) -> vector<4xf64> {
+  %0 = act.gelu %x expansion<erfc> : vector<4xf64>
+  return %0 : vector<4xf64>
 }
 
 // The named `erfc` expansion is the branch's form on every input: no
