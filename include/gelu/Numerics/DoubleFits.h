@@ -50,6 +50,14 @@ constexpr double kPhiF64TableStep = 0.375;
 constexpr unsigned kPhiF64TablePieces = 16;
 constexpr double kPhiF64TableLimit =
     (kPhiF64TablePieces - 0.5) * kPhiF64TableStep;
+/// Its tail (u ≥ kPhiF64TableLimit, in the per-vector branch): Φ(−u) =
+/// exp(−u²/2)·h(u), h(u) = Φ(−u)·exp(u²/2) from the fit
+/// "phi_f64_tail_table": 16 pieces of u in [4, 64), four an octave
+/// ([4, 5), [5, 6), ..., [56, 64)), found from u's exponent and first two
+/// mantissa bits, each a polynomial in d = u − the piece's right end (exact:
+/// Sterbenz). Its pieces are in that order from u = kPhiF64TailTableStart.
+constexpr double kPhiF64TailTableStart = 4.0;
+constexpr unsigned kPhiF64TailTablePieces = 16;
 /// The correctly rounded exact GELU's table on AVX-512: Φ(−u) for u = |x| up
 /// to about 6.96, as the fit "phi_cr_table". Piece k = round(z), z = u·(a +
 /// b·u) (a = kPhiCrTableLinear, b = kPhiCrTableQuadratic), for z < 15.5:

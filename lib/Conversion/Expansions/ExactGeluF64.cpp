@@ -15,6 +15,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/bit.h"
 
 #include <algorithm>
 #include <cassert>
@@ -27,6 +28,7 @@ namespace gelu {
 
 namespace {
 /// Φ(−u) = gauss·(h + hLo) for u = |x| clamped to [0, kPhiF64MaxU].
+/// (hLo null where h has no low part.)
 struct PhiParts {
   ScaledExp gauss;
   Value h;
@@ -44,16 +46,21 @@ static bool lookupsBeatSelects(Value u) {
          vector.getNumElements() % 8 == 0;
 }
 
-static PhiParts emitPhiParts(ElementwiseBuilder &d, Value u) {
-  DoubleFitCoefficients fit = doubleFitCoefficients("phi_f64");
-  assert(fit.pieces.size() == 4 && "the kernel selects among four pieces");
+/// exp(−u²/2), u² as an exact pair.
+static ScaledExp emitGauss(ElementwiseBuilder &d, Value u) {
   // One builder call an operand (C++ leaves the order of argument
   // evaluation open, and the IR must not depend on the compiler).
   DoubleFloat square = emitTwoProduct(d, u, u);
   Value minusHalf = d.constant(-0.5);
   Value hi = d.mul(square.hi, minusHalf);
   Value lo = d.mul(square.lo, minusHalf);
-  ScaledExp gauss = emitExp(d, {hi, lo});
+  return emitExp(d, {hi, lo});
+}
+
+static PhiParts emitPhiParts(ElementwiseBuilder &d, Value u) {
+  DoubleFitCoefficients fit = doubleFitCoefficients("phi_f64");
+  assert(fit.pieces.size() == 4 && "the kernel selects among four pieces");
+  ScaledExp gauss = emitGauss(d, u);
   Value one = d.constant(1.0);
   Value scale = d.constant(kPhiTailScale);
   Value denominator = d.fma(u, scale, one);
@@ -114,15 +121,48 @@ static PhiParts emitPhiParts(ElementwiseBuilder &d, Value u) {
   return {gauss, h.hi, d.add(h.lo, correction)};
 }
 
-Value emitGeluExactF64(ElementwiseBuilder &eb, Value x) {
-  assert(eb.isDouble() && "emitGeluExactF64 builds f64");
-  Value u = eb.clampAbove(eb.abs(x), kPhiF64MaxU);
-  PhiParts phi = emitPhiParts(eb, u);
+/// The same for u in [kPhiF64TableLimit, kPhiF64MaxU] (NaN kept; other
+/// lanes get some value) from the fit "phi_f64_tail_table": no divide, no
+/// correction of t, one table lookup a coefficient. The piece is u's
+/// exponent and first two mantissa bits, bits 50 and up of u, taken modulo
+/// 16 by the lookup: the fit's piece j is entry j + the rotation of its
+/// first piece's start.
+static PhiParts emitPhiTailParts(ElementwiseBuilder &d, Value u) {
+  DoubleFitCoefficients fit = doubleFitCoefficients("phi_f64_tail_table");
+  assert(fit.pieces.size() == kPhiF64TailTablePieces &&
+         "one table entry a piece");
+  constexpr int kPieceBits = 50;
+  const unsigned rotation =
+      (llvm::bit_cast<uint64_t>(kPhiF64TailTableStart) >> kPieceBits) %
+      kPhiF64TailTablePieces;
+  ScaledExp gauss = emitGauss(d, u);
+  Value k = d.shiftRightArith(d.bitcastToInt(u), kPieceBits);
+  auto table = [&](auto entry) {
+    SmallVector<double> entries(kPhiF64TailTablePieces);
+    for (unsigned j = 0; j < kPhiF64TailTablePieces; ++j)
+      entries[(j + rotation) % kPhiF64TailTablePieces] = entry(j);
+    return d.lookup(entries, k);
+  };
+  Value offset = table([&](unsigned j) { return fit.pieces[j].offset; });
+  Value v = d.sub(u, offset);
+  const unsigned n = fit.degree + 1;
+  Value h = table([&](unsigned j) { return fit.coefficients[j * n + n - 1]; });
+  for (unsigned power = fit.degree; power-- > 0;) {
+    Value c =
+        table([&](unsigned j) { return fit.coefficients[j * n + power]; });
+    h = d.fma(h, v, c);
+  }
+  return {gauss, h, Value()};
+}
+
+/// x·Φ(x) from Φ(−u) = gauss·(h + hLo), u = min(|x|, kPhiF64MaxU).
+static Value emitGeluFromPhiParts(ElementwiseBuilder &eb, Value x,
+                                  const PhiParts &phi) {
   // x ≤ 0: x·Φ(−u), scaled last; x clamped so that −inf gives −0. x·h
   // as a pair, times exp's mantissa rounded once.
   Value xc = eb.clampBelow(x, -kPhiF64MaxU);
   DoubleFloat xh = emitTwoProduct(eb, xc, phi.h);
-  Value xhLo = eb.fma(xc, phi.hLo, xh.lo);
+  Value xhLo = phi.hLo ? eb.fma(xc, phi.hLo, xh.lo) : xh.lo;
   Value mantissa = phi.gauss.mantissa;
   Value scaled = eb.fma(mantissa, xh.hi, eb.mul(mantissa, xhLo));
   Value product = eb.mul(eb.mul(scaled, phi.gauss.scale1), phi.gauss.scale2);
@@ -130,10 +170,16 @@ Value emitGeluExactF64(ElementwiseBuilder &eb, Value x) {
   Value negative = eb.copySign(product, x);
   // x > 0: x − x·Φ(−x) in one FMA.
   Value gauss = phi.gauss.value(eb);
-  Value tail = eb.mul(gauss, eb.add(phi.h, phi.hLo));
+  Value tail = eb.mul(gauss, phi.hLo ? eb.add(phi.h, phi.hLo) : phi.h);
   Value positive = eb.fma(eb.neg(x), tail, x);
   Value y = eb.select(eb.lessEqual(x, eb.constant(0.0)), negative, positive);
   return eb.select(eb.lessThan(eb.constant(kPhiF64MaxU), x), x, y);
+}
+
+Value emitGeluExactF64(ElementwiseBuilder &eb, Value x) {
+  assert(eb.isDouble() && "emitGeluExactF64 builds f64");
+  Value u = eb.clampAbove(eb.abs(x), kPhiF64MaxU);
+  return emitGeluFromPhiParts(eb, x, emitPhiParts(eb, u));
 }
 
 Value emitGeluFromPhiTable(ElementwiseBuilder &eb, Value x, Value u, Value k,
@@ -190,7 +236,11 @@ Value emitGeluExactF64Table(ElementwiseBuilder &eb, Value x) {
   Value y = emitGeluExactF64TableOnly(eb, x);
   return eb.selectWhereAny(
       emitBeyondPhiF64Table(eb, x),
-      [&](ElementwiseBuilder &slow) { return emitGeluExactF64(slow, x); }, y);
+      [&](ElementwiseBuilder &slow) {
+        Value u = slow.clampAbove(slow.abs(x), kPhiF64MaxU);
+        return emitGeluFromPhiParts(slow, x, emitPhiTailParts(slow, u));
+      },
+      y);
 }
 
 Value emitGeluExactDerivativeF64(ElementwiseBuilder &eb, Value x) {

@@ -4,13 +4,11 @@
 // default (piecewise_tail) looks up its table "phi_f64_table": the piece
 // k = round(|x|/(3/8)) by the shifter 1.5·2^52, d = |x| − its right end,
 // 14 coefficients, Horner's rule, base − |x|·q; a vector with a lane at or
-// past 5.8125 takes the `erfc` form in a branch: exp(−x²/2)·t·Q(t) with x²
-// as an exact pair (an FMA gives its low part), a true divide for t, and Q
-// the four-piece fit "phi_f64": on 8 lanes (a 512-bit register) looked up
-// at floor(4t) in an 8-entry table (entries 4 to 7 repeat piece 3), on
-// fewer chosen by compares of 8t with 2, 4 and 6.
-// The sigmoid-gated functions from exp(−|y|) and 1/(1 + e); ReLU a select.
-// The element type of every value stays f64.
+// past 5.8125 takes its tail in a branch: exp(−x²/2)·h(u) with x² as an
+// exact pair (an FMA gives its low part), h from the table
+// "phi_f64_tail_table" at u's exponent and first two mantissa bits (bits
+// 50 and up), no divide. The sigmoid-gated functions from exp(−|y|) and
+// 1/(1 + e); ReLU a select. The element type of every value stays f64.
 
 // CHECK-LABEL: func.func @gelu
 // CHECK-NOT: f32
@@ -24,9 +22,29 @@
 // CHECK: %[[TAIL:.*]] = arith.cmpf ole, %{{.*}}, %{{.*}} : vector<8xf64>
 // CHECK: %[[ANY:.*]] = vector.reduction <or>, %[[TAIL]] : vector<8xi1> into i1
 // CHECK: scf.if %[[ANY]] -> (vector<8xf64>)
+// CHECK-NOT: arith.divf
 // CHECK: %[[SQ:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<8xf64>
 // CHECK: %[[NSQ:.*]] = arith.negf %[[SQ]] : vector<8xf64>
 // CHECK: math.fma %{{.*}}, %{{.*}}, %[[NSQ]] : vector<8xf64>
+// CHECK: %[[BITS:.*]] = arith.bitcast %{{.*}} : vector<8xf64> to vector<8xi64>
+// CHECK: %[[FIFTY:.*]] = arith.constant dense<50> : vector<8xi64>
+// CHECK: %[[PIECE:.*]] = arith.shrsi %[[BITS]], %[[FIFTY]] : vector<8xi64>
+// CHECK-COUNT-15: act.lookup %[[PIECE]]
+// CHECK-NOT: act.lookup
+// CHECK-NOT: arith.divf
+// CHECK-NOT: f32
+// CHECK: return %{{.*}} : vector<8xf64>
+func.func @gelu(%x: vector<8xf64>) -> vector<8xf64> {
+  %0 = act.gelu %x : vector<8xf64>
+  return %0 : vector<8xf64>
+}
+
+// The `erfc` form: exp(−x²/2)·t·Q(t), a true divide for t, and Q the
+// four-piece fit "phi_f64": on 8 lanes (a 512-bit register) looked up at
+// floor(4t) in an 8-entry table (entries 4 to 7 repeat piece 3), on fewer
+// chosen by compares of 8t with 2, 4 and 6.
+// CHECK-LABEL: func.func @gelu_erfc_eight_lanes
+// CHECK-NOT: scf.if
 // CHECK: arith.divf %{{.*}} : vector<8xf64>
 // CHECK: %[[P:.*]] = math.floor %{{.*}} : vector<8xf64>
 // CHECK: %[[PS:.*]] = arith.addf %[[P]], %{{.*}} : vector<8xf64>
@@ -34,10 +52,9 @@
 // CHECK: act.lookup %[[PK]] [1.000000e+00, 3.000000e+00, 5.000000e+00, 7.000000e+00, 7.000000e+00, 7.000000e+00, 7.000000e+00, 7.000000e+00] : vector<8xi64> -> vector<8xf64>
 // CHECK-COUNT-17: act.lookup %[[PK]]
 // CHECK-NOT: act.lookup
-// CHECK-NOT: f32
 // CHECK: return %{{.*}} : vector<8xf64>
-func.func @gelu(%x: vector<8xf64>) -> vector<8xf64> {
-  %0 = act.gelu %x : vector<8xf64>
+func.func @gelu_erfc_eight_lanes(%x: vector<8xf64>) -> vector<8xf64> {
+  %0 = act.gelu %x expansion<erfc> : vector<8xf64>
   return %0 : vector<8xf64>
 }
 

@@ -30,9 +30,10 @@ mlir::Value emitGeluExactF64(ElementwiseBuilder &eb, mlir::Value x);
 /// The same from a table for |x| < kPhiF64TableLimit (the f64
 /// piecewise_tail): Φ(−|x|) by the fit "phi_f64_table", 16 pieces of
 /// degree 13 in the distance to the piece's right end (DoubleFits.h)
-/// through emitGeluFromPhiTable, and emitGeluExactF64 for the lanes
-/// beyond (±inf included), computed in a branch taken by the vectors that
-/// have one.
+/// through emitGeluFromPhiTable; the lanes beyond (±inf included) take
+/// emitGeluExactF64's assembly with h(u) = Φ(−u)·exp(u²/2) from the fit
+/// "phi_f64_tail_table" (no divide), computed in a branch taken by the
+/// vectors that have one.
 mlir::Value emitGeluExactF64Table(ElementwiseBuilder &eb, mlir::Value x);
 
 /// base − u·Φ(−u) rounded once, base x for x ≥ 0 and −0 below (x·Φ(x),
