@@ -121,6 +121,34 @@ static PhiParts emitPhiParts(ElementwiseBuilder &d, Value u) {
   return {gauss, h.hi, d.add(h.lo, correction)};
 }
 
+/// The double fit `fit` (16 pieces, each a polynomial in u − its offset)
+/// at u, piece j's coefficients at entry (j + rotation) mod 16 of tables
+/// looked up per lane at `k` (the integer lanes, taken modulo 16).
+static Value emitTablePolynomial(ElementwiseBuilder &d, Value u, Value k,
+                                 const DoubleFitCoefficients &fit,
+                                 unsigned rotation = 0) {
+  constexpr unsigned kEntries = 16;
+  assert(fit.pieces.size() == kEntries && "one table entry a piece");
+  auto table = [&](auto entry) {
+    SmallVector<double> entries(kEntries);
+    for (unsigned j = 0; j < kEntries; ++j) {
+      assert(fit.pieces[j].scale == 1 && "the fit's variable is u − offset");
+      entries[(j + rotation) % kEntries] = entry(j);
+    }
+    return d.lookup(entries, k);
+  };
+  Value offset = table([&](unsigned j) { return fit.pieces[j].offset; });
+  Value v = d.sub(u, offset);
+  const unsigned n = fit.degree + 1;
+  Value q = table([&](unsigned j) { return fit.coefficients[j * n + n - 1]; });
+  for (unsigned power = fit.degree; power-- > 0;) {
+    Value c =
+        table([&](unsigned j) { return fit.coefficients[j * n + power]; });
+    q = d.fma(q, v, c);
+  }
+  return q;
+}
+
 /// The same for u in [kPhiF64TableLimit, kPhiF64MaxU] (NaN kept; other
 /// lanes get some value) from the fit "phi_f64_tail_table": no divide, no
 /// correction of t, one table lookup a coefficient. The piece is u's
@@ -137,21 +165,7 @@ static PhiParts emitPhiTailParts(ElementwiseBuilder &d, Value u) {
       kPhiF64TailTablePieces;
   ScaledExp gauss = emitGauss(d, u);
   Value k = d.shiftRightArith(d.bitcastToInt(u), kPieceBits);
-  auto table = [&](auto entry) {
-    SmallVector<double> entries(kPhiF64TailTablePieces);
-    for (unsigned j = 0; j < kPhiF64TailTablePieces; ++j)
-      entries[(j + rotation) % kPhiF64TailTablePieces] = entry(j);
-    return d.lookup(entries, k);
-  };
-  Value offset = table([&](unsigned j) { return fit.pieces[j].offset; });
-  Value v = d.sub(u, offset);
-  const unsigned n = fit.degree + 1;
-  Value h = table([&](unsigned j) { return fit.coefficients[j * n + n - 1]; });
-  for (unsigned power = fit.degree; power-- > 0;) {
-    Value c =
-        table([&](unsigned j) { return fit.coefficients[j * n + power]; });
-    h = d.fma(h, v, c);
-  }
+  Value h = emitTablePolynomial(d, u, k, fit, rotation);
   return {gauss, h, Value()};
 }
 
@@ -185,26 +199,7 @@ Value emitGeluExactF64(ElementwiseBuilder &eb, Value x) {
 Value emitGeluFromPhiTable(ElementwiseBuilder &eb, Value x, Value u, Value k,
                            llvm::StringRef fitName) {
   assert(eb.isDouble() && "emitGeluFromPhiTable builds f64");
-  DoubleFitCoefficients fit = doubleFitCoefficients(fitName);
-  constexpr unsigned kEntries = 16;
-  assert(fit.pieces.size() == kEntries && "one table entry a piece");
-  auto table = [&](auto entry) {
-    SmallVector<double> entries;
-    for (unsigned p = 0; p < kEntries; ++p) {
-      assert(fit.pieces[p].scale == 1 && "the fit's variable is u − offset");
-      entries.push_back(entry(p));
-    }
-    return eb.lookup(entries, k);
-  };
-  Value offset = table([&](unsigned p) { return fit.pieces[p].offset; });
-  Value d = eb.sub(u, offset);
-  const unsigned n = fit.degree + 1;
-  Value q = table([&](unsigned p) { return fit.coefficients[p * n + n - 1]; });
-  for (unsigned power = fit.degree; power-- > 0;) {
-    Value c =
-        table([&](unsigned p) { return fit.coefficients[p * n + power]; });
-    q = eb.fma(q, d, c);
-  }
+  Value q = emitTablePolynomial(eb, u, k, doubleFitCoefficients(fitName));
   // base − u·q rounded once: x − x·Φ(−x) for x ≥ 0, −u·Φ(−u) = x·Φ(x)
   // below (±0 give themselves).
   Value negativeZero = eb.constant(-0.0);
