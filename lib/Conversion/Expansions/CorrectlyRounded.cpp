@@ -130,9 +130,10 @@ static Value emitNearMidpointNormal(ElementwiseBuilder &d, Value y, int bits) {
 /// pieces and error) evaluates the table instead, and keeps its value
 /// unless a lane is within 2^-kPhiCrTableTestBits of a midpoint between
 /// two f32s (about one lane in 2^14), where the vector takes the
-/// exponential's form; any other vector takes that form on every lane. So a lane's bits depend
-/// neither on its neighbours nor on the target. Below 2^-100 the result is
-/// x/2 to f64's precision, an f32 midpoint for subnormal x (emitGateEnds);
+/// exponential's form; any other vector takes that form on every lane. So
+/// a lane's bits depend neither on its neighbours nor on the target. Below
+/// 2^-100 the result is x/2 to f64's precision, an f32 midpoint for
+/// subnormal x (emitGateEnds);
 /// GELU(16) is 16·(1 − 6e-58) and GELU(−16) is −1e-56: x and −0 in f32.
 static Value emitGeluExactDouble(ElementwiseBuilder &d, Value xd) {
   auto exponential = [&](ElementwiseBuilder &b) {
