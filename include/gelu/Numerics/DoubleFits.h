@@ -45,7 +45,7 @@ constexpr double kPhiF64PieceScale = 8.0;
 /// (measured from the centre, the last pieces' sums lost several ULPs to
 /// cancellation: docs/accuracy.md). (d is exact from k = 2 on, a Sterbenz
 /// subtraction.)
-/// Beyond the limit, the `erfc` form above, in a per-vector branch.
+/// Beyond the limit, the tail below, in a per-vector branch.
 constexpr double kPhiF64TableStep = 0.375;
 constexpr unsigned kPhiF64TablePieces = 16;
 constexpr double kPhiF64TableLimit =

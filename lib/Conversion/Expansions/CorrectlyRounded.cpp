@@ -102,11 +102,7 @@ static Value emitGateEnds(ElementwiseBuilder &d, Value xd, Value y,
 /// exponential's form saves (AVX2: four vpermps and three blends; measured
 /// in docs/bench.md). A 16-lane vector lowered for such a target is still
 /// right, only slower.
-static bool tableIsCheap(Value xd) {
-  auto vector = dyn_cast<VectorType>(xd.getType());
-  return vector && vector.getRank() == 1 && !vector.isScalable() &&
-         vector.getNumElements() % 16 == 0;
-}
+static bool tableIsCheap(Value xd) { return isVectorOfLanes(xd, 16); }
 
 /// Whether f64 `y`, an f32-normal value, is within 2^-bits (relative) of a
 /// midpoint between two f32s, where rounding it to f32 could go either

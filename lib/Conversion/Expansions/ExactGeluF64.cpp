@@ -12,8 +12,6 @@
 #include "gelu/Numerics/DoubleFits.h"
 #include "gelu/Numerics/Polynomials.h"
 
-#include "mlir/IR/BuiltinTypes.h"
-
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/bit.h"
 
@@ -40,11 +38,7 @@ struct PhiParts {
 /// register's: there a lookup in an 8-entry table is one vpermpd, where
 /// choosing among four pieces takes three blends. On narrower vectors
 /// (AVX2's 4 lanes: two vpermps and a blend) the selects stay.
-static bool lookupsBeatSelects(Value u) {
-  auto vector = dyn_cast<VectorType>(u.getType());
-  return vector && vector.getRank() == 1 && !vector.isScalable() &&
-         vector.getNumElements() % 8 == 0;
-}
+static bool lookupsBeatSelects(Value u) { return isVectorOfLanes(u, 8); }
 
 /// exp(−u²/2), u² as an exact pair.
 static ScaledExp emitGauss(ElementwiseBuilder &d, Value u) {
@@ -200,11 +194,7 @@ Value emitGeluFromPhiTable(ElementwiseBuilder &eb, Value x, Value u, Value k,
                            llvm::StringRef fitName) {
   assert(eb.isDouble() && "emitGeluFromPhiTable builds f64");
   Value q = emitTablePolynomial(eb, u, k, doubleFitCoefficients(fitName));
-  // base − u·q rounded once: x − x·Φ(−x) for x ≥ 0, −u·Φ(−u) = x·Φ(x)
-  // below (±0 give themselves).
-  Value negativeZero = eb.constant(-0.0);
-  Value base = eb.select(eb.lessThan(x, eb.constant(0.0)), negativeZero, x);
-  return eb.fma(eb.neg(u), q, base);
+  return emitGatedFromNegative(eb, x, u, q);
 }
 
 /// The table alone, right for |x| < kPhiF64TableLimit only.

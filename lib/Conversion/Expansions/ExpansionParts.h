@@ -18,6 +18,8 @@
 #include "gelu/Numerics/FitCatalog.h"
 #include "gelu/Numerics/Polynomials.h"
 
+#include "mlir/IR/BuiltinTypes.h"
+
 namespace gelu {
 
 /// A constant c split as hi + lo with hi = (float)c, so that c·x can be
@@ -95,6 +97,21 @@ mlir::Value emitPiecewiseArgument(ElementwiseBuilder &eb,
 mlir::Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
                                       const PiecewiseCoefficients &fit,
                                       mlir::Value u);
+
+/// x·g(x) from q = g(−u), u = |x|: base − u·q rounded once, base x for
+/// x ≥ 0 (x − x·q) and −0 for x < 0 (−u·q = x·q, keeping the sign of a
+/// tiny negative product; ±0 give themselves). One FMA and one select for
+/// both signs; f32 or f64 as `eb`.
+mlir::Value emitGatedFromNegative(ElementwiseBuilder &eb, mlir::Value x,
+                                  mlir::Value u, mlir::Value q);
+
+/// Whether `v` is a fixed-length 1-D vector of `lanes` lanes or a multiple
+/// of them (the expansions' test of a register's width).
+inline bool isVectorOfLanes(mlir::Value v, int64_t lanes) {
+  auto vector = mlir::dyn_cast<mlir::VectorType>(v.getType());
+  return vector && vector.getRank() == 1 && !vector.isScalable() &&
+         vector.getNumElements() % lanes == 0;
+}
 
 /// The parts of exact GELU's and GELU''s tails (gaussTailDomain): u = |x|
 /// at most the table's end (kGaussTailLimit), S(u) = Φ(−u)·e^(u²/2) from

@@ -467,15 +467,19 @@ Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
 static Value emitAccurateTail(ElementwiseBuilder &eb,
                               ReferenceFunction function, Value x);
 
-/// x·g(x) from the piecewise table of q(u) = g(−u), u = |x|: base − u·q
-/// rounded once, with base x for x ≥ 0 (x − x·q) and −0 for x < 0 (−u·q =
-/// x·q, −2^-149 keeping its sign; ±0 give themselves). One FMA and one
-/// select for both signs. Past the table: with `tail`, u is clamped to the
-/// limit (x − limit·q(limit) above, q there under 2^−25), and below −limit the
-/// accurate form is computed, only for the vectors that have such a lane
-/// (piecewise_tail); without, u is clamped a step past the limit, where the
-/// table's zero entry makes q = 0 from half a step past it on: x above, −0
-/// below, +inf giving inf, with no select.
+Value emitGatedFromNegative(ElementwiseBuilder &eb, Value x, Value u, Value q) {
+  Value negativeZero = eb.constant(-0.0);
+  Value base = eb.select(eb.lessThan(x, eb.constant(0.0)), negativeZero, x);
+  return eb.fma(eb.neg(u), q, base);
+}
+
+/// x·g(x) from the piecewise table of q(u) = g(−u), u = |x|
+/// (emitGatedFromNegative: −2^-149 keeps its sign). Past the table: with
+/// `tail`, u is clamped to the limit (x − limit·q(limit) above, q there under
+/// 2^−25), and below −limit the accurate form is computed, only for the vectors
+/// that have such a lane (piecewise_tail); without, u is clamped a step past
+/// the limit, where the table's zero entry makes q = 0 from half a step past it
+/// on: x above, −0 below, +inf giving inf, with no select.
 static Value emitGeluPiecewise(ElementwiseBuilder &eb,
                                ReferenceFunction function, Value x,
                                unsigned degree, bool tail) {
@@ -483,9 +487,7 @@ static Value emitGeluPiecewise(ElementwiseBuilder &eb,
   const double limit = fit.domain.limit;
   Value u = emitPiecewiseArgument(eb, fit, x, /*zeroPast=*/!tail);
   Value q = emitPiecewiseTableClamped(eb, fit, u);
-  Value negativeZero = eb.constant(-0.0);
-  Value base = eb.select(eb.lessThan(x, eb.constant(0.0)), negativeZero, x);
-  Value y = eb.fma(eb.neg(u), q, base);
+  Value y = emitGatedFromNegative(eb, x, u, q);
   if (!tail)
     return y;
   return eb.selectWhereAny(

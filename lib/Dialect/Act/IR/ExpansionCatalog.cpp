@@ -94,7 +94,7 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
 llvm::ArrayRef<Expansion> f64ExpansionsFor(ReferenceFunction function) {
   // The f64 evaluations first (the first the default), then the f32
   // tables for absolute budgets (computesInF32OnF64). Exact GELU's default
-  // is its f64 table with the `erfc` form past it.
+  // is its f64 table with a second table for the tail past it.
   static constexpr Expansion exact[] = {Expansion::piecewise_tail,
                                         Expansion::erfc, Expansion::piecewise};
   static constexpr Expansion erfc[] = {Expansion::erfc, Expansion::piecewise};

@@ -118,9 +118,10 @@ def Act_GeluOp : Act_GeluActivationOp<Act_OpKindGelu, "Gelu",
       (fitted on |x| ≤ 10.3).
 
     On f64 values: exact GELU's `piecewise_tail` (the default) is Φ(−|x|)
-    from an f64 table (16 intervals of 3/8, degree 13) with `erfc` past
-    |x| = 5.8125 in the per-vector branch; `erfc` is the f64 erfc form on
-    every input; the tanh and sigmoid forms take `sigmoid`; every form also
+    from an f64 table (16 intervals of 3/8, degree 13) and, past
+    |x| = 5.8125 in the per-vector branch, exp(−x²/2)·h(|x|) with h from a
+    second table (16 intervals of |x| in [4, 64), degree 13); `erfc` is the
+    f64 erfc form on every input; the tanh and sigmoid forms take `sigmoid`; every form also
     takes `piecewise`, the f32 tables on x rounded to f32 (absolute
     accuracy only).
 
