@@ -468,8 +468,10 @@ static Value emitAccurateTail(ElementwiseBuilder &eb,
                               ReferenceFunction function, Value x);
 
 Value emitGatedFromNegative(ElementwiseBuilder &eb, Value x, Value u, Value q) {
+  // Compared with −0 (equal to +0) so that the select is x86's max(−0, x)
+  // as LLVM matches it: one instruction instead of a compare and a blend.
   Value negativeZero = eb.constant(-0.0);
-  Value base = eb.select(eb.lessThan(x, eb.constant(0.0)), negativeZero, x);
+  Value base = eb.select(eb.lessThan(x, negativeZero), negativeZero, x);
   return eb.fma(eb.neg(u), q, base);
 }
 
