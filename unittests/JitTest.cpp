@@ -129,8 +129,8 @@ const FunctionCase kFunctions[] = {
      {0.5, 0.5, 0.5},
      2e-6},
     // The piecewise tables without their tail: as accurate as the defaults
-    // down to where the gate falls under 2^−25 (x = −5.5 for exact GELU,
-    // −5.25, −10.5, −18), −0 below. At degree 3 the gate's relative error
+    // down to the end of their table (x = −7 for exact GELU, −5.5 at degree
+    // 4; −5.25, −10.5, −18), −0 below. At degree 3 the gate's relative error
     // is ~1e-3 at the end of the table, absolute below 1e-6 for exact and
     // tanh GELU (1.2e-5 sigmoid GELU: coarser intervals; 3.6e-6 SiLU, on
     // the ladder's intervals of 1/2, up to 15). Degree 2 on the ladder's

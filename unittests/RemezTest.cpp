@@ -85,6 +85,34 @@ TEST(Remez, FloatFitHasFloatCoefficientsAndKeepsItsError) {
   EXPECT_GE(single->maxError, real->maxError);
 }
 
+TEST(Remez, RoundingSearchFindsBetterFloatNeighbours) {
+  // Φ(−u) on the interval of 1/4 around u = 6.5, relative error, degree 7
+  // (exact GELU's table past its clamp): rounded at once, the low
+  // coefficients' roundings cost several times the fit's own error.
+  MinimaxProblem p;
+  auto phi = [](long double v) {
+    return erfcl((6.5L + v / 4) / sqrtl(2.0L)) / 2;
+  };
+  p.function = phi;
+  p.weight = [phi](long double v) { return 1 / phi(v); };
+  p.lo = -0.5L;
+  p.hi = 0.5L;
+  p.degree = 7;
+  auto real = fitMinimax(p);
+  auto rounded = fitMinimaxRounded(p);
+  p.searchRounding = true;
+  auto searched = fitMinimaxRounded(p);
+  ASSERT_TRUE(static_cast<bool>(real) && static_cast<bool>(rounded) &&
+              static_cast<bool>(searched));
+  for (long double c : searched->coefficients)
+    EXPECT_EQ(c, static_cast<long double>(static_cast<float>(c)));
+  // The fit errs by 2.1e-8; rounded at once, by 1.9e-7.
+  EXPECT_GT(rounded->maxError, 4 * real->maxError)
+      << "the rounding, not the fit, errs";
+  EXPECT_LT(searched->maxError, rounded->maxError / 2);
+  EXPECT_GE(searched->maxError, real->maxError);
+}
+
 TEST(Remez, RationalExpMatchesTheKnownMinimax) {
   // The best (2, 2) rational approximation of e^x on [−1, 1] has error
   // 8.7e-5 (a Padé approximant's is 3.9e-4 at the ends).

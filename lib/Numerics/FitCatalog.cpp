@@ -418,6 +418,17 @@ PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
     // covers the clamp.
     while (limitAt() < clamp)
       step *= 2;
+    // Exact GELU's tables from degree 5 on reach past its clamp
+    // (kExactGeluTableReach).
+    if (function == ReferenceFunction::GeluExact &&
+        degree >= kExactGeluReachMinDegree) {
+      assert(kExactGeluTableReach >= clamp &&
+             std::fmod(kExactGeluTableReach, step) == 0 &&
+             kExactGeluTableReach / step + 1 <= kPiecewiseMaxIntervals &&
+             "not a whole number of steps, or more than the table holds");
+      return {step, kExactGeluTableReach,
+              static_cast<unsigned>(kExactGeluTableReach / step) + 1};
+    }
   }
   const double limit = limitAt();
   return {step, limit, static_cast<unsigned>(limit / step) + 1};
@@ -426,8 +437,9 @@ PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
 unsigned bf16PiecewiseTailDegree(ReferenceFunction function) {
   // Measured on every bf16 input (JitTest's AllInputs): the GELUs are
   // correctly rounded from degree 4 on, SiLU from degree 6 (degree 5
-  // misrounds x = −3.046875 by 5e-5 ULP). Degrees 4 to 7 share their
-  // table's reach, so the tails start where degree 7's do.
+  // misrounds x = −3.046875 by 5e-5 ULP). Exact GELU's degree 4 keeps its
+  // table to the clamp (kExactGeluTableReach), where the other degrees'
+  // reach further; the tail starts at each degree's own end.
   switch (function) {
   case ReferenceFunction::GeluExact:
   case ReferenceFunction::GeluTanh:
@@ -544,12 +556,21 @@ std::string gaussTailFitName() { return "gelu_exact_gauss_tail"; }
 
 /// S(u) = Φ(−u)·e^(u²/2) on gaussTailDomain (gaussTailDomain's comment),
 /// relative error. Long double holds both factors at u = 15 (Φ ≈ 4e-51).
-/// Only the intervals from the end of exact GELU's piecewise table are ever
-/// looked up; those below it repeat the first of them.
+/// Only the intervals from the end of exact GELU's or GELU''s piecewise
+/// table are ever looked up; those below it repeat the first of them.
 static PiecewiseFitEntry gaussTailFit() {
   const PiecewiseDomain domain = gaussTailDomain();
-  const double start =
-      piecewiseDomain(ReferenceFunction::GeluExact, kPiecewiseMaxDegree).limit;
+  // Looked up from the end of exact GELU's tables (their `piecewise_tail`:
+  // degree 7 for f32, bf16PiecewiseTailDegree for bf16) or of GELU''s,
+  // whichever comes first.
+  const double start = std::min(
+      {piecewiseDomain(ReferenceFunction::GeluExact, kPiecewiseMaxDegree).limit,
+       piecewiseDomain(ReferenceFunction::GeluExact,
+                       bf16PiecewiseTailDegree(ReferenceFunction::GeluExact))
+           .limit,
+       piecewiseDomain(ReferenceFunction::GeluExactDerivative,
+                       kPiecewiseMaxDegree)
+           .limit});
   const unsigned first =
       static_cast<unsigned>(std::lround(start / domain.step));
   PiecewiseFitEntry entry;
@@ -607,6 +628,9 @@ std::vector<PiecewiseFitEntry> piecewiseFitCatalog() {
               return piecewiseTarget(function, centre + v * step);
             },
             degree, relative));
+        entry.pieces.back().searchRounding =
+            function == ReferenceFunction::GeluExact &&
+            degree >= kExactGeluReachMinDegree;
       }
       entries.push_back(std::move(entry));
     }

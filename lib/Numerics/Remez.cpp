@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <limits>
 
 namespace gelu {
 
@@ -404,6 +405,73 @@ llvm::Expected<MinimaxFit> fitMinimaxFloat(MinimaxProblem problem) {
   return fit;
 }
 
+/// `c` moved by `steps` f32 values (up if positive).
+static long double floatSteps(long double c, int steps) {
+  float f = static_cast<float>(c);
+  for (; steps > 0; --steps)
+    f = std::nextafter(f, std::numeric_limits<float>::infinity());
+  for (; steps < 0; ++steps)
+    f = std::nextafter(f, -std::numeric_limits<float>::infinity());
+  return f;
+}
+
+/// fitMinimaxRounded's search (its comment): `coefficients`, f32 values,
+/// are replaced by the best neighbours found.
+static void searchRoundedCoefficients(const MinimaxProblem &problem,
+                                      std::vector<long double> &coefficients) {
+  constexpr int kSamples = 4000;
+  std::vector<long double> xs, fs, ws;
+  for (int i = 0; i <= kSamples; ++i) {
+    long double x = problem.lo + (problem.hi - problem.lo) * i / kSamples;
+    xs.push_back(x);
+    fs.push_back(problem.function(x));
+    ws.push_back(problem.weight(x));
+  }
+  auto errorOf = [&](const std::vector<long double> &c) {
+    long double worst = 0;
+    for (size_t i = 0; i < xs.size(); ++i)
+      worst = std::max(worst,
+                       fabsl((evaluatePolynomial(c, xs[i]) - fs[i]) * ws[i]));
+    return worst;
+  };
+  std::vector<long double> best = coefficients;
+  long double bestError = errorOf(best);
+  auto consider = [&](const std::vector<long double> &c) {
+    long double e = errorOf(c);
+    if (e >= bestError)
+      return false;
+    best = c;
+    bestError = e;
+    return true;
+  };
+  constexpr int kReach = 2;
+  const std::vector<long double> rounded = coefficients;
+  const size_t low = std::min<size_t>(3, rounded.size());
+  int combinations = 1;
+  for (size_t j = 0; j < low; ++j)
+    combinations *= 2 * kReach + 1;
+  for (int n = 0; n < combinations; ++n) {
+    std::vector<long double> c = rounded;
+    for (size_t j = 0, m = n; j < low; ++j, m /= 2 * kReach + 1)
+      c[j] = floatSteps(rounded[j],
+                        static_cast<int>(m % (2 * kReach + 1)) - kReach);
+    consider(c);
+  }
+  // A few sweeps: the high coefficients could otherwise walk on for long
+  // for gains far below an ULP.
+  constexpr int kSweeps = 4;
+  for (int sweep = 0, improved = true; improved && sweep < kSweeps; ++sweep) {
+    improved = false;
+    for (size_t j = 0; j < best.size(); ++j)
+      for (int steps : {-2, -1, 1, 2}) {
+        std::vector<long double> c = best;
+        c[j] = floatSteps(best[j], steps);
+        improved |= consider(c);
+      }
+  }
+  coefficients = best;
+}
+
 llvm::Expected<MinimaxFit> fitMinimaxRounded(const MinimaxProblem &problem) {
   assert(problem.denominatorDegree == 0 && problem.fixedLow.empty() &&
          "polynomials only");
@@ -412,6 +480,8 @@ llvm::Expected<MinimaxFit> fitMinimaxRounded(const MinimaxProblem &problem) {
     return fit.takeError();
   for (long double &c : fit->coefficients)
     c = static_cast<float>(c);
+  if (problem.searchRounding)
+    searchRoundedCoefficients(problem, fit->coefficients);
   fit->maxError = maxAbsError(ErrorFunction{problem, *fit}, 20000);
   return fit;
 }

@@ -100,6 +100,19 @@ unsigned bf16PiecewiseTailDegree(ReferenceFunction function);
 /// `piecewise` forms' q past the table), 32, one AVX-512 two-register
 /// permute.
 constexpr unsigned kPiecewiseMaxIntervals = 31;
+/// Exact GELU's tables of degree 5 to 7 (the f32 default `piecewise_tail`'s
+/// among them) reach past kRationalClamp, where its positive side is x, to
+/// here: 29 intervals of 1/4 where 23 reach the clamp, for the same
+/// two-register lookup. A vector then takes the tail's branch only for a
+/// lane below −7 (one 16-lane vector in 270 of normal inputs with σ = 2,
+/// where one in 21 has a lane below −5.5). The intervals past the clamp
+/// span a larger fall of Φ, and their f32 coefficients rounded at once err
+/// by up to 1.9e-7 at degree 7; with searchRounding every interval of these
+/// tables is within 5.9e-8 (gelu-fit prints it), where they were within
+/// 9.9e-8 up to 5.5. Degree 4 (the bf16 default's) keeps its table to the
+/// clamp: past it, it errs by 2.3e-4 and misrounds a bf16 result.
+constexpr double kExactGeluTableReach = 7.0;
+constexpr unsigned kExactGeluReachMinDegree = 5;
 /// The ladder's degrees, 1 to 3, trade the table's reach for narrower
 /// intervals: each takes the finest step whose intervals reach a u where
 /// the part of the function the table carries (x·g(x) of a gate, GELU'

@@ -38,6 +38,9 @@ struct MinimaxProblem {
   /// Coefficients of the lowest degrees that are already decided (e.g.
   /// rounded to float); only the higher ones are fitted. Polynomials only.
   std::vector<long double> fixedLow;
+  /// fitMinimaxRounded only: after rounding, search the coefficients' f32
+  /// neighbours for a smaller error (fitMinimaxRounded's comment).
+  bool searchRounding = false;
 };
 
 struct MinimaxFit {
@@ -72,7 +75,13 @@ llvm::Expected<MinimaxFit> fitMinimaxFloat(MinimaxProblem problem);
 /// term, and the greedy rounding of fitMinimaxFloat, whose refits grow
 /// ill-conditioned there from degree 6, did worse (3 ULP against 0.4 on
 /// Φ's intervals of width 1/4 at degree 7). `maxError` is measured with
-/// the f32 coefficients.
+/// the f32 coefficients. Where the rounding costs more than the fit itself
+/// errs (an interval over which the function falls by a large factor, so
+/// that the roundings of the low coefficients weigh several times an ULP
+/// of its smaller end), `problem.searchRounding` tries every combination
+/// of ±2 f32 steps on the three lowest coefficients, then ±1 and ±2 steps
+/// on each coefficient alone (four sweeps at most, fewer if none helps),
+/// keeping the smallest error on a grid of 4001 points.
 llvm::Expected<MinimaxFit> fitMinimaxRounded(const MinimaxProblem &problem);
 
 /// Evaluates Σ c[k]·x^k by Horner's rule in long double.

@@ -208,10 +208,9 @@ static double erfFormLimit() {
 }
 
 /// `value`, except −0 where x < −bound: there the function is within the
-/// fit's error of 0 (below −5.5 exact GELU has all but underflowed, |GELU|
-/// < 2e-7; SiLU below its degree-6 limit −15.9 is above −2e-6, as far
-/// from 0 as that fit's error at +15.9), and −inf must not meet a zero
-/// factor.
+/// fit's error of 0 (below −5.5 exact GELU is under 2e-7 in magnitude;
+/// SiLU below its degree-6 limit −15.9 is above −2e-6, as far from 0 as
+/// that fit's error at +15.9), and −inf must not meet a zero factor.
 static Value underflowBelow(ElementwiseBuilder &eb, Value x, double bound,
                             Value value) {
   return eb.select(eb.lessThan(x, eb.constant(-bound)), eb.constant(-0.0),

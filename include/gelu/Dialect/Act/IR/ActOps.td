@@ -92,7 +92,8 @@ def Act_GeluOp : Act_GeluActivationOp<Act_OpKindGelu, "Gelu",
     - every form: `piecewise_tail` (the default: g(−|x|) for the gate g of
       x·g(x) as a degree-7 polynomial on each of ≤ 32 intervals of |x|, its
       coefficients looked up per lane (`act.lookup`), relative accuracy
-      down to where g falls under 2^−25 (x = −5.5 for exact GELU); below,
+      down to where g falls under 2^−25 (x = −5.5 for exact GELU, whose
+      table goes on to −7); below,
       a tail form with relative accuracy and no divide (exact GELU:
       x·S(|x|)·e^(−x²/2), S from a second table; the σ forms x·e·(1 − e),
       e = e^y), computed only for the vectors that have such a lane, so its
