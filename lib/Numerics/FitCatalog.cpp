@@ -386,52 +386,97 @@ static bool isPiecewiseGate(ReferenceFunction function) {
          function == ReferenceFunction::Silu;
 }
 
+/// The error of the kernel's result (x·g(x) of a gate, GELU' itself) that
+/// a degree-`degree` table of `function` with `intervals` intervals of
+/// `step` makes, estimated: on each interval, the polynomial interpolating
+/// q at the Chebyshev nodes (within a small factor of the minimax fit, and
+/// the same factor for every step), its error at kEstimatePoints points;
+/// past the table, where q is 0, the part of the function the table would
+/// carry (decreasing there), half a step past the last interval's centre.
+static double ladderErrorEstimate(ReferenceFunction function, unsigned degree,
+                                  long double step, unsigned intervals) {
+  constexpr unsigned kEstimatePoints = 33;
+  const bool gate = isPiecewiseGate(function);
+  auto part = [&](long double u, long double q) {
+    return gate ? fabsl(u) * fabsl(q) : fabsl(q);
+  };
+  const unsigned nodes = degree + 1;
+  long double node[kPiecewiseLadderMaxDegree + 1];
+  for (unsigned j = 0; j < nodes; ++j)
+    node[j] = 0.5L * cosl((2 * j + 1) * kPi / (2 * nodes));
+  long double worst = 0;
+  for (unsigned k = 0; k < intervals; ++k) {
+    const long double centre = k * step;
+    long double value[kPiecewiseLadderMaxDegree + 1];
+    for (unsigned j = 0; j < nodes; ++j)
+      value[j] = piecewiseTarget(function, centre + node[j] * step);
+    for (unsigned i = 0; i < kEstimatePoints; ++i) {
+      const long double v = -0.5L + i / (kEstimatePoints - 1.0L);
+      long double p = 0;
+      for (unsigned j = 0; j < nodes; ++j) {
+        long double lagrange = value[j];
+        for (unsigned l = 0; l < nodes; ++l)
+          if (l != j)
+            lagrange *= (v - node[l]) / (node[j] - node[l]);
+        p += lagrange;
+      }
+      const long double u = centre + v * step;
+      worst = std::max(worst, part(u, p - piecewiseTarget(function, u)));
+    }
+  }
+  const long double past = (intervals - 0.5L) * step;
+  worst = std::max(worst, part(past, piecewiseTarget(function, past)));
+  return static_cast<double>(worst);
+}
+
 PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
   assert(hasRationalForm(function) && "no piecewise form");
   // The rational form's clamp, past which the gate is 1 (or 0) to within
   // 2^−25, GELU' 1 (or 0) to within 4e-8.
   const double clamp = rationalClamp(function, kRationalMaxDegree);
-  double step = 1.0 / 64;
-  // The table's end at `step`: the clamp rounded up to a whole step, or as
-  // far as kPiecewiseMaxIntervals intervals reach.
-  auto limitAt = [&] {
-    return std::min(std::ceil(clamp / step) * step,
-                    (kPiecewiseMaxIntervals - 1) * step);
+  // The number of intervals that reach the clamp with `step` (at least)
+  // or as many as the table holds.
+  auto intervalsAt = [&](double step) {
+    return std::min(static_cast<unsigned>(std::ceil(clamp / step)) + 1,
+                    kPiecewiseMaxIntervals);
   };
   if (degree <= kPiecewiseLadderMaxDegree) {
-    // The ladder's degrees (kPiecewiseLadderCuts): the finest step whose
-    // table ends past u = 2 at a u where the part of the function it
-    // carries is under the degree's cut half a step on (that part
-    // decreases from u = 2 on for every function, and is under
-    // 2^−25·clamp at the clamp, so the search ends at the latest at the
-    // step whose table covers the clamp).
-    const bool gate = isPiecewiseGate(function);
-    auto part = [&](long double u) {
-      long double q = piecewiseTarget(function, u);
-      return gate ? u * q : fabsl(q);
-    };
-    const double cut = kPiecewiseLadderCuts[degree - 1];
-    while (limitAt() < 2 || part(limitAt() + step / 2) > cut)
-      step *= 2;
-  } else {
-    // Degrees above the ladder's: the least power-of-two step whose table
-    // covers the clamp.
-    while (limitAt() < clamp)
-      step *= 2;
-    // Exact GELU's tables from degree 5 on reach past its clamp
-    // (kExactGeluTableReach).
-    if (function == ReferenceFunction::GeluExact &&
-        degree >= kExactGeluReachMinDegree) {
-      assert(kExactGeluTableReach >= clamp &&
-             std::fmod(kExactGeluTableReach, step) == 0 &&
-             kExactGeluTableReach / step + 1 <= kPiecewiseMaxIntervals &&
-             "not a whole number of steps, or more than the table holds");
-      return {step, kExactGeluTableReach,
-              static_cast<unsigned>(kExactGeluTableReach / step) + 1};
+    // The ladder's degrees (kPiecewiseLadderInverseSteps): the step with
+    // the least estimated error. A finer step shrinks the intervals' error
+    // (as step^(degree + 1)) and the table's reach, past which the error
+    // is what the table would carry: the best step balances the two.
+    double best = 0, bestError = 0;
+    for (unsigned m = kPiecewiseLadderInverseSteps[0];
+         m <= kPiecewiseLadderInverseSteps[1]; ++m) {
+      const double step = kPiecewiseLadderInverseStepUnit / m;
+      const double error =
+          ladderErrorEstimate(function, degree, step, intervalsAt(step));
+      if (best == 0 || error < bestError) {
+        best = step;
+        bestError = error;
+      }
     }
+    const unsigned intervals = intervalsAt(best);
+    return {best, (intervals - 1) * best, intervals};
   }
-  const double limit = limitAt();
-  return {step, limit, static_cast<unsigned>(limit / step) + 1};
+  // Degrees above the ladder's: the least power-of-two step whose table
+  // covers the clamp (u/step exact).
+  double step = 1.0 / 64;
+  while ((intervalsAt(step) - 1) * step < clamp)
+    step *= 2;
+  // Exact GELU's tables from degree 5 on reach past its clamp
+  // (kExactGeluTableReach).
+  if (function == ReferenceFunction::GeluExact &&
+      degree >= kExactGeluReachMinDegree) {
+    assert(kExactGeluTableReach >= clamp &&
+           std::fmod(kExactGeluTableReach, step) == 0 &&
+           kExactGeluTableReach / step + 1 <= kPiecewiseMaxIntervals &&
+           "not a whole number of steps, or more than the table holds");
+    return {step, kExactGeluTableReach,
+            static_cast<unsigned>(kExactGeluTableReach / step) + 1};
+  }
+  const unsigned intervals = intervalsAt(step);
+  return {step, (intervals - 1) * step, intervals};
 }
 
 unsigned bf16PiecewiseTailDegree(ReferenceFunction function) {
@@ -485,6 +530,174 @@ static long double piecewiseTarget(ReferenceFunction function, long double u) {
   }
 }
 
+/// Lawson's iteration: the coefficients a minimising max_i |Σ_j a_j·φ_ij −
+/// t_i| over a grid, as the limit of weighted least-squares fits whose
+/// weights grow where the error is large.
+static std::vector<long double>
+lawsonFit(const std::vector<std::vector<long double>> &basis,
+          const std::vector<long double> &target, unsigned iterations) {
+  const size_t points = target.size(), n = basis.front().size();
+  std::vector<long double> weight(points, 1.0L / points), a(n);
+  for (unsigned iteration = 0; iteration < iterations; ++iteration) {
+    // The normal equations of the weighted fit, by Gaussian elimination
+    // with partial pivoting (n ≤ 5).
+    std::vector<std::vector<long double>> m(n, std::vector<long double>(n + 1));
+    for (size_t i = 0; i < points; ++i)
+      for (size_t j = 0; j < n; ++j) {
+        for (size_t k = 0; k < n; ++k)
+          m[j][k] += weight[i] * basis[i][j] * basis[i][k];
+        m[j][n] += weight[i] * basis[i][j] * target[i];
+      }
+    for (size_t c = 0; c < n; ++c) {
+      size_t pivot = c;
+      for (size_t r = c + 1; r < n; ++r)
+        if (fabsl(m[r][c]) > fabsl(m[pivot][c]))
+          pivot = r;
+      std::swap(m[c], m[pivot]);
+      for (size_t r = c + 1; r < n; ++r) {
+        long double f = m[r][c] / m[c][c];
+        for (size_t k = c; k <= n; ++k)
+          m[r][k] -= f * m[c][k];
+      }
+    }
+    for (size_t c = n; c-- > 0;) {
+      long double sum = m[c][n];
+      for (size_t k = c + 1; k < n; ++k)
+        sum -= m[c][k] * a[k];
+      a[c] = sum / m[c][c];
+    }
+    long double total = 0;
+    for (size_t i = 0; i < points; ++i) {
+      long double fit = 0;
+      for (size_t j = 0; j < n; ++j)
+        fit += a[j] * basis[i][j];
+      weight[i] *= fabsl(fit - target[i]);
+      total += weight[i];
+    }
+    if (!(total > 0))
+      break;
+    for (long double &w : weight)
+      w /= total;
+  }
+  return a;
+}
+
+std::vector<ReferenceFunction> clampedPolynomialFunctions() {
+  return {ReferenceFunction::GeluExact, ReferenceFunction::GeluTanh,
+          ReferenceFunction::GeluSigmoid, ReferenceFunction::Silu};
+}
+
+std::string clampedPolynomialFitName(ReferenceFunction function,
+                                     unsigned degree) {
+  std::string name = rationalFitName(function, degree);
+  return name.replace(name.find("rational"), 8, "polynomial");
+}
+
+namespace {
+/// s for one R (clampedPolynomialFit).
+struct ClampedPolynomialTrial {
+  std::vector<double> coefficients;
+  double error;
+  bool positive;
+};
+} // namespace
+
+/// s's f32 coefficients for `clamp` (clampedPolynomialFit), fitted on a
+/// grid of `points` with `iterations` of Lawson's iteration, the error they
+/// make, inside [0, clamp] and past it, and whether s > 0 on [0, clamp].
+static ClampedPolynomialTrial
+clampedPolynomialAt(ReferenceFunction function, unsigned degree,
+                    long double clamp, unsigned points, unsigned iterations) {
+  // In t = v/R: v·(R − v)·s(v) = R²·t·(1 − t)·Σ a_j·t^j ≈ v·q(v), on
+  // points dense at both ends as the error's extremes are. a_0 is pinned
+  // to q(0)/R = 1/(2R), so that x·g(x) is x/2 to first order near 0 (the
+  // absolute error alone would leave it a few per cent off there).
+  const unsigned terms = degree - 1;
+  const long double pinned = 0.5L / clamp;
+  std::vector<std::vector<long double>> basis;
+  std::vector<long double> target;
+  for (unsigned i = 0; i < points; ++i) {
+    long double t = (1 - cosl(kPi * i / (points - 1))) / 2;
+    long double v = clamp * t;
+    std::vector<long double> row(terms - 1);
+    long double power = t * (1 - t) * t;
+    for (unsigned j = 1; j < terms; ++j, power *= t)
+      row[j - 1] = power;
+    basis.push_back(std::move(row));
+    target.push_back(v * piecewiseTarget(function, v) / (clamp * clamp) -
+                     pinned * t * (1 - t));
+  }
+  std::vector<long double> a = lawsonFit(basis, target, iterations);
+  a.insert(a.begin(), pinned);
+  ClampedPolynomialTrial trial;
+  long double scale = 1;
+  for (unsigned j = 0; j < terms; ++j, scale *= clamp)
+    trial.coefficients.push_back(static_cast<float>(a[j] / scale));
+  // Past R the form gives x (or −0): the error is u·q(u), decreasing.
+  long double worst = clamp * piecewiseTarget(function, clamp);
+  trial.positive = true;
+  constexpr unsigned kCheckPoints = 4001;
+  for (unsigned i = 0; i < kCheckPoints; ++i) {
+    long double v = clamp * i / (kCheckPoints - 1);
+    long double sv = 0;
+    for (unsigned j = terms; j-- > 0;)
+      sv = sv * v + trial.coefficients[j];
+    trial.positive = trial.positive && sv > 0;
+    worst = std::max(
+        worst, fabsl(v * (clamp - v) * sv - v * piecewiseTarget(function, v)));
+  }
+  trial.error = static_cast<double>(worst);
+  return trial;
+}
+
+ClampedPolynomialFit clampedPolynomialFit(ReferenceFunction function,
+                                          unsigned degree) {
+  assert(degree >= kClampedPolynomialMinDegree &&
+         degree <= kClampedPolynomialMaxDegree && isPiecewiseGate(function));
+  // R = k/16 from 1.5 to 12: every other k on a coarse fit, then the best
+  // one's neighbours and the final fit on a finer grid. Only fits whose s
+  // is positive count (a sign change would break GELU's sign).
+  constexpr unsigned kCoarsePoints = 160, kCoarseIterations = 60;
+  constexpr unsigned kPoints = 1200, kIterations = 400;
+  constexpr unsigned kFirst = 24, kLast = 192;
+  auto search = [&](llvm::ArrayRef<unsigned> ks, unsigned points,
+                    unsigned iterations) {
+    unsigned best = 0;
+    double bestError = 0;
+    for (unsigned k : ks) {
+      ClampedPolynomialTrial trial =
+          clampedPolynomialAt(function, degree, k / 16.0L, points, iterations);
+      if (trial.positive && (best == 0 || trial.error < bestError)) {
+        best = k;
+        bestError = trial.error;
+      }
+    }
+    return best;
+  };
+  std::vector<unsigned> coarse;
+  for (unsigned k = kFirst; k <= kLast; k += 2)
+    coarse.push_back(k);
+  unsigned chosen = search(coarse, kCoarsePoints, kCoarseIterations);
+  if (chosen)
+    chosen = search({chosen - 1, chosen, chosen + 1}, kPoints, kIterations);
+  ClampedPolynomialFit fit;
+  fit.name = clampedPolynomialFitName(function, degree);
+  fit.function = function;
+  fit.degree = degree;
+  fit.clamp = (chosen ? chosen : kFirst) / 16.0;
+  ClampedPolynomialTrial trial =
+      clampedPolynomialAt(function, degree, fit.clamp, kPoints, kIterations);
+  fit.coefficients = trial.coefficients;
+  fit.maxError = trial.error;
+  fit.positive = chosen && trial.positive;
+  fit.description = std::string("x·") + gateName(function) +
+                    " as (x < 0 ? -0 : x) − v·(R − v)·s(v), v = min(|x|, R), "
+                    "R = " +
+                    decimal(fit.clamp) + ", degree " + std::to_string(degree) +
+                    ", absolute error";
+  return fit;
+}
+
 long double piecewiseDerivativeRoot(ReferenceFunction function) {
   // q(u) = GELU'(−u) is 1/2 at 0 and negative at 2, with one zero between.
   long double lo = 0, hi = 2;
@@ -522,6 +735,7 @@ static PiecewiseFitEntry rootFactoredFit(ReferenceFunction function) {
   entry.name = piecewiseRootFitName(function);
   entry.function = function;
   entry.degree = kPiecewiseMaxDegree;
+  entry.domain = domain;
   entry.description = "GELU'(x)/(u − u0) at x = −u, u0 = " +
                       decimal(static_cast<double>(root)) +
                       " its zero, u in [0, " + decimal(domain.limit) + "], " +
@@ -577,6 +791,7 @@ static PiecewiseFitEntry gaussTailFit() {
   entry.name = gaussTailFitName();
   entry.function = ReferenceFunction::GeluExact;
   entry.degree = kGaussTailDegree;
+  entry.domain = domain;
   entry.description =
       "Phi(-u)·exp(u²/2), u in [" + decimal((first - 0.5) * domain.step) +
       ", " + decimal(domain.limit) + "], intervals of " + decimal(domain.step) +
@@ -612,6 +827,7 @@ std::vector<PiecewiseFitEntry> piecewiseFitCatalog() {
       entry.name = piecewiseFitName(function, degree);
       entry.function = function;
       entry.degree = degree;
+      entry.domain = domain;
       entry.description =
           std::string(relative ? gateName(function) : "GELU'(x)") +
           " at x = −u, u in [0, " + decimal(domain.limit) + "], " +

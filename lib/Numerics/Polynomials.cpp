@@ -122,14 +122,15 @@ RationalCoefficients erfRationalCoefficients() {
   return rationalFit("erf_rational");
 }
 
-/// The table `name` of FittedPolynomials.inc, on `domain`.
+/// The table `name` of FittedPolynomials.inc, on the domain gelu-fit wrote
+/// with it.
 static PiecewiseCoefficients piecewiseTable(const std::string &name,
-                                            PiecewiseDomain domain,
                                             unsigned degree) {
   for (const PiecewiseTable &table : kPiecewiseTables)
     if (name == table.name) {
-      assert(table.intervals == domain.intervals && table.degree == degree);
-      return {domain, degree,
+      assert(table.degree == degree && "the catalog's degree");
+      return {{table.step, table.limit, table.intervals},
+              degree,
               llvm::ArrayRef<double>(table.coefficients,
                                      table.intervals * (degree + 1)),
               table.maxError};
@@ -140,19 +141,27 @@ static PiecewiseCoefficients piecewiseTable(const std::string &name,
 
 PiecewiseCoefficients piecewiseCoefficients(ReferenceFunction function,
                                             unsigned degree) {
-  return piecewiseTable(piecewiseFitName(function, degree),
-                        piecewiseDomain(function, degree), degree);
+  return piecewiseTable(piecewiseFitName(function, degree), degree);
 }
 
 PiecewiseCoefficients piecewiseRootCoefficients(ReferenceFunction function) {
-  return piecewiseTable(piecewiseRootFitName(function),
-                        piecewiseDomain(function, kPiecewiseMaxDegree),
-                        kPiecewiseMaxDegree);
+  return piecewiseTable(piecewiseRootFitName(function), kPiecewiseMaxDegree);
 }
 
 PiecewiseCoefficients gaussTailCoefficients() {
-  return piecewiseTable(gaussTailFitName(), gaussTailDomain(),
-                        kGaussTailDegree);
+  return piecewiseTable(gaussTailFitName(), kGaussTailDegree);
+}
+
+ClampedPolynomialCoefficients
+clampedPolynomialCoefficients(ReferenceFunction function, unsigned degree) {
+  const std::string name = clampedPolynomialFitName(function, degree);
+  for (const ClampedPolynomialTable &table : kClampedPolynomialTables)
+    if (name == table.name)
+      return {table.clamp,
+              llvm::ArrayRef<double>(table.coefficients, table.size),
+              table.maxError};
+  llvm::report_fatal_error(llvm::Twine("no polynomial fit '") + name +
+                           "' (FitCatalog.cpp)");
 }
 
 DoubleFitCoefficients doubleFitCoefficients(llvm::StringRef name) {

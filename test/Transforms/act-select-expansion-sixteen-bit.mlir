@@ -5,7 +5,7 @@
 // failed before it did.
 
 // CHECK-LABEL: func.func @silu_f16
-// CHECK: act.silu %{{.*}} expansion<piecewise> degree(3) : vector<16xf16>
+// CHECK: act.silu %{{.*}} expansion<piecewise> degree(2) : vector<16xf16>
 func.func @silu_f16(%x: vector<16xf16>) -> vector<16xf16> {
   %0 = act.silu %x : vector<16xf16>
   return %0 : vector<16xf16>

@@ -185,6 +185,8 @@ int main(int argc, char **argv) {
       "  const char *name;\n"
       "  const double *coefficients;\n"
       "  unsigned intervals;\n"
+      "  double step;  ///< the intervals' width\n"
+      "  double limit; ///< the last interval's centre\n"
       "  unsigned degree;\n"
       "  double maxError; ///< weighted, the worst interval's\n"
       "};\n\n";
@@ -228,11 +230,50 @@ int main(int argc, char **argv) {
     inc += "};\n";
     rows += "    {\"" + entry.name + "\", kPiecewise_" + entry.name + ", " +
             std::to_string(entry.pieces.size()) + ", " +
-            std::to_string(entry.degree) + ", " + hexFloat(pieceErrors[i]) +
-            "},\n";
+            hexFloat(entry.domain.step) + ", " + hexFloat(entry.domain.limit) +
+            ", " + std::to_string(entry.degree) + ", " +
+            hexFloat(pieceErrors[i]) + "},\n";
   }
   inc += "\nstatic constexpr PiecewiseTable kPiecewiseTables[] = {\n" + rows +
          "};\n";
+
+  // The gates' table-free `polynomial` forms (FitCatalog.h).
+  inc +=
+      "\n/// A `polynomial` form (FitCatalog.h): s's f32 coefficients, lowest\n"
+      "/// degree first, and its clamp R.\n"
+      "struct ClampedPolynomialTable {\n"
+      "  const char *name;\n"
+      "  const double *coefficients;\n"
+      "  unsigned size;\n"
+      "  double clamp;\n"
+      "  double maxError; ///< absolute, of x·g(x)\n"
+      "};\n\n";
+  rows.clear();
+  for (ReferenceFunction function : clampedPolynomialFunctions())
+    for (unsigned degree = kClampedPolynomialMinDegree;
+         degree <= kClampedPolynomialMaxDegree; ++degree) {
+      const ClampedPolynomialFit fit = clampedPolynomialFit(function, degree);
+      std::printf("%-18s max error %.3e  (%s)\n", fit.name.c_str(),
+                  fit.maxError, fit.description.c_str());
+      if (!fit.positive) {
+        std::fprintf(stderr,
+                     "gelu-fit: %s: s(v) is not positive on [0, R]: the "
+                     "form would break GELU's sign\n",
+                     fit.name.c_str());
+        return 1;
+      }
+      inc += "// " + fit.description + "\n";
+      inc += "static constexpr double kPolynomial_" + fit.name + "[] = {";
+      for (size_t i = 0; i < fit.coefficients.size(); ++i)
+        inc += (i ? ", " : "") + hexFloat(fit.coefficients[i]);
+      inc += "};\n";
+      rows += "    {\"" + fit.name + "\", kPolynomial_" + fit.name + ", " +
+              std::to_string(fit.coefficients.size()) + ", " +
+              hexFloat(fit.clamp) + ", " + hexFloat(fit.maxError) + "},\n";
+    }
+  inc += "\nstatic constexpr ClampedPolynomialTable kClampedPolynomialTables[] "
+         "= {\n" +
+         rows + "};\n";
 
   // The double fits (DoubleFits.h): double coefficients, not f32.
   inc += "\n/// A double fit's table (DoubleFits.h): double coefficients.\n"

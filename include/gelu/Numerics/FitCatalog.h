@@ -37,10 +37,12 @@ std::vector<FitEntry> fitCatalog();
 /// The piecewise form of a function with a rational form (the `piecewise`
 /// expansions): q(u) = f(−u) on u = |x| in [0, limit] (f the gate of a
 /// GELU or SiLU, or a GELU's derivative; f(x) = 1 − q(x) above 0, since
-/// f − 1/2 is odd), in `intervals` intervals of width `step`, a power of
-/// two, the k-th centred on k·step and given as a polynomial in v =
-/// u/step − k in [−1/2, 1/2]: u/step and v are exact, and k is u/step
-/// rounded, the lane's index into a table of at most 32 entries.
+/// f − 1/2 is odd), in `intervals` intervals of width `step`, the k-th
+/// centred on k·step and given as a polynomial in v = u/step − k in
+/// [−1/2, 1/2], k being u/step rounded, the lane's index into a table of at
+/// most 32 entries. The step is a power of two (u/step and v exact) but for
+/// the ladder's degrees (kPiecewiseLadderMaxDegree), whose 1/step is an f32
+/// value.
 struct PiecewiseDomain {
   double step;
   double limit;
@@ -58,6 +60,9 @@ struct PiecewiseFitEntry {
   std::string description;
   ReferenceFunction function;
   unsigned degree;
+  /// Written into the table with the coefficients: the kernels take the
+  /// domain from there, not from piecewiseDomain's search.
+  PiecewiseDomain domain;
   std::vector<MinimaxProblem> pieces;
 };
 
@@ -113,15 +118,55 @@ constexpr unsigned kPiecewiseMaxIntervals = 31;
 /// clamp: past it, it errs by 2.3e-4 and misrounds a bf16 result.
 constexpr double kExactGeluTableReach = 7.0;
 constexpr unsigned kExactGeluReachMinDegree = 5;
-/// The ladder's degrees, 1 to 3, trade the table's reach for narrower
-/// intervals: each takes the finest step whose intervals reach a u where
-/// the part of the function the table carries (x·g(x) of a gate, GELU'
-/// itself), half a step past the table, is under its cut (2^−11, 2^−15,
-/// 2^−17: under what the degree errs by inside the table), where the
-/// higher degrees cover all of u up to the rational form's clamp.
+/// The ladder's degrees, 1 to 3, fill the table with the step that errs
+/// least (piecewiseDomain): finer intervals err less, but the table ends
+/// sooner, and past it the kernel's error is the part of the function the
+/// table would carry. Their steps are not powers of two: 1/step is m/16
+/// for m in [kPiecewiseLadderInverseSteps[0], [1]] (steps 2/3 to 1/16), an
+/// f32 value, and u·(1/step) is rounded once in the FMAs that give the
+/// interval and v. The higher degrees cover all of u up to the rational
+/// form's clamp with a power-of-two step (u/step exact).
 constexpr unsigned kPiecewiseLadderMaxDegree = 3;
-constexpr double kPiecewiseLadderCuts[kPiecewiseLadderMaxDegree] = {
-    0x1p-11, 0x1p-15, 0x1p-17};
+constexpr unsigned kPiecewiseLadderInverseSteps[2] = {24, 256};
+constexpr double kPiecewiseLadderInverseStepUnit = 16.0;
+
+/// The `polynomial` form of a gate (exact, tanh and sigmoid GELU, SiLU),
+/// with no table: x·g(x) = (x < 0 ? −0 : x) − v·(R − v)·s(v), v = min(|x|,
+/// R), s a polynomial (ClampedPolynomialFit). Exactly x above R and −0
+/// below −R; s > 0 on [0, R] keeps the sign and x·g(x) ≤ x. `degree` is
+/// v·(R − v)·s(v)'s, s's plus 2: degree + 4 operations a vector, where the
+/// cheapest table (`piecewise` degree 1) takes 10, for absolute errors of a
+/// few 1e-3 (budgets of 1e-2). s(0) = 1/(2R): x·g(x) is x/2 near 0.
+constexpr unsigned kClampedPolynomialMinDegree = 3;
+constexpr unsigned kClampedPolynomialMaxDegree = 6;
+/// A fitted `polynomial` form: R = `clamp` (a multiple of 1/16) and s's
+/// f32 coefficients, lowest first, chosen by clampedPolynomialFit to make
+/// the largest absolute error of x·g(x) least, inside [−R, R] and past it
+/// (where the error is |x|·q(|x|), q(u) = g(−u)).
+struct ClampedPolynomialFit {
+  std::string name;
+  std::string description;
+  ReferenceFunction function;
+  unsigned degree;
+  double clamp;
+  std::vector<double> coefficients;
+  /// The largest absolute error of x·g(x), measured with the f32
+  /// coefficients in long double on a dense grid of [0, R] and past R.
+  double maxError;
+  /// Whether s > 0 on that grid (the form's invariants need it).
+  bool positive;
+};
+/// Fits `function`'s `polynomial` form at `degree`: for each R = k/16 in
+/// [1.5, 12], s by Lawson's iteration (weighted least squares converging to
+/// the minimax fit) on a grid of [0, R], its constant term pinned, keeping
+/// the R whose error, inside and past R, is least. About a second of
+/// gelu-fit's time for all of them.
+ClampedPolynomialFit clampedPolynomialFit(ReferenceFunction function,
+                                          unsigned degree);
+/// The functions that have a `polynomial` form (the gates).
+std::vector<ReferenceFunction> clampedPolynomialFunctions();
+std::string clampedPolynomialFitName(ReferenceFunction function,
+                                     unsigned degree);
 
 /// The erfc form of exact GELU writes erfc(|x|/√2) = t·exp(−x²/2 + P(t))
 /// with t = 1/(1 + a·|x|), a = kErfcFormScale. a is an f32 value, and the

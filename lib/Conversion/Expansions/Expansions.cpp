@@ -426,13 +426,16 @@ Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
                                 const PiecewiseCoefficients &fit, Value u) {
   const PiecewiseDomain &domain = fit.domain;
   const unsigned degree = fit.degree;
-  // t = u/step, exact (the step is a power of two), at most one past the
-  // last interval's centre. k = round(t) by the shifter 1.5·2^23: the low bits
-  // of t + shifter are k, and (t + shifter) − shifter is k as a float, so
-  // v = t − k in [−1/2, 1/2] is exact. t is never formed: both t + shifter
-  // and t − k are FMAs of u, each rounded once as the sum of exact t would
-  // be. No float-to-int conversion: a NaN lane gets some defined index and
-  // stays NaN through v.
+  // t = u/step, at most one past the last interval's centre. k = round(t)
+  // by the shifter 1.5·2^23: the low bits of t + shifter are k, and
+  // (t + shifter) − shifter is k as a float, so v = t − k in [−1/2, 1/2]
+  // is exact when t is. t is never formed: both t + shifter and t − k are
+  // FMAs of u, each rounded once as the sum of exact t would be. t is
+  // exact for a power-of-two step; the ladder's degrees' 1/step is an f32
+  // value (FitCatalog.h), and u·(1/step) rounded in the FMAs moves v by an
+  // ULP of itself, k only at an interval's edge, where the two intervals'
+  // polynomials agree to within their error. No float-to-int conversion: a
+  // NaN lane gets some defined index and stays NaN through v.
   // (Operands are built one statement at a time: the IR's order must not
   // depend on the compiler's order of evaluating arguments.)
   Value inverseStep = eb.constant(1.0 / domain.step);
@@ -497,6 +500,24 @@ static Value emitGeluPiecewise(ElementwiseBuilder &eb,
         return emitAccurateTail(slow, function, x);
       },
       y);
+}
+
+/// A gate's table-free `polynomial` form (FitCatalog.h):
+/// (x < 0 ? −0 : x) − v·(R − v)·s(v), v = min(|x|, R). Past R the product
+/// is 0: x above, −0 below, ±inf giving inf and −0; NaN stays NaN through
+/// v.
+static Value emitGeluClampedPolynomial(ElementwiseBuilder &eb,
+                                       ReferenceFunction function, Value x,
+                                       unsigned degree) {
+  const ClampedPolynomialCoefficients fit =
+      clampedPolynomialCoefficients(function, degree);
+  Value clamp = eb.constant(fit.clamp);
+  Value v = eb.clampAbove(eb.abs(x), fit.clamp);
+  Value s = eb.constant(fit.coefficients.back());
+  for (size_t j = fit.coefficients.size() - 1; j-- > 0;)
+    s = eb.fma(s, v, eb.constant(fit.coefficients[j]));
+  Value m = eb.mul(v, eb.sub(clamp, v));
+  return emitGatedFromNegative(eb, x, m, s);
 }
 
 /// ReLU, max(x, 0): NaN stays NaN, −0 gives +0.
@@ -569,6 +590,8 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
                              /*tail=*/true);
   case Expansion::correctly_rounded:
     return emitCorrectlyRounded(eb, function, x);
+  case Expansion::polynomial:
+    return emitGeluClampedPolynomial(eb, function, x, degree);
   }
   llvm_unreachable("unknown expansion");
 }

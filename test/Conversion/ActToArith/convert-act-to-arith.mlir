@@ -63,16 +63,20 @@ func.func @gelu_exact(%x: vector<16xf32>) -> vector<16xf32> {
 }
 
 // piecewise at a degree: degree + 1 lookups, no branch, no select for
-// below the table: u is clamped a step past it (5.5 + 1/4), where the
-// tables' padding is zeros, so q = 0 from half a step past the table on.
+// below the table: u is clamped a step past it (31 intervals of 1/6.5 up
+// to 4.615, clamped at 32/6.5), where the tables' padding is zeros, so
+// q = 0 from half a step past the table on. The ladder's degrees' step is
+// the one that errs least (FitCatalog.h), here not a power of two.
 // CHECK-LABEL: func.func @gelu_piecewise_d2
 // CHECK-DAG: %[[MZ:.*]] = arith.constant -0.000000e+00 : f32
-// CHECK-DAG: %[[CLAMP:.*]] = arith.constant 5.750000e+00 : f32
+// CHECK-DAG: %[[CLAMP:.*]] = arith.constant 4.76923084 : f32
+// CHECK-DAG: %[[SCALE:.*]] = arith.constant 6.500000e+00 : f32
 // CHECK: %[[U:.*]] = arith.select %{{.*}}, %[[CLAMP]], %{{.*}} : f32
+// CHECK-NEXT: math.fma %[[U]], %[[SCALE]], %{{.*}} : f32
 // CHECK-COUNT-2: act.lookup %{{.*}} : i32 -> f32
 // CHECK-NEXT: math.fma
-// The table: 23 intervals, then zeros to 32 entries.
-// CHECK-NEXT: act.lookup %{{.*}} [{{[0-9.]*}}e-01, {{([^,]*, ){22}(0.000000e\+00, ){8}0}}.000000e+00] : i32 -> f32
+// The table: 31 intervals, then one zero to 32 entries.
+// CHECK-NEXT: act.lookup %{{.*}} [{{[0-9.]*}}e-01, {{([^,]*, ){30}0}}.000000e+00] : i32 -> f32
 // CHECK-NOT: act.lookup
 // CHECK-NOT: scf.if
 // CHECK: %[[BASE:.*]] = arith.select %{{.*}}, %[[MZ]], %{{.*}} : f32
@@ -84,11 +88,12 @@ func.func @gelu_piecewise_d2(%x: f32) -> f32 {
   return %0 : f32
 }
 
-// Degree 1: two lookups, one FMA, on 31 intervals of 1/8 up to 3.75, u
-// clamped at 3.875: from 3.8125 on, where x·Φ(x) is under 2^-11, q = 0.
+// Degree 1: two lookups, one FMA, on 31 intervals of 16/129 up to 3.72,
+// u clamped at 32·16/129: from 3.78 on, where x·Φ(x) is under 3e-4, the
+// intervals' own error, q = 0.
 // CHECK-LABEL: func.func @gelu_piecewise_d1
-// CHECK-DAG: %[[CLAMP:.*]] = arith.constant 3.875000e+00 : f32
-// CHECK-DAG: %[[SCALE:.*]] = arith.constant 8.000000e+00 : f32
+// CHECK-DAG: %[[CLAMP:.*]] = arith.constant 3.84496117 : f32
+// CHECK-DAG: %[[SCALE:.*]] = arith.constant 8.062500e+00 : f32
 // CHECK: %[[U:.*]] = arith.select %{{.*}}, %[[CLAMP]], %{{.*}} : f32
 // CHECK-NEXT: math.fma %[[U]], %[[SCALE]], %{{.*}} : f32
 // CHECK-COUNT-2: act.lookup %{{.*}} [{{([^,]*, ){31}0}}.000000e+00] : i32 -> f32

@@ -39,16 +39,16 @@ func.func @gelu_backward(%x: vector<8xf32>, %dy: vector<8xf32>) -> vector<8xf32>
 }
 
 // GELU' from its piecewise table at a degree: u clamped a step past the
-// table (6 + 1/4), where the table's zero entry gives q = 0 — 0 below, 1
+// table (31 intervals of 1/6.5 up to 4.615: 32/6.5), where the table's zero entry gives q = 0 — 0 below, 1
 // above — so q for x ≤ 0, 1 − q above, with no compare against the table's
 // ends; then the multiply by dy.
 // CHECK-LABEL: func.func @gelu_backward_piecewise_d2
 // CHECK-SAME: (%[[X:.*]]: f32, %[[DY:.*]]: f32)
-// CHECK-DAG: %[[CLAMP:.*]] = arith.constant 6.250000e+00 : f32
+// CHECK-DAG: %[[CLAMP:.*]] = arith.constant 4.76923084 : f32
 // CHECK: %[[ABS:.*]] = math.absf %[[X]]
 // CHECK-NEXT: %[[ABOVE:.*]] = arith.cmpf olt, %[[CLAMP]], %[[ABS]]
 // CHECK-NEXT: arith.select %[[ABOVE]], %[[CLAMP]], %[[ABS]]
-// CHECK-COUNT-3: act.lookup %{{.*}} [{{([^,]*, ){25}(0.000000e\+00, ){6}0}}.000000e+00] : i32 -> f32
+// CHECK-COUNT-3: act.lookup %{{.*}} [{{([^,]*, ){31}0}}.000000e+00] : i32 -> f32
 // CHECK-NOT: act.lookup
 // CHECK: %[[Q:.*]] = math.fma
 // CHECK-NEXT: %[[ONEMINUSQ:.*]] = arith.subf %{{.*}}, %[[Q]]

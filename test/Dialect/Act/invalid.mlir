@@ -82,7 +82,7 @@ func.func @silu_has_no_erfc_form(%x: f32) -> f32 {
 // -----
 
 func.func @silu_degree_needs_a_fitted_form(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.silu' op degree needs an expansion that has degrees ('rational', 'rational_fast' or 'piecewise')}}
+  // expected-error @+1 {{'act.silu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise' or 'polynomial')}}
   %0 = act.silu %x expansion<sigmoid> degree(4) : f32
   return %0 : f32
 }
@@ -90,7 +90,7 @@ func.func @silu_degree_needs_a_fitted_form(%x: f32) -> f32 {
 // -----
 
 func.func @relu_has_no_degree(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.relu' op degree needs an expansion that has degrees ('rational', 'rational_fast' or 'piecewise')}}
+  // expected-error @+1 {{'act.relu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise' or 'polynomial')}}
   %0 = act.relu %x degree(3) : f32
   return %0 : f32
 }
@@ -139,7 +139,7 @@ func.func @unknown_expansion(%x: f32) -> f32 {
 // -----
 
 func.func @degree_without_expansion(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational', 'rational_fast' or 'piecewise')}}
+  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise' or 'polynomial')}}
   %0 = act.gelu %x degree(3) : f32
   return %0 : f32
 }
@@ -147,7 +147,7 @@ func.func @degree_without_expansion(%x: f32) -> f32 {
 // -----
 
 func.func @degree_of_fixed_expansion(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational', 'rational_fast' or 'piecewise')}}
+  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise' or 'polynomial')}}
   %0 = act.gelu %x expansion<erfc> degree(3) : f32
   return %0 : f32
 }
@@ -157,6 +157,24 @@ func.func @degree_of_fixed_expansion(%x: f32) -> f32 {
 func.func @degree_not_fitted(%x: f32) -> f32 {
   // expected-error @+1 {{'act.gelu' op expansion 'rational' has no degree 7; expected 2, 3, 4, 5 or 6}}
   %0 = act.gelu %x expansion<rational> degree(7) : f32
+  return %0 : f32
+}
+
+// -----
+
+// The table-free polynomial form's degree is its polynomial's, 3 to 6.
+func.func @polynomial_degree_two(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu' op expansion 'polynomial' has no degree 2; expected 3, 4, 5 or 6}}
+  %0 = act.gelu %x expansion<polynomial> degree(2) : f32
+  return %0 : f32
+}
+
+// -----
+
+// It is a form of the gates; ReLU has its select only.
+func.func @relu_polynomial(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.relu' op expansion 'polynomial' does not compute relu; expected 'select'}}
+  %0 = act.relu %x expansion<polynomial> : f32
   return %0 : f32
 }
 

@@ -12,6 +12,9 @@
 
 #include "llvm/Support/ErrorHandling.h"
 
+#include <initializer_list>
+#include <vector>
+
 namespace gelu {
 
 using act::Expansion;
@@ -55,28 +58,40 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
                                         Expansion::approx_tanh,
                                         Expansion::approx_sigmoid,
                                         Expansion::piecewise,
+                                        Expansion::polynomial,
                                         Expansion::correctly_rounded};
   static constexpr Expansion tanh[] = {
-      Expansion::piecewise_tail, Expansion::sigmoid,
-      Expansion::sigmoid_fast,   Expansion::rational,
-      Expansion::rational_fast,  Expansion::tanh,
-      Expansion::piecewise,      Expansion::correctly_rounded};
-  static constexpr Expansion sigmoid[] = {
       Expansion::piecewise_tail,   Expansion::sigmoid,
       Expansion::sigmoid_fast,     Expansion::rational,
-      Expansion::rational_fast,    Expansion::piecewise,
+      Expansion::rational_fast,    Expansion::tanh,
+      Expansion::piecewise,        Expansion::polynomial,
       Expansion::correctly_rounded};
-  // The tanh and sigmoid GELUs' derivatives: their function's expansions
-  // but the correctly rounded one.
-  static const llvm::ArrayRef<Expansion> sigmoidDerivative =
-      llvm::ArrayRef<Expansion>(sigmoid).drop_back();
+  static constexpr Expansion sigmoid[] = {
+      Expansion::piecewise_tail, Expansion::sigmoid,
+      Expansion::sigmoid_fast,   Expansion::rational,
+      Expansion::rational_fast,  Expansion::piecewise,
+      Expansion::polynomial,     Expansion::correctly_rounded};
+  // The derivatives: their function's expansions but `polynomial` (a
+  // gate's form), tanh GELU's `tanh` spelling, and the tanh and sigmoid
+  // forms' correctly rounded one.
+  auto without = [](llvm::ArrayRef<Expansion> list,
+                    std::initializer_list<Expansion> dropped) {
+    std::vector<Expansion> kept;
+    for (Expansion e : list)
+      if (!llvm::is_contained(dropped, e))
+        kept.push_back(e);
+    return kept;
+  };
+  static const std::vector<Expansion> exactDerivative =
+      without(exact, {Expansion::polynomial});
+  static const std::vector<Expansion> sigmoidDerivative =
+      without(sigmoid, {Expansion::polynomial, Expansion::correctly_rounded});
   static constexpr Expansion relu[] = {Expansion::select};
   switch (function) {
-  // A derivative has its function's expansions (but tanh GELU's `tanh`
-  // spelling, and the tanh and sigmoid forms' correctly rounded one).
   case ReferenceFunction::GeluExact:
-  case ReferenceFunction::GeluExactDerivative:
     return exact;
+  case ReferenceFunction::GeluExactDerivative:
+    return exactDerivative;
   case ReferenceFunction::GeluTanh:
     return tanh;
   case ReferenceFunction::GeluSigmoid:
@@ -161,6 +176,12 @@ llvm::ArrayRef<unsigned> degreesOf(Expansion expansion) {
     return rational;
   if (expansion == Expansion::piecewise)
     return piecewise;
+  static constexpr unsigned polynomial[] = {3, 4, 5, 6};
+  static_assert(kClampedPolynomialMinDegree == 3 &&
+                    kClampedPolynomialMaxDegree == 6,
+                "the polynomial degrees follow the fit catalog");
+  if (expansion == Expansion::polynomial)
+    return polynomial;
   return {};
 }
 

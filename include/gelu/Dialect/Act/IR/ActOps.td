@@ -102,8 +102,13 @@ def Act_GeluOp : Act_GeluActivationOp<Act_OpKindGelu, "Gelu",
       (the same tables at `degree` 4 to 7, −0 below them and x above:
       relative accuracy for x ≥ −3 at degree 7, absolute below;
       branch-free, no select past the table (its zero entry); and the
-      ladder's `degree` 1 to 3, each on the narrowest intervals whose table
-      reaches where x·g(x) falls under its cut, 2^−11, 2^−15, 2^−17);
+      ladder's `degree` 1 to 3, each on 31 intervals of the width that errs
+      least: narrower intervals err less inside the table, which then ends
+      sooner, past it the error being x·g(x) itself), `polynomial` (no
+      table: (x < 0 ? −0 : x) − v·(R − v)·s(v), v = min(|x|, R), `degree`
+      3 to 6 (v·(R − v)·s(v)'s; absent: 6), absolute errors of 1e-3 to
+      6e-2, x itself past R and −0 below −R: the cheapest form, for loose
+      budgets);
     - exact: `erfc` (the tail-accurate erfc form, relative accuracy
       everywhere, no branch), `erfc_fast` (a lower-degree fit, no residual
       corrections, reciprocal estimate), `rational` (the direct form
@@ -151,8 +156,8 @@ def Act_SiluOp : Act_ActivationOp<Act_OpKindSilu, "Silu",
   let summary = "Sigmoid linear unit (swish with β = 1)";
   let description = [{
     Applies SiLU, x·σ(x), to every element. Expansions: `piecewise_tail`
-    (the default) and `piecewise` (`degree` 1 to 7) as for `act.gelu`, on
-    |x| ≤ 18; `sigmoid` (the closed form, no branch), `sigmoid_fast`,
+    (the default), `piecewise` (`degree` 1 to 7) and `polynomial`
+    (`degree` 3 to 6) as for `act.gelu`, the tables on |x| ≤ 18; `sigmoid` (the closed form, no branch), `sigmoid_fast`,
     `rational` and `rational_fast` (the direct form x·(1/2 + x·P(x²)/Q(x²))
     on |x| ≤ 17.5, `degree` 2 to 6: relative accuracy for x ≥ 0, absolute
     below).
