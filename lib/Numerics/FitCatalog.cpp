@@ -660,36 +660,37 @@ ClampedPolynomialFit clampedPolynomialFit(ReferenceFunction function,
   constexpr unsigned kCoarsePoints = 160, kCoarseIterations = 60;
   constexpr unsigned kPoints = 1200, kIterations = 400;
   constexpr unsigned kFirst = 24, kLast = 192;
+  // The best positive fit among `ks` (k 0 if none), with its trial.
   auto search = [&](llvm::ArrayRef<unsigned> ks, unsigned points,
                     unsigned iterations) {
-    unsigned best = 0;
-    double bestError = 0;
+    std::pair<unsigned, ClampedPolynomialTrial> best{0, {}};
     for (unsigned k : ks) {
       ClampedPolynomialTrial trial =
           clampedPolynomialAt(function, degree, k / 16.0L, points, iterations);
-      if (trial.positive && (best == 0 || trial.error < bestError)) {
-        best = k;
-        bestError = trial.error;
-      }
+      if (trial.positive &&
+          (best.first == 0 || trial.error < best.second.error))
+        best = {k, std::move(trial)};
     }
     return best;
   };
   std::vector<unsigned> coarse;
   for (unsigned k = kFirst; k <= kLast; k += 2)
     coarse.push_back(k);
-  unsigned chosen = search(coarse, kCoarsePoints, kCoarseIterations);
-  if (chosen)
-    chosen = search({chosen - 1, chosen, chosen + 1}, kPoints, kIterations);
+  unsigned k = search(coarse, kCoarsePoints, kCoarseIterations).first;
+  std::pair<unsigned, ClampedPolynomialTrial> chosen{0, {}};
+  if (k)
+    chosen = search({k - 1, k, k + 1}, kPoints, kIterations);
   ClampedPolynomialFit fit;
   fit.name = clampedPolynomialFitName(function, degree);
   fit.function = function;
   fit.degree = degree;
-  fit.clamp = (chosen ? chosen : kFirst) / 16.0;
-  ClampedPolynomialTrial trial =
-      clampedPolynomialAt(function, degree, fit.clamp, kPoints, kIterations);
-  fit.coefficients = trial.coefficients;
-  fit.maxError = trial.error;
-  fit.positive = chosen && trial.positive;
+  fit.clamp = (chosen.first ? chosen.first : kFirst) / 16.0;
+  if (!chosen.first) // none positive: reported, and gelu-fit fails
+    chosen.second =
+        clampedPolynomialAt(function, degree, fit.clamp, kPoints, kIterations);
+  fit.coefficients = chosen.second.coefficients;
+  fit.maxError = chosen.second.error;
+  fit.positive = chosen.first && chosen.second.positive;
   fit.description = std::string("x·") + gateName(function) +
                     " as (x < 0 ? -0 : x) − v·(R − v)·s(v), v = min(|x|, R), "
                     "R = " +
