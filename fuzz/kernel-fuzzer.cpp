@@ -15,10 +15,11 @@
 //    streaming change loops, not arithmetic (the width can: a reciprocal
 //    estimate is 14-bit vrcp14 on 512-bit vectors, 12-bit vrcpps on 256);
 //  - stay near the reference of what the expansion computes: within 2^-7
-//    relatively (bf16 outputs) or absolutely within 0.05 for the rational
-//    forms at degree 2 (the coarsest: SiLU's and sigmoid GELU's are the
-//    farthest off, docs/generated/accuracy-table.md) and 0.02 for every
-//    other form; NaN for NaN, and finite for finite inputs where the
+//    relatively (bf16 outputs) or absolutely within 0.05 for the forms at
+//    degree 2 (the coarsest rational ones: SiLU's and sigmoid GELU's are
+//    the farthest off, docs/generated/accuracy-table.md), 1.25 times the
+//    fit's own error for `polynomial` (the loose-budget form) and 0.02 for
+//    every other form; NaN for NaN, and finite for finite inputs where the
 //    reference is.
 //
 //===----------------------------------------------------------------------===//
@@ -27,9 +28,11 @@
 #include "gelu/JIT/Jit.h"
 #include "gelu/JIT/Measurement.h"
 #include "gelu/Numerics/HalfFloat.h"
+#include "gelu/Numerics/Polynomials.h"
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -252,7 +255,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       continue;
     }
     long double error = std::fabs(static_cast<long double>(y) - want);
-    const long double absolute = degree == 2 ? 0.05L : 0.02L;
+    long double absolute = degree == 2 ? 0.05L : 0.02L;
+    // The table-free `polynomial` form is meant for loose budgets: its
+    // bound is its fit's error as gelu-fit measured it (SiLU's degree 3
+    // errs 5.8e-2), with a quarter more for f32 evaluation.
+    if (expansion == act::Expansion::polynomial)
+      absolute = std::max<long double>(
+          absolute,
+          1.25L * clampedPolynomialCoefficients(computed, degree).maxError);
     bool near = error <= absolute || error <= std::fabs(want) * (1.0L / 128);
     if (!near)
       fail(shaped, "far from the reference", x, y, double(want));
