@@ -6,6 +6,7 @@
 
 #include "gelu/Numerics/FitCatalog.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ErrorHandling.h"
 
 #include <algorithm>
@@ -143,6 +144,18 @@ static const char *gateName(ReferenceFunction function) {
     return "σ(1.702x)";
   default:
     return "σ(x)";
+  }
+}
+
+/// A derivative, for the fits' descriptions.
+static const char *derivativeName(ReferenceFunction function) {
+  switch (function) {
+  case ReferenceFunction::GeluTanhDerivative:
+    return "tanh GELU'(x)";
+  case ReferenceFunction::GeluSigmoidDerivative:
+    return "sigmoid GELU'(x)";
+  default:
+    return "GELU'(x)";
   }
 }
 
@@ -540,7 +553,7 @@ lawsonFit(const std::vector<std::vector<long double>> &basis,
   std::vector<long double> weight(points, 1.0L / points), a(n);
   for (unsigned iteration = 0; iteration < iterations; ++iteration) {
     // The normal equations of the weighted fit, by Gaussian elimination
-    // with partial pivoting (n ≤ 5).
+    // with partial pivoting (n ≤ 6).
     std::vector<std::vector<long double>> m(n, std::vector<long double>(n + 1));
     for (size_t i = 0; i < points; ++i)
       for (size_t j = 0; j < n; ++j) {
@@ -583,8 +596,13 @@ lawsonFit(const std::vector<std::vector<long double>> &basis,
 }
 
 std::vector<ReferenceFunction> clampedPolynomialFunctions() {
-  return {ReferenceFunction::GeluExact, ReferenceFunction::GeluTanh,
-          ReferenceFunction::GeluSigmoid, ReferenceFunction::Silu};
+  return {ReferenceFunction::GeluExact,
+          ReferenceFunction::GeluTanh,
+          ReferenceFunction::GeluSigmoid,
+          ReferenceFunction::Silu,
+          ReferenceFunction::GeluExactDerivative,
+          ReferenceFunction::GeluTanhDerivative,
+          ReferenceFunction::GeluSigmoidDerivative};
 }
 
 std::string clampedPolynomialFitName(ReferenceFunction function,
@@ -650,10 +668,74 @@ clampedPolynomialAt(ReferenceFunction function, unsigned degree,
   return trial;
 }
 
+/// A derivative's p for `clamp` (clampedPolynomialFit), as
+/// clampedPolynomialAt: GELU'(x) = 1/2 + v·p(v²), v = x clamped to
+/// [−R, R], fitted on [0, R] (GELU'(−x) = 1 − GELU'(x) for every form).
+static ClampedPolynomialTrial
+clampedDerivativePolynomialAt(ReferenceFunction function, unsigned degree,
+                              long double clamp, unsigned points,
+                              unsigned iterations) {
+  // In t = v/R, s = t²: v·p(v²) = t·Σ b_j·s^j, with Σ b_j = 1/2 so that
+  // the form is 1 at R (and past it) and 0 at −R: b_0 = 1/2 − Σ_{j≥1} b_j
+  // leaves t·(s^j − 1) as the basis and GELU'(v) − 1/2 − t/2 as the
+  // target, on points dense at both ends.
+  const unsigned terms = degree + 1;
+  std::vector<std::vector<long double>> basis;
+  std::vector<long double> target;
+  for (unsigned i = 1; i < points; ++i) {
+    long double t = (1 - cosl(kPi * i / (points - 1))) / 2;
+    long double s = t * t;
+    std::vector<long double> row(terms - 1);
+    long double power = s;
+    for (unsigned j = 1; j < terms; ++j, power *= s)
+      row[j - 1] = t * (power - 1);
+    basis.push_back(std::move(row));
+    target.push_back(piecewiseTarget(function, -clamp * t) - 0.5L - t / 2);
+  }
+  std::vector<long double> b = lawsonFit(basis, target, iterations);
+  long double rest = 0;
+  for (long double bj : b)
+    rest += bj;
+  b.insert(b.begin(), 0.5L - rest);
+  ClampedPolynomialTrial trial;
+  long double scale = clamp;
+  for (unsigned j = 0; j < terms; ++j, scale *= clamp * clamp)
+    trial.coefficients.push_back(static_cast<float>(b[j] / scale));
+  // The kernel's error inside [0, R], and past R, where the form stays at
+  // its value at R and GELU' tends to 1 (its distance from 1 largest at R,
+  // for every R the search tries): evaluated as the kernel does, in f32
+  // (the rounding of p's terms, up to R^13 times a coefficient, shows at
+  // the higher degrees).
+  auto form = [&](float v) {
+    float w = v * v, p = 0;
+    for (unsigned j = terms; j-- > 0;)
+      p = std::fmaf(p, w, static_cast<float>(trial.coefficients[j]));
+    return static_cast<long double>(std::fmaf(v, p, 0.5f));
+  };
+  const float end = static_cast<float>(clamp);
+  long double worst = fabsl(form(end) - 1);
+  constexpr unsigned kCheckPoints = 4001;
+  for (unsigned i = 0; i < kCheckPoints; ++i) {
+    float v = static_cast<float>(clamp * i / (kCheckPoints - 1));
+    worst = std::max(worst, fabsl(form(v) - piecewiseTarget(function, -v)));
+  }
+  trial.error = static_cast<double>(worst);
+  trial.positive = true; // no sign to keep
+  return trial;
+}
+
 ClampedPolynomialFit clampedPolynomialFit(ReferenceFunction function,
                                           unsigned degree) {
   assert(degree >= kClampedPolynomialMinDegree &&
-         degree <= kClampedPolynomialMaxDegree && isPiecewiseGate(function));
+         degree <= kClampedPolynomialMaxDegree &&
+         llvm::is_contained(clampedPolynomialFunctions(), function));
+  const bool gate = isPiecewiseGate(function);
+  auto trialAt = [&](long double clamp, unsigned points, unsigned iterations) {
+    return gate ? clampedPolynomialAt(function, degree, clamp, points,
+                                      iterations)
+                : clampedDerivativePolynomialAt(function, degree, clamp, points,
+                                                iterations);
+  };
   // R = k/16 from 1.5 to 12: every other k on a coarse fit, then the best
   // one's neighbours and the final fit on a finer grid. Only fits whose s
   // is positive count (a sign change would break GELU's sign).
@@ -665,8 +747,7 @@ ClampedPolynomialFit clampedPolynomialFit(ReferenceFunction function,
                     unsigned iterations) {
     std::pair<unsigned, ClampedPolynomialTrial> best{0, {}};
     for (unsigned k : ks) {
-      ClampedPolynomialTrial trial =
-          clampedPolynomialAt(function, degree, k / 16.0L, points, iterations);
+      ClampedPolynomialTrial trial = trialAt(k / 16.0L, points, iterations);
       if (trial.positive &&
           (best.first == 0 || trial.error < best.second.error))
         best = {k, std::move(trial)};
@@ -686,16 +767,17 @@ ClampedPolynomialFit clampedPolynomialFit(ReferenceFunction function,
   fit.degree = degree;
   fit.clamp = (chosen.first ? chosen.first : kFirst) / 16.0;
   if (!chosen.first) // none positive: reported, and gelu-fit fails
-    chosen.second =
-        clampedPolynomialAt(function, degree, fit.clamp, kPoints, kIterations);
+    chosen.second = trialAt(fit.clamp, kPoints, kIterations);
   fit.coefficients = chosen.second.coefficients;
   fit.maxError = chosen.second.error;
   fit.positive = chosen.first && chosen.second.positive;
-  fit.description = std::string("x·") + gateName(function) +
-                    " as (x < 0 ? -0 : x) − v·(R − v)·s(v), v = min(|x|, R), "
-                    "R = " +
-                    decimal(fit.clamp) + ", degree " + std::to_string(degree) +
-                    ", absolute error";
+  fit.description =
+      gate ? std::string("x·") + gateName(function) +
+                 " as (x < 0 ? -0 : x) − v·(R − v)·s(v), v = min(|x|, R)"
+           : std::string(derivativeName(function)) +
+                 " as 1/2 + v·p(v²), v = x clamped to [−R, R], R·p(R²) = 1/2";
+  fit.description += ", R = " + decimal(fit.clamp) + ", degree " +
+                     std::to_string(degree) + ", absolute error";
   return fit;
 }
 

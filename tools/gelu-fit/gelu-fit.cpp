@@ -237,16 +237,16 @@ int main(int argc, char **argv) {
   inc += "\nstatic constexpr PiecewiseTable kPiecewiseTables[] = {\n" + rows +
          "};\n";
 
-  // The gates' table-free `polynomial` forms (FitCatalog.h).
+  // The table-free `polynomial` forms (FitCatalog.h).
   inc +=
-      "\n/// A `polynomial` form (FitCatalog.h): s's f32 coefficients, lowest\n"
-      "/// degree first, and its clamp R.\n"
+      "\n/// A `polynomial` form (FitCatalog.h): s's (p's) f32 coefficients,\n"
+      "/// lowest degree first, and its clamp R.\n"
       "struct ClampedPolynomialTable {\n"
       "  const char *name;\n"
       "  const double *coefficients;\n"
       "  unsigned size;\n"
       "  double clamp;\n"
-      "  double maxError; ///< absolute, of x·g(x)\n"
+      "  double maxError; ///< absolute, of x·g(x) (GELU')\n"
       "};\n\n";
   rows.clear();
   for (ReferenceFunction function : clampedPolynomialFunctions())

@@ -137,12 +137,18 @@ constexpr double kPiecewiseLadderInverseStepUnit = 16.0;
 /// v·(R − v)·s(v)'s, s's plus 2: degree + 4 operations a vector, where the
 /// cheapest table (`piecewise` degree 1) takes 10, for absolute errors of a
 /// few 1e-3 (budgets of 1e-2). s(0) = 1/(2R): x·g(x) is x/2 near 0.
+/// The derivatives' (exact, tanh and sigmoid GELU'): GELU'(x) = 1/2 +
+/// v·p(v²), v = x clamped to [−R, R], p of degree `degree`, also degree +
+/// 4 operations (the cheapest derivative table takes 11). R·p(R²) = 1/2:
+/// the form is 1 from R on and 0 from −R down (to within its f32
+/// coefficients' rounding), so GELU'(±inf) is 1 and 0.
 constexpr unsigned kClampedPolynomialMinDegree = 3;
 constexpr unsigned kClampedPolynomialMaxDegree = 6;
 /// A fitted `polynomial` form: R = `clamp` (a multiple of 1/16) and s's
-/// f32 coefficients, lowest first, chosen by clampedPolynomialFit to make
-/// the largest absolute error of x·g(x) least, inside [−R, R] and past it
-/// (where the error is |x|·q(|x|), q(u) = g(−u)).
+/// (p's) f32 coefficients, lowest first, chosen by clampedPolynomialFit to
+/// make the largest absolute error of x·g(x) (of GELU') least, inside
+/// [−R, R] and past it (where the error is |x|·q(|x|), q(u) = g(−u); the
+/// distance of GELU' from 1).
 struct ClampedPolynomialFit {
   std::string name;
   std::string description;
@@ -150,20 +156,22 @@ struct ClampedPolynomialFit {
   unsigned degree;
   double clamp;
   std::vector<double> coefficients;
-  /// The largest absolute error of x·g(x), measured with the f32
+  /// The largest absolute error of x·g(x) (GELU'), measured with the f32
   /// coefficients in long double on a dense grid of [0, R] and past R.
   double maxError;
-  /// Whether s > 0 on that grid (the form's invariants need it).
+  /// Whether s > 0 on that grid (a gate's invariants need it; true for
+  /// the derivatives, which have no sign to keep).
   bool positive;
 };
 /// Fits `function`'s `polynomial` form at `degree`: for each R = k/16 in
-/// [1.5, 12], s by Lawson's iteration (weighted least squares converging to
-/// the minimax fit) on a grid of [0, R], its constant term pinned, keeping
-/// the R whose error, inside and past R, is least. About a second of
-/// gelu-fit's time for all of them.
+/// [1.5, 12], s (p) by Lawson's iteration (weighted least squares
+/// converging to the minimax fit) on a grid of [0, R], s's constant term
+/// pinned (p's value at R), keeping the R whose error, inside and past R,
+/// is least. About two seconds of gelu-fit's time for all of them.
 ClampedPolynomialFit clampedPolynomialFit(ReferenceFunction function,
                                           unsigned degree);
-/// The functions that have a `polynomial` form (the gates).
+/// The functions that have a `polynomial` form (the gates and their
+/// derivatives).
 std::vector<ReferenceFunction> clampedPolynomialFunctions();
 std::string clampedPolynomialFitName(ReferenceFunction function,
                                      unsigned degree);

@@ -91,12 +91,13 @@ PiecewiseCoefficients piecewiseCoefficients(ReferenceFunction function,
 /// A derivative's root-factored table (piecewiseRootFitName): R(u), with
 /// GELU'(−u) = (u − u0)·R(u).
 PiecewiseCoefficients piecewiseRootCoefficients(ReferenceFunction function);
-/// A gate's `polynomial` form at `degree` (FitCatalog.h:
-/// ClampedPolynomialFit): R and s's coefficients, lowest degree first.
+/// A gate's or a derivative's `polynomial` form at `degree` (FitCatalog.h:
+/// ClampedPolynomialFit): R and s's (p's) coefficients, lowest degree
+/// first.
 struct ClampedPolynomialCoefficients {
   double clamp;
   llvm::ArrayRef<double> coefficients;
-  /// The largest absolute error of x·g(x), measured by gelu-fit.
+  /// The largest absolute error of x·g(x) (GELU'), measured by gelu-fit.
   double maxError;
 };
 ClampedPolynomialCoefficients

@@ -121,6 +121,23 @@ static Value emitGeluRationalDerivative(ElementwiseBuilder &eb,
                    eb.select(below, eb.constant(0.0), y));
 }
 
+/// A derivative's table-free `polynomial` form (FitCatalog.h): 1/2 +
+/// v·p(v²), v = x clamped to [−R, R], R·p(R²) = 1/2 (to within the f32
+/// coefficients' rounding), so the form is 1 from R on and 0 from −R down,
+/// ±inf included; NaN stays NaN through v.
+static Value emitGeluDerivativeClampedPolynomial(ElementwiseBuilder &eb,
+                                                 ReferenceFunction function,
+                                                 Value x, unsigned degree) {
+  const ClampedPolynomialCoefficients fit =
+      clampedPolynomialCoefficients(function, degree);
+  Value v = clampBoth(eb, x, -fit.clamp);
+  Value w = eb.mul(v, v);
+  llvm::SmallVector<double> highToLow(fit.coefficients.rbegin(),
+                                      fit.coefficients.rend());
+  Value p = eb.horner(w, highToLow);
+  return eb.fma(v, p, eb.constant(0.5));
+}
+
 /// Exact GELU' below its table (x < −6): Φ(x) + x·φ(x) = T·e^(−u²/2), T =
 /// S(u) − u/√(2π) (emitGaussTail). No cancellation to speak of: u/√(2π)
 /// is 37 times S(u) at u = 6, and more below. T in two FMAs (1/√(2π) as
@@ -286,6 +303,8 @@ Value emitDerivativeExpansion(ElementwiseBuilder &eb,
       expansion == Expansion::piecewise_tail)
     return emitGeluPiecewiseDerivative(eb, function, x, degree,
                                        expansion == Expansion::piecewise_tail);
+  if (expansion == Expansion::polynomial)
+    return emitGeluDerivativeClampedPolynomial(eb, function, x, degree);
   switch (function) {
   case ReferenceFunction::GeluExactDerivative:
     switch (expansion) {

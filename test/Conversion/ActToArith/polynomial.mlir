@@ -54,3 +54,43 @@ func.func @gelu_tanh_polynomial_d3(%x: f32) -> f32 {
   %0 = act.gelu %x approximate<tanh> expansion<polynomial> degree(3) : f32
   return %0 : f32
 }
+
+// The derivatives' form: GELU'(x) = 1/2 + v·p(v²), v = x clamped to
+// [−R, R]; degree 4 is p of degree 4 (four FMAs) on R = 3.3125 for exact
+// GELU', then the FMA with 1/2 and the product with dy: no lookup, no
+// select past the clamp (R·p(R²) = 1/2, so the form is 1 and 0 there).
+// CHECK-LABEL: func.func @gelu_backward_polynomial_d4
+// CHECK-SAME: (%[[X:.*]]: f32, %[[DY:.*]]: f32)
+// CHECK-DAG: %[[HALF:.*]] = arith.constant 5.000000e-01 : f32
+// CHECK-DAG: %[[R:.*]] = arith.constant 3.312500e+00 : f32
+// CHECK-DAG: %[[MR:.*]] = arith.constant -3.312500e+00 : f32
+// CHECK: %[[BELOW:.*]] = arith.cmpf olt, %[[X]], %[[MR]]
+// CHECK-NEXT: %[[LO:.*]] = arith.select %[[BELOW]], %[[MR]], %[[X]]
+// CHECK-NEXT: %[[ABOVE:.*]] = arith.cmpf olt, %[[R]], %[[LO]]
+// CHECK-NEXT: %[[V:.*]] = arith.select %[[ABOVE]], %[[R]], %[[LO]]
+// CHECK-NEXT: %[[W:.*]] = arith.mulf %[[V]], %[[V]]
+// CHECK-NEXT: math.fma %{{.*}}, %[[W]]
+// CHECK-NEXT: math.fma %{{.*}}, %[[W]]
+// CHECK-NEXT: math.fma %{{.*}}, %[[W]]
+// CHECK-NEXT: %[[P:.*]] = math.fma %{{.*}}, %[[W]]
+// CHECK-NEXT: %[[D:.*]] = math.fma %[[V]], %[[P]], %[[HALF]]
+// CHECK-NEXT: %[[DX:.*]] = arith.mulf %[[D]], %[[DY]]
+// CHECK-NEXT: return %[[DX]]
+func.func @gelu_backward_polynomial_d4(%x: f32, %dy: f32) -> f32 {
+  %0 = act.gelu_backward %x, %dy expansion<polynomial> degree(4) : f32
+  return %0 : f32
+}
+
+// Each derivative has its own fit: the sigmoid GELU's default degree, 6,
+// on R = 4.
+// CHECK-LABEL: func.func @gelu_sigmoid_backward_polynomial
+// CHECK-DAG: arith.constant dense<4.000000e+00> : vector<8xf32>
+// CHECK: arith.mulf
+// CHECK-COUNT-7: math.fma
+// CHECK-NEXT: arith.mulf
+// CHECK-NOT: act.lookup
+// CHECK: return
+func.func @gelu_sigmoid_backward_polynomial(%x: vector<8xf32>, %dy: vector<8xf32>) -> vector<8xf32> {
+  %0 = act.gelu_backward %x, %dy approximate<sigmoid> expansion<polynomial> : vector<8xf32>
+  return %0 : vector<8xf32>
+}

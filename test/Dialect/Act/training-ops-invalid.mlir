@@ -32,10 +32,10 @@ func.func @backward_degree_erfc(%x: f32, %dy: f32) -> f32 {
 
 // -----
 
-// `polynomial` is a gate's form: the derivatives have none.
-func.func @backward_polynomial(%x: f32, %dy: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu_backward' op expansion 'polynomial' does not compute gelu_derivative; expected}}
-  %0 = act.gelu_backward %x, %dy expansion<polynomial> : f32
+// The derivatives' `polynomial` form has the gates' degrees, 3 to 6.
+func.func @backward_polynomial_degree(%x: f32, %dy: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu_backward' op expansion 'polynomial' has no degree 7; expected 3, 4, 5 or 6}}
+  %0 = act.gelu_backward %x, %dy expansion<polynomial> degree(7) : f32
   return %0 : f32
 }
 

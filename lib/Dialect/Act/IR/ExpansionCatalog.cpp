@@ -71,9 +71,8 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
       Expansion::sigmoid_fast,   Expansion::rational,
       Expansion::rational_fast,  Expansion::piecewise,
       Expansion::polynomial,     Expansion::correctly_rounded};
-  // The derivatives: their function's expansions but `polynomial` (a
-  // gate's form), tanh GELU's `tanh` spelling, and the tanh and sigmoid
-  // forms' correctly rounded one.
+  // The derivatives: their function's expansions but tanh GELU's `tanh`
+  // spelling and the tanh and sigmoid forms' correctly rounded one.
   auto without = [](llvm::ArrayRef<Expansion> list,
                     std::initializer_list<Expansion> dropped) {
     std::vector<Expansion> kept;
@@ -82,16 +81,14 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
         kept.push_back(e);
     return kept;
   };
-  static const std::vector<Expansion> exactDerivative =
-      without(exact, {Expansion::polynomial});
   static const std::vector<Expansion> sigmoidDerivative =
-      without(sigmoid, {Expansion::polynomial, Expansion::correctly_rounded});
+      without(sigmoid, {Expansion::correctly_rounded});
   static constexpr Expansion relu[] = {Expansion::select};
   switch (function) {
   case ReferenceFunction::GeluExact:
     return exact;
   case ReferenceFunction::GeluExactDerivative:
-    return exactDerivative;
+    return exact;
   case ReferenceFunction::GeluTanh:
     return tanh;
   case ReferenceFunction::GeluSigmoid:
