@@ -197,6 +197,36 @@ const FunctionCase kFunctions[] = {
      ReferenceFunction::Silu,
      {80.0, 250.0, kNoCorrectBit},
      4e-6},
+    // The graded tables (intervals widening with |x|, one FMA more than
+    // `piecewise` at the same degree; interval 0 pinned to 1/2 at 0, which
+    // costs relative accuracy just above 0): bounds from gelu-accuracy
+    // (every 256th f32) with a margin.
+    {"gelu_piecewise_graded",
+     R"({"op": "gelu", "expansion": "piecewise_graded"})",
+     ReferenceFunction::GeluExact,
+     {30.0, 250.0, kNoCorrectBit},
+     3.5e-7},
+    {"gelu_piecewise_graded_d1",
+     R"({"op": "gelu", "expansion": "piecewise_graded", "degree": 1})",
+     ReferenceFunction::GeluExact,
+     {7e4, 4e5, kNoCorrectBit},
+     2.6e-4},
+    {"gelu_tanh_piecewise_graded",
+     R"({"op": "gelu", "approximate": "tanh", "expansion": "piecewise_graded"})",
+     ReferenceFunction::GeluTanh,
+     {30.0, 250.0, kNoCorrectBit},
+     3.5e-7},
+    {"gelu_sigmoid_piecewise_graded_d2",
+     R"({"op": "gelu", "approximate": "sigmoid",
+         "expansion": "piecewise_graded", "degree": 2})",
+     ReferenceFunction::GeluSigmoid,
+     {500.0, 4000.0, kNoCorrectBit},
+     1e-5},
+    {"silu_piecewise_graded_d1",
+     R"({"op": "silu", "expansion": "piecewise_graded", "degree": 1})",
+     ReferenceFunction::Silu,
+     {6.5e4, 6.5e4, kNoCorrectBit},
+     6.5e-4},
     // The gates' table-free polynomial, the cheapest forms: absolute
     // error only (docs/accuracy.md), x past R and −0 below −R; exact
     // GELU's degree 4 is up to 7× its value on [−3.75, −3] (1.1e8 ULP).

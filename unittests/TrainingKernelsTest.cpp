@@ -24,7 +24,6 @@
 
 #include <cmath>
 #include <cstring>
-#include <iterator>
 #include <limits>
 #include <random>
 
@@ -145,6 +144,19 @@ TEST(TrainingKernelsTest, RationalDerivativesMeetTheirFitsAtEveryDegree) {
     }
 }
 
+/// 2^16 + 1 points of [−20, 20] shifted by `offset` of a step, then +inf,
+/// −inf and NaN (the last kSpecialCount).
+constexpr size_t kSpecialCount = 3;
+std::vector<float> gridWithSpecials(float offset) {
+  std::vector<float> x;
+  for (int i = 0; i <= (1 << 16); ++i)
+    x.push_back(-20.0f + 40.0f * (static_cast<float>(i) + offset) / (1 << 16));
+  x.push_back(std::numeric_limits<float>::infinity());
+  x.push_back(-std::numeric_limits<float>::infinity());
+  x.push_back(std::numeric_limits<float>::quiet_NaN());
+  return x;
+}
+
 // The derivatives' table-free `polynomial` form, at every degree: within
 // the error gelu-fit measured for its fit (FittedPolynomials.inc, in f32
 // on 4001 points of [0, R]; between them the f32 rounding of p's terms
@@ -152,13 +164,7 @@ TEST(TrainingKernelsTest, RationalDerivativesMeetTheirFitsAtEveryDegree) {
 // more accurate than the one below, 1 and 0 at ±inf (R·p(R²) = 1/2: to
 // within the evaluation's rounding), NaN kept.
 TEST(TrainingKernelsTest, PolynomialDerivativesMeetTheirFitsAtEveryDegree) {
-  std::vector<float> x, dy, dx;
-  for (int i = 0; i <= (1 << 16); ++i)
-    x.push_back(-20.0f + 40.0f * (static_cast<float>(i) + 0.41f) / (1 << 16));
-  const float specials[] = {std::numeric_limits<float>::infinity(),
-                            -std::numeric_limits<float>::infinity(),
-                            std::numeric_limits<float>::quiet_NaN()};
-  x.insert(x.end(), std::begin(specials), std::end(specials));
+  std::vector<float> x = gridWithSpecials(0.41f), dy, dx;
   dy.assign(x.size(), 1.0f);
   dx.resize(x.size());
   for (const char *form : {"none", "tanh", "sigmoid"}) {
@@ -173,7 +179,7 @@ TEST(TrainingKernelsTest, PolynomialDerivativesMeetTheirFitsAtEveryDegree) {
       ReferenceFunction f = kernel->spec().referenceFunction();
       kernel->binary<float>()(x.data(), dy.data(), dx.data(),
                               static_cast<int64_t>(x.size()));
-      const size_t n = x.size() - std::size(specials);
+      const size_t n = x.size() - kSpecialCount;
       double worst = 0;
       for (size_t i = 0; i < n; ++i)
         worst = worstOf(worst, static_cast<double>(
@@ -187,6 +193,55 @@ TEST(TrainingKernelsTest, PolynomialDerivativesMeetTheirFitsAtEveryDegree) {
       EXPECT_NEAR(dx[n], 1.0f, 1e-5f) << json << " at +inf";
       EXPECT_NEAR(dx[n + 1], 0.0f, 1e-5f) << json << " at -inf";
       EXPECT_TRUE(std::isnan(dx[n + 2])) << json << " at NaN";
+    }
+  }
+}
+
+// The derivatives' graded tables, at every degree: within gelu-accuracy's
+// measurement (every 256th f32) with a margin on a dense grid of
+// [−20, 20], each degree more accurate than the one below and than
+// `piecewise` at the same degree (whose table has the same 31 intervals,
+// evenly spaced), 1 and 0 at ±inf, NaN kept.
+TEST(TrainingKernelsTest, GradedDerivativeTablesBeatEvenOnes) {
+  struct Ladder {
+    const char *form;
+    double bound[4]; ///< by degree
+  } ladders[] = {{"none", {0, 4.2e-4, 8e-6, 3e-7}},
+                 {"tanh", {0, 4e-4, 7e-6, 2.5e-7}},
+                 {"sigmoid", {0, 7.5e-4, 4e-5, 2.3e-6}}};
+  std::vector<float> x = gridWithSpecials(0.23f), dy, dx;
+  dy.assign(x.size(), 1.0f);
+  dx.resize(x.size());
+  const size_t n = x.size() - kSpecialCount;
+  for (const Ladder &ladder : ladders) {
+    double previous = std::numeric_limits<double>::infinity();
+    for (unsigned degree : degreesOf(act::Expansion::piecewise_graded)) {
+      double worst[2] = {0, 0};
+      std::string json[2];
+      for (int graded = 0; graded < 2; ++graded) {
+        json[graded] =
+            std::string(R"({"op": "gelu_backward", "approximate": ")") +
+            ladder.form + R"(", "expansion": ")" +
+            (graded ? "piecewise_graded" : "piecewise") + R"(", "degree": )" +
+            std::to_string(degree) + "}";
+        auto kernel = compile(json[graded]);
+        ASSERT_TRUE(kernel);
+        ReferenceFunction f = kernel->spec().referenceFunction();
+        kernel->binary<float>()(x.data(), dy.data(), dx.data(),
+                                static_cast<int64_t>(x.size()));
+        for (size_t i = 0; i < n; ++i)
+          worst[graded] = worstOf(
+              worst[graded],
+              static_cast<double>(fabsl(dx[i] - evaluateReference(f, x[i]))));
+        EXPECT_EQ(dx[n], 1.0f) << json[graded] << " at +inf";
+        EXPECT_EQ(dx[n + 1], 0.0f) << json[graded] << " at -inf";
+        EXPECT_TRUE(std::isnan(dx[n + 2])) << json[graded] << " at NaN";
+      }
+      EXPECT_LE(worst[1], ladder.bound[degree]) << json[1];
+      EXPECT_LT(worst[1], worst[0]) << json[1] << " against " << json[0];
+      EXPECT_LT(worst[1], previous)
+          << json[1] << ": no better than degree " << degree - 1;
+      previous = worst[1];
     }
   }
 }

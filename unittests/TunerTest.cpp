@@ -324,7 +324,7 @@ TEST(Tuner, NamedExpansionOrDegreeMustMeetIt) {
   EXPECT_NE(error.find("the most accurate is 'approx_tanh'"), std::string::npos)
       << error;
   error = errorOfTuning(R"({"degree": 2, "budget": {"max_abs": 1e-6}})");
-  EXPECT_NE(error.find("the most accurate is 'piecewise' at degree 2"),
+  EXPECT_NE(error.find("the most accurate is 'piecewise_graded' at degree 2"),
             std::string::npos)
       << error;
   // A named degree limits the candidates to the forms that have it.

@@ -399,15 +399,23 @@ static bool isPiecewiseGate(ReferenceFunction function) {
          function == ReferenceFunction::Silu;
 }
 
+long double piecewiseArgumentAt(const PiecewiseDomain &domain, long double t) {
+  const long double a = 1.0L / domain.step, b = domain.grading;
+  if (b == 0)
+    return t / a;
+  // The root of b·u² − a·u + t = 0 through u = 0, without cancellation.
+  return 2 * t / (a + sqrtl(a * a - 4 * b * t));
+}
+
 /// The error of the kernel's result (x·g(x) of a gate, GELU' itself) that
-/// a degree-`degree` table of `function` with `intervals` intervals of
-/// `step` makes, estimated: on each interval, the polynomial interpolating
-/// q at the Chebyshev nodes (within a small factor of the minimax fit, and
-/// the same factor for every step), its error at kEstimatePoints points;
-/// past the table, where q is 0, the part of the function the table would
-/// carry (decreasing there), half a step past the last interval's centre.
+/// a degree-`degree` table of `function` on `domain` makes, estimated: on
+/// each interval, the polynomial interpolating q at the Chebyshev nodes
+/// (within a small factor of the minimax fit, and the same factor for
+/// every domain), its error at kEstimatePoints points; past the table,
+/// where q is 0, the part of the function the table would carry
+/// (decreasing there), half an interval past the last one's centre.
 static double ladderErrorEstimate(ReferenceFunction function, unsigned degree,
-                                  long double step, unsigned intervals) {
+                                  const PiecewiseDomain &domain) {
   constexpr unsigned kEstimatePoints = 33;
   const bool gate = isPiecewiseGate(function);
   auto part = [&](long double u, long double q) {
@@ -418,11 +426,11 @@ static double ladderErrorEstimate(ReferenceFunction function, unsigned degree,
   for (unsigned j = 0; j < nodes; ++j)
     node[j] = 0.5L * cosl((2 * j + 1) * kPi / (2 * nodes));
   long double worst = 0;
-  for (unsigned k = 0; k < intervals; ++k) {
-    const long double centre = k * step;
+  for (unsigned k = 0; k < domain.intervals; ++k) {
     long double value[kPiecewiseLadderMaxDegree + 1];
     for (unsigned j = 0; j < nodes; ++j)
-      value[j] = piecewiseTarget(function, centre + node[j] * step);
+      value[j] =
+          piecewiseTarget(function, piecewiseArgumentAt(domain, k + node[j]));
     for (unsigned i = 0; i < kEstimatePoints; ++i) {
       const long double v = -0.5L + i / (kEstimatePoints - 1.0L);
       long double p = 0;
@@ -433,11 +441,11 @@ static double ladderErrorEstimate(ReferenceFunction function, unsigned degree,
             lagrange *= (v - node[l]) / (node[j] - node[l]);
         p += lagrange;
       }
-      const long double u = centre + v * step;
+      const long double u = piecewiseArgumentAt(domain, k + v);
       worst = std::max(worst, part(u, p - piecewiseTarget(function, u)));
     }
   }
-  const long double past = (intervals - 0.5L) * step;
+  const long double past = piecewiseArgumentAt(domain, domain.intervals - 0.5L);
   worst = std::max(worst, part(past, piecewiseTarget(function, past)));
   return static_cast<double>(worst);
 }
@@ -463,7 +471,7 @@ PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
          m <= kPiecewiseLadderInverseSteps[1]; ++m) {
       const double step = kPiecewiseLadderInverseStepUnit / m;
       const double error =
-          ladderErrorEstimate(function, degree, step, intervalsAt(step));
+          ladderErrorEstimate(function, degree, {step, 0, intervalsAt(step)});
       if (best == 0 || error < bestError) {
         best = step;
         bestError = error;
@@ -490,6 +498,59 @@ PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
   }
   const unsigned intervals = intervalsAt(step);
   return {step, (intervals - 1) * step, intervals};
+}
+
+PiecewiseDomain gradedPiecewiseDomain(ReferenceFunction function,
+                                      unsigned degree) {
+  assert(degree >= kPiecewiseGradedMinDegree &&
+         degree <= kPiecewiseGradedMaxDegree && hasRationalForm(function));
+  // t = u·(a − b·u) with a = 1/step = m/16 and b an f32 value, on 31
+  // intervals: t' falls from a at 0 to a·(1 − r) where t reaches the zero
+  // entry (t = 31, u = 31/(a·(1 − r/2))), r in [0, 0.95]. A coarse grid of
+  // (m, r), then a finer one around its best.
+  constexpr unsigned kIntervals = kPiecewiseMaxIntervals;
+  auto domainAt = [&](unsigned m, double r) {
+    const double a = m / 16.0;
+    const double end = kIntervals / (a * (1 - r / 2));
+    PiecewiseDomain domain{1 / a, 0, kIntervals,
+                           static_cast<float>(r * a / (2 * end))};
+    domain.limit =
+        static_cast<double>(piecewiseArgumentAt(domain, kIntervals - 1.0L));
+    return domain;
+  };
+  PiecewiseDomain best{};
+  double bestError = 0;
+  auto consider = [&](unsigned m, double r) {
+    PiecewiseDomain domain = domainAt(m, r);
+    const double error = ladderErrorEstimate(function, degree, domain);
+    if (bestError == 0 || error < bestError) {
+      best = domain;
+      bestError = error;
+    }
+    return error;
+  };
+  unsigned bestM = 0;
+  double bestR = 0, coarseError = 0;
+  for (unsigned m = 24; m <= 512; m += 8)
+    for (unsigned i = 0; i <= 19; ++i) {
+      const double error = consider(m, i * 0.05);
+      if (coarseError == 0 || error < coarseError) {
+        coarseError = error;
+        bestM = m;
+        bestR = i * 0.05;
+      }
+    }
+  for (unsigned m = bestM - 7; m <= bestM + 7; ++m)
+    for (int i = -4; i <= 4; ++i)
+      if (bestR + i * 0.01 >= 0 && bestR + i * 0.01 <= 0.95)
+        consider(m, bestR + i * 0.01);
+  return best;
+}
+
+std::string gradedPiecewiseFitName(ReferenceFunction function,
+                                   unsigned degree) {
+  std::string name = rationalFitName(function, degree);
+  return name.replace(name.find("rational"), 8, "piecewise_graded");
 }
 
 unsigned bf16PiecewiseTailDegree(ReferenceFunction function) {
@@ -903,20 +964,28 @@ std::vector<PiecewiseFitEntry> piecewiseFitCatalog() {
         ReferenceFunction::GeluTanhDerivative,
         ReferenceFunction::GeluSigmoidDerivative}) {
     const bool relative = isPiecewiseGate(function);
-    for (unsigned degree = kPiecewiseMinDegree; degree <= kPiecewiseMaxDegree;
-         ++degree) {
-      const PiecewiseDomain domain = piecewiseDomain(function, degree);
+    // An entry with its description, `intervals` saying how they are cut.
+    auto startEntry = [&](std::string name, const PiecewiseDomain &domain,
+                          unsigned degree, const std::string &intervals) {
       PiecewiseFitEntry entry;
-      entry.name = piecewiseFitName(function, degree);
+      entry.name = std::move(name);
       entry.function = function;
       entry.degree = degree;
       entry.domain = domain;
       entry.description =
           std::string(relative ? gateName(function) : "GELU'(x)") +
           " at x = −u, u in [0, " + decimal(domain.limit) + "], " +
-          std::to_string(domain.intervals) + " intervals of " +
-          decimal(domain.step) + ", degree " + std::to_string(degree) + ", " +
+          std::to_string(domain.intervals) + " intervals of " + intervals +
+          ", degree " + std::to_string(degree) + ", " +
           (relative ? "relative" : "absolute") + " error";
+      return entry;
+    };
+    for (unsigned degree = kPiecewiseMinDegree; degree <= kPiecewiseMaxDegree;
+         ++degree) {
+      const PiecewiseDomain domain = piecewiseDomain(function, degree);
+      PiecewiseFitEntry entry =
+          startEntry(piecewiseFitName(function, degree), domain, degree,
+                     decimal(domain.step));
       for (unsigned k = 0; k < domain.intervals; ++k) {
         const long double centre = k * static_cast<long double>(domain.step);
         const long double step = domain.step;
@@ -930,6 +999,28 @@ std::vector<PiecewiseFitEntry> piecewiseFitCatalog() {
         entry.pieces.back().searchRounding =
             function == ReferenceFunction::GeluExact &&
             degree >= kExactGeluReachMinDegree;
+      }
+      entries.push_back(std::move(entry));
+    }
+    for (unsigned degree = kPiecewiseGradedMinDegree;
+         degree <= kPiecewiseGradedMaxDegree; ++degree) {
+      const PiecewiseDomain domain = gradedPiecewiseDomain(function, degree);
+      PiecewiseFitEntry entry =
+          startEntry(gradedPiecewiseFitName(function, degree), domain, degree,
+                     "t = u·(" + decimal(1 / domain.step) + " − " +
+                         decimal(domain.grading) + "·u)");
+      for (unsigned k = 0; k < domain.intervals; ++k) {
+        entry.pieces.push_back(intervalFit(
+            [function, domain, k](long double v) {
+              return piecewiseTarget(function,
+                                     piecewiseArgumentAt(domain, k + v));
+            },
+            degree, relative));
+        // A gate's interval 0 is 1/2 at t = 0, so that x·g(x) is x/2 for
+        // tiny x: with even intervals q(u) − 1/2 is odd on interval 0 and
+        // its fit is 1/2 there by symmetry, but t = u·(a − b·u) is not odd.
+        if (relative && k == 0)
+          entry.pieces.back().fixedLow = {0.5L};
       }
       entries.push_back(std::move(entry));
     }

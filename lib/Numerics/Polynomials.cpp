@@ -129,7 +129,7 @@ static PiecewiseCoefficients piecewiseTable(const std::string &name,
   for (const PiecewiseTable &table : kPiecewiseTables)
     if (name == table.name) {
       assert(table.degree == degree && "the catalog's degree");
-      return {{table.step, table.limit, table.intervals},
+      return {{table.step, table.limit, table.intervals, table.grading},
               degree,
               llvm::ArrayRef<double>(table.coefficients,
                                      table.intervals * (degree + 1)),
@@ -142,6 +142,11 @@ static PiecewiseCoefficients piecewiseTable(const std::string &name,
 PiecewiseCoefficients piecewiseCoefficients(ReferenceFunction function,
                                             unsigned degree) {
   return piecewiseTable(piecewiseFitName(function, degree), degree);
+}
+
+PiecewiseCoefficients gradedPiecewiseCoefficients(ReferenceFunction function,
+                                                  unsigned degree) {
+  return piecewiseTable(gradedPiecewiseFitName(function, degree), degree);
 }
 
 PiecewiseCoefficients piecewiseRootCoefficients(ReferenceFunction function) {

@@ -185,10 +185,11 @@ int main(int argc, char **argv) {
       "  const char *name;\n"
       "  const double *coefficients;\n"
       "  unsigned intervals;\n"
-      "  double step;  ///< the intervals' width\n"
+      "  double step;  ///< the intervals' width (in t if graded)\n"
       "  double limit; ///< the last interval's centre\n"
       "  unsigned degree;\n"
       "  double maxError; ///< weighted, the worst interval's\n"
+      "  double grading; ///< t = u·(1/step − grading·u); 0: u/step\n"
       "};\n\n";
   std::string rows;
   for (size_t i = 0; i < catalog.size(); ++i) {
@@ -232,7 +233,8 @@ int main(int argc, char **argv) {
             std::to_string(entry.pieces.size()) + ", " +
             hexFloat(entry.domain.step) + ", " + hexFloat(entry.domain.limit) +
             ", " + std::to_string(entry.degree) + ", " +
-            hexFloat(pieceErrors[i]) + "},\n";
+            hexFloat(pieceErrors[i]) + ", " + hexFloat(entry.domain.grading) +
+            "},\n";
   }
   inc += "\nstatic constexpr PiecewiseTable kPiecewiseTables[] = {\n" + rows +
          "};\n";

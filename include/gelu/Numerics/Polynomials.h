@@ -88,6 +88,10 @@ struct PiecewiseCoefficients {
 };
 PiecewiseCoefficients piecewiseCoefficients(ReferenceFunction function,
                                             unsigned degree);
+/// The `piecewise_graded` table of `function` at `degree` (FitCatalog.h:
+/// gradedPiecewiseDomain), on its graded domain.
+PiecewiseCoefficients gradedPiecewiseCoefficients(ReferenceFunction function,
+                                                  unsigned degree);
 /// A derivative's root-factored table (piecewiseRootFitName): R(u), with
 /// GELU'(−u) = (u − u0)·R(u).
 PiecewiseCoefficients piecewiseRootCoefficients(ReferenceFunction function);

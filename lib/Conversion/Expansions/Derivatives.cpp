@@ -152,7 +152,8 @@ static Value emitGeluDerivativeGaussTail(ElementwiseBuilder &eb, Value x) {
 }
 
 /// GELU'(x) from the piecewise table of q(u) = GELU'(−u): q(|x|) for
-/// x ≤ 0, 1 − q(x) above (GELU' − 1/2 is odd). `piecewise`: absolute
+/// x ≤ 0, 1 − q(x) above (GELU' − 1/2 is odd). `piecewise` (and
+/// `piecewise_graded`, on its graded table): absolute
 /// accuracy, like the rational form, 1 above the table and 0 below it (q
 /// there under 4e-8, or the ladder's cut). With `tail` (piecewise_tail):
 /// relative accuracy on every input, as the accurate form it stands in
@@ -162,10 +163,14 @@ static Value emitGeluDerivativeGaussTail(ElementwiseBuilder &eb, Value x) {
 /// vectors that have such a lane.
 static Value emitGeluPiecewiseDerivative(ElementwiseBuilder &eb,
                                          ReferenceFunction function, Value x,
-                                         unsigned degree, bool tail) {
+                                         unsigned degree,
+                                         act::Expansion expansion) {
+  const bool tail = expansion == act::Expansion::piecewise_tail;
   const PiecewiseCoefficients fit =
       tail ? piecewiseRootCoefficients(function)
-           : piecewiseCoefficients(function, degree);
+      : expansion == act::Expansion::piecewise_graded
+          ? gradedPiecewiseCoefficients(function, degree)
+          : piecewiseCoefficients(function, degree);
   const double limit = fit.domain.limit;
   // Without `tail`, q = 0 past the table (0 below, 1 above), with no
   // select.
@@ -300,9 +305,9 @@ Value emitDerivativeExpansion(ElementwiseBuilder &eb,
   if (degree == 0)
     degree = defaultDegreeOf(expansion);
   if (expansion == Expansion::piecewise ||
+      expansion == Expansion::piecewise_graded ||
       expansion == Expansion::piecewise_tail)
-    return emitGeluPiecewiseDerivative(eb, function, x, degree,
-                                       expansion == Expansion::piecewise_tail);
+    return emitGeluPiecewiseDerivative(eb, function, x, degree, expansion);
   if (expansion == Expansion::polynomial)
     return emitGeluDerivativeClampedPolynomial(eb, function, x, degree);
   switch (function) {

@@ -418,8 +418,12 @@ Value emitPiecewiseArgument(ElementwiseBuilder &eb,
                             const PiecewiseCoefficients &fit, Value x,
                             bool zeroPast) {
   const PiecewiseDomain &domain = fit.domain;
-  return eb.clampAbove(eb.abs(x),
-                       zeroPast ? domain.limit + domain.step : domain.limit);
+  // Past the table: where its index reaches the zero entry.
+  const double past =
+      domain.grading
+          ? static_cast<double>(piecewiseArgumentAt(domain, domain.intervals))
+          : domain.limit + domain.step;
+  return eb.clampAbove(eb.abs(x), zeroPast ? past : domain.limit);
 }
 
 Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
@@ -438,7 +442,11 @@ Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
   // NaN lane gets some defined index and stays NaN through v.
   // (Operands are built one statement at a time: the IR's order must not
   // depend on the compiler's order of evaluating arguments.)
+  // Graded (piecewise_graded): t = u·(1/step − grading·u), the factor
+  // in one FMA more, and the same two FMAs of u by it.
   Value inverseStep = eb.constant(1.0 / domain.step);
+  if (domain.grading)
+    inverseStep = eb.fma(u, eb.constant(-domain.grading), inverseStep);
   Value shifter = eb.constant(0x1.8p23);
   Value shifted = eb.fma(u, inverseStep, shifter);
   Value minusK = eb.sub(shifter, shifted);
@@ -485,9 +493,8 @@ Value emitGatedFromNegative(ElementwiseBuilder &eb, Value x, Value u, Value q) {
 /// the limit, where the table's zero entry makes q = 0 from half a step past it
 /// on: x above, −0 below, +inf giving inf, with no select.
 static Value emitGeluPiecewise(ElementwiseBuilder &eb,
-                               ReferenceFunction function, Value x,
-                               unsigned degree, bool tail) {
-  const PiecewiseCoefficients fit = piecewiseCoefficients(function, degree);
+                               const PiecewiseCoefficients &fit,
+                               ReferenceFunction function, Value x, bool tail) {
   const double limit = fit.domain.limit;
   Value u = emitPiecewiseArgument(eb, fit, x, /*zeroPast=*/!tail);
   Value q = emitPiecewiseTableClamped(eb, fit, u);
@@ -580,14 +587,19 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
   case Expansion::select:
     return emitRelu(eb, x);
   case Expansion::piecewise:
-    return emitGeluPiecewise(eb, function, x, degree, /*tail=*/false);
+    return emitGeluPiecewise(eb, piecewiseCoefficients(function, degree),
+                             function, x, /*tail=*/false);
+  case Expansion::piecewise_graded:
+    return emitGeluPiecewise(eb, gradedPiecewiseCoefficients(function, degree),
+                             function, x, /*tail=*/false);
   case Expansion::piecewise_tail:
     if (eb.isDouble())
       return emitGeluExactF64Table(eb, x);
     // Degree 7 but for bf16 results (bf16PiecewiseTailDegree).
-    return emitGeluPiecewise(eb, function, x,
-                             degree ? degree : kPiecewiseMaxDegree,
-                             /*tail=*/true);
+    return emitGeluPiecewise(
+        eb,
+        piecewiseCoefficients(function, degree ? degree : kPiecewiseMaxDegree),
+        function, x, /*tail=*/true);
   case Expansion::correctly_rounded:
     return emitCorrectlyRounded(eb, function, x);
   case Expansion::polynomial:

@@ -82,7 +82,7 @@ func.func @silu_has_no_erfc_form(%x: f32) -> f32 {
 // -----
 
 func.func @silu_degree_needs_a_fitted_form(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.silu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise' or 'polynomial')}}
+  // expected-error @+1 {{'act.silu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded' or 'polynomial')}}
   %0 = act.silu %x expansion<sigmoid> degree(4) : f32
   return %0 : f32
 }
@@ -90,7 +90,7 @@ func.func @silu_degree_needs_a_fitted_form(%x: f32) -> f32 {
 // -----
 
 func.func @relu_has_no_degree(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.relu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise' or 'polynomial')}}
+  // expected-error @+1 {{'act.relu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded' or 'polynomial')}}
   %0 = act.relu %x degree(3) : f32
   return %0 : f32
 }
@@ -139,7 +139,7 @@ func.func @unknown_expansion(%x: f32) -> f32 {
 // -----
 
 func.func @degree_without_expansion(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise' or 'polynomial')}}
+  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded' or 'polynomial')}}
   %0 = act.gelu %x degree(3) : f32
   return %0 : f32
 }
@@ -147,7 +147,7 @@ func.func @degree_without_expansion(%x: f32) -> f32 {
 // -----
 
 func.func @degree_of_fixed_expansion(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise' or 'polynomial')}}
+  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded' or 'polynomial')}}
   %0 = act.gelu %x expansion<erfc> degree(3) : f32
   return %0 : f32
 }
@@ -166,6 +166,24 @@ func.func @degree_not_fitted(%x: f32) -> f32 {
 func.func @polynomial_degree_two(%x: f32) -> f32 {
   // expected-error @+1 {{'act.gelu' op expansion 'polynomial' has no degree 2; expected 3, 4, 5 or 6}}
   %0 = act.gelu %x expansion<polynomial> degree(2) : f32
+  return %0 : f32
+}
+
+// -----
+
+// The graded tables exist at the ladder's degrees, 1 to 3.
+func.func @piecewise_graded_degree_four(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.silu' op expansion 'piecewise_graded' has no degree 4; expected 1, 2 or 3}}
+  %0 = act.silu %x expansion<piecewise_graded> degree(4) : f32
+  return %0 : f32
+}
+
+// -----
+
+// ReLU has neither.
+func.func @relu_piecewise_graded(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.relu' op expansion 'piecewise_graded' does not compute relu; expected 'select'}}
+  %0 = act.relu %x expansion<piecewise_graded> : f32
   return %0 : f32
 }
 

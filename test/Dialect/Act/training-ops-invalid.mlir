@@ -25,7 +25,7 @@ func.func @backward_degree(%x: f32, %dy: f32) -> f32 {
 // -----
 
 func.func @backward_degree_erfc(%x: f32, %dy: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu_backward' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise' or 'polynomial')}}
+  // expected-error @+1 {{'act.gelu_backward' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded' or 'polynomial')}}
   %0 = act.gelu_backward %x, %dy expansion<erfc> degree(4) : f32
   return %0 : f32
 }
@@ -74,7 +74,7 @@ func.func @bias_gelu_shapes(%x: vector<8xf32>, %b: vector<4xf32>) -> vector<8xf3
 // -----
 
 func.func @geglu_degree_without_expansion(%a: f32, %b: f32) -> f32 {
-  // expected-error @+1 {{'act.geglu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise' or 'polynomial')}}
+  // expected-error @+1 {{'act.geglu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded' or 'polynomial')}}
   %0 = act.geglu %a, %b degree(3) : f32
   return %0 : f32
 }

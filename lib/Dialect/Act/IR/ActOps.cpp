@@ -88,8 +88,8 @@ LogicalResult gelu::act::verifyActivationOp(ActivationOpInterface op) {
     return success();
   if (!expansion || gelu::degreesOf(*expansion).empty())
     return op->emitOpError("degree needs an expansion that has degrees "
-                           "('rational', 'rational_fast', 'piecewise' or "
-                           "'polynomial')");
+                           "('rational', 'rational_fast', 'piecewise', "
+                           "'piecewise_graded' or 'polynomial')");
   if (!llvm::is_contained(gelu::degreesOf(*expansion), *degree))
     return op->emitOpError("expansion '")
            << stringifyExpansion(*expansion) << "' has no degree " << *degree

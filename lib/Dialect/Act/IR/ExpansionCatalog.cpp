@@ -58,19 +58,21 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
                                         Expansion::approx_tanh,
                                         Expansion::approx_sigmoid,
                                         Expansion::piecewise,
+                                        Expansion::piecewise_graded,
                                         Expansion::polynomial,
                                         Expansion::correctly_rounded};
   static constexpr Expansion tanh[] = {
-      Expansion::piecewise_tail,   Expansion::sigmoid,
-      Expansion::sigmoid_fast,     Expansion::rational,
-      Expansion::rational_fast,    Expansion::tanh,
-      Expansion::piecewise,        Expansion::polynomial,
-      Expansion::correctly_rounded};
-  static constexpr Expansion sigmoid[] = {
       Expansion::piecewise_tail, Expansion::sigmoid,
       Expansion::sigmoid_fast,   Expansion::rational,
-      Expansion::rational_fast,  Expansion::piecewise,
+      Expansion::rational_fast,  Expansion::tanh,
+      Expansion::piecewise,      Expansion::piecewise_graded,
       Expansion::polynomial,     Expansion::correctly_rounded};
+  static constexpr Expansion sigmoid[] = {
+      Expansion::piecewise_tail,   Expansion::sigmoid,
+      Expansion::sigmoid_fast,     Expansion::rational,
+      Expansion::rational_fast,    Expansion::piecewise,
+      Expansion::piecewise_graded, Expansion::polynomial,
+      Expansion::correctly_rounded};
   // The derivatives: their function's expansions but tanh GELU's `tanh`
   // spelling and the tanh and sigmoid forms' correctly rounded one.
   auto without = [](llvm::ArrayRef<Expansion> list,
@@ -173,6 +175,12 @@ llvm::ArrayRef<unsigned> degreesOf(Expansion expansion) {
     return rational;
   if (expansion == Expansion::piecewise)
     return piecewise;
+  static constexpr unsigned graded[] = {1, 2, 3};
+  static_assert(kPiecewiseGradedMinDegree == 1 &&
+                    kPiecewiseGradedMaxDegree == 3,
+                "the graded degrees follow the fit catalog");
+  if (expansion == Expansion::piecewise_graded)
+    return graded;
   static constexpr unsigned polynomial[] = {3, 4, 5, 6};
   static_assert(kClampedPolynomialMinDegree == 3 &&
                     kClampedPolynomialMaxDegree == 6,

@@ -71,6 +71,7 @@ def Act_ExpansionPiecewise : I32EnumAttrCase<"piecewise", 11>;
 def Act_ExpansionPiecewiseTail : I32EnumAttrCase<"piecewise_tail", 12>;
 def Act_ExpansionCorrectlyRounded : I32EnumAttrCase<"correctly_rounded", 13>;
 def Act_ExpansionPolynomial : I32EnumAttrCase<"polynomial", 14>;
+def Act_ExpansionPiecewiseGraded : I32EnumAttrCase<"piecewise_graded", 15>;
 
 def Act_Expansion : I32EnumAttr<"Expansion",
     "how an activation is computed",
@@ -79,7 +80,7 @@ def Act_Expansion : I32EnumAttr<"Expansion",
      Act_ExpansionTanh, Act_ExpansionSelect, Act_ExpansionErf,
      Act_ExpansionRational, Act_ExpansionRationalFast, Act_ExpansionPiecewise,
      Act_ExpansionPiecewiseTail, Act_ExpansionCorrectlyRounded,
-     Act_ExpansionPolynomial]> {
+     Act_ExpansionPolynomial, Act_ExpansionPiecewiseGraded]> {
   let cppNamespace = "::gelu::act";
   let genSpecializedAttr = 0;
 }
