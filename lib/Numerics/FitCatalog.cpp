@@ -500,6 +500,9 @@ PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
   return {step, (intervals - 1) * step, intervals};
 }
 
+static_assert(kPiecewiseGradedMaxDegree <= kPiecewiseLadderMaxDegree,
+              "ladderErrorEstimate's node arrays hold the ladder's degrees");
+
 PiecewiseDomain gradedPiecewiseDomain(ReferenceFunction function,
                                       unsigned degree) {
   assert(degree >= kPiecewiseGradedMinDegree &&
