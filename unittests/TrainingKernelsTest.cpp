@@ -41,6 +41,24 @@ std::unique_ptr<Kernel> compile(const std::string &json) {
   return std::move(*kernel);
 }
 
+/// Runs the backward kernel `k` on `x` with dy = 1 (so dx = GELU'(x)),
+/// writing `dx`, and returns the largest |dx[i] − GELU'(x[i])| over the
+/// first `n` inputs (all when 0) against the long-double reference of the
+/// derivative the kernel computes (+inf if a result is NaN).
+double runDerivative(const Kernel &k, const std::vector<float> &x,
+                     std::vector<float> &dx, size_t n = 0) {
+  const std::vector<float> dy(x.size(), 1.0f);
+  dx.resize(x.size());
+  k.binary<float>()(x.data(), dy.data(), dx.data(),
+                    static_cast<int64_t>(x.size()));
+  const ReferenceFunction f = k.spec().referenceFunction();
+  double worst = 0;
+  for (size_t i = 0; i < (n ? n : x.size()); ++i)
+    worst = worstOf(
+        worst, static_cast<double>(fabsl(dx[i] - evaluateReference(f, x[i]))));
+  return worst;
+}
+
 std::vector<float> randomValues(size_t n, float lo, float hi, unsigned seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> dist(lo, hi);
@@ -114,11 +132,9 @@ TEST(TrainingKernelsTest, RationalDerivativesMeetTheirFitsAtEveryDegree) {
   } ladders[] = {{"none", {0, 0, 2e-2, 2.6e-3, 1e-4, 8e-6, 4e-7}},
                  {"tanh", {0, 0, 2e-2, 2.2e-3, 1e-4, 6e-6, 5.5e-7}},
                  {"sigmoid", {0, 0, 1.2e-2, 2e-3, 1e-4, 5e-6, 4.5e-7}}};
-  std::vector<float> x, dy, dx;
+  std::vector<float> x, dx;
   for (int i = 0; i <= (1 << 16); ++i)
     x.push_back(-20.0f + 40.0f * (static_cast<float>(i) + 0.37f) / (1 << 16));
-  dy.assign(x.size(), 1.0f);
-  dx.resize(x.size());
   for (const Ladder &ladder : ladders)
     for (const char *expansion : {"rational", "rational_fast"}) {
       double previous = std::numeric_limits<double>::infinity();
@@ -129,13 +145,7 @@ TEST(TrainingKernelsTest, RationalDerivativesMeetTheirFitsAtEveryDegree) {
             R"(", "degree": )" + std::to_string(degree) + "}";
         auto kernel = compile(json);
         ASSERT_TRUE(kernel);
-        ReferenceFunction f = kernel->spec().referenceFunction();
-        kernel->binary<float>()(x.data(), dy.data(), dx.data(),
-                                static_cast<int64_t>(x.size()));
-        double worst = 0;
-        for (size_t i = 0; i < x.size(); ++i)
-          worst = worstOf(worst, static_cast<double>(fabsl(
-                                     dx[i] - evaluateReference(f, x[i]))));
+        const double worst = runDerivative(*kernel, x, dx);
         EXPECT_LE(worst, ladder.bound[degree]) << json;
         EXPECT_LT(worst, previous)
             << json << ": no better than degree " << degree - 1;
@@ -164,9 +174,9 @@ std::vector<float> gridWithSpecials(float offset) {
 // more accurate than the one below, 1 and 0 at ±inf (R·p(R²) = 1/2: to
 // within the evaluation's rounding), NaN kept.
 TEST(TrainingKernelsTest, PolynomialDerivativesMeetTheirFitsAtEveryDegree) {
-  std::vector<float> x = gridWithSpecials(0.41f), dy, dx;
-  dy.assign(x.size(), 1.0f);
-  dx.resize(x.size());
+  const std::vector<float> x = gridWithSpecials(0.41f);
+  const size_t n = x.size() - kSpecialCount;
+  std::vector<float> dx;
   for (const char *form : {"none", "tanh", "sigmoid"}) {
     double previous = std::numeric_limits<double>::infinity();
     for (unsigned degree : degreesOf(act::Expansion::polynomial)) {
@@ -176,15 +186,10 @@ TEST(TrainingKernelsTest, PolynomialDerivativesMeetTheirFitsAtEveryDegree) {
           std::to_string(degree) + "}";
       auto kernel = compile(json);
       ASSERT_TRUE(kernel);
-      ReferenceFunction f = kernel->spec().referenceFunction();
-      kernel->binary<float>()(x.data(), dy.data(), dx.data(),
-                              static_cast<int64_t>(x.size()));
-      const size_t n = x.size() - kSpecialCount;
-      double worst = 0;
-      for (size_t i = 0; i < n; ++i)
-        worst = worstOf(worst, static_cast<double>(
-                                   fabsl(dx[i] - evaluateReference(f, x[i]))));
-      const double fitted = clampedPolynomialCoefficients(f, degree).maxError;
+      const double worst = runDerivative(*kernel, x, dx, n);
+      const double fitted = clampedPolynomialCoefficients(
+                                kernel->spec().referenceFunction(), degree)
+                                .maxError;
       EXPECT_LE(worst, fitted + 1e-5) << json;
       EXPECT_GT(worst, fitted / 2) << json << ": the fit's error is stale";
       EXPECT_LT(worst, previous)
@@ -209,10 +214,9 @@ TEST(TrainingKernelsTest, GradedDerivativeTablesBeatEvenOnes) {
   } ladders[] = {{"none", {0, 4.2e-4, 8e-6, 3e-7}},
                  {"tanh", {0, 4e-4, 7e-6, 2.5e-7}},
                  {"sigmoid", {0, 7.5e-4, 4e-5, 2.3e-6}}};
-  std::vector<float> x = gridWithSpecials(0.23f), dy, dx;
-  dy.assign(x.size(), 1.0f);
-  dx.resize(x.size());
+  const std::vector<float> x = gridWithSpecials(0.23f);
   const size_t n = x.size() - kSpecialCount;
+  std::vector<float> dx;
   for (const Ladder &ladder : ladders) {
     double previous = std::numeric_limits<double>::infinity();
     for (unsigned degree : degreesOf(act::Expansion::piecewise_graded)) {
@@ -226,13 +230,7 @@ TEST(TrainingKernelsTest, GradedDerivativeTablesBeatEvenOnes) {
             std::to_string(degree) + "}";
         auto kernel = compile(json[graded]);
         ASSERT_TRUE(kernel);
-        ReferenceFunction f = kernel->spec().referenceFunction();
-        kernel->binary<float>()(x.data(), dy.data(), dx.data(),
-                                static_cast<int64_t>(x.size()));
-        for (size_t i = 0; i < n; ++i)
-          worst[graded] = worstOf(
-              worst[graded],
-              static_cast<double>(fabsl(dx[i] - evaluateReference(f, x[i]))));
+        worst[graded] = runDerivative(*kernel, x, dx, n);
         EXPECT_EQ(dx[n], 1.0f) << json[graded] << " at +inf";
         EXPECT_EQ(dx[n + 1], 0.0f) << json[graded] << " at -inf";
         EXPECT_TRUE(std::isnan(dx[n + 2])) << json[graded] << " at NaN";
@@ -714,20 +712,10 @@ TEST(TrainingKernelsTest, BudgetsChooseTheDerivativesExpansion) {
   EXPECT_NE((*loose)->spec().expansion, act::Expansion::erfc);
   // Met on inputs of its own (dy = 1: dx = GELU'(x)), not by the report's
   // own measurement.
-  std::vector<float> x, dy, dx;
+  std::vector<float> x, dx;
   for (int i = 0; i <= (1 << 16); ++i)
     x.push_back(-20.0f + 40.0f * (static_cast<float>(i) + 0.29f) / (1 << 16));
-  dy.assign(x.size(), 1.0f);
-  dx.resize(x.size());
-  (*loose)->binary<float>()(x.data(), dy.data(), dx.data(),
-                            static_cast<int64_t>(x.size()));
-  double worst = 0;
-  for (size_t i = 0; i < x.size(); ++i)
-    worst = worstOf(
-        worst, static_cast<double>(fabsl(
-                   dx[i] - evaluateReference(
-                               ReferenceFunction::GeluExactDerivative, x[i]))));
-  EXPECT_LE(worst, 1e-3);
+  EXPECT_LE(runDerivative(**loose, x, dx), 1e-3);
 
   // 1e-2: the table-free `polynomial`, degree 4 (5.5e-3; degree 3 errs
   // 1.2e-2), cheaper than any table.
@@ -738,15 +726,7 @@ TEST(TrainingKernelsTest, BudgetsChooseTheDerivativesExpansion) {
       << llvm::toString(loosest.takeError());
   EXPECT_EQ((*loosest)->spec().expansion, act::Expansion::polynomial);
   EXPECT_EQ((*loosest)->spec().degree, std::optional<unsigned>(4));
-  (*loosest)->binary<float>()(x.data(), dy.data(), dx.data(),
-                              static_cast<int64_t>(x.size()));
-  worst = 0;
-  for (size_t i = 0; i < x.size(); ++i)
-    worst = worstOf(
-        worst, static_cast<double>(fabsl(
-                   dx[i] - evaluateReference(
-                               ReferenceFunction::GeluExactDerivative, x[i]))));
-  EXPECT_LE(worst, 1e-2);
+  EXPECT_LE(runDerivative(**loosest, x, dx), 1e-2);
 
   auto tight = compileKernel(specOf(
       R"({"op": "bias_gelu_backward", "budget": {"max_ulp": 8},

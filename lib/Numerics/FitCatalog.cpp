@@ -522,31 +522,27 @@ PiecewiseDomain gradedPiecewiseDomain(ReferenceFunction function,
     return domain;
   };
   PiecewiseDomain best{};
-  double bestError = 0;
+  double bestError = 0, bestR = 0;
+  unsigned bestM = 0;
   auto consider = [&](unsigned m, double r) {
     PiecewiseDomain domain = domainAt(m, r);
     const double error = ladderErrorEstimate(function, degree, domain);
     if (bestError == 0 || error < bestError) {
       best = domain;
       bestError = error;
+      bestM = m;
+      bestR = r;
     }
-    return error;
   };
-  unsigned bestM = 0;
-  double bestR = 0, coarseError = 0;
   for (unsigned m = 24; m <= 512; m += 8)
-    for (unsigned i = 0; i <= 19; ++i) {
-      const double error = consider(m, i * 0.05);
-      if (coarseError == 0 || error < coarseError) {
-        coarseError = error;
-        bestM = m;
-        bestR = i * 0.05;
-      }
-    }
-  for (unsigned m = bestM - 7; m <= bestM + 7; ++m)
+    for (unsigned i = 0; i <= 19; ++i)
+      consider(m, i * 0.05);
+  const unsigned coarseM = bestM;
+  const double coarseR = bestR;
+  for (unsigned m = coarseM - 7; m <= coarseM + 7; ++m)
     for (int i = -4; i <= 4; ++i)
-      if (bestR + i * 0.01 >= 0 && bestR + i * 0.01 <= 0.95)
-        consider(m, bestR + i * 0.01);
+      if (coarseR + i * 0.01 >= 0 && coarseR + i * 0.01 <= 0.95)
+        consider(m, coarseR + i * 0.01);
   return best;
 }
 

@@ -18,7 +18,6 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
 
-#include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/ErrorHandling.h"
 
 #include <cmath>
@@ -175,9 +174,7 @@ static Value emitGeluExactDerivativeDouble(ElementwiseBuilder &d, Value xd) {
   Value fromHi = d.sub(xd, d.constant(kGeluDerivativeRootHi));
   Value offset = d.sub(fromHi, d.constant(kGeluDerivativeRootLo));
   Value v = d.mul(offset, d.constant(fit.pieces[0].scale));
-  SmallVector<double> highToLow(fit.coefficients.rbegin(),
-                                fit.coefficients.rend());
-  Value p = d.horner(v, highToLow);
+  Value p = d.hornerLowFirst(v, fit.coefficients);
   Value nearZero =
       d.lessEqual(d.abs(offset), d.constant(kGeluDerivativeRootReach));
   return d.select(nearZero, d.mul(offset, p), general);

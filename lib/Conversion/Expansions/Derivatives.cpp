@@ -132,9 +132,7 @@ static Value emitGeluDerivativeClampedPolynomial(ElementwiseBuilder &eb,
       clampedPolynomialCoefficients(function, degree);
   Value v = clampBoth(eb, x, -fit.clamp);
   Value w = eb.mul(v, v);
-  llvm::SmallVector<double> highToLow(fit.coefficients.rbegin(),
-                                      fit.coefficients.rend());
-  Value p = eb.horner(w, highToLow);
+  Value p = eb.hornerLowFirst(w, fit.coefficients);
   return eb.fma(v, p, eb.constant(0.5));
 }
 

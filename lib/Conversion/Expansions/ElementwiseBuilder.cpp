@@ -16,6 +16,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 using namespace mlir;
 
 namespace gelu {
@@ -141,6 +143,14 @@ Value ElementwiseBuilder::horner(Value x, ArrayRef<double> highToLow) {
   assert(!highToLow.empty() && "a polynomial needs a coefficient");
   Value acc = constant(highToLow.front());
   for (double c : highToLow.drop_front())
+    acc = fma(acc, x, constant(c));
+  return acc;
+}
+
+Value ElementwiseBuilder::hornerLowFirst(Value x, ArrayRef<double> lowToHigh) {
+  assert(!lowToHigh.empty() && "a polynomial needs a coefficient");
+  Value acc = constant(lowToHigh.back());
+  for (double c : llvm::reverse(lowToHigh.drop_back()))
     acc = fma(acc, x, constant(c));
   return acc;
 }

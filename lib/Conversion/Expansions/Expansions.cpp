@@ -420,9 +420,7 @@ Value emitPiecewiseArgument(ElementwiseBuilder &eb,
   const PiecewiseDomain &domain = fit.domain;
   // Past the table: where its index reaches the zero entry.
   const double past =
-      domain.grading
-          ? static_cast<double>(piecewiseArgumentAt(domain, domain.intervals))
-          : domain.limit + domain.step;
+      static_cast<double>(piecewiseArgumentAt(domain, domain.intervals));
   return eb.clampAbove(eb.abs(x), zeroPast ? past : domain.limit);
 }
 
@@ -520,9 +518,7 @@ static Value emitGeluClampedPolynomial(ElementwiseBuilder &eb,
       clampedPolynomialCoefficients(function, degree);
   Value clamp = eb.constant(fit.clamp);
   Value v = eb.clampAbove(eb.abs(x), fit.clamp);
-  Value s = eb.constant(fit.coefficients.back());
-  for (size_t j = fit.coefficients.size() - 1; j-- > 0;)
-    s = eb.fma(s, v, eb.constant(fit.coefficients[j]));
+  Value s = eb.hornerLowFirst(v, fit.coefficients);
   Value m = eb.mul(v, eb.sub(clamp, v));
   return emitGatedFromNegative(eb, x, m, s);
 }

@@ -91,6 +91,9 @@ public:
 
   /// Horner evaluation of c[0]·x^(n-1) + ... + c[n-1] with FMAs.
   mlir::Value horner(mlir::Value x, llvm::ArrayRef<double> highToLow);
+  /// The same for coefficients lowest degree first (the fitted tables'
+  /// order): c[0] + c[1]·x + ... + c[n-1]·x^(n-1).
+  mlir::Value hornerLowFirst(mlir::Value x, llvm::ArrayRef<double> lowToHigh);
 
   // Integer helpers for exponent manipulation.
   mlir::Value floatToInt(mlir::Value a);
