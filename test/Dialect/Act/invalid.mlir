@@ -239,6 +239,15 @@ func.func @f64_rational_form(%x: vector<8xf64>) -> vector<8xf64> {
 
 // -----
 
+// The graded tables and the table-free polynomials are f32 forms only.
+func.func @f64_piecewise_graded(%x: f64, %dy: f64) -> f64 {
+  // expected-error @+1 {{'act.gelu_backward' op expansion 'piecewise_graded' has no f64 form; on f64, gelu_derivative has 'erfc', 'piecewise'}}
+  %0 = act.gelu_backward %x, %dy expansion<piecewise_graded> : f64
+  return %0 : f64
+}
+
+// -----
+
 func.func @f64_correctly_rounded(%x: f64) -> f64 {
   // expected-error @+1 {{'act.silu' op expansion 'correctly_rounded' has no f64 form; on f64, silu has 'sigmoid', 'piecewise'}}
   %0 = act.silu %x expansion<correctly_rounded> : f64
