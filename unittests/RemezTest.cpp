@@ -8,6 +8,7 @@
 #include "gelu/Numerics/DoubleFits.h"
 #include "gelu/Numerics/FitCatalog.h"
 #include "gelu/Numerics/MpfrReference.h"
+#include "gelu/Numerics/Polynomials.h"
 
 #include "gtest/gtest.h"
 
@@ -266,6 +267,57 @@ TEST(FittedPolynomials, TablesMeetTheirBounds) {
     EXPECT_LE(worst, bound) << entry.name;
     EXPECT_LE(worst, e->maxError * 1.01) << entry.name;
   }
+}
+
+/// The centred tail tables (tanh GELU's default, FitCatalog.h): on a dense
+/// grid of u in [0, limit], the lane's interval chosen as the kernel does
+/// (t = u·(a + b·u) in f32 FMAs, rounded to the nearest k) and the
+/// polynomial evaluated in long double at v = u − c_k (exact in f32): the
+/// relative error of g(−u) within the table's maxError, and the table
+/// reaching further than the even degree-7 table of the same function.
+TEST(FittedPolynomials, CentredTailTablesReachFurtherWithinTheirError) {
+  unsigned tested = 0;
+  for (ReferenceFunction function :
+       {ReferenceFunction::GeluExact, ReferenceFunction::GeluTanh,
+        ReferenceFunction::GeluSigmoid, ReferenceFunction::Silu}) {
+    if (!hasCentredTailTable(function))
+      continue;
+    ++tested;
+    const PiecewiseCoefficients table = tailPiecewiseCoefficients(function);
+    const PiecewiseDomain &domain = table.domain;
+    ASSERT_TRUE(domain.centred);
+    ASSERT_LT(domain.grading, 0.0) << "intervals narrowing with u";
+    ASSERT_LE(domain.intervals, kPiecewiseMaxIntervals);
+    EXPECT_EQ(domain.limit, piecewiseCentre(domain, domain.intervals - 1));
+    EXPECT_GT(
+        domain.limit,
+        piecewiseCoefficients(function, kPiecewiseMaxDegree).domain.limit +
+            1.5);
+    EXPECT_LE(table.maxError, kCentredTailEstimate);
+    const float a = static_cast<float>(1 / domain.step);
+    const float b = static_cast<float>(-domain.grading);
+    long double worst = 0;
+    for (int i = 0; i <= 200000; ++i) {
+      const float u = static_cast<float>(domain.limit * i / 200000);
+      const float t = u * std::fma(u, b, a);
+      const unsigned k = static_cast<unsigned>(std::lround(t));
+      ASSERT_LT(k, domain.intervals) << "u = " << u;
+      const float v = u - piecewiseCentre(domain, k);
+      ASSERT_EQ(static_cast<double>(v),
+                static_cast<double>(u) - piecewiseCentre(domain, k))
+          << "v not exact at u = " << u;
+      long double q = 0;
+      for (unsigned j = table.degree + 1; j-- > 0;)
+        q = q * v + table.coefficients[k * (table.degree + 1) + j];
+      // g(−u) = f(−u)/(−u); g(0) = 1/2.
+      const long double exact =
+          u == 0 ? 0.5L : evaluateReference(function, -u) / -u;
+      worst = std::max(worst, fabsl(q / exact - 1));
+    }
+    EXPECT_LE(worst, table.maxError * 1.01)
+        << stringifyReferenceFunction(function).str();
+  }
+  EXPECT_GT(tested, 0u);
 }
 
 /// The long-double reference, which the exhaustive sweeps use for speed,

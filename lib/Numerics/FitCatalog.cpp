@@ -407,30 +407,58 @@ long double piecewiseArgumentAt(const PiecewiseDomain &domain, long double t) {
   return 2 * t / (a + sqrtl(a * a - 4 * b * t));
 }
 
-/// The error of the kernel's result (x·g(x) of a gate, GELU' itself) that
-/// a degree-`degree` table of `function` on `domain` makes, estimated: on
-/// each interval, the polynomial interpolating q at the Chebyshev nodes
-/// (within a small factor of the minimax fit, and the same factor for
-/// every domain), its error at kEstimatePoints points; past the table,
-/// where q is 0, the part of the function the table would carry
-/// (decreasing there), half an interval past the last one's centre.
-static double ladderErrorEstimate(ReferenceFunction function, unsigned degree,
-                                  const PiecewiseDomain &domain) {
+float piecewiseCentre(const PiecewiseDomain &domain, unsigned k) {
+  return static_cast<float>(piecewiseArgumentAt(domain, k));
+}
+
+/// The ends in u of a centred domain's interval k, with a margin of 1e-3
+/// of its width on each side for the lanes whose rounded t gives them the
+/// neighbour's index; interval 0 is symmetric about 0 (u < 0 being the
+/// function at x > 0, as smooth).
+static std::pair<long double, long double>
+centredInterval(const PiecewiseDomain &domain, unsigned k) {
+  long double hi = piecewiseArgumentAt(domain, k + 0.5L);
+  long double lo = k ? piecewiseArgumentAt(domain, k - 0.5L) : -hi;
+  const long double margin = 1e-3L * (hi - lo);
+  return {lo - margin, hi + margin};
+}
+
+/// The error that a degree-`degree` table of `function` on `domain` makes,
+/// estimated: on each interval, the polynomial interpolating q at the
+/// Chebyshev nodes (within a small factor of the minimax fit, and the same
+/// factor for every domain), its error at kEstimatePoints points. With
+/// `relative`, the error relative to q (a centred tail table's, in u);
+/// without, the error of the kernel's result (x·g(x) of a gate, GELU'
+/// itself), and past the table, where q is 0, the part of the function
+/// the table would carry (decreasing there), half an interval past the
+/// last one's centre (the ladder's tables).
+static double tableErrorEstimate(ReferenceFunction function, unsigned degree,
+                                 const PiecewiseDomain &domain, bool relative) {
   constexpr unsigned kEstimatePoints = 33;
   const bool gate = isPiecewiseGate(function);
-  auto part = [&](long double u, long double q) {
-    return gate ? fabsl(u) * fabsl(q) : fabsl(q);
+  auto part = [&](long double u, long double p, long double q) {
+    if (relative)
+      return fabsl(p / q - 1);
+    return gate ? fabsl(u) * fabsl(p - q) : fabsl(p - q);
   };
   const unsigned nodes = degree + 1;
-  long double node[kPiecewiseLadderMaxDegree + 1];
+  long double node[kPiecewiseMaxDegree + 1];
   for (unsigned j = 0; j < nodes; ++j)
     node[j] = 0.5L * cosl((2 * j + 1) * kPi / (2 * nodes));
   long double worst = 0;
   for (unsigned k = 0; k < domain.intervals; ++k) {
-    long double value[kPiecewiseLadderMaxDegree + 1];
+    // v in [−1/2, 1/2] to u: in t, or in u between a centred interval's
+    // ends.
+    const auto [lo, hi] = domain.centred
+                              ? centredInterval(domain, k)
+                              : std::pair<long double, long double>{0, 0};
+    auto argument = [&](long double v) {
+      return domain.centred ? (lo + hi) / 2 + v * (hi - lo)
+                            : piecewiseArgumentAt(domain, k + v);
+    };
+    long double value[kPiecewiseMaxDegree + 1];
     for (unsigned j = 0; j < nodes; ++j)
-      value[j] =
-          piecewiseTarget(function, piecewiseArgumentAt(domain, k + node[j]));
+      value[j] = piecewiseTarget(function, argument(node[j]));
     for (unsigned i = 0; i < kEstimatePoints; ++i) {
       const long double v = -0.5L + i / (kEstimatePoints - 1.0L);
       long double p = 0;
@@ -441,13 +469,21 @@ static double ladderErrorEstimate(ReferenceFunction function, unsigned degree,
             lagrange *= (v - node[l]) / (node[j] - node[l]);
         p += lagrange;
       }
-      const long double u = piecewiseArgumentAt(domain, k + v);
-      worst = std::max(worst, part(u, p - piecewiseTarget(function, u)));
+      const long double u = argument(v);
+      worst = std::max(worst, part(u, p, piecewiseTarget(function, u)));
     }
   }
-  const long double past = piecewiseArgumentAt(domain, domain.intervals - 0.5L);
-  worst = std::max(worst, part(past, piecewiseTarget(function, past)));
+  if (!relative) {
+    const long double past =
+        piecewiseArgumentAt(domain, domain.intervals - 0.5L);
+    worst = std::max(worst, part(past, 0, piecewiseTarget(function, past)));
+  }
   return static_cast<double>(worst);
+}
+
+static double ladderErrorEstimate(ReferenceFunction function, unsigned degree,
+                                  const PiecewiseDomain &domain) {
+  return tableErrorEstimate(function, degree, domain, /*relative=*/false);
 }
 
 PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
@@ -500,8 +536,8 @@ PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
   return {step, (intervals - 1) * step, intervals};
 }
 
-static_assert(kPiecewiseGradedMaxDegree <= kPiecewiseLadderMaxDegree,
-              "ladderErrorEstimate's node arrays hold the ladder's degrees");
+static_assert(kPiecewiseGradedMaxDegree <= kPiecewiseMaxDegree,
+              "tableErrorEstimate's node arrays hold the graded degrees");
 
 PiecewiseDomain gradedPiecewiseDomain(ReferenceFunction function,
                                       unsigned degree) {
@@ -550,6 +586,37 @@ std::string gradedPiecewiseFitName(ReferenceFunction function,
                                    unsigned degree) {
   std::string name = rationalFitName(function, degree);
   return name.replace(name.find("rational"), 8, "piecewise_graded");
+}
+
+bool hasCentredTailTable(ReferenceFunction function) {
+  return function == ReferenceFunction::GeluTanh;
+}
+
+PiecewiseDomain tailPiecewiseDomain(ReferenceFunction function) {
+  if (!hasCentredTailTable(function))
+    return piecewiseDomain(function, kPiecewiseMaxDegree);
+  // t = u·(a + b·u), a = m/16 and b = j/256 (both exact in f32), on 31
+  // intervals: of the pairs whose every interval's estimated error is
+  // within kCentredTailEstimate, the one whose last centre is furthest.
+  constexpr unsigned kIntervals = kPiecewiseMaxIntervals;
+  PiecewiseDomain best{};
+  for (unsigned m = 2; m <= 48; ++m)
+    for (unsigned j = 0; j <= 256; j += 2) {
+      PiecewiseDomain domain{16.0 / m, 0, kIntervals, -(j / 256.0), true};
+      domain.limit = piecewiseCentre(domain, kIntervals - 1);
+      if (domain.limit <= best.limit)
+        continue;
+      if (tableErrorEstimate(function, kPiecewiseMaxDegree, domain,
+                             /*relative=*/true) <= kCentredTailEstimate)
+        best = domain;
+    }
+  assert(best.centred && "no grading meets kCentredTailEstimate");
+  return best;
+}
+
+std::string tailPiecewiseFitName(ReferenceFunction function) {
+  std::string name = rationalFitName(function, kPiecewiseMaxDegree);
+  return name.replace(name.find("rational"), 8, "piecewise_tail");
 }
 
 unsigned bf16PiecewiseTailDegree(ReferenceFunction function) {
@@ -1025,6 +1092,27 @@ std::vector<PiecewiseFitEntry> piecewiseFitCatalog() {
     }
     if (!relative)
       entries.push_back(rootFactoredFit(function));
+    if (hasCentredTailTable(function)) {
+      const PiecewiseDomain domain = tailPiecewiseDomain(function);
+      PiecewiseFitEntry entry = startEntry(
+          tailPiecewiseFitName(function), domain, kPiecewiseMaxDegree,
+          "t = u·(" + decimal(1 / domain.step) + " + " +
+              decimal(-domain.grading) + "·u), in v = u − u(k)");
+      for (unsigned k = 0; k < domain.intervals; ++k) {
+        const long double centre = piecewiseCentre(domain, k);
+        const auto [lo, hi] = centredInterval(domain, k);
+        MinimaxProblem piece = intervalFit(
+            [function, centre](long double v) {
+              return piecewiseTarget(function, centre + v);
+            },
+            kPiecewiseMaxDegree, /*relative=*/true);
+        piece.lo = lo - centre;
+        piece.hi = hi - centre;
+        piece.searchRounding = true;
+        entry.pieces.push_back(std::move(piece));
+      }
+      entries.push_back(std::move(entry));
+    }
   }
   entries.push_back(gaussTailFit());
   return entries;

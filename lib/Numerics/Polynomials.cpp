@@ -129,7 +129,8 @@ static PiecewiseCoefficients piecewiseTable(const std::string &name,
   for (const PiecewiseTable &table : kPiecewiseTables)
     if (name == table.name) {
       assert(table.degree == degree && "the catalog's degree");
-      return {{table.step, table.limit, table.intervals, table.grading},
+      return {{table.step, table.limit, table.intervals, table.grading,
+               table.centred},
               degree,
               llvm::ArrayRef<double>(table.coefficients,
                                      table.intervals * (degree + 1)),
@@ -147,6 +148,12 @@ PiecewiseCoefficients piecewiseCoefficients(ReferenceFunction function,
 PiecewiseCoefficients gradedPiecewiseCoefficients(ReferenceFunction function,
                                                   unsigned degree) {
   return piecewiseTable(gradedPiecewiseFitName(function, degree), degree);
+}
+
+PiecewiseCoefficients tailPiecewiseCoefficients(ReferenceFunction function) {
+  if (!hasCentredTailTable(function))
+    return piecewiseCoefficients(function, kPiecewiseMaxDegree);
+  return piecewiseTable(tailPiecewiseFitName(function), kPiecewiseMaxDegree);
 }
 
 PiecewiseCoefficients piecewiseRootCoefficients(ReferenceFunction function) {

@@ -190,6 +190,7 @@ int main(int argc, char **argv) {
       "  unsigned degree;\n"
       "  double maxError; ///< weighted, the worst interval's\n"
       "  double grading; ///< t = u·(1/step − grading·u); 0: u/step\n"
+      "  bool centred;   ///< in v = u − (u at t = k) (FitCatalog.h)\n"
       "};\n\n";
   std::string rows;
   for (size_t i = 0; i < catalog.size(); ++i) {
@@ -234,7 +235,7 @@ int main(int argc, char **argv) {
             hexFloat(entry.domain.step) + ", " + hexFloat(entry.domain.limit) +
             ", " + std::to_string(entry.degree) + ", " +
             hexFloat(pieceErrors[i]) + ", " + hexFloat(entry.domain.grading) +
-            "},\n";
+            ", " + (entry.domain.centred ? "true" : "false") + "},\n";
   }
   inc += "\nstatic constexpr PiecewiseTable kPiecewiseTables[] = {\n" + rows +
          "};\n";

@@ -47,16 +47,39 @@ std::vector<FitEntry> fitCatalog();
 /// t = u·(1/step − grading·u) instead: intervals of t of width 1, centred
 /// on k = 0, 1, …, so that in u they widen with u where the function
 /// flattens (one FMA more a vector). limit is then u at t = intervals − 1.
+/// A centred domain (the graded `piecewise_tail` tables, grading < 0: the
+/// intervals narrow as u grows, where a relative fit needs them) takes
+/// the local variable as v = u − c_k, c_k = piecewiseCentre(domain, k)
+/// looked up by k, and its polynomials are in v: t's rounding (an ULP of
+/// t near 30 moves it by 2e-6, 3e-6 of a relative fit) then only decides
+/// k at an interval's edge, never v, which is exact (Sterbenz). limit is
+/// the last centre.
 struct PiecewiseDomain {
   double step;
   double limit;
   unsigned intervals;
   double grading = 0;
+  bool centred = false;
 };
 PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree);
 /// u at index coordinate t (t = u/step, or t = u·(1/step − grading·u),
 /// solved for the root at u = 0) of `domain`.
 long double piecewiseArgumentAt(const PiecewiseDomain &domain, long double t);
+/// A centred domain's k-th centre: u at t = k rounded to f32 (0 for k = 0).
+float piecewiseCentre(const PiecewiseDomain &domain, unsigned k);
+
+/// The f32 `piecewise_tail` table of a gate (degree kPiecewiseMaxDegree,
+/// relative error): for hasCentredTailTable's functions a centred graded
+/// domain (tailPiecewiseDomain: 31 intervals, the grading that reaches
+/// furthest with every interval's estimated error within
+/// kCentredTailEstimate), for the others `piecewise` degree 7's table.
+/// The tail's branch is taken for a lane below −limit: tanh GELU's even
+/// table ends at 5.25 (a 16-lane vector of normal σ = 2 inputs has such a
+/// lane one time in 15), the centred one at 7.26 (one time in 440).
+bool hasCentredTailTable(ReferenceFunction function);
+PiecewiseDomain tailPiecewiseDomain(ReferenceFunction function);
+std::string tailPiecewiseFitName(ReferenceFunction function);
+constexpr double kCentredTailEstimate = 6e-8;
 
 /// The `piecewise_graded` tables (degree 1 to 3 = kPiecewiseLadderMaxDegree,
 /// 31 intervals): the grading and 1/step that err least

@@ -92,6 +92,8 @@ PiecewiseCoefficients piecewiseCoefficients(ReferenceFunction function,
 /// gradedPiecewiseDomain), on its graded domain.
 PiecewiseCoefficients gradedPiecewiseCoefficients(ReferenceFunction function,
                                                   unsigned degree);
+/// A gate's f32 `piecewise_tail` table (FitCatalog.h: tailPiecewiseDomain).
+PiecewiseCoefficients tailPiecewiseCoefficients(ReferenceFunction function);
 /// A derivative's root-factored table (piecewiseRootFitName): R(u), with
 /// GELU'(−u) = (u − u0)·R(u).
 PiecewiseCoefficients piecewiseRootCoefficients(ReferenceFunction function);

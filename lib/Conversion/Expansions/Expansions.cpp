@@ -441,28 +441,40 @@ Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
   // (Operands are built one statement at a time: the IR's order must not
   // depend on the compiler's order of evaluating arguments.)
   // Graded (piecewise_graded): t = u·(1/step − grading·u), the factor
-  // in one FMA more, and the same two FMAs of u by it.
+  // in one FMA more, and the same two FMAs of u by it. Centred (the graded
+  // piecewise_tail tables): k from t, v = u − c_k by a lookup and a
+  // subtraction, exact (FitCatalog.h).
   Value inverseStep = eb.constant(1.0 / domain.step);
   if (domain.grading)
     inverseStep = eb.fma(u, eb.constant(-domain.grading), inverseStep);
   Value shifter = eb.constant(0x1.8p23);
   Value shifted = eb.fma(u, inverseStep, shifter);
-  Value minusK = eb.sub(shifter, shifted);
-  Value v = eb.fma(u, inverseStep, minusK);
+  Value v;
+  if (!domain.centred) {
+    Value minusK = eb.sub(shifter, shifted);
+    v = eb.fma(u, inverseStep, minusK);
+  }
   Value k = eb.bitcastToInt(shifted);
   // One table a coefficient, padded with zeros to a power of two, at
   // least one past the last interval: q = 0 for u clamped a step past the
   // limit (emitPiecewiseArgument). Other lanes that index the padding are
   // NaN.
-  const unsigned terms = degree + 1;
   unsigned size = 2;
   while (size < domain.intervals + 1)
     size *= 2;
-  auto table = [&](unsigned power) {
+  auto lookup = [&](llvm::function_ref<double(unsigned)> entry) {
     llvm::SmallVector<double> entries(size, 0.0);
     for (unsigned i = 0; i < domain.intervals; ++i)
-      entries[i] = static_cast<float>(fit.coefficients[i * terms + power]);
+      entries[i] = static_cast<float>(entry(i));
     return eb.lookup(entries, k);
+  };
+  if (domain.centred)
+    v = eb.sub(u,
+               lookup([&](unsigned i) { return piecewiseCentre(domain, i); }));
+  const unsigned terms = degree + 1;
+  auto table = [&](unsigned power) {
+    return lookup(
+        [&](unsigned i) { return fit.coefficients[i * terms + power]; });
   };
   Value acc = table(degree);
   for (unsigned power = degree; power-- > 0;)
@@ -591,11 +603,11 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
   case Expansion::piecewise_tail:
     if (eb.isDouble())
       return emitGeluExactF64Table(eb, x);
-    // Degree 7 but for bf16 results (bf16PiecewiseTailDegree).
-    return emitGeluPiecewise(
-        eb,
-        piecewiseCoefficients(function, degree ? degree : kPiecewiseMaxDegree),
-        function, x, /*tail=*/true);
+    // Its own table but for bf16 results (bf16PiecewiseTailDegree).
+    return emitGeluPiecewise(eb,
+                             degree ? piecewiseCoefficients(function, degree)
+                                    : tailPiecewiseCoefficients(function),
+                             function, x, /*tail=*/true);
   case Expansion::correctly_rounded:
     return emitCorrectlyRounded(eb, function, x);
   case Expansion::polynomial:

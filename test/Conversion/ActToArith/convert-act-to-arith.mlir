@@ -8,12 +8,12 @@
 // line makes an empty output fail).
 // NOLIBM: math.fma
 
-// Exact GELU by default: piecewise_tail. u = |x| clamped to 5.5 and scaled
+// Exact GELU by default: piecewise_tail. u = |x| clamped to 7 and scaled
 // by 4 (exact); its interval k = round(4u) by the 1.5·2^23 shifter (the
 // bits of 4u + shifter, one FMA, are the index) and v = 4u − k (one FMA,
 // exact); eight coefficients looked up
 // by k and summed by Horner's rule in v: q = Φ(−u). x ≤ 0 gives x·q, x > 0
-// x − x·q in one FMA. Where a lane is below −5.5, and only then, the tail
+// x − x·q in one FMA. Where a lane is below −7, and only then, the tail
 // replaces those lanes: x·S(u)·e^(−u²/2), S(u) = Φ(−u)·e^(u²/2) from a
 // second table (degree 4: five lookups, on intervals of 1/2: u scaled by
 // 2) and −u²/2 as an exact product; no divide.
