@@ -423,8 +423,9 @@ centredInterval(const PiecewiseDomain &domain, unsigned k) {
   return {lo - margin, hi + margin};
 }
 
-/// The error that a degree-`degree` table of `function` on `domain` makes,
-/// estimated: on each interval, the polynomial interpolating q at the
+/// The error that a degree-`degree` table of `target` (`function`'s q, or
+/// what its table holds) on `domain` makes, estimated: on each interval,
+/// the polynomial interpolating it at the
 /// Chebyshev nodes (within a small factor of the minimax fit, and the same
 /// factor for every domain), its error at kEstimatePoints points. With
 /// `relative`, the error relative to q (a centred tail table's, in u);
@@ -432,8 +433,11 @@ centredInterval(const PiecewiseDomain &domain, unsigned k) {
 /// itself), and past the table, where q is 0, the part of the function
 /// the table would carry (decreasing there), half an interval past the
 /// last one's centre (the ladder's tables).
-static double tableErrorEstimate(ReferenceFunction function, unsigned degree,
-                                 const PiecewiseDomain &domain, bool relative) {
+static double
+tableErrorEstimate(ReferenceFunction function,
+                   const std::function<long double(long double)> &target,
+                   unsigned degree, const PiecewiseDomain &domain,
+                   bool relative) {
   constexpr unsigned kEstimatePoints = 33;
   const bool gate = isPiecewiseGate(function);
   auto part = [&](long double u, long double p, long double q) {
@@ -458,7 +462,7 @@ static double tableErrorEstimate(ReferenceFunction function, unsigned degree,
     };
     long double value[kPiecewiseMaxDegree + 1];
     for (unsigned j = 0; j < nodes; ++j)
-      value[j] = piecewiseTarget(function, argument(node[j]));
+      value[j] = target(argument(node[j]));
     for (unsigned i = 0; i < kEstimatePoints; ++i) {
       const long double v = -0.5L + i / (kEstimatePoints - 1.0L);
       long double p = 0;
@@ -470,20 +474,23 @@ static double tableErrorEstimate(ReferenceFunction function, unsigned degree,
         p += lagrange;
       }
       const long double u = argument(v);
-      worst = std::max(worst, part(u, p, piecewiseTarget(function, u)));
+      worst = std::max(worst, part(u, p, target(u)));
     }
   }
   if (!relative) {
     const long double past =
         piecewiseArgumentAt(domain, domain.intervals - 0.5L);
-    worst = std::max(worst, part(past, 0, piecewiseTarget(function, past)));
+    worst = std::max(worst, part(past, 0, target(past)));
   }
   return static_cast<double>(worst);
 }
 
 static double ladderErrorEstimate(ReferenceFunction function, unsigned degree,
                                   const PiecewiseDomain &domain) {
-  return tableErrorEstimate(function, degree, domain, /*relative=*/false);
+  return tableErrorEstimate(
+      function,
+      [function](long double u) { return piecewiseTarget(function, u); },
+      degree, domain, /*relative=*/false);
 }
 
 PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
@@ -592,6 +599,23 @@ bool hasCentredTailTable(ReferenceFunction function) {
   return function == ReferenceFunction::GeluTanh;
 }
 
+/// What a `piecewise_tail` table holds, fitted with relative error: a
+/// gate's q(u), a derivative's R(u) = q(u)/(u − u0) (piecewiseDerivativeRoot).
+/// R is smooth through the zero; at it, both q and u − u0 vanish and the
+/// quotient is evaluated a hair (1e-9, far below the fit's error) away,
+/// where q is still 1e-10 and exact to 1e-19 in long double.
+static std::function<long double(long double)>
+tailTableTarget(ReferenceFunction function) {
+  if (isPiecewiseGate(function))
+    return [function](long double u) { return piecewiseTarget(function, u); };
+  const long double root = piecewiseDerivativeRoot(function);
+  return [function, root](long double u) {
+    if (fabsl(u - root) < 1e-9L)
+      u = root + 1e-9L;
+    return piecewiseTarget(function, u) / (u - root);
+  };
+}
+
 PiecewiseDomain tailPiecewiseDomain(ReferenceFunction function) {
   if (!hasCentredTailTable(function))
     return piecewiseDomain(function, kPiecewiseMaxDegree);
@@ -599,6 +623,8 @@ PiecewiseDomain tailPiecewiseDomain(ReferenceFunction function) {
   // intervals: of the pairs whose every interval's estimated error is
   // within kCentredTailEstimate, the one whose last centre is furthest.
   constexpr unsigned kIntervals = kPiecewiseMaxIntervals;
+  const std::function<long double(long double)> target =
+      tailTableTarget(function);
   PiecewiseDomain best{};
   for (unsigned m = 2; m <= 48; ++m)
     for (unsigned j = 0; j <= 256; j += 2) {
@@ -606,7 +632,7 @@ PiecewiseDomain tailPiecewiseDomain(ReferenceFunction function) {
       domain.limit = piecewiseCentre(domain, kIntervals - 1);
       if (domain.limit <= best.limit)
         continue;
-      if (tableErrorEstimate(function, kPiecewiseMaxDegree, domain,
+      if (tableErrorEstimate(function, target, kPiecewiseMaxDegree, domain,
                              /*relative=*/true) <= kCentredTailEstimate)
         best = domain;
     }
@@ -936,37 +962,58 @@ static MinimaxProblem intervalFit(std::function<long double(long double)> f,
   return piece;
 }
 
-/// R(u) = q(u)/(u − u0) on each interval of `domain`, fitted with relative
-/// error (piecewiseDerivativeRoot).
+/// A `piecewise_tail` table's intervals (tailTableTarget, relative error):
+/// on an even domain in v = u/step − k; on a centred one in v = u − c_k,
+/// over the interval's ends and margin (centredInterval), the f32
+/// neighbours of the rounded coefficients searched.
+static std::vector<MinimaxProblem>
+tailTablePieces(ReferenceFunction function, const PiecewiseDomain &domain) {
+  const std::function<long double(long double)> target =
+      tailTableTarget(function);
+  std::vector<MinimaxProblem> pieces;
+  for (unsigned k = 0; k < domain.intervals; ++k) {
+    if (!domain.centred) {
+      const long double centre = k * static_cast<long double>(domain.step);
+      const long double step = domain.step;
+      pieces.push_back(
+          intervalFit([target, centre, step](
+                          long double v) { return target(centre + v * step); },
+                      kPiecewiseMaxDegree, /*relative=*/true));
+      continue;
+    }
+    const long double centre = piecewiseCentre(domain, k);
+    const auto [lo, hi] = centredInterval(domain, k);
+    MinimaxProblem piece = intervalFit(
+        [target, centre](long double v) { return target(centre + v); },
+        kPiecewiseMaxDegree, /*relative=*/true);
+    piece.lo = lo - centre;
+    piece.hi = hi - centre;
+    piece.searchRounding = true;
+    pieces.push_back(std::move(piece));
+  }
+  return pieces;
+}
+
+/// R(u) = q(u)/(u − u0) on each interval of tailPiecewiseDomain, fitted
+/// with relative error (piecewiseDerivativeRoot).
 static PiecewiseFitEntry rootFactoredFit(ReferenceFunction function) {
-  const PiecewiseDomain domain = piecewiseDomain(function, kPiecewiseMaxDegree);
+  const PiecewiseDomain domain = tailPiecewiseDomain(function);
   const long double root = piecewiseDerivativeRoot(function);
   PiecewiseFitEntry entry;
   entry.name = piecewiseRootFitName(function);
   entry.function = function;
   entry.degree = kPiecewiseMaxDegree;
   entry.domain = domain;
-  entry.description = "GELU'(x)/(u − u0) at x = −u, u0 = " +
-                      decimal(static_cast<double>(root)) +
-                      " its zero, u in [0, " + decimal(domain.limit) + "], " +
-                      std::to_string(domain.intervals) + " intervals of " +
-                      decimal(domain.step) + ", degree " +
-                      std::to_string(kPiecewiseMaxDegree) + ", relative error";
-  for (unsigned k = 0; k < domain.intervals; ++k) {
-    const long double centre = k * static_cast<long double>(domain.step);
-    const long double step = domain.step;
-    // R is smooth through the zero; at it, both q and u − u0 vanish and
-    // the quotient is evaluated a hair (1e-9, far below the fit's error)
-    // away, where q is still 1e-10 and exact to 1e-19 in long double.
-    auto ratio = [function, centre, step, root](long double v) {
-      long double u = centre + v * step;
-      if (fabsl(u - root) < 1e-9L)
-        u = root + 1e-9L;
-      return piecewiseTarget(function, u) / (u - root);
-    };
-    entry.pieces.push_back(intervalFit(ratio, kPiecewiseMaxDegree,
-                                       /*relative=*/true));
-  }
+  entry.description =
+      "GELU'(x)/(u − u0) at x = −u, u0 = " +
+      decimal(static_cast<double>(root)) + " its zero, u in [0, " +
+      decimal(domain.limit) + "], " + std::to_string(domain.intervals) +
+      " intervals of " +
+      (domain.centred ? "t = u·(" + decimal(1 / domain.step) + " + " +
+                            decimal(-domain.grading) + "·u), in v = u − u(k)"
+                      : decimal(domain.step)) +
+      ", degree " + std::to_string(kPiecewiseMaxDegree) + ", relative error";
+  entry.pieces = tailTablePieces(function, domain);
   return entry;
 }
 
@@ -1092,25 +1139,13 @@ std::vector<PiecewiseFitEntry> piecewiseFitCatalog() {
     }
     if (!relative)
       entries.push_back(rootFactoredFit(function));
-    if (hasCentredTailTable(function)) {
+    if (relative && hasCentredTailTable(function)) {
       const PiecewiseDomain domain = tailPiecewiseDomain(function);
       PiecewiseFitEntry entry = startEntry(
           tailPiecewiseFitName(function), domain, kPiecewiseMaxDegree,
           "t = u·(" + decimal(1 / domain.step) + " + " +
               decimal(-domain.grading) + "·u), in v = u − u(k)");
-      for (unsigned k = 0; k < domain.intervals; ++k) {
-        const long double centre = piecewiseCentre(domain, k);
-        const auto [lo, hi] = centredInterval(domain, k);
-        MinimaxProblem piece = intervalFit(
-            [function, centre](long double v) {
-              return piecewiseTarget(function, centre + v);
-            },
-            kPiecewiseMaxDegree, /*relative=*/true);
-        piece.lo = lo - centre;
-        piece.hi = hi - centre;
-        piece.searchRounding = true;
-        entry.pieces.push_back(std::move(piece));
-      }
+      entry.pieces = tailTablePieces(function, domain);
       entries.push_back(std::move(entry));
     }
   }

@@ -68,14 +68,18 @@ long double piecewiseArgumentAt(const PiecewiseDomain &domain, long double t);
 /// A centred domain's k-th centre: u at t = k rounded to f32 (0 for k = 0).
 float piecewiseCentre(const PiecewiseDomain &domain, unsigned k);
 
-/// The f32 `piecewise_tail` table of a gate (degree kPiecewiseMaxDegree,
-/// relative error): for hasCentredTailTable's functions a centred graded
-/// domain (tailPiecewiseDomain: 31 intervals, the grading that reaches
-/// furthest with every interval's estimated error within
-/// kCentredTailEstimate), for the others `piecewise` degree 7's table.
-/// The tail's branch is taken for a lane below −limit: tanh GELU's even
-/// table ends at 5.25 (a 16-lane vector of normal σ = 2 inputs has such a
-/// lane one time in 15), the centred one at 7.26 (one time in 440).
+/// The domain of a `piecewise_tail` table (degree kPiecewiseMaxDegree,
+/// relative error: a gate's f32 table, a derivative's root-factored one):
+/// for hasCentredTailTable's functions (tanh GELU) a centred graded
+/// domain (31 intervals, the grading that reaches furthest with every
+/// interval's estimated error within kCentredTailEstimate), for the others
+/// `piecewise` degree 7's. The tail's branch is taken for a lane below
+/// −limit: tanh GELU's even table ended at 5.25 (a 16-lane vector of
+/// normal σ = 2 inputs has such a lane one time in 15), the centred one at
+/// 7.26 (one time in 440). tanh GELU''s root-factored table the same way
+/// (to 7.23, 5.5e-8) was measured and not kept: +3 % at σ = 2, where its
+/// even table (to 5.75) sends one vector in 30 to the tail, −26 % at
+/// σ = 3 and on uniform inputs (docs/bench.md).
 bool hasCentredTailTable(ReferenceFunction function);
 PiecewiseDomain tailPiecewiseDomain(ReferenceFunction function);
 std::string tailPiecewiseFitName(ReferenceFunction function);
