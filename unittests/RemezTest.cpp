@@ -269,30 +269,38 @@ TEST(FittedPolynomials, TablesMeetTheirBounds) {
   }
 }
 
-/// The centred tail tables (tanh GELU's default, FitCatalog.h): on a dense
-/// grid of u in [0, limit], the lane's interval chosen as the kernel does
-/// (t = u·(a + b·u) in f32 FMAs, rounded to the nearest k) and the
-/// polynomial evaluated in long double at v = u − c_k (exact in f32): the
-/// relative error of g(−u) within the table's maxError, and the table
-/// reaching further than the even degree-7 table of the same function.
+/// The centred tail tables (tanh GELU's default; a derivative's
+/// root-factored table where hasCentredTailTable says so): on a dense grid of u in [0, limit], the lane's interval
+/// chosen as the kernel does (t = u·(a + b·u) in f32 FMAs, rounded to the
+/// nearest k) and the polynomial evaluated in long double at v = u − c_k
+/// (exact in f32): its relative error against what the table holds (a
+/// gate's g(−u); a derivative's GELU'(−u)/(u − u0)) within the table's
+/// maxError, and the table reaching further than the even degree-7 table
+/// of the same function.
 TEST(FittedPolynomials, CentredTailTablesReachFurtherWithinTheirError) {
   unsigned tested = 0;
   for (ReferenceFunction function :
        {ReferenceFunction::GeluExact, ReferenceFunction::GeluTanh,
-        ReferenceFunction::GeluSigmoid, ReferenceFunction::Silu}) {
+        ReferenceFunction::GeluSigmoid, ReferenceFunction::Silu,
+        ReferenceFunction::GeluExactDerivative,
+        ReferenceFunction::GeluTanhDerivative,
+        ReferenceFunction::GeluSigmoidDerivative}) {
     if (!hasCentredTailTable(function))
       continue;
     ++tested;
-    const PiecewiseCoefficients table = tailPiecewiseCoefficients(function);
+    const bool derivative = isDerivative(function);
+    const PiecewiseCoefficients table =
+        derivative ? piecewiseRootCoefficients(function)
+                   : tailPiecewiseCoefficients(function);
+    const long double root =
+        derivative ? piecewiseDerivativeRoot(function) : 0.0L;
     const PiecewiseDomain &domain = table.domain;
     ASSERT_TRUE(domain.centred);
     ASSERT_LT(domain.grading, 0.0) << "intervals narrowing with u";
     ASSERT_LE(domain.intervals, kPiecewiseMaxIntervals);
     EXPECT_EQ(domain.limit, piecewiseCentre(domain, domain.intervals - 1));
-    EXPECT_GT(
-        domain.limit,
-        piecewiseCoefficients(function, kPiecewiseMaxDegree).domain.limit +
-            1.5);
+    EXPECT_GT(domain.limit,
+              piecewiseDomain(function, kPiecewiseMaxDegree).limit + 1.4);
     EXPECT_LE(table.maxError, kCentredTailEstimate);
     const float a = static_cast<float>(1 / domain.step);
     const float b = static_cast<float>(-domain.grading);
@@ -306,13 +314,19 @@ TEST(FittedPolynomials, CentredTailTablesReachFurtherWithinTheirError) {
       ASSERT_EQ(static_cast<double>(v),
                 static_cast<double>(u) - piecewiseCentre(domain, k))
           << "v not exact at u = " << u;
-      long double q = 0;
+      long double fit = 0;
       for (unsigned j = table.degree + 1; j-- > 0;)
-        q = q * v + table.coefficients[k * (table.degree + 1) + j];
-      // g(−u) = f(−u)/(−u); g(0) = 1/2.
-      const long double exact =
-          u == 0 ? 0.5L : evaluateReference(function, -u) / -u;
-      worst = std::max(worst, fabsl(q / exact - 1));
+        fit = fit * v + table.coefficients[k * (table.degree + 1) + j];
+      // A gate's g(−u) = f(−u)/(−u), g(0) = 1/2; a derivative's R away
+      // from its zero, where long double's quotient is exact enough.
+      long double exact;
+      if (!derivative)
+        exact = u == 0 ? 0.5L : evaluateReference(function, -u) / -u;
+      else if (fabsl(u - root) > 1e-6L)
+        exact = evaluateReference(function, -u) / (u - root);
+      else
+        continue;
+      worst = std::max(worst, fabsl(fit / exact - 1));
     }
     EXPECT_LE(worst, table.maxError * 1.01)
         << stringifyReferenceFunction(function).str();

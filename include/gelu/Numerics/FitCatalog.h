@@ -76,10 +76,10 @@ float piecewiseCentre(const PiecewiseDomain &domain, unsigned k);
 /// `piecewise` degree 7's. The tail's branch is taken for a lane below
 /// −limit: tanh GELU's even table ended at 5.25 (a 16-lane vector of
 /// normal σ = 2 inputs has such a lane one time in 15), the centred one at
-/// 7.26 (one time in 440). tanh GELU''s root-factored table the same way
-/// (to 7.23, 5.5e-8) was measured and not kept: +3 % at σ = 2, where its
-/// even table (to 5.75) sends one vector in 30 to the tail, −26 % at
-/// σ = 3 and on uniform inputs (docs/bench.md).
+/// 7.26 (one time in 440). Measured and not kept (docs/bench.md): exact
+/// GELU's (its even table already reaches 7) and tanh GELU''s (its even
+/// root-factored table reaches 5.75, one vector in 30 at σ = 2): each
+/// cost more than it saved on normal inputs with σ ≤ 2.
 bool hasCentredTailTable(ReferenceFunction function);
 PiecewiseDomain tailPiecewiseDomain(ReferenceFunction function);
 std::string tailPiecewiseFitName(ReferenceFunction function);
