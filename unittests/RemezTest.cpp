@@ -270,13 +270,14 @@ TEST(FittedPolynomials, TablesMeetTheirBounds) {
 }
 
 /// The centred tail tables (tanh GELU's default; a derivative's
-/// root-factored table where hasCentredTailTable says so): on a dense grid of u in [0, limit], the lane's interval
-/// chosen as the kernel does (t = u·(a + b·u) in f32 FMAs, rounded to the
-/// nearest k) and the polynomial evaluated in long double at v = u − c_k
-/// (exact in f32): its relative error against what the table holds (a
-/// gate's g(−u); a derivative's GELU'(−u)/(u − u0)) within the table's
-/// maxError, and the table reaching further than the even degree-7 table
-/// of the same function.
+/// root-factored table where hasCentredTailTable says so): on a dense grid
+/// of u in [0, limit], the lane's interval chosen as the kernel does
+/// (t = u·(a + b·u) in f32 FMAs, rounded to the nearest k) and the
+/// polynomial evaluated in long double at v = u − c_k (exact in f32): its
+/// relative error against what the table holds (a gate's g(−u); a
+/// derivative's GELU'(−u)/(u − u0)) within the table's maxError, and the
+/// table reaching further than the even degree-7 table of the same
+/// function.
 TEST(FittedPolynomials, CentredTailTablesReachFurtherWithinTheirError) {
   unsigned tested = 0;
   for (ReferenceFunction function :
