@@ -280,12 +280,7 @@ TEST(FittedPolynomials, TablesMeetTheirBounds) {
 /// function.
 TEST(FittedPolynomials, CentredTailTablesReachFurtherWithinTheirError) {
   unsigned tested = 0;
-  for (ReferenceFunction function :
-       {ReferenceFunction::GeluExact, ReferenceFunction::GeluTanh,
-        ReferenceFunction::GeluSigmoid, ReferenceFunction::Silu,
-        ReferenceFunction::GeluExactDerivative,
-        ReferenceFunction::GeluTanhDerivative,
-        ReferenceFunction::GeluSigmoidDerivative}) {
+  for (ReferenceFunction function : piecewiseFunctions()) {
     if (!hasCentredTailTable(function))
       continue;
     ++tested;

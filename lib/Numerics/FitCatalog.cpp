@@ -453,11 +453,12 @@ tableErrorEstimate(ReferenceFunction function,
   for (unsigned k = 0; k < domain.intervals; ++k) {
     // v in [−1/2, 1/2] to u: in t, or in u between a centred interval's
     // ends.
-    const auto [lo, hi] = domain.centred
-                              ? centredInterval(domain, k)
-                              : std::pair<long double, long double>{0, 0};
+    const std::pair<long double, long double> ends =
+        domain.centred ? centredInterval(domain, k)
+                       : std::pair<long double, long double>{0, 0};
     auto argument = [&](long double v) {
-      return domain.centred ? (lo + hi) / 2 + v * (hi - lo)
+      return domain.centred ? (ends.first + ends.second) / 2 +
+                                  v * (ends.second - ends.first)
                             : piecewiseArgumentAt(domain, k + v);
     };
     long double value[kPiecewiseMaxDegree + 1];
@@ -748,7 +749,7 @@ lawsonFit(const std::vector<std::vector<long double>> &basis,
   return a;
 }
 
-std::vector<ReferenceFunction> clampedPolynomialFunctions() {
+std::vector<ReferenceFunction> piecewiseFunctions() {
   return {ReferenceFunction::GeluExact,
           ReferenceFunction::GeluTanh,
           ReferenceFunction::GeluSigmoid,
@@ -756,6 +757,10 @@ std::vector<ReferenceFunction> clampedPolynomialFunctions() {
           ReferenceFunction::GeluExactDerivative,
           ReferenceFunction::GeluTanhDerivative,
           ReferenceFunction::GeluSigmoidDerivative};
+}
+
+std::vector<ReferenceFunction> clampedPolynomialFunctions() {
+  return piecewiseFunctions();
 }
 
 std::string clampedPolynomialFitName(ReferenceFunction function,
@@ -1070,12 +1075,7 @@ static PiecewiseFitEntry gaussTailFit() {
 
 std::vector<PiecewiseFitEntry> piecewiseFitCatalog() {
   std::vector<PiecewiseFitEntry> entries;
-  for (ReferenceFunction function :
-       {ReferenceFunction::GeluExact, ReferenceFunction::GeluTanh,
-        ReferenceFunction::GeluSigmoid, ReferenceFunction::Silu,
-        ReferenceFunction::GeluExactDerivative,
-        ReferenceFunction::GeluTanhDerivative,
-        ReferenceFunction::GeluSigmoidDerivative}) {
+  for (ReferenceFunction function : piecewiseFunctions()) {
     const bool relative = isPiecewiseGate(function);
     // An entry with its description, `intervals` saying how they are cut.
     auto startEntry = [&](std::string name, const PiecewiseDomain &domain,

@@ -113,6 +113,9 @@ struct PiecewiseFitEntry {
 };
 
 std::vector<PiecewiseFitEntry> piecewiseFitCatalog();
+/// The functions that have piecewise tables (the gates: exact, tanh and
+/// sigmoid GELU, SiLU; and the three GELUs' derivatives).
+std::vector<ReferenceFunction> piecewiseFunctions();
 std::string piecewiseFitName(ReferenceFunction function, unsigned degree);
 
 /// The derivatives' tables for `piecewise_tail`: GELU' has one zero (near
