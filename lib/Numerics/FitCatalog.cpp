@@ -7,6 +7,7 @@
 #include "gelu/Numerics/FitCatalog.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/ErrorHandling.h"
 
 #include <algorithm>
@@ -187,6 +188,20 @@ std::string rationalFitName(ReferenceFunction function, unsigned degree) {
     llvm_unreachable("no rational form");
   }
   return std::string(prefix) + "_d" + std::to_string(degree);
+}
+
+/// The name of `form`'s fit of `function` at `degree`: rationalFitName's
+/// with "rational" replaced by `form`.
+static std::string formFitName(ReferenceFunction function, unsigned degree,
+                               llvm::StringRef form) {
+  std::string name = rationalFitName(function, degree);
+  return name.replace(name.find("rational"), 8, form.str());
+}
+
+/// How a centred domain cuts its intervals, for a fit's description.
+static std::string centredIntervalsText(const PiecewiseDomain &domain) {
+  return "t = u·(" + decimal(1 / domain.step) + " + " +
+         decimal(-domain.grading) + "·u), in v = u − u(k)";
 }
 
 std::vector<FitEntry> fitCatalog() {
@@ -592,8 +607,7 @@ PiecewiseDomain gradedPiecewiseDomain(ReferenceFunction function,
 
 std::string gradedPiecewiseFitName(ReferenceFunction function,
                                    unsigned degree) {
-  std::string name = rationalFitName(function, degree);
-  return name.replace(name.find("rational"), 8, "piecewise_graded");
+  return formFitName(function, degree, "piecewise_graded");
 }
 
 bool hasCentredTailTable(ReferenceFunction function) {
@@ -642,8 +656,7 @@ PiecewiseDomain tailPiecewiseDomain(ReferenceFunction function) {
 }
 
 std::string tailPiecewiseFitName(ReferenceFunction function) {
-  std::string name = rationalFitName(function, kPiecewiseMaxDegree);
-  return name.replace(name.find("rational"), 8, "piecewise_tail");
+  return formFitName(function, kPiecewiseMaxDegree, "piecewise_tail");
 }
 
 unsigned bf16PiecewiseTailDegree(ReferenceFunction function) {
@@ -665,8 +678,7 @@ unsigned bf16PiecewiseTailDegree(ReferenceFunction function) {
 }
 
 std::string piecewiseFitName(ReferenceFunction function, unsigned degree) {
-  std::string name = rationalFitName(function, degree);
-  return name.replace(name.find("rational"), 8, "piecewise");
+  return formFitName(function, degree, "piecewise");
 }
 
 /// f(−u) for the function of a piecewise form, written without
@@ -765,8 +777,7 @@ std::vector<ReferenceFunction> clampedPolynomialFunctions() {
 
 std::string clampedPolynomialFitName(ReferenceFunction function,
                                      unsigned degree) {
-  std::string name = rationalFitName(function, degree);
-  return name.replace(name.find("rational"), 8, "polynomial");
+  return formFitName(function, degree, "polynomial");
 }
 
 namespace {
@@ -1014,9 +1025,7 @@ static PiecewiseFitEntry rootFactoredFit(ReferenceFunction function) {
       decimal(static_cast<double>(root)) + " its zero, u in [0, " +
       decimal(domain.limit) + "], " + std::to_string(domain.intervals) +
       " intervals of " +
-      (domain.centred ? "t = u·(" + decimal(1 / domain.step) + " + " +
-                            decimal(-domain.grading) + "·u), in v = u − u(k)"
-                      : decimal(domain.step)) +
+      (domain.centred ? centredIntervalsText(domain) : decimal(domain.step)) +
       ", degree " + std::to_string(kPiecewiseMaxDegree) + ", relative error";
   entry.pieces = tailTablePieces(function, domain);
   return entry;
@@ -1141,10 +1150,9 @@ std::vector<PiecewiseFitEntry> piecewiseFitCatalog() {
       entries.push_back(rootFactoredFit(function));
     if (relative && hasCentredTailTable(function)) {
       const PiecewiseDomain domain = tailPiecewiseDomain(function);
-      PiecewiseFitEntry entry = startEntry(
-          tailPiecewiseFitName(function), domain, kPiecewiseMaxDegree,
-          "t = u·(" + decimal(1 / domain.step) + " + " +
-              decimal(-domain.grading) + "·u), in v = u − u(k)");
+      PiecewiseFitEntry entry =
+          startEntry(tailPiecewiseFitName(function), domain,
+                     kPiecewiseMaxDegree, centredIntervalsText(domain));
       entry.pieces = tailTablePieces(function, domain);
       entries.push_back(std::move(entry));
     }
