@@ -96,3 +96,16 @@ try:
 except (OSError, subprocess.TimeoutExpired):
     lit_config.note("no 'script' for a pseudo-terminal: the terminal tests "
                     "are skipped (UNSUPPORTED)")
+
+# A CUDA driver (libcuda.so.1) that loads: the GPU tools then run kernels
+# instead of exiting with "no NVIDIA driver", which the no-GPU tests check.
+import ctypes
+
+try:
+    ctypes.CDLL("libcuda.so.1")
+    config.available_features.add("cuda-driver")
+except OSError:
+    pass
+config.substitutions.append(("%gelu_source_root",
+                             os.path.dirname(config.test_source_root)))
+config.substitutions.append(("%gelu_obj_root", config.gelu_obj_root))

@@ -13,6 +13,8 @@
 
 #include "gelu/JIT/GpuRuntime.h"
 
+#include "BufferChecks.h"
+
 #include "gelu/Codegen/GpuCodegen.h"
 #include "gelu/Codegen/Target.h"
 #include "gelu/JIT/Tuner.h"
@@ -315,16 +317,11 @@ GpuKernel::~GpuKernel() {
     (void)cuda.moduleUnload(module);
 }
 
-llvm::Error GpuKernel::run(uint64_t in, uint64_t out, int64_t n) const {
+llvm::Error GpuKernel::launch(void **parameters, int64_t elements) const {
   auto cuda = currentDriver();
   if (!cuda)
     return cuda.takeError();
-  if (n <= 0)
-    return llvm::Error::success();
-  GpuLaunchShape shape = gpuLaunchShape(kernelSpec, n);
-  CUdeviceptr inAddress = in, outAddress = out;
-  int64_t count = n;
-  void *parameters[] = {&inAddress, &outAddress, &count};
+  GpuLaunchShape shape = gpuLaunchShape(kernelSpec, elements);
   if (llvm::Error err = check(*cuda,
                               cuda->launchKernel(function, shape.gridBlocks, 1,
                                                  1, shape.blockThreads, 1, 1, 0,
@@ -335,8 +332,83 @@ llvm::Error GpuKernel::run(uint64_t in, uint64_t out, int64_t n) const {
                "'" + kernelSpec.name + "' failed on the GPU");
 }
 
-/// Device milliseconds of `work`, between two events.
-template <typename Work> static llvm::Expected<double> timeOnDevice(Work work) {
+/// Fails unless `spec`'s kernel takes `abi`'s arguments, naming the call
+/// that it takes.
+static llvm::Error checkAbi(const KernelSpec &spec, KernelAbi abi) {
+  const KernelAbi own = kernelAbiOf(spec.op);
+  if (own == abi)
+    return llvm::Error::success();
+  const char *call = own == KernelAbi::Binary ? "runBinary"
+                     : own == KernelAbi::Bias ? "runBias"
+                                              : "run";
+  return kernelError(spec, "it is a '" + act::stringifyOpKind(spec.op) +
+                               "' kernel: call " + call);
+}
+
+/// The checks of an elementwise call: `addresses` are the inputs, then the
+/// output, each of n elements.
+static llvm::Error checkElementwise(const KernelSpec &spec,
+                                    llvm::ArrayRef<const char *> names,
+                                    llvm::ArrayRef<uint64_t> addresses,
+                                    int64_t n) {
+  const unsigned elementBytes = dtypeSize(spec.dtype);
+  if (llvm::Error err = checkCount(spec, "n", n, elementBytes))
+    return err;
+  const uint64_t bytes = static_cast<uint64_t>(n) * elementBytes;
+  llvm::SmallVector<BufferArg, 3> buffers;
+  for (size_t i = 0; i < addresses.size(); ++i)
+    buffers.push_back({names[i], addresses[i], bytes, elementBytes,
+                       i + 1 == addresses.size(), true});
+  return checkBuffers(spec, buffers, BufferMemory::Device);
+}
+
+llvm::Error GpuKernel::run(uint64_t in, uint64_t out, int64_t n) const {
+  if (llvm::Error err = checkAbi(kernelSpec, KernelAbi::Unary))
+    return err;
+  if (llvm::Error err =
+          checkElementwise(kernelSpec, {"in", "out"}, {in, out}, n))
+    return err;
+  CUdeviceptr inAddress = in, outAddress = out;
+  int64_t count = n;
+  void *parameters[] = {&inAddress, &outAddress, &count};
+  return launch(parameters, n);
+}
+
+llvm::Error GpuKernel::runBinary(uint64_t x, uint64_t y, uint64_t out,
+                                 int64_t n) const {
+  if (llvm::Error err = checkAbi(kernelSpec, KernelAbi::Binary))
+    return err;
+  if (llvm::Error err =
+          checkElementwise(kernelSpec, {"x", "y", "out"}, {x, y, out}, n))
+    return err;
+  CUdeviceptr xAddress = x, yAddress = y, outAddress = out;
+  int64_t count = n;
+  void *parameters[] = {&xAddress, &yAddress, &outAddress, &count};
+  return launch(parameters, n);
+}
+
+llvm::Error GpuKernel::runBias(uint64_t x, uint64_t bias, uint64_t y,
+                               int64_t rows, int64_t cols) const {
+  if (llvm::Error err = checkAbi(kernelSpec, KernelAbi::Bias))
+    return err;
+  const unsigned elementBytes = dtypeSize(kernelSpec.dtype);
+  if (llvm::Error err = checkRowsAndCols(kernelSpec, rows, cols, elementBytes))
+    return err;
+  const uint64_t matrix = static_cast<uint64_t>(rows) * cols * elementBytes;
+  const uint64_t row = static_cast<uint64_t>(cols) * elementBytes;
+  const BufferArg buffers[] = {{"x", x, matrix, elementBytes, false, true},
+                               {"bias", bias, row, elementBytes, false, false},
+                               {"y", y, matrix, elementBytes, true, true}};
+  if (llvm::Error err = checkBuffers(kernelSpec, buffers, BufferMemory::Device))
+    return err;
+  CUdeviceptr xAddress = x, biasAddress = bias, yAddress = y;
+  int64_t rowCount = rows, colCount = cols;
+  void *parameters[] = {&xAddress, &biasAddress, &yAddress, &rowCount,
+                        &colCount};
+  return launch(parameters, rows * cols);
+}
+
+llvm::Expected<double> timeOnGpu(llvm::function_ref<llvm::Error()> work) {
   auto cuda = currentDriver();
   if (!cuda)
     return cuda.takeError();
@@ -372,12 +444,12 @@ template <typename Work> static llvm::Expected<double> timeOnDevice(Work work) {
 
 llvm::Expected<double> GpuKernel::runTimed(uint64_t in, uint64_t out,
                                            int64_t n) const {
-  return timeOnDevice([&] { return run(in, out, n); });
+  return timeOnGpu([&] { return run(in, out, n); });
 }
 
 llvm::Expected<double> timeDeviceCopy(const GpuBuffer &from, GpuBuffer &to,
                                       uint64_t bytes) {
-  return timeOnDevice([&] { return to.copyFrom(from, bytes); });
+  return timeOnGpu([&] { return to.copyFrom(from, bytes); });
 }
 
 } // namespace gelu

@@ -10,22 +10,15 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BufferChecks.h"
 #include "KernelImpl.h"
 
 #include "gelu/JIT/ThreadPool.h"
 
-#include "llvm/Support/FormatVariadic.h"
-
 #include <algorithm>
-#include <cerrno>
 #include <optional>
 #include <thread>
 #include <vector>
-
-#if defined(__unix__)
-#include <sys/mman.h>
-#include <unistd.h>
-#endif
 
 namespace gelu {
 
@@ -163,106 +156,9 @@ llvm::Error Kernel::checkCall(KernelAbi abi, CallElement element) const {
   return llvm::Error::success();
 }
 
-namespace {
-/// A buffer a checked call reads or writes.
-struct BufferArg {
-  const char *name;
-  const void *address;
-  uint64_t bytes;
-  unsigned alignment;
-  bool output;
-  /// Whether an output may be exactly this buffer (the same shape).
-  bool inPlace;
-};
-} // namespace
-
-/// No user pointer of a 64-bit host reaches this address (x86-64 with
-/// 5-level paging: 2^56; AArch64: at most 2^52).
-static constexpr uint64_t kAddressSpaceEnd = uint64_t(1) << 57;
-
-/// From this size on a buffer is checked to be mapped over its whole
-/// length: one msync(2) per buffer, ~0.15 us, under 0.2 % of a call on
-/// 1 MiB. Smaller buffers are not (it would cost up to a third of a call in
-/// L1): an n past their end is the caller's bug, as with any C array.
-static constexpr uint64_t kMappedCheckBytes = uint64_t(1) << 20;
-
-/// Whether [address, address + bytes) is all mapped memory (not whether it
-/// is readable or writable).
-static bool isMapped(uintptr_t address, uint64_t bytes) {
-#if defined(__unix__)
-  static const uintptr_t page = ::sysconf(_SC_PAGESIZE);
-  uintptr_t begin = address / page * page;
-  return ::msync(reinterpret_cast<void *>(begin), address + bytes - begin,
-                 MS_ASYNC) == 0 ||
-         errno != ENOMEM;
-#else
-  (void)address;
-  (void)bytes;
-  return true;
-#endif
-}
-
-/// Null, misaligned, impossible and overlapping buffers: a buffer must lie
-/// in the address space without wrapping around (and, from 1 MiB on, be
-/// mapped); an output may only be exactly an input of its shape (in
-/// place), and overlaps nothing else.
-static llvm::Error checkBuffers(const KernelSpec &spec,
-                                llvm::ArrayRef<BufferArg> buffers) {
-  for (const BufferArg &buffer : buffers) {
-    if (!buffer.address)
-      return kernelError(spec, llvm::Twine(buffer.name) + " is a null pointer");
-    auto address = reinterpret_cast<uintptr_t>(buffer.address);
-    if (address % buffer.alignment)
-      return kernelError(spec,
-                         llvm::Twine(buffer.name) + " is not aligned to its " +
-                             llvm::Twine(buffer.alignment) + "-byte elements");
-    if (address >= kAddressSpaceEnd ||
-        buffer.bytes > kAddressSpaceEnd - address)
-      return kernelError(
-          spec, llvm::Twine(buffer.name) + " = " +
-                    llvm::formatv("{0:x}", address).str() + " with " +
-                    llvm::Twine(buffer.bytes) +
-                    " bytes runs past the end of the address space (the "
-                    "size is larger than any buffer there)");
-    if (buffer.bytes >= kMappedCheckBytes && !isMapped(address, buffer.bytes))
-      return kernelError(
-          spec, llvm::Twine(buffer.name) + " is not mapped memory over its " +
-                    llvm::Twine(buffer.bytes) +
-                    " bytes: the size is larger than the buffer");
-  }
-  for (size_t i = 0; i < buffers.size(); ++i)
-    for (size_t j = i + 1; j < buffers.size(); ++j) {
-      const BufferArg &a = buffers[i], &b = buffers[j];
-      if (!a.output && !b.output)
-        continue;
-      auto aBegin = reinterpret_cast<uintptr_t>(a.address);
-      auto bBegin = reinterpret_cast<uintptr_t>(b.address);
-      if (aBegin >= bBegin + b.bytes || bBegin >= aBegin + a.bytes)
-        continue;
-      bool sameBuffer = aBegin == bBegin && a.bytes == b.bytes;
-      if (sameBuffer && a.inPlace && b.inPlace && a.output != b.output)
-        continue;
-      if (a.inPlace && b.inPlace && a.output != b.output)
-        return kernelError(spec, llvm::Twine(a.name) + " and " + b.name +
-                                     " overlap without being the same buffer "
-                                     "(in place needs " +
-                                     a.name + " == " + b.name + ")");
-      return kernelError(spec,
-                         llvm::Twine(a.name) + " and " + b.name + " overlap");
-    }
-  return llvm::Error::success();
-}
-
-/// Fails unless 1 ≤ count and count·elementBytes is a possible size.
-static llvm::Error checkCount(const KernelSpec &spec, const char *name,
-                              int64_t count, uint64_t elementBytes) {
-  if (count < 1)
-    return kernelError(spec, llvm::Twine(name) + " must be at least 1, got " +
-                                 llvm::Twine(count));
-  if (static_cast<uint64_t>(count) > UINT64_MAX / 2 / elementBytes)
-    return kernelError(spec, llvm::Twine(name) + " = " + llvm::Twine(count) +
-                                 " is larger than any buffer");
-  return llvm::Error::success();
+/// A host pointer as the address BufferArg holds.
+static uint64_t addressOf(const void *pointer) {
+  return reinterpret_cast<uintptr_t>(pointer);
 }
 
 unsigned Kernel::threadsFor(int64_t work, RunOptions options) const {
@@ -292,9 +188,11 @@ llvm::Error Kernel::runElementwise(KernelAbi abi,
   const char *const *names = ins.size() == 1 ? unaryNames : binaryNames;
   llvm::SmallVector<BufferArg, 3> buffers;
   for (size_t i = 0; i < ins.size(); ++i)
-    buffers.push_back({names[i], ins[i], bytes, elementBytes, false, true});
-  buffers.push_back({names[ins.size()], out, bytes, elementBytes, true, true});
-  if (llvm::Error err = checkBuffers(impl->spec, buffers))
+    buffers.push_back(
+        {names[i], addressOf(ins[i]), bytes, elementBytes, false, true});
+  buffers.push_back(
+      {names[ins.size()], addressOf(out), bytes, elementBytes, true, true});
+  if (llvm::Error err = checkBuffers(impl->spec, buffers, BufferMemory::Host))
     return err;
 
   unsigned threads = threadsFor(n, options);
@@ -332,31 +230,26 @@ llvm::Error Kernel::runRows(llvm::ArrayRef<const void *> ins, void *out,
     return err;
   const unsigned elementBytes = bytesOf(element);
   const KernelSpec &spec = impl->spec;
-  if (llvm::Error err = checkCount(spec, "rows", rows, elementBytes))
+  if (llvm::Error err = checkRowsAndCols(spec, rows, cols, elementBytes))
     return err;
-  if (llvm::Error err = checkCount(spec, "cols", cols, elementBytes))
-    return err;
-  if (static_cast<uint64_t>(rows) >
-      UINT64_MAX / 2 / elementBytes / static_cast<uint64_t>(cols))
-    return kernelError(spec, "rows·cols = " + llvm::Twine(rows) + "·" +
-                                 llvm::Twine(cols) +
-                                 " is larger than any buffer");
   uint64_t matrix = static_cast<uint64_t>(rows) * cols * elementBytes;
   uint64_t row = static_cast<uint64_t>(cols) * elementBytes;
   llvm::SmallVector<BufferArg, 5> buffers = {
-      {"x", ins[0], matrix, elementBytes, false, true},
-      {"bias", ins[1], row, elementBytes, false, false}};
+      {"x", addressOf(ins[0]), matrix, elementBytes, false, true},
+      {"bias", addressOf(ins[1]), row, elementBytes, false, false}};
   if (backward)
-    buffers.push_back({"dy", ins[2], matrix, elementBytes, false, true});
-  buffers.push_back(
-      {backward ? "dx" : "y", out, matrix, elementBytes, true, true});
+    buffers.push_back(
+        {"dy", addressOf(ins[2]), matrix, elementBytes, false, true});
+  buffers.push_back({backward ? "dx" : "y", addressOf(out), matrix,
+                     elementBytes, true, true});
   // The bias gradient's sums: f64 for f64 kernels, else f32.
   const bool doubleSums = spec.dtype == DType::F64;
   const unsigned sumBytes = doubleSums ? 8 : 4;
   if (backward)
-    buffers.push_back({"dbias", dbias, static_cast<uint64_t>(cols) * sumBytes,
-                       sumBytes, true, false});
-  if (llvm::Error err = checkBuffers(spec, buffers))
+    buffers.push_back({"dbias", addressOf(dbias),
+                       static_cast<uint64_t>(cols) * sumBytes, sumBytes, true,
+                       false});
+  if (llvm::Error err = checkBuffers(spec, buffers, BufferMemory::Host))
     return err;
 
   unsigned threads = threadsFor(rows * cols, options);

@@ -12,6 +12,7 @@
 #ifndef GELU_LIB_JIT_KERNELIMPL_H
 #define GELU_LIB_JIT_KERNELIMPL_H
 
+#include "BufferChecks.h"
 #include "ContiguousMemoryMapper.h"
 
 #include "gelu/JIT/Jit.h"
@@ -36,9 +37,6 @@ struct Kernel::Impl {
   std::unique_ptr<TuningReport> report;
   std::once_flag reportOnce;
 };
-
-/// "kernel 'NAME': WHY".
-llvm::Error kernelError(const KernelSpec &spec, const llvm::Twine &why);
 
 } // namespace gelu
 

@@ -2,27 +2,39 @@
 //
 // Part of gelu-jit.
 //
-//   gelu-gpu-check [--elements N] [spec.json ...]
+//   gelu-gpu-check [--elements N] [--json F] [--markdown F] [spec.json ...]
 //
 // On a machine with an NVIDIA GPU and its driver: compiles each spec (by
-// default exact GELU f32, its rational form, exact GELU bf16 and the tanh
-// GELU) for this GPU's sm, runs it on N elements (default 2^28) spread over
-// [-12, 12] with the special values at the front, checks every 16th result
-// against the long-double reference by region, and times the kernel
-// against a device-to-device copy of the same bytes (the best of 5 runs
-// each, CUDA events). Prints one summary table. scripts/gpu-check.sh
-// builds and runs it. Exits 1 when there is no GPU, saying why.
+// default every op with a GPU kernel — the GELUs, SiLU, ReLU, the three
+// GELUs', GEGLU, SwiGLU and bias-GELU — in f32, f16 and bf16, at its
+// accurate default, and the f32 ones at a max_abs 1e-3 budget too) for
+// this GPU's sm, runs it on N elements (default 2^26) spread over [-12,
+// 12] with the special values at the front (every encoding in turn for
+// f16/bf16; the second operand of a binary op 1/4, 1/2 or 1, a bias small
+// multiples of 1/8 over 1024 columns), checks every 16th result against
+// the long-double reference by region, compares every result with the CPU
+// kernel of the same spec on the same inputs, and times the kernel against
+// a device-to-device copy of the bytes it reads and writes (the best of 5
+// runs each, CUDA events). Prints one table, and writes it as JSON and
+// markdown where asked. scripts/gpu-check.sh builds and runs it. Exits 1
+// when there is no GPU, saying why, and 2 when a device result breaks its
+// bound: its max ULP error, by region, more than 0.5 above the CPU
+// kernel's on the same inputs.
 //
 //===----------------------------------------------------------------------===//
 
 #include "gelu/JIT/GpuRuntime.h"
+#include "gelu/JIT/Jit.h"
 #include "gelu/JIT/Measurement.h"
 #include "gelu/Numerics/ErrorMaxima.h"
 #include "gelu/Numerics/HalfFloat.h"
+#include "gelu/Support/Json.h"
+#include "gelu/Support/Output.h"
 #include "gelu/Version.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -40,14 +52,36 @@ static cl::list<std::string> specFiles(cl::Positional,
                                        cl::desc("[spec.json ...]"),
                                        cl::cat(checkCategory));
 static cl::opt<int64_t> elements("elements",
-                                 cl::desc("Elements per kernel (default 2^28)"),
-                                 cl::init(int64_t(1) << 28),
+                                 cl::desc("Elements per kernel (default 2^26)"),
+                                 cl::init(int64_t(1) << 26),
                                  cl::cat(checkCategory));
+static cl::opt<std::string> jsonFile("json",
+                                     cl::desc("Write the results as JSON"),
+                                     cl::value_desc("file"),
+                                     cl::cat(checkCategory));
+static cl::opt<std::string>
+    markdownFile("markdown", cl::desc("Write the table as markdown"),
+                 cl::value_desc("file"), cl::cat(checkCategory));
 
 namespace {
 
 constexpr int kRepeats = 5;
 constexpr int64_t kCheckStride = 16;
+/// bias_gelu's rows are this wide (whole 16-byte vectors in every dtype).
+constexpr int64_t kBiasColumns = 1024;
+/// A device result breaks its bound when its max ULP error in a region is
+/// this much above the CPU kernel's on the same inputs.
+constexpr double kUlpMargin = 0.5;
+
+/// The bytes of x in `dtype` (x exact in it).
+void encode(std::vector<uint8_t> &bytes, DType dtype, int64_t i, float x) {
+  if (dtype == DType::F32) {
+    std::memcpy(&bytes[i * 4], &x, 4);
+    return;
+  }
+  uint16_t h = halfFromFloatExact(x, dtype == DType::BF16);
+  std::memcpy(&bytes[i * 2], &h, 2);
+}
 
 /// The inputs: for f32, the special values, then a grid of [-12, 12]; for
 /// f16 and bf16, every encoding in turn (each one about n / 65536 times).
@@ -64,8 +98,26 @@ std::vector<uint8_t> makeInput(DType dtype, int64_t n) {
     float x =
         i < 6 ? specials[i]
               : -12.0f + 24.0f * static_cast<float>(i) / static_cast<float>(n);
-    std::memcpy(&bytes[i * 4], &x, 4);
+    encode(bytes, dtype, i, x);
   }
+  return bytes;
+}
+
+/// A binary op's second operand: 1/4, 1/2, 1 in turn (the product exact
+/// but for f32 subnormals, and never overflowing, even at f16's largest x).
+std::vector<uint8_t> makeFactors(DType dtype, int64_t n) {
+  std::vector<uint8_t> bytes(static_cast<size_t>(n) * dtypeSize(dtype));
+  const float factors[] = {0.25f, 0.5f, 1.0f};
+  for (int64_t i = 0; i < n; ++i)
+    encode(bytes, dtype, i, factors[(i / 5) % 3]);
+  return bytes;
+}
+
+/// A bias row: multiples of 1/8 in [-3/8, 3/8].
+std::vector<uint8_t> makeBias(DType dtype, int64_t cols) {
+  std::vector<uint8_t> bytes(static_cast<size_t>(cols) * dtypeSize(dtype));
+  for (int64_t c = 0; c < cols; ++c)
+    encode(bytes, dtype, c, static_cast<float>(c % 7 - 3) / 8);
   return bytes;
 }
 
@@ -80,9 +132,45 @@ float decode(const std::vector<uint8_t> &bytes, DType dtype, int64_t i) {
   return halfToFloat(h, dtype == DType::BF16);
 }
 
+/// x rounded to `dtype` (to nearest, ties to even), as a float.
+float roundTo(DType dtype, float x) {
+  if (dtype == DType::F32 || std::isnan(x))
+    return x;
+  if (dtype == DType::F16)
+    return static_cast<float>(static_cast<_Float16>(x));
+  uint32_t bits;
+  std::memcpy(&bits, &x, 4);
+  bits = (bits + 0x7fff + ((bits >> 16) & 1)) & 0xffff0000u;
+  float y;
+  std::memcpy(&y, &bits, 4);
+  return y;
+}
+
+/// One kernel's operands on the host: x, then y (binary ops) or a bias row.
+struct Operands {
+  std::vector<uint8_t> x, second;
+  int64_t rows = 0, cols = 0;
+};
+
+/// The function's argument at element i, and the factor of its result.
+std::pair<float, float> argumentOf(const KernelSpec &spec, const Operands &in,
+                                   int64_t i) {
+  float x = decode(in.x, spec.dtype, i);
+  switch (kernelAbiOf(spec.op)) {
+  case KernelAbi::Binary:
+    return {x, decode(in.second, spec.dtype, i)};
+  case KernelAbi::Bias:
+    // The sum rounded to the dtype, as the kernel rounds it.
+    return {roundTo(spec.dtype, x + decode(in.second, spec.dtype, i % in.cols)),
+            1.0f};
+  default:
+    return {x, 1.0f};
+  }
+}
+
 /// Every kCheckStride-th finite result against the reference, by region,
 /// on all cores.
-RegionErrors check(const KernelSpec &spec, const std::vector<uint8_t> &in,
+RegionErrors check(const KernelSpec &spec, const Operands &in,
                    const std::vector<uint8_t> &out, int64_t n) {
   unsigned workers = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::array<ErrorMaxima, kReportRegions>> partial(workers);
@@ -93,10 +181,10 @@ RegionErrors check(const KernelSpec &spec, const std::vector<uint8_t> &in,
     threads.emplace_back([&, w] {
       for (int64_t i = w * kCheckStride; i < n;
            i += int64_t(workers) * kCheckStride) {
-        float x = decode(in, spec.dtype, i);
+        auto [x, factor] = argumentOf(spec, in, i);
         if (std::isfinite(x))
           addToRegions(partial[w].data(), x, decode(out, spec.dtype, i),
-                       evaluateReference(f, x), format);
+                       evaluateReference(f, x) * factor, format);
       }
     });
   for (std::thread &t : threads)
@@ -108,15 +196,17 @@ RegionErrors check(const KernelSpec &spec, const std::vector<uint8_t> &in,
   return total;
 }
 
-/// f(NaN), f(±inf), f(±0) as the kernel computed them.
-std::string specialsOf(const KernelSpec &spec, const std::vector<uint8_t> &in,
+/// f(NaN), f(±inf), f(±0) as the kernel computed them (unary ops).
+std::string specialsOf(const KernelSpec &spec, const Operands &in,
                        const std::vector<uint8_t> &out, int64_t n) {
+  if (kernelAbiOf(spec.op) != KernelAbi::Unary)
+    return "–";
   const float wanted[] = {NAN, INFINITY, -INFINITY, 0.0f, -0.0f};
   const char *names[] = {"NaN", "+inf", "-inf", "+0", "-0"};
   std::string text;
   for (int k = 0; k < 5; ++k) {
     for (int64_t i = 0; i < std::min<int64_t>(n, 1 << 16); ++i) {
-      float x = decode(in, spec.dtype, i);
+      float x = decode(in.x, spec.dtype, i);
       bool same =
           std::isnan(wanted[k])
               ? std::isnan(x)
@@ -132,6 +222,188 @@ std::string specialsOf(const KernelSpec &spec, const std::vector<uint8_t> &in,
     }
   }
   return text;
+}
+
+/// The CPU kernel of `spec` (the GPU kernel's choices, host target) on
+/// the same operands.
+Expected<std::vector<uint8_t>> runOnCpu(KernelSpec spec, const Operands &in,
+                                        int64_t n) {
+  spec.target = "host";
+  auto kernel = compileKernel(spec);
+  if (!kernel)
+    return kernel.takeError();
+  std::vector<uint8_t> out(in.x.size());
+  auto call = [&](auto *element) -> Error {
+    using T = std::remove_pointer_t<decltype(element)>;
+    auto x = reinterpret_cast<const T *>(in.x.data());
+    auto second = reinterpret_cast<const T *>(in.second.data());
+    auto y = reinterpret_cast<T *>(out.data());
+    switch (kernelAbiOf(spec.op)) {
+    case KernelAbi::Unary:
+      return (*kernel)->run(x, y, n);
+    case KernelAbi::Binary:
+      return (*kernel)->runBinary(x, second, y, n);
+    case KernelAbi::Bias:
+      return (*kernel)->runBias(x, second, y, in.rows, in.cols);
+    case KernelAbi::BiasBackward:
+      break;
+    }
+    return createStringError("no GPU kernel for this op");
+  };
+  Error err = spec.dtype == DType::F32 ? call(static_cast<float *>(nullptr))
+                                       : call(static_cast<uint16_t *>(nullptr));
+  if (err)
+    return std::move(err);
+  return out;
+}
+
+/// One kernel's results.
+struct Result {
+  std::string name;
+  DType dtype;
+  std::string expansion;
+  RegionErrors device, host;
+  uint64_t differing = 0; ///< results whose bits differ from the CPU's
+  std::string specials;
+  double kernelGBs = 0, copyGBs = 0;
+  bool withinBound = true;
+};
+
+/// Runs `spec` on the GPU and the CPU and measures it.
+Expected<Result> measure(const KernelSpec &spec, int64_t n) {
+  auto kernel = GpuKernel::compile(spec);
+  if (!kernel)
+    return kernel.takeError();
+  const KernelSpec &chosen = (*kernel)->spec();
+  const KernelAbi abi = kernelAbiOf(chosen.op);
+  const uint64_t bytes = static_cast<uint64_t>(n) * dtypeSize(chosen.dtype);
+  Operands in;
+  in.x = makeInput(chosen.dtype, n);
+  if (abi == KernelAbi::Binary)
+    in.second = makeFactors(chosen.dtype, n);
+  if (abi == KernelAbi::Bias) {
+    in.cols = kBiasColumns;
+    in.rows = n / kBiasColumns;
+    if (in.rows * in.cols != n)
+      return createStringError("bias_gelu needs --elements a multiple of " +
+                               Twine(kBiasColumns));
+    in.second = makeBias(chosen.dtype, in.cols);
+  }
+  auto x = GpuBuffer::allocate(bytes);
+  if (!x)
+    return x.takeError();
+  auto out = GpuBuffer::allocate(bytes);
+  if (!out)
+    return out.takeError();
+  if (Error err = (*x)->copyFromHost(in.x.data(), bytes))
+    return std::move(err);
+  std::unique_ptr<GpuBuffer> second;
+  if (!in.second.empty()) {
+    auto buffer = GpuBuffer::allocate(in.second.size());
+    if (!buffer)
+      return buffer.takeError();
+    second = std::move(*buffer);
+    if (Error err = second->copyFromHost(in.second.data(), in.second.size()))
+      return std::move(err);
+  }
+  auto launch = [&]() -> Error {
+    switch (abi) {
+    case KernelAbi::Unary:
+      return (*kernel)->run((*x)->address(), (*out)->address(), n);
+    case KernelAbi::Binary:
+      return (*kernel)->runBinary((*x)->address(), second->address(),
+                                  (*out)->address(), n);
+    case KernelAbi::Bias:
+      return (*kernel)->runBias((*x)->address(), second->address(),
+                                (*out)->address(), in.rows, in.cols);
+    case KernelAbi::BiasBackward:
+      break;
+    }
+    return createStringError("no GPU kernel for this op");
+  };
+  double kernelMs = HUGE_VAL, copyMs = HUGE_VAL;
+  for (int r = 0; r < kRepeats; ++r) {
+    auto ms = timeOnGpu(launch);
+    if (!ms)
+      return ms.takeError();
+    kernelMs = std::min(kernelMs, *ms);
+  }
+  std::vector<uint8_t> got(bytes);
+  if (Error err = (*out)->copyToHost(got.data(), bytes))
+    return std::move(err);
+  for (int r = 0; r < kRepeats; ++r) {
+    auto ms = timeDeviceCopy(**x, **out, bytes);
+    if (!ms)
+      return ms.takeError();
+    copyMs = std::min(copyMs, *ms);
+  }
+  auto expected = runOnCpu(chosen, in, n);
+  if (!expected)
+    return expected.takeError();
+
+  Result result;
+  result.name = spec.name;
+  result.dtype = chosen.dtype;
+  result.expansion = chosen.expansion
+                         ? act::stringifyExpansion(*chosen.expansion).str()
+                         : "default";
+  result.device = check(chosen, in, got, n);
+  result.host = check(chosen, in, *expected, n);
+  for (uint64_t i = 0; i < bytes; i += dtypeSize(chosen.dtype))
+    result.differing +=
+        std::memcmp(&got[i], &(*expected)[i], dtypeSize(chosen.dtype)) != 0;
+  result.specials = specialsOf(chosen, in, got, n);
+  for (int r = 0; r < kReportRegions; ++r)
+    if (result.device[r].maxUlp > result.host[r].maxUlp + kUlpMargin)
+      result.withinBound = false;
+  // Bytes read and written per second: the kernel's (its inputs and its
+  // output) and the copy's (its source and destination).
+  const int buffers = abi == KernelAbi::Binary ? 3 : 2;
+  result.kernelGBs = buffers * double(bytes) / (kernelMs * 1e-3) / 1e9;
+  result.copyGBs = 2.0 * bytes / (copyMs * 1e-3) / 1e9;
+  return result;
+}
+
+/// printf's rendering of `values` by `pattern`.
+template <typename... Values>
+std::string printed(const char *pattern, Values... values) {
+  std::string text;
+  raw_string_ostream(text) << format(pattern, values...);
+  return text;
+}
+
+/// The default kernels: every op with a GPU kernel in each dtype at its
+/// accurate default, and the f32 ones at a max_abs 1e-3 budget too.
+std::vector<KernelSpec> defaultSpecs() {
+  const char *ops[][2] = {
+      {"gelu", "none"},          {"gelu", "tanh"},
+      {"gelu", "sigmoid"},       {"silu", "none"},
+      {"relu", "none"},          {"gelu_backward", "none"},
+      {"gelu_backward", "tanh"}, {"gelu_backward", "sigmoid"},
+      {"geglu", "none"},         {"swiglu", "none"},
+      {"bias_gelu", "none"}};
+  std::vector<KernelSpec> specs;
+  for (const char *dtype : {"f32", "f16", "bf16"})
+    for (auto [op, approximate] : ops)
+      for (bool fast : {false, true}) {
+        if (fast && (std::strcmp(dtype, "f32") || !std::strcmp(op, "relu")))
+          continue;
+        Json spec = Json::object();
+        std::string name =
+            std::string(op) +
+            (std::strcmp(approximate, "none") ? std::string("_") + approximate
+                                              : std::string()) +
+            "_" + dtype + (fast ? "_abs1em3" : "");
+        spec["name"] = name;
+        spec["op"] = op;
+        spec["dtype"] = dtype;
+        if (std::strcmp(approximate, "none"))
+          spec["approximate"] = approximate;
+        if (fast)
+          spec["budget"]["max_abs"] = 1e-3;
+        specs.push_back(cantFail(parseSpec(dumpJson(spec))));
+      }
+  return specs;
 }
 
 } // namespace
@@ -162,65 +434,80 @@ int main(int argc, char **argv) {
     sources.push_back(file);
   }
   if (specs.empty())
-    for (const char *json :
-         {R"({"name": "gelu_f32"})",
-          R"({"name": "gelu_rational_f32", "expansion": "rational"})",
-          R"({"name": "gelu_bf16", "dtype": "bf16"})",
-          R"({"name": "gelu_tanh_f32", "approximate": "tanh"})"})
-      specs.push_back(cantFail(parseSpec(json)));
+    specs = defaultSpecs();
+  sources.resize(specs.size());
 
   const int64_t n = elements;
-  outs() << "GPU target " << *target << ", " << n << " elements a kernel, "
-         << "every " << kCheckStride << "th result checked\n\n";
-  outs() << "| kernel | max ULP " << gelu::regionNameList(" / ", 3)
-         << " | max abs | "
-            "specials | kernel GB/s | copy GB/s | × copy |\n"
-            "|---|---|---|---|---|---|---|\n";
-  sources.resize(specs.size());
+  // The table, printed a row at a time and kept for --markdown.
+  std::string markdown;
+  auto emit = [&](const std::string &text) {
+    markdown += text;
+    outs() << text;
+    outs().flush();
+  };
+  emit(formatv("GPU target {0}, {1} elements a kernel, every {2}th result "
+               "checked\n\n",
+               *target, n, kCheckStride)
+           .str());
+  emit("| kernel | expansion | device max ULP " +
+       gelu::regionNameList(" / ", 3) +
+       " | host max ULP | results ≠ host | max abs | specials | kernel "
+       "GB/s | copy GB/s | × copy |\n"
+       "|---|---|---|---|---|---|---|---|---|---|\n");
+  Json rows = Json::array();
+  bool allWithin = true;
   for (size_t i = 0; i < specs.size(); ++i) {
     KernelSpec spec = specs[i];
     spec.target = *target;
-    auto kernel = GpuKernel::compile(spec);
-    if (!kernel)
-      return fail(inSpecSource(kernel.takeError(), sources[i]));
-    uint64_t bytes = static_cast<uint64_t>(n) * dtypeSize(spec.dtype);
-    std::vector<uint8_t> in = makeInput(spec.dtype, n), out(bytes);
-    auto inBuffer = GpuBuffer::allocate(bytes);
-    if (!inBuffer)
-      return fail(inBuffer.takeError());
-    auto outBuffer = GpuBuffer::allocate(bytes);
-    if (!outBuffer)
-      return fail(outBuffer.takeError());
-    if (Error err = (*inBuffer)->copyFromHost(in.data(), bytes))
-      return fail(std::move(err));
-    double kernelMs = HUGE_VAL, copyMs = HUGE_VAL;
-    for (int r = 0; r < kRepeats; ++r) {
-      auto ms = (*kernel)->runTimed((*inBuffer)->address(),
-                                    (*outBuffer)->address(), n);
-      if (!ms)
-        return fail(ms.takeError());
-      kernelMs = std::min(kernelMs, *ms);
+    auto result = measure(spec, n);
+    if (!result)
+      return fail(inSpecSource(result.takeError(), sources[i]));
+    const Result &r = *result;
+    allWithin &= r.withinBound;
+    auto ulps = [](const RegionErrors &e) {
+      return printed("%.3g / %.3g / %.3g", e[0].maxUlp, e[1].maxUlp,
+                     e[2].maxUlp);
+    };
+    emit("| " + r.name + " | " + r.expansion + " | " + ulps(r.device) +
+         (r.withinBound ? "" : " **(above the host's)**") + " | " +
+         ulps(r.host) + " | " + std::to_string(r.differing) + " | " +
+         printed("%.2g", r.device[kOverallRegion].maxAbs) + " | " + r.specials +
+         " | " +
+         printed("%.0f | %.0f | %.2f", r.kernelGBs, r.copyGBs,
+                 r.kernelGBs / r.copyGBs) +
+         " |\n");
+    Json row = Json::object();
+    row["name"] = r.name;
+    row["dtype"] = stringifyDType(r.dtype);
+    row["expansion"] = r.expansion;
+    for (int k = 0; k < kReportRegions; ++k) {
+      row["device_max_ulp"][kRegionKeys[k]] = r.device[k].maxUlp;
+      row["host_max_ulp"][kRegionKeys[k]] = r.host[k].maxUlp;
     }
-    if (Error err = (*outBuffer)->copyToHost(out.data(), bytes))
+    row["results_differing_from_host"] = r.differing;
+    row["max_abs"] = r.device[kOverallRegion].maxAbs;
+    row["specials"] = r.specials;
+    row["kernel_gb_per_s"] = r.kernelGBs;
+    row["copy_gb_per_s"] = r.copyGBs;
+    row["within_bound"] = r.withinBound;
+    rows.push_back(row);
+  }
+  if (!jsonFile.empty()) {
+    Json document = Json::object();
+    document["target"] = *target;
+    document["elements"] = n;
+    document["kernels"] = rows;
+    if (Error err = writeOutputFile(jsonFile, dumpJson(document, 2) + "\n"))
       return fail(std::move(err));
-    for (int r = 0; r < kRepeats; ++r) {
-      auto ms = timeDeviceCopy(**inBuffer, **outBuffer, bytes);
-      if (!ms)
-        return fail(ms.takeError());
-      copyMs = std::min(copyMs, *ms);
-    }
-    RegionErrors error = check((*kernel)->spec(), in, out, n);
-    // Bytes read and written, per second.
-    double kernelGBs = 2.0 * bytes / (kernelMs * 1e-3) / 1e9;
-    double copyGBs = 2.0 * bytes / (copyMs * 1e-3) / 1e9;
-    outs() << "| " << spec.name << " (" << stringifyDType(spec.dtype) << ") | "
-           << format("%.3g / %.3g / %.3g", error[0].maxUlp, error[1].maxUlp,
-                     error[2].maxUlp)
-           << " | " << format("%.2g", error[kOverallRegion].maxAbs) << " | "
-           << specialsOf(spec, in, out, n) << " | " << format("%.0f", kernelGBs)
-           << " | " << format("%.0f", copyGBs) << " | "
-           << format("%.2f", kernelGBs / copyGBs) << " |\n";
-    outs().flush();
+  }
+  if (!markdownFile.empty())
+    if (Error err = writeOutputFile(markdownFile, markdown))
+      return fail(std::move(err));
+  if (!allWithin) {
+    WithColor::error(errs(), "gelu-gpu-check")
+        << "a device result is more than " << kUlpMargin
+        << " ULP above the CPU kernel's error in some region (table above)\n";
+    return 2;
   }
   return 0;
 }

@@ -10,13 +10,19 @@
 //     gpu.func @NAME(%in: !llvm.ptr<1>, %out: !llvm.ptr<1>, %n: i64) kernel
 //   }
 //
-// A grid-stride loop over 16-byte vectors (4 f32 or 8 f16/bf16 values: one
-// ld.global.v4 / st.global.v4 a thread and step), then the n mod W last
-// elements one a thread; when in or out is not 16-byte aligned, every
-// element goes the scalar way. Any grid covers any n (launch with
+// with the parameters of the op's ABI (KernelAbi): (in, out, n) for gelu,
+// silu and relu; (x, y, out, n) for gelu_backward (x, dy → dx), geglu and
+// swiglu (a, b → out); (x, bias, y, rows, cols) for bias_gelu. A
+// grid-stride loop over 16-byte vectors (4 f32 or 8 f16/bf16 values: one
+// ld.global.v4 / st.global.v4 a buffer, thread and step), then the
+// n mod W last elements one a thread; when a buffer is not 16-byte aligned
+// (or, for bias_gelu, when cols is not a multiple of W), every element goes
+// the scalar way. bias_gelu carries each step's column along the loop (no
+// 64-bit remainder a step). Any grid covers any n (launch with
 // gpuLaunchShape). The act op is lowered as on the CPU (no libdevice
 // call), then gpu, arith, math, vector and cf ops go to LLVM and NVVM in
 // one conversion, and the NVPTX backend writes PTX for the target's sm.
+// bias_gelu_backward (its dbias reduction) and f64 have CPU kernels only.
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,9 +53,9 @@ llvm::Error lowerGpuKernelToNVVM(mlir::ModuleOp module);
 llvm::Expected<std::string> compileToPtx(const KernelSpec &spec,
                                          const TargetInfo &target);
 
-/// The threads a block and blocks a grid for n elements: 256-thread
-/// blocks, enough blocks for one 16-byte vector a thread, at most
-/// `maxBlocks` (the grid-stride loop does the rest).
+/// The threads a block and blocks a grid for n elements (rows·cols for
+/// bias_gelu): 256-thread blocks, enough blocks for one 16-byte vector a
+/// thread, at most `maxBlocks` (the grid-stride loop does the rest).
 struct GpuLaunchShape {
   unsigned blockThreads = 256;
   unsigned gridBlocks = 1;

@@ -24,6 +24,7 @@
 #include "gelu/JIT/Tuner.h"
 #include "gelu/Spec/Spec.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
@@ -82,21 +83,40 @@ public:
   const std::optional<TuningReport> &report() const { return tuning; }
   const std::string &ptx() const { return ptxText; }
 
-  /// Applies the kernel to in[0..n) into out[0..n) (device addresses, of
-  /// the spec's dtype; in == out allowed) and waits for it. n ≤ 0 does
-  /// nothing.
+  /// The calls check their arguments as the CPU kernels' do (Jit.h): the
+  /// op's ABI, counts of at least 1, device addresses that are not null,
+  /// aligned to the elements, and overlapping only in place (an output
+  /// exactly an input of its shape); a failed check launches nothing.
+  /// Each waits for the kernel.
+  ///
+  /// gelu, silu, relu: out[i] = op(in[i]), i < n (device addresses of the
+  /// spec's dtype; in == out allowed).
   llvm::Error run(uint64_t in, uint64_t out, int64_t n) const;
-  /// The same, timed with CUDA events: milliseconds of device time.
+  /// gelu_backward (x, dy → dx), geglu and swiglu (a, b → out): out[i] =
+  /// op(x[i], y[i]), i < n; out may be x or y.
+  llvm::Error runBinary(uint64_t x, uint64_t y, uint64_t out, int64_t n) const;
+  /// bias_gelu: y[r·cols + c] = GELU(x[r·cols + c] + bias[c]) over a
+  /// row-major [rows, cols] x; y may be x.
+  llvm::Error runBias(uint64_t x, uint64_t bias, uint64_t y, int64_t rows,
+                      int64_t cols) const;
+  /// run(), timed with CUDA events: milliseconds of device time.
   llvm::Expected<double> runTimed(uint64_t in, uint64_t out, int64_t n) const;
 
 private:
   GpuKernel() = default;
+  /// Launches the kernel on `elements` elements with `parameters` (the
+  /// addresses of its arguments, in order) and waits for it.
+  llvm::Error launch(void **parameters, int64_t elements) const;
   KernelSpec kernelSpec;
   std::optional<TuningReport> tuning;
   std::string ptxText;
   void *module = nullptr;   ///< CUmodule
   void *function = nullptr; ///< CUfunction
 };
+
+/// Milliseconds of device time of `work` (kernel calls, copies), between
+/// two CUDA events.
+llvm::Expected<double> timeOnGpu(llvm::function_ref<llvm::Error()> work);
 
 /// Milliseconds of device time of a device-to-device copy of `bytes`.
 llvm::Expected<double> timeDeviceCopy(const GpuBuffer &from, GpuBuffer &to,
