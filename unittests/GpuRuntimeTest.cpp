@@ -302,4 +302,56 @@ TEST(GpuRuntime, BiasGeluMatchesTheCpuKernel) {
   }
 }
 
+TEST(GpuRuntime, BiasGeluBackwardMatchesTheCpuKernel) {
+  std::string problem = gpuProblem();
+  if (!problem.empty())
+    GTEST_SKIP() << "no GPU to run on: " << problem;
+  auto [gpu, cpu] =
+      compileForBoth(R"({"name": "k", "op": "bias_gelu_backward"})");
+  ASSERT_TRUE(gpu && cpu);
+  for (int64_t cols : {int64_t(768), int64_t(37)}) {
+    const int64_t rows = 4099, n = rows * cols;
+    std::vector<float> x(n), dy(n), bias(cols), expected(n), expectedSums(cols);
+    for (int64_t i = 0; i < n; ++i) {
+      x[i] = -9.0f + 18.0f * static_cast<float>((i * 7919) % n) / n;
+      dy[i] = 0.25f * static_cast<float>(1 + i % 4);
+    }
+    for (int64_t c = 0; c < cols; ++c)
+      bias[c] = -1.0f + static_cast<float>(c % 13) / 6;
+    ASSERT_FALSE(static_cast<bool>(
+        cpu->runBiasBackward(x.data(), bias.data(), dy.data(), expected.data(),
+                             expectedSums.data(), rows, cols)));
+    auto dx = onDevice(x), dbias = onDevice(bias), ddy = onDevice(dy),
+         dout = onDevice(x), dsums = onDevice(bias);
+    ASSERT_TRUE(dx && dbias && ddy && dout && dsums);
+    ASSERT_FALSE(static_cast<bool>(
+        gpu->runBiasBackward(dx->address(), dbias->address(), ddy->address(),
+                             dout->address(), dsums->address(), rows, cols)));
+    std::vector<float> got = fromDevice(*dout, n);
+    EXPECT_LE(worstUlps(got, expected), 1.0) << cols;
+    // dbias: the sums of the dx written, within what any order of f32
+    // additions keeps; and the same bits from a second call.
+    std::vector<float> sums = fromDevice(*dsums, cols);
+    for (int64_t c = 0; c < cols; ++c) {
+      double sum = 0, magnitude = 0;
+      for (int64_t r = 0; r < rows; ++r) {
+        sum += got[r * cols + c];
+        magnitude += std::fabs(got[r * cols + c]);
+      }
+      EXPECT_LE(std::fabs(sums[c] - sum), rows * 0x1p-24 * magnitude)
+          << "column " << c;
+    }
+    ASSERT_FALSE(static_cast<bool>(
+        gpu->runBiasBackward(dx->address(), dbias->address(), ddy->address(),
+                             dout->address(), dsums->address(), rows, cols)));
+    EXPECT_EQ(fromDevice(*dsums, cols), sums) << "not deterministic";
+    llvm::Error overlap =
+        gpu->runBiasBackward(dx->address(), dbias->address(), ddy->address(),
+                             dout->address(), dout->address(), rows, cols);
+    ASSERT_TRUE(static_cast<bool>(overlap));
+    EXPECT_EQ(llvm::toString(std::move(overlap)),
+              "kernel 'k': dx and dbias overlap");
+  }
+}
+
 } // namespace

@@ -161,6 +161,235 @@ private:
 };
 } // namespace
 
+namespace {
+/// i64 arithmetic and thread indices for the bias_gelu_backward kernels.
+struct I64Builder {
+  OpBuilder &b;
+  Location loc;
+  Value constant(int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
+  }
+  Value index(Value v) {
+    return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
+  }
+  Value thread(gpu::Dimension d) {
+    return index(gpu::ThreadIdOp::create(b, loc, d));
+  }
+  Value block(gpu::Dimension d) {
+    return index(gpu::BlockIdOp::create(b, loc, d));
+  }
+  Value grid(gpu::Dimension d) {
+    return index(gpu::GridDimOp::create(b, loc, d));
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  /// ⌈x / y⌉ for y ≥ 1 and x far from 2^64 (arith.ceildivui has no
+  /// direct lowering to LLVM).
+  Value ceilDiv(Value x, Value y) {
+    return arith::DivUIOp::create(
+        b, loc, add(x, arith::SubIOp::create(b, loc, y, constant(1))), y);
+  }
+  Value less(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+  }
+  Value equal(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
+  }
+};
+} // namespace
+
+/// The pass over the rows of bias_gelu_backward for columns `width` at a
+/// time (a 16-byte vector, or 1): each block takes tiles of
+/// kGpuReduceColumns column units (a grid-stride loop over tiles: every
+/// thread of a block runs the same steps, so the barriers are uniform) and
+/// the rows of its group (blockIdx.y of gridDim.y groups of
+/// ceil(rows / gridDim.y) rows); its threads along y take every
+/// kGpuReduceRows-th row of the group, write dx and sum the dx written in
+/// f32; the kGpuReduceRows sums of a column are added in shared memory in
+/// order of threadIdx.y and written to partial[blockIdx.y·cols + c]. Every
+/// order is fixed by the launch shape: the sums do not depend on
+/// scheduling.
+static void buildBiasBackwardRows(OpBuilder &b, Location loc,
+                                  const KernelSpec &spec, Block &entry,
+                                  Value shared, int64_t width) {
+  I64Builder i{b, loc};
+  MLIRContext *context = b.getContext();
+  auto global = LLVM::LLVMPointerType::get(context, 1);
+  Type element = elementTypeOf(context, spec.dtype);
+  Type f32 = b.getF32Type();
+  Type valueType = width == 1 ? element : VectorType::get({width}, element);
+  Type sumType = width == 1 ? f32 : VectorType::get({width}, f32);
+  const int64_t valueAlignment = width == 1 ? dtypeSize(spec.dtype) : 16;
+  const int64_t sumAlignment = 4 * width;
+  Value x = entry.getArgument(0), bias = entry.getArgument(1),
+        dy = entry.getArgument(2), dx = entry.getArgument(3),
+        partial = entry.getArgument(4), rows = entry.getArgument(5),
+        cols = entry.getArgument(6);
+  auto at = [&](OpBuilder &nb, Value base, Type type, Value index) {
+    return LLVM::GEPOp::create(nb, loc, global, type, base, index);
+  };
+  auto sharedAt = [&](OpBuilder &nb, Value slot) {
+    return LLVM::GEPOp::create(
+        nb, loc, shared.getType(), f32, shared,
+        I64Builder{nb, loc}.mul(slot, I64Builder{nb, loc}.constant(width)));
+  };
+  Value tx = i.thread(gpu::Dimension::x), ty = i.thread(gpu::Dimension::y);
+  Value group = i.block(gpu::Dimension::y);
+  Value units = arith::DivUIOp::create(b, loc, cols, i.constant(width));
+  Value tiles = i.ceilDiv(units, i.constant(kGpuReduceColumns));
+  Value groupRows = i.ceilDiv(rows, i.grid(gpu::Dimension::y));
+  Value rowBegin = i.mul(group, groupRows);
+  Value rowEnd =
+      arith::MinUIOp::create(b, loc, i.add(rowBegin, groupRows), rows);
+  Value zero =
+      arith::ConstantOp::create(b, loc, sumType, b.getZeroAttr(sumType));
+  Value tileStride = i.grid(gpu::Dimension::x);
+  scf::ForOp::create(
+      b, loc, i.block(gpu::Dimension::x), tiles, tileStride, ValueRange{},
+      [&](OpBuilder &nb, Location l, Value tile, ValueRange) {
+        I64Builder n{nb, l};
+        Value unit = n.add(n.mul(tile, n.constant(kGpuReduceColumns)), tx);
+        Value valid = n.less(unit, units);
+        Value column = n.mul(unit, n.constant(width));
+        auto sums = scf::IfOp::create(
+            nb, l, valid,
+            [&](OpBuilder &tb, Location tl) {
+              Value biases = LLVM::LoadOp::create(tb, tl, valueType,
+                                                  at(tb, bias, element, column),
+                                                  valueAlignment);
+              I64Builder t{tb, tl};
+              auto loop = scf::ForOp::create(
+                  tb, tl, t.add(rowBegin, ty), rowEnd,
+                  t.constant(kGpuReduceRows), ValueRange{zero},
+                  [&](OpBuilder &rb, Location rl, Value row,
+                      ValueRange carried) {
+                    I64Builder r{rb, rl};
+                    Value offset = r.add(r.mul(row, cols), column);
+                    Value xs = LLVM::LoadOp::create(rb, rl, valueType,
+                                                    at(rb, x, element, offset),
+                                                    valueAlignment);
+                    Value grads = LLVM::LoadOp::create(
+                        rb, rl, valueType, at(rb, dy, element, offset),
+                        valueAlignment);
+                    Value result =
+                        buildActivation(rb, rl, spec, {xs, biases, grads});
+                    LLVM::StoreOp::create(rb, rl, result,
+                                          at(rb, dx, element, offset),
+                                          valueAlignment);
+                    // The dx written, summed in f32.
+                    Value wide =
+                        element == f32
+                            ? result
+                            : arith::ExtFOp::create(rb, rl, sumType, result)
+                                  .getResult();
+                    scf::YieldOp::create(rb, rl,
+                                         ValueRange{arith::AddFOp::create(
+                                             rb, rl, carried.front(), wide)});
+                  });
+              scf::YieldOp::create(tb, tl, loop.getResults());
+            },
+            [&](OpBuilder &eb, Location el) {
+              scf::YieldOp::create(eb, el, ValueRange{zero});
+            });
+        // This thread's sum into shared memory, then, in the first row of
+        // threads, the column's sums in order of threadIdx.y.
+        Value slot = n.add(n.mul(ty, n.constant(kGpuReduceColumns)), tx);
+        LLVM::StoreOp::create(nb, l, sums.getResult(0), sharedAt(nb, slot),
+                              sumAlignment);
+        gpu::BarrierOp::create(nb, l);
+        Value first = n.equal(ty, n.constant(0));
+        scf::IfOp::create(
+            nb, l, arith::AndIOp::create(nb, l, first, valid),
+            [&](OpBuilder &sb, Location sl) {
+              I64Builder s{sb, sl};
+              Value total = zero;
+              for (int64_t y = 0; y < kGpuReduceRows; ++y) {
+                Value other = s.add(s.constant(y * kGpuReduceColumns), tx);
+                Value value = LLVM::LoadOp::create(
+                    sb, sl, sumType, sharedAt(sb, other), sumAlignment);
+                total = arith::AddFOp::create(sb, sl, total, value);
+              }
+              Value to = LLVM::GEPOp::create(sb, sl, global, f32, partial,
+                                             s.add(s.mul(group, cols), column));
+              LLVM::StoreOp::create(sb, sl, total, to, sumAlignment);
+              scf::YieldOp::create(sb, sl);
+            });
+        // The next tile reuses the shared sums.
+        gpu::BarrierOp::create(nb, l);
+        scf::YieldOp::create(nb, l);
+      });
+}
+
+/// bias_gelu_backward's first kernel: dx and the partial sums of each
+/// group of rows (buildBiasBackwardRows), by 16-byte vectors where x, bias,
+/// dy and dx are 16-byte aligned and a row is whole vectors, else a column
+/// a thread.
+static void buildBiasBackwardBody(OpBuilder &b, Location loc,
+                                  const KernelSpec &spec, Block &entry,
+                                  Value shared) {
+  I64Builder i{b, loc};
+  const int64_t lanes = 16 / dtypeSize(spec.dtype);
+  Value addresses = i.constant(0);
+  for (unsigned a = 0; a < 4; ++a)
+    addresses = arith::OrIOp::create(
+        b, loc, addresses,
+        LLVM::PtrToIntOp::create(b, loc, b.getI64Type(), entry.getArgument(a)));
+  Value vectorised = arith::AndIOp::create(
+      b, loc,
+      i.equal(arith::AndIOp::create(b, loc, addresses, i.constant(15)),
+              i.constant(0)),
+      i.equal(arith::RemUIOp::create(b, loc, entry.getArgument(6),
+                                     i.constant(lanes)),
+              i.constant(0)));
+  scf::IfOp::create(
+      b, loc, vectorised,
+      [&](OpBuilder &tb, Location tl) {
+        buildBiasBackwardRows(tb, tl, spec, entry, shared, lanes);
+        scf::YieldOp::create(tb, tl);
+      },
+      [&](OpBuilder &eb, Location el) {
+        buildBiasBackwardRows(eb, el, spec, entry, shared, 1);
+        scf::YieldOp::create(eb, el);
+      });
+}
+
+/// bias_gelu_backward's second kernel (partial, dbias, groups, cols):
+/// dbias[c] = Σ_g partial[g·cols + c], g in order, a column a thread.
+static void buildDbiasBody(OpBuilder &b, Location loc, Block &entry) {
+  I64Builder i{b, loc};
+  auto global = LLVM::LLVMPointerType::get(b.getContext(), 1);
+  Type f32 = b.getF32Type();
+  Value partial = entry.getArgument(0), dbias = entry.getArgument(1),
+        groups = entry.getArgument(2), cols = entry.getArgument(3);
+  Value first =
+      i.add(i.mul(i.block(gpu::Dimension::x),
+                  i.index(gpu::BlockDimOp::create(b, loc, gpu::Dimension::x))),
+            i.thread(gpu::Dimension::x));
+  Value stride =
+      i.mul(i.grid(gpu::Dimension::x),
+            i.index(gpu::BlockDimOp::create(b, loc, gpu::Dimension::x)));
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+  scf::ForOp::create(
+      b, loc, first, cols, stride, ValueRange{},
+      [&](OpBuilder &nb, Location l, Value column, ValueRange) {
+        I64Builder n{nb, l};
+        auto sum = scf::ForOp::create(
+            nb, l, n.constant(0), groups, n.constant(1), ValueRange{zero},
+            [&](OpBuilder &gb, Location gl, Value g, ValueRange carried) {
+              I64Builder s{gb, gl};
+              Value from = LLVM::GEPOp::create(gb, gl, global, f32, partial,
+                                               s.add(s.mul(g, cols), column));
+              Value value = LLVM::LoadOp::create(gb, gl, f32, from, 4);
+              scf::YieldOp::create(gb, gl,
+                                   ValueRange{arith::AddFOp::create(
+                                       gb, gl, carried.front(), value)});
+            });
+        Value to = LLVM::GEPOp::create(nb, l, global, f32, dbias, column);
+        LLVM::StoreOp::create(nb, l, sum.getResult(0), to, 4);
+        scf::YieldOp::create(nb, l);
+      });
+}
+
 /// The kernel's parameters: its buffers (device pointers), then n, or
 /// rows and cols.
 static SmallVector<Type> gpuKernelParameters(OpBuilder &b, KernelAbi abi) {
@@ -174,9 +403,10 @@ static SmallVector<Type> gpuKernelParameters(OpBuilder &b, KernelAbi abi) {
   case KernelAbi::Bias:
     return {ptr, ptr, ptr, i64, i64};
   case KernelAbi::BiasBackward:
-    break;
+    // x, bias, dy, dx, then the partial sums (f32, gridDim.y rows of cols).
+    return {ptr, ptr, ptr, ptr, ptr, i64, i64};
   }
-  llvm_unreachable("no GPU kernel for this ABI");
+  llvm_unreachable("unknown kernel ABI");
 }
 
 /// in/x (and y or bias) to out: elementwise (Unary, Binary) or by rows
@@ -239,11 +469,6 @@ buildGpuKernelModule(MLIRContext &context, const KernelSpec &spec) {
         "/dtype", "dtype 'f64' has CPU kernels only: GPU targets take f32, "
                   "f16 and bf16");
   const KernelAbi abi = kernelAbiOf(spec.op);
-  if (abi == KernelAbi::BiasBackward)
-    return llvm::createStringError(
-        "op '" + act::stringifyOpKind(spec.op) +
-        "' has no GPU kernel yet: GPU targets take every op but "
-        "bias_gelu_backward");
   OpBuilder b(&context);
   Location loc = b.getUnknownLoc();
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
@@ -256,6 +481,31 @@ buildGpuKernelModule(MLIRContext &context, const KernelSpec &spec) {
       b, loc, spec.name, b.getFunctionType(gpuKernelParameters(b, abi), {}));
   kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   Block &entry = kernel.getBody().front();
+  if (abi == KernelAbi::BiasBackward) {
+    // The shared sums of a block (kGpuReduceRows × kGpuReduceColumns
+    // columns units of up to 8 lanes), then the two kernels.
+    auto sharedType = LLVM::LLVMArrayType::get(
+        b.getF32Type(), kGpuReduceRows * kGpuReduceColumns * 8);
+    b.setInsertionPoint(kernel);
+    auto sharedSums = LLVM::GlobalOp::create(
+        b, loc, sharedType, /*isConstant=*/false, LLVM::Linkage::Internal,
+        "gelu_dbias_shared", Attribute(), /*alignment=*/32,
+        /*addrSpace=*/3);
+    b.setInsertionPointToStart(&entry);
+    Value shared = LLVM::AddressOfOp::create(b, loc, sharedSums);
+    buildBiasBackwardBody(b, loc, spec, entry, shared);
+    gpu::ReturnOp::create(b, loc);
+    b.setInsertionPointAfter(kernel);
+    Type ptr = LLVM::LLVMPointerType::get(&context, 1);
+    auto dbias = gpu::GPUFuncOp::create(
+        b, loc, gpuDbiasKernelName(spec.name),
+        b.getFunctionType({ptr, ptr, b.getI64Type(), b.getI64Type()}, {}));
+    dbias->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+    b.setInsertionPointToStart(&dbias.getBody().front());
+    buildDbiasBody(b, loc, dbias.getBody().front());
+    gpu::ReturnOp::create(b, loc);
+    return module;
+  }
   b.setInsertionPointToStart(&entry);
   GpuKernelBody body(b, loc, spec, entry);
   buildGpuKernelBody(body, abi);
@@ -367,6 +617,27 @@ llvm::Expected<std::string> compileToPtx(const KernelSpec &spec,
           **llvmModule, **machine, llvm::CodeGenFileType::AssemblyFile, os))
     return err;
   return std::string(ptx);
+}
+
+std::string gpuDbiasKernelName(llvm::StringRef name) {
+  return (name + "_dbias").str();
+}
+
+GpuLaunchShape gpuBiasBackwardShape(const KernelSpec &spec, int64_t rows,
+                                    int64_t cols, bool vectorised) {
+  const int64_t units = vectorised ? cols / (16 / dtypeSize(spec.dtype)) : cols;
+  const int64_t tiles =
+      std::max<int64_t>(1, (units + kGpuReduceColumns - 1) / kGpuReduceColumns);
+  const int64_t maxGroups =
+      std::max<int64_t>(1, (rows + kGpuReduceRows - 1) / kGpuReduceRows);
+  GpuLaunchShape shape;
+  shape.blockThreads = kGpuReduceColumns;
+  shape.blockThreadsY = kGpuReduceRows;
+  shape.gridBlocks = static_cast<unsigned>(std::min<int64_t>(tiles, 65535));
+  shape.gridBlocksY = static_cast<unsigned>(std::clamp<int64_t>(
+      (kGpuReduceBlocks + shape.gridBlocks - 1) / shape.gridBlocks, 1,
+      std::min<int64_t>(maxGroups, 65535)));
+  return shape;
 }
 
 GpuLaunchShape gpuLaunchShape(const KernelSpec &spec, int64_t n,

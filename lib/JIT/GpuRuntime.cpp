@@ -24,6 +24,7 @@
 #include <dlfcn.h>
 
 #include <mutex>
+#include <optional>
 
 namespace gelu {
 
@@ -308,6 +309,15 @@ GpuKernel::compile(const KernelSpec &spec) {
                                         spec.name.c_str()),
                 "no kernel '" + spec.name + "' in its PTX"))
     return std::move(err);
+  if (kernelAbiOf(chosen.op) == KernelAbi::BiasBackward) {
+    std::string dbiasName = gpuDbiasKernelName(spec.name);
+    if (llvm::Error err =
+            check(*cuda,
+                  cuda->moduleGetFunction(&kernel->dbiasFunction,
+                                          kernel->module, dbiasName.c_str()),
+                  "no kernel '" + dbiasName + "' in its PTX"))
+      return std::move(err);
+  }
   return kernel;
 }
 
@@ -317,19 +327,32 @@ GpuKernel::~GpuKernel() {
     (void)cuda.moduleUnload(module);
 }
 
-llvm::Error GpuKernel::launch(void **parameters, int64_t elements) const {
+llvm::Error GpuKernel::launchAsync(void *kernel, const GpuLaunchShape &shape,
+                                   void **parameters) const {
   auto cuda = currentDriver();
   if (!cuda)
     return cuda.takeError();
-  GpuLaunchShape shape = gpuLaunchShape(kernelSpec, elements);
-  if (llvm::Error err = check(*cuda,
-                              cuda->launchKernel(function, shape.gridBlocks, 1,
-                                                 1, shape.blockThreads, 1, 1, 0,
-                                                 nullptr, parameters, nullptr),
-                              "cannot launch '" + kernelSpec.name + "'"))
-    return err;
+  return check(*cuda,
+               cuda->launchKernel(kernel, shape.gridBlocks, shape.gridBlocksY,
+                                  1, shape.blockThreads, shape.blockThreadsY, 1,
+                                  0, nullptr, parameters, nullptr),
+               "cannot launch '" + kernelSpec.name + "'");
+}
+
+/// Waits for the kernels launched, naming `name` if one failed.
+static llvm::Error synchronize(const std::string &name) {
+  auto cuda = currentDriver();
+  if (!cuda)
+    return cuda.takeError();
   return check(*cuda, cuda->ctxSynchronize(),
-               "'" + kernelSpec.name + "' failed on the GPU");
+               "'" + name + "' failed on the GPU");
+}
+
+llvm::Error GpuKernel::launch(void **parameters, int64_t elements) const {
+  if (llvm::Error err = launchAsync(
+          function, gpuLaunchShape(kernelSpec, elements), parameters))
+    return err;
+  return synchronize(kernelSpec.name);
 }
 
 /// Fails unless `spec`'s kernel takes `abi`'s arguments, naming the call
@@ -387,25 +410,78 @@ llvm::Error GpuKernel::runBinary(uint64_t x, uint64_t y, uint64_t out,
   return launch(parameters, n);
 }
 
-llvm::Error GpuKernel::runBias(uint64_t x, uint64_t bias, uint64_t y,
-                               int64_t rows, int64_t cols) const {
-  if (llvm::Error err = checkAbi(kernelSpec, KernelAbi::Bias))
+/// The checks of a call by rows: bias_gelu (x, bias → y) and, with dy
+/// and dbias, bias_gelu_backward (x, bias, dy → dx, dbias).
+static llvm::Error checkRowsCall(const KernelSpec &spec, KernelAbi abi,
+                                 int64_t rows, int64_t cols, uint64_t x,
+                                 uint64_t bias, std::optional<uint64_t> dy,
+                                 uint64_t out, std::optional<uint64_t> dbias) {
+  if (llvm::Error err = checkAbi(spec, abi))
     return err;
-  const unsigned elementBytes = dtypeSize(kernelSpec.dtype);
-  if (llvm::Error err = checkRowsAndCols(kernelSpec, rows, cols, elementBytes))
+  const unsigned elementBytes = dtypeSize(spec.dtype);
+  if (llvm::Error err = checkRowsAndCols(spec, rows, cols, elementBytes))
     return err;
   const uint64_t matrix = static_cast<uint64_t>(rows) * cols * elementBytes;
   const uint64_t row = static_cast<uint64_t>(cols) * elementBytes;
-  const BufferArg buffers[] = {{"x", x, matrix, elementBytes, false, true},
-                               {"bias", bias, row, elementBytes, false, false},
-                               {"y", y, matrix, elementBytes, true, true}};
-  if (llvm::Error err = checkBuffers(kernelSpec, buffers, BufferMemory::Device))
+  llvm::SmallVector<BufferArg, 5> buffers = {
+      {"x", x, matrix, elementBytes, false, true},
+      {"bias", bias, row, elementBytes, false, false}};
+  if (dy)
+    buffers.push_back({"dy", *dy, matrix, elementBytes, false, true});
+  buffers.push_back({dy ? "dx" : "y", out, matrix, elementBytes, true, true});
+  if (dbias)
+    buffers.push_back(
+        {"dbias", *dbias, static_cast<uint64_t>(cols) * 4, 4, true, false});
+  return checkBuffers(spec, buffers, BufferMemory::Device);
+}
+
+llvm::Error GpuKernel::runBias(uint64_t x, uint64_t bias, uint64_t y,
+                               int64_t rows, int64_t cols) const {
+  if (llvm::Error err = checkRowsCall(kernelSpec, KernelAbi::Bias, rows, cols,
+                                      x, bias, std::nullopt, y, std::nullopt))
     return err;
   CUdeviceptr xAddress = x, biasAddress = bias, yAddress = y;
   int64_t rowCount = rows, colCount = cols;
   void *parameters[] = {&xAddress, &biasAddress, &yAddress, &rowCount,
                         &colCount};
   return launch(parameters, rows * cols);
+}
+
+llvm::Error GpuKernel::runBiasBackward(uint64_t x, uint64_t bias, uint64_t dy,
+                                       uint64_t dx, uint64_t dbias,
+                                       int64_t rows, int64_t cols) const {
+  if (llvm::Error err = checkRowsCall(kernelSpec, KernelAbi::BiasBackward, rows,
+                                      cols, x, bias, dy, dx, dbias))
+    return err;
+  const unsigned elementBytes = dtypeSize(kernelSpec.dtype);
+  // The kernel's own test of its vector path (GpuCodegen.h).
+  const bool vectorised =
+      ((x | bias | dy | dx) % 16) == 0 && cols % (16 / elementBytes) == 0;
+  GpuLaunchShape shape =
+      gpuBiasBackwardShape(kernelSpec, rows, cols, vectorised);
+  std::lock_guard<std::mutex> lock(partialSumsMutex);
+  const uint64_t partialBytes =
+      static_cast<uint64_t>(shape.gridBlocksY) * cols * 4;
+  if (!partialSums || partialSums->size() < partialBytes) {
+    partialSums.reset();
+    auto buffer = GpuBuffer::allocate(partialBytes);
+    if (!buffer)
+      return buffer.takeError();
+    partialSums = std::move(*buffer);
+  }
+  CUdeviceptr xAddress = x, biasAddress = bias, dyAddress = dy, dxAddress = dx,
+              partialAddress = partialSums->address(), dbiasAddress = dbias;
+  int64_t rowCount = rows, colCount = cols,
+          groups = static_cast<int64_t>(shape.gridBlocksY);
+  void *first[] = {&xAddress,       &biasAddress, &dyAddress, &dxAddress,
+                   &partialAddress, &rowCount,    &colCount};
+  if (llvm::Error err = launchAsync(function, shape, first))
+    return err;
+  void *second[] = {&partialAddress, &dbiasAddress, &groups, &colCount};
+  if (llvm::Error err =
+          launchAsync(dbiasFunction, gpuLaunchShape(kernelSpec, cols), second))
+    return err;
+  return synchronize(kernelSpec.name);
 }
 
 llvm::Expected<double> timeOnGpu(llvm::function_ref<llvm::Error()> work) {

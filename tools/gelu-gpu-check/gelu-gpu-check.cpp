@@ -5,21 +5,24 @@
 //   gelu-gpu-check [--elements N] [--json F] [--markdown F] [spec.json ...]
 //
 // On a machine with an NVIDIA GPU and its driver: compiles each spec (by
-// default every op with a GPU kernel — the GELUs, SiLU, ReLU, the three
-// GELUs', GEGLU, SwiGLU and bias-GELU — in f32, f16 and bf16, at its
+// default every op — the GELUs, SiLU, ReLU, the three GELUs', GEGLU,
+// SwiGLU, bias-GELU and its backward — in f32, f16 and bf16, at its
 // accurate default, and the f32 ones at a max_abs 1e-3 budget too) for
 // this GPU's sm, runs it on N elements (default 2^26) spread over [-12,
 // 12] with the special values at the front (every encoding in turn for
-// f16/bf16; the second operand of a binary op 1/4, 1/2 or 1, a bias small
-// multiples of 1/8 over 1024 columns), checks every 16th result against
-// the long-double reference by region, compares every result with the CPU
-// kernel of the same spec on the same inputs, and times the kernel against
-// a device-to-device copy of the bytes it reads and writes (the best of 5
-// runs each, CUDA events). Prints one table, and writes it as JSON and
-// markdown where asked. scripts/gpu-check.sh builds and runs it. Exits 1
-// when there is no GPU, saying why, and 2 when a device result breaks its
-// bound: its max ULP error, by region, more than 0.5 above the CPU
-// kernel's on the same inputs.
+// f16/bf16; the second operand of a binary op, and dy, 1/4, 1/2 or 1; a
+// bias small multiples of 1/8 over 1024 columns), checks every 16th result
+// against the long-double reference by region, compares every result with
+// the CPU kernel of the same spec on the same inputs, checks
+// bias_gelu_backward's dbias against a sum in double of the dx written,
+// and times the kernel against a device-to-device copy (the best of 5 runs
+// each, CUDA events; GB/s counts the bytes each reads and writes). Prints
+// one table, and writes it as JSON and markdown where asked.
+// scripts/gpu-check.sh builds and runs it. Exits 1 when there is no GPU,
+// saying why, and 2 when a device result breaks its bound: its max ULP
+// error, by region, more than 0.5 above the CPU kernel's on the same
+// inputs, or a dbias further from the sum than rows·2^-24·Σ|dx| (what any
+// order of f32 additions keeps).
 //
 //===----------------------------------------------------------------------===//
 
@@ -146,9 +149,10 @@ float roundTo(DType dtype, float x) {
   return y;
 }
 
-/// One kernel's operands on the host: x, then y (binary ops) or a bias row.
+/// One kernel's operands on the host: x, then y (binary ops) or a bias row,
+/// then dy (bias_gelu_backward).
 struct Operands {
-  std::vector<uint8_t> x, second;
+  std::vector<uint8_t> x, second, third;
   int64_t rows = 0, cols = 0;
 };
 
@@ -160,9 +164,10 @@ std::pair<float, float> argumentOf(const KernelSpec &spec, const Operands &in,
   case KernelAbi::Binary:
     return {x, decode(in.second, spec.dtype, i)};
   case KernelAbi::Bias:
+  case KernelAbi::BiasBackward:
     // The sum rounded to the dtype, as the kernel rounds it.
     return {roundTo(spec.dtype, x + decode(in.second, spec.dtype, i % in.cols)),
-            1.0f};
+            in.third.empty() ? 1.0f : decode(in.third, spec.dtype, i)};
   default:
     return {x, 1.0f};
   }
@@ -224,15 +229,24 @@ std::string specialsOf(const KernelSpec &spec, const Operands &in,
   return text;
 }
 
+/// A kernel's outputs on the host: its results, and bias_gelu_backward's
+/// dbias.
+struct Outputs {
+  std::vector<uint8_t> out;
+  std::vector<float> dbias;
+};
+
 /// The CPU kernel of `spec` (the GPU kernel's choices, host target) on
 /// the same operands.
-Expected<std::vector<uint8_t>> runOnCpu(KernelSpec spec, const Operands &in,
-                                        int64_t n) {
+Expected<Outputs> runOnCpu(KernelSpec spec, const Operands &in, int64_t n) {
   spec.target = "host";
   auto kernel = compileKernel(spec);
   if (!kernel)
     return kernel.takeError();
-  std::vector<uint8_t> out(in.x.size());
+  Outputs outputs;
+  std::vector<uint8_t> &out = outputs.out;
+  out.resize(in.x.size());
+  outputs.dbias.resize(in.third.empty() ? 0 : in.cols);
   auto call = [&](auto *element) -> Error {
     using T = std::remove_pointer_t<decltype(element)>;
     auto x = reinterpret_cast<const T *>(in.x.data());
@@ -246,15 +260,39 @@ Expected<std::vector<uint8_t>> runOnCpu(KernelSpec spec, const Operands &in,
     case KernelAbi::Bias:
       return (*kernel)->runBias(x, second, y, in.rows, in.cols);
     case KernelAbi::BiasBackward:
-      break;
+      return (*kernel)->runBiasBackward(
+          x, second, reinterpret_cast<const T *>(in.third.data()), y,
+          outputs.dbias.data(), in.rows, in.cols);
     }
-    return createStringError("no GPU kernel for this op");
+    return createStringError("unknown kernel ABI");
   };
   Error err = spec.dtype == DType::F32 ? call(static_cast<float *>(nullptr))
                                        : call(static_cast<uint16_t *>(nullptr));
   if (err)
     return std::move(err);
-  return out;
+  return outputs;
+}
+
+/// dbias against the sums of the dx written, in double: the largest
+/// |dbias[c] − Σ_r dx| / (2^-24·Σ_r |dx|) over the columns. Any order of
+/// f32 additions stays within rows (the recursive summation's bound).
+double dbiasError(DType dtype, const std::vector<uint8_t> &dx,
+                  const std::vector<float> &dbias, int64_t rows, int64_t cols) {
+  double worst = 0;
+  for (int64_t c = 0; c < cols; ++c) {
+    double sum = 0, magnitude = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      double v = decode(dx, dtype, r * cols + c);
+      if (!std::isfinite(v))
+        continue;
+      sum += v;
+      magnitude += std::fabs(v);
+    }
+    if (std::isfinite(dbias[c]) && magnitude > 0)
+      worst = std::max(worst, std::fabs(dbias[c] - sum) /
+                                  (std::ldexp(1.0, -24) * magnitude));
+  }
+  return worst;
 }
 
 /// One kernel's results.
@@ -266,6 +304,9 @@ struct Result {
   uint64_t differing = 0; ///< results whose bits differ from the CPU's
   std::string specials;
   double kernelGBs = 0, copyGBs = 0;
+  /// bias_gelu_backward: dbiasError of the device's and of the CPU's
+  /// (negative for other ops).
+  double dbiasDevice = -1, dbiasHost = -1;
   bool withinBound = true;
 };
 
@@ -281,14 +322,18 @@ Expected<Result> measure(const KernelSpec &spec, int64_t n) {
   in.x = makeInput(chosen.dtype, n);
   if (abi == KernelAbi::Binary)
     in.second = makeFactors(chosen.dtype, n);
-  if (abi == KernelAbi::Bias) {
+  const bool backward = abi == KernelAbi::BiasBackward;
+  if (abi == KernelAbi::Bias || backward) {
     in.cols = kBiasColumns;
     in.rows = n / kBiasColumns;
     if (in.rows * in.cols != n)
-      return createStringError("bias_gelu needs --elements a multiple of " +
+      return createStringError(act::stringifyOpKind(chosen.op) +
+                               " needs --elements a multiple of " +
                                Twine(kBiasColumns));
     in.second = makeBias(chosen.dtype, in.cols);
   }
+  if (backward)
+    in.third = makeFactors(chosen.dtype, n);
   auto x = GpuBuffer::allocate(bytes);
   if (!x)
     return x.takeError();
@@ -306,6 +351,19 @@ Expected<Result> measure(const KernelSpec &spec, int64_t n) {
     if (Error err = second->copyFromHost(in.second.data(), in.second.size()))
       return std::move(err);
   }
+  std::unique_ptr<GpuBuffer> third, dbias;
+  if (backward) {
+    auto dyBuffer = GpuBuffer::allocate(bytes);
+    if (!dyBuffer)
+      return dyBuffer.takeError();
+    third = std::move(*dyBuffer);
+    if (Error err = third->copyFromHost(in.third.data(), bytes))
+      return std::move(err);
+    auto dbiasBuffer = GpuBuffer::allocate(in.cols * 4);
+    if (!dbiasBuffer)
+      return dbiasBuffer.takeError();
+    dbias = std::move(*dbiasBuffer);
+  }
   auto launch = [&]() -> Error {
     switch (abi) {
     case KernelAbi::Unary:
@@ -317,9 +375,11 @@ Expected<Result> measure(const KernelSpec &spec, int64_t n) {
       return (*kernel)->runBias((*x)->address(), second->address(),
                                 (*out)->address(), in.rows, in.cols);
     case KernelAbi::BiasBackward:
-      break;
+      return (*kernel)->runBiasBackward((*x)->address(), second->address(),
+                                        third->address(), (*out)->address(),
+                                        dbias->address(), in.rows, in.cols);
     }
-    return createStringError("no GPU kernel for this op");
+    return createStringError("unknown kernel ABI");
   };
   double kernelMs = HUGE_VAL, copyMs = HUGE_VAL;
   for (int r = 0; r < kRepeats; ++r) {
@@ -331,6 +391,10 @@ Expected<Result> measure(const KernelSpec &spec, int64_t n) {
   std::vector<uint8_t> got(bytes);
   if (Error err = (*out)->copyToHost(got.data(), bytes))
     return std::move(err);
+  std::vector<float> gotDbias(backward ? in.cols : 0);
+  if (backward)
+    if (Error err = dbias->copyToHost(gotDbias.data(), in.cols * 4))
+      return std::move(err);
   for (int r = 0; r < kRepeats; ++r) {
     auto ms = timeDeviceCopy(**x, **out, bytes);
     if (!ms)
@@ -348,17 +412,25 @@ Expected<Result> measure(const KernelSpec &spec, int64_t n) {
                          ? act::stringifyExpansion(*chosen.expansion).str()
                          : "default";
   result.device = check(chosen, in, got, n);
-  result.host = check(chosen, in, *expected, n);
+  result.host = check(chosen, in, expected->out, n);
   for (uint64_t i = 0; i < bytes; i += dtypeSize(chosen.dtype))
     result.differing +=
-        std::memcmp(&got[i], &(*expected)[i], dtypeSize(chosen.dtype)) != 0;
+        std::memcmp(&got[i], &expected->out[i], dtypeSize(chosen.dtype)) != 0;
+  if (backward) {
+    result.dbiasDevice =
+        dbiasError(chosen.dtype, got, gotDbias, in.rows, in.cols);
+    result.dbiasHost = dbiasError(chosen.dtype, expected->out, expected->dbias,
+                                  in.rows, in.cols);
+    if (result.dbiasDevice > double(in.rows))
+      result.withinBound = false;
+  }
   result.specials = specialsOf(chosen, in, got, n);
   for (int r = 0; r < kReportRegions; ++r)
     if (result.device[r].maxUlp > result.host[r].maxUlp + kUlpMargin)
       result.withinBound = false;
   // Bytes read and written per second: the kernel's (its inputs and its
   // output) and the copy's (its source and destination).
-  const int buffers = abi == KernelAbi::Binary ? 3 : 2;
+  const int buffers = abi == KernelAbi::Binary || backward ? 3 : 2;
   result.kernelGBs = buffers * double(bytes) / (kernelMs * 1e-3) / 1e9;
   result.copyGBs = 2.0 * bytes / (copyMs * 1e-3) / 1e9;
   return result;
@@ -381,7 +453,7 @@ std::vector<KernelSpec> defaultSpecs() {
       {"relu", "none"},          {"gelu_backward", "none"},
       {"gelu_backward", "tanh"}, {"gelu_backward", "sigmoid"},
       {"geglu", "none"},         {"swiglu", "none"},
-      {"bias_gelu", "none"}};
+      {"bias_gelu", "none"},     {"bias_gelu_backward", "none"}};
   std::vector<KernelSpec> specs;
   for (const char *dtype : {"f32", "f16", "bf16"})
     for (auto [op, approximate] : ops)
@@ -451,9 +523,9 @@ int main(int argc, char **argv) {
            .str());
   emit("| kernel | expansion | device max ULP " +
        gelu::regionNameList(" / ", 3) +
-       " | host max ULP | results ≠ host | max abs | specials | kernel "
-       "GB/s | copy GB/s | × copy |\n"
-       "|---|---|---|---|---|---|---|---|---|---|\n");
+       " | host max ULP | results ≠ host | max abs | specials | dbias error "
+       "device / host | kernel GB/s | copy GB/s | × copy |\n"
+       "|---|---|---|---|---|---|---|---|---|---|---|\n");
   Json rows = Json::array();
   bool allWithin = true;
   for (size_t i = 0; i < specs.size(); ++i) {
@@ -473,6 +545,10 @@ int main(int argc, char **argv) {
          ulps(r.host) + " | " + std::to_string(r.differing) + " | " +
          printed("%.2g", r.device[kOverallRegion].maxAbs) + " | " + r.specials +
          " | " +
+         (r.dbiasDevice < 0
+              ? std::string("–")
+              : printed("%.3g / %.3g", r.dbiasDevice, r.dbiasHost)) +
+         " | " +
          printed("%.0f | %.0f | %.2f", r.kernelGBs, r.copyGBs,
                  r.kernelGBs / r.copyGBs) +
          " |\n");
@@ -487,6 +563,10 @@ int main(int argc, char **argv) {
     row["results_differing_from_host"] = r.differing;
     row["max_abs"] = r.device[kOverallRegion].maxAbs;
     row["specials"] = r.specials;
+    if (r.dbiasDevice >= 0) {
+      row["dbias_error_device"] = r.dbiasDevice;
+      row["dbias_error_host"] = r.dbiasHost;
+    }
     row["kernel_gb_per_s"] = r.kernelGBs;
     row["copy_gb_per_s"] = r.copyGBs;
     row["within_bound"] = r.withinBound;

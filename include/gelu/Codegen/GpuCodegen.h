@@ -22,7 +22,8 @@
 // gpuLaunchShape). The act op is lowered as on the CPU (no libdevice
 // call), then gpu, arith, math, vector and cf ops go to LLVM and NVVM in
 // one conversion, and the NVPTX backend writes PTX for the target's sm.
-// bias_gelu_backward (its dbias reduction) and f64 have CPU kernels only.
+// bias_gelu_backward is two kernels (below: dx and the partial sums of
+// dbias, then their sum); f64 has CPU kernels only.
 //
 //===----------------------------------------------------------------------===//
 
@@ -59,9 +60,40 @@ llvm::Expected<std::string> compileToPtx(const KernelSpec &spec,
 struct GpuLaunchShape {
   unsigned blockThreads = 256;
   unsigned gridBlocks = 1;
+  /// The second dimension (bias_gelu_backward's first kernel alone).
+  unsigned blockThreadsY = 1;
+  unsigned gridBlocksY = 1;
 };
 GpuLaunchShape gpuLaunchShape(const KernelSpec &spec, int64_t n,
                               unsigned maxBlocks = 65535);
+
+/// bias_gelu_backward on a GPU is two kernels in one PTX module:
+///
+///   NAME(x, bias, dy, dx, partial, rows, cols)
+///   NAME_dbias(partial, dbias, groups, cols)
+///
+/// The first writes dx and, for each of gridDim.y groups of rows, the sums
+/// of its rows' dx by column into partial[group·cols + c] (f32 device
+/// memory of gridDim.y·cols floats); the second adds each column's
+/// partial sums in group order into dbias. Both orders are fixed by the
+/// launch shape (gpuBiasBackwardShape), not by scheduling: the same call
+/// gives the same bits. Its blocks are kGpuReduceColumns × kGpuReduceRows
+/// threads, summing in shared memory.
+constexpr int64_t kGpuReduceColumns = 32;
+constexpr int64_t kGpuReduceRows = 8;
+/// About as many blocks as the first kernel is launched with (the groups
+/// of rows fill what the column tiles leave).
+constexpr int64_t kGpuReduceBlocks = 2048;
+
+/// The name of bias_gelu_backward's second kernel.
+std::string gpuDbiasKernelName(llvm::StringRef name);
+
+/// The first kernel's launch shape for rows × cols; `vectorised` when x,
+/// bias, dy and dx are 16-byte aligned and cols a multiple of the 16-byte
+/// vector's lanes (the kernel's own test). Its gridBlocksY groups are the
+/// partial sums' rows. The second kernel: gpuLaunchShape over cols.
+GpuLaunchShape gpuBiasBackwardShape(const KernelSpec &spec, int64_t rows,
+                                    int64_t cols, bool vectorised);
 
 } // namespace gelu
 

@@ -29,10 +29,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
 namespace gelu {
+
+struct GpuLaunchShape;
 
 /// Whether this process can reach an NVIDIA GPU: success, or why not (no
 /// libcuda, no device, driver error). Opens the driver on first use.
@@ -99,6 +102,17 @@ public:
   /// row-major [rows, cols] x; y may be x.
   llvm::Error runBias(uint64_t x, uint64_t bias, uint64_t y, int64_t rows,
                       int64_t cols) const;
+  /// bias_gelu_backward: dx = dy·GELU'(x + bias) over a row-major [rows,
+  /// cols] x, and dbias[c] = Σ_r dx[r·cols + c] (f32 device memory, cols
+  /// floats, overwritten), summed in f32 in an order fixed by rows, cols
+  /// and the buffers' alignment (GpuCodegen.h: the same call gives the same
+  /// bits; the order differs from the CPU kernel's); dx may be x or dy. The
+  /// partial sums go to a device buffer that the kernel keeps between calls
+  /// (grown as needed; calls on one GpuKernel from several threads are
+  /// serialised).
+  llvm::Error runBiasBackward(uint64_t x, uint64_t bias, uint64_t dy,
+                              uint64_t dx, uint64_t dbias, int64_t rows,
+                              int64_t cols) const;
   /// run(), timed with CUDA events: milliseconds of device time.
   llvm::Expected<double> runTimed(uint64_t in, uint64_t out, int64_t n) const;
 
@@ -107,11 +121,19 @@ private:
   /// Launches the kernel on `elements` elements with `parameters` (the
   /// addresses of its arguments, in order) and waits for it.
   llvm::Error launch(void **parameters, int64_t elements) const;
+  /// Launches `kernel` with `shape` and `parameters`, without waiting.
+  llvm::Error launchAsync(void *kernel, const GpuLaunchShape &shape,
+                          void **parameters) const;
   KernelSpec kernelSpec;
   std::optional<TuningReport> tuning;
   std::string ptxText;
   void *module = nullptr;   ///< CUmodule
   void *function = nullptr; ///< CUfunction
+  /// bias_gelu_backward's second kernel (the dbias sums) and the first's
+  /// partial sums.
+  void *dbiasFunction = nullptr;
+  mutable std::unique_ptr<GpuBuffer> partialSums;
+  mutable std::mutex partialSumsMutex;
 };
 
 /// Milliseconds of device time of `work` (kernel calls, copies), between
