@@ -85,6 +85,9 @@ enum class StreamingStores {
 /// Auto's threshold: above every L2 and most per-core LLC shares, so that
 /// the output would be evicted before it is read again anyway.
 constexpr uint64_t kStreamingThresholdBytes = uint64_t(16) << 20;
+/// How far ahead of its loads a kernel with streaming stores prefetches
+/// its inputs (measured on an AMD Zen 5: docs/bench.md).
+constexpr uint64_t kStreamingPrefetchBytes = 4096;
 
 llvm::StringRef stringifyStreamingStores(StreamingStores mode);
 
