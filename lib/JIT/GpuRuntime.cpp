@@ -361,9 +361,10 @@ static llvm::Error checkAbi(const KernelSpec &spec, KernelAbi abi) {
   const KernelAbi own = kernelAbiOf(spec.op);
   if (own == abi)
     return llvm::Error::success();
-  const char *call = own == KernelAbi::Binary ? "runBinary"
-                     : own == KernelAbi::Bias ? "runBias"
-                                              : "run";
+  const char *call = own == KernelAbi::Binary         ? "runBinary"
+                     : own == KernelAbi::Bias         ? "runBias"
+                     : own == KernelAbi::BiasBackward ? "runBiasBackward"
+                                                      : "run";
   return kernelError(spec, "it is a '" + act::stringifyOpKind(spec.op) +
                                "' kernel: call " + call);
 }
