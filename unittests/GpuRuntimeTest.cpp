@@ -22,6 +22,7 @@
 #include "gtest/gtest.h"
 
 #include <cmath>
+#include <sys/mman.h>
 #include <vector>
 
 using namespace gelu;
@@ -73,7 +74,14 @@ TEST(GpuRuntime, DeviceBuffersAreCheckedLikeHostOnes) {
   // device addresses: no mapping check (they are not host memory), the
   // rest as for the CPU calls.
   KernelSpec spec = specOf(R"({"name": "k", "op": "gelu_backward"})");
-  const uint64_t base = uint64_t(1) << 40; // no host mapping there
+  // An address range just unmapped: no host memory there (a fixed address
+  // can be the sanitizers' shadow memory).
+  const uint64_t reserved = uint64_t(3) << 30;
+  void *probe = ::mmap(nullptr, reserved, PROT_NONE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  ASSERT_NE(probe, MAP_FAILED);
+  ::munmap(probe, reserved);
+  const uint64_t base = reinterpret_cast<uintptr_t>(probe);
   auto check = [&](std::vector<BufferArg> buffers) {
     llvm::Error err = checkBuffers(spec, buffers, BufferMemory::Device);
     return err ? llvm::toString(std::move(err)) : std::string();
