@@ -39,130 +39,8 @@ using namespace mlir;
 namespace gelu {
 
 namespace {
-/// The body of a GPU kernel under construction: its builder, its
-/// parameters and the grid-stride loops over its elements.
-class GpuKernelBody {
-public:
-  GpuKernelBody(OpBuilder &b, Location loc, const KernelSpec &spec,
-                Block &entry)
-      : b(b), loc(loc), spec(spec), entry(entry),
-        ptrType(LLVM::LLVMPointerType::get(b.getContext(), 1)),
-        element(elementTypeOf(b.getContext(), spec.dtype)),
-        lanes(16 / dtypeSize(spec.dtype)),
-        vectorType(VectorType::get({lanes}, element)) {
-    // first = blockIdx·blockDim + threadIdx, stride = gridDim·blockDim.
-    Value thread = toI64(gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x));
-    Value block = toI64(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x));
-    Value blockDim = toI64(gpu::BlockDimOp::create(b, loc, gpu::Dimension::x));
-    Value gridDim = toI64(gpu::GridDimOp::create(b, loc, gpu::Dimension::x));
-    first = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, block, blockDim), thread);
-    stride = arith::MulIOp::create(b, loc, gridDim, blockDim);
-  }
-
-  Value argument(unsigned i) { return entry.getArgument(i); }
-  Value constant(int64_t v) {
-    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
-  }
-  Value toI64(Value index) {
-    return arith::IndexCastOp::create(b, loc, b.getI64Type(), index);
-  }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-
-  /// Whether every pointer of `pointers` is 16-byte aligned.
-  Value aligned(ValueRange pointers) {
-    Value any = constant(0);
-    for (Value p : pointers)
-      any = arith::OrIOp::create(
-          b, loc, any, LLVM::PtrToIntOp::create(b, loc, b.getI64Type(), p));
-    return arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::eq,
-        arith::AndIOp::create(b, loc, any, constant(15)), constant(0));
-  }
-
-  /// Loads `type` (the element or the 16-byte vector) at `index` units of
-  /// it from `base`.
-  Value load(OpBuilder &nb, Location l, Value base, Value index, Type type) {
-    Value from = LLVM::GEPOp::create(nb, l, ptrType, type, base, index);
-    return LLVM::LoadOp::create(nb, l, type, from, alignmentOf(type));
-  }
-  /// Loads `type` from `base` + `index` elements.
-  Value loadAtElement(OpBuilder &nb, Location l, Value base, Value index,
-                      Type type) {
-    Value from = LLVM::GEPOp::create(nb, l, ptrType, element, base, index);
-    return LLVM::LoadOp::create(nb, l, type, from, alignmentOf(type));
-  }
-  void store(OpBuilder &nb, Location l, Value value, Value base, Value index) {
-    Type type = value.getType();
-    Value to = LLVM::GEPOp::create(nb, l, ptrType, type, base, index);
-    LLVM::StoreOp::create(nb, l, value, to, alignmentOf(type));
-  }
-
-  /// for (i = begin; i < end; i += stride) body(i), over whole vectors
-  /// (`vectors` of them) and then the elements from vectors·lanes to
-  /// `count` one a thread.
-  template <typename Body> void forEach(Value vectors, Value count, Body body) {
-    loop(first, vectors, [&](OpBuilder &nb, Location l, Value v) {
-      body(nb, l, v, vectorType);
-    });
-    Value rest = mul(vectors, constant(lanes));
-    loop(add(rest, first), count,
-         [&](OpBuilder &nb, Location l, Value i) { body(nb, l, i, element); });
-  }
-
-  /// The same with each step's column c = (i·width) mod cols carried along
-  /// (width: lanes for vectors, 1 for elements), advanced by a conditional
-  /// subtraction instead of a 64-bit remainder a step. cols ≥ 1.
-  template <typename Body>
-  void forEachWithColumn(Value vectors, Value count, Value cols, Body body) {
-    auto columnLoop = [&](Value begin, Value end, int64_t width, Type type) {
-      Value w = constant(width);
-      Value start = arith::RemUIOp::create(b, loc, mul(begin, w), cols);
-      Value advance = arith::RemUIOp::create(b, loc, mul(stride, w), cols);
-      scf::ForOp::create(
-          b, loc, begin, end, stride, ValueRange{start},
-          [&](OpBuilder &nb, Location l, Value i, ValueRange carried) {
-            Value c = carried.front();
-            body(nb, l, i, c, type);
-            Value next = arith::AddIOp::create(nb, l, c, advance);
-            Value wraps = arith::CmpIOp::create(
-                nb, l, arith::CmpIPredicate::uge, next, cols);
-            next = arith::SelectOp::create(
-                nb, l, wraps, arith::SubIOp::create(nb, l, next, cols), next);
-            scf::YieldOp::create(nb, l, next);
-          });
-    };
-    columnLoop(first, vectors, lanes, vectorType);
-    columnLoop(add(mul(vectors, constant(lanes)), first), count, 1, element);
-  }
-
-  OpBuilder &b;
-  Location loc;
-  const KernelSpec &spec;
-  Block &entry;
-  LLVM::LLVMPointerType ptrType;
-  Type element;
-  int64_t lanes;
-  VectorType vectorType;
-  Value first, stride;
-
-private:
-  int64_t alignmentOf(Type type) {
-    return isa<VectorType>(type) ? 16 : dtypeSize(spec.dtype);
-  }
-  template <typename Body> void loop(Value begin, Value end, Body body) {
-    scf::ForOp::create(b, loc, begin, end, stride, ValueRange{},
-                       [&](OpBuilder &nb, Location l, Value i, ValueRange) {
-                         body(nb, l, i);
-                         scf::YieldOp::create(nb, l);
-                       });
-  }
-};
-} // namespace
-
-namespace {
-/// i64 arithmetic and thread indices for the bias_gelu_backward kernels.
+/// i64 arithmetic, thread indices and alignment tests for the kernels'
+/// bodies, at one builder's insertion point.
 struct I64Builder {
   OpBuilder &b;
   Location loc;
@@ -194,6 +72,122 @@ struct I64Builder {
   }
   Value equal(Value x, Value y) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
+  }
+  /// Whether every pointer of `pointers` is 16-byte aligned.
+  Value aligned(ValueRange pointers) {
+    Value any = constant(0);
+    for (Value p : pointers)
+      any = arith::OrIOp::create(
+          b, loc, any, LLVM::PtrToIntOp::create(b, loc, b.getI64Type(), p));
+    return equal(arith::AndIOp::create(b, loc, any, constant(15)), constant(0));
+  }
+  /// A one-dimensional grid-stride loop's first index (blockIdx·blockDim +
+  /// threadIdx) and stride (gridDim·blockDim).
+  std::pair<Value, Value> gridStride() {
+    Value blockDim = index(gpu::BlockDimOp::create(b, loc, gpu::Dimension::x));
+    return {
+        add(mul(block(gpu::Dimension::x), blockDim), thread(gpu::Dimension::x)),
+        mul(grid(gpu::Dimension::x), blockDim)};
+  }
+};
+} // namespace
+
+namespace {
+/// The body of a GPU kernel under construction: its builder, its
+/// parameters and the grid-stride loops over its elements.
+class GpuKernelBody {
+public:
+  GpuKernelBody(OpBuilder &b, Location loc, const KernelSpec &spec,
+                Block &entry)
+      : b(b), loc(loc), i{b, loc}, spec(spec), entry(entry),
+        ptrType(LLVM::LLVMPointerType::get(b.getContext(), 1)),
+        element(elementTypeOf(b.getContext(), spec.dtype)),
+        lanes(16 / dtypeSize(spec.dtype)),
+        vectorType(VectorType::get({lanes}, element)) {
+    std::tie(first, stride) = i.gridStride();
+  }
+
+  Value argument(unsigned index) { return entry.getArgument(index); }
+
+  /// Loads `type` (the element or the 16-byte vector) at `index` units of
+  /// it from `base`.
+  Value load(OpBuilder &nb, Location l, Value base, Value index, Type type) {
+    Value from = LLVM::GEPOp::create(nb, l, ptrType, type, base, index);
+    return LLVM::LoadOp::create(nb, l, type, from, alignmentOf(type));
+  }
+  /// Loads `type` from `base` + `index` elements.
+  Value loadAtElement(OpBuilder &nb, Location l, Value base, Value index,
+                      Type type) {
+    Value from = LLVM::GEPOp::create(nb, l, ptrType, element, base, index);
+    return LLVM::LoadOp::create(nb, l, type, from, alignmentOf(type));
+  }
+  void store(OpBuilder &nb, Location l, Value value, Value base, Value index) {
+    Type type = value.getType();
+    Value to = LLVM::GEPOp::create(nb, l, ptrType, type, base, index);
+    LLVM::StoreOp::create(nb, l, value, to, alignmentOf(type));
+  }
+
+  /// for (i = begin; i < end; i += stride) body(i), over whole vectors
+  /// (`vectors` of them) and then the elements from vectors·lanes to
+  /// `count` one a thread.
+  template <typename Body> void forEach(Value vectors, Value count, Body body) {
+    loop(first, vectors, [&](OpBuilder &nb, Location l, Value v) {
+      body(nb, l, v, vectorType);
+    });
+    Value rest = i.mul(vectors, i.constant(lanes));
+    loop(i.add(rest, first), count,
+         [&](OpBuilder &nb, Location l, Value i) { body(nb, l, i, element); });
+  }
+
+  /// The same with each step's column c = (i·width) mod cols carried along
+  /// (width: lanes for vectors, 1 for elements), advanced by a conditional
+  /// subtraction instead of a 64-bit remainder a step. cols ≥ 1.
+  template <typename Body>
+  void forEachWithColumn(Value vectors, Value count, Value cols, Body body) {
+    auto columnLoop = [&](Value begin, Value end, int64_t width, Type type) {
+      Value w = i.constant(width);
+      Value start = arith::RemUIOp::create(b, loc, i.mul(begin, w), cols);
+      Value advance = arith::RemUIOp::create(b, loc, i.mul(stride, w), cols);
+      scf::ForOp::create(
+          b, loc, begin, end, stride, ValueRange{start},
+          [&](OpBuilder &nb, Location l, Value i, ValueRange carried) {
+            Value c = carried.front();
+            body(nb, l, i, c, type);
+            Value next = arith::AddIOp::create(nb, l, c, advance);
+            Value wraps = arith::CmpIOp::create(
+                nb, l, arith::CmpIPredicate::uge, next, cols);
+            next = arith::SelectOp::create(
+                nb, l, wraps, arith::SubIOp::create(nb, l, next, cols), next);
+            scf::YieldOp::create(nb, l, next);
+          });
+    };
+    columnLoop(first, vectors, lanes, vectorType);
+    columnLoop(i.add(i.mul(vectors, i.constant(lanes)), first), count, 1,
+               element);
+  }
+
+  OpBuilder &b;
+  Location loc;
+  /// i64 arithmetic at the entry's insertion point.
+  I64Builder i;
+  const KernelSpec &spec;
+  Block &entry;
+  LLVM::LLVMPointerType ptrType;
+  Type element;
+  int64_t lanes;
+  VectorType vectorType;
+  Value first, stride;
+
+private:
+  int64_t alignmentOf(Type type) {
+    return isa<VectorType>(type) ? 16 : dtypeSize(spec.dtype);
+  }
+  template <typename Body> void loop(Value begin, Value end, Body body) {
+    scf::ForOp::create(b, loc, begin, end, stride, ValueRange{},
+                       [&](OpBuilder &nb, Location l, Value i, ValueRange) {
+                         body(nb, l, i);
+                         scf::YieldOp::create(nb, l);
+                       });
   }
 };
 } // namespace
@@ -229,9 +223,9 @@ static void buildBiasBackwardRows(OpBuilder &b, Location loc,
     return LLVM::GEPOp::create(nb, loc, global, type, base, index);
   };
   auto sharedAt = [&](OpBuilder &nb, Value slot) {
-    return LLVM::GEPOp::create(
-        nb, loc, shared.getType(), f32, shared,
-        I64Builder{nb, loc}.mul(slot, I64Builder{nb, loc}.constant(width)));
+    I64Builder n{nb, loc};
+    return LLVM::GEPOp::create(nb, loc, shared.getType(), f32, shared,
+                               n.mul(slot, n.constant(width)));
   };
   Value tx = i.thread(gpu::Dimension::x), ty = i.thread(gpu::Dimension::y);
   Value group = i.block(gpu::Dimension::y);
@@ -329,15 +323,8 @@ static void buildBiasBackwardBody(OpBuilder &b, Location loc,
                                   Value shared) {
   I64Builder i{b, loc};
   const int64_t lanes = 16 / dtypeSize(spec.dtype);
-  Value addresses = i.constant(0);
-  for (unsigned a = 0; a < 4; ++a)
-    addresses = arith::OrIOp::create(
-        b, loc, addresses,
-        LLVM::PtrToIntOp::create(b, loc, b.getI64Type(), entry.getArgument(a)));
   Value vectorised = arith::AndIOp::create(
-      b, loc,
-      i.equal(arith::AndIOp::create(b, loc, addresses, i.constant(15)),
-              i.constant(0)),
+      b, loc, i.aligned(entry.getArguments().take_front(4)),
       i.equal(arith::RemUIOp::create(b, loc, entry.getArgument(6),
                                      i.constant(lanes)),
               i.constant(0)));
@@ -361,13 +348,7 @@ static void buildDbiasBody(OpBuilder &b, Location loc, Block &entry) {
   Type f32 = b.getF32Type();
   Value partial = entry.getArgument(0), dbias = entry.getArgument(1),
         groups = entry.getArgument(2), cols = entry.getArgument(3);
-  Value first =
-      i.add(i.mul(i.block(gpu::Dimension::x),
-                  i.index(gpu::BlockDimOp::create(b, loc, gpu::Dimension::x))),
-            i.thread(gpu::Dimension::x));
-  Value stride =
-      i.mul(i.grid(gpu::Dimension::x),
-            i.index(gpu::BlockDimOp::create(b, loc, gpu::Dimension::x)));
+  auto [first, stride] = i.gridStride();
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
   scf::ForOp::create(
       b, loc, first, cols, stride, ValueRange{},
@@ -422,18 +403,18 @@ static void buildGpuKernelBody(GpuKernelBody &k, KernelAbi abi) {
     // rows·cols elements; cols taken as at least 1 for the remainders (a
     // launch with no element runs no step).
     Value rows = k.argument(3), cols = k.argument(4);
-    Value count = k.mul(rows, cols);
-    Value safeCols = arith::MaxSIOp::create(k.b, k.loc, cols, k.constant(1));
+    Value count = k.i.mul(rows, cols);
+    Value safeCols = arith::MaxSIOp::create(k.b, k.loc, cols, k.i.constant(1));
     Value wholeRows = arith::CmpIOp::create(
         k.b, k.loc, arith::CmpIPredicate::eq,
-        arith::RemUIOp::create(k.b, k.loc, safeCols, k.constant(k.lanes)),
-        k.constant(0));
-    Value vectorised =
-        arith::AndIOp::create(k.b, k.loc, k.aligned({x, bias, out}), wholeRows);
+        arith::RemUIOp::create(k.b, k.loc, safeCols, k.i.constant(k.lanes)),
+        k.i.constant(0));
+    Value vectorised = arith::AndIOp::create(
+        k.b, k.loc, k.i.aligned({x, bias, out}), wholeRows);
     Value vectors = arith::SelectOp::create(
         k.b, k.loc, vectorised,
-        arith::DivUIOp::create(k.b, k.loc, count, k.constant(k.lanes)),
-        k.constant(0));
+        arith::DivUIOp::create(k.b, k.loc, count, k.i.constant(k.lanes)),
+        k.i.constant(0));
     k.forEachWithColumn(
         vectors, count, safeCols,
         [&](OpBuilder &nb, Location l, Value i, Value c, Type type) {
@@ -451,9 +432,9 @@ static void buildGpuKernelBody(GpuKernelBody &k, KernelAbi abi) {
     pointers.push_back(k.argument(i));
   Value n = k.argument(inputs + 1);
   Value vectors = arith::SelectOp::create(
-      k.b, k.loc, k.aligned(pointers),
-      arith::DivUIOp::create(k.b, k.loc, n, k.constant(k.lanes)),
-      k.constant(0));
+      k.b, k.loc, k.i.aligned(pointers),
+      arith::DivUIOp::create(k.b, k.loc, n, k.i.constant(k.lanes)),
+      k.i.constant(0));
   k.forEach(vectors, n, [&](OpBuilder &nb, Location l, Value i, Type type) {
     SmallVector<Value, 2> operands;
     for (unsigned j = 0; j < inputs; ++j)
