@@ -127,7 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                      "\", \"approximate\": \"" + approximate + "\"";
   KernelSpec meaning = cantFail(parseSpec(base + "}"));
   ReferenceFunction function = meaning.referenceFunction();
-  llvm::ArrayRef<act::Expansion> expansions = expansionsFor(function);
+  llvm::ArrayRef<act::Expansion> expansions = cpuExpansionsFor(function);
   act::Expansion expansion = expansions[choose.pick(expansions.size())];
   llvm::ArrayRef<unsigned> degrees = degreesOf(expansion);
   unsigned degree = degrees.empty() ? 0 : degrees[choose.pick(degrees.size())];

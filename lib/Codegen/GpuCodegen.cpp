@@ -530,6 +530,8 @@ llvm::Error lowerGpuKernelToNVVM(ModuleOp module) {
   pm.addPass(createLowerLookups());
   // bf16 results rounded in integer arithmetic (no target: every GPU).
   pm.addPass(createLowerBF16Rounding());
+  // The hardware forms' tanh, ex2 and rcp as NVPTX instructions.
+  pm.addPass(createLowerHardwareApproximations({/*nvptx=*/true}));
   pm.addPass(createSCFToControlFlowPass());
   if (failed(pm.run(module)))
     return diagnostics.fail("lowering the GPU kernel's act ops failed");

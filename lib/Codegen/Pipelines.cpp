@@ -155,6 +155,8 @@ static void addConversions(OpPassManager &pm, const TargetInfo *target) {
   pm.addPass(target ? createLowerLookupsPass(*target) : createLowerLookups());
   pm.addPass(target ? createLowerBF16RoundingPass(*target)
                     : createLowerBF16Rounding());
+  // A CPU has none of the GPU's approximations: an error for each.
+  pm.addPass(createLowerHardwareApproximations());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());

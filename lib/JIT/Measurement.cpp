@@ -12,6 +12,7 @@
 
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/Numerics/HalfFloat.h"
+#include "gelu/Numerics/HardwareApproximations.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -236,6 +237,45 @@ RegionErrors measureKernel(const Kernel &kernel, const BudgetSample &sample) {
       addToRegions(partial[part].data(), sample.inputs[i], y,
                    sample.references[i], format,
                    sample.scales.empty() ? 0.0 : sample.scales[i]);
+    }
+  });
+  RegionErrors regions;
+  for (const RegionErrors &p : partial)
+    for (int r = 0; r < kReportRegions; ++r)
+      regions[r].merge(p[r]);
+  return regions;
+}
+
+RegionErrors boundHardwareForm(ReferenceFunction function,
+                               act::Expansion expansion,
+                               const BudgetSample &sample) {
+  HardwareForm form = expansion == act::Expansion::hw_tanh
+                          ? HardwareForm::Tanh
+                          : HardwareForm::Sigmoid;
+  const size_t n = sample.inputs.size();
+  FloatFormat format = floatFormatOf(sample.dtype);
+  const bool rounds16 = sample.dtype != DType::F32,
+             isBF16 = sample.dtype == DType::BF16;
+  ThreadPool &pool = ThreadPool::global();
+  unsigned parts = pool.workers() + 1;
+  std::vector<RegionErrors> partial(parts);
+  pool.parallelFor(parts, [&](unsigned part) {
+    size_t begin = n * part / parts, end = n * (part + 1) / parts;
+    for (size_t i = begin; i < end; ++i) {
+      float x = sample.inputs[i];
+      ResultRange range = hardwareFormRange(function, form, x);
+      if (rounds16) // to nearest: monotone, so the ends stay the ends
+        range = {roundedToHalf(range.lo, isBF16),
+                 roundedToHalf(range.hi, isBF16)};
+      // The worse end in each measure: the bound of this input's error.
+      PointError lo = pointError(range.lo, sample.references[i], format),
+                 hi = pointError(range.hi, sample.references[i], format);
+      PointError worst{std::max(lo.ulps, hi.ulps), std::max(lo.abs, hi.abs),
+                       std::max(lo.rel, hi.rel),
+                       std::max(lo.absBeyondRounding, hi.absBeyondRounding),
+                       std::max(lo.relBeyondRounding, hi.relBeyondRounding)};
+      partial[part][regionOf(x)].add(x, worst);
+      partial[part][kOverallRegion].add(x, worst);
     }
   });
   RegionErrors regions;

@@ -61,6 +61,11 @@ static KernelSpec candidateSpec(const KernelSpec &spec,
   return out;
 }
 
+/// errorSource of a hardware form's report: its errors are bounds.
+static constexpr const char *kHardwareBoundSource =
+    "bound from NVIDIA's documented maximum errors (estimated: not "
+    "measured on a device)";
+
 static std::string describeCandidate(const TuningCandidate &c) {
   std::string out = act::stringifyExpansion(c.expansion).str();
   if (c.degree)
@@ -115,7 +120,13 @@ TuningReport describeUntuned(const KernelSpec &spec, const Kernel *kernel) {
     c.vectorBits = spec.vectorBits ? spec.vectorBits : target->vectorBits;
   else
     llvm::consumeError(target.takeError());
-  if (kernel) {
+  if (usesHardwareApproximations(c.expansion)) {
+    c.error = boundHardwareForm(meaning, c.expansion,
+                                sampleBudget(meaning, spec.dtype, {}));
+    report.error = c.error;
+    report.speedSource = "estimated (cost model)";
+    report.errorSource = kHardwareBoundSource;
+  } else if (kernel) {
     c.error = measureKernel(*kernel, sampleBudget(meaning, spec.dtype, {}));
     c.nsPerElement = timeKernels({kernel}).front();
     report.error = c.error;
@@ -144,6 +155,7 @@ private:
   llvm::Error measureErrors();
   void measure(TuningCandidate &c, const Kernel &kernel,
                llvm::StringRef where = "");
+  void judge(TuningCandidate &c, llvm::StringRef where);
   llvm::Error addShapes();
   void rankBySpeed();
   llvm::Error choose(TuningReport &report);
@@ -243,6 +255,13 @@ llvm::Error Tuning::measureErrors() {
                 .str();
         return;
       }
+      if (usesHardwareApproximations(c.expansion)) {
+        // A GPU's bits: no host code has them, their documented maxima
+        // bound them.
+        c.error = boundHardwareForm(meaning, c.expansion, sample);
+        judge(c, " (its bound from NVIDIA's documented maximum errors)");
+        return;
+      }
       KernelSpec s = candidateSpec(spec, c);
       if (!runsHere) {
         // The same arithmetic in code this CPU runs.
@@ -275,6 +294,12 @@ llvm::Error Tuning::measureErrors() {
 void Tuning::measure(TuningCandidate &c, const Kernel &kernel,
                      llvm::StringRef where) {
   c.error = measureKernel(kernel, sample);
+  judge(c, where);
+}
+
+/// Judges `c`'s error against the budget; `where` qualifies the verdict of
+/// a candidate that breaks it.
+void Tuning::judge(TuningCandidate &c, llvm::StringRef where) {
   if (spec.budget && needsCorrectRounding(*spec.budget, spec.dtype))
     // The promise was proved exhaustively; the sample checks the kernel.
     c.fits = promisesCorrectRounding(meaning, c.expansion) &&
@@ -550,6 +575,8 @@ llvm::Expected<TuningResult> tuneSpec(const KernelSpec &spec,
                            ? "measured"
                            : "estimated (cost model)";
   report.errorSource = runsHere ? "target" : "host code of the same expansion";
+  if (usesHardwareApproximations(*result.report.chosen.expansion))
+    report.errorSource = kHardwareBoundSource;
   report.tuningSeconds = secondsSince(start);
   if (!report.cachePath.empty())
     if (llvm::Error err = storeTuning(report.cachePath, key, report))

@@ -62,4 +62,17 @@ uint16_t halfFromFloatExact(float x, bool isBF16) {
   return isBF16 ? bf16FromFloatExact(x) : f16FromFloatExact(x);
 }
 
+float roundedToHalf(float x, bool isBF16) {
+  if (std::isnan(x))
+    return x;
+  if (!isBF16)
+    return static_cast<float>(static_cast<_Float16>(x));
+  uint32_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  bits = (bits + 0x7fffu + ((bits >> 16) & 1u)) & 0xffff0000u;
+  float y;
+  std::memcpy(&y, &bits, sizeof y);
+  return y;
+}
+
 } // namespace gelu

@@ -121,9 +121,16 @@ ReferenceFunction KernelSpec::referenceFunction() const {
   return act::opFacts(op).referenceFunction(approximate);
 }
 
+/// Whether `target` names an NVIDIA GPU.
+static bool isNvptxTarget(StringRef target) {
+  return llvm::is_contained(nvptxTargetNames(), target);
+}
+
 llvm::ArrayRef<act::Expansion> KernelSpec::acceptedExpansions() const {
-  return dtype == DType::F64 ? f64ExpansionsFor(referenceFunction())
-                             : expansionsFor(referenceFunction());
+  if (dtype == DType::F64)
+    return f64ExpansionsFor(referenceFunction());
+  return isNvptxTarget(target) ? expansionsFor(referenceFunction())
+                               : cpuExpansionsFor(referenceFunction());
 }
 
 act::Expansion KernelSpec::effectiveExpansion() const {
@@ -504,11 +511,15 @@ static llvm::Error parseExpansion(const json &value, StringRef path,
                                "f64, " +
                                stringifyReferenceFunction(function) + " has " +
                                listExpansions(spec.acceptedExpansions()));
-  if (!expansion || !llvm::is_contained(spec.acceptedExpansions(), *expansion))
+  // The target is read later: whether it takes the hardware forms is
+  // checked once it is (specFromJson).
+  llvm::ArrayRef<act::Expansion> known = spec.dtype == DType::F64
+                                             ? spec.acceptedExpansions()
+                                             : expansionsFor(function);
+  if (!expansion || !llvm::is_contained(known, *expansion))
     return errors.at(path, "unknown expansion '" + bounded(*text) + "' for " +
                                stringifyReferenceFunction(function) +
-                               "; expected " +
-                               listExpansions(spec.acceptedExpansions()));
+                               "; expected " + listExpansions(known));
   spec.expansion = expansion;
   return llvm::Error::success();
 }
@@ -731,6 +742,17 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
                          stringifyDType(spec.dtype) +
                          " (its default kernel's results are measured on "
                          "every 16-bit input: see docs/accuracy.md)");
+  if (spec.expansion && usesHardwareApproximations(*spec.expansion) &&
+      !isNvptxTarget(spec.target))
+    return errors.at("/expansion",
+                     "'" + act::stringifyExpansion(*spec.expansion) +
+                         "' computes with an NVIDIA GPU's approximations (" +
+                         (*spec.expansion == act::Expansion::hw_tanh
+                              ? "tanh.approx.f32"
+                              : "ex2.approx.ftz.f32 and rcp.approx.ftz.f32") +
+                         "): it needs an nvptx target ('nvptx-sm_75' ... "
+                         "'nvptx-sm_120'), not '" +
+                         bounded(spec.target) + "'");
   // A degree alone limits the candidates to the forms that have it (the
   // degree parser checked that one does): with nothing to tune, the most
   // accurate of them. (An op with a degree and no expansion is invalid IR.)

@@ -28,6 +28,7 @@
 #include "gelu/JIT/Measurement.h"
 #include "gelu/Numerics/ErrorMaxima.h"
 #include "gelu/Numerics/HalfFloat.h"
+#include "gelu/Numerics/HardwareApproximations.h"
 #include "gelu/Numerics/Invariants.h"
 #include "gelu/Numerics/MpfrReference.h"
 #include "gelu/Support/Output.h"
@@ -73,6 +74,14 @@ static cl::opt<bool> invariantsOnly(
     cl::desc("Check only the invariants of the GELU and SiLU kernels (sign, "
              "|f(x)| <= |x|, NaN and inf), on all 2^32 f32 inputs unless "
              "--stride is given: no error measurement, seconds a kernel"),
+    cl::cat(accuracyCategory));
+static cl::opt<bool> hardwareBounds(
+    "hardware-bounds",
+    cl::desc("The GPU's hardware forms (hw_tanh, hw_sigmoid of tanh and "
+             "sigmoid GELU and SiLU): the bounds of their errors that "
+             "NVIDIA's documented maxima give, by region, and the "
+             "invariants of both ends, on all 2^32 f32 inputs unless "
+             "--stride is given; no kernel runs (their bits are a GPU's)"),
     cl::cat(accuracyCategory));
 static cl::opt<unsigned> stride("stride",
                                 cl::desc("f32: measure every N-th bit pattern"),
@@ -126,6 +135,61 @@ unsigned workerCount() {
   if (threads)
     return threads;
   return std::max(1u, std::thread::hardware_concurrency());
+}
+
+/// --hardware-bounds: every `step`-th f32 input of each hardware form,
+/// both ends of its range (hardwareFormRange) against the reference and
+/// the invariants. Prints a markdown table; false if an invariant breaks.
+bool boundHardwareForms(uint64_t step, std::string &table) {
+  const ReferenceFunction functions[] = {ReferenceFunction::GeluTanh,
+                                         ReferenceFunction::GeluSigmoid,
+                                         ReferenceFunction::Silu};
+  table += "| function | expansion | max ULP " + regionNameList(" / ", 3) +
+           " | max abs " + regionNameList(" / ", 3) +
+           " | invariants | inputs |\n|---|---|---|---|---|---|\n";
+  bool kept = true;
+  const unsigned workers = workerCount();
+  for (ReferenceFunction f : functions)
+    for (HardwareForm form : {HardwareForm::Tanh, HardwareForm::Sigmoid}) {
+      std::vector<Measurement> partial(workers);
+      std::vector<std::thread> pool;
+      for (unsigned w = 0; w < workers; ++w)
+        pool.emplace_back([&, w] {
+          Measurement &m = partial[w];
+          for (uint64_t bits = w * step; bits <= 0xffffffffu;
+               bits += workers * step) {
+            float x = fromBits(static_cast<uint32_t>(bits));
+            ResultRange r = hardwareFormRange(f, form, x);
+            m.invariants.check(x, r.lo);
+            m.invariants.check(x, r.hi);
+            if (!std::isfinite(x))
+              continue;
+            long double ref = evaluateReference(f, x);
+            addToRegions(m.regions, x, r.lo, ref, FloatFormat::f32());
+            addToRegions(m.regions, x, r.hi, ref, FloatFormat::f32());
+          }
+        });
+      for (std::thread &t : pool)
+        t.join();
+      Measurement total;
+      for (const Measurement &m : partial) {
+        total.invariants.merge(m.invariants);
+        for (int r = 0; r < kRegions; ++r)
+          total.regions[r].merge(m.regions[r]);
+      }
+      kept &= total.invariants.total() == 0;
+      const ErrorMaxima *e = total.regions;
+      char numbers[160];
+      std::snprintf(numbers, sizeof numbers,
+                    "%.3g / %.3g / %.3g | %.2g / %.2g / %.2g", e[0].maxUlp,
+                    e[1].maxUlp, e[2].maxUlp, e[0].maxAbs, e[1].maxAbs,
+                    e[2].maxAbs);
+      table += "| " + stringifyReferenceFunction(f).str() + " | " +
+               (form == HardwareForm::Tanh ? "hw_tanh" : "hw_sigmoid") + " | " +
+               numbers + " | " + total.invariants.describe() + " | " +
+               std::to_string(e[kOverallRegion].count / 2) + " |\n";
+    }
+  return kept;
 }
 
 /// Runs `kernel` on the inputs at(0) ... at(n − 1), of element type T, in
@@ -415,7 +479,7 @@ std::vector<KernelSpec> defaultSpecs() {
   std::vector<KernelSpec> specs;
   for (const char *op : ops) {
     KernelSpec base = cantFail(parseSpec(std::string(op) + "}"));
-    for (act::Expansion e : expansionsFor(base.referenceFunction())) {
+    for (act::Expansion e : cpuExpansionsFor(base.referenceFunction())) {
       KernelSpec spec = base;
       if (e != expansionsFor(base.referenceFunction()).front())
         spec.expansion = e;
@@ -500,6 +564,42 @@ int main(int argc, char **argv) {
   if (all || specs.empty())
     llvm::append_range(specs, defaultSpecs());
   sources.resize(specs.size());
+
+  if (hardwareBounds) {
+    if (exhaustive || invariantsOnly || !specFiles.empty() || all) {
+      WithColor::error(errs(), "gelu-accuracy")
+          << "--hardware-bounds bounds the hardware forms alone, on every "
+             "input unless --stride is given: drop --exhaustive, "
+             "--invariants, --all and the specs\n";
+      return 1;
+    }
+    uint64_t step =
+        stride.getNumOccurrences() ? std::max(1u, stride.getValue()) : 1;
+    std::string table =
+        llvm::formatv("Bounds from NVIDIA's documented maximum errors "
+                      "(tanh.approx.f32: 2^-11 relative; ex2.approx.ftz.f32: "
+                      "2 ULP from the correctly rounded result; "
+                      "rcp.approx.ftz.f32: 1 ULP), every {0} f32 input{1}; "
+                      "each input's worse end against the reference:\n\n",
+                      step == 1 ? "" : std::to_string(step) + "th",
+                      step == 1 ? " (all 2^32)" : "")
+            .str();
+    bool kept = boundHardwareForms(step, table);
+    outs() << table;
+    if (!markdownFile.empty())
+      if (Error err = writeOutputFile(markdownFile, table)) {
+        WithColor::error(errs(), "gelu-accuracy")
+            << toString(std::move(err)) << "\n";
+        return 1;
+      }
+    if (!kept) {
+      WithColor::error(errs(), "gelu-accuracy")
+          << "a hardware form's bound breaks the invariants every kernel "
+             "keeps\n";
+      return 1;
+    }
+    return 0;
+  }
 
   if (invariantsOnly) {
     if (!markdownFile.empty() || exhaustive) {

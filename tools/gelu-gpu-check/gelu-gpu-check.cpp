@@ -7,13 +7,17 @@
 // On a machine with an NVIDIA GPU and its driver: compiles each spec (by
 // default every op — the GELUs, SiLU, ReLU, the three GELUs', GEGLU,
 // SwiGLU, bias-GELU and its backward — in f32, f16 and bf16, at its
-// accurate default, and the f32 ones at a max_abs 1e-3 budget too) for
+// accurate default, and the f32 ones at a max_abs 1e-3 budget too, and
+// the hardware forms hw_tanh and hw_sigmoid of tanh and sigmoid GELU and
+// SiLU in f32 and bf16) for
 // this GPU's sm, runs it on N elements (default 2^26) spread over [-12,
 // 12] with the special values at the front (every encoding in turn for
 // f16/bf16; the second operand of a binary op, and dy, 1/4, 1/2 or 1; a
 // bias small multiples of 1/8 over 1024 columns), checks every 16th result
 // against the long-double reference by region, compares every result with
-// the CPU kernel of the same spec on the same inputs, checks
+// the CPU kernel of the same spec on the same inputs (a hardware form's,
+// which no CPU computes, with the range its instructions' documented
+// maximum errors allow: Numerics/HardwareApproximations.h), checks
 // bias_gelu_backward's dbias against a sum in double of the dx written,
 // and times the kernel against a device-to-device copy (the best of 5 runs
 // each, CUDA events; GB/s counts the bytes each reads and writes). Prints
@@ -21,16 +25,19 @@
 // scripts/gpu-check.sh builds and runs it. Exits 1 when there is no GPU,
 // saying why, and 2 when a device result breaks its bound: its max ULP
 // error, by region, more than 0.5 above the CPU kernel's on the same
-// inputs, or a dbias further from the sum than rows·2^-24·Σ|dx| (what any
-// order of f32 additions keeps).
+// inputs, a hardware form's result outside its range, or a dbias further
+// from the sum than rows·2^-24·Σ|dx| (what any order of f32 additions
+// keeps).
 //
 //===----------------------------------------------------------------------===//
 
+#include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 #include "gelu/JIT/GpuRuntime.h"
 #include "gelu/JIT/Jit.h"
 #include "gelu/JIT/Measurement.h"
 #include "gelu/Numerics/ErrorMaxima.h"
 #include "gelu/Numerics/HalfFloat.h"
+#include "gelu/Numerics/HardwareApproximations.h"
 #include "gelu/Support/Json.h"
 #include "gelu/Support/Output.h"
 #include "gelu/Version.h"
@@ -137,16 +144,7 @@ float decode(const std::vector<uint8_t> &bytes, DType dtype, int64_t i) {
 
 /// x rounded to `dtype` (to nearest, ties to even), as a float.
 float roundTo(DType dtype, float x) {
-  if (dtype == DType::F32 || std::isnan(x))
-    return x;
-  if (dtype == DType::F16)
-    return static_cast<float>(static_cast<_Float16>(x));
-  uint32_t bits;
-  std::memcpy(&bits, &x, 4);
-  bits = (bits + 0x7fff + ((bits >> 16) & 1)) & 0xffff0000u;
-  float y;
-  std::memcpy(&y, &bits, 4);
-  return y;
+  return dtype == DType::F32 ? x : roundedToHalf(x, dtype == DType::BF16);
 }
 
 /// One kernel's operands on the host: x, then y (binary ops) or a bias row,
@@ -227,6 +225,58 @@ std::string specialsOf(const KernelSpec &spec, const Operands &in,
     }
   }
   return text;
+}
+
+/// A hardware form's results against their bound: the bound's error by
+/// region (the worse end of each checked input), and how many device
+/// results fall outside the range that NVIDIA's documented maximum errors
+/// allow (every result).
+struct HardwareBound {
+  RegionErrors bound;
+  uint64_t outside = 0;
+};
+
+HardwareBound checkHardwareBound(const KernelSpec &spec, const Operands &in,
+                                 const std::vector<uint8_t> &out, int64_t n) {
+  const HardwareForm form = *spec.expansion == act::Expansion::hw_tanh
+                                ? HardwareForm::Tanh
+                                : HardwareForm::Sigmoid;
+  const ReferenceFunction f = spec.referenceFunction();
+  const FloatFormat format = floatFormatOf(spec.dtype);
+  unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<HardwareBound> partial(workers);
+  std::vector<std::thread> threads;
+  for (unsigned w = 0; w < workers; ++w)
+    threads.emplace_back([&, w] {
+      HardwareBound &mine = partial[w];
+      for (int64_t i = w; i < n; i += workers) {
+        auto [x, factor] = argumentOf(spec, in, i);
+        ResultRange r = hardwareFormRange(f, form, x);
+        // The factor's product is one more rounding, monotone in the
+        // result; then the dtype's.
+        float lo = roundTo(spec.dtype, r.lo * factor),
+              hi = roundTo(spec.dtype, r.hi * factor);
+        if (hi < lo)
+          std::swap(lo, hi);
+        float y = decode(out, spec.dtype, i);
+        bool within = std::isnan(lo) ? std::isnan(y) : lo <= y && y <= hi;
+        mine.outside += !within;
+        if (i % kCheckStride == 0 && std::isfinite(x)) {
+          long double ref = evaluateReference(f, x) * factor;
+          bool loWorse = std::fabs(lo - ref) > std::fabs(hi - ref);
+          addToRegions(mine.bound.data(), x, loWorse ? lo : hi, ref, format);
+        }
+      }
+    });
+  for (std::thread &t : threads)
+    t.join();
+  HardwareBound total;
+  for (HardwareBound &p : partial) {
+    total.outside += p.outside;
+    for (int r = 0; r < kReportRegions; ++r)
+      total.bound[r].merge(p.bound[r]);
+  }
+  return total;
 }
 
 /// A kernel's outputs on the host: its results, and bias_gelu_backward's
@@ -401,17 +451,32 @@ Expected<Result> measure(const KernelSpec &spec, int64_t n) {
       return ms.takeError();
     copyMs = std::min(copyMs, *ms);
   }
-  auto expected = runOnCpu(chosen, in, n);
-  if (!expected)
-    return expected.takeError();
-
   Result result;
+  // Bytes read and written per second: the kernel's (its inputs and its
+  // output) and the copy's (its source and destination).
+  const int buffers = abi == KernelAbi::Binary || backward ? 3 : 2;
+  result.kernelGBs = buffers * double(bytes) / (kernelMs * 1e-3) / 1e9;
+  result.copyGBs = 2.0 * bytes / (copyMs * 1e-3) / 1e9;
   result.name = spec.name;
   result.dtype = chosen.dtype;
   result.expansion = chosen.expansion
                          ? act::stringifyExpansion(*chosen.expansion).str()
                          : "default";
   result.device = check(chosen, in, got, n);
+  result.specials = specialsOf(chosen, in, got, n);
+  if (chosen.expansion && usesHardwareApproximations(*chosen.expansion)) {
+    // No CPU computes the GPU's approximations: the device's results
+    // against the range their documented errors allow.
+    HardwareBound bound = checkHardwareBound(chosen, in, got, n);
+    result.expansion += " (bound)";
+    result.host = bound.bound;
+    result.differing = bound.outside;
+    result.withinBound = bound.outside == 0;
+    return result;
+  }
+  auto expected = runOnCpu(chosen, in, n);
+  if (!expected)
+    return expected.takeError();
   result.host = check(chosen, in, expected->out, n);
   for (uint64_t i = 0; i < bytes; i += dtypeSize(chosen.dtype))
     result.differing +=
@@ -424,15 +489,9 @@ Expected<Result> measure(const KernelSpec &spec, int64_t n) {
     if (result.dbiasDevice > double(in.rows))
       result.withinBound = false;
   }
-  result.specials = specialsOf(chosen, in, got, n);
   for (int r = 0; r < kReportRegions; ++r)
     if (result.device[r].maxUlp > result.host[r].maxUlp + kUlpMargin)
       result.withinBound = false;
-  // Bytes read and written per second: the kernel's (its inputs and its
-  // output) and the copy's (its source and destination).
-  const int buffers = abi == KernelAbi::Binary || backward ? 3 : 2;
-  result.kernelGBs = buffers * double(bytes) / (kernelMs * 1e-3) / 1e9;
-  result.copyGBs = 2.0 * bytes / (copyMs * 1e-3) / 1e9;
   return result;
 }
 
@@ -445,7 +504,8 @@ std::string printed(const char *pattern, Values... values) {
 }
 
 /// The default kernels: every op with a GPU kernel in each dtype at its
-/// accurate default, and the f32 ones at a max_abs 1e-3 budget too.
+/// accurate default, and the f32 ones at a max_abs 1e-3 budget too; the
+/// hardware forms of tanh and sigmoid GELU and SiLU in f32 and bf16.
 std::vector<KernelSpec> defaultSpecs() {
   const char *ops[][2] = {
       {"gelu", "none"},          {"gelu", "tanh"},
@@ -473,6 +533,25 @@ std::vector<KernelSpec> defaultSpecs() {
           spec["approximate"] = approximate;
         if (fast)
           spec["budget"]["max_abs"] = 1e-3;
+        specs.push_back(cantFail(parseSpec(dumpJson(spec))));
+      }
+  // The hardware forms of the x·σ(y) functions, in f32 and bf16.
+  const char *gated[][2] = {
+      {"gelu", "tanh"}, {"gelu", "sigmoid"}, {"silu", "none"}};
+  for (const char *dtype : {"f32", "bf16"})
+    for (auto [op, approximate] : gated)
+      for (const char *expansion : {"hw_tanh", "hw_sigmoid"}) {
+        Json spec = Json::object();
+        spec["name"] =
+            std::string(op) +
+            (std::strcmp(approximate, "none") ? std::string("_") + approximate
+                                              : std::string()) +
+            "_" + dtype + "_" + expansion;
+        spec["op"] = op;
+        spec["approximate"] = approximate;
+        spec["dtype"] = dtype;
+        spec["expansion"] = expansion;
+        spec["target"] = "nvptx-sm_90"; // the GPU's own, when run
         specs.push_back(cantFail(parseSpec(dumpJson(spec))));
       }
   return specs;
@@ -586,7 +665,9 @@ int main(int argc, char **argv) {
   if (!allWithin) {
     WithColor::error(errs(), "gelu-gpu-check")
         << "a device result is more than " << kUlpMargin
-        << " ULP above the CPU kernel's error in some region (table above)\n";
+        << " ULP above the CPU kernel's error in some region, outside its "
+           "hardware form's bound, or a dbias beyond its bound (table "
+           "above)\n";
     return 2;
   }
   return 0;

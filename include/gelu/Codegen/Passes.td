@@ -118,4 +118,38 @@ def LowerBF16Rounding : Pass<"act-lower-bf16-rounding", "mlir::ModuleOp"> {
                            "mlir::vector::VectorDialect"];
 }
 
+def LowerHardwareApproximations
+    : Pass<"act-lower-hw-approximations", "mlir::ModuleOp"> {
+  let summary = "Lower the GPU's approximations (act.hw_tanh, act.hw_exp2, "
+                "act.hw_rcp) to NVPTX instructions";
+  let description = [{
+    The `hw_tanh` and `hw_sigmoid` expansions compute with NVIDIA's
+    special-function unit. With `nvptx`, each op becomes its instruction:
+
+    | op | lowering | PTX |
+    |---|---|---|
+    | `act.hw_tanh` | `llvm.intr.tanh` with `afn` (what NVPTX selects it for, sm_75 and later: every GPU target) | `tanh.approx.f32` |
+    | `act.hw_exp2` | `llvm.nvvm.ex2.approx.ftz.f32` | `ex2.approx.ftz.f32` |
+    | `act.hw_rcp` | `nvvm.rcp.approx.ftz.f` | `rcp.approx.ftz.f32` |
+
+    on f32 scalars, and lane by lane on 1-D vectors (a thread's 16-byte
+    load). Without
+    `nvptx` (a CPU pipeline, which has no such instructions) each op is an
+    error that names it: a spec cannot ask for these expansions on a CPU
+    target, but hand-written IR can. The GPU pipeline runs this pass with
+    `nvptx` after `convert-act-to-arith`, the `act-lower-to-llvm` pipeline
+    without it.
+
+    Example: `-act-lower-hw-approximations="nvptx=true"`.
+  }];
+  let options = [
+    Option<"nvptx", "nvptx", "bool", /*default=*/"false",
+           "lower for NVPTX (else every op is an error)">,
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect",
+                           "mlir::NVVM::NVVMDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 #endif // GELU_CODEGEN_PASSES_TD

@@ -18,7 +18,9 @@ def ConvertActToArith : Pass<"convert-act-to-arith"> {
     operations with a direct LLVM lowering (`math.fma`, `math.absf`,
     `math.roundeven` and arith). `act.lookup`, a table lookup rather than an
     activation, is left in place: `act-lower-lookups` lowers it for the
-    target.
+    target; so are the GPU's approximations that the `hw_tanh` and
+    `hw_sigmoid` expansions make (`act.hw_tanh`, `act.hw_exp2`,
+    `act.hw_rcp`), for `act-lower-hw-approximations`.
 
     - `act.gelu` (every form) and `act.silu`, by default (`piecewise_tail`):
       the gate at −|x| as a polynomial on each interval of |x|, its

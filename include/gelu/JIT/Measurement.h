@@ -102,6 +102,15 @@ BudgetSample sampleBudget(ReferenceFunction meaning, DType dtype,
 /// Runs `kernel` (of the sample's dtype) on `sample` and measures it.
 RegionErrors measureKernel(const Kernel &kernel, const BudgetSample &sample);
 
+/// The bound of a hardware form's error (`hw_tanh`, `hw_sigmoid`: their
+/// bits are a GPU's) on `sample`, by region: for each input, the worse of
+/// the least and the greatest result that NVIDIA's documented maximum
+/// errors allow (hardwareFormRange). Not a measurement: an estimate that
+/// holds for every device that keeps those maxima.
+RegionErrors boundHardwareForm(ReferenceFunction function,
+                               act::Expansion expansion,
+                               const BudgetSample &sample);
+
 /// Whether the budgeted errors of `error` (of a `dtype` kernel) are within
 /// `margin` (budgetMargin) of each of `budget`'s bounds.
 bool fitsBudget(const ErrorMaxima &error, const ErrorBudget &budget,

@@ -15,6 +15,7 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -36,6 +37,16 @@ template <typename T> constexpr T tanhFormCubic() {
 template <typename T> constexpr T sigmoidFormScale() {
   return T(kSigmoidFormScaleThousandths) / T(1000);
 }
+
+/// 2√(2/π), the tanh form's 2u = x·(c₁ + c₁·c·x²) with c₁ this slope.
+inline double tanhFormSlope() { return 2.0 * std::sqrt(2.0 / M_PI); }
+
+/// Below these x, the x·σ(y) functions have underflowed to −0 in f32: the
+/// expansions clamp x there, which keeps every power finite and −inf from
+/// meeting a zero factor.
+constexpr double kTanhFormTail = -12.0;    // 2u(−12) ≈ −142.
+constexpr double kSigmoidFormTail = -66.0; // s·66 ≈ 112 (s = 1.702).
+constexpr double kSiluTail = -110.0;       // 110·e^−110 < 2^−150.
 
 /// The functions an elementwise kernel can compute.
 enum class ReferenceFunction {

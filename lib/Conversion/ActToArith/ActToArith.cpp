@@ -309,9 +309,11 @@ struct ConvertActToArithPass
 
     ConversionTarget target(getContext());
     target.addIllegalDialect<act::ActDialect>();
-    // The expansions' table lookups stay for act-lower-lookups, which
-    // lowers them for the target.
-    target.addLegalOp<act::LookupOp>();
+    // The expansions' table lookups stay for act-lower-lookups, and the
+    // GPU's approximations for act-lower-hw-approximations, which lower
+    // them for the target.
+    target.addLegalOp<act::LookupOp, act::HwTanhOp, act::HwExp2Op,
+                      act::HwRcpOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     populateActToArithConversionPatterns(patterns);

@@ -98,6 +98,15 @@ Value ElementwiseBuilder::fma(Value a, Value x, Value c) {
 Value ElementwiseBuilder::abs(Value a) {
   return math::AbsFOp::create(b, loc, a);
 }
+Value ElementwiseBuilder::hardwareTanh(Value a) {
+  return act::HwTanhOp::create(b, loc, a);
+}
+Value ElementwiseBuilder::hardwareExp2(Value a) {
+  return act::HwExp2Op::create(b, loc, a);
+}
+Value ElementwiseBuilder::hardwareReciprocal(Value a) {
+  return act::HwRcpOp::create(b, loc, a);
+}
 Value ElementwiseBuilder::copySign(Value magnitude, Value sign) {
   return math::CopySignOp::create(b, loc, magnitude, sign);
 }

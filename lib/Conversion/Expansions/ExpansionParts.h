@@ -46,11 +46,10 @@ struct SplitConstant {
 constexpr long double kInvSqrt2Pi = 0.398942280401432677939946059934381868L;
 
 // Below these x, the activation has underflowed to −0 in f32; clamping x
-// there keeps every power finite and −inf from producing −inf·0.
-constexpr double kErfcFormTail = -16.0;    // GELU(−14.4) is already −0.
-constexpr double kTanhFormTail = -12.0;    // 2u(−12) ≈ −142.
-constexpr double kSigmoidFormTail = -66.0; // s·66 ≈ 112 (s = 1.702).
-constexpr double kSiluTail = -110.0;       // 110·e^−110 < 2^−150.
+// there keeps every power finite and −inf from producing −inf·0 (the x·σ(y)
+// functions' tails are in Numerics/Reference.h: the hardware forms' model
+// uses them too).
+constexpr double kErfcFormTail = -16.0; // GELU(−14.4) is already −0.
 // The same for f64 results (below 2^-1075 = e^-745.1).
 constexpr double kTanhFormTailF64 = -23.0;     // 2u(−23) ≈ −904.
 constexpr double kSigmoidFormTailF64 = -460.0; // s·460 ≈ 783.

@@ -16,6 +16,7 @@
 
 #include "gelu/Conversion/Expansions/Elementary.h"
 #include "gelu/Numerics/FitCatalog.h"
+#include "gelu/Numerics/HardwareApproximations.h"
 #include "gelu/Numerics/Polynomials.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -282,7 +283,7 @@ static Value emitGeluErfForm(ElementwiseBuilder &eb, Value x) {
 }
 
 /// c1 = 2√(2/π) of the tanh form's 2u = x·(c1 + c·c1·x²), c its cubic.
-static const double kTanhFormSlope = 2.0 * std::sqrt(2.0 / M_PI);
+static const double kTanhFormSlope = tanhFormSlope();
 
 DoubleFloat emitTanhFormSigmoidArg(ElementwiseBuilder &eb, Value xc,
                                    long double cubicFactor) {
@@ -395,6 +396,51 @@ static Value emitSigmoidFast(ElementwiseBuilder &eb, ReferenceFunction function,
   default:
     llvm_unreachable("sigmoid_fast computes x·σ(y) forms only");
   }
+}
+
+/// y of x·σ(y) times the scale folded into `arg`'s constants, as
+/// hardwareFormRange models it: tanh GELU's x·(c₁ + c₃·x²), else c·x (SiLU
+/// unscaled: x itself).
+static Value emitSigmoidArgument(ElementwiseBuilder &eb,
+                                 ReferenceFunction function,
+                                 const SigmoidArgument &arg, Value x) {
+  if (function == ReferenceFunction::GeluTanh)
+    return eb.mul(x, eb.fma(eb.constant(arg.cubic), eb.mul(x, x),
+                            eb.constant(arg.linear)));
+  return arg.linear == 1.0f ? x : eb.mul(eb.constant(arg.linear), x);
+}
+
+/// hw_tanh: x·clamp(½ + ½·tanh(y/2), 0, 1) by the GPU's tanh, x past the
+/// cutoff, −0 below its opposite (hardwareTanhCutoff: where the
+/// approximation's error and the function's tail meet).
+static Value emitHardwareTanhForm(ElementwiseBuilder &eb,
+                                  ReferenceFunction function, Value x) {
+  Value half = eb.constant(0.5);
+  Value t = eb.hardwareTanh(
+      emitSigmoidArgument(eb, function, sigmoidArgument(function, 0.5f), x));
+  Value sigma = eb.clampAbove(eb.clampBelow(eb.fma(half, t, half), 0.0), 1.0);
+  const double cutoff = hardwareTanhCutoff(function);
+  return eb.select(eb.lessThan(eb.constant(cutoff), x), x,
+                   underflowBelow(eb, x, cutoff, eb.mul(x, sigma)));
+}
+
+/// hw_sigmoid: x·σ(y) with e = 2^(−|y|·log₂ e) and 1/(1 + e) by the GPU's
+/// ex2 and rcp: q = e/(1 + e) = σ(−|y|) (no overflow), σ = q for y ≤ 0 and
+/// 1 − q above (exactly 1 where e is 0: rcp.approx(1) need not be); x
+/// clamped below at the tail, so that −inf gives −0.
+static Value emitHardwareSigmoidForm(ElementwiseBuilder &eb,
+                                     ReferenceFunction function, Value x) {
+  double tail = function == ReferenceFunction::GeluTanh      ? kTanhFormTail
+                : function == ReferenceFunction::GeluSigmoid ? kSigmoidFormTail
+                                                             : kSiluTail;
+  Value y =
+      emitSigmoidArgument(eb, function, sigmoidArgument(function, 1.0f), x);
+  Value e = eb.hardwareExp2(
+      eb.mul(eb.abs(y), eb.constant(static_cast<double>(negativeLog2E()))));
+  Value one = eb.constant(1.0);
+  Value q = eb.mul(e, eb.hardwareReciprocal(eb.add(one, e)));
+  Value sigma = eb.select(eb.lessEqual(y, eb.constant(0.0)), q, eb.sub(one, q));
+  return eb.mul(eb.clampBelow(x, tail), sigma);
 }
 
 /// The tanh GELU in PyTorch's spelling 0.5·x·(1 + tanh u) (tanh).
@@ -612,6 +658,10 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
     return emitCorrectlyRounded(eb, function, x);
   case Expansion::polynomial:
     return emitGeluClampedPolynomial(eb, function, x, degree);
+  case Expansion::hw_tanh:
+    return emitHardwareTanhForm(eb, function, x);
+  case Expansion::hw_sigmoid:
+    return emitHardwareSigmoidForm(eb, function, x);
   }
   llvm_unreachable("unknown expansion");
 }

@@ -67,6 +67,12 @@ public:
   mlir::Value reciprocalEstimate(mlir::Value a);
   /// a·b + c with a single rounding.
   mlir::Value fma(mlir::Value a, mlir::Value b, mlir::Value c);
+  /// An NVIDIA GPU's approximations of tanh(a), 2^a and 1/a (f32:
+  /// `act.hw_tanh`, `act.hw_exp2`, `act.hw_rcp`, which NVPTX targets alone
+  /// lower; errors in Numerics/HardwareApproximations.h).
+  mlir::Value hardwareTanh(mlir::Value a);
+  mlir::Value hardwareExp2(mlir::Value a);
+  mlir::Value hardwareReciprocal(mlir::Value a);
   mlir::Value abs(mlir::Value a);
   /// |magnitude| with the sign bit of `sign` (math.copysign: bit
   /// operations, NaN kept).

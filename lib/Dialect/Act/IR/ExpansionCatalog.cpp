@@ -13,6 +13,8 @@
 #include "llvm/Support/ErrorHandling.h"
 
 #include <initializer_list>
+#include <map>
+#include <mutex>
 #include <vector>
 
 namespace gelu {
@@ -61,20 +63,28 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
                                         Expansion::piecewise_graded,
                                         Expansion::polynomial,
                                         Expansion::correctly_rounded};
+  // The x·σ(y) functions end with their NVPTX-only hardware forms.
   static constexpr Expansion tanh[] = {
       Expansion::piecewise_tail, Expansion::sigmoid,
       Expansion::sigmoid_fast,   Expansion::rational,
       Expansion::rational_fast,  Expansion::tanh,
       Expansion::piecewise,      Expansion::piecewise_graded,
-      Expansion::polynomial,     Expansion::correctly_rounded};
-  static constexpr Expansion sigmoid[] = {
-      Expansion::piecewise_tail,   Expansion::sigmoid,
-      Expansion::sigmoid_fast,     Expansion::rational,
-      Expansion::rational_fast,    Expansion::piecewise,
-      Expansion::piecewise_graded, Expansion::polynomial,
-      Expansion::correctly_rounded};
+      Expansion::polynomial,     Expansion::correctly_rounded,
+      Expansion::hw_sigmoid,     Expansion::hw_tanh};
+  static constexpr Expansion sigmoid[] = {Expansion::piecewise_tail,
+                                          Expansion::sigmoid,
+                                          Expansion::sigmoid_fast,
+                                          Expansion::rational,
+                                          Expansion::rational_fast,
+                                          Expansion::piecewise,
+                                          Expansion::piecewise_graded,
+                                          Expansion::polynomial,
+                                          Expansion::correctly_rounded,
+                                          Expansion::hw_sigmoid,
+                                          Expansion::hw_tanh};
   // The derivatives: their function's expansions but tanh GELU's `tanh`
-  // spelling and the tanh and sigmoid forms' correctly rounded one.
+  // spelling, the tanh and sigmoid forms' correctly rounded one and the
+  // hardware forms.
   auto without = [](llvm::ArrayRef<Expansion> list,
                     std::initializer_list<Expansion> dropped) {
     std::vector<Expansion> kept;
@@ -84,7 +94,8 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
     return kept;
   };
   static const std::vector<Expansion> sigmoidDerivative =
-      without(sigmoid, {Expansion::correctly_rounded});
+      without(sigmoid, {Expansion::correctly_rounded, Expansion::hw_sigmoid,
+                        Expansion::hw_tanh});
   static constexpr Expansion relu[] = {Expansion::select};
   switch (function) {
   case ReferenceFunction::GeluExact:
@@ -103,6 +114,22 @@ llvm::ArrayRef<Expansion> expansionsFor(ReferenceFunction function) {
     return relu;
   }
   llvm_unreachable("unknown reference function");
+}
+
+bool usesHardwareApproximations(Expansion expansion) {
+  return expansion == Expansion::hw_tanh || expansion == Expansion::hw_sigmoid;
+}
+
+llvm::ArrayRef<Expansion> cpuExpansionsFor(ReferenceFunction function) {
+  static std::map<ReferenceFunction, std::vector<Expansion>> lists;
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto [it, added] = lists.try_emplace(function);
+  if (added)
+    for (Expansion e : expansionsFor(function))
+      if (!usesHardwareApproximations(e))
+        it->second.push_back(e);
+  return it->second;
 }
 
 llvm::ArrayRef<Expansion> f64ExpansionsFor(ReferenceFunction function) {

@@ -72,6 +72,8 @@ def Act_ExpansionPiecewiseTail : I32EnumAttrCase<"piecewise_tail", 12>;
 def Act_ExpansionCorrectlyRounded : I32EnumAttrCase<"correctly_rounded", 13>;
 def Act_ExpansionPolynomial : I32EnumAttrCase<"polynomial", 14>;
 def Act_ExpansionPiecewiseGraded : I32EnumAttrCase<"piecewise_graded", 15>;
+def Act_ExpansionHwTanh : I32EnumAttrCase<"hw_tanh", 16>;
+def Act_ExpansionHwSigmoid : I32EnumAttrCase<"hw_sigmoid", 17>;
 
 def Act_Expansion : I32EnumAttr<"Expansion",
     "how an activation is computed",
@@ -80,7 +82,8 @@ def Act_Expansion : I32EnumAttr<"Expansion",
      Act_ExpansionTanh, Act_ExpansionSelect, Act_ExpansionErf,
      Act_ExpansionRational, Act_ExpansionRationalFast, Act_ExpansionPiecewise,
      Act_ExpansionPiecewiseTail, Act_ExpansionCorrectlyRounded,
-     Act_ExpansionPolynomial, Act_ExpansionPiecewiseGraded]> {
+     Act_ExpansionPolynomial, Act_ExpansionPiecewiseGraded,
+     Act_ExpansionHwTanh, Act_ExpansionHwSigmoid]> {
   let cppNamespace = "::gelu::act";
   let genSpecializedAttr = 0;
 }
@@ -95,7 +98,10 @@ def Act_ExpansionAttr : EnumAttr<Act_Dialect, Act_Expansion, "expansion"> {
     an error budget allows. `correctly_rounded` (f32 only) gives every
     result correctly rounded from the exact value: f64 arithmetic, a
     rounding test and a table of the exceptional inputs, checked on all
-    2^32 inputs.
+    2^32 inputs. `hw_tanh` and `hw_sigmoid` (tanh and sigmoid GELU, SiLU;
+    f32 arithmetic) compute σ with an NVIDIA GPU's approximations
+    (`act.hw_tanh`; `act.hw_exp2` and `act.hw_rcp`) and compile for NVPTX
+    targets alone; their errors are bounds from NVIDIA's documented maxima.
   }];
   let assemblyFormat = "`<` $value `>`";
 }

@@ -362,4 +362,40 @@ def Act_LookupOp : Act_Op<"lookup", [Pure]> {
   let hasVerifier = 1;
 }
 
+class Act_HardwareApproximationOp<string mnemonic, string what,
+                                  string instruction>
+    : Act_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let summary = "The GPU's approximation of " # what;
+  let description = !strconcat([{
+    `result = }], what, [{` as NVIDIA's `}], instruction, [{` computes it,
+    on f32 (one lane a GPU thread, as the NVPTX kernels compute; vectors
+    are accepted for the cost model, which counts a form's operations on
+    them, and refused by the lowering). NVIDIA
+    documents the instruction by its maximum error alone, so the result's
+    bits are the device's: the `hw_tanh` and `hw_sigmoid` expansions, which
+    make these ops, have error bounds (Numerics/HardwareApproximations.h),
+    not measured errors.
+
+    It is not an activation: `convert-act-to-arith` leaves it in place and
+    `act-lower-hw-approximations` lowers it for NVPTX targets; it is an
+    error on any other target, which has no such instruction.
+
+    Example:
+
+    ```mlir
+    %t = act.}], mnemonic, [{ %x : f32
+    ```
+  }]);
+  let arguments = (ins AnyTypeOf<[F32, VectorOfAnyRankOf<[F32]>]>:$input);
+  let results = (outs AnyTypeOf<[F32, VectorOfAnyRankOf<[F32]>]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def Act_HwTanhOp : Act_HardwareApproximationOp<"hw_tanh", "tanh(input)",
+                                               "tanh.approx.f32">;
+def Act_HwExp2Op : Act_HardwareApproximationOp<"hw_exp2", "2^input",
+                                               "ex2.approx.ftz.f32">;
+def Act_HwRcpOp : Act_HardwareApproximationOp<"hw_rcp", "1/input",
+                                              "rcp.approx.ftz.f32">;
+
 #endif // GELU_DIALECT_ACT_IR_ACTOPS_TD

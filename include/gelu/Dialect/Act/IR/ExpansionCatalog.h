@@ -21,8 +21,17 @@ ReferenceFunction geluReferenceFunction(act::Approximate approximate);
 
 /// The expansions that an op meaning `function` accepts, its accurate
 /// default first, then the others from most to least accurate, but
-/// `correctly_rounded` (the most accurate, and the slowest) last.
+/// `correctly_rounded` (the most accurate, and the slowest) and the
+/// hardware forms (NVPTX alone) last.
 llvm::ArrayRef<act::Expansion> expansionsFor(ReferenceFunction function);
+
+/// Whether `expansion` computes with an NVIDIA GPU's approximations
+/// (`hw_tanh`, `hw_sigmoid`; Numerics/HardwareApproximations.h): it
+/// compiles for NVPTX targets alone.
+bool usesHardwareApproximations(act::Expansion expansion);
+
+/// expansionsFor without the hardware forms: what a CPU target takes.
+llvm::ArrayRef<act::Expansion> cpuExpansionsFor(ReferenceFunction function);
 
 /// The expansions that an op meaning `function` accepts on f64 elements:
 /// its evaluation in f64 first (`erfc` for exact GELU and its derivative,
