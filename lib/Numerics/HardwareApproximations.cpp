@@ -113,9 +113,11 @@ ResultRange exactly(float v) { return {v, v}; }
 /// results these forms flush are positive).
 float flushed(float v) { return v < FLT_MIN ? 0.0f : v; }
 
+} // namespace
+
 /// tanh.approx.f32: ±0, ±inf and NaN as documented, else within 2^-11 of
 /// tanh, relative.
-ResultRange tanhApprox(float a) {
+ResultRange tanhApproxRange(float a) {
   if (std::isnan(a) || a == 0.0f)
     return exactly(a);
   if (std::isinf(a))
@@ -126,7 +128,7 @@ ResultRange tanhApprox(float a) {
 
 /// ex2.approx.ftz.f32 of w ≤ 0 (or NaN): within 2 ULPs of the correctly
 /// rounded 2^w, so within 2.5 of 2^w; subnormal inputs and results flushed.
-ResultRange ex2Approx(float w) {
+ResultRange ex2ApproxRange(float w) {
   if (std::isnan(w))
     return exactly(w);
   if (std::fabs(w) < FLT_MIN) // ±0, or flushed to it: 2^0 = 1 (documented)
@@ -140,7 +142,7 @@ ResultRange ex2Approx(float w) {
 }
 
 /// rcp.approx.ftz.f32 of d ≥ 1 (or NaN): within one ULP of 1/d.
-ResultRange rcpApprox(float d) {
+ResultRange rcpApproxRange(float d) {
   if (std::isnan(d))
     return exactly(d);
   if (std::isinf(d))
@@ -151,6 +153,7 @@ ResultRange rcpApprox(float d) {
   return {flushed(r.lo), flushed(r.hi)};
 }
 
+namespace {
 ResultRange ordered(float a, float b) {
   return a <= b ? ResultRange{a, b} : ResultRange{b, a};
 }
@@ -164,7 +167,7 @@ ResultRange tanhFormRange(ReferenceFunction f, float x) {
     return exactly(-0.0f);
   if (std::isnan(x))
     return exactly(x);
-  ResultRange t = tanhApprox(argumentOf(f, sigmoidArgument(f, 0.5f), x));
+  ResultRange t = tanhApproxRange(argumentOf(f, sigmoidArgument(f, 0.5f), x));
   auto finish = [&](float tanh) {
     float s = std::fma(0.5f, tanh, 0.5f);
     s = s < 0.0f ? 0.0f : s;
@@ -184,12 +187,12 @@ ResultRange sigmoidFormRange(ReferenceFunction f, float x) {
   const float tail = sigmoidFormTail(f);
   const float xTail = x < tail ? tail : x;
   const float y = argumentOf(f, sigmoidArgument(f, 1.0f), x);
-  ResultRange e = ex2Approx(std::fabs(y) * negativeLog2E());
+  ResultRange e = ex2ApproxRange(std::fabs(y) * negativeLog2E());
   // 1 + e and the reciprocal's ends are monotone in e; q takes e's low end
   // with the reciprocal's low end at e's high end, and the reverse: a bound
   // whichever e the device gave.
-  ResultRange rAtLow = rcpApprox(1.0f + e.lo);
-  ResultRange rAtHigh = rcpApprox(1.0f + e.hi);
+  ResultRange rAtLow = rcpApproxRange(1.0f + e.lo);
+  ResultRange rAtHigh = rcpApproxRange(1.0f + e.hi);
   const float qLo = e.lo * rAtHigh.lo, qHi = e.hi * rAtLow.hi;
   const float sigmaLo = y <= 0.0f ? qLo : 1.0f - qHi;
   const float sigmaHi = y <= 0.0f ? qHi : 1.0f - qLo;

@@ -82,6 +82,16 @@ struct ResultRange {
 };
 ResultRange hardwareFormRange(ReferenceFunction f, HardwareForm form, float x);
 
+/// What each instruction may give for its operand by its documented error:
+/// tanh.approx.f32 (±0, ±inf and NaN exactly as documented); ex2.approx
+/// .ftz.f32 of w ≤ 0, within 2.5 ULP of 2^w, subnormal inputs and results
+/// flushed; rcp.approx.ftz.f32 of d ≥ 1, within one ULP of 1/d. The model
+/// above is made of these; the PTX emulator of the tests runs the forms'
+/// PTX at their ends.
+ResultRange tanhApproxRange(float a);
+ResultRange ex2ApproxRange(float w);
+ResultRange rcpApproxRange(float d);
+
 } // namespace gelu
 
 #endif // GELU_NUMERICS_HARDWAREAPPROXIMATIONS_H
