@@ -112,7 +112,8 @@ uint64_t halfBits(float f) {
   return b;
 }
 
-bool compareFloats(StringRef cmp, float a, float b, bool &ok) {
+/// setp's comparison of two floating-point values (f16 values widened).
+template <typename T> bool compareFloats(StringRef cmp, T a, T b, bool &ok) {
   ok = true;
   bool unordered = std::isnan(a) || std::isnan(b);
   if (cmp == "num")
@@ -139,33 +140,38 @@ bool compareFloats(StringRef cmp, float a, float b, bool &ok) {
   return false;
 }
 
-bool compareDoubles(StringRef cmp, double a, double b, bool &ok) {
-  // Every f64 value the kernels compare is an f32's or a product of
-  // them; compareFloats' rules on doubles.
-  ok = true;
-  bool unordered = std::isnan(a) || std::isnan(b);
-  if (cmp == "num")
-    return !unordered;
-  if (cmp == "nan")
-    return unordered;
-  bool orUnordered = cmp.size() == 3 && cmp.back() == 'u';
-  StringRef base = orUnordered ? cmp.drop_back() : cmp;
-  if (unordered)
-    return orUnordered || base == "ne";
-  if (base == "eq")
-    return a == b;
-  if (base == "ne")
-    return a != b;
-  if (base == "lt")
-    return a < b;
-  if (base == "le")
-    return a <= b;
-  if (base == "gt")
-    return a > b;
-  if (base == "ge")
-    return a >= b;
-  ok = false;
-  return false;
+/// An f32 or f64 instruction's arithmetic (rounded to nearest by the host,
+/// as .rn asks); false for an operation it does not know.
+template <typename T> bool floatArithmetic(StringRef op, T a, T b, T c, T &r) {
+  if (op == "add")
+    r = a + b;
+  else if (op == "sub")
+    r = a - b;
+  else if (op == "mul")
+    r = a * b;
+  else if (op == "div")
+    r = a / b;
+  else if (op == "fma")
+    r = std::fma(a, b, c);
+  else if (op == "rcp")
+    r = T(1) / a;
+  else if (op == "sqrt")
+    r = std::sqrt(a);
+  else if (op == "abs")
+    r = std::fabs(a); // clears the sign bit, NaN included
+  else if (op == "neg")
+    r = -a; // flips it, NaN included
+  else if (op == "min" || op == "max") {
+    // NaN gives the other operand; −0 below +0.
+    if (std::isnan(a) || std::isnan(b))
+      r = std::isnan(a) ? b : a;
+    else if (a == b)
+      r = (std::signbit(a) == (op == "min")) ? a : b;
+    else
+      r = (a < b) == (op == "min") ? a : b;
+  } else
+    return false;
+  return true;
 }
 
 bool compareIntegers(StringRef cmp, StringRef type, uint64_t a, uint64_t b,
@@ -525,7 +531,7 @@ llvm::Error PtxEmulator::run(llvm::ArrayRef<uint64_t> params, uint64_t limit) {
       if (type == "f32")
         result = compareFloats(cmp, asFloat(a), asFloat(b), ok);
       else if (type == "f64")
-        result = compareDoubles(cmp, asDouble(a), asDouble(b), ok);
+        result = compareFloats(cmp, asDouble(a), asDouble(b), ok);
       else if (type == "f16")
         result = compareFloats(cmp, halfValue(a), halfValue(b), ok);
       else
@@ -659,78 +665,32 @@ llvm::Error PtxEmulator::run(llvm::ArrayRef<uint64_t> params, uint64_t limit) {
       set(o.at(0), bits);
       continue;
     }
-    if (type == "f64") {
+    if (type == "f32" || type == "f64") {
+      // .rn or no rounding at all (abs, neg, min, max: exact anyway).
       for (size_t k = 1; k + 1 < p.size(); ++k)
         if (p[k] != "rn")
           return unsupported();
-      double a = asDouble(read(o.at(1)));
-      double b = o.size() > 2 ? asDouble(read(o.at(2))) : 0.0;
-      double r;
-      if (op == "add")
-        r = a + b;
-      else if (op == "sub")
-        r = a - b;
-      else if (op == "mul")
-        r = a * b;
-      else if (op == "div")
-        r = a / b;
-      else if (op == "fma")
-        r = std::fma(a, b, asDouble(read(o.at(3))));
-      else if (op == "rcp")
-        r = 1.0 / a;
-      else if (op == "abs")
-        r = asDouble(bitsOfDouble(a) & ~(uint64_t(1) << 63));
-      else if (op == "neg")
-        r = asDouble(bitsOfDouble(a) ^ (uint64_t(1) << 63));
-      else if (op == "min" || op == "max") {
-        if (std::isnan(a) || std::isnan(b))
-          r = std::isnan(a) ? b : a;
-        else if (a == b)
-          r = (std::signbit(a) == (op == "min")) ? a : b;
-        else
-          r = (a < b) == (op == "min") ? a : b;
-      } else
+      auto operand = [&](size_t k) {
+        return k < o.size() ? read(o[k]) : uint64_t(0);
+      };
+      bool known;
+      uint64_t bits;
+      if (type == "f32") {
+        float r;
+        known =
+            floatArithmetic<float>(op, asFloat(operand(1)), asFloat(operand(2)),
+                                   asFloat(operand(3)), r);
+        bits = bitsOf(r);
+      } else {
+        double r;
+        known = floatArithmetic<double>(op, asDouble(operand(1)),
+                                        asDouble(operand(2)),
+                                        asDouble(operand(3)), r);
+        bits = bitsOfDouble(r);
+      }
+      if (!known)
         return unsupported();
-      set(o.at(0), bitsOfDouble(r));
-      continue;
-    }
-    if (type == "f32") {
-      // .rn or no rounding at all (abs, neg, min, max, exact anyway).
-      for (size_t k = 1; k + 1 < p.size(); ++k)
-        if (p[k] != "rn")
-          return unsupported();
-      float a = asFloat(read(o.at(1)));
-      float b = o.size() > 2 ? asFloat(read(o.at(2))) : 0.0f;
-      float r;
-      if (op == "add")
-        r = a + b;
-      else if (op == "sub")
-        r = a - b;
-      else if (op == "mul")
-        r = a * b;
-      else if (op == "div")
-        r = a / b;
-      else if (op == "fma")
-        r = std::fma(a, b, asFloat(read(o.at(3))));
-      else if (op == "rcp")
-        r = 1.0f / a;
-      else if (op == "sqrt")
-        r = std::sqrt(a);
-      else if (op == "abs")
-        r = asFloat(bitsOf(a) & 0x7fffffffu);
-      else if (op == "neg")
-        r = asFloat(bitsOf(a) ^ 0x80000000u);
-      else if (op == "min" || op == "max") {
-        // NaN gives the other operand; −0 below +0.
-        if (std::isnan(a) || std::isnan(b))
-          r = std::isnan(a) ? b : a;
-        else if (a == b)
-          r = (std::signbit(a) == (op == "min")) ? a : b;
-        else
-          r = (a < b) == (op == "min") ? a : b;
-      } else
-        return unsupported();
-      set(o.at(0), bitsOf(r));
+      set(o.at(0), bits);
       continue;
     }
     if (type == "pred" || type[0] == 'b' || type[0] == 's' || type[0] == 'u') {

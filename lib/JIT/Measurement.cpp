@@ -186,6 +186,15 @@ BudgetSample sampleBudget(ReferenceFunction meaning, DType dtype,
   return sample;
 }
 
+/// The regions of the parts of a measurement, together.
+static RegionErrors merged(const std::vector<RegionErrors> &partial) {
+  RegionErrors regions;
+  for (const RegionErrors &p : partial)
+    for (int r = 0; r < kReportRegions; ++r)
+      regions[r].merge(p[r]);
+  return regions;
+}
+
 /// measureKernel for f64 (long double references).
 static RegionErrors measureWide(const Kernel &kernel,
                                 const BudgetSample &sample) {
@@ -204,11 +213,7 @@ static RegionErrors measureWide(const Kernel &kernel,
                    sample.wideReferences[i], format,
                    sample.scales.empty() ? 0.0L : sample.scales[i]);
   });
-  RegionErrors regions;
-  for (const RegionErrors &p : partial)
-    for (int r = 0; r < kReportRegions; ++r)
-      regions[r].merge(p[r]);
-  return regions;
+  return merged(partial);
 }
 
 RegionErrors measureKernel(const Kernel &kernel, const BudgetSample &sample) {
@@ -239,11 +244,7 @@ RegionErrors measureKernel(const Kernel &kernel, const BudgetSample &sample) {
                    sample.scales.empty() ? 0.0 : sample.scales[i]);
     }
   });
-  RegionErrors regions;
-  for (const RegionErrors &p : partial)
-    for (int r = 0; r < kReportRegions; ++r)
-      regions[r].merge(p[r]);
-  return regions;
+  return merged(partial);
 }
 
 RegionErrors boundHardwareForm(ReferenceFunction function,
@@ -278,11 +279,7 @@ RegionErrors boundHardwareForm(ReferenceFunction function,
       partial[part][kOverallRegion].add(x, worst);
     }
   });
-  RegionErrors regions;
-  for (const RegionErrors &p : partial)
-    for (int r = 0; r < kReportRegions; ++r)
-      regions[r].merge(p[r]);
-  return regions;
+  return merged(partial);
 }
 
 double budgetMargin(DType dtype) {
