@@ -124,7 +124,7 @@ std::array<ErrorMaxima, kReportRegions> boundOn(ReferenceFunction f,
 }
 
 /// The bounds docs/accuracy.md states (rounded up there): hw_tanh's error
-/// is absolute, 2^-12 of |x| up to the cutoff; hw_sigmoid's is a few ULPs
+/// is absolute, 2^-12 of |x| up to the cutoff; hw_sigmoid's is under 20 ULPs
 /// above −3, and absolute below, where ex2's flushed results are 0.
 TEST(HardwareApproximations, BoundsByRegion) {
   struct Expected {
