@@ -400,14 +400,23 @@ static Value emitSigmoidFast(ElementwiseBuilder &eb, ReferenceFunction function,
 
 /// y of x·σ(y) times the scale folded into `arg`'s constants, as
 /// hardwareFormRange models it: tanh GELU's x·(c₁ + c₃·x²), else c·x (SiLU
-/// unscaled: x itself).
+/// unscaled: x itself). (Here and in the hardware forms, operands are built
+/// one statement at a time: the PTX's order, which the tests pin to the
+/// model's, must not depend on the compiler's order of evaluating
+/// arguments.)
 static Value emitSigmoidArgument(ElementwiseBuilder &eb,
                                  ReferenceFunction function,
                                  const SigmoidArgument &arg, Value x) {
-  if (function == ReferenceFunction::GeluTanh)
-    return eb.mul(x, eb.fma(eb.constant(arg.cubic), eb.mul(x, x),
-                            eb.constant(arg.linear)));
-  return arg.linear == 1.0f ? x : eb.mul(eb.constant(arg.linear), x);
+  if (function == ReferenceFunction::GeluTanh) {
+    Value square = eb.mul(x, x);
+    Value cubic = eb.constant(arg.cubic);
+    Value linear = eb.constant(arg.linear);
+    return eb.mul(x, eb.fma(cubic, square, linear));
+  }
+  if (arg.linear == 1.0f)
+    return x;
+  Value scale = eb.constant(arg.linear);
+  return eb.mul(scale, x);
 }
 
 /// hw_tanh: x·clamp(½ + ½·tanh(y/2), 0, 1) by the GPU's tanh, x past the
@@ -416,12 +425,17 @@ static Value emitSigmoidArgument(ElementwiseBuilder &eb,
 static Value emitHardwareTanhForm(ElementwiseBuilder &eb,
                                   ReferenceFunction function, Value x) {
   Value half = eb.constant(0.5);
-  Value t = eb.hardwareTanh(
-      emitSigmoidArgument(eb, function, sigmoidArgument(function, 0.5f), x));
-  Value sigma = eb.clampAbove(eb.clampBelow(eb.fma(half, t, half), 0.0), 1.0);
+  Value a =
+      emitSigmoidArgument(eb, function, sigmoidArgument(function, 0.5f), x);
+  Value t = eb.hardwareTanh(a);
+  Value sigma = eb.fma(half, t, half);
+  sigma = eb.clampBelow(sigma, 0.0);
+  sigma = eb.clampAbove(sigma, 1.0);
   const double cutoff = hardwareTanhCutoff(function);
-  return eb.select(eb.lessThan(eb.constant(cutoff), x), x,
-                   underflowBelow(eb, x, cutoff, eb.mul(x, sigma)));
+  Value y = eb.mul(x, sigma);
+  y = underflowBelow(eb, x, cutoff, y);
+  Value above = eb.lessThan(eb.constant(cutoff), x);
+  return eb.select(above, x, y);
 }
 
 /// hw_sigmoid: x·σ(y) with e = 2^(−|y|·log₂ e) and 1/(1 + e) by the GPU's
@@ -435,12 +449,17 @@ static Value emitHardwareSigmoidForm(ElementwiseBuilder &eb,
                                                              : kSiluTail;
   Value y =
       emitSigmoidArgument(eb, function, sigmoidArgument(function, 1.0f), x);
-  Value e = eb.hardwareExp2(
-      eb.mul(eb.abs(y), eb.constant(static_cast<double>(negativeLog2E()))));
+  Value magnitude = eb.abs(y);
+  Value log2e = eb.constant(static_cast<double>(negativeLog2E()));
+  Value e = eb.hardwareExp2(eb.mul(magnitude, log2e));
   Value one = eb.constant(1.0);
-  Value q = eb.mul(e, eb.hardwareReciprocal(eb.add(one, e)));
-  Value sigma = eb.select(eb.lessEqual(y, eb.constant(0.0)), q, eb.sub(one, q));
-  return eb.mul(eb.clampBelow(x, tail), sigma);
+  Value r = eb.hardwareReciprocal(eb.add(one, e));
+  Value q = eb.mul(e, r);
+  Value notPositive = eb.lessEqual(y, eb.constant(0.0));
+  Value complement = eb.sub(one, q);
+  Value sigma = eb.select(notPositive, q, complement);
+  Value xTail = eb.clampBelow(x, tail);
+  return eb.mul(xTail, sigma);
 }
 
 /// The tanh GELU in PyTorch's spelling 0.5·x·(1 + tanh u) (tanh).
