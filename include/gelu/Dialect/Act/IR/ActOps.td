@@ -368,9 +368,8 @@ class Act_HardwareApproximationOp<string mnemonic, string what,
   let summary = "The GPU's approximation of " # what;
   let description = !strconcat([{
     `result = }], what, [{` as NVIDIA's `}], instruction, [{` computes it,
-    on f32 (one lane a GPU thread, as the NVPTX kernels compute; vectors
-    are accepted for the cost model, which counts a form's operations on
-    them, and refused by the lowering). NVIDIA
+    on f32 scalars or 1-D vectors (a thread's 16-byte load, done lane by
+    lane: the instruction is scalar). NVIDIA
     documents the instruction by its maximum error alone, so the result's
     bits are the device's: the `hw_tanh` and `hw_sigmoid` expansions, which
     make these ops, have error bounds (Numerics/HardwareApproximations.h),
