@@ -68,20 +68,10 @@ std::vector<float> randomValues(size_t n, float lo, float hi, unsigned seed) {
   return v;
 }
 
-/// f32 rounded to the 16-bit format to nearest even, as the kernels round.
+/// f32 rounded to the 16-bit format to nearest even, as the kernels round,
+/// and encoded.
 uint16_t roundTo16(float f, bool isBF16) {
-  if (isBF16) {
-    uint32_t bits;
-    std::memcpy(&bits, &f, 4);
-    if (std::isnan(f))
-      return static_cast<uint16_t>((bits | 0x400000u) >> 16);
-    bits += 0x7fffu + ((bits >> 16) & 1u);
-    return static_cast<uint16_t>(bits >> 16);
-  }
-  _Float16 h = static_cast<_Float16>(f);
-  uint16_t bits;
-  std::memcpy(&bits, &h, 2);
-  return bits;
+  return halfFromFloatExact(roundedToHalf(f, isBF16), isBF16);
 }
 
 /// The GELU forms and dtypes every new op is checked in.

@@ -63,13 +63,16 @@ uint16_t halfFromFloatExact(float x, bool isBF16) {
 }
 
 float roundedToHalf(float x, bool isBF16) {
-  if (std::isnan(x))
-    return x;
   if (!isBF16)
     return static_cast<float>(static_cast<_Float16>(x));
   uint32_t bits;
   std::memcpy(&bits, &x, sizeof bits);
-  bits = (bits + 0x7fffu + ((bits >> 16) & 1u)) & 0xffff0000u;
+  if (std::isnan(x))
+    // Quiet, as the kernels make it: a payload in the low half alone
+    // would be lost by the truncation to bf16, leaving infinity.
+    bits = (bits | 0x00400000u) & 0xffff0000u;
+  else
+    bits = (bits + 0x7fffu + ((bits >> 16) & 1u)) & 0xffff0000u;
   float y;
   std::memcpy(&y, &bits, sizeof y);
   return y;

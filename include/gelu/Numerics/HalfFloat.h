@@ -27,7 +27,8 @@ float halfToFloat(uint16_t bits, bool isBF16);
 /// The encoding of x (exact for values from that format): bf16 or f16.
 uint16_t halfFromFloatExact(float x, bool isBF16);
 /// x rounded to nearest even in bf16 or f16, as the kernels round their
-/// f32 results, and widened back (NaN stays NaN, the sign of zero kept).
+/// f32 results, and widened back (a NaN stays a NaN, quieted; the sign of
+/// zero kept).
 float roundedToHalf(float x, bool isBF16);
 
 } // namespace gelu
