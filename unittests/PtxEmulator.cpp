@@ -14,6 +14,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
@@ -74,29 +75,11 @@ int64_t signExtend(uint64_t v, unsigned width) {
 }
 
 float asFloat(uint64_t bits) {
-  auto b = static_cast<uint32_t>(bits);
-  float f;
-  std::memcpy(&f, &b, 4);
-  return f;
+  return llvm::bit_cast<float>(static_cast<uint32_t>(bits));
 }
-
-uint64_t bitsOf(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, 4);
-  return b;
-}
-
-double asDouble(uint64_t bits) {
-  double d;
-  std::memcpy(&d, &bits, 8);
-  return d;
-}
-
-uint64_t bitsOfDouble(double d) {
-  uint64_t b;
-  std::memcpy(&b, &d, 8);
-  return b;
-}
+uint64_t bitsOf(float f) { return llvm::bit_cast<uint32_t>(f); }
+double asDouble(uint64_t bits) { return llvm::bit_cast<double>(bits); }
+uint64_t bitsOfDouble(double d) { return llvm::bit_cast<uint64_t>(d); }
 
 float halfValue(uint64_t bits) {
   auto b = static_cast<uint16_t>(bits);
@@ -112,7 +95,27 @@ uint64_t halfBits(float f) {
   return b;
 }
 
-/// setp's comparison of two floating-point values (f16 values widened).
+/// eq, ne, lt, le, gt or ge of a and b; `ok` false for another name.
+template <typename T> bool relation(StringRef cmp, T a, T b, bool &ok) {
+  ok = true;
+  if (cmp == "eq")
+    return a == b;
+  if (cmp == "ne")
+    return a != b;
+  if (cmp == "lt")
+    return a < b;
+  if (cmp == "le")
+    return a <= b;
+  if (cmp == "gt")
+    return a > b;
+  if (cmp == "ge")
+    return a >= b;
+  ok = false;
+  return false;
+}
+
+/// setp's comparison of two floating-point values (f16 values widened):
+/// the ordered ones false, the unordered ones (…u) true, where one is NaN.
 template <typename T> bool compareFloats(StringRef cmp, T a, T b, bool &ok) {
   ok = true;
   bool unordered = std::isnan(a) || std::isnan(b);
@@ -124,20 +127,23 @@ template <typename T> bool compareFloats(StringRef cmp, T a, T b, bool &ok) {
   StringRef base = orUnordered ? cmp.drop_back() : cmp;
   if (unordered)
     return orUnordered || base == "ne";
-  if (base == "eq")
-    return a == b;
-  if (base == "ne")
-    return a != b;
-  if (base == "lt")
-    return a < b;
-  if (base == "le")
-    return a <= b;
-  if (base == "gt")
-    return a > b;
-  if (base == "ge")
-    return a >= b;
-  ok = false;
-  return false;
+  return relation(base, a, b, ok);
+}
+
+/// setp's comparison of two integers of `type` (lo, ls, hi, hs: unsigned).
+bool compareIntegers(StringRef cmp, StringRef type, uint64_t a, uint64_t b,
+                     bool &ok) {
+  unsigned width = widthOf(type);
+  a &= maskOf(width);
+  b &= maskOf(width);
+  static const std::pair<StringRef, StringRef> kUnsigned[] = {
+      {"lo", "lt"}, {"ls", "le"}, {"hi", "gt"}, {"hs", "ge"}};
+  for (auto [name, as] : kUnsigned)
+    if (cmp == name)
+      return relation(as, a, b, ok);
+  if (type.starts_with("s"))
+    return relation(cmp, signExtend(a, width), signExtend(b, width), ok);
+  return relation(cmp, a, b, ok);
 }
 
 /// An f32 or f64 instruction's arithmetic (rounded to nearest by the host,
@@ -172,38 +178,6 @@ template <typename T> bool floatArithmetic(StringRef op, T a, T b, T c, T &r) {
   } else
     return false;
   return true;
-}
-
-bool compareIntegers(StringRef cmp, StringRef type, uint64_t a, uint64_t b,
-                     bool &ok) {
-  ok = true;
-  unsigned width = widthOf(type);
-  a &= maskOf(width);
-  b &= maskOf(width);
-  if (cmp == "eq")
-    return a == b;
-  if (cmp == "ne")
-    return a != b;
-  bool isSigned = type.starts_with("s");
-  int64_t sa = signExtend(a, width), sb = signExtend(b, width);
-  if (cmp == "lt")
-    return isSigned ? sa < sb : a < b;
-  if (cmp == "le")
-    return isSigned ? sa <= sb : a <= b;
-  if (cmp == "gt")
-    return isSigned ? sa > sb : a > b;
-  if (cmp == "ge")
-    return isSigned ? sa >= sb : a >= b;
-  if (cmp == "lo")
-    return a < b;
-  if (cmp == "ls")
-    return a <= b;
-  if (cmp == "hi")
-    return a > b;
-  if (cmp == "hs")
-    return a >= b;
-  ok = false;
-  return false;
 }
 
 /// f32 to a 32-bit integer as cvt.r?i.s32.f32 does: rounded, NaN to 0,

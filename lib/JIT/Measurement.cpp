@@ -186,8 +186,19 @@ BudgetSample sampleBudget(ReferenceFunction meaning, DType dtype,
   return sample;
 }
 
-/// The regions of the parts of a measurement, together.
-static RegionErrors merged(const std::vector<RegionErrors> &partial) {
+/// add(regions, i) for i in [0, n), in parts on every core (comparing
+/// with the reference is most of a measurement's time); the parts' regions
+/// together.
+template <typename Add>
+static RegionErrors measureInParts(size_t n, const Add &add) {
+  ThreadPool &pool = ThreadPool::global();
+  unsigned parts = pool.workers() + 1;
+  std::vector<RegionErrors> partial(parts);
+  pool.parallelFor(parts, [&](unsigned part) {
+    size_t begin = n * part / parts, end = n * (part + 1) / parts;
+    for (size_t i = begin; i < end; ++i)
+      add(partial[part], i);
+  });
   RegionErrors regions;
   for (const RegionErrors &p : partial)
     for (int r = 0; r < kReportRegions; ++r)
@@ -203,17 +214,11 @@ static RegionErrors measureWide(const Kernel &kernel,
   std::vector<double> out(n);
   ActivationCall call(kernel, static_cast<int64_t>(n));
   call(sample.wideInputs.data(), out.data(), static_cast<int64_t>(n));
-  ThreadPool &pool = ThreadPool::global();
-  unsigned parts = pool.workers() + 1;
-  std::vector<RegionErrors> partial(parts);
-  pool.parallelFor(parts, [&](unsigned part) {
-    size_t begin = n * part / parts, end = n * (part + 1) / parts;
-    for (size_t i = begin; i < end; ++i)
-      addToRegions(partial[part].data(), sample.wideInputs[i], out[i],
-                   sample.wideReferences[i], format,
-                   sample.scales.empty() ? 0.0L : sample.scales[i]);
+  return measureInParts(n, [&](RegionErrors &regions, size_t i) {
+    addToRegions(regions.data(), sample.wideInputs[i], out[i],
+                 sample.wideReferences[i], format,
+                 sample.scales.empty() ? 0.0L : sample.scales[i]);
   });
-  return merged(partial);
 }
 
 RegionErrors measureKernel(const Kernel &kernel, const BudgetSample &sample) {
@@ -231,20 +236,11 @@ RegionErrors measureKernel(const Kernel &kernel, const BudgetSample &sample) {
   } else {
     call(sample.inputs.data(), out.data(), static_cast<int64_t>(n));
   }
-  // Comparing with the reference is most of the time: on every core.
-  ThreadPool &pool = ThreadPool::global();
-  unsigned parts = pool.workers() + 1;
-  std::vector<RegionErrors> partial(parts);
-  pool.parallelFor(parts, [&](unsigned part) {
-    size_t begin = n * part / parts, end = n * (part + 1) / parts;
-    for (size_t i = begin; i < end; ++i) {
-      double y = out16.empty() ? out[i] : halfToFloat(out16[i], isBF16);
-      addToRegions(partial[part].data(), sample.inputs[i], y,
-                   sample.references[i], format,
-                   sample.scales.empty() ? 0.0 : sample.scales[i]);
-    }
+  return measureInParts(n, [&](RegionErrors &regions, size_t i) {
+    double y = out16.empty() ? out[i] : halfToFloat(out16[i], isBF16);
+    addToRegions(regions.data(), sample.inputs[i], y, sample.references[i],
+                 format, sample.scales.empty() ? 0.0 : sample.scales[i]);
   });
-  return merged(partial);
 }
 
 RegionErrors boundHardwareForm(ReferenceFunction function,
@@ -257,29 +253,22 @@ RegionErrors boundHardwareForm(ReferenceFunction function,
   FloatFormat format = floatFormatOf(sample.dtype);
   const bool rounds16 = sample.dtype != DType::F32,
              isBF16 = sample.dtype == DType::BF16;
-  ThreadPool &pool = ThreadPool::global();
-  unsigned parts = pool.workers() + 1;
-  std::vector<RegionErrors> partial(parts);
-  pool.parallelFor(parts, [&](unsigned part) {
-    size_t begin = n * part / parts, end = n * (part + 1) / parts;
-    for (size_t i = begin; i < end; ++i) {
-      float x = sample.inputs[i];
-      ResultRange range = hardwareFormRange(function, form, x);
-      if (rounds16) // to nearest: monotone, so the ends stay the ends
-        range = {roundedToHalf(range.lo, isBF16),
-                 roundedToHalf(range.hi, isBF16)};
-      // The worse end in each measure: the bound of this input's error.
-      PointError lo = pointError(range.lo, sample.references[i], format),
-                 hi = pointError(range.hi, sample.references[i], format);
-      PointError worst{std::max(lo.ulps, hi.ulps), std::max(lo.abs, hi.abs),
-                       std::max(lo.rel, hi.rel),
-                       std::max(lo.absBeyondRounding, hi.absBeyondRounding),
-                       std::max(lo.relBeyondRounding, hi.relBeyondRounding)};
-      partial[part][regionOf(x)].add(x, worst);
-      partial[part][kOverallRegion].add(x, worst);
-    }
+  return measureInParts(n, [&](RegionErrors &regions, size_t i) {
+    float x = sample.inputs[i];
+    ResultRange range = hardwareFormRange(function, form, x);
+    if (rounds16) // to nearest: monotone, so the ends stay the ends
+      range = {roundedToHalf(range.lo, isBF16),
+               roundedToHalf(range.hi, isBF16)};
+    // The worse end in each measure: the bound of this input's error.
+    PointError lo = pointError(range.lo, sample.references[i], format),
+               hi = pointError(range.hi, sample.references[i], format);
+    PointError worst{std::max(lo.ulps, hi.ulps), std::max(lo.abs, hi.abs),
+                     std::max(lo.rel, hi.rel),
+                     std::max(lo.absBeyondRounding, hi.absBeyondRounding),
+                     std::max(lo.relBeyondRounding, hi.relBeyondRounding)};
+    regions[regionOf(x)].add(x, worst);
+    regions[kOverallRegion].add(x, worst);
   });
-  return merged(partial);
 }
 
 double budgetMargin(DType dtype) {
