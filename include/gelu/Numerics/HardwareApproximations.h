@@ -20,8 +20,9 @@
 // form exactly as the PTX does it (round to nearest, no contraction: the GPU
 // kernels' operations all carry `.rn`), and each approximation as every value
 // its documented error allows. The form's result is monotone in each
-// approximation's, so the two ends of what those allow bound every result
-// the device can give. The tuner takes its errors from these bounds
+// approximation's (the sigmoid form's e enters q twice, as e and through
+// 1/(1 + e): its bound pairs their ends crosswise), so the ends of what
+// those allow bound every result the device can give. The tuner takes its errors from these bounds
 // ("estimated": not a measurement), gelu-gpu-check holds a device's results
 // to them, and docs/accuracy.md states them.
 //
