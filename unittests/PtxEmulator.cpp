@@ -617,29 +617,7 @@ llvm::Error PtxEmulator::run(llvm::ArrayRef<uint64_t> params, uint64_t limit) {
       set(o.at(0), (read(o.at(2)) & ~sign) | (read(o.at(1)) & sign));
       continue;
     }
-    if (type == "f16") {
-      // add, sub, mul of two f16 values are exact in f64: one rounding, to
-      // f16, as .rn asks.
-      for (size_t k = 1; k + 1 < p.size(); ++k)
-        if (p[k] != "rn")
-          return unsupported();
-      double a = halfValue(read(o.at(1))), b = halfValue(read(o.at(2)));
-      double r;
-      if (op == "add")
-        r = a + b;
-      else if (op == "sub")
-        r = a - b;
-      else if (op == "mul")
-        r = a * b;
-      else
-        return unsupported();
-      auto h = static_cast<_Float16>(r);
-      uint16_t bits;
-      std::memcpy(&bits, &h, 2);
-      set(o.at(0), bits);
-      continue;
-    }
-    if (type == "f32" || type == "f64") {
+    if (type == "f16" || type == "f32" || type == "f64") {
       // .rn or no rounding at all (abs, neg, min, max: exact anyway).
       for (size_t k = 1; k + 1 < p.size(); ++k)
         if (p[k] != "rn")
@@ -649,14 +627,25 @@ llvm::Error PtxEmulator::run(llvm::ArrayRef<uint64_t> params, uint64_t limit) {
       };
       bool known;
       uint64_t bits;
-      if (type == "f32") {
-        float r;
+      if (type == "f16") {
+        // add, sub, mul of two f16 values are exact in f64: one rounding,
+        // to f16, as .rn asks (an FMA would not be: refused).
+        double r = 0;
+        known = (op == "add" || op == "sub" || op == "mul") &&
+                floatArithmetic<double>(op, halfValue(operand(1)),
+                                        halfValue(operand(2)), 0.0, r);
+        auto h = static_cast<_Float16>(r);
+        uint16_t half;
+        std::memcpy(&half, &h, 2);
+        bits = half;
+      } else if (type == "f32") {
+        float r = 0;
         known =
             floatArithmetic<float>(op, asFloat(operand(1)), asFloat(operand(2)),
                                    asFloat(operand(3)), r);
         bits = bitsOf(r);
       } else {
-        double r;
+        double r = 0;
         known = floatArithmetic<double>(op, asDouble(operand(1)),
                                         asDouble(operand(2)),
                                         asDouble(operand(3)), r);
