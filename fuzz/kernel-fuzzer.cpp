@@ -129,15 +129,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ReferenceFunction function = meaning.referenceFunction();
   llvm::ArrayRef<act::Expansion> expansions = cpuExpansionsFor(function);
   act::Expansion expansion = expansions[choose.pick(expansions.size())];
-  llvm::ArrayRef<unsigned> degrees = degreesOf(expansion);
-  unsigned degree = degrees.empty() ? 0 : degrees[choose.pick(degrees.size())];
   std::string dtype = roundsF32Only(expansion) ? "f32" : dtypes[choose.pick(4)];
-  // f64: its f64 form (no degree) or the f32 tables at the degree drawn.
+  // f64: its f64 form or the f32 tables.
   if (dtype == "f64" &&
-      !llvm::is_contained(f64ExpansionsFor(function), expansion)) {
+      !llvm::is_contained(f64ExpansionsFor(function), expansion))
     expansion = f64ExpansionsFor(function).front();
-    degree = 0;
-  }
+  llvm::ArrayRef<unsigned> degrees =
+      degreesOf(function, expansion, dtype == "f64");
+  unsigned degree = degrees.empty() ? 0 : degrees[choose.pick(degrees.size())];
   std::string arithmetic = base + ", \"expansion\": \"" +
                            act::stringifyExpansion(expansion).str() + "\"";
   if (degree)

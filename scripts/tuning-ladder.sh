@@ -36,22 +36,29 @@ if [ "$stride" = 1 ]; then sweep=(--exhaustive); else sweep=(--stride "$stride")
 "$root/build/bin/gelu-accuracy" "${sweep[@]}" --mpfr-samples 2000 \
   --markdown "$work/accuracy.md" "${specs[@]}" | tee "$work/accuracy.txt"
 
-# Every other op's ladder: the op, then max_abs 1e-2 ... 1e-6.
+# Every other op's ladder: the op, then max_abs 1e-2 ... 1e-6, and for the
+# gates max_ulp 8 and 4 (piecewise_tail's lower degrees).
 mkdir -p "$work/ops"
 others=()
-while read -r name op; do
+while read -r name ulps op; do
   for budget in 1e-2 1e-3 1e-4 1e-5 1e-6; do
     file="$work/ops/$name-abs-$budget.json"
     echo "{\"name\": \"${name//-/_}_abs_${budget//-/_}\", $op, \"budget\": {\"max_abs\": $budget}}" >"$file"
     others+=("$file")
   done
+  [ "$ulps" = ulp ] || continue
+  for budget in 8 4; do
+    file="$work/ops/$name-ulp-$budget.json"
+    echo "{\"name\": \"${name//-/_}_ulp_$budget\", $op, \"budget\": {\"max_ulp\": $budget}}" >"$file"
+    others+=("$file")
+  done
 done <<'OPS'
-gelu-tanh "op": "gelu", "approximate": "tanh"
-gelu-sigmoid "op": "gelu", "approximate": "sigmoid"
-silu "op": "silu"
-gelu-backward "op": "gelu_backward"
-gelu-backward-tanh "op": "gelu_backward", "approximate": "tanh"
-gelu-backward-sigmoid "op": "gelu_backward", "approximate": "sigmoid"
+gelu-tanh ulp "op": "gelu", "approximate": "tanh"
+gelu-sigmoid ulp "op": "gelu", "approximate": "sigmoid"
+silu ulp "op": "silu"
+gelu-backward - "op": "gelu_backward"
+gelu-backward-tanh - "op": "gelu_backward", "approximate": "tanh"
+gelu-backward-sigmoid - "op": "gelu_backward", "approximate": "sigmoid"
 OPS
 "$root/build/bin/gelu-tune" --markdown "$work/ops-tune.md" "${others[@]}" |
   tee "$work/ops-tune.txt"
@@ -93,8 +100,8 @@ inputs=$([ "$stride" = 1 ] && echo "all 2^32 f32 inputs" ||
   echo "The same for tanh and sigmoid GELU, SiLU and the three GELUs'" \
        "\`gelu_backward\`, max_abs 1e-2 to 1e-6 each (SiLU's 1e-6 is below" \
        "what its accurate default keeps out to |x| = 20, where an ULP of" \
-       "SiLU is 1.9e-6). Each choice is timed beside its own op's accurate" \
-       "default."
+       "SiLU is 1.9e-6), and max_ulp 8 and 4 for the three gates. Each" \
+       "choice is timed beside its own op's accurate default."
   echo
   cat "$work/ops-tune.md"
   echo

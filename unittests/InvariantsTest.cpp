@@ -45,7 +45,8 @@ std::vector<KernelSpec> everyForm(KernelOp op, act::Approximate approximate,
     KernelSpec spec = base;
     spec.expansion = e;
     specs.push_back(spec);
-    for (unsigned degree : degreesOf(e)) {
+    for (unsigned degree :
+         degreesOf(base.referenceFunction(), e, base.dtype == DType::F64)) {
       spec.degree = degree;
       specs.push_back(spec);
     }

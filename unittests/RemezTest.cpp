@@ -330,6 +330,78 @@ TEST(FittedPolynomials, CentredTailTablesReachFurtherWithinTheirError) {
   EXPECT_GT(tested, 0u);
 }
 
+/// piecewise_tail's lower degrees end their tables where their relative
+/// error grows (lowDegreeTailCoefficients): not before the gate is under
+/// 2^−25 (nor, for exact GELU, before its tail's table starts); past that
+/// point, at the first interval that errs past the bound, and where that
+/// point did not decide it, every interval below errs within the bound.
+/// Sampled independently of the library's own grid (f32 u, as a kernel
+/// sees it).
+TEST(FittedPolynomials, LowDegreeTailTablesEndWhereTheyStayAccurate) {
+  const ReferenceFunction gates[] = {
+      ReferenceFunction::GeluExact, ReferenceFunction::GeluTanh,
+      ReferenceFunction::GeluSigmoid, ReferenceFunction::Silu};
+  auto gate = [](ReferenceFunction f, long double u) {
+    return u == 0 ? 0.5L : evaluateReference(f, -u) / -u;
+  };
+  unsigned shortened = 0;
+  for (ReferenceFunction function : gates) {
+    for (unsigned degree = kPiecewiseTailMinDegree;
+         degree < kPiecewiseMaxDegree; ++degree) {
+      SCOPED_TRACE(stringifyReferenceFunction(function).str() + " degree " +
+                   std::to_string(degree));
+      const PiecewiseCoefficients whole =
+          piecewiseCoefficients(function, degree);
+      const PiecewiseCoefficients table =
+          lowDegreeTailCoefficients(function, degree);
+      const PiecewiseDomain &domain = table.domain;
+      ASSERT_LE(domain.limit, whole.domain.limit);
+      const double step = domain.step;
+      // The relative error of interval k, in units of 2^−24, on f32 u.
+      auto error = [&](unsigned k) {
+        const double lo = std::max(0.0, (k - 0.5) * step);
+        long double worst = 0;
+        for (int i = 0; i <= 4000; ++i) {
+          const float u =
+              static_cast<float>(lo + (k + 0.5 - lo / step) * step * i / 4000);
+          const long double v = u / step - k;
+          long double p = 0;
+          for (unsigned j = degree + 1; j-- > 0;)
+            p = p * v + table.coefficients[k * (degree + 1) + j];
+          worst = std::max(worst, fabsl(p / gate(function, u) - 1) * 0x1p24L);
+        }
+        return worst;
+      };
+      long double early = 0;
+      for (unsigned k = 0; (k - 0.5) * step < 3.0; ++k)
+        early = std::max(early, error(k));
+      const long double bound = std::max<long double>(
+          kLowDegreeTailError, kLowDegreeTailGrowth * early);
+      if (domain.limit == whole.domain.limit)
+        continue;
+      ++shortened;
+      const double floor =
+          function == ReferenceFunction::GeluExact ? gaussTailStart() : 0;
+      EXPECT_LE(gate(function, domain.limit), 0x1p-25L);
+      EXPECT_GE(domain.limit, floor);
+      // The table ends at an edge, before an interval past the bound.
+      const unsigned next =
+          static_cast<unsigned>(std::lround(domain.limit / step + 0.5));
+      EXPECT_EQ((next - 0.5) * step, domain.limit);
+      EXPECT_GT(error(next), bound / 1.02);
+      // Where the gate's 2^−25 did not place the end, every interval below
+      // it is within the bound.
+      if (gate(function, domain.limit - step) <= 0x1p-25L &&
+          domain.limit - step >= floor) {
+        for (unsigned k = 0; k < next; ++k)
+          EXPECT_LE(error(k), bound * 1.02) << "interval " << k;
+      }
+    }
+  }
+  // Exact GELU's degrees 5 and 6 and tanh GELU's 6 at least.
+  EXPECT_GE(shortened, 3u);
+}
+
 /// The long-double reference, which the exhaustive sweeps use for speed,
 /// agrees with MPFR at 128 bits to far below an f32 ULP.
 TEST(Reference, AgreesWithMpfr) {

@@ -169,7 +169,9 @@ TEST(TrainingKernelsTest, PolynomialDerivativesMeetTheirFitsAtEveryDegree) {
   std::vector<float> dx;
   for (const char *form : {"none", "tanh", "sigmoid"}) {
     double previous = std::numeric_limits<double>::infinity();
-    for (unsigned degree : degreesOf(act::Expansion::polynomial)) {
+    for (unsigned degree : degreesOf(ReferenceFunction::GeluExactDerivative,
+                                     act::Expansion::polynomial,
+                                     /*f64=*/false)) {
       std::string json =
           std::string(R"({"op": "gelu_backward", "approximate": ")") + form +
           R"(", "expansion": "polynomial", "degree": )" +
@@ -209,7 +211,9 @@ TEST(TrainingKernelsTest, GradedDerivativeTablesBeatEvenOnes) {
   std::vector<float> dx;
   for (const Ladder &ladder : ladders) {
     double previous = std::numeric_limits<double>::infinity();
-    for (unsigned degree : degreesOf(act::Expansion::piecewise_graded)) {
+    for (unsigned degree : degreesOf(ReferenceFunction::GeluExactDerivative,
+                                     act::Expansion::piecewise_graded,
+                                     /*f64=*/false)) {
       double worst[2] = {0, 0};
       std::string json[2];
       for (int graded = 0; graded < 2; ++graded) {

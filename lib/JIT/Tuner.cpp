@@ -104,7 +104,8 @@ TuningReport describeUntuned(const KernelSpec &spec, const Kernel *kernel) {
   ReferenceFunction meaning = spec.referenceFunction();
   TuningCandidate c;
   c.expansion = spec.effectiveExpansion();
-  c.degree = spec.degree.value_or(defaultDegreeOf(c.expansion));
+  c.degree = spec.degree.value_or(
+      defaultDegreeOf(meaning, c.expansion, spec.dtype == DType::F64));
   c.unroll = spec.unroll ? spec.unroll : 1;
   c.cost = expansionCost(meaning, c.expansion, c.degree);
   c.chosen = true;
@@ -203,14 +204,22 @@ llvm::Error Tuning::measureErrors() {
            "max_ulp of 1 or more is met by the accurate defaults")
               .str());
   }
+  const bool f64 = spec.dtype == DType::F64;
   for (act::Expansion e : expansions) {
-    llvm::SmallVector<unsigned> degrees(degreesOf(e));
+    llvm::ArrayRef<unsigned> fitted = degreesOf(meaning, e, f64);
+    llvm::SmallVector<unsigned> degrees(fitted);
     if (spec.degree)
       degrees.assign({*spec.degree});
-    else if (degrees.empty())
+    // piecewise_tail's own table (degree 0) is a candidate beside its
+    // degrees; on bf16 the only one: its bf16 table (degree 4,
+    // bf16PiecewiseTailDegree) is already the cheapest whose bf16 results
+    // are all correctly rounded.
+    else if (e == act::Expansion::piecewise_tail && spec.dtype == DType::BF16)
+      degrees.assign({0});
+    else if (degrees.empty() || e == act::Expansion::piecewise_tail)
       degrees.push_back(0);
     for (unsigned degree : degrees) {
-      if (degree && !llvm::is_contained(degreesOf(e), degree))
+      if (degree && !llvm::is_contained(fitted, degree))
         continue;
       TuningCandidate c;
       c.expansion = e;

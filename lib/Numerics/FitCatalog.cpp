@@ -1039,16 +1039,11 @@ PiecewiseDomain gaussTailDomain() {
 
 std::string gaussTailFitName() { return "gelu_exact_gauss_tail"; }
 
-/// S(u) = Φ(−u)·e^(u²/2) on gaussTailDomain (gaussTailDomain's comment),
-/// relative error. Long double holds both factors at u = 15 (Φ ≈ 4e-51).
-/// Only the intervals from the end of exact GELU's or GELU''s piecewise
-/// table are ever looked up; those below it repeat the first of them.
-static PiecewiseFitEntry gaussTailFit() {
-  const PiecewiseDomain domain = gaussTailDomain();
+double gaussTailStart() {
   // Looked up from the end of exact GELU's tables (their `piecewise_tail`:
   // degree 7 for f32, bf16PiecewiseTailDegree for bf16) or of GELU''s,
   // whichever comes first.
-  const double start = std::min(
+  return std::min(
       {piecewiseDomain(ReferenceFunction::GeluExact, kPiecewiseMaxDegree).limit,
        piecewiseDomain(ReferenceFunction::GeluExact,
                        bf16PiecewiseTailDegree(ReferenceFunction::GeluExact))
@@ -1056,6 +1051,15 @@ static PiecewiseFitEntry gaussTailFit() {
        piecewiseDomain(ReferenceFunction::GeluExactDerivative,
                        kPiecewiseMaxDegree)
            .limit});
+}
+
+/// S(u) = Φ(−u)·e^(u²/2) on gaussTailDomain (gaussTailDomain's comment),
+/// relative error. Long double holds both factors at u = 15 (Φ ≈ 4e-51).
+/// Only the intervals from the end of exact GELU's or GELU''s piecewise
+/// table are ever looked up; those below it repeat the first of them.
+static PiecewiseFitEntry gaussTailFit() {
+  const PiecewiseDomain domain = gaussTailDomain();
+  const double start = gaussTailStart();
   const unsigned first =
       static_cast<unsigned>(std::lround(start / domain.step));
   PiecewiseFitEntry entry;

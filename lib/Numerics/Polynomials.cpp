@@ -11,9 +11,13 @@
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/ErrorHandling.h"
 
+#include <algorithm>
 #include <array>
 #include <cassert>
+#include <cmath>
 #include <iterator>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -154,6 +158,79 @@ PiecewiseCoefficients tailPiecewiseCoefficients(ReferenceFunction function) {
   if (!hasCentredTailTable(function))
     return piecewiseCoefficients(function, kPiecewiseMaxDegree);
   return piecewiseTable(tailPiecewiseFitName(function), kPiecewiseMaxDegree);
+}
+
+/// The least u from which a table of `function` may end
+/// (lowDegreeTailCoefficients): where its gate g(−u) is under 2^−25, so that
+/// x above the end, taken as x − end·g(−end), is x to within half an ULP;
+/// for exact GELU not before gaussTailStart, where the tail's table starts.
+static double shortestReach(ReferenceFunction function) {
+  auto gate = [&](long double u) {
+    return evaluateReference(function, -u) / -u;
+  };
+  long double lo = 1, hi = 64;
+  for (int i = 0; i < 64; ++i) {
+    long double mid = (lo + hi) / 2;
+    (gate(mid) > 0x1p-25L ? lo : hi) = mid;
+  }
+  double reach = static_cast<double>(hi);
+  if (function == ReferenceFunction::GeluExact)
+    reach = std::max(reach, gaussTailStart());
+  return reach;
+}
+
+/// The relative error of interval k of `fit` (an even table) against
+/// g(−u) = f(−u)/(−u), in units of 2^−24, on a grid of its v within the
+/// table's domain.
+static long double intervalError(ReferenceFunction function,
+                                 const PiecewiseCoefficients &fit, unsigned k) {
+  const unsigned terms = fit.degree + 1;
+  long double worst = 0;
+  constexpr int kPoints = 512;
+  for (int i = 0; i <= kPoints; ++i) {
+    const long double v = -0.5L + static_cast<long double>(i) / kPoints;
+    const long double u = (k + v) * fit.domain.step;
+    if (u < 0 || u > fit.domain.limit)
+      continue;
+    const long double gate =
+        u == 0 ? 0.5L : evaluateReference(function, -u) / -u;
+    long double p = fit.coefficients[k * terms + fit.degree];
+    for (unsigned j = fit.degree; j-- > 0;)
+      p = p * v + fit.coefficients[k * terms + j];
+    worst = std::max(worst, std::fabs(p - gate) / gate * 0x1p24L);
+  }
+  return worst;
+}
+
+PiecewiseCoefficients lowDegreeTailCoefficients(ReferenceFunction function,
+                                                unsigned degree) {
+  assert(degree >= kPiecewiseTailMinDegree && degree < kPiecewiseMaxDegree &&
+         "piecewise_tail's lower degrees");
+  static std::mutex mutex;
+  static std::map<std::pair<ReferenceFunction, unsigned>, double> limits;
+  PiecewiseCoefficients fit = piecewiseCoefficients(function, degree);
+  assert(!fit.domain.grading && !fit.domain.centred && "an even table");
+  std::lock_guard<std::mutex> lock(mutex);
+  auto [it, added] = limits.try_emplace({function, degree}, fit.domain.limit);
+  if (added) {
+    const PiecewiseDomain &domain = fit.domain;
+    long double early = 0;
+    for (unsigned k = 0; k < domain.intervals && (k - 0.5) * domain.step < 3.0;
+         ++k)
+      early = std::max(early, intervalError(function, fit, k));
+    const long double bound = std::max<long double>(
+        kLowDegreeTailError, kLowDegreeTailGrowth * early);
+    const double floor = shortestReach(function);
+    for (unsigned k = 0; k < domain.intervals; ++k) {
+      const double end = (k - 0.5) * domain.step;
+      if (end >= floor && intervalError(function, fit, k) > bound) {
+        it->second = std::min(domain.limit, end);
+        break;
+      }
+    }
+  }
+  fit.domain.limit = it->second;
+  return fit;
 }
 
 PiecewiseCoefficients piecewiseRootCoefficients(ReferenceFunction function) {

@@ -542,14 +542,16 @@ static llvm::Error parseDegree(const json &value, StringRef path,
     takers.push_back(*spec.expansion);
   else
     llvm::append_range(takers, spec.acceptedExpansions());
+  const bool f64 = spec.dtype == DType::F64;
   auto accepts = [&](act::Expansion e) {
-    return llvm::is_contained(degreesOf(e), *degree);
+    return llvm::is_contained(degreesOf(function, e, f64), *degree);
   };
   if (!llvm::any_of(takers, accepts)) {
     std::string allowed;
     for (act::Expansion e : takers)
-      if (!degreesOf(e).empty())
-        allowed += (allowed.empty() ? "" : "; ") + listDegrees(e) + " for '" +
+      if (!degreesOf(function, e, f64).empty())
+        allowed += (allowed.empty() ? "" : "; ") +
+                   listDegrees(function, e, f64) + " for '" +
                    act::stringifyExpansion(e).str() + "'";
     return errors.at(
         path, "no expansion " +
@@ -758,7 +760,9 @@ static llvm::Expected<KernelSpec> specFromJson(const json &root,
   // accurate of them. (An op with a degree and no expansion is invalid IR.)
   if (spec.degree && !spec.expansion && !needsTuning(spec))
     for (act::Expansion e : spec.acceptedExpansions())
-      if (llvm::is_contained(degreesOf(e), *spec.degree)) {
+      if (llvm::is_contained(
+              degreesOf(spec.referenceFunction(), e, spec.dtype == DType::F64),
+              *spec.degree)) {
         spec.expansion = e;
         break;
       }

@@ -107,7 +107,9 @@ struct ActSelectExpansionPass
     Decision decision;
     if (!needsTuning(spec)) {
       decision.expansion = spec.acceptedExpansions().front();
-      decision.degree = defaultDegreeOf(decision.expansion);
+      decision.degree =
+          defaultDegreeOf(spec.referenceFunction(), decision.expansion,
+                          spec.dtype == DType::F64);
       return decision;
     }
     ExpansionDecider decider;

@@ -485,8 +485,9 @@ std::vector<KernelSpec> defaultSpecs() {
         spec.expansion = e;
       specs.push_back(spec);
       // The lower degrees of the forms that have several.
-      for (unsigned degree : degreesOf(e))
-        if (degree != defaultDegreeOf(e)) {
+      ReferenceFunction function = base.referenceFunction();
+      for (unsigned degree : degreesOf(function, e, /*f64=*/false))
+        if (degree != defaultDegreeOf(function, e, /*f64=*/false)) {
           spec.degree = degree;
           specs.push_back(spec);
         }
@@ -515,7 +516,8 @@ std::vector<KernelSpec> defaultSpecs() {
         cantFail(parseSpec(std::string(op) + R"(, "dtype": "f64"})"));
     specs.push_back(spec);
     for (act::Expansion e : spec.acceptedExpansions().drop_front())
-      for (unsigned degree : degreesOf(e)) {
+      for (unsigned degree :
+           degreesOf(spec.referenceFunction(), e, /*f64=*/true)) {
         KernelSpec other = spec;
         other.expansion = e;
         other.degree = degree;

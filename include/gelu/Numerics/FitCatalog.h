@@ -135,6 +135,9 @@ std::string piecewiseRootFitName(ReferenceFunction function);
 /// Its intervals are 1/2 wide up to kGaussTailLimit.
 PiecewiseDomain gaussTailDomain();
 std::string gaussTailFitName();
+/// The least u its table is fitted from (the shortest reach of a table
+/// that it follows); below, its intervals repeat the first fitted one.
+double gaussTailStart();
 constexpr unsigned kGaussTailDegree = 4;
 /// Past this u both GELU(−u) and GELU'(−u) round to −0 in f32 (GELU'(−15)
 /// ≈ −8e-49; GELU' is the later to underflow, near u = 14.55).
@@ -142,6 +145,14 @@ constexpr double kGaussTailLimit = 15.0;
 
 constexpr unsigned kPiecewiseMinDegree = 1;
 constexpr unsigned kPiecewiseMaxDegree = 7;
+/// A gate's `piecewise_tail` also takes the `piecewise` tables of this
+/// degree up to kPiecewiseMaxDegree − 1 in place of its own, with the same
+/// tail below −limit (ended sooner where the lower degree cannot follow the
+/// function's fall: Polynomials.h, lowDegreeTailCoefficients): one or two
+/// lookups and FMAs fewer a vector, for a few ULPs more (their errors by
+/// region are in docs/generated/accuracy-table.md). Rungs of the `max_ulp`
+/// ladder below the accurate defaults.
+constexpr unsigned kPiecewiseTailMinDegree = 5;
 /// The table degree of a gate's `piecewise_tail` (exact, tanh and sigmoid
 /// GELU, SiLU) when its results are rounded to bf16: the least degree
 /// whose table reaches as far as degree 7's (so the tails start where they

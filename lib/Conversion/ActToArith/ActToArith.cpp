@@ -117,12 +117,12 @@ static Value emitInComputeType(
 }
 
 /// The degree `expansion` of `function` is emitted at for results of
-/// `type`: `degree`, but for a gate's bf16 results of `piecewise_tail`,
-/// whose table is the cheapest that keeps every bf16 result correctly
-/// rounded (bf16PiecewiseTailDegree).
+/// `type`: `degree`, but for a gate's bf16 results of `piecewise_tail`'s
+/// own table (degree 0), the cheapest table that keeps every bf16 result
+/// correctly rounded, the same bits (bf16PiecewiseTailDegree).
 static unsigned degreeFor(ReferenceFunction function, act::Expansion expansion,
                           unsigned degree, Type type) {
-  if (expansion != act::Expansion::piecewise_tail ||
+  if (expansion != act::Expansion::piecewise_tail || degree != 0 ||
       !getElementTypeOrSelf(type).isBF16())
     return degree;
   unsigned bf16Degree = bf16PiecewiseTailDegree(function);

@@ -301,7 +301,7 @@ Value emitDerivativeExpansion(ElementwiseBuilder &eb,
          "f64 has its own expansions (the op verifier checks)");
   bool fast = expansion == Expansion::sigmoid_fast;
   if (degree == 0)
-    degree = defaultDegreeOf(expansion);
+    degree = defaultDegreeOf(function, expansion, eb.isDouble());
   if (expansion == Expansion::piecewise ||
       expansion == Expansion::piecewise_graded ||
       expansion == Expansion::piecewise_tail)

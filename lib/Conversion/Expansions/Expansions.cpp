@@ -633,7 +633,7 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
           llvm::is_contained(f64ExpansionsFor(function), expansion)) &&
          "f64 has its own expansions (the op verifier checks)");
   if (degree == 0)
-    degree = defaultDegreeOf(expansion);
+    degree = defaultDegreeOf(function, expansion, eb.isDouble());
   switch (expansion) {
   case Expansion::erfc:
     return eb.isDouble() ? emitGeluExactF64(eb, x) : emitGeluErfcForm(eb, x);
@@ -668,10 +668,15 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
   case Expansion::piecewise_tail:
     if (eb.isDouble())
       return emitGeluExactF64Table(eb, x);
-    // Its own table but for bf16 results (bf16PiecewiseTailDegree).
+    // Its own table (degree 0), or a `piecewise` table of a lower degree:
+    // one the spec named, ending where it keeps its relative accuracy
+    // (lowDegreeTailCoefficients), or for bf16 results
+    // bf16PiecewiseTailDegree's, whole.
     return emitGeluPiecewise(eb,
-                             degree ? piecewiseCoefficients(function, degree)
-                                    : tailPiecewiseCoefficients(function),
+                             degree == 0 ? tailPiecewiseCoefficients(function)
+                             : degree >= kPiecewiseTailMinDegree
+                                 ? lowDegreeTailCoefficients(function, degree)
+                                 : piecewiseCoefficients(function, degree),
                              function, x, /*tail=*/true);
   case Expansion::correctly_rounded:
     return emitCorrectlyRounded(eb, function, x);

@@ -82,7 +82,7 @@ func.func @silu_has_no_erfc_form(%x: f32) -> f32 {
 // -----
 
 func.func @silu_degree_needs_a_fitted_form(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.silu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded' or 'polynomial')}}
+  // expected-error @+1 {{'act.silu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded', 'polynomial' or a gate's 'piecewise_tail')}}
   %0 = act.silu %x expansion<sigmoid> degree(4) : f32
   return %0 : f32
 }
@@ -90,7 +90,7 @@ func.func @silu_degree_needs_a_fitted_form(%x: f32) -> f32 {
 // -----
 
 func.func @relu_has_no_degree(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.relu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded' or 'polynomial')}}
+  // expected-error @+1 {{'act.relu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded', 'polynomial' or a gate's 'piecewise_tail')}}
   %0 = act.relu %x degree(3) : f32
   return %0 : f32
 }
@@ -139,7 +139,7 @@ func.func @unknown_expansion(%x: f32) -> f32 {
 // -----
 
 func.func @degree_without_expansion(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded' or 'polynomial')}}
+  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded', 'polynomial' or a gate's 'piecewise_tail')}}
   %0 = act.gelu %x degree(3) : f32
   return %0 : f32
 }
@@ -147,7 +147,7 @@ func.func @degree_without_expansion(%x: f32) -> f32 {
 // -----
 
 func.func @degree_of_fixed_expansion(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded' or 'polynomial')}}
+  // expected-error @+1 {{'act.gelu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded', 'polynomial' or a gate's 'piecewise_tail')}}
   %0 = act.gelu %x expansion<erfc> degree(3) : f32
   return %0 : f32
 }
@@ -251,5 +251,24 @@ func.func @f64_piecewise_graded(%x: f64, %dy: f64) -> f64 {
 func.func @f64_correctly_rounded(%x: f64) -> f64 {
   // expected-error @+1 {{'act.silu' op expansion 'correctly_rounded' has no f64 form; on f64, silu has 'sigmoid', 'piecewise'}}
   %0 = act.silu %x expansion<correctly_rounded> : f64
+  return %0 : f64
+}
+
+// -----
+
+// A gate's piecewise_tail takes the piecewise tables of degrees 5 and 6
+// (its own is the default).
+func.func @piecewise_tail_degree_four(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu' op expansion 'piecewise_tail' has no degree 4; expected 5 or 6}}
+  %0 = act.gelu %x expansion<piecewise_tail> degree(4) : f32
+  return %0 : f32
+}
+
+// -----
+
+// f64 exact GELU's piecewise_tail is its f64 table alone.
+func.func @piecewise_tail_degree_f64(%x: f64) -> f64 {
+  // expected-error @+1 {{'act.gelu' op expansion 'piecewise_tail' of gelu on f64 has one table: no degree (a gate's below f64 has degrees)}}
+  %0 = act.gelu %x expansion<piecewise_tail> degree(5) : f64
   return %0 : f64
 }

@@ -25,7 +25,7 @@ func.func @backward_degree(%x: f32, %dy: f32) -> f32 {
 // -----
 
 func.func @backward_degree_erfc(%x: f32, %dy: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu_backward' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded' or 'polynomial')}}
+  // expected-error @+1 {{'act.gelu_backward' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded', 'polynomial' or a gate's 'piecewise_tail')}}
   %0 = act.gelu_backward %x, %dy expansion<erfc> degree(4) : f32
   return %0 : f32
 }
@@ -74,7 +74,7 @@ func.func @bias_gelu_shapes(%x: vector<8xf32>, %b: vector<4xf32>) -> vector<8xf3
 // -----
 
 func.func @geglu_degree_without_expansion(%a: f32, %b: f32) -> f32 {
-  // expected-error @+1 {{'act.geglu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded' or 'polynomial')}}
+  // expected-error @+1 {{'act.geglu' op degree needs an expansion that has degrees ('rational', 'rational_fast', 'piecewise', 'piecewise_graded', 'polynomial' or a gate's 'piecewise_tail')}}
   %0 = act.geglu %a, %b degree(3) : f32
   return %0 : f32
 }
@@ -93,4 +93,13 @@ func.func @swiglu_integer(%a: i32, %b: i32) -> i32 {
   // expected-error @+1 {{'act.swiglu' op operand #0 must be f16, bf16, f32 or f64 scalar, vector or ranked tensor, but got 'i32'}}
   %0 = act.swiglu %a, %b : i32
   return %0 : i32
+}
+
+// -----
+
+// The derivatives' piecewise_tail is one root-factored table.
+func.func @backward_piecewise_tail_degree(%x: f32, %dy: f32) -> f32 {
+  // expected-error @+1 {{'act.gelu_backward' op expansion 'piecewise_tail' of gelu_derivative has one table: no degree (a gate's below f64 has degrees)}}
+  %0 = act.gelu_backward %x, %dy expansion<piecewise_tail> degree(5) : f32
+  return %0 : f32
 }

@@ -21,7 +21,8 @@
 namespace gelu {
 
 /// Emits `expansion` of an op meaning `function` (the pair must be one that
-/// expansionsFor(function) lists) at `degree` (one of degreesOf(expansion);
+/// expansionsFor(function) lists) at `degree` (one of degreesOf(function,
+/// expansion, f64);
 /// 0: its default).
 mlir::Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
                           act::Expansion expansion, mlir::Value x,

@@ -86,14 +86,26 @@ LogicalResult gelu::act::verifyActivationOp(ActivationOpInterface op) {
   std::optional<uint32_t> degree = op.getDegree();
   if (!degree)
     return success();
-  if (!expansion || gelu::degreesOf(*expansion).empty())
+  const bool f64 = getElementTypeOrSelf(op->getResult(0).getType()).isF64();
+  llvm::ArrayRef<unsigned> degrees;
+  if (expansion)
+    degrees = gelu::degreesOf(function, *expansion, f64);
+  // piecewise_tail: degrees for a gate below f64, none for the others.
+  if (expansion && degrees.empty() && *expansion == Expansion::piecewise_tail)
+    return op->emitOpError("expansion '")
+           << stringifyExpansion(*expansion) << "' of "
+           << gelu::stringifyReferenceFunction(function)
+           << (f64 ? " on f64" : "")
+           << " has one table: no degree (a gate's below f64 has degrees)";
+  if (degrees.empty())
     return op->emitOpError("degree needs an expansion that has degrees "
                            "('rational', 'rational_fast', 'piecewise', "
-                           "'piecewise_graded' or 'polynomial')");
-  if (!llvm::is_contained(gelu::degreesOf(*expansion), *degree))
+                           "'piecewise_graded', 'polynomial' or a gate's "
+                           "'piecewise_tail')");
+  if (!llvm::is_contained(degrees, *degree))
     return op->emitOpError("expansion '")
            << stringifyExpansion(*expansion) << "' has no degree " << *degree
-           << "; expected " << gelu::listDegrees(*expansion);
+           << "; expected " << gelu::listDegrees(function, *expansion, f64);
   return success();
 }
 

@@ -191,7 +191,8 @@ bool roundsF32Only(Expansion expansion) {
   return expansion == Expansion::correctly_rounded;
 }
 
-llvm::ArrayRef<unsigned> degreesOf(Expansion expansion) {
+llvm::ArrayRef<unsigned> degreesOf(ReferenceFunction function,
+                                   Expansion expansion, bool f64) {
   static constexpr unsigned rational[] = {2, 3, 4, 5, 6};
   static_assert(kRationalMinDegree == 2 && kRationalMaxDegree == 6,
                 "the rational degrees follow the fit catalog");
@@ -214,17 +215,27 @@ llvm::ArrayRef<unsigned> degreesOf(Expansion expansion) {
                 "the polynomial degrees follow the fit catalog");
   if (expansion == Expansion::polynomial)
     return polynomial;
+  static constexpr unsigned tail[] = {5, 6};
+  static_assert(kPiecewiseTailMinDegree == 5 && kPiecewiseMaxDegree == 7,
+                "the piecewise_tail degrees follow the fit catalog");
+  if (expansion == Expansion::piecewise_tail && !f64 &&
+      !isDerivative(function) && function != ReferenceFunction::Relu)
+    return tail;
   return {};
 }
 
-unsigned defaultDegreeOf(Expansion expansion) {
-  llvm::ArrayRef<unsigned> degrees = degreesOf(expansion);
-  return degrees.empty() ? 0 : degrees.back();
+unsigned defaultDegreeOf(ReferenceFunction function, Expansion expansion,
+                         bool f64) {
+  llvm::ArrayRef<unsigned> degrees = degreesOf(function, expansion, f64);
+  if (degrees.empty() || expansion == Expansion::piecewise_tail)
+    return 0;
+  return degrees.back();
 }
 
-std::string listDegrees(Expansion expansion) {
+std::string listDegrees(ReferenceFunction function, Expansion expansion,
+                        bool f64) {
   std::string out;
-  llvm::ArrayRef<unsigned> degrees = degreesOf(expansion);
+  llvm::ArrayRef<unsigned> degrees = degreesOf(function, expansion, f64);
   for (size_t i = 0; i < degrees.size(); ++i) {
     if (i > 0)
       out += i + 1 == degrees.size() ? " or " : ", ";

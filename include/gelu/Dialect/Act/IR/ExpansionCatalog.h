@@ -61,15 +61,25 @@ bool computesInF32OnF64(act::Expansion expansion);
 /// once to f32, and a 16-bit result would be rounded twice.
 bool roundsF32Only(act::Expansion expansion);
 
-/// The degrees `expansion` can be emitted at, lowest first; empty when its
-/// degree is fixed.
-llvm::ArrayRef<unsigned> degreesOf(act::Expansion expansion);
+/// The degrees `expansion` of `function` can be emitted at on f32, f16 and
+/// bf16 elements (`f64` false) or on f64, lowest first; empty when its
+/// degree is fixed. `piecewise_tail` has them for the gates (exact, tanh and
+/// sigmoid GELU, SiLU; not their derivatives, not f64): its own table is
+/// the default, and the `piecewise` tables of degrees
+/// kPiecewiseTailMinDegree … kPiecewiseMaxDegree − 1 with the same tail
+/// are the cheaper alternatives (FitCatalog.h).
+llvm::ArrayRef<unsigned> degreesOf(ReferenceFunction function,
+                                   act::Expansion expansion, bool f64);
 
-/// The degree `expansion` is emitted at when none is named (0 when fixed).
-unsigned defaultDegreeOf(act::Expansion expansion);
+/// The degree `expansion` is emitted at when none is named: the highest of
+/// degreesOf, but 0 (its own table) for `piecewise_tail` and when the degree
+/// is fixed.
+unsigned defaultDegreeOf(ReferenceFunction function, act::Expansion expansion,
+                         bool f64);
 
 /// "2, 3, 4, 5 or 6" for messages.
-std::string listDegrees(act::Expansion expansion);
+std::string listDegrees(ReferenceFunction function, act::Expansion expansion,
+                        bool f64);
 
 /// "'erfc', 'erfc_fast', ..." for messages.
 std::string listExpansions(llvm::ArrayRef<act::Expansion> expansions);

@@ -1,0 +1,75 @@
+// RUN: gelu-opt %s -convert-act-to-arith -canonicalize -cse | FileCheck %s
+
+// A gate's `piecewise_tail` at degree 5 or 6 reads the `piecewise` table
+// of that degree (FitCatalog.h: kPiecewiseTailMinDegree) in place of its
+// own, with the same tail below the table: tanh GELU's even table
+// (v = t − k by two FMAs, no centre lookup), seven lookups at degree 6,
+// and the tail's branch.
+// CHECK-LABEL: func.func @gelu_tanh_degree_6
+// CHECK: math.absf
+// CHECK: %[[SHIFTED:.*]] = math.fma %{{.*}}, %{{.*}}, %{{.*}} : f32
+// CHECK-NEXT: %[[MK:.*]] = arith.subf %{{.*}}, %[[SHIFTED]]
+// CHECK-NEXT: math.fma %{{.*}}, %{{.*}}, %[[MK]]
+// CHECK-NEXT: arith.bitcast %[[SHIFTED]]
+// CHECK-COUNT-7: act.lookup
+// CHECK-NOT: act.lookup
+// CHECK: scf.if
+// CHECK: return
+func.func @gelu_tanh_degree_6(%x: f32) -> f32 {
+  %0 = act.gelu %x approximate<tanh> expansion<piecewise_tail> degree(6) : f32
+  return %0 : f32
+}
+
+// SiLU at degree 5: six lookups, then the tail's branch.
+// CHECK-LABEL: func.func @silu_degree_5
+// CHECK-COUNT-6: act.lookup %{{.*}} : vector<16xi32> -> vector<16xf32>
+// CHECK-NOT: act.lookup
+// CHECK: scf.if
+// CHECK: return
+func.func @silu_degree_5(%x: vector<16xf32>) -> vector<16xf32> {
+  %0 = act.silu %x expansion<piecewise_tail> degree(5) : vector<16xf32>
+  return %0 : vector<16xf32>
+}
+
+// A degree named on bf16 is kept: without one, bf16 results take the
+// degree-4 table (bf16PiecewiseTailDegree, five lookups), with one, that
+// degree's; exact GELU's tail (in the branch) reads a table of its own.
+// CHECK-LABEL: func.func @gelu_bf16_degree_6
+// CHECK-COUNT-7: act.lookup
+// CHECK-NOT: act.lookup
+// CHECK: scf.if
+// CHECK: return
+func.func @gelu_bf16_degree_6(%x: vector<16xbf16>) -> vector<16xbf16> {
+  %0 = act.gelu %x expansion<piecewise_tail> degree(6) : vector<16xbf16>
+  return %0 : vector<16xbf16>
+}
+
+// CHECK-LABEL: func.func @gelu_bf16_default
+// CHECK-COUNT-5: act.lookup
+// CHECK-NOT: act.lookup
+// CHECK: scf.if
+// CHECK: return
+func.func @gelu_bf16_default(%x: vector<16xbf16>) -> vector<16xbf16> {
+  %0 = act.gelu %x expansion<piecewise_tail> : vector<16xbf16>
+  return %0 : vector<16xbf16>
+}
+
+// Exact GELU's degree-6 table ends at 5.875, not 7 (lowDegreeTailCoefficients:
+// from the interval centred on 6 its relative error grows beyond 4·2^−24):
+// u clamped there, and the tail's branch for x below −5.875.
+// CHECK-LABEL: func.func @gelu_degree_6
+// CHECK-SAME: (%[[X:.*]]: f32)
+// CHECK-DAG: %[[END:.*]] = arith.constant 5.875000e+00 : f32
+// CHECK-DAG: %[[MEND:.*]] = arith.constant -5.875000e+00 : f32
+// CHECK: %[[ABS:.*]] = math.absf %[[X]]
+// CHECK-NEXT: %[[PAST:.*]] = arith.cmpf olt, %[[END]], %[[ABS]]
+// CHECK-NEXT: arith.select %[[PAST]], %[[END]], %[[ABS]]
+// CHECK-COUNT-7: act.lookup
+// CHECK-NOT: act.lookup
+// CHECK: arith.cmpf olt, %[[X]], %[[MEND]]
+// CHECK-NEXT: scf.if
+// CHECK: return
+func.func @gelu_degree_6(%x: f32) -> f32 {
+  %0 = act.gelu %x expansion<piecewise_tail> degree(6) : f32
+  return %0 : f32
+}
