@@ -11,7 +11,8 @@
 # inputs; STRIDE=1 for all 2^32, ~3 minutes a kernel on 2 cores). Both
 # share one fresh tuning cache, so the accuracy tool measures the very
 # kernels that were timed. Writes docs/tuning.md (prose from
-# docs/tuning-intro.md, then the tables) in about 6 minutes.
+# docs/tuning-intro.md, then the tables) in about 35 minutes on a 2-core
+# machine (2026-12-04).
 #
 #===------------------------------------------------------------------------===#
 set -euo pipefail
