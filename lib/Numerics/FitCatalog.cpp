@@ -402,9 +402,6 @@ std::vector<FitEntry> fitCatalog() {
   return entries;
 }
 
-/// f(−u) for the function of a piecewise form (defined below).
-static long double piecewiseTarget(ReferenceFunction function, long double u);
-
 /// A gate function x·g(x) (not a derivative). (isDerivative is in
 /// GeluNumerics, which this library is below.)
 static bool isPiecewiseGate(ReferenceFunction function) {
@@ -683,7 +680,7 @@ std::string piecewiseFitName(ReferenceFunction function, unsigned degree) {
 
 /// f(−u) for the function of a piecewise form, written without
 /// cancellation (for the gates: Φ(−u) as erfc, σ(−y) as 1/(1 + e^y)).
-static long double piecewiseTarget(ReferenceFunction function, long double u) {
+long double piecewiseTarget(ReferenceFunction function, long double u) {
   switch (function) {
   case ReferenceFunction::GeluExact:
     return 0.5L * erfcl(u / sqrtl(2.0L));

@@ -165,13 +165,10 @@ PiecewiseCoefficients tailPiecewiseCoefficients(ReferenceFunction function) {
 /// x above the end, taken as x − end·g(−end), is x to within half an ULP;
 /// for exact GELU not before gaussTailStart, where the tail's table starts.
 static double shortestReach(ReferenceFunction function) {
-  auto gate = [&](long double u) {
-    return evaluateReference(function, -u) / -u;
-  };
   long double lo = 1, hi = 64;
   for (int i = 0; i < 64; ++i) {
     long double mid = (lo + hi) / 2;
-    (gate(mid) > 0x1p-25L ? lo : hi) = mid;
+    (piecewiseTarget(function, mid) > 0x1p-25L ? lo : hi) = mid;
   }
   double reach = static_cast<double>(hi);
   if (function == ReferenceFunction::GeluExact)
@@ -179,9 +176,9 @@ static double shortestReach(ReferenceFunction function) {
   return reach;
 }
 
-/// The relative error of interval k of `fit` (an even table) against
-/// g(−u) = f(−u)/(−u), in units of 2^−24, on a grid of its v within the
-/// table's domain.
+/// The relative error of interval k of `fit` (an even table) against the
+/// gate g(−u) it holds (piecewiseTarget), in units of 2^−24, on a grid of its v
+/// within the table's domain.
 static long double intervalError(ReferenceFunction function,
                                  const PiecewiseCoefficients &fit, unsigned k) {
   const unsigned terms = fit.degree + 1;
@@ -192,8 +189,7 @@ static long double intervalError(ReferenceFunction function,
     const long double u = (k + v) * fit.domain.step;
     if (u < 0 || u > fit.domain.limit)
       continue;
-    const long double gate =
-        u == 0 ? 0.5L : evaluateReference(function, -u) / -u;
+    const long double gate = piecewiseTarget(function, u);
     long double p = fit.coefficients[k * terms + fit.degree];
     for (unsigned j = fit.degree; j-- > 0;)
       p = p * v + fit.coefficients[k * terms + j];

@@ -62,6 +62,9 @@ struct PiecewiseDomain {
   bool centred = false;
 };
 PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree);
+/// What a piecewise table of `function` holds at u = |x|, in long double:
+/// a gate's q(u) = g(−u) (1/2 at 0), a derivative's GELU'(−u).
+long double piecewiseTarget(ReferenceFunction function, long double u);
 /// u at index coordinate t (t = u/step, or t = u·(1/step − grading·u),
 /// solved for the root at u = 0) of `domain`.
 long double piecewiseArgumentAt(const PiecewiseDomain &domain, long double t);

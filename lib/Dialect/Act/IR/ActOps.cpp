@@ -77,16 +77,15 @@ LogicalResult gelu::act::verifyActivationOp(ActivationOpInterface op) {
            << gelu::stringifyReferenceFunction(function) << "; expected "
            << gelu::listExpansions(accepted);
   }
-  if (expansion && gelu::roundsF32Only(*expansion) &&
-      !getElementTypeOrSelf(op->getResult(0).getType()).isF32())
+  Type element = getElementTypeOrSelf(op->getResult(0).getType());
+  if (expansion && gelu::roundsF32Only(*expansion) && !element.isF32())
     return op->emitOpError("expansion '")
            << stringifyExpansion(*expansion)
-           << "' rounds f32 results; this op's element type is "
-           << getElementTypeOrSelf(op->getResult(0).getType());
+           << "' rounds f32 results; this op's element type is " << element;
   std::optional<uint32_t> degree = op.getDegree();
   if (!degree)
     return success();
-  const bool f64 = getElementTypeOrSelf(op->getResult(0).getType()).isF64();
+  const bool f64 = element.isF64();
   llvm::ArrayRef<unsigned> degrees;
   if (expansion)
     degrees = gelu::degreesOf(function, *expansion, f64);
