@@ -628,13 +628,17 @@ tailTableTarget(ReferenceFunction function) {
   };
 }
 
-PiecewiseDomain tailPiecewiseDomain(ReferenceFunction function) {
+PiecewiseDomain tailPiecewiseDomain(ReferenceFunction function,
+                                    unsigned degree) {
   if (!hasCentredTailTable(function))
-    return piecewiseDomain(function, kPiecewiseMaxDegree);
+    return piecewiseDomain(function, degree);
   // t = u·(a + b·u), a = m/16 and b = j/256 (both exact in f32), on 31
   // intervals: of the pairs whose every interval's estimated error is
-  // within kCentredTailEstimate, the one whose last centre is furthest.
+  // within the bound, the one whose last centre is furthest.
   constexpr unsigned kIntervals = kPiecewiseMaxIntervals;
+  const double bound = degree == kPiecewiseMaxDegree
+                           ? kCentredTailEstimate
+                           : kCentredLowDegreeTailEstimate;
   const std::function<long double(long double)> target =
       tailTableTarget(function);
   PiecewiseDomain best{};
@@ -644,16 +648,16 @@ PiecewiseDomain tailPiecewiseDomain(ReferenceFunction function) {
       domain.limit = piecewiseCentre(domain, kIntervals - 1);
       if (domain.limit <= best.limit)
         continue;
-      if (tableErrorEstimate(function, target, kPiecewiseMaxDegree, domain,
-                             /*relative=*/true) <= kCentredTailEstimate)
+      if (tableErrorEstimate(function, target, degree, domain,
+                             /*relative=*/true) <= bound)
         best = domain;
     }
-  assert(best.centred && "no grading meets kCentredTailEstimate");
+  assert(best.centred && "no grading meets the bound");
   return best;
 }
 
-std::string tailPiecewiseFitName(ReferenceFunction function) {
-  return formFitName(function, kPiecewiseMaxDegree, "piecewise_tail");
+std::string tailPiecewiseFitName(ReferenceFunction function, unsigned degree) {
+  return formFitName(function, degree, "piecewise_tail");
 }
 
 unsigned bf16PiecewiseTailDegree(ReferenceFunction function) {
@@ -980,7 +984,8 @@ static MinimaxProblem intervalFit(std::function<long double(long double)> f,
 /// over the interval's ends and margin (centredInterval), the f32
 /// neighbours of the rounded coefficients searched.
 static std::vector<MinimaxProblem>
-tailTablePieces(ReferenceFunction function, const PiecewiseDomain &domain) {
+tailTablePieces(ReferenceFunction function, const PiecewiseDomain &domain,
+                unsigned degree) {
   const std::function<long double(long double)> target =
       tailTableTarget(function);
   std::vector<MinimaxProblem> pieces;
@@ -991,14 +996,14 @@ tailTablePieces(ReferenceFunction function, const PiecewiseDomain &domain) {
       pieces.push_back(
           intervalFit([target, centre, step](
                           long double v) { return target(centre + v * step); },
-                      kPiecewiseMaxDegree, /*relative=*/true));
+                      degree, /*relative=*/true));
       continue;
     }
     const long double centre = piecewiseCentre(domain, k);
     const auto [lo, hi] = centredInterval(domain, k);
     MinimaxProblem piece = intervalFit(
-        [target, centre](long double v) { return target(centre + v); },
-        kPiecewiseMaxDegree, /*relative=*/true);
+        [target, centre](long double v) { return target(centre + v); }, degree,
+        /*relative=*/true);
     piece.lo = lo - centre;
     piece.hi = hi - centre;
     piece.searchRounding = true;
@@ -1010,7 +1015,8 @@ tailTablePieces(ReferenceFunction function, const PiecewiseDomain &domain) {
 /// R(u) = q(u)/(u − u0) on each interval of tailPiecewiseDomain, fitted
 /// with relative error (piecewiseDerivativeRoot).
 static PiecewiseFitEntry rootFactoredFit(ReferenceFunction function) {
-  const PiecewiseDomain domain = tailPiecewiseDomain(function);
+  const PiecewiseDomain domain =
+      tailPiecewiseDomain(function, kPiecewiseMaxDegree);
   const long double root = piecewiseDerivativeRoot(function);
   PiecewiseFitEntry entry;
   entry.name = piecewiseRootFitName(function);
@@ -1024,7 +1030,7 @@ static PiecewiseFitEntry rootFactoredFit(ReferenceFunction function) {
       " intervals of " +
       (domain.centred ? centredIntervalsText(domain) : decimal(domain.step)) +
       ", degree " + std::to_string(kPiecewiseMaxDegree) + ", relative error";
-  entry.pieces = tailTablePieces(function, domain);
+  entry.pieces = tailTablePieces(function, domain, kPiecewiseMaxDegree);
   return entry;
 }
 
@@ -1149,14 +1155,16 @@ std::vector<PiecewiseFitEntry> piecewiseFitCatalog() {
     }
     if (!relative)
       entries.push_back(rootFactoredFit(function));
-    if (relative && hasCentredTailTable(function)) {
-      const PiecewiseDomain domain = tailPiecewiseDomain(function);
-      PiecewiseFitEntry entry =
-          startEntry(tailPiecewiseFitName(function), domain,
-                     kPiecewiseMaxDegree, centredIntervalsText(domain));
-      entry.pieces = tailTablePieces(function, domain);
-      entries.push_back(std::move(entry));
-    }
+    if (relative && hasCentredTailTable(function))
+      for (unsigned degree = kPiecewiseTailMinDegree;
+           degree <= kPiecewiseMaxDegree; ++degree) {
+        const PiecewiseDomain domain = tailPiecewiseDomain(function, degree);
+        PiecewiseFitEntry entry =
+            startEntry(tailPiecewiseFitName(function, degree), domain, degree,
+                       centredIntervalsText(domain));
+        entry.pieces = tailTablePieces(function, domain, degree);
+        entries.push_back(std::move(entry));
+      }
   }
   entries.push_back(gaussTailFit());
   return entries;

@@ -157,7 +157,8 @@ PiecewiseCoefficients gradedPiecewiseCoefficients(ReferenceFunction function,
 PiecewiseCoefficients tailPiecewiseCoefficients(ReferenceFunction function) {
   if (!hasCentredTailTable(function))
     return piecewiseCoefficients(function, kPiecewiseMaxDegree);
-  return piecewiseTable(tailPiecewiseFitName(function), kPiecewiseMaxDegree);
+  return piecewiseTable(tailPiecewiseFitName(function, kPiecewiseMaxDegree),
+                        kPiecewiseMaxDegree);
 }
 
 /// The least u from which a table of `function` may end
@@ -202,6 +203,8 @@ PiecewiseCoefficients lowDegreeTailCoefficients(ReferenceFunction function,
                                                 unsigned degree) {
   assert(degree >= kPiecewiseTailMinDegree && degree < kPiecewiseMaxDegree &&
          "piecewise_tail's lower degrees");
+  if (hasCentredTailTable(function))
+    return piecewiseTable(tailPiecewiseFitName(function, degree), degree);
   static std::mutex mutex;
   static std::map<std::pair<ReferenceFunction, unsigned>, double> limits;
   PiecewiseCoefficients fit = piecewiseCoefficients(function, degree);

@@ -71,22 +71,32 @@ long double piecewiseArgumentAt(const PiecewiseDomain &domain, long double t);
 /// A centred domain's k-th centre: u at t = k rounded to f32 (0 for k = 0).
 float piecewiseCentre(const PiecewiseDomain &domain, unsigned k);
 
-/// The domain of a `piecewise_tail` table (degree kPiecewiseMaxDegree,
-/// relative error: a gate's f32 table, a derivative's root-factored one):
-/// for hasCentredTailTable's functions (tanh GELU) a centred graded
-/// domain (31 intervals, the grading that reaches furthest with every
-/// interval's estimated error within kCentredTailEstimate), for the others
-/// `piecewise` degree 7's. The tail's branch is taken for a lane below
-/// −limit: tanh GELU's even table ended at 5.25 (a 16-lane vector of
-/// normal σ = 2 inputs has such a lane one time in 15), the centred one at
-/// 7.26 (one time in 440). Measured and not kept (docs/bench.md): exact
-/// GELU's (its even table already reaches 7) and tanh GELU''s (its even
-/// root-factored table reaches 5.75, one vector in 30 at σ = 2): each
-/// cost more than it saved on normal inputs with σ ≤ 2.
+/// The domain of a `piecewise_tail` table of `degree` (relative error: a
+/// gate's f32 table, a derivative's root-factored one): for
+/// hasCentredTailTable's functions (tanh GELU) a centred graded domain (31
+/// intervals, the grading that reaches furthest with every interval's
+/// estimated error within kCentredTailEstimate at degree
+/// kPiecewiseMaxDegree, kCentredLowDegreeTailEstimate at the lower degrees
+/// from kPiecewiseTailMinDegree), for the others `piecewise` degree 7's
+/// (their lower degrees: Polynomials.h, lowDegreeTailCoefficients). The
+/// tail's branch is taken for a lane below −limit: tanh GELU's even table
+/// ended at 5.25 (a 16-lane vector of normal σ = 2 inputs has such a lane
+/// one time in 15), the centred one at 7.26 (one time in 440); its even
+/// degree-6 table ended at 5.125, the centred one at 6.43. Measured and
+/// not kept (docs/bench.md): exact GELU's (its even table already reaches
+/// 7) and tanh GELU''s (its even root-factored table reaches 5.75, one
+/// vector in 30 at σ = 2): each cost more than it saved on normal inputs
+/// with σ ≤ 2.
 bool hasCentredTailTable(ReferenceFunction function);
-PiecewiseDomain tailPiecewiseDomain(ReferenceFunction function);
-std::string tailPiecewiseFitName(ReferenceFunction function);
+PiecewiseDomain tailPiecewiseDomain(ReferenceFunction function,
+                                    unsigned degree);
+std::string tailPiecewiseFitName(ReferenceFunction function, unsigned degree);
 constexpr double kCentredTailEstimate = 6e-8;
+/// 2·2^−24: the fits (f32 coefficients) come to 1.6–2.2·2^−24 and the
+/// kernels, with their f32 rounding, to about 2.5 ULP, under the 3.2 that
+/// the tuner holds a `max_ulp` 4 budget to (JIT/Measurement.h:
+/// kSampledBudgetMargin).
+constexpr double kCentredLowDegreeTailEstimate = 0x1p-23;
 
 /// The `piecewise_graded` tables (degree 1 to 3 = kPiecewiseLadderMaxDegree,
 /// 31 intervals): the grading and 1/step that err least

@@ -97,16 +97,18 @@ PiecewiseCoefficients tailPiecewiseCoefficients(ReferenceFunction function);
 /// The `piecewise` table of a gate at `degree` (kPiecewiseTailMinDegree to
 /// kPiecewiseMaxDegree − 1) as `piecewise_tail` takes it: its domain's
 /// limit shortened to where the table keeps its relative accuracy. A lower
-/// degree cannot follow exact and tanh GELU's gate as it falls (Φ(−u)
-/// like e^(−u²/2)), and its relative error grows with u: the table then
+/// degree cannot follow exact GELU's gate as it falls (Φ(−u) like
+/// e^(−u²/2)), and its relative error grows with u: the table then
 /// ends before the first interval whose error (its f32 coefficients
 /// against the long-double reference on a grid) exceeds both
 /// kLowDegreeTailError·2^−24 and kLowDegreeTailGrowth times the table's
 /// worst on u ≤ 3, but not before the gate is under 2^−25 (x above the
 /// end is x − end·g(−end)) nor, for exact GELU, before gaussTailStart; the
 /// tail takes what lies below it. Sigmoid GELU's and SiLU's errors do not
-/// grow with u, and their tables keep their reach. Computed once a function
-/// and degree.
+/// grow with u, and their tables keep their reach. tanh GELU's
+/// (hasCentredTailTable) is a centred table of its own that reaches as far
+/// as its error allows (tailPiecewiseDomain). Computed once a function and
+/// degree.
 PiecewiseCoefficients lowDegreeTailCoefficients(ReferenceFunction function,
                                                 unsigned degree);
 constexpr double kLowDegreeTailError = 4.0;

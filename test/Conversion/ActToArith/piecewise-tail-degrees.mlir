@@ -2,22 +2,47 @@
 
 // A gate's `piecewise_tail` at degree 5 or 6 reads the `piecewise` table
 // of that degree (FitCatalog.h: kPiecewiseTailMinDegree) in place of its
-// own, with the same tail below the table: tanh GELU's even table
-// (v = t − k by two FMAs, no centre lookup), seven lookups at degree 6,
-// and the tail's branch.
+// own, with the same tail below the table; tanh GELU a centred table of
+// that degree (tailPiecewiseDomain: a = 1, b = 0.5703125, reaching 6.4289
+// where its even table ended at 5.125): the centre's lookup, seven
+// coefficients' at degree 6, and the tail's branch below −6.4289.
 // CHECK-LABEL: func.func @gelu_tanh_degree_6
-// CHECK: math.absf
-// CHECK: %[[SHIFTED:.*]] = math.fma %{{.*}}, %{{.*}}, %{{.*}} : f32
-// CHECK-NEXT: %[[MK:.*]] = arith.subf %{{.*}}, %[[SHIFTED]]
-// CHECK-NEXT: math.fma %{{.*}}, %{{.*}}, %[[MK]]
-// CHECK-NEXT: arith.bitcast %[[SHIFTED]]
+// CHECK-SAME: (%[[X:.*]]: f32)
+// CHECK-DAG: %[[SHIFTER:.*]] = arith.constant 0x4B400000 : f32
+// CHECK-DAG: %[[B:.*]] = arith.constant 0.5703125 : f32
+// CHECK-DAG: %[[A:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG: %[[END:.*]] = arith.constant 6.42885828 : f32
+// CHECK-DAG: %[[MEND:.*]] = arith.constant -6.42885828 : f32
+// CHECK: %[[ABS:.*]] = math.absf %[[X]]
+// CHECK-NEXT: %[[PAST:.*]] = arith.cmpf olt, %[[END]], %[[ABS]]
+// CHECK-NEXT: %[[U:.*]] = arith.select %[[PAST]], %[[END]], %[[ABS]]
+// CHECK-NEXT: %[[F:.*]] = math.fma %[[U]], %[[B]], %[[A]]
+// CHECK-NEXT: %[[SHIFTED:.*]] = math.fma %[[U]], %[[F]], %[[SHIFTER]]
+// CHECK-NEXT: %[[K:.*]] = arith.bitcast %[[SHIFTED]] : f32 to i32
+// CHECK-NEXT: %[[C:.*]] = act.lookup %[[K]] [0.000000e+00, 7.1138375997543335e-01, {{.*}}] : i32 -> f32
+// CHECK-NEXT: arith.subf %[[U]], %[[C]]
 // CHECK-COUNT-7: act.lookup
 // CHECK-NOT: act.lookup
-// CHECK: scf.if
+// CHECK: %[[TAIL:.*]] = arith.cmpf olt, %[[X]], %[[MEND]]
+// CHECK-NEXT: scf.if %[[TAIL]]
 // CHECK: return
 func.func @gelu_tanh_degree_6(%x: f32) -> f32 {
   %0 = act.gelu %x approximate<tanh> expansion<piecewise_tail> degree(6) : f32
   return %0 : f32
+}
+
+// tanh GELU at degree 5: its centred table ends at 5.4114.
+// CHECK-LABEL: func.func @gelu_tanh_degree_5
+// CHECK-DAG: %[[END:.*]] = arith.constant dense<5.41141939>
+// CHECK: math.absf
+// CHECK-NEXT: arith.cmpf olt, %[[END]]
+// CHECK-COUNT-7: act.lookup
+// CHECK-NOT: act.lookup
+// CHECK: scf.if
+// CHECK: return
+func.func @gelu_tanh_degree_5(%x: vector<16xf32>) -> vector<16xf32> {
+  %0 = act.gelu %x approximate<tanh> expansion<piecewise_tail> degree(5) : vector<16xf32>
+  return %0 : vector<16xf32>
 }
 
 // SiLU at degree 5: six lookups, then the tail's branch.
