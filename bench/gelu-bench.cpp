@@ -29,6 +29,7 @@
 #include "gelu/JIT/Jit.h"
 #include "gelu/JIT/KernelCache.h"
 #include "gelu/JIT/ThreadPool.h"
+#include "gelu/JIT/TuningReport.h"
 #include "gelu/Numerics/ErrorMaxima.h"
 #include "gelu/Numerics/HalfFloat.h"
 #include "gelu/Numerics/Reference.h"
@@ -76,9 +77,11 @@ struct OurKernel {
 /// gelu-jit's kernels: for each function the accurate default
 /// (piecewise_tail, whose speed depends on the data), the closed form that
 /// was the default before it (branch-free), the fast forms and budgets of
-/// its ladder (max abs 1e-4 and 1e-6, or 1e-5 for SiLU), its correctly
-/// rounded kernel; then exact GELU on AVX2, without streaming stores, and
-/// on two threads.
+/// its ladder (max abs 1e-4 and 1e-6, or 1e-5 for SiLU; the loosest
+/// max_ulp rung that gets a kernel of its own, a lower degree of
+/// piecewise_tail whose table ends sooner, so that its speed depends on
+/// the data more), its correctly rounded kernel; then exact GELU on AVX2,
+/// without streaming stores, and on two threads.
 const OurKernel kOurKernels[] = {
     {"gelu-jit exact (default)", R"({"name": "accurate"})", Family::ExactGelu},
     {"gelu-jit exact, erfc (former default)", R"({"expansion": "erfc"})",
@@ -88,6 +91,8 @@ const OurKernel kOurKernels[] = {
     {"gelu-jit exact, budget max_abs 1e-6",
      R"({"name": "fast", "budget": {"max_abs": 1e-6}})", Family::ExactGelu},
     {"gelu-jit exact, budget max_abs 1e-4", R"({"budget": {"max_abs": 1e-4}})",
+     Family::ExactGelu},
+    {"gelu-jit exact, budget max_ulp 8", R"({"budget": {"max_ulp": 8}})",
      Family::ExactGelu},
     {"gelu-jit exact, rational", R"({"expansion": "rational"})",
      Family::ExactGelu},
@@ -110,6 +115,8 @@ const OurKernel kOurKernels[] = {
     {"gelu-jit tanh, budget max_abs 1e-4",
      R"({"approximate": "tanh", "budget": {"max_abs": 1e-4}})",
      Family::TanhGelu},
+    {"gelu-jit tanh, budget max_ulp 4",
+     R"({"approximate": "tanh", "budget": {"max_ulp": 4}})", Family::TanhGelu},
     {"gelu-jit sigmoid (default)", R"({"approximate": "sigmoid"})",
      Family::SigmoidGelu},
     {"gelu-jit sigmoid, correctly rounded",
@@ -124,6 +131,9 @@ const OurKernel kOurKernels[] = {
     {"gelu-jit sigmoid, budget max_abs 1e-4",
      R"({"approximate": "sigmoid", "budget": {"max_abs": 1e-4}})",
      Family::SigmoidGelu},
+    {"gelu-jit sigmoid, budget max_ulp 8",
+     R"({"approximate": "sigmoid", "budget": {"max_ulp": 8}})",
+     Family::SigmoidGelu},
     {"gelu-jit silu (default)", R"({"op": "silu"})", Family::Silu},
     {"gelu-jit silu, correctly rounded",
      R"({"op": "silu", "expansion": "correctly_rounded"})", Family::Silu},
@@ -135,6 +145,8 @@ const OurKernel kOurKernels[] = {
      R"({"op": "silu", "budget": {"max_abs": 1e-5}})", Family::Silu},
     {"gelu-jit silu, budget max_abs 1e-4",
      R"({"op": "silu", "budget": {"max_abs": 1e-4}})", Family::Silu},
+    {"gelu-jit silu, budget max_ulp 4",
+     R"({"op": "silu", "budget": {"max_ulp": 4}})", Family::Silu},
     {"gelu-jit exact (AVX2)", R"({"target": "x86-64-v3"})", Family::ExactGelu},
     {"gelu-jit exact, correctly rounded (AVX2)",
      R"({"target": "x86-64-v3", "expansion": "correctly_rounded"})",
@@ -178,7 +190,10 @@ const OurKernel kOurKernels[] = {
 
 struct Entry {
   Implementation impl;
-  std::string detail;   ///< the expansion a budget chose, for ours
+  std::string detail;  ///< the expansion a budget chose, for ours
+  unsigned degree = 0; ///< its degree, 0 for the expansion's own
+  /// The max_ulp budget the kernel was tuned for, for ours that have one.
+  std::optional<double> maxUlpBudget;
   unsigned threads = 1; ///< Kernel::run threads, for ours
   /// bf16 in and out: `impl.run` takes bf16 encodings behind its float
   /// pointers (n of them), and its errors are in bf16 ULPs.
@@ -428,6 +443,10 @@ int main(int argc, char **argv) {
                 }};
     const KernelSpec &spec = owned->spec();
     e.detail = act::stringifyExpansion(spec.effectiveExpansion()).str();
+    e.degree = spec.degree.value_or(0);
+    const KernelSpec &requested = owned->report().requested;
+    if (requested.budget)
+      e.maxUlpBudget = requested.budget->maxUlp;
     entries.push_back(std::move(e));
   }
   // The ahead-of-time objects, beside their JIT twins above.
@@ -593,8 +612,13 @@ int main(int argc, char **argv) {
                                   {"ours", e.impl.ours},
                                   {"threads", e.threads},
                                   {"bytes_per_element", bytesPerElement(e)}};
-      if (e.impl.ours)
+      if (e.impl.ours) {
         result["expansion"] = e.detail;
+        if (e.degree)
+          result["degree"] = e.degree;
+        if (e.maxUlpBudget)
+          result["max_ulp_budget"] = *e.maxUlpBudget;
+      }
       if (e.impl.family != Family::Copy) {
         // (JSON has no inf: 1e38 stands for a NaN or inf result.)
         gelu::OrderedJson maxUlp = gelu::OrderedJson::object();

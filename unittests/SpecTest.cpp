@@ -109,6 +109,24 @@ TEST(Spec, CanonicalJsonRoundTrips) {
   ASSERT_TRUE(static_cast<bool>(accurateAgain));
   EXPECT_EQ(accurateAgain->objective, Objective::MostAccurate);
   EXPECT_EQ(accurateAgain->maxNsPerElement, 0.5);
+  for (const char *text : {R"({"budget": {"max_ulp": 8},
+            "timing_inputs": {"distribution": "normal", "sigma": 3}})",
+                           R"({"budget": {"max_ulp": 8},
+            "timing_inputs": {"distribution": "uniform", "range": [-8, 8]}})"}) {
+    auto timed = parseSpec(text);
+    ASSERT_TRUE(static_cast<bool>(timed)) << llvm::toString(timed.takeError());
+    ASSERT_TRUE(timed->timingInputs.has_value());
+    auto timedAgain = parseSpec(timed->toJson());
+    ASSERT_TRUE(static_cast<bool>(timedAgain))
+        << llvm::toString(timedAgain.takeError());
+    ASSERT_TRUE(timedAgain->timingInputs.has_value());
+    EXPECT_EQ(timedAgain->timingInputs->distribution,
+              timed->timingInputs->distribution);
+    EXPECT_EQ(timedAgain->timingInputs->sigma, timed->timingInputs->sigma);
+    EXPECT_EQ(timedAgain->timingInputs->lo, timed->timingInputs->lo);
+    EXPECT_EQ(timedAgain->timingInputs->hi, timed->timingInputs->hi);
+    EXPECT_EQ(timedAgain->toJson(), timed->toJson());
+  }
 }
 
 TEST(Spec, CacheKeyDistinguishesExactlyWhatTheJsonDoes) {
@@ -138,6 +156,14 @@ TEST(Spec, CacheKeyDistinguishesExactlyWhatTheJsonDoes) {
       R"({"budget": {"max_ulp": 4, "domain": [0, 1]}})",
       R"({"budget": {"max_ulp": 4, "domain": [0, 2]}})",
       R"({"budget": {"max_ulp": 4.000001}})",
+      R"({"budget": {"max_ulp": 4},
+          "timing_inputs": {"distribution": "normal", "sigma": 2}})",
+      R"({"budget": {"max_ulp": 4},
+          "timing_inputs": {"distribution": "normal", "sigma": 3}})",
+      R"({"budget": {"max_ulp": 4},
+          "timing_inputs": {"distribution": "uniform", "range": [-8, 8]}})",
+      R"({"budget": {"max_ulp": 4},
+          "timing_inputs": {"distribution": "uniform", "range": [-8, 9]}})",
   };
   std::vector<KernelSpec> parsed;
   for (const char *json : specs) {
@@ -175,8 +201,8 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
       {R"({"limits": {}})",
        "at /limits: unknown field 'limits'; known fields are 'name', 'op', "
        "'approximate', 'dtype', 'expansion', 'degree', 'budget', 'target', "
-       "'objective', 'max_ns_per_element', 'ranking', 'unroll', "
-       "'vector_bits', 'threads' or 'streaming_stores'"},
+       "'objective', 'max_ns_per_element', 'ranking', 'timing_inputs', "
+       "'unroll', 'vector_bits', 'threads' or 'streaming_stores'"},
       {R"({"degre": 3})",
        "at /degre: unknown field 'degre'; did you mean 'degree'?"},
       {R"({"objectiv": "fastest"})",
@@ -207,6 +233,55 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
       {R"({"objective": "most_accurate", "max_ns_per_element": 1,
            "ranking": "cost_model"})",
        "at /ranking: a time budget in nanoseconds needs measured speeds"},
+      {R"({"timing_inputs": {"distribution": "normal", "sigma": 3}})",
+       "at /timing_inputs: timing inputs steer the tuner, and this spec "
+       "leaves it nothing to choose (give a 'budget' or \"objective\": "
+       "\"most_accurate\")"},
+      {R"({"budget": {"max_ulp": 4}, "ranking": "cost_model",
+           "timing_inputs": {"distribution": "normal", "sigma": 3}})",
+       "at /timing_inputs: timing inputs steer measured speeds; 'ranking' "
+       "is 'cost_model'"},
+      {R"({"budget": {"max_ulp": 4}, "timing_inputs": [-8, 8]})",
+       "at /timing_inputs: expected {\"distribution\": \"normal\", "
+       "\"sigma\": S} or {\"distribution\": \"uniform\", \"range\": "
+       "[lo, hi]}, got array [-8,8]"},
+      {R"({"budget": {"max_ulp": 4}, "timing_inputs": {"sigma": 3}})",
+       "at /timing_inputs: no 'distribution'; expected"},
+      {R"({"budget": {"max_ulp": 4},
+           "timing_inputs": {"distribution": "gauss", "sigma": 3}})",
+       "at /timing_inputs/distribution: unknown distribution 'gauss'; "
+       "expected 'normal' or 'uniform'"},
+      {R"({"budget": {"max_ulp": 4},
+           "timing_inputs": {"distribution": "normal", "sigmma": 3}})",
+       "at /timing_inputs/sigmma: unknown field 'sigmma'; did you mean "
+       "'sigma'?"},
+      {R"({"budget": {"max_ulp": 4},
+           "timing_inputs": {"distribution": "normal"}})",
+       "at /timing_inputs: a normal distribution needs 'sigma'"},
+      {R"({"budget": {"max_ulp": 4},
+           "timing_inputs": {"distribution": "normal", "sigma": 0}})",
+       "at /timing_inputs/sigma: a standard deviation must be positive and "
+       "at most 1e30, got 0"},
+      {R"({"budget": {"max_ulp": 4},
+           "timing_inputs": {"distribution": "normal", "sigma": 2,
+                             "range": [0, 1]}})",
+       "at /timing_inputs/range: a normal distribution has a 'sigma', not a "
+       "'range'"},
+      {R"({"budget": {"max_ulp": 4},
+           "timing_inputs": {"distribution": "uniform", "sigma": 2}})",
+       "at /timing_inputs/sigma: a uniform distribution has a 'range', not "
+       "a 'sigma'"},
+      {R"({"budget": {"max_ulp": 4},
+           "timing_inputs": {"distribution": "uniform"}})",
+       "at /timing_inputs: a uniform distribution needs 'range': [lo, hi]"},
+      {R"({"budget": {"max_ulp": 4},
+           "timing_inputs": {"distribution": "uniform", "range": [8, -8]}})",
+       "at /timing_inputs/range: lo must be below hi, both within ±1e30, "
+       "got [8,-8]"},
+      {R"({"budget": {"max_ulp": 4},
+           "timing_inputs": {"distribution": "uniform", "range": [0]}})",
+       "at /timing_inputs/range: expected [lo, hi] with two numbers, got "
+       "[0]"},
       {R"({"ranking": "guess"})",
        "at /ranking: unknown ranking 'guess'; expected 'measured' or "
        "'cost_model'"},

@@ -14,6 +14,7 @@
 #include "gelu/JIT/Tuner.h"
 #include "gelu/Codegen/Target.h"
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
+#include "gelu/JIT/Measurement.h"
 #include "gelu/JIT/TuningCache.h"
 #include "gelu/Numerics/HalfFloat.h"
 #include "gelu/Support/Json.h"
@@ -28,10 +29,12 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <random>
+#include <tuple>
 #include <unistd.h>
 
 using namespace gelu;
@@ -386,6 +389,70 @@ TEST(Tuner, ATargetThatCannotRunHereIsRankedByTheCostModel) {
       R"({"target": "diamondrapids", "budget": {"max_abs": 1e-2}})");
   ASSERT_FALSE(static_cast<bool>(kernel));
   EXPECT_NE(llvm::toString(kernel.takeError()).find("which this CPU lacks"),
+            std::string::npos);
+}
+
+/// The spec's timing_inputs are what the candidates are timed on: the
+/// values follow the distribution (the same values on every call, in
+/// random order), the report's request and the tuning cache's key carry
+/// them, the chosen kernel's spec does not (it computes the same on any
+/// data), and a target whose kernels do not run here cannot take them.
+TEST(Tuner, TimingInputsAreWhatTheCandidatesAreTimedOn) {
+  auto moments = [](const std::vector<float> &v) {
+    double sum = 0, squares = 0;
+    for (float x : v) {
+      sum += x;
+      squares += double(x) * x;
+    }
+    const double mean = sum / v.size();
+    return std::pair<double, double>{
+        mean, std::sqrt(squares / v.size() - mean * mean)};
+  };
+  const std::vector<float> standard = timingValues({}, 4096);
+  EXPECT_EQ(standard, timingValues({}, 4096));
+  auto [mean, sigma] = moments(standard);
+  EXPECT_NEAR(mean, 0, 0.1);
+  EXPECT_NEAR(sigma, TimingInputs::kDefaultSigma, 0.1);
+  EXPECT_FALSE(std::is_sorted(standard.begin(), standard.end()));
+  TimingInputs wide;
+  wide.sigma = 3;
+  std::tie(mean, sigma) = moments(timingValues(wide, 4096));
+  EXPECT_NEAR(sigma, 3, 0.15);
+  TimingInputs uniform;
+  uniform.distribution = TimingInputs::Distribution::Uniform;
+  uniform.lo = -8;
+  uniform.hi = 8;
+  const std::vector<float> flat = timingValues(uniform, 4096);
+  auto [lo, hi] = std::minmax_element(flat.begin(), flat.end());
+  EXPECT_GE(*lo, -8.0f);
+  EXPECT_LE(*hi, 8.0f);
+  EXPECT_LT(*lo, -7.9f);
+  EXPECT_GT(*hi, 7.9f);
+  std::tie(mean, sigma) = moments(flat);
+  EXPECT_NEAR(sigma, 16 / std::sqrt(12.0), 0.15);
+
+  const std::string timed =
+      R"({"budget": {"max_ulp": 8},
+          "timing_inputs": {"distribution": "uniform", "range": [-8, 8]}})";
+  TuningResult result = tune(timed);
+  ASSERT_TRUE(result.kernel);
+  ASSERT_TRUE(result.report.requested.timingInputs.has_value());
+  EXPECT_EQ(result.report.requested.timingInputs->distribution,
+            TimingInputs::Distribution::Uniform);
+  EXPECT_FALSE(result.kernel->spec().timingInputs.has_value());
+  EXPECT_TRUE(result.report.nsPerElement.has_value());
+  EXPECT_NE(tuningCacheKey(specOf(timed)),
+            tuningCacheKey(specOf(R"({"budget": {"max_ulp": 8}})")));
+
+  auto target = resolveTarget("diamondrapids");
+  ASSERT_TRUE(static_cast<bool>(target));
+  if (target->missingHostFeature.empty())
+    return; // this CPU runs diamondrapids code: nothing to refuse
+  EXPECT_NE(errorOfTuning(
+                R"({"target": "diamondrapids", "budget": {"max_ulp": 8},
+                    "timing_inputs": {"distribution": "normal", "sigma": 3}})")
+                .find("timing inputs steer kernels timed on this CPU, but "
+                      "target 'diamondrapids' needs"),
             std::string::npos);
 }
 

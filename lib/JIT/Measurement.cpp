@@ -310,22 +310,32 @@ double budgetRatio(const ErrorMaxima &error, const ErrorBudget &budget,
   return ratio;
 }
 
-std::vector<double> timeKernels(llvm::ArrayRef<const Kernel *> kernels,
-                                unsigned rounds, double roundSeconds) {
-  // 4096 elements: in and out stay in L1 (32 KiB for f32), so the time is
-  // the kernel's arithmetic, not the memory system's. The values are what
-  // an activation sees, drawn from a normal distribution with σ = 2 (the
-  // distribution of bench/'s targets): a kernel with a per-vector branch
-  // (piecewise_tail) is timed as often taking it as it would be there
-  // (about 5 % of 16-lane vectors), not as on a sorted ramp, where whole
-  // vectors of the far tail take it together.
-  constexpr int64_t n = 4096;
-  std::vector<uint8_t> in(n * 8), out(n * 8);
+std::vector<float> timingValues(const TimingInputs &inputs, size_t n) {
   std::vector<float> values(n);
   std::mt19937 rng(4096);
-  std::normal_distribution<float> normal(0.0f, 2.0f);
-  for (int64_t i = 0; i < n; ++i)
-    values[i] = normal(rng);
+  if (inputs.distribution == TimingInputs::Distribution::Normal) {
+    std::normal_distribution<double> normal(0.0, inputs.sigma);
+    for (float &v : values)
+      v = static_cast<float>(normal(rng));
+  } else {
+    std::uniform_real_distribution<double> uniform(inputs.lo, inputs.hi);
+    for (float &v : values)
+      v = static_cast<float>(uniform(rng));
+  }
+  return values;
+}
+
+std::vector<double> timeKernels(llvm::ArrayRef<const Kernel *> kernels,
+                                const TimingInputs &inputs, unsigned rounds,
+                                double roundSeconds) {
+  // 4096 elements: in and out stay in L1 (32 KiB for f32), so the time is
+  // the kernel's arithmetic, not the memory system's. The values are what
+  // the spec says its inputs look like, by default what an activation
+  // sees, normal with σ = 2 (the distribution of bench/'s targets: about
+  // 5 % of 16-lane vectors take piecewise_tail's branch).
+  constexpr int64_t n = 4096;
+  std::vector<uint8_t> in(n * 8), out(n * 8);
+  const std::vector<float> values = timingValues(inputs, n);
   // 16-bit kernels read the same bytes: the halves of spread floats are
   // spread values too. f64 kernels read the values widened.
   if (!kernels.empty() && kernels.front()->spec().dtype == DType::F64)

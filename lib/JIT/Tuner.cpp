@@ -54,6 +54,7 @@ static KernelSpec candidateSpec(const KernelSpec &spec,
   out.objective = Objective::Fastest;
   out.maxNsPerElement.reset();
   out.ranking = Ranking::Measured;
+  out.timingInputs.reset();
   out.expansion = c.expansion;
   out.degree = c.degree ? std::optional<unsigned>(c.degree) : std::nullopt;
   out.unroll = c.unroll;
@@ -406,7 +407,8 @@ void Tuning::rankBySpeed() {
       timedKernels.push_back(kernels[i].get());
       indices.push_back(i);
     }
-  std::vector<double> ns = timeKernels(timedKernels);
+  std::vector<double> ns =
+      timeKernels(timedKernels, spec.timingInputs.value_or(TimingInputs{}));
   for (size_t j = 0; j < indices.size(); ++j)
     candidates[indices[j]].nsPerElement = ns[j];
 }
@@ -525,6 +527,13 @@ llvm::Expected<TuningResult> tuneSpec(const KernelSpec &spec,
   if (llvm::Error err = checkVectorBits(spec.vectorBits, *target, spec.target))
     return err;
   bool runsHere = target->missingHostFeature.empty();
+  if (spec.timingInputs && !runsHere)
+    return llvm::make_error<SpecFieldError>(
+        "/timing_inputs",
+        "timing inputs steer kernels timed on this CPU, but target '" +
+            spec.target + "' needs " + target->missingHostFeature +
+            ", which it lacks (its candidates are ranked by the cost "
+            "model)");
   if (spec.maxNsPerElement && !runsHere)
     return llvm::make_error<SpecFieldError>(
         "/max_ns_per_element",

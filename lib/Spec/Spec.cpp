@@ -58,6 +58,16 @@ llvm::StringRef stringifyDType(DType dtype) {
   llvm_unreachable("unknown dtype");
 }
 
+llvm::StringRef stringifyDistribution(TimingInputs::Distribution d) {
+  switch (d) {
+  case TimingInputs::Distribution::Normal:
+    return "normal";
+  case TimingInputs::Distribution::Uniform:
+    return "uniform";
+  }
+  llvm_unreachable("unknown distribution");
+}
+
 llvm::StringRef stringifyStreamingStores(StreamingStores mode) {
   switch (mode) {
   case StreamingStores::Auto:
@@ -141,8 +151,8 @@ Json specToJsonValue(const KernelSpec &spec) {
   // Every field by name: a field added to KernelSpec stops this compiling
   // until it is written here.
   const auto &[name, op, approximate, expansion, degree, budget, dtype, target,
-               objective, maxNsPerElement, ranking, unroll, vectorBits, threads,
-               streamingStores] = spec;
+               objective, maxNsPerElement, ranking, timingInputs, unroll,
+               vectorBits, threads, streamingStores] = spec;
   json j = json::object();
   j["name"] = name;
   j["op"] = act::stringifyOpKind(op).str();
@@ -169,6 +179,15 @@ Json specToJsonValue(const KernelSpec &spec) {
   if (maxNsPerElement)
     j["max_ns_per_element"] = *maxNsPerElement;
   j["ranking"] = stringifyRanking(ranking).str();
+  if (timingInputs) {
+    json t = json::object();
+    t["distribution"] = stringifyDistribution(timingInputs->distribution).str();
+    if (timingInputs->distribution == TimingInputs::Distribution::Normal)
+      t["sigma"] = timingInputs->sigma;
+    else
+      t["range"] = {timingInputs->lo, timingInputs->hi};
+    j["timing_inputs"] = t;
+  }
   if (unroll)
     j["unroll"] = unroll;
   if (vectorBits)
@@ -211,6 +230,15 @@ std::string KernelSpec::cacheKey() const {
   key.push_back(static_cast<char>(vectorBits / 64));
   number(threads);
   optionalNumber(maxNsPerElement);
+  key.push_back(timingInputs
+                    ? static_cast<char>(
+                          'n' + static_cast<int>(timingInputs->distribution))
+                    : '-');
+  if (timingInputs) {
+    number(timingInputs->sigma);
+    number(timingInputs->lo);
+    number(timingInputs->hi);
+  }
   key.push_back(
       expansion ? static_cast<char>('A' + static_cast<int>(*expansion)) : '-');
   key.push_back(budget ? 'b' : '-');
@@ -620,6 +648,81 @@ static llvm::Error parseRanking(const json &value, StringRef path,
   return llvm::Error::success();
 }
 
+/// {"distribution": "normal", "sigma": S} or {"distribution": "uniform",
+/// "range": [lo, hi]}, for a spec that leaves a choice to a tuner that
+/// times.
+static llvm::Error parseTimingInputs(const json &value, StringRef path,
+                                     KernelSpec &spec,
+                                     const SpecErrors &errors) {
+  constexpr const char *kForms =
+      "{\"distribution\": \"normal\", \"sigma\": S} or "
+      "{\"distribution\": \"uniform\", \"range\": [lo, hi]}";
+  if (!value.is_object())
+    return errors.at(path, llvm::Twine("expected ") + kForms + ", got " +
+                               typeName(value) + " " + shown(value));
+  static const StringRef known[] = {"distribution", "sigma", "range"};
+  if (llvm::Error err = checkFields(value, path, known, errors))
+    return err;
+  if (!value.contains("distribution"))
+    return errors.at(path,
+                     llvm::Twine("no 'distribution'; expected ") + kForms);
+  const std::string at = path.str();
+  auto distribution = getChoice(
+      value["distribution"], at + "/distribution", "distribution",
+      TimingInputs::Distribution::Uniform, stringifyDistribution, errors);
+  if (!distribution)
+    return distribution.takeError();
+  TimingInputs inputs;
+  inputs.distribution = *distribution;
+  const bool normal = *distribution == TimingInputs::Distribution::Normal;
+  // The field the other distribution takes cannot apply.
+  if (value.contains(normal ? "range" : "sigma"))
+    return errors.at(at + (normal ? "/range" : "/sigma"),
+                     normal ? "a normal distribution has a 'sigma', not a "
+                              "'range'"
+                            : "a uniform distribution has a 'range', not a "
+                              "'sigma'");
+  if (normal) {
+    if (!value.contains("sigma"))
+      return errors.at(path, "a normal distribution needs 'sigma' (its "
+                             "standard deviation, mean 0)");
+    auto sigma = getNumber(value["sigma"], at + "/sigma", errors);
+    if (!sigma)
+      return sigma.takeError();
+    if (!(*sigma > 0) || !(*sigma <= 1e30))
+      return errors.at(at + "/sigma",
+                       "a standard deviation must be positive and at most "
+                       "1e30, got " +
+                           shown(value["sigma"]));
+    inputs.sigma = *sigma;
+  } else {
+    if (!value.contains("range"))
+      return errors.at(path, "a uniform distribution needs 'range': [lo, hi]");
+    const json &range = value["range"];
+    if (!range.is_array() || range.size() != 2 || !range[0].is_number() ||
+        !range[1].is_number())
+      return errors.at(at + "/range",
+                       "expected [lo, hi] with two numbers, got " +
+                           shown(range));
+    inputs.lo = range[0].get<double>();
+    inputs.hi = range[1].get<double>();
+    if (!(inputs.lo < inputs.hi) || !(std::fabs(inputs.lo) <= 1e30) ||
+        !(std::fabs(inputs.hi) <= 1e30))
+      return errors.at(at + "/range",
+                       "lo must be below hi, both within ±1e30, got " +
+                           shown(range));
+  }
+  if (!needsTuning(spec))
+    return errors.at(path, "timing inputs steer the tuner, and this spec "
+                           "leaves it nothing to choose (give a 'budget' or "
+                           "\"objective\": \"most_accurate\")");
+  if (spec.ranking == Ranking::CostModel)
+    return errors.at(path, "timing inputs steer measured speeds; 'ranking' "
+                           "is 'cost_model'");
+  spec.timingInputs = inputs;
+  return llvm::Error::success();
+}
+
 static llvm::Error parseUnroll(const json &value, StringRef path,
                                KernelSpec &spec, const SpecErrors &errors) {
   return assign(
@@ -697,6 +800,7 @@ static const SpecField kSpecFields[] = {
     {"objective", parseObjective},
     {"max_ns_per_element", parseMaxNsPerElement},
     {"ranking", parseRanking},
+    {"timing_inputs", parseTimingInputs},
     {"unroll", parseUnroll},
     {"vector_bits", parseVectorBits},
     {"threads", parseThreads},

@@ -187,7 +187,7 @@ int main(int argc, char **argv) {
   for (const Row &row : rows)
     if (row.kernel)
       kernels.push_back(row.kernel.get());
-  std::vector<double> ns = timeKernels(kernels, rounds, 1e-3);
+  std::vector<double> ns = timeKernels(kernels, {}, rounds, 1e-3);
   size_t next = 0;
   for (Baseline &baseline : baselines)
     baseline.ns = ns[next++];

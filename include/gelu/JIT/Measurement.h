@@ -134,14 +134,22 @@ std::string describeHeldBudget(const ErrorBudget &budget, DType dtype);
 std::string describeError(const ErrorMaxima &error, DType dtype);
 
 /// The time per element, in nanoseconds, of each of `kernels` (of one
-/// dtype) on an L1-resident buffer, one thread: `rounds` rounds, each
-/// timing every kernel once in turn for about `roundSeconds`, and each
-/// kernel's fastest round kept (other load on the machine only ever adds
-/// time, so the minimum is the least disturbed estimate; interleaving
-/// spreads slow phases over all candidates).
+/// dtype) on an L1-resident buffer of timingValues(`inputs`, 4096), one
+/// thread: `rounds` rounds, each timing every kernel once in turn for about
+/// `roundSeconds`, and each kernel's fastest round kept (other load on the
+/// machine only ever adds time, so the minimum is the least disturbed
+/// estimate; interleaving spreads slow phases over all candidates).
 std::vector<double> timeKernels(llvm::ArrayRef<const Kernel *> kernels,
+                                const TimingInputs &inputs = {},
                                 unsigned rounds = 9,
                                 double roundSeconds = 2e-4);
+
+/// `n` values drawn from `inputs`' distribution in a fixed order (one seed:
+/// every candidate and every run sees the same values), in random order,
+/// not sorted: a kernel with a per-vector branch is timed as often taking
+/// it as it would be on such data, not as on a ramp, where whole vectors
+/// of the far tail take it together.
+std::vector<float> timingValues(const TimingInputs &inputs, size_t n);
 
 } // namespace gelu
 

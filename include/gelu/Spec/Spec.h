@@ -112,6 +112,24 @@ enum class Ranking {
 llvm::StringRef stringifyObjective(Objective objective);
 llvm::StringRef stringifyRanking(Ranking ranking);
 
+/// The values the tuner times its candidates on (JIT/Measurement.h,
+/// timeKernels): what the kernel's inputs look like. A kernel with a
+/// per-vector branch (piecewise_tail) is as fast as the share of vectors
+/// that take it, and a lower degree's table ends sooner (docs/bench.md):
+/// which candidate is fastest can depend on the data.
+struct TimingInputs {
+  enum class Distribution { Normal, Uniform };
+  Distribution distribution = Distribution::Normal;
+  /// Normal: the standard deviation (mean 0).
+  double sigma = kDefaultSigma;
+  /// Uniform: the range [lo, hi).
+  double lo = 0, hi = 0;
+  /// Without `timing_inputs`: what an activation sees, and bench/'s
+  /// targets' distribution.
+  static constexpr double kDefaultSigma = 2;
+};
+llvm::StringRef stringifyDistribution(TimingInputs::Distribution d);
+
 struct KernelSpec {
   /// The symbol of the kernel: a C identifier.
   std::string name = "gelu_f32";
@@ -132,6 +150,8 @@ struct KernelSpec {
   /// nanoseconds on one thread of this CPU.
   std::optional<double> maxNsPerElement;
   Ranking ranking = Ranking::Measured;
+  /// What the tuner times on; absent: TimingInputs{} (normal, σ = 2).
+  std::optional<TimingInputs> timingInputs;
   /// Full vectors per main-loop iteration; 0: the tuner's choice with a
   /// budget, else 1.
   unsigned unroll = 0;
