@@ -1,4 +1,8 @@
 // RUN: gelu-opt %s -split-input-file -verify-diagnostics -act-select-expansion="max-ulp=0.5"
+// A spec file whose timing_inputs cannot apply (its ranking is the cost
+// model, which times nothing) is refused before any op is touched.
+// RUN: not gelu-opt %s -act-select-expansion="spec=%S/Inputs/timing-cost-model.json" 2>&1 | FileCheck %s --check-prefix=TIMING
+// TIMING: timing-cost-model.json: at /timing_inputs: timing inputs steer measured speeds; 'ranking' is 'cost_model'
 
 // No expansion meets the budget: the op says why, and the pass fails.
 

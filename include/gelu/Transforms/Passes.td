@@ -22,8 +22,9 @@ def ActSelectExpansion : Pass<"act-select-expansion", "mlir::ModuleOp"> {
     the driver and this pass agree on a spec.
 
     The budget comes from the options, or from a JSON spec file (`spec`),
-    whose `budget`, `objective`, `max_ns_per_element`, `ranking` and
-    `target` are used (its op, dtype and name come from each op). The op's
+    whose `budget`, `objective`, `max_ns_per_element`, `ranking`,
+    `timing_inputs` (what the candidates are timed on) and `target` are
+    used (its op, dtype and name come from each op). The op's
     element type is the spec's dtype. Ops that already name an expansion
     are left as they are. Without a budget and with the objective
     `fastest`, the accurate default is recorded.
@@ -60,8 +61,8 @@ def ActSelectExpansion : Pass<"act-select-expansion", "mlir::ModuleOp"> {
     Option<"target", "target", "std::string", "\"host\"",
            "The target the choice is made for">,
     Option<"specFile", "spec", "std::string", "\"\"",
-           "A JSON spec whose budget, objective, ranking and target are "
-           "used instead of the options above">,
+           "A JSON spec whose budget, objective, ranking, timing_inputs "
+           "and target are used instead of the options above">,
   ];
   let dependentDialects = ["gelu::act::ActDialect"];
 }
