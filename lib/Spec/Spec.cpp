@@ -22,6 +22,8 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 using json = gelu::Json;
@@ -413,6 +415,17 @@ llvm::Expected<std::string> getTarget(const json &value,
                                         "skylake-avx512, znver4, ...)");
 }
 
+/// `value` as [lo, hi], two numbers (their order is the caller's to check).
+llvm::Expected<std::pair<double, double>>
+getRange(const json &value, StringRef path, const SpecErrors &errors) {
+  if (!value.is_array() || value.size() != 2 || !value[0].is_number() ||
+      !value[1].is_number())
+    return errors.at(path,
+                     "expected [lo, hi] with two numbers, got " + shown(value));
+  return std::pair<double, double>{value[0].get<double>(),
+                                   value[1].get<double>()};
+}
+
 llvm::Expected<ErrorBudget> parseBudget(const json &value,
                                         const SpecErrors &errors) {
   if (!value.is_object())
@@ -441,13 +454,10 @@ llvm::Expected<ErrorBudget> parseBudget(const json &value,
                                 "or 'max_rel'");
   if (value.contains("domain")) {
     const json &domain = value["domain"];
-    if (!domain.is_array() || domain.size() != 2 || !domain[0].is_number() ||
-        !domain[1].is_number())
-      return errors.at("/budget/domain",
-                       "expected [lo, hi] with two numbers, got " +
-                           shown(domain));
-    budget.domainLo = domain[0].get<double>();
-    budget.domainHi = domain[1].get<double>();
+    auto ends = getRange(domain, "/budget/domain", errors);
+    if (!ends)
+      return ends.takeError();
+    std::tie(budget.domainLo, budget.domainHi) = *ends;
     if (!(budget.domainLo < budget.domainHi))
       return errors.at("/budget/domain",
                        "lo must be below hi, got " + shown(domain));
@@ -699,13 +709,10 @@ static llvm::Error parseTimingInputs(const json &value, StringRef path,
     if (!value.contains("range"))
       return errors.at(path, "a uniform distribution needs 'range': [lo, hi]");
     const json &range = value["range"];
-    if (!range.is_array() || range.size() != 2 || !range[0].is_number() ||
-        !range[1].is_number())
-      return errors.at(at + "/range",
-                       "expected [lo, hi] with two numbers, got " +
-                           shown(range));
-    inputs.lo = range[0].get<double>();
-    inputs.hi = range[1].get<double>();
+    auto ends = getRange(range, at + "/range", errors);
+    if (!ends)
+      return ends.takeError();
+    std::tie(inputs.lo, inputs.hi) = *ends;
     if (!(inputs.lo < inputs.hi) || !(std::fabs(inputs.lo) <= 1e30) ||
         !(std::fabs(inputs.hi) <= 1e30))
       return errors.at(at + "/range",
