@@ -79,9 +79,10 @@ struct OurKernel {
 /// was the default before it (branch-free), the fast forms and budgets of
 /// its ladder (max abs 1e-4 and 1e-6, or 1e-5 for SiLU; the loosest
 /// max_ulp rung that gets a kernel of its own, a lower degree of
-/// piecewise_tail whose table ends sooner, so that its speed depends on
-/// the data more), its correctly rounded kernel; then exact GELU on AVX2,
-/// without streaming stores, and on two threads.
+/// piecewise_tail, whose table may end sooner, so that its speed depends on
+/// the data more; SiLU has none: its default's table is degree 6 and its
+/// degree 5 errs 13 ULP), its correctly rounded kernel; then exact GELU on
+/// AVX2, without streaming stores, and on two threads.
 const OurKernel kOurKernels[] = {
     {"gelu-jit exact (default)", R"({"name": "accurate"})", Family::ExactGelu},
     {"gelu-jit exact, erfc (former default)", R"({"expansion": "erfc"})",
@@ -145,8 +146,6 @@ const OurKernel kOurKernels[] = {
      R"({"op": "silu", "budget": {"max_abs": 1e-5}})", Family::Silu},
     {"gelu-jit silu, budget max_abs 1e-4",
      R"({"op": "silu", "budget": {"max_abs": 1e-4}})", Family::Silu},
-    {"gelu-jit silu, budget max_ulp 4",
-     R"({"op": "silu", "budget": {"max_ulp": 4}})", Family::Silu},
     {"gelu-jit exact (AVX2)", R"({"target": "x86-64-v3"})", Family::ExactGelu},
     {"gelu-jit exact, correctly rounded (AVX2)",
      R"({"target": "x86-64-v3", "expansion": "correctly_rounded"})",

@@ -426,6 +426,47 @@ TEST(FittedPolynomials, LowDegreeTailTablesEndWhereTheyStayAccurate) {
   EXPECT_GE(shortened, 2u);
 }
 
+/// piecewise_tail's own table (the default) is of tailTableDegree: degree 7
+/// for exact and tanh GELU, 6 for sigmoid GELU and SiLU, whose degree-6
+/// tables keep degree 7's reach (the tail starts where it did) and whose
+/// relative error on the table stays within 2^−23 (f32 coefficients
+/// against the long-double gate, on a grid of each interval).
+TEST(FittedPolynomials, OwnTailTableIsOfTailTableDegree) {
+  const ReferenceFunction gates[] = {
+      ReferenceFunction::GeluExact, ReferenceFunction::GeluTanh,
+      ReferenceFunction::GeluSigmoid, ReferenceFunction::Silu};
+  for (ReferenceFunction function : gates) {
+    SCOPED_TRACE(stringifyReferenceFunction(function).str());
+    const PiecewiseCoefficients own = tailPiecewiseCoefficients(function);
+    EXPECT_EQ(own.degree, tailTableDegree(function));
+    const bool lower = function == ReferenceFunction::GeluSigmoid ||
+                       function == ReferenceFunction::Silu;
+    EXPECT_EQ(own.degree, lower ? 6u : kPiecewiseMaxDegree);
+    if (!lower)
+      continue;
+    const PiecewiseDomain &seven =
+        piecewiseCoefficients(function, kPiecewiseMaxDegree).domain;
+    EXPECT_EQ(own.domain.limit, seven.limit);
+    EXPECT_EQ(own.domain.step, seven.step);
+    const unsigned terms = own.degree + 1;
+    long double worst = 0;
+    for (unsigned k = 0; k < own.domain.intervals; ++k)
+      for (int i = 0; i <= 256; ++i) {
+        const long double v = -0.5L + i / 256.0L;
+        const long double u = (k + v) * own.domain.step;
+        if (u < 0 || u > own.domain.limit)
+          continue;
+        long double p = 0;
+        for (unsigned j = terms; j-- > 0;)
+          p = p * v + own.coefficients[k * terms + j];
+        const long double gate =
+            u == 0 ? 0.5L : evaluateReference(function, -u) / -u;
+        worst = std::max(worst, fabsl(p / gate - 1));
+      }
+    EXPECT_LE(worst, 0x1p-23L);
+  }
+}
+
 /// The long-double reference, which the exhaustive sweeps use for speed,
 /// agrees with MPFR at 128 bits to far below an f32 ULP.
 TEST(Reference, AgreesWithMpfr) {

@@ -660,6 +660,16 @@ std::string tailPiecewiseFitName(ReferenceFunction function, unsigned degree) {
   return formFitName(function, degree, "piecewise_tail");
 }
 
+unsigned tailTableDegree(ReferenceFunction function) {
+  switch (function) {
+  case ReferenceFunction::GeluSigmoid:
+  case ReferenceFunction::Silu:
+    return kPiecewiseMaxDegree - 1;
+  default:
+    return kPiecewiseMaxDegree;
+  }
+}
+
 unsigned bf16PiecewiseTailDegree(ReferenceFunction function) {
   // Measured on every bf16 input (JitTest's AllInputs): the GELUs are
   // correctly rounded from degree 4 on, SiLU from degree 6 (degree 5

@@ -155,6 +155,8 @@ PiecewiseCoefficients gradedPiecewiseCoefficients(ReferenceFunction function,
 }
 
 PiecewiseCoefficients tailPiecewiseCoefficients(ReferenceFunction function) {
+  if (unsigned degree = tailTableDegree(function); degree < kPiecewiseMaxDegree)
+    return lowDegreeTailCoefficients(function, degree);
   if (!hasCentredTailTable(function))
     return piecewiseCoefficients(function, kPiecewiseMaxDegree);
   return piecewiseTable(tailPiecewiseFitName(function, kPiecewiseMaxDegree),

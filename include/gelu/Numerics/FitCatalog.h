@@ -159,13 +159,25 @@ constexpr double kGaussTailLimit = 15.0;
 constexpr unsigned kPiecewiseMinDegree = 1;
 constexpr unsigned kPiecewiseMaxDegree = 7;
 /// A gate's `piecewise_tail` also takes the `piecewise` tables of this
-/// degree up to kPiecewiseMaxDegree − 1 in place of its own, with the same
+/// degree up to tailTableDegree − 1 in place of its own, with the same
 /// tail below −limit (ended sooner where the lower degree cannot follow the
 /// function's fall: Polynomials.h, lowDegreeTailCoefficients): one or two
 /// lookups and FMAs fewer a vector, for a few ULPs more (their errors by
 /// region are in docs/generated/accuracy-table.md). Rungs of the `max_ulp`
 /// ladder below the accurate defaults.
 constexpr unsigned kPiecewiseTailMinDegree = 5;
+/// The degree of `piecewise_tail`'s own table in f32 (its default, degree 0
+/// in an op or a spec): kPiecewiseMaxDegree, but 6 for sigmoid GELU and
+/// SiLU. Their degree-6 tables reach as far as degree 7's (their relative
+/// error does not grow with |x|) and their worst error on all 2^32 inputs
+/// is degree 7's, set past −3 by the tables' last intervals and the tail
+/// whatever the degree (docs/accuracy.md), for one lookup and one FMA
+/// fewer a vector. Exact and tanh GELU's lower degrees end their tables
+/// sooner (lowDegreeTailCoefficients), which costs more than it saves on
+/// wide data. A derivative's root-factored table is degree 7. The degrees
+/// below this are piecewise_tail's named ones (from kPiecewiseTailMinDegree:
+/// ExpansionCatalog.h, degreesOf).
+unsigned tailTableDegree(ReferenceFunction function);
 /// The table degree of a gate's `piecewise_tail` (exact, tanh and sigmoid
 /// GELU, SiLU) when its results are rounded to bf16: the least degree
 /// whose table reaches as far as degree 7's (so the tails start where they

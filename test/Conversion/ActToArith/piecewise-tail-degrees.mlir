@@ -56,6 +56,29 @@ func.func @silu_degree_5(%x: vector<16xf32>) -> vector<16xf32> {
   return %0 : vector<16xf32>
 }
 
+// Sigmoid GELU's and SiLU's own tables (the default, no degree) are
+// degree 6 (FitCatalog.h: tailTableDegree), reaching as far as degree 7's:
+// seven lookups, then the tail's branch.
+// CHECK-LABEL: func.func @gelu_sigmoid_default
+// CHECK-COUNT-7: act.lookup %{{.*}} : vector<16xi32> -> vector<16xf32>
+// CHECK-NOT: act.lookup
+// CHECK: scf.if
+// CHECK: return
+func.func @gelu_sigmoid_default(%x: vector<16xf32>) -> vector<16xf32> {
+  %0 = act.gelu %x approximate<sigmoid> expansion<piecewise_tail> : vector<16xf32>
+  return %0 : vector<16xf32>
+}
+
+// CHECK-LABEL: func.func @silu_default
+// CHECK-COUNT-7: act.lookup %{{.*}} : vector<16xi32> -> vector<16xf32>
+// CHECK-NOT: act.lookup
+// CHECK: scf.if
+// CHECK: return
+func.func @silu_default(%x: vector<16xf32>) -> vector<16xf32> {
+  %0 = act.silu %x expansion<piecewise_tail> : vector<16xf32>
+  return %0 : vector<16xf32>
+}
+
 // A degree named on bf16 is kept: without one, bf16 results take the
 // degree-4 table (bf16PiecewiseTailDegree, five lookups), with one, that
 // degree's; exact GELU's tail (in the branch) reads a table of its own.

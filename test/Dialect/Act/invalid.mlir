@@ -256,11 +256,20 @@ func.func @f64_correctly_rounded(%x: f64) -> f64 {
 
 // -----
 
-// A gate's piecewise_tail takes the piecewise tables of degrees 5 and 6
-// (its own is the default).
+// A gate's piecewise_tail takes the piecewise tables from degree 5 up to
+// its own table's (the default, named by no degree).
 func.func @piecewise_tail_degree_four(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.gelu' op expansion 'piecewise_tail' has no degree 4; expected 5 or 6}}
+  // expected-error @+1 {{'act.gelu' op expansion 'piecewise_tail' has no degree 4; expected 5, 6 or none (its own table, degree 7)}}
   %0 = act.gelu %x expansion<piecewise_tail> degree(4) : f32
+  return %0 : f32
+}
+
+// -----
+
+// SiLU's own table is degree 6: only degree 5 is another kernel.
+func.func @piecewise_tail_own_degree(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.silu' op expansion 'piecewise_tail' has no degree 6; expected 5 or none (its own table, degree 6)}}
+  %0 = act.silu %x expansion<piecewise_tail> degree(6) : f32
   return %0 : f32
 }
 

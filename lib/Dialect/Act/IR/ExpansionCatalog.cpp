@@ -10,6 +10,7 @@
 
 #include "gelu/Numerics/FitCatalog.h"
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/ErrorHandling.h"
 
 #include <initializer_list>
@@ -218,9 +219,11 @@ llvm::ArrayRef<unsigned> degreesOf(ReferenceFunction function,
   static constexpr unsigned tail[] = {5, 6};
   static_assert(kPiecewiseTailMinDegree == 5 && kPiecewiseMaxDegree == 7,
                 "the piecewise_tail degrees follow the fit catalog");
+  // The degrees below its own table's (tailTableDegree).
   if (expansion == Expansion::piecewise_tail && !f64 &&
       !isDerivative(function) && function != ReferenceFunction::Relu)
-    return tail;
+    return llvm::ArrayRef(tail).take_front(tailTableDegree(function) -
+                                           kPiecewiseTailMinDegree);
   return {};
 }
 
@@ -235,11 +238,17 @@ unsigned defaultDegreeOf(ReferenceFunction function, Expansion expansion,
 std::string listDegrees(ReferenceFunction function, Expansion expansion,
                         bool f64) {
   std::string out;
-  llvm::ArrayRef<unsigned> degrees = degreesOf(function, expansion, f64);
-  for (size_t i = 0; i < degrees.size(); ++i) {
+  llvm::SmallVector<std::string> items;
+  for (unsigned degree : degreesOf(function, expansion, f64))
+    items.push_back(std::to_string(degree));
+  // piecewise_tail's own table, the default, is named by no degree.
+  if (expansion == Expansion::piecewise_tail && !items.empty())
+    items.push_back("none (its own table, degree " +
+                    std::to_string(tailTableDegree(function)) + ")");
+  for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0)
-      out += i + 1 == degrees.size() ? " or " : ", ";
-    out += std::to_string(degrees[i]);
+      out += i + 1 == items.size() ? " or " : ", ";
+    out += items[i];
   }
   return out;
 }

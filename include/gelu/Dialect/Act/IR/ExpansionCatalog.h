@@ -66,8 +66,8 @@ bool roundsF32Only(act::Expansion expansion);
 /// degree is fixed. `piecewise_tail` has them for the gates (exact, tanh and
 /// sigmoid GELU, SiLU; not their derivatives, not f64): its own table is
 /// the default, and the `piecewise` tables of degrees
-/// kPiecewiseTailMinDegree … kPiecewiseMaxDegree − 1 with the same tail
-/// are the cheaper alternatives (FitCatalog.h).
+/// kPiecewiseTailMinDegree up to its own table's (tailTableDegree), with the
+/// same tail, are the cheaper alternatives (FitCatalog.h).
 llvm::ArrayRef<unsigned> degreesOf(ReferenceFunction function,
                                    act::Expansion expansion, bool f64);
 
