@@ -7,10 +7,12 @@
 // Compiles each spec through the JIT (tuning it, or taking the decision
 // from the tuning cache), prints what was chosen and why, then times every
 // chosen kernel and the accurate default of each op among them side by
-// side in this process (interleaved rounds, each kernel's fastest round)
-// and reports each one's time and its speed relative to its op's default. A
-// spec that no kernel meets is reported as such. scripts/tuning-ladder.sh runs
-// it on the budget ladder of examples/specs/ladder/ for docs/tuning.md.
+// side in this process (interleaved rounds, each kernel's fastest round),
+// on the inputs the tuner timed it on (the spec's `timing_inputs`), and
+// reports each one's time and its speed relative to its op's default on
+// the same inputs. A spec that no kernel meets is reported as such.
+// scripts/tuning-ladder.sh runs it on the budget ladder of
+// examples/specs/ladder/ for docs/tuning.md.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +22,7 @@
 #include "gelu/Support/Output.h"
 #include "gelu/Version.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -57,11 +60,28 @@ struct Row {
   size_t baseline = 0; ///< index of its op's default in the baselines
 };
 
+/// What a spec's kernels are timed on: its `timing_inputs`, as the tuner.
+TimingInputs timedOn(const KernelSpec &spec) {
+  return spec.timingInputs.value_or(TimingInputs{});
+}
+
+/// "normal σ = 2", "uniform [-8, 8)".
+std::string describeInputs(const TimingInputs &inputs) {
+  std::string out;
+  raw_string_ostream os(out);
+  if (inputs.distribution == TimingInputs::Distribution::Normal)
+    os << llvm::format("normal σ = %g", inputs.sigma);
+  else
+    os << llvm::format("uniform [%g, %g)", inputs.lo, inputs.hi);
+  return out;
+}
+
 /// The accurate default of an op (op, approximate, dtype, target): what a
 /// choice's speed is compared with.
 struct Baseline {
   std::string label;
   std::unique_ptr<Kernel> kernel;
+  TimingInputs inputs;
   double ns = 0;
 };
 
@@ -84,6 +104,9 @@ std::string budgetOf(const KernelSpec &spec) {
     if (spec.maxNsPerElement)
       out += llvm::formatv(" within {0} ns", *spec.maxNsPerElement).str();
   }
+  if (spec.timingInputs)
+    out += (out.empty() ? "" : "; ") + std::string("timed on ") +
+           describeInputs(*spec.timingInputs);
   return out.empty() ? "none (accurate default)" : out;
 }
 
@@ -139,7 +162,9 @@ int main(int argc, char **argv) {
     plain.approximate = spec->approximate;
     plain.dtype = spec->dtype;
     plain.target = spec->target;
-    std::string key = defaultLabel(plain) + " " + plain.target;
+    // One an op and the inputs it is timed on.
+    std::string key = defaultLabel(plain) + " " + plain.target + " " +
+                      describeInputs(timedOn(*spec));
     auto found = baselineOf.find(key);
     std::unique_ptr<Kernel> baseline;
     if (found == baselineOf.end()) {
@@ -153,7 +178,8 @@ int main(int argc, char **argv) {
     auto kernel = compileKernel(*spec);
     if (kernel && baseline) {
       found = baselineOf.try_emplace(key, baselines.size()).first;
-      baselines.push_back({defaultLabel(plain), std::move(baseline), 0});
+      baselines.push_back(
+          {defaultLabel(plain), std::move(baseline), timedOn(*spec), 0});
     }
     if (kernel && found == baselineOf.end()) {
       WithColor::error(errs(), "gelu-tune")
@@ -181,35 +207,54 @@ int main(int argc, char **argv) {
     rows.push_back(std::move(row));
   }
 
-  std::vector<const Kernel *> kernels;
+  // Side by side, each set of inputs in turn: the defaults timed on it and
+  // the choices of the specs that name it.
+  std::vector<std::string> inputSets;
   for (const Baseline &baseline : baselines)
-    kernels.push_back(baseline.kernel.get());
-  for (const Row &row : rows)
-    if (row.kernel)
-      kernels.push_back(row.kernel.get());
-  std::vector<double> ns = timeKernels(kernels, {}, rounds, 1e-3);
-  size_t next = 0;
-  for (Baseline &baseline : baselines)
-    baseline.ns = ns[next++];
-  for (Row &row : rows)
-    if (row.kernel)
-      row.ns = ns[next++];
+    if (!llvm::is_contained(inputSets, describeInputs(baseline.inputs)))
+      inputSets.push_back(describeInputs(baseline.inputs));
+  for (const std::string &set : inputSets) {
+    std::vector<const Kernel *> kernels;
+    std::vector<double *> times;
+    TimingInputs inputs;
+    for (Baseline &baseline : baselines)
+      if (describeInputs(baseline.inputs) == set) {
+        kernels.push_back(baseline.kernel.get());
+        times.push_back(&baseline.ns);
+        inputs = baseline.inputs;
+      }
+    for (Row &row : rows)
+      if (row.kernel && describeInputs(timedOn(row.requested)) == set) {
+        kernels.push_back(row.kernel.get());
+        times.push_back(&row.ns);
+      }
+    std::vector<double> ns = timeKernels(kernels, inputs, rounds, 1e-3);
+    for (size_t i = 0; i < ns.size(); ++i)
+      *times[i] = ns[i];
+  }
 
   std::string markdown;
   raw_string_ostream table(markdown);
   table << "Accurate defaults:";
+  auto onInputs = [](const Baseline &baseline) {
+    std::string set = describeInputs(baseline.inputs);
+    return set == describeInputs(TimingInputs{}) ? std::string() : " on " + set;
+  };
   for (size_t i = 0; i < baselines.size(); ++i)
     table << (i ? ";" : "") << " " << baselines[i].label
+          << onInputs(baselines[i])
           << llvm::format(" %.3f ns/element", baselines[i].ns);
   table << ".\n\n| spec | budget | chosen | sampled max ULP / abs: "
         << regionNameList(" · ")
         << " | tuning | ns/element | × its op's default |\n"
            "|---|---|---|---|---|---|---|\n";
   outs() << "\ntimes (4096 elements in L1, one thread, fastest of " << rounds
-         << " interleaved rounds):\n";
+         << " interleaved rounds; " << describeInputs(TimingInputs{})
+         << " unless a spec names its timing_inputs):\n";
   for (const Baseline &baseline : baselines)
-    outs() << format("  %-28s %.3f ns/element  (the accurate default)\n",
-                     baseline.label.c_str(), baseline.ns);
+    outs() << format("  %-28s %.3f ns/element  (the accurate default%s)\n",
+                     baseline.label.c_str(), baseline.ns,
+                     onInputs(baseline).c_str());
   for (const Row &row : rows) {
     if (!row.kernel) {
       table << "| " << row.file << " | " << budgetOf(row.requested)
