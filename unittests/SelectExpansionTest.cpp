@@ -17,7 +17,11 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 #include "gtest/gtest.h"
+
+#include <optional>
 
 using namespace gelu;
 
@@ -30,9 +34,11 @@ func.func @f(%x: f32) -> f32 {
 }
 )mlir";
 
-/// Runs act-select-expansion with a budget on kModule; the module after
-/// it, or the diagnostics when it fails.
-std::string selectWithBudget() {
+/// Runs act-select-expansion with a budget (and what `configure` adds to
+/// its options) on kModule; the module after it, or the diagnostics when it
+/// fails.
+std::string selectWithBudget(
+    llvm::function_ref<void(ActSelectExpansionOptions &)> configure = {}) {
   mlir::MLIRContext context;
   context.loadDialect<act::ActDialect, mlir::func::FuncDialect>();
   std::string diagnostics;
@@ -46,6 +52,8 @@ std::string selectWithBudget() {
   mlir::PassManager pm(&context);
   ActSelectExpansionOptions options;
   options.maxAbs = 1e-3;
+  if (configure)
+    configure(options);
   pm.addPass(createActSelectExpansion(options));
   if (mlir::failed(pm.run(*module)))
     return diagnostics;
@@ -76,6 +84,46 @@ TEST(SelectExpansion, TheDecidersChoiceLandsOnTheOp) {
   EXPECT_EQ(asked.op, KernelOp::Gelu);
   ASSERT_TRUE(asked.budget.has_value());
   EXPECT_EQ(asked.budget->maxAbs, 1e-3);
+}
+
+/// timing-sigma and timing-range reach the decider as the spec's
+/// timing_inputs (the tuner times its candidates on them); without them the
+/// spec has none (the tuner's own inputs).
+TEST(SelectExpansion, TimingOptionsAreTheSpecsTimingInputs) {
+  std::optional<TimingInputs> asked;
+  setExpansionDecider(
+      [&](const KernelSpec &spec) -> llvm::Expected<ExpansionChoice> {
+        asked = spec.timingInputs;
+        return ExpansionChoice{act::Expansion::piecewise, 2};
+      });
+  std::string result =
+      selectWithBudget([](ActSelectExpansionOptions &o) { o.timingSigma = 3; });
+  ASSERT_TRUE(asked.has_value()) << result;
+  EXPECT_EQ(asked->distribution, TimingInputs::Distribution::Normal);
+  EXPECT_EQ(asked->sigma, 3.0);
+
+  asked.reset();
+  result = selectWithBudget([](ActSelectExpansionOptions &o) {
+    o.timingRange = {-8.0, 8.0};
+  });
+  ASSERT_TRUE(asked.has_value()) << result;
+  EXPECT_EQ(asked->distribution, TimingInputs::Distribution::Uniform);
+  EXPECT_EQ(asked->lo, -8.0);
+  EXPECT_EQ(asked->hi, 8.0);
+
+  asked = TimingInputs{};
+  result = selectWithBudget();
+  EXPECT_FALSE(asked.has_value()) << result;
+
+  result = selectWithBudget([](ActSelectExpansionOptions &o) {
+    o.timingSigma = 3;
+    o.timingRange = {-8.0, 8.0};
+  });
+  setExpansionDecider(nullptr);
+  EXPECT_NE(result.find("give timing-sigma (normal inputs) or timing-range "
+                        "(uniform inputs), not both"),
+            std::string::npos)
+      << result;
 }
 
 TEST(SelectExpansion, ADecidersErrorIsTheOpsError) {

@@ -86,16 +86,29 @@ struct ActSelectExpansionPass
       spec["budget"] = std::move(budget);
     if (maxNsPerElement != 0)
       spec["max_ns_per_element"] = maxNsPerElement.getValue();
+    if (timingSigma != 0)
+      spec["timing_inputs"] = {{"distribution", "normal"},
+                               {"sigma", timingSigma.getValue()}};
+    else if (!timingRange.empty())
+      spec["timing_inputs"] = {
+          {"distribution", "uniform"},
+          {"range",
+           std::vector<double>(timingRange.begin(), timingRange.end())}};
     return spec;
   }
 
   llvm::Expected<KernelSpec> baseSpec() {
+    const bool timingOptions = timingSigma != 0 || !timingRange.empty();
+    if (timingSigma != 0 && !timingRange.empty())
+      return llvm::createStringError(
+          "act-select-expansion: give timing-sigma (normal inputs) or "
+          "timing-range (uniform inputs), not both");
     if (specFile.empty())
       return specFromJsonValue(optionsAsJson(), "act-select-expansion options");
     bool optionsToo = maxUlp != 0 || maxAbs != 0 || maxRel != 0 ||
                       !domain.empty() || maxNsPerElement != 0 ||
                       objective != "fastest" || ranking != "measured" ||
-                      target != "host";
+                      target != "host" || timingOptions;
     if (optionsToo)
       return llvm::createStringError(
           "act-select-expansion: give either 'spec' or the budget options, "

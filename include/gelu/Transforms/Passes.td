@@ -23,8 +23,9 @@ def ActSelectExpansion : Pass<"act-select-expansion", "mlir::ModuleOp"> {
 
     The budget comes from the options, or from a JSON spec file (`spec`),
     whose `budget`, `objective`, `max_ns_per_element`, `ranking`,
-    `timing_inputs` (what the candidates are timed on) and `target` are
-    used (its op, dtype and name come from each op). The op's
+    `timing_inputs` (what the candidates are timed on: among the options,
+    `timing-sigma` or `timing-range`) and `target` are used (its op, dtype
+    and name come from each op). The op's
     element type is the spec's dtype. Ops that already name an expansion
     are left as they are. Without a budget and with the objective
     `fastest`, the accurate default is recorded.
@@ -58,6 +59,11 @@ def ActSelectExpansion : Pass<"act-select-expansion", "mlir::ModuleOp"> {
            "(0: no limit)">,
     Option<"ranking", "ranking", "std::string", "\"measured\"",
            "'measured' (timed on this CPU) or 'cost_model' (reproducible)">,
+    Option<"timingSigma", "timing-sigma", "double", "0",
+           "Time the candidates on normal inputs with this standard "
+           "deviation (0: the tuner's default inputs)">,
+    ListOption<"timingRange", "timing-range", "double",
+               "Time the candidates on inputs uniform over lo,hi">,
     Option<"target", "target", "std::string", "\"host\"",
            "The target the choice is made for">,
     Option<"specFile", "spec", "std::string", "\"\"",
