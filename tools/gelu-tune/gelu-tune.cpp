@@ -162,7 +162,7 @@ int main(int argc, char **argv) {
     plain.approximate = spec->approximate;
     plain.dtype = spec->dtype;
     plain.target = spec->target;
-    // One an op and the inputs it is timed on.
+    // One default for each op and set of timing inputs.
     std::string key = defaultLabel(plain) + " " + plain.target + " " +
                       describeInputs(timedOn(*spec));
     auto found = baselineOf.find(key);

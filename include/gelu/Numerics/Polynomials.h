@@ -92,8 +92,9 @@ PiecewiseCoefficients piecewiseCoefficients(ReferenceFunction function,
 /// gradedPiecewiseDomain), on its graded domain.
 PiecewiseCoefficients gradedPiecewiseCoefficients(ReferenceFunction function,
                                                   unsigned degree);
-/// A gate's f32 `piecewise_tail` table, of tailTableDegree (FitCatalog.h:
-/// tailPiecewiseDomain; below kPiecewiseMaxDegree, lowDegreeTailCoefficients').
+/// A gate's f32 `piecewise_tail` table, of its tailTableDegree (FitCatalog.h:
+/// tailPiecewiseDomain); below kPiecewiseMaxDegree, the table
+/// lowDegreeTailCoefficients gives for that degree.
 PiecewiseCoefficients tailPiecewiseCoefficients(ReferenceFunction function);
 /// The `piecewise` table of a gate at `degree` (kPiecewiseTailMinDegree to
 /// kPiecewiseMaxDegree − 1) as `piecewise_tail` takes it: its domain's
