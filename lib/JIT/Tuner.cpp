@@ -408,7 +408,7 @@ void Tuning::rankBySpeed() {
       indices.push_back(i);
     }
   std::vector<double> ns =
-      timeKernels(timedKernels, spec.timingInputs.value_or(TimingInputs{}));
+      timeKernels(timedKernels, spec.effectiveTimingInputs());
   for (size_t j = 0; j < indices.size(); ++j)
     candidates[indices[j]].nsPerElement = ns[j];
 }

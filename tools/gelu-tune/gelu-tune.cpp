@@ -60,11 +60,6 @@ struct Row {
   size_t baseline = 0; ///< index of its op's default in the baselines
 };
 
-/// What a spec's kernels are timed on: its `timing_inputs`, as the tuner.
-TimingInputs timedOn(const KernelSpec &spec) {
-  return spec.timingInputs.value_or(TimingInputs{});
-}
-
 /// "normal σ = 2", "uniform [-8, 8)".
 std::string describeInputs(const TimingInputs &inputs) {
   std::string out;
@@ -164,7 +159,7 @@ int main(int argc, char **argv) {
     plain.target = spec->target;
     // One default for each op and set of timing inputs.
     std::string key = defaultLabel(plain) + " " + plain.target + " " +
-                      describeInputs(timedOn(*spec));
+                      describeInputs(spec->effectiveTimingInputs());
     auto found = baselineOf.find(key);
     std::unique_ptr<Kernel> baseline;
     if (found == baselineOf.end()) {
@@ -178,8 +173,8 @@ int main(int argc, char **argv) {
     auto kernel = compileKernel(*spec);
     if (kernel && baseline) {
       found = baselineOf.try_emplace(key, baselines.size()).first;
-      baselines.push_back(
-          {defaultLabel(plain), std::move(baseline), timedOn(*spec), 0});
+      baselines.push_back({defaultLabel(plain), std::move(baseline),
+                           spec->effectiveTimingInputs(), 0});
     }
     if (kernel && found == baselineOf.end()) {
       WithColor::error(errs(), "gelu-tune")
@@ -224,7 +219,8 @@ int main(int argc, char **argv) {
         inputs = baseline.inputs;
       }
     for (Row &row : rows)
-      if (row.kernel && describeInputs(timedOn(row.requested)) == set) {
+      if (row.kernel &&
+          describeInputs(row.requested.effectiveTimingInputs()) == set) {
         kernels.push_back(row.kernel.get());
         times.push_back(&row.ns);
       }

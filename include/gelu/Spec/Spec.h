@@ -170,6 +170,11 @@ struct KernelSpec {
   llvm::ArrayRef<act::Expansion> acceptedExpansions() const;
   /// The named expansion, else the accurate default.
   act::Expansion effectiveExpansion() const;
+  /// What the tuner times the candidates on: `timingInputs`, else
+  /// TimingInputs{} (normal, σ = 2).
+  TimingInputs effectiveTimingInputs() const {
+    return timingInputs.value_or(TimingInputs{});
+  }
   /// The spec as canonical JSON (every field, fixed order).
   std::string toJson() const;
   /// A compact string equal for two specs exactly when toJson() is: the
