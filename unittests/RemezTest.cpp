@@ -467,6 +467,73 @@ TEST(FittedPolynomials, OwnTailTableIsOfTailTableDegree) {
   }
 }
 
+/// The ladder's tables are evaluated expanded in the lane's own variable w
+/// (u, or t on a graded domain; isExpandedPiecewise): each interval's
+/// expanded polynomial, f32 coefficients evaluated exactly, is its centred
+/// one to within what the rounding may leave: the constant's half ULP and
+/// each higher coefficient's rounding error times the deviation of its
+/// power's best lower-degree approximation, 2·(width/4)^m. Rounding the
+/// expanded coefficients without carrying their errors down would leave
+/// errors growing as w^m (w up to 31), past this bound.
+TEST(FittedPolynomials, ExpandedTablesAreTheirCentredPolynomials) {
+  unsigned tables = 0;
+  for (ReferenceFunction function : piecewiseFunctions())
+    for (bool graded : {false, true})
+      for (unsigned degree = 1; degree <= kPiecewiseLadderMaxDegree; ++degree) {
+        SCOPED_TRACE(stringifyReferenceFunction(function).str() +
+                     (graded ? " graded" : "") + " degree " +
+                     std::to_string(degree));
+        const PiecewiseCoefficients fit =
+            graded ? gradedPiecewiseCoefficients(function, degree)
+                   : piecewiseCoefficients(function, degree);
+        ASSERT_TRUE(isExpandedPiecewise(fit.domain, degree));
+        const std::vector<double> expanded = expandedPiecewiseCoefficients(fit);
+        ASSERT_EQ(expanded.size(), fit.coefficients.size());
+        const unsigned terms = degree + 1;
+        // v = s·w − k: s the f32 1/step on an even domain, 1 on a graded
+        // one (w = t).
+        const long double s =
+            graded ? 1.0L : static_cast<float>(1.0 / fit.domain.step);
+        for (unsigned k = 0; k < fit.domain.intervals; ++k) {
+          const double *b = &expanded[k * terms];
+          const double *a = &fit.coefficients[k * terms];
+          const long double lo = std::max(0.0L, (k - 0.5L) / s);
+          const long double width = (k + 0.5L) / s - lo;
+          long double bound = 0x1p-24L * fabsl(b[0]);
+          for (unsigned m = 1; m < terms; ++m) {
+            EXPECT_EQ(b[m], static_cast<float>(b[m]));
+            bound += 0x1p-24L * fabsl(b[m]) * 2 * powl(width / 4, m);
+          }
+          EXPECT_EQ(b[0], static_cast<float>(b[0]));
+          long double worst = 0;
+          for (int i = 0; i <= 512; ++i) {
+            const long double w = lo + width * i / 512;
+            const long double v = s * w - k;
+            long double centred = 0, inW = 0;
+            for (unsigned j = terms; j-- > 0;) {
+              centred = centred * v + a[j];
+              inW = inW * w + b[j];
+            }
+            worst = std::max(worst, fabsl(inW - centred));
+          }
+          EXPECT_LE(worst, bound * 1.01L) << "interval " << k;
+        }
+        ++tables;
+      }
+  EXPECT_EQ(tables,
+            piecewiseFunctions().size() * 2 * kPiecewiseLadderMaxDegree);
+  // Not the degrees above the ladder's, nor the centred tail tables: their
+  // ULP budgets would not absorb w's rounding.
+  EXPECT_FALSE(
+      isExpandedPiecewise(piecewiseCoefficients(ReferenceFunction::GeluExact,
+                                                kPiecewiseLadderMaxDegree + 1)
+                              .domain,
+                          kPiecewiseLadderMaxDegree + 1));
+  const PiecewiseCoefficients centred =
+      tailPiecewiseCoefficients(ReferenceFunction::GeluTanh);
+  EXPECT_FALSE(isExpandedPiecewise(centred.domain, centred.degree));
+}
+
 /// The long-double reference, which the exhaustive sweeps use for speed,
 /// agrees with MPFR at 128 bits to far below an f32 ULP.
 TEST(Reference, AgreesWithMpfr) {

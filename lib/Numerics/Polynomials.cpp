@@ -154,6 +154,72 @@ PiecewiseCoefficients gradedPiecewiseCoefficients(ReferenceFunction function,
   return piecewiseTable(gradedPiecewiseFitName(function, degree), degree);
 }
 
+bool isExpandedPiecewise(const PiecewiseDomain &domain, unsigned degree) {
+  return !domain.centred && degree <= kPiecewiseLadderMaxDegree;
+}
+
+std::vector<double>
+expandedPiecewiseCoefficients(const PiecewiseCoefficients &fit) {
+  assert(isExpandedPiecewise(fit.domain, fit.degree) && "not expanded");
+  using Poly = std::array<long double, kPiecewiseLadderMaxDegree + 1>;
+  const PiecewiseDomain &domain = fit.domain;
+  const unsigned degree = fit.degree, terms = degree + 1;
+  const long double s =
+      domain.grading
+          ? 1.0L
+          : static_cast<long double>(static_cast<float>(1.0 / domain.step));
+  // Chebyshev polynomials T_m(y), lowest degree first.
+  std::array<Poly, kPiecewiseLadderMaxDegree + 1> chebyshev{};
+  chebyshev[0][0] = 1;
+  if (degree > 0)
+    chebyshev[1][1] = 1;
+  for (unsigned m = 2; m <= degree; ++m)
+    for (unsigned i = 0; i <= m; ++i)
+      chebyshev[m][i] =
+          (i > 0 ? 2 * chebyshev[m - 1][i - 1] : 0.0L) - chebyshev[m - 2][i];
+  std::vector<double> expanded;
+  expanded.reserve(fit.coefficients.size());
+  for (unsigned k = 0; k < domain.intervals; ++k) {
+    llvm::ArrayRef<double> a = fit.coefficients.slice(k * terms, terms);
+    // b_m = s^m·Σ_{j ≥ m} a_j·C(j, m)·(−k)^(j − m).
+    Poly b{};
+    for (unsigned m = 0; m < terms; ++m) {
+      long double sum = 0, binomial = 1;
+      for (unsigned j = m; j < terms; ++j) {
+        sum += a[j] * binomial * powl(-static_cast<long double>(k), j - m);
+        binomial = binomial * (j + 1) / (j + 1 - m);
+      }
+      b[m] = sum * powl(s, m);
+    }
+    // The interval in w (lanes have w ≥ 0), and y = α·w + β on [−1, 1].
+    const long double lo = std::max(0.0L, (k - 0.5L) / s), hi = (k + 0.5L) / s;
+    const long double alpha = 2 / (hi - lo), beta = -(hi + lo) / (hi - lo);
+    for (unsigned m = degree; m > 0; --m) {
+      const long double rounded = static_cast<float>(b[m]);
+      const long double error = b[m] - rounded;
+      b[m] = rounded;
+      // w^m − T_m(α·w + β)/(2^(m − 1)·α^m) has degree m − 1: its
+      // coefficients, times the error, go to the lower ones.
+      Poly inW{};
+      for (unsigned n = 0; n <= m; ++n) {
+        long double binomial = 1; // C(n, i)
+        for (unsigned i = 0; i <= n; ++i) {
+          inW[i] +=
+              chebyshev[m][n] * binomial * powl(alpha, i) * powl(beta, n - i);
+          binomial = binomial * (n - i) / (i + 1);
+        }
+      }
+      const long double lead = powl(2.0L, m - 1) * powl(alpha, m);
+      for (unsigned i = 0; i < m; ++i)
+        b[i] -= error * inW[i] / lead;
+    }
+    b[0] = static_cast<float>(b[0]);
+    for (unsigned m = 0; m < terms; ++m)
+      expanded.push_back(static_cast<double>(b[m]));
+  }
+  return expanded;
+}
+
 PiecewiseCoefficients tailPiecewiseCoefficients(ReferenceFunction function) {
   if (unsigned degree = tailTableDegree(function); degree < kPiecewiseMaxDegree)
     return lowDegreeTailCoefficients(function, degree);

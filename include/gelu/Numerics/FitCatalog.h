@@ -42,7 +42,8 @@ std::vector<FitEntry> fitCatalog();
 /// [−1/2, 1/2], k being u/step rounded, the lane's index into a table of at
 /// most 32 entries. The step is a power of two (u/step and v exact) but for
 /// the ladder's degrees (kPiecewiseLadderMaxDegree), whose 1/step is an f32
-/// value.
+/// value and whose polynomials the kernels evaluate expanded in u (or t)
+/// instead (Polynomials.h: isExpandedPiecewise); they are fitted in v.
 /// A graded domain (`piecewise_graded`, grading > 0) indexes by
 /// t = u·(1/step − grading·u) instead: intervals of t of width 1, centred
 /// on k = 0, 1, …, so that in u they widen with u where the function
@@ -219,12 +220,13 @@ constexpr double kPiecewiseLadderInverseStepUnit = 16.0;
 /// with no table: x·g(x) = (x < 0 ? −0 : x) − v·(R − v)·s(v), v = min(|x|,
 /// R), s a polynomial (ClampedPolynomialFit). Exactly x above R and −0
 /// below −R; s > 0 on [0, R] keeps the sign and x·g(x) ≤ x. `degree` is
-/// v·(R − v)·s(v)'s, s's plus 2: degree + 4 operations a vector, where the
-/// cheapest table (`piecewise` degree 1) takes 10, for absolute errors of a
-/// few 1e-3 (budgets of 1e-2). s(0) = 1/(2R): x·g(x) is x/2 near 0.
+/// v·(R − v)·s(v)'s, s's plus 2: degree + 4 operations a vector (8 at
+/// degree 4, as many as the cheapest table, `piecewise` degree 1, but no
+/// lookup), for absolute errors of a few 1e-3 (budgets of 1e-2). s(0) =
+/// 1/(2R): x·g(x) is x/2 near 0.
 /// The derivatives' (exact, tanh and sigmoid GELU'): GELU'(x) = 1/2 +
 /// v·p(v²), v = x clamped to [−R, R], p of degree `degree`, also degree +
-/// 4 operations (the cheapest derivative table takes 11). R·p(R²) = 1/2:
+/// 4 operations (the cheapest derivative table takes 9). R·p(R²) = 1/2:
 /// the form is 1 from R on and 0 from −R down (to within its f32
 /// coefficients' rounding), so GELU'(±inf) is 1 and 0.
 constexpr unsigned kClampedPolynomialMinDegree = 3;

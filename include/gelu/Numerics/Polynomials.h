@@ -14,6 +14,8 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <vector>
+
 namespace gelu {
 
 /// Taylor coefficients 1/k! of exp, highest degree first, for the reduced
@@ -92,6 +94,28 @@ PiecewiseCoefficients piecewiseCoefficients(ReferenceFunction function,
 /// gradedPiecewiseDomain), on its graded domain.
 PiecewiseCoefficients gradedPiecewiseCoefficients(ReferenceFunction function,
                                                   unsigned degree);
+/// Whether the kernels evaluate `fit` expanded: Horner's rule in the
+/// lane's own variable w (u = |x| on an even domain, t on a graded one)
+/// rather than in v = t − k. The table's index k still comes from the
+/// shifter's FMA; without v, an even domain saves the subtraction and the
+/// FMA that form it (two operations a vector), a graded one the FMA that
+/// forms v from t (one more than t's product). For the ladder's degrees
+/// (kPiecewiseLadderMaxDegree) on domains that are not centred: their
+/// absolute budgets (≥ 1e-6) absorb what w's larger terms add to the
+/// rounding (measured: up to 1.2e-7 more absolute error at degree 3, none
+/// at degrees 1 and 2: docs/accuracy.md; the speed: docs/bench.md), where
+/// the `piecewise_tail` tables' ULP budgets would not.
+bool isExpandedPiecewise(const PiecewiseDomain &domain, unsigned degree);
+/// `fit`'s polynomials expanded in w (isExpandedPiecewise), interval after
+/// interval, lowest degree first, each an f32 value: p(s·w − k) with s the
+/// f32 1/step of an even domain (the kernels' own factor) and 1 on a
+/// graded one, expanded in long double and rounded highest degree first,
+/// each rounding's error e·w^m carried into the lower coefficients as its
+/// best approximation of lower degree on the interval (w^m less its
+/// Chebyshev polynomial), so that what the rounding leaves is the
+/// constant's half ULP and e·2·(width/4)^m.
+std::vector<double>
+expandedPiecewiseCoefficients(const PiecewiseCoefficients &fit);
 /// A gate's f32 `piecewise_tail` table, of its tailTableDegree (FitCatalog.h:
 /// tailPiecewiseDomain); below kPiecewiseMaxDegree, the table
 /// lowDegreeTailCoefficients gives for that degree.

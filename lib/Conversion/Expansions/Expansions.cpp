@@ -497,25 +497,32 @@ Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
   // by the shifter 1.5·2^23: the low bits of t + shifter are k, and
   // (t + shifter) − shifter is k as a float, so v = t − k in [−1/2, 1/2]
   // is exact when t is. t is never formed: both t + shifter and t − k are
-  // FMAs of u, each rounded once as the sum of exact t would be. t is
-  // exact for a power-of-two step; the ladder's degrees' 1/step is an f32
-  // value (FitCatalog.h), and u·(1/step) rounded in the FMAs moves v by an
-  // ULP of itself, k only at an interval's edge, where the two intervals'
-  // polynomials agree to within their error. No float-to-int conversion: a
-  // NaN lane gets some defined index and stays NaN through v.
+  // FMAs of u, each rounded once as the sum of exact t would be; t is
+  // exact for the power-of-two steps of degrees 4 and up. The ladder's
+  // degrees' tables are expanded (isExpandedPiecewise): their polynomials
+  // are in u itself, so only k is formed, and u·(1/step) (an f32 value)
+  // rounded in its FMA moves k only at an interval's edge, where the two
+  // intervals' polynomials agree to within their error. No float-to-int
+  // conversion: a NaN lane gets some defined index and stays NaN through
+  // the polynomial.
   // (Operands are built one statement at a time: the IR's order must not
   // depend on the compiler's order of evaluating arguments.)
-  // Graded (piecewise_graded): t = u·(1/step − grading·u), the factor
-  // in one FMA more, and the same two FMAs of u by it. Centred (the graded
-  // piecewise_tail tables): k from t, v = u − c_k by a lookup and a
-  // subtraction, exact (FitCatalog.h).
+  // Graded (piecewise_graded, expanded): t = u·(1/step − grading·u), the
+  // factor in one FMA more, k from the shifter's FMA of u by it, and the
+  // polynomials in t, its product. Centred (the graded piecewise_tail
+  // tables): k from t, v = u − c_k by a lookup and a subtraction, exact
+  // (FitCatalog.h).
   Value inverseStep = eb.constant(1.0 / domain.step);
   if (domain.grading)
     inverseStep = eb.fma(u, eb.constant(-domain.grading), inverseStep);
   Value shifter = eb.constant(0x1.8p23);
   Value shifted = eb.fma(u, inverseStep, shifter);
+  // The polynomials' variable: v, or expanded (isExpandedPiecewise) u or t.
+  const bool expanded = isExpandedPiecewise(domain, degree);
   Value v;
-  if (!domain.centred) {
+  if (expanded) {
+    v = domain.grading ? eb.mul(u, inverseStep) : u;
+  } else if (!domain.centred) {
     Value minusK = eb.sub(shifter, shifted);
     v = eb.fma(u, inverseStep, minusK);
   }
@@ -537,9 +544,13 @@ Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
     v = eb.sub(u,
                lookup([&](unsigned i) { return piecewiseCentre(domain, i); }));
   const unsigned terms = degree + 1;
+  const std::vector<double> expandedCoefficients =
+      expanded ? expandedPiecewiseCoefficients(fit) : std::vector<double>();
+  llvm::ArrayRef<double> coefficients =
+      expanded ? llvm::ArrayRef<double>(expandedCoefficients)
+               : fit.coefficients;
   auto table = [&](unsigned power) {
-    return lookup(
-        [&](unsigned i) { return fit.coefficients[i * terms + power]; });
+    return lookup([&](unsigned i) { return coefficients[i * terms + power]; });
   };
   Value acc = table(degree);
   for (unsigned power = degree; power-- > 0;)

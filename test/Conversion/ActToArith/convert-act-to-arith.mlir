@@ -66,22 +66,28 @@ func.func @gelu_exact(%x: vector<16xf32>) -> vector<16xf32> {
 // below the table: u is clamped a step past it (31 intervals of 1/6.5 up
 // to 4.615, clamped at 32/6.5), where the tables' padding is zeros, so
 // q = 0 from half a step past the table on. The ladder's degrees' step is
-// the one that errs least (FitCatalog.h), here not a power of two.
+// the one that errs least (FitCatalog.h), here not a power of two. Their
+// polynomials are expanded in u (Polynomials.h: isExpandedPiecewise): the
+// shifter's FMA gives the index, and Horner's rule runs in u itself.
 // CHECK-LABEL: func.func @gelu_piecewise_d2
 // CHECK-DAG: %[[MZ:.*]] = arith.constant -0.000000e+00 : f32
+// CHECK-DAG: %[[SHIFTER:.*]] = arith.constant 0x4B400000 : f32
 // CHECK-DAG: %[[CLAMP:.*]] = arith.constant 4.76923084 : f32
 // CHECK-DAG: %[[SCALE:.*]] = arith.constant 6.500000e+00 : f32
 // CHECK: %[[U:.*]] = arith.select %{{.*}}, %[[CLAMP]], %{{.*}} : f32
-// CHECK-NEXT: math.fma %[[U]], %[[SCALE]], %{{.*}} : f32
-// CHECK-COUNT-2: act.lookup %{{.*}} : i32 -> f32
-// CHECK-NEXT: math.fma
+// CHECK-NEXT: %[[SHIFTED:.*]] = math.fma %[[U]], %[[SCALE]], %[[SHIFTER]] : f32
+// CHECK-NEXT: %[[K:.*]] = arith.bitcast %[[SHIFTED]] : f32 to i32
+// CHECK-NEXT: %[[C2:.*]] = act.lookup %[[K]]
+// CHECK-NEXT: %[[C1:.*]] = act.lookup %[[K]]
+// CHECK-NEXT: %[[P:.*]] = math.fma %[[C2]], %[[U]], %[[C1]] : f32
 // The table: 31 intervals, then one zero to 32 entries.
-// CHECK-NEXT: act.lookup %{{.*}} [{{[0-9.]*}}e-01, {{([^,]*, ){30}0}}.000000e+00] : i32 -> f32
+// CHECK-NEXT: %[[C0:.*]] = act.lookup %[[K]] [{{[0-9.]*}}e-01, {{([^,]*, ){30}0}}.000000e+00] : i32 -> f32
+// CHECK-NEXT: %[[Q:.*]] = math.fma %[[P]], %[[U]], %[[C0]] : f32
 // CHECK-NOT: act.lookup
 // CHECK-NOT: scf.if
 // CHECK: %[[BASE:.*]] = arith.select %{{.*}}, %[[MZ]], %{{.*}} : f32
 // CHECK-NEXT: %[[NU:.*]] = arith.negf %[[U]]
-// CHECK-NEXT: %[[Y:.*]] = math.fma %[[NU]], %{{.*}}, %[[BASE]] : f32
+// CHECK-NEXT: %[[Y:.*]] = math.fma %[[NU]], %[[Q]], %[[BASE]] : f32
 // CHECK-NEXT: return %[[Y]]
 func.func @gelu_piecewise_d2(%x: f32) -> f32 {
   %0 = act.gelu %x expansion<piecewise> degree(2) : f32

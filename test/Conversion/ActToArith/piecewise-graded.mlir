@@ -3,8 +3,9 @@
 // `piecewise_graded`: the `piecewise` table form indexed by
 // t = u·(a − b·u), u = |x|, so that the 31 intervals widen with u
 // (FitCatalog.h: gradedPiecewiseDomain). The factor a − b·u is one FMA
-// more than `piecewise`; the index (the shifter's low bits) and the local
-// v = t − k are the same two FMAs of u, by that factor. For exact GELU at
+// more than `piecewise`; the index is the shifter's low bits after an FMA
+// of u by that factor, and the polynomials are expanded in t itself
+// (Polynomials.h: isExpandedPiecewise), its product: no v = t − k. For exact GELU at
 // degree 1, a = 13.6875 and u is clamped where t reaches the zero entry
 // (t = 31, u = 4.273): q = 0 there, x above and −0 below.
 // CHECK-LABEL: func.func @gelu_piecewise_graded_d1
@@ -19,12 +20,11 @@
 // CHECK-NEXT: %[[U:.*]] = arith.select %[[PAST]], %[[END]], %[[ABS]]
 // CHECK-NEXT: %[[C:.*]] = math.fma %[[U]], %[[MB]], %[[A]]
 // CHECK-NEXT: %[[SHIFTED:.*]] = math.fma %[[U]], %[[C]], %[[SHIFTER]]
-// CHECK-NEXT: %[[MK:.*]] = arith.subf %[[SHIFTER]], %[[SHIFTED]]
-// CHECK-NEXT: %[[V:.*]] = math.fma %[[U]], %[[C]], %[[MK]]
+// CHECK-NEXT: %[[T:.*]] = arith.mulf %[[U]], %[[C]]
 // CHECK-NEXT: %[[K:.*]] = arith.bitcast %[[SHIFTED]] : f32 to i32
 // CHECK-NEXT: %[[C1:.*]] = act.lookup %[[K]] [{{.*}}, 0.000000e+00] : i32 -> f32
-// CHECK-NEXT: %[[C0:.*]] = act.lookup %[[K]] [{{.*}}, 0.000000e+00] : i32 -> f32
-// CHECK-NEXT: %[[Q:.*]] = math.fma %[[C1]], %[[V]], %[[C0]]
+// CHECK-NEXT: %[[C0:.*]] = act.lookup %[[K]] [5.000000e-01, {{.*}}, 0.000000e+00] : i32 -> f32
+// CHECK-NEXT: %[[Q:.*]] = math.fma %[[C1]], %[[T]], %[[C0]]
 // CHECK-NEXT: %[[NEG:.*]] = arith.cmpf olt, %[[X]], %[[MZ]]
 // CHECK-NEXT: %[[BASE:.*]] = arith.select %[[NEG]], %[[MZ]], %[[X]]
 // CHECK-NEXT: %[[NU:.*]] = arith.negf %[[U]]
@@ -40,8 +40,8 @@ func.func @gelu_piecewise_graded_d1(%x: f32) -> f32 {
 // CHECK: math.absf
 // CHECK: math.fma
 // CHECK-NEXT: math.fma
-// CHECK-NEXT: arith.subf
-// CHECK-NEXT: math.fma
+// CHECK-NEXT: arith.mulf
+// CHECK-NOT: arith.subf
 // CHECK-COUNT-4: act.lookup %{{.*}} [{{.*}}, 0.000000e+00] : vector<16xi32> -> vector<16xf32>
 // CHECK-NOT: act.lookup
 // CHECK-NOT: scf.if
@@ -57,8 +57,8 @@ func.func @silu_piecewise_graded(%x: vector<16xf32>) -> vector<16xf32> {
 // CHECK: math.absf
 // CHECK: math.fma
 // CHECK-NEXT: math.fma
-// CHECK-NEXT: arith.subf
-// CHECK-NEXT: math.fma
+// CHECK-NEXT: arith.mulf
+// CHECK-NOT: arith.subf
 // CHECK-COUNT-3: act.lookup
 // CHECK-NOT: act.lookup
 // CHECK: arith.mulf
