@@ -158,10 +158,27 @@ bool isExpandedPiecewise(const PiecewiseDomain &domain, unsigned degree) {
   return !domain.centred && degree <= kPiecewiseLadderMaxDegree;
 }
 
+/// A polynomial of at most the ladder's degree, lowest degree first.
+using LadderPolynomial = std::array<long double, kPiecewiseLadderMaxDegree + 1>;
+
+/// The coefficients in w of p(α·w + β), p of `degree`.
+static LadderPolynomial composeAffine(const LadderPolynomial &p,
+                                      unsigned degree, long double alpha,
+                                      long double beta) {
+  LadderPolynomial out{};
+  for (unsigned n = 0; n <= degree; ++n) {
+    long double binomial = 1; // C(n, i)
+    for (unsigned i = 0; i <= n; ++i) {
+      out[i] += p[n] * binomial * powl(alpha, i) * powl(beta, n - i);
+      binomial = binomial * (n - i) / (i + 1);
+    }
+  }
+  return out;
+}
+
 std::vector<double>
 expandedPiecewiseCoefficients(const PiecewiseCoefficients &fit) {
   assert(isExpandedPiecewise(fit.domain, fit.degree) && "not expanded");
-  using Poly = std::array<long double, kPiecewiseLadderMaxDegree + 1>;
   const PiecewiseDomain &domain = fit.domain;
   const unsigned degree = fit.degree, terms = degree + 1;
   const long double s =
@@ -169,7 +186,7 @@ expandedPiecewiseCoefficients(const PiecewiseCoefficients &fit) {
           ? 1.0L
           : static_cast<long double>(static_cast<float>(1.0 / domain.step));
   // Chebyshev polynomials T_m(y), lowest degree first.
-  std::array<Poly, kPiecewiseLadderMaxDegree + 1> chebyshev{};
+  std::array<LadderPolynomial, kPiecewiseLadderMaxDegree + 1> chebyshev{};
   chebyshev[0][0] = 1;
   if (degree > 0)
     chebyshev[1][1] = 1;
@@ -180,17 +197,11 @@ expandedPiecewiseCoefficients(const PiecewiseCoefficients &fit) {
   std::vector<double> expanded;
   expanded.reserve(fit.coefficients.size());
   for (unsigned k = 0; k < domain.intervals; ++k) {
-    llvm::ArrayRef<double> a = fit.coefficients.slice(k * terms, terms);
-    // b_m = s^m·Σ_{j ≥ m} a_j·C(j, m)·(−k)^(j − m).
-    Poly b{};
-    for (unsigned m = 0; m < terms; ++m) {
-      long double sum = 0, binomial = 1;
-      for (unsigned j = m; j < terms; ++j) {
-        sum += a[j] * binomial * powl(-static_cast<long double>(k), j - m);
-        binomial = binomial * (j + 1) / (j + 1 - m);
-      }
-      b[m] = sum * powl(s, m);
-    }
+    // p(v) with v = s·w − k.
+    LadderPolynomial a{};
+    std::copy_n(&fit.coefficients[k * terms], terms, a.begin());
+    LadderPolynomial b =
+        composeAffine(a, degree, s, -static_cast<long double>(k));
     // The interval in w (lanes have w ≥ 0), and y = α·w + β on [−1, 1].
     const long double lo = std::max(0.0L, (k - 0.5L) / s), hi = (k + 0.5L) / s;
     const long double alpha = 2 / (hi - lo), beta = -(hi + lo) / (hi - lo);
@@ -200,15 +211,7 @@ expandedPiecewiseCoefficients(const PiecewiseCoefficients &fit) {
       b[m] = rounded;
       // w^m − T_m(α·w + β)/(2^(m − 1)·α^m) has degree m − 1: its
       // coefficients, times the error, go to the lower ones.
-      Poly inW{};
-      for (unsigned n = 0; n <= m; ++n) {
-        long double binomial = 1; // C(n, i)
-        for (unsigned i = 0; i <= n; ++i) {
-          inW[i] +=
-              chebyshev[m][n] * binomial * powl(alpha, i) * powl(beta, n - i);
-          binomial = binomial * (n - i) / (i + 1);
-        }
-      }
+      const LadderPolynomial inW = composeAffine(chebyshev[m], m, alpha, beta);
       const long double lead = powl(2.0L, m - 1) * powl(alpha, m);
       for (unsigned i = 0; i < m; ++i)
         b[i] -= error * inW[i] / lead;
