@@ -89,19 +89,42 @@ int main(int argc, char **argv) {
   // The fits take ~30 s of CPU in all: say so, and show each as it
   // finishes. They are independent: one thread a core. A piecewise fit is
   // one problem an interval, each fitted on its own.
-  const std::vector<FitEntry> catalog = fitCatalog();
+  // The two catalogs (their domains searched) are made at once too.
+  std::vector<FitEntry> catalog;
+  std::thread catalogThread([&catalog] { catalog = fitCatalog(); });
   const std::vector<PiecewiseFitEntry> piecewise = piecewiseFitCatalog();
+  catalogThread.join();
+  // Besides each fit of the catalogs: the double fits (one job, the
+  // longest, first) and each table-free `polynomial` form, whose results
+  // are written after the others'.
+  struct ClampedJob {
+    ReferenceFunction function;
+    unsigned degree;
+  };
+  std::vector<ClampedJob> clampedJobs;
+  for (ReferenceFunction function : clampedPolynomialFunctions())
+    for (unsigned degree = kClampedPolynomialMinDegree;
+         degree <= kClampedPolynomialMaxDegree; ++degree)
+      clampedJobs.push_back({function, degree});
+  std::vector<std::optional<ClampedPolynomialFit>> clampedFits(
+      clampedJobs.size());
+  std::vector<DoubleFit> doubleFits;
+  enum class Kind { Double, Clamped, Fit };
   struct Job {
+    Kind kind;
     size_t entry;
     size_t piece; ///< for a piecewise fit
   };
   std::vector<Job> jobs;
+  jobs.push_back({Kind::Double, 0, 0});
+  for (size_t i = 0; i < clampedJobs.size(); ++i)
+    jobs.push_back({Kind::Clamped, i, 0});
   for (size_t i = 0; i < catalog.size(); ++i)
-    jobs.push_back({i, 0});
+    jobs.push_back({Kind::Fit, i, 0});
   size_t pieces = 0;
   for (size_t i = 0; i < piecewise.size(); ++i)
     for (size_t k = 0; k < piecewise[i].pieces.size(); ++k, ++pieces)
-      jobs.push_back({catalog.size() + i, k});
+      jobs.push_back({Kind::Fit, catalog.size() + i, k});
   std::fprintf(stderr,
                "gelu-fit: fitting %zu problems and %zu piecewise fits (%zu "
                "intervals; about 30 s)\n",
@@ -116,6 +139,15 @@ int main(int argc, char **argv) {
   auto work = [&] {
     for (size_t j = next++; j < jobs.size() && !failed; j = next++) {
       const Job job = jobs[j];
+      if (job.kind == Kind::Double) {
+        doubleFits = doubleFitCatalog();
+        continue;
+      }
+      if (job.kind == Kind::Clamped) {
+        clampedFits[job.entry] = clampedPolynomialFit(
+            clampedJobs[job.entry].function, clampedJobs[job.entry].degree);
+        continue;
+      }
       const bool isPiece = job.entry >= catalog.size();
       const std::string &name = isPiece
                                     ? piecewise[job.entry - catalog.size()].name
@@ -252,28 +284,26 @@ int main(int argc, char **argv) {
       "  double maxError; ///< absolute, of x·g(x) (GELU')\n"
       "};\n\n";
   rows.clear();
-  for (ReferenceFunction function : clampedPolynomialFunctions())
-    for (unsigned degree = kClampedPolynomialMinDegree;
-         degree <= kClampedPolynomialMaxDegree; ++degree) {
-      const ClampedPolynomialFit fit = clampedPolynomialFit(function, degree);
-      std::printf("%-18s max error %.3e  (%s)\n", fit.name.c_str(),
-                  fit.maxError, fit.description.c_str());
-      if (!fit.positive) {
-        std::fprintf(stderr,
-                     "gelu-fit: %s: s(v) is not positive on [0, R]: the "
-                     "form would break GELU's sign\n",
-                     fit.name.c_str());
-        return 1;
-      }
-      inc += "// " + fit.description + "\n";
-      inc += "static constexpr double kPolynomial_" + fit.name + "[] = {";
-      for (size_t i = 0; i < fit.coefficients.size(); ++i)
-        inc += (i ? ", " : "") + hexFloat(fit.coefficients[i]);
-      inc += "};\n";
-      rows += "    {\"" + fit.name + "\", kPolynomial_" + fit.name + ", " +
-              std::to_string(fit.coefficients.size()) + ", " +
-              hexFloat(fit.clamp) + ", " + hexFloat(fit.maxError) + "},\n";
+  for (const std::optional<ClampedPolynomialFit> &clamped : clampedFits) {
+    const ClampedPolynomialFit &fit = *clamped;
+    std::printf("%-18s max error %.3e  (%s)\n", fit.name.c_str(), fit.maxError,
+                fit.description.c_str());
+    if (!fit.positive) {
+      std::fprintf(stderr,
+                   "gelu-fit: %s: s(v) is not positive on [0, R]: the "
+                   "form would break GELU's sign\n",
+                   fit.name.c_str());
+      return 1;
     }
+    inc += "// " + fit.description + "\n";
+    inc += "static constexpr double kPolynomial_" + fit.name + "[] = {";
+    for (size_t i = 0; i < fit.coefficients.size(); ++i)
+      inc += (i ? ", " : "") + hexFloat(fit.coefficients[i]);
+    inc += "};\n";
+    rows += "    {\"" + fit.name + "\", kPolynomial_" + fit.name + ", " +
+            std::to_string(fit.coefficients.size()) + ", " +
+            hexFloat(fit.clamp) + ", " + hexFloat(fit.maxError) + "},\n";
+  }
   inc += "\nstatic constexpr ClampedPolynomialTable kClampedPolynomialTables[] "
          "= {\n" +
          rows + "};\n";
@@ -289,7 +319,7 @@ int main(int argc, char **argv) {
          "  double maxError; ///< relative, measured by gelu-fit\n"
          "};\n\n";
   rows.clear();
-  for (const DoubleFit &fit : doubleFitCatalog()) {
+  for (const DoubleFit &fit : doubleFits) {
     // The correctly rounded kernel's rounding test assumes this bound
     // (DoubleFits.h); a quarter of it leaves room for the points between
     // the grid's.
