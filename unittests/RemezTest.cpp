@@ -427,10 +427,11 @@ TEST(FittedPolynomials, LowDegreeTailTablesEndWhereTheyStayAccurate) {
 }
 
 /// piecewise_tail's own table (the default) is of tailTableDegree: degree 7
-/// for exact and tanh GELU, 6 for sigmoid GELU and SiLU, whose degree-6
-/// tables keep degree 7's reach (the tail starts where it did) and whose
-/// relative error on the table stays within 2^−23 (f32 coefficients
-/// against the long-double gate, on a grid of each interval).
+/// for exact and tanh GELU, 5 for sigmoid GELU and SiLU, whose degree-5
+/// tables fill all 31 intervals (hasEvenFullTables), keep degree 7's reach
+/// (the tail starts where it does there) and whose relative error on the
+/// table stays within 2^−23 (f32 coefficients against the long-double
+/// gate, on a grid of each interval).
 TEST(FittedPolynomials, OwnTailTableIsOfTailTableDegree) {
   const ReferenceFunction gates[] = {
       ReferenceFunction::GeluExact, ReferenceFunction::GeluTanh,
@@ -441,13 +442,15 @@ TEST(FittedPolynomials, OwnTailTableIsOfTailTableDegree) {
     EXPECT_EQ(own.degree, tailTableDegree(function));
     const bool lower = function == ReferenceFunction::GeluSigmoid ||
                        function == ReferenceFunction::Silu;
-    EXPECT_EQ(own.degree, lower ? 6u : kPiecewiseMaxDegree);
+    EXPECT_EQ(own.degree, lower ? 5u : kPiecewiseMaxDegree);
+    EXPECT_EQ(hasEvenFullTables(function), lower);
     if (!lower)
       continue;
     const PiecewiseDomain &seven =
         piecewiseCoefficients(function, kPiecewiseMaxDegree).domain;
     EXPECT_EQ(own.domain.limit, seven.limit);
     EXPECT_EQ(own.domain.step, seven.step);
+    EXPECT_EQ(own.domain.intervals, kPiecewiseMaxIntervals);
     const unsigned terms = own.degree + 1;
     long double worst = 0;
     for (unsigned k = 0; k < own.domain.intervals; ++k)

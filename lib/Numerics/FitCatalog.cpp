@@ -536,6 +536,17 @@ PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
     const unsigned intervals = intervalsAt(best);
     return {best, (intervals - 1) * best, intervals};
   }
+  // Sigmoid GELU and SiLU from degree 5 (hasEvenFullTables): every
+  // interval of the table, the least step 16/m (1/step an f32 value, as
+  // the ladder's) whose intervals cover the clamp.
+  if (hasEvenFullTables(function) && degree >= kPiecewiseTailMinDegree) {
+    const auto m =
+        static_cast<unsigned>(std::floor(kPiecewiseLadderInverseStepUnit *
+                                         (kPiecewiseMaxIntervals - 1) / clamp));
+    const double step = kPiecewiseLadderInverseStepUnit / m;
+    const unsigned intervals = intervalsAt(step);
+    return {step, (intervals - 1) * step, intervals};
+  }
   // Degrees above the ladder's: the least power-of-two step whose table
   // covers the clamp (u/step exact).
   double step = 1.0 / 64;
@@ -607,6 +618,11 @@ std::string gradedPiecewiseFitName(ReferenceFunction function,
   return formFitName(function, degree, "piecewise_graded");
 }
 
+bool hasEvenFullTables(ReferenceFunction function) {
+  return function == ReferenceFunction::GeluSigmoid ||
+         function == ReferenceFunction::Silu;
+}
+
 bool hasCentredTailTable(ReferenceFunction function) {
   return function == ReferenceFunction::GeluTanh;
 }
@@ -664,7 +680,7 @@ unsigned tailTableDegree(ReferenceFunction function) {
   switch (function) {
   case ReferenceFunction::GeluSigmoid:
   case ReferenceFunction::Silu:
-    return kPiecewiseMaxDegree - 1;
+    return kPiecewiseMaxDegree - 2;
   default:
     return kPiecewiseMaxDegree;
   }
@@ -672,17 +688,18 @@ unsigned tailTableDegree(ReferenceFunction function) {
 
 unsigned bf16PiecewiseTailDegree(ReferenceFunction function) {
   // Measured on every bf16 input (JitTest's AllInputs): the GELUs are
-  // correctly rounded from degree 4 on, SiLU from degree 6 (degree 5
-  // misrounds x = −3.046875 by 5e-5 ULP). Exact GELU's degree 4 keeps its
-  // table to the clamp (kExactGeluTableReach), where the other degrees'
-  // reach further; the tail starts at each degree's own end.
+  // correctly rounded from degree 4 on, SiLU from degree 5 (on 31 intervals,
+  // hasEvenFullTables; its degree 5 on 19 intervals misrounded x =
+  // −3.046875 by 5e-5 ULP, and degree 4 there errs 20 times as much). Exact
+  // GELU's degree 4 keeps its table to the clamp (kExactGeluTableReach), where
+  // the other degrees' reach further; the tail starts at each degree's own end.
   switch (function) {
   case ReferenceFunction::GeluExact:
   case ReferenceFunction::GeluTanh:
   case ReferenceFunction::GeluSigmoid:
     return 4;
   case ReferenceFunction::Silu:
-    return 6;
+    return 5;
   default:
     return 0;
   }

@@ -43,7 +43,8 @@ std::vector<FitEntry> fitCatalog();
 /// most 32 entries. The step is a power of two (u/step and v exact) but for
 /// the ladder's degrees (kPiecewiseLadderMaxDegree), whose 1/step is an f32
 /// value and whose polynomials the kernels evaluate expanded in u (or t)
-/// instead (Polynomials.h: isExpandedPiecewise); they are fitted in v.
+/// instead (Polynomials.h: isExpandedPiecewise), and hasEvenFullTables'
+/// higher degrees (1/step an f32 value too); they are fitted in v.
 /// A graded domain (`piecewise_graded`, grading > 0) indexes by
 /// t = u·(1/step − grading·u) instead: intervals of t of width 1, centred
 /// on k = 0, 1, …, so that in u they widen with u where the function
@@ -63,6 +64,19 @@ struct PiecewiseDomain {
   bool centred = false;
 };
 PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree);
+/// Whether `function`'s tables from kPiecewiseTailMinDegree on fill all
+/// kPiecewiseMaxIntervals intervals with the least step 16/m that reaches
+/// the clamp (sigmoid GELU and SiLU: 0.348 and 0.593), rather than taking
+/// the least power-of-two step that does (0.5 and 1: 22 and 19 intervals).
+/// Their gates σ(−c·u) fall at a relative rate of at most c everywhere, so
+/// even intervals suit them, and the finer step makes degree 5 as accurate
+/// as degree 6 was (gelu-fit prints each table's error; docs/accuracy.md).
+/// u/step is then rounded, in the FMA that gives v (under 2^−25 of v). Degree 4
+/// keeps its power-of-two step: on the finer one sigmoid GELU's degree 4 (its
+/// bf16 default, bf16PiecewiseTailDegree) misrounds a bf16 result (x =
+/// −0.12353515625, its exact value 2.9e-7 from a midpoint, the table's
+/// error 3.5e-7).
+bool hasEvenFullTables(ReferenceFunction function);
 /// What a piecewise table of `function` holds at u = |x|, in long double:
 /// a gate's q(u) = g(−u) (1/2 at 0), a derivative's GELU'(−u).
 long double piecewiseTarget(ReferenceFunction function, long double u);
@@ -168,23 +182,24 @@ constexpr unsigned kPiecewiseMaxDegree = 7;
 /// ladder below the accurate defaults.
 constexpr unsigned kPiecewiseTailMinDegree = 5;
 /// The degree of `piecewise_tail`'s own table in f32 (its default, degree 0
-/// in an op or a spec): kPiecewiseMaxDegree, but 6 for sigmoid GELU and
-/// SiLU. Their degree-6 tables reach as far as degree 7's (their relative
-/// error does not grow with |x|) and their worst error on all 2^32 inputs
-/// is degree 7's, set past −3 by the tables' last intervals and the tail
-/// whatever the degree (docs/accuracy.md), for one lookup and one FMA
-/// fewer a vector. Exact and tanh GELU's lower degrees end their tables
-/// sooner (lowDegreeTailCoefficients), which costs more than it saves on
-/// wide data. A derivative's root-factored table is degree 7. The degrees
-/// below this are piecewise_tail's named ones (from kPiecewiseTailMinDegree:
-/// ExpansionCatalog.h, degreesOf).
+/// in an op or a spec): kPiecewiseMaxDegree, but 5 for sigmoid GELU and
+/// SiLU. Their degree-5 tables fill all 31 intervals (hasEvenFullTables),
+/// reach as far as degree 7's (their relative error does not grow with
+/// |x|) and err as degree 6's and 7's do, whose worst error on all 2^32
+/// inputs is set past −3 by the tables' last intervals and the tail
+/// whatever the degree (docs/accuracy.md): two lookups and two FMAs fewer
+/// a vector than degree 7. They have no named lower degree. Exact and tanh
+/// GELU's lower degrees end their tables sooner (lowDegreeTailCoefficients),
+/// which costs more than it saves on wide data. A derivative's root-factored
+/// table is degree 7. The degrees below this are piecewise_tail's named ones
+/// (from kPiecewiseTailMinDegree: ExpansionCatalog.h, degreesOf).
 unsigned tailTableDegree(ReferenceFunction function);
 /// The table degree of a gate's `piecewise_tail` (exact, tanh and sigmoid
 /// GELU, SiLU) when its results are rounded to bf16: the least degree
 /// whose table reaches as far as degree 7's (so the tails start where they
 /// do at degree 7) and whose bf16 results are correctly rounded on every
 /// bf16 input, as degree 7's are (JitTest checks it on all 2^16): 4 for
-/// the GELUs, 6 for SiLU. 0 for the derivatives, whose `piecewise_tail`
+/// the GELUs, 5 for SiLU. 0 for the derivatives, whose `piecewise_tail`
 /// has one table.
 unsigned bf16PiecewiseTailDegree(ReferenceFunction function);
 /// At most this many intervals: with one entry of zeros past them (the

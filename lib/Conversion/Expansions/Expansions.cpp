@@ -498,10 +498,11 @@ Value emitPiecewiseTableClamped(ElementwiseBuilder &eb,
   // (t + shifter) − shifter is k as a float, so v = t − k in [−1/2, 1/2]
   // is exact when t is. t is never formed: both t + shifter and t − k are
   // FMAs of u, each rounded once as the sum of exact t would be; t is
-  // exact for the power-of-two steps of degrees 4 and up. The ladder's
-  // degrees' tables are expanded (isExpandedPiecewise): their polynomials
-  // are in u itself, so only k is formed, and u·(1/step) (an f32 value)
-  // rounded in its FMA moves k only at an interval's edge, where the two
+  // exact for the power-of-two steps of degrees 4 and up (not for
+  // hasEvenFullTables' 16/m, where v is rounded once, by under 2^−25). The
+  // ladder's degrees' tables are expanded (isExpandedPiecewise): their
+  // polynomials are in u itself, so only k is formed, and u·(1/step) (an f32
+  // value) rounded in its FMA moves k only at an interval's edge, where the two
   // intervals' polynomials agree to within their error. No float-to-int
   // conversion: a NaN lane gets some defined index and stays NaN through
   // the polynomial.

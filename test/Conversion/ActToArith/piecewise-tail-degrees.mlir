@@ -45,22 +45,14 @@ func.func @gelu_tanh_degree_5(%x: vector<16xf32>) -> vector<16xf32> {
   return %0 : vector<16xf32>
 }
 
-// SiLU at degree 5: six lookups, then the tail's branch.
-// CHECK-LABEL: func.func @silu_degree_5
-// CHECK-COUNT-6: act.lookup %{{.*}} : vector<16xi32> -> vector<16xf32>
-// CHECK-NOT: act.lookup
-// CHECK: scf.if
-// CHECK: return
-func.func @silu_degree_5(%x: vector<16xf32>) -> vector<16xf32> {
-  %0 = act.silu %x expansion<piecewise_tail> degree(5) : vector<16xf32>
-  return %0 : vector<16xf32>
-}
-
 // Sigmoid GELU's and SiLU's own tables (the default, no degree) are
-// degree 6 (FitCatalog.h: tailTableDegree), reaching as far as degree 7's:
-// seven lookups, then the tail's branch.
+// degree 5 on all 31 intervals (FitCatalog.h: tailTableDegree,
+// hasEvenFullTables; 1/step = 46/16 and 27/16, not powers of two), reaching
+// as far as degree 7's: the interval's FMA by 1/step, six lookups, then the
+// tail's branch.
 // CHECK-LABEL: func.func @gelu_sigmoid_default
-// CHECK-COUNT-7: act.lookup %{{.*}} : vector<16xi32> -> vector<16xf32>
+// CHECK: arith.constant dense<2.875000e+00> : vector<16xf32>
+// CHECK-COUNT-6: act.lookup %{{.*}} : vector<16xi32> -> vector<16xf32>
 // CHECK-NOT: act.lookup
 // CHECK: scf.if
 // CHECK: return
@@ -70,7 +62,8 @@ func.func @gelu_sigmoid_default(%x: vector<16xf32>) -> vector<16xf32> {
 }
 
 // CHECK-LABEL: func.func @silu_default
-// CHECK-COUNT-7: act.lookup %{{.*}} : vector<16xi32> -> vector<16xf32>
+// CHECK: arith.constant dense<1.687500e+00> : vector<16xf32>
+// CHECK-COUNT-6: act.lookup %{{.*}} : vector<16xi32> -> vector<16xf32>
 // CHECK-NOT: act.lookup
 // CHECK: scf.if
 // CHECK: return
@@ -99,6 +92,18 @@ func.func @gelu_bf16_degree_6(%x: vector<16xbf16>) -> vector<16xbf16> {
 // CHECK: return
 func.func @gelu_bf16_default(%x: vector<16xbf16>) -> vector<16xbf16> {
   %0 = act.gelu %x expansion<piecewise_tail> : vector<16xbf16>
+  return %0 : vector<16xbf16>
+}
+
+// SiLU on bf16 values: its degree-5 table (six lookups), the least whose
+// bf16 results are all correctly rounded.
+// CHECK-LABEL: func.func @silu_bf16_default
+// CHECK-COUNT-6: act.lookup
+// CHECK-NOT: act.lookup
+// CHECK: scf.if
+// CHECK: return
+func.func @silu_bf16_default(%x: vector<16xbf16>) -> vector<16xbf16> {
+  %0 = act.silu %x expansion<piecewise_tail> : vector<16xbf16>
   return %0 : vector<16xbf16>
 }
 

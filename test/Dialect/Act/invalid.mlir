@@ -266,10 +266,19 @@ func.func @piecewise_tail_degree_four(%x: f32) -> f32 {
 
 // -----
 
-// SiLU's own table is degree 6: only degree 5 is another kernel.
+// Tanh GELU's own table is degree 7: degrees 5 and 6 are other kernels.
 func.func @piecewise_tail_own_degree(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.silu' op expansion 'piecewise_tail' has no degree 6; expected 5 or none (its own table, degree 6)}}
-  %0 = act.silu %x expansion<piecewise_tail> degree(6) : f32
+  // expected-error @+1 {{'act.gelu' op expansion 'piecewise_tail' has no degree 7; expected 5, 6 or none (its own table, degree 7)}}
+  %0 = act.gelu %x approximate<tanh> expansion<piecewise_tail> degree(7) : f32
+  return %0 : f32
+}
+
+// -----
+
+// SiLU's own table is degree 5 (on all 31 intervals): no lower degree.
+func.func @piecewise_tail_no_lower_degree(%x: f32) -> f32 {
+  // expected-error @+1 {{'act.silu' op expansion 'piecewise_tail' of silu has one table: no degree (exact and tanh GELU below f64 have lower degrees)}}
+  %0 = act.silu %x expansion<piecewise_tail> degree(5) : f32
   return %0 : f32
 }
 
@@ -277,7 +286,7 @@ func.func @piecewise_tail_own_degree(%x: f32) -> f32 {
 
 // f64 exact GELU's piecewise_tail is its f64 table alone.
 func.func @piecewise_tail_degree_f64(%x: f64) -> f64 {
-  // expected-error @+1 {{'act.gelu' op expansion 'piecewise_tail' of gelu on f64 has one table: no degree (a gate's below f64 has degrees)}}
+  // expected-error @+1 {{'act.gelu' op expansion 'piecewise_tail' of gelu on f64 has one table: no degree (exact and tanh GELU below f64 have lower degrees)}}
   %0 = act.gelu %x expansion<piecewise_tail> degree(5) : f64
   return %0 : f64
 }

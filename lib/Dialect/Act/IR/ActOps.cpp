@@ -89,13 +89,15 @@ LogicalResult gelu::act::verifyActivationOp(ActivationOpInterface op) {
   llvm::ArrayRef<unsigned> degrees;
   if (expansion)
     degrees = gelu::degreesOf(function, *expansion, f64);
-  // piecewise_tail: degrees for a gate below f64, none for the others.
+  // piecewise_tail: lower degrees for exact and tanh GELU below f64, none
+  // for the others.
   if (expansion && degrees.empty() && *expansion == Expansion::piecewise_tail)
     return op->emitOpError("expansion '")
            << stringifyExpansion(*expansion) << "' of "
            << gelu::stringifyReferenceFunction(function)
            << (f64 ? " on f64" : "")
-           << " has one table: no degree (a gate's below f64 has degrees)";
+           << " has one table: no degree (exact and tanh GELU below f64 "
+              "have lower degrees)";
   if (degrees.empty())
     return op->emitOpError("degree needs an expansion that has degrees "
                            "('rational', 'rational_fast', 'piecewise', "
