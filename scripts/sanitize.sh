@@ -86,7 +86,8 @@ run_sharded "$root/build-asan/bin/gelu-unittests" --gtest_brief=1
 /usr/lib/llvm-22/bin/lit -q --time-tests "$root/build-asan/test"
 
 # The ThreadSanitizer build starts beside the fuzzers, which take one core
-# (about three minutes of CI time saved), and goes on with every core once
+# (up to their three minutes of CI time saved, for fewer fuzzing runs on
+# that core), and goes on with every core once
 # they are done: ninja, stopped, keeps what it finished.
 cmake -S "$root" -B "$root/build-tsan" "${common[@]}" \
   -DLLVM_USE_SANITIZER=Thread >/dev/null
