@@ -677,13 +677,9 @@ std::string tailPiecewiseFitName(ReferenceFunction function, unsigned degree) {
 }
 
 unsigned tailTableDegree(ReferenceFunction function) {
-  switch (function) {
-  case ReferenceFunction::GeluSigmoid:
-  case ReferenceFunction::Silu:
-    return kPiecewiseMaxDegree - 2;
-  default:
-    return kPiecewiseMaxDegree;
-  }
+  // A full table's least degree errs as the others do (hasEvenFullTables).
+  return hasEvenFullTables(function) ? kPiecewiseTailMinDegree
+                                     : kPiecewiseMaxDegree;
 }
 
 unsigned bf16PiecewiseTailDegree(ReferenceFunction function) {
