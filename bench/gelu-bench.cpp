@@ -16,7 +16,9 @@
 // implementation's max ULP error by region on a sample of all floats (the
 // f64 rows in ULPs of f64); and times JIT compiles (cold and cached).
 // --json writes all of it for scripts/plot-bench.py. --quick: the two small
-// sizes, fewer repetitions.
+// sizes, fewer repetitions (3 of at least 0.02 s each; otherwise 7 of
+// 0.1 s); --benchmark_repetitions (at least 2: the report gives the median)
+// and --benchmark_min_time replace those.
 //
 // Compare ratios within one run, never absolute times across runs.
 //
@@ -383,14 +385,33 @@ const char *familyName(Family f) {
 int main(int argc, char **argv) {
   bool quick = false;
   std::string jsonPath;
+  // Google Benchmark's --benchmark_repetitions and --benchmark_min_time
+  // apply only to a benchmark that does not set its own: ours set theirs
+  // (below) only where the command line gives none.
+  bool userRepetitions = false, userMinTime = false;
   std::vector<char *> passOn = {argv[0]};
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--quick") == 0)
+    llvm::StringRef arg = argv[i];
+    if (arg == "--quick")
       quick = true;
-    else if (std::strncmp(argv[i], "--json=", 7) == 0)
-      jsonPath = argv[i] + 7;
-    else
+    else if (arg.consume_front("--json="))
+      jsonPath = arg.str();
+    else {
+      if (arg.consume_front("--benchmark_repetitions=")) {
+        // The report gives the median of the repetitions: one has none.
+        int repetitions = 0;
+        if (arg.getAsInteger(10, repetitions) || repetitions < 2) {
+          llvm::errs() << "gelu-bench: --benchmark_repetitions=" << arg
+                       << ": needs an integer of at least 2 (the report "
+                          "gives the median of the repetitions)\n";
+          return 1;
+        }
+        userRepetitions = true;
+      }
+      if (arg.starts_with("--benchmark_min_time="))
+        userMinTime = true;
       passOn.push_back(argv[i]);
+    }
   }
   int passOnCount = static_cast<int>(passOn.size());
   benchmark::Initialize(&passOnCount, passOn.data());
@@ -518,7 +539,7 @@ int main(int argc, char **argv) {
                               ->data;
         float *out = outputs[n]->data;
         auto run = e.impl.run;
-        benchmark::RegisterBenchmark(
+        benchmark::internal::Benchmark *b = benchmark::RegisterBenchmark(
             benchmarkName(e, *d, n).c_str(),
             [run, in, out, n,
              bytes = bytesPerElement(e)](benchmark::State &state) {
@@ -528,12 +549,13 @@ int main(int argc, char **argv) {
               }
               state.SetItemsProcessed(state.iterations() * n);
               state.SetBytesProcessed(state.iterations() * n * bytes);
-            })
-            ->Repetitions(quick ? 3 : 7)
-            ->ReportAggregatesOnly(true)
-            ->MinTime(quick ? 0.02 : 0.1)
-            ->UseRealTime()
-            ->Unit(benchmark::kNanosecond);
+            });
+        b->ReportAggregatesOnly(true)->UseRealTime()->Unit(
+            benchmark::kNanosecond);
+        if (!userRepetitions)
+          b->Repetitions(quick ? 3 : 7);
+        if (!userMinTime)
+          b->MinTime(quick ? 0.02 : 0.1);
       }
   Collector collector;
   benchmark::RunSpecifiedBenchmarks(&collector);
