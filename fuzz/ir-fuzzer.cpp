@@ -292,9 +292,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > 4096)
     return 0;
   static const bool once = [] {
-    std::string cache =
+    // A cache of this process's own, removed (with its lock file) at exit.
+    static const std::string cache =
         "/tmp/gelu-ir-fuzzer-" + std::to_string(::getpid()) + "-tuning.json";
     ::setenv("GELU_JIT_TUNING_CACHE", cache.c_str(), 1);
+    std::atexit([] {
+      std::remove(cache.c_str());
+      std::remove((cache + ".lock").c_str());
+    });
     gelu::setExpansionDecider(gelu::tunerExpansionDecider());
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();

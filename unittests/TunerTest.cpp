@@ -62,15 +62,31 @@ std::string errorOfTuning(const std::string &json) {
   return llvm::toString(result.takeError());
 }
 
-/// A fresh file name in the test's temporary directory.
-std::string temporaryPath(const char *name) {
-  llvm::SmallString<128> path;
-  llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, path);
-  llvm::sys::path::append(path, "gelu-jit-tuner-test-" +
-                                    std::to_string(::getpid()) + "-" + name);
-  llvm::sys::fs::remove(path);
-  return std::string(path);
-}
+/// A fresh file name in the system's temporary directory; the file and
+/// the cache's lock file beside it are removed when the test ends, passed
+/// or failed.
+class TemporaryCacheFile {
+public:
+  explicit TemporaryCacheFile(const char *name) {
+    llvm::SmallString<128> path;
+    llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, path);
+    llvm::sys::path::append(path, "gelu-jit-tuner-test-" +
+                                      std::to_string(::getpid()) + "-" + name);
+    this->path = std::string(path);
+    removeBoth();
+  }
+  ~TemporaryCacheFile() { removeBoth(); }
+  TemporaryCacheFile(const TemporaryCacheFile &) = delete;
+  TemporaryCacheFile &operator=(const TemporaryCacheFile &) = delete;
+
+  std::string path;
+
+private:
+  void removeBoth() {
+    llvm::sys::fs::remove(path);
+    llvm::sys::fs::remove(path + ".lock");
+  }
+};
 
 void writeFile(const std::string &path, llvm::StringRef text) {
   std::error_code ec;
@@ -574,7 +590,8 @@ TEST(TuningReport, UntunedKernelsMeasureThemselves) {
 //===----------------------------------------------------------------------===//
 
 TEST(TuningCache, ASecondTuningOfTheSameSpecHits) {
-  std::string path = temporaryPath("hit.json");
+  TemporaryCacheFile file("hit.json");
+  const std::string &path = file.path;
   TuneOptions options;
   options.cachePath = path;
   KernelSpec spec = specOf(R"({"name": "first", "budget": {"max_abs": 1e-4}})");
@@ -601,11 +618,11 @@ TEST(TuningCache, ASecondTuningOfTheSameSpecHits) {
       options);
   ASSERT_TRUE(static_cast<bool>(other));
   EXPECT_EQ(other->report.cacheStatus, "miss");
-  llvm::sys::fs::remove(path);
 }
 
 TEST(TuningCache, TheJitApiShowsTheHitInTheReport) {
-  std::string path = temporaryPath("jit.json");
+  TemporaryCacheFile file("jit.json");
+  const std::string &path = file.path;
   ::setenv("GELU_JIT_TUNING_CACHE", path.c_str(), 1);
   const char *json =
       R"({"ranking": "cost_model", "budget": {"max_abs": 1e-3}})";
@@ -618,7 +635,6 @@ TEST(TuningCache, TheJitApiShowsTheHitInTheReport) {
   EXPECT_EQ((*second)->report().cacheStatus, "hit");
   EXPECT_EQ((*second)->report().cachePath, path);
   EXPECT_EQ((*second)->spec().cacheKey(), (*first)->spec().cacheKey());
-  llvm::sys::fs::remove(path);
 }
 
 TEST(TuningCache, ACorruptFileIsReportedAndRebuilt) {
@@ -629,7 +645,8 @@ TEST(TuningCache, ACorruptFileIsReportedAndRebuilt) {
       {"not json at all {", R"({"format": "something else"})",
        R"({"format": "gelu-jit-tuning-cache", "version": 99, "entries": {}})",
        R"({"format": "gelu-jit-tuning-cache", "version": 1, "entries": []})"}) {
-    std::string path = temporaryPath("corrupt.json");
+    TemporaryCacheFile file("corrupt.json");
+    const std::string &path = file.path;
     writeFile(path, garbage);
     TuneOptions options;
     options.cachePath = path;
@@ -644,7 +661,6 @@ TEST(TuningCache, ACorruptFileIsReportedAndRebuilt) {
     auto again = tuneSpec(specOf(json), options);
     ASSERT_TRUE(static_cast<bool>(again));
     EXPECT_EQ(again->report.cacheStatus, "hit") << garbage;
-    llvm::sys::fs::remove(path);
   }
 }
 
@@ -652,7 +668,8 @@ TEST(TuningCache, ABadEntryIsRetunedAndAStaleOneReplaced) {
   const char *json =
       R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})";
   std::string key = tuningCacheKey(specOf(json));
-  std::string path = temporaryPath("entry.json");
+  TemporaryCacheFile file("entry.json");
+  const std::string &path = file.path;
   TuneOptions options;
   options.cachePath = path;
   options.warnOnStderr = false;
@@ -688,7 +705,6 @@ TEST(TuningCache, ABadEntryIsRetunedAndAStaleOneReplaced) {
   auto hit = tuneSpec(specOf(json), options);
   ASSERT_TRUE(static_cast<bool>(hit));
   EXPECT_EQ(hit->report.cacheStatus, "hit");
-  llvm::sys::fs::remove(path);
 }
 
 TEST(TuningCache, AnUnwritableCacheIsAWarningNotAFailure) {
@@ -710,7 +726,8 @@ TEST(TuningCache, ProcessesStoringAtOnceKeepEveryEntry) {
   // store overwrote the entries others added since its read).
   TuningReport report =
       tune(R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})").report;
-  std::string path = temporaryPath("processes.json");
+  TemporaryCacheFile file("processes.json");
+  const std::string &path = file.path;
   constexpr int kProcesses = 4, kStores = 10;
   std::vector<pid_t> children;
   for (int p = 0; p < kProcesses; ++p) {
@@ -741,14 +758,13 @@ TEST(TuningCache, ProcessesStoringAtOnceKeepEveryEntry) {
                            "key-" + std::to_string(p) + "-" + std::to_string(i))
                   .status == "hit";
   EXPECT_EQ(hits, kProcesses * kStores);
-  llvm::sys::fs::remove(path);
-  llvm::sys::fs::remove(path + ".lock");
 }
 
 TEST(TuningCache, AFullDiskIsNamedAndLeavesNoTemporaryFile) {
   TuningReport report =
       tune(R"({"ranking": "cost_model", "budget": {"max_abs": 1e-2}})").report;
-  std::string path = temporaryPath("full.json");
+  TemporaryCacheFile file("full.json");
+  const std::string &path = file.path;
   // A file-size limit of 1 KiB (the file needs more) stands for a full
   // disk: the write fails with EFBIG.
   std::string message =
@@ -766,7 +782,6 @@ TEST(TuningCache, AFullDiskIsNamedAndLeavesNoTemporaryFile) {
     EXPECT_FALSE(llvm::StringRef(it->path()).starts_with(path + ".tmp-"))
         << it->path() << " was left behind";
   EXPECT_FALSE(llvm::sys::fs::exists(path));
-  llvm::sys::fs::remove(path + ".lock");
 }
 
 TEST(TuningCache, KeysIgnoreNameAndThreadsOnly) {
