@@ -12,6 +12,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/bit.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -89,15 +91,22 @@ LogicalResult gelu::act::verifyActivationOp(ActivationOpInterface op) {
   llvm::ArrayRef<unsigned> degrees;
   if (expansion)
     degrees = gelu::degreesOf(function, *expansion, f64);
-  // piecewise_tail: lower degrees for exact and tanh GELU below f64, none
-  // for the others.
-  if (expansion && degrees.empty() && *expansion == Expansion::piecewise_tail)
+  // piecewise_tail: lower degrees for some functions below f64 (named in
+  // the message, from degreesOf), none for the others.
+  if (expansion && degrees.empty() && *expansion == Expansion::piecewise_tail) {
+    llvm::SmallVector<llvm::StringRef> withDegrees;
+    for (auto other = gelu::ReferenceFunction::GeluExact;
+         other <= gelu::ReferenceFunction::GeluSigmoidDerivative;
+         other = gelu::ReferenceFunction(int(other) + 1))
+      if (!gelu::degreesOf(other, *expansion, /*f64=*/false).empty())
+        withDegrees.push_back(gelu::stringifyReferenceFunction(other));
     return op->emitOpError("expansion '")
            << stringifyExpansion(*expansion) << "' of "
            << gelu::stringifyReferenceFunction(function)
            << (f64 ? " on f64" : "")
-           << " has one table: no degree (exact and tanh GELU below f64 "
-              "have lower degrees)";
+           << " has one table: no degree (lower degrees exist for "
+           << llvm::join(withDegrees, ", ") << " below f64)";
+  }
   if (degrees.empty())
     return op->emitOpError("degree needs an expansion that has degrees "
                            "('rational', 'rational_fast', 'piecewise', "
