@@ -21,7 +21,7 @@
 #    the buffers named in PRELUDE, linked with libgelu-jit.so and run; the
 #    GPU block is compiled only when this machine has no GPU.
 # Files the README names without showing (a list of specs, an AArch64 and
-# a GPU spec) are FIXTURES below.
+# a GPU spec, a list of GPU specs) are FIXTURES below.
 #
 # ===---------------------------------------------------------------------=== #
 import json
@@ -40,6 +40,8 @@ FIXTURES = {
     "kernels.json": [{"name": "gelu_f32"}, {"name": "silu_f32", "op": "silu"}],
     "k.json": {"name": "k", "target": "aarch64"},
     "g.json": {"name": "g", "target": "nvptx-sm_90"},
+    "gk.json": [{"name": "g", "target": "nvptx-sm_90"},
+                {"name": "s", "op": "silu", "target": "nvptx-sm_90"}],
 }
 PRELUDE = """
   const int64_t n = 1000, rows = 4, cols = 250;

@@ -150,48 +150,76 @@ llvm::Error compileSpec(const KernelSpec &requested, EmitKind kind,
 }
 
 //===----------------------------------------------------------------------===//
-// Libraries: several kernels in one object, shared library and header
+// Libraries: several kernels in one object, shared library and header (or,
+// for a GPU, one PTX module)
 //===----------------------------------------------------------------------===//
+
+/// The one target of the kernels of a library or PTX module.
+static llvm::Expected<TargetInfo> oneTarget(llvm::ArrayRef<KernelSpec> specs,
+                                            llvm::StringRef what) {
+  for (const KernelSpec &spec : specs)
+    if (spec.target != specs.front().target)
+      return llvm::createStringError(
+          "the kernels of one " + what + " need one target: '" +
+          specs.front().name + "' has '" + specs.front().target + "', '" +
+          spec.name + "' has '" + spec.target + "'");
+  return resolveTarget(specs.front().target);
+}
 
 /// The one CPU target of the kernels of a library.
 static llvm::Expected<TargetInfo>
 libraryTarget(llvm::ArrayRef<KernelSpec> specs) {
-  for (const KernelSpec &spec : specs)
-    if (spec.target != specs.front().target)
-      return llvm::createStringError(
-          "the kernels of one library need one target: '" + specs.front().name +
-          "' has '" + specs.front().target + "', '" + spec.name + "' has '" +
-          spec.target + "'");
-  auto target = resolveTarget(specs.front().target);
+  auto target = oneTarget(specs, "library");
   if (!target)
     return target.takeError();
   if (target->isGpu())
     return llvm::createStringError(
         "target '" + specs.front().target +
         "' is a GPU: its kernels are PTX that the CUDA driver loads "
-        "(--emit=ptx, gelu::GpuKernel), one kernel a file; there is no "
-        "object, shared library or C header for them");
+        "(--emit=ptx, gelu::GpuKernel); there is no object, shared library "
+        "or C header for them");
   return target;
 }
 
 /// Every kernel of `specs` (choices made) in one module, emitted as `kind`
-/// (LLVM IR, assembly or an object). A spec's error names its source
-/// (`sources`, one a spec: inSpecSource).
+/// (LLVM IR, assembly or an object; for a GPU, PTX). A spec's error names
+/// its source (`sources`, one a spec: inSpecSource).
 static llvm::Error emitLibrary(llvm::ArrayRef<KernelSpec> specs,
                                llvm::ArrayRef<std::string> sources,
                                EmitKind kind, llvm::raw_pwrite_stream &os) {
   if (specs.size() == 1)
     return inSpecSource(emitResolved(specs.front(), kind, os), sources.front());
-  if (kind != EmitKind::LlvmIR && kind != EmitKind::Assembly &&
-      kind != EmitKind::Object)
-    return llvm::createStringError(
-        "a list of " + llvm::Twine(specs.size()) +
-        " kernels is emitted as one object (--emit=obj), shared library "
-        "(--emit=shared), header (--emit=header), LLVM IR or assembly; "
-        "--emit=mlir, llvm-dialect and ptx take one kernel");
-  auto target = libraryTarget(specs);
+  // A GPU list is one PTX module, each kernel an entry of its name (and
+  // bias_gelu_backward's second, gpuDbiasKernelName).
+  auto target =
+      oneTarget(specs, kind == EmitKind::Ptx ? "PTX module" : "library");
   if (!target)
     return inSpecSource(target.takeError(), sources.front());
+  const bool gpu = target->isGpu();
+  if (gpu ? kind != EmitKind::Ptx && kind != EmitKind::Assembly &&
+                kind != EmitKind::LlvmIR
+          : kind != EmitKind::LlvmIR && kind != EmitKind::Assembly &&
+                kind != EmitKind::Object)
+    return llvm::createStringError(
+        "a list of " + llvm::Twine(specs.size()) + " kernels is emitted " +
+        (gpu ? "for a GPU as one PTX module (--emit=ptx) or LLVM IR"
+             : "as one object (--emit=obj), shared library (--emit=shared), "
+               "header (--emit=header), LLVM IR or assembly") +
+        "; --emit=mlir and llvm-dialect take one kernel" +
+        (gpu ? "" : ", --emit=ptx a GPU target"));
+  // bias_gelu_backward's second GPU kernel has a name of its own.
+  for (size_t i = 0; gpu && i < specs.size(); ++i) {
+    if (kernelAbiOf(specs[i].op) != KernelAbi::BiasBackward)
+      continue;
+    std::string second = gpuDbiasKernelName(specs[i].name);
+    for (size_t j = 0; j < specs.size(); ++j)
+      if (specs[j].name == second)
+        return llvm::createStringError(
+            "kernel '" + second + "' (" + sources[j] +
+            ") has the name of the second kernel of bias_gelu_backward '" +
+            specs[i].name + "' (" + sources[i] +
+            "): one PTX module needs one name per kernel");
+  }
   auto machine = createTargetMachine(*target);
   if (!machine)
     return machine.takeError();
@@ -200,10 +228,12 @@ static llvm::Error emitLibrary(llvm::ArrayRef<KernelSpec> specs,
   for (size_t i = 0; i < specs.size(); ++i) {
     const KernelSpec &spec = specs[i];
     std::unique_ptr<MLIRContext> context = createKernelContext();
-    auto module = buildKernelModule(*context, spec, *target);
+    auto module = gpu ? buildGpuKernelModule(*context, spec)
+                      : buildKernelModule(*context, spec, *target);
     if (!module)
       return inSpecSource(module.takeError(), sources[i]);
-    if (llvm::Error err = lowerActToLLVM(**module, &*target))
+    if (llvm::Error err = gpu ? lowerGpuKernelToNVVM(**module)
+                              : lowerActToLLVM(**module, &*target))
       return err;
     auto llvmModule =
         translateAndOptimize(**module, llvmContext, *target, **machine);
