@@ -18,9 +18,11 @@ target=$1 cc=$2 runner=$3 work=$4
 mkdir -p "$work"
 lanes_list="0 2 4 5 8 12 16"
 sizes="2 4 8 16 32 64"
-entry() { # entry T K: the K-th entry of a table of T, as MLIR and C write it
-  # (f64: digits no f32 holds)
-  echo "$(( $2 * 3 - ($2 % 3 == 0 ? 200 : 0) )).5$([[ $1 == f64 ]] && echo 123456789012)"
+entry() { # entry T K: sets $e to the K-th entry of a table of T, as MLIR
+  # and C write it (f64: digits no f32 holds); no subshell, as it runs
+  # thousands of times
+  e="$(($2 * 3 - ($2 % 3 == 0 ? 200 : 0))).5"
+  if [[ $1 == f64 ]]; then e+=123456789012; fi
 }
 {
   for type in f32 f64; do
@@ -29,7 +31,8 @@ entry() { # entry T K: the K-th entry of a table of T, as MLIR and C write it
       for size in $sizes; do
         table=""
         for ((k = 0; k < size; ++k)); do
-          table+="${table:+, }$(entry $type $k)"
+          entry $type $k
+          table+="${table:+, }$e"
         done
         if ((lanes)); then
           it="vector<${lanes}xi$bits>" ft="vector<${lanes}x$type>"
@@ -93,14 +96,15 @@ llc -O2 -filetype=obj "$work/lookups.ll" -o "$work/lookups.o"
   echo '  }'
   echo '}'
   for type in f32 f64; do
-    bits=${type#f} ctype=float
-    [[ $type == f64 ]] && ctype=double
+    bits=${type#f} ctype=float suffix=f
+    [[ $type == f64 ]] && ctype=double suffix=
     for lanes in $lanes_list; do
       for size in $sizes; do
         echo "void lookup_${type}_${lanes}_${size}(const int${bits}_t *, $ctype *);"
         printf 'static const %s table_%s_%s_%s[] = {' "$ctype" "$type" "$lanes" "$size"
         for ((k = 0; k < size; ++k)); do
-          printf '%s%s, ' "$(entry $type $k)" "$([[ $type == f32 ]] && echo f)"
+          entry $type $k
+          printf '%s%s, ' "$e" "$suffix"
         done
         echo '};'
       done
