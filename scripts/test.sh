@@ -2,11 +2,12 @@
 #===- scripts/test.sh - Every test, from nothing --------------------------===#
 #
 # Installs what is missing (the bench anchors too, so that bench/ is built
-# and its smoke run is among the tests), builds, and runs every test (lit,
-# GoogleTest and the bench smoke run) through ctest; then the sanitizer
-# builds and the bounded fuzzing (scripts/sanitize.sh; GELU_SANITIZE=0
-# skips them for a quick local run, and ctest then runs every lit and unit
-# test).
+# and its smoke run is among the tests), builds, and runs the tests through
+# ctest (lit, GoogleTest, the bench smoke run, the Python and install
+# tests; of lit's and GoogleTest's, those the sanitized build skips); then
+# the sanitizer builds, which run the other lit and unit tests, and the
+# bounded fuzzing (scripts/sanitize.sh; GELU_SANITIZE=0 skips them for a
+# quick local run, and ctest then runs every test).
 # Exits non-zero when any test fails or any sanitizer or fuzzer reports.
 #
 #===------------------------------------------------------------------------===#
