@@ -6,7 +6,8 @@
 //   gelu-fit --emit-inc F    write the f32 coefficient tables to F
 //                            (kFit_<name>, a rational fit adds
 //                            kFit_<name>_denominator) and kFittedTables,
-//                            every fit by name
+//                            every fit by name; a file that
+//                            already holds them is not touched
 //
 // The build runs `gelu-fit --emit-inc` to produce FittedPolynomials.inc.
 //
@@ -18,6 +19,7 @@
 #include "gelu/Version.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -365,6 +367,11 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (!incPath)
+    return 0;
+  // An unchanged file is left as it is (its time too), so that the build
+  // does not recompile what includes it when a refit gives the same tables.
+  if (auto existing = llvm::MemoryBuffer::getFile(incPath, /*IsText=*/true);
+      existing && (*existing)->getBuffer() == inc)
     return 0;
   if (llvm::Error err = gelu::writeOutputFile(incPath, inc)) {
     std::fprintf(stderr, "gelu-fit: %s\n",
