@@ -470,6 +470,52 @@ TEST(FittedPolynomials, OwnTailTableIsOfTailTableDegree) {
   }
 }
 
+/// The derivatives' root-factored tables (gelu_backward's piecewise_tail):
+/// of rootTableDegree (6 for exact and sigmoid GELU', 7 for tanh GELU'),
+/// on all 31 intervals of rootTableDomain reaching past the clamp, and
+/// (u − u0)·R(u) within 1.5e-7 of GELU'(−u) relative on a grid of each
+/// interval, with the lane's interval chosen as the kernel does (u/step in
+/// an f32 FMA, rounded to the nearest k) and the f32 coefficients evaluated
+/// in long double. A refit that loses the accuracy degree 7 had on the
+/// power-of-two tables (9.1e-8, 2.0e-7, 1.1e-7) fails here.
+TEST(FittedPolynomials, DerivativeRootTablesKeepTheirAccuracy) {
+  const std::pair<ReferenceFunction, unsigned> derivatives[] = {
+      {ReferenceFunction::GeluExactDerivative, 6},
+      {ReferenceFunction::GeluTanhDerivative, 7},
+      {ReferenceFunction::GeluSigmoidDerivative, 6}};
+  for (auto [function, degree] : derivatives) {
+    SCOPED_TRACE(stringifyReferenceFunction(function).str());
+    const PiecewiseCoefficients table = piecewiseRootCoefficients(function);
+    EXPECT_EQ(table.degree, degree);
+    EXPECT_EQ(rootTableDegree(function), degree);
+    const PiecewiseDomain &domain = table.domain;
+    EXPECT_EQ(domain.intervals, kPiecewiseMaxIntervals);
+    EXPECT_FALSE(domain.centred);
+    EXPECT_EQ(domain.grading, 0.0);
+    EXPECT_GE(domain.limit, rationalClamp(function, kRationalMaxDegree));
+    const long double root = piecewiseDerivativeRoot(function);
+    const float inverseStep = static_cast<float>(1 / domain.step);
+    const unsigned terms = table.degree + 1;
+    long double worst = 0;
+    for (int i = 0; i <= 300000; ++i) {
+      const float u = static_cast<float>(domain.limit * i / 300000);
+      const float shifted = std::fma(u, inverseStep, 0x1.8p23f);
+      const float k = shifted - 0x1.8p23f;
+      const float v = std::fma(u, inverseStep, -k);
+      const auto interval = static_cast<unsigned>(k);
+      ASSERT_LT(interval, domain.intervals) << "u = " << u;
+      long double r = 0;
+      for (unsigned j = terms; j-- > 0;)
+        r = r * v + table.coefficients[interval * terms + j];
+      const long double q = evaluateReference(function, -u);
+      if (fabsl(u - root) < 1e-3L)
+        continue; // q all cancellation: R's error is measured beside it
+      worst = std::max(worst, fabsl((u - root) * r / q - 1));
+    }
+    EXPECT_LE(worst, 1.5e-7L);
+  }
+}
+
 /// The ladder's tables are evaluated expanded in the lane's own variable w
 /// (u, or t on a graded domain; isExpandedPiecewise): each interval's
 /// expanded polynomial, f32 coefficients evaluated exactly, is its centred

@@ -506,6 +506,18 @@ static double ladderErrorEstimate(ReferenceFunction function, unsigned degree,
       degree, domain, /*relative=*/false);
 }
 
+/// Every interval of a table, with the least step 16/m (1/step an f32
+/// value, as the ladder's) whose intervals cover `clamp`.
+static PiecewiseDomain fullEvenDomain(double clamp) {
+  const auto m = static_cast<unsigned>(std::floor(
+      kPiecewiseLadderInverseStepUnit * (kPiecewiseMaxIntervals - 1) / clamp));
+  const double step = kPiecewiseLadderInverseStepUnit / m;
+  const unsigned intervals =
+      std::min(static_cast<unsigned>(std::ceil(clamp / step)) + 1,
+               kPiecewiseMaxIntervals);
+  return {step, (intervals - 1) * step, intervals};
+}
+
 PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
   assert(hasRationalForm(function) && "no piecewise form");
   // The rational form's clamp, past which the gate is 1 (or 0) to within
@@ -536,17 +548,9 @@ PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree) {
     const unsigned intervals = intervalsAt(best);
     return {best, (intervals - 1) * best, intervals};
   }
-  // Sigmoid GELU and SiLU from degree 5 (hasEvenFullTables): every
-  // interval of the table, the least step 16/m (1/step an f32 value, as
-  // the ladder's) whose intervals cover the clamp.
-  if (hasEvenFullTables(function) && degree >= kPiecewiseTailMinDegree) {
-    const auto m =
-        static_cast<unsigned>(std::floor(kPiecewiseLadderInverseStepUnit *
-                                         (kPiecewiseMaxIntervals - 1) / clamp));
-    const double step = kPiecewiseLadderInverseStepUnit / m;
-    const unsigned intervals = intervalsAt(step);
-    return {step, (intervals - 1) * step, intervals};
-  }
+  // Sigmoid GELU and SiLU from degree 5 (hasEvenFullTables).
+  if (hasEvenFullTables(function) && degree >= kPiecewiseTailMinDegree)
+    return fullEvenDomain(clamp);
   // Degrees above the ladder's: the least power-of-two step whose table
   // covers the clamp (u/step exact).
   double step = 1.0 / 64;
@@ -985,7 +989,7 @@ long double piecewiseDerivativeRoot(ReferenceFunction function) {
 }
 
 std::string piecewiseRootFitName(ReferenceFunction function) {
-  return piecewiseFitName(function, kPiecewiseMaxDegree) + "_root";
+  return piecewiseFitName(function, rootTableDegree(function)) + "_root";
 }
 
 /// One interval of a piecewise fit: `f` of v in [−1/2, 1/2] at `degree`,
@@ -1035,16 +1039,28 @@ tailTablePieces(ReferenceFunction function, const PiecewiseDomain &domain,
   return pieces;
 }
 
-/// R(u) = q(u)/(u − u0) on each interval of tailPiecewiseDomain, fitted
+unsigned rootTableDegree(ReferenceFunction function) {
+  assert(isDerivative(function) && "a derivative's table");
+  return function == ReferenceFunction::GeluTanhDerivative
+             ? kPiecewiseMaxDegree
+             : kPiecewiseMaxDegree - 1;
+}
+
+PiecewiseDomain rootTableDomain(ReferenceFunction function) {
+  assert(isDerivative(function) && "a derivative's table");
+  return fullEvenDomain(rationalClamp(function, kRationalMaxDegree));
+}
+
+/// R(u) = q(u)/(u − u0) on each interval of rootTableDomain, fitted
 /// with relative error (piecewiseDerivativeRoot).
 static PiecewiseFitEntry rootFactoredFit(ReferenceFunction function) {
-  const PiecewiseDomain domain =
-      tailPiecewiseDomain(function, kPiecewiseMaxDegree);
+  const PiecewiseDomain domain = rootTableDomain(function);
+  const unsigned degree = rootTableDegree(function);
   const long double root = piecewiseDerivativeRoot(function);
   PiecewiseFitEntry entry;
   entry.name = piecewiseRootFitName(function);
   entry.function = function;
-  entry.degree = kPiecewiseMaxDegree;
+  entry.degree = degree;
   entry.domain = domain;
   entry.description =
       "GELU'(x)/(u − u0) at x = −u, u0 = " +
@@ -1052,8 +1068,8 @@ static PiecewiseFitEntry rootFactoredFit(ReferenceFunction function) {
       decimal(domain.limit) + "], " + std::to_string(domain.intervals) +
       " intervals of " +
       (domain.centred ? centredIntervalsText(domain) : decimal(domain.step)) +
-      ", degree " + std::to_string(kPiecewiseMaxDegree) + ", relative error";
-  entry.pieces = tailTablePieces(function, domain, kPiecewiseMaxDegree);
+      ", degree " + std::to_string(degree) + ", relative error";
+  entry.pieces = tailTablePieces(function, domain, degree);
   return entry;
 }
 
@@ -1074,9 +1090,7 @@ double gaussTailStart() {
        piecewiseDomain(ReferenceFunction::GeluExact,
                        bf16PiecewiseTailDegree(ReferenceFunction::GeluExact))
            .limit,
-       piecewiseDomain(ReferenceFunction::GeluExactDerivative,
-                       kPiecewiseMaxDegree)
-           .limit});
+       rootTableDomain(ReferenceFunction::GeluExactDerivative).limit});
 }
 
 /// S(u) = Φ(−u)·e^(u²/2) on gaussTailDomain (gaussTailDomain's comment),

@@ -304,7 +304,8 @@ PiecewiseCoefficients lowDegreeTailCoefficients(ReferenceFunction function,
 }
 
 PiecewiseCoefficients piecewiseRootCoefficients(ReferenceFunction function) {
-  return piecewiseTable(piecewiseRootFitName(function), kPiecewiseMaxDegree);
+  return piecewiseTable(piecewiseRootFitName(function),
+                        rootTableDegree(function));
 }
 
 PiecewiseCoefficients gaussTailCoefficients() {

@@ -99,7 +99,7 @@ float piecewiseCentre(const PiecewiseDomain &domain, unsigned k);
 /// one time in 15), the centred one at 7.26 (one time in 440); its even
 /// degree-6 table ended at 5.125, the centred one at 6.43. Measured and
 /// not kept (docs/bench.md): exact GELU's (its even table already reaches
-/// 7) and tanh GELU''s (its even root-factored table reaches 5.75, one
+/// 7) and tanh GELU''s (its even root-factored table reached 5.75, one
 /// vector in 30 at σ = 2): each cost more than it saved on normal inputs
 /// with σ ≤ 2.
 bool hasCentredTailTable(ReferenceFunction function);
@@ -149,11 +149,25 @@ std::string piecewiseFitName(ReferenceFunction function, unsigned degree);
 /// The derivatives' tables for `piecewise_tail`: GELU' has one zero (near
 /// x = −0.75), so an absolute fit loses its relative accuracy there. These
 /// write q(u) = GELU'(−u) = (u − u0)·R(u), u0 the zero of q, and fit R on
-/// each interval of degree kPiecewiseMaxDegree's domain with relative
-/// error: with u0 = hi + lo in f32, (u − hi) − lo is exact or rounded
-/// once, and q keeps its relative accuracy through the zero.
+/// each interval of rootTableDomain with relative error, at
+/// rootTableDegree: with u0 = hi + lo in f32, (u − hi) − lo is exact or
+/// rounded once, and q keeps its relative accuracy through the zero.
 long double piecewiseDerivativeRoot(ReferenceFunction function);
 std::string piecewiseRootFitName(ReferenceFunction function);
+/// The degree of a derivative's root-factored table: 6 for exact and
+/// sigmoid GELU', whose degree 6 errs as degree 7 does on their
+/// rootTableDomain (gelu-fit prints each; docs/accuracy.md), one lookup and
+/// one FMA fewer a vector; 7 for tanh GELU', whose degree 6 errs about 4
+/// times as much (4.2e-7 against 1.1e-7 on 31 intervals of 0.193).
+unsigned rootTableDegree(ReferenceFunction function);
+/// The domain of a derivative's root-factored table: every one of the
+/// kPiecewiseMaxIntervals intervals, with the least step 16/m that
+/// reaches the clamp (as hasEvenFullTables' gates: 0.2 to 6 for exact
+/// GELU', 0.186 to 5.58 for tanh GELU', 0.4 to 12 for sigmoid GELU'), not
+/// the power-of-two step that reaches it with 25 of 1/4, 24 of 1/4 and 25
+/// of 1/2: exact GELU''s degree 6 erred 2.3 times as much there, tanh
+/// GELU''s degree 7 1.5 times.
+PiecewiseDomain rootTableDomain(ReferenceFunction function);
 
 /// Exact GELU's and GELU''s `piecewise_tail` below their tables (x <
 /// −limit): x·Φ(x) = x·S(u)·e^(−u²/2) and Φ(x) + x·φ(x) = (S(u) −
@@ -191,8 +205,8 @@ constexpr unsigned kPiecewiseTailMinDegree = 5;
 /// a vector than degree 7. They have no named lower degree. Exact and tanh
 /// GELU's lower degrees end their tables sooner (lowDegreeTailCoefficients),
 /// which costs more than it saves on wide data. A derivative's root-factored
-/// table is degree 7. The degrees below this are piecewise_tail's named ones
-/// (from kPiecewiseTailMinDegree: ExpansionCatalog.h, degreesOf).
+/// table has rootTableDegree. The degrees below this are piecewise_tail's named
+/// ones (from kPiecewiseTailMinDegree: ExpansionCatalog.h, degreesOf).
 unsigned tailTableDegree(ReferenceFunction function);
 /// The table degree of a gate's `piecewise_tail` (exact, tanh and sigmoid
 /// GELU, SiLU) when its results are rounded to bf16: the least degree

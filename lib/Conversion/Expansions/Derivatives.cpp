@@ -149,6 +149,62 @@ static Value emitGeluDerivativeGaussTail(ElementwiseBuilder &eb, Value x) {
   return tail.gauss.timesFused(eb, t);
 }
 
+/// y, the argument of σ, as a pair (2u for the tanh form, 1.702x for the
+/// sigmoid form) and x·y' rounded once, for x clamped to where the result
+/// has settled; `fast`: y rounded once too.
+namespace {
+struct SigmoidDerivativeArgument {
+  DoubleFloat y;
+  Value xSlope;
+};
+} // namespace
+static SigmoidDerivativeArgument
+emitSigmoidDerivativeArgument(ElementwiseBuilder &eb,
+                              ReferenceFunction function, Value xc, bool fast) {
+  if (function == ReferenceFunction::GeluTanhDerivative) {
+    DoubleFloat twoU =
+        fast ? DoubleFloat{emitTanhFormSigmoidArgFast(eb, xc), Value()}
+             : emitTanhFormSigmoidArg(eb, xc);
+    return {twoU, eb.mul(xc, emitTanhFormSigmoidArgDerivative(eb, xc))};
+  }
+  assert(function == ReferenceFunction::GeluSigmoidDerivative &&
+         "a σ form's derivative");
+  DoubleFloat y =
+      fast ? DoubleFloat{eb.mul(eb.constant(sigmoidFormScale<double>()), xc),
+                         Value()}
+           : emitScaled(eb,
+                        SplitConstant::of(eb, sigmoidFormScale<long double>()),
+                        xc);
+  // x·y' = y (f64 callers take it as the pair).
+  return {y, eb.isDouble() ? Value() : y.lo ? eb.add(y.hi, y.lo) : y.hi};
+}
+
+/// The tanh and sigmoid forms' GELU' below their root-factored tables
+/// (x < −limit), where y is below −20 (asserted) and e = e^y under 2^−28:
+/// s = e/(1 + e) and 1 − s = 1/(1 + e), so GELU' = s·(1 + x·y'·(1 − s)) =
+/// e·(1 + e + x·y')/(1 + e)², which is e·(1 + x·y') to within 2e relative
+/// (under 0.05 ULP). One exponential of y as a pair, no divide: the
+/// `sigmoid` form's value there with the terms that round away left out.
+/// 1 + x·y' (x·y' under −30) adds no cancellation; e's power-of-two scales
+/// come last, so a subnormal result is rounded once. x is clamped as the
+/// `sigmoid` form clamps it (−inf gives −0).
+static Value emitSigmoidDerivativeTail(ElementwiseBuilder &eb,
+                                       ReferenceFunction function, Value x,
+                                       double limit) {
+  assert(!eb.isDouble() && "f64 has no piecewise_tail of these");
+  const bool tanhForm = function == ReferenceFunction::GeluTanhDerivative;
+  [[maybe_unused]] const double yAtLimit =
+      tanhForm ? -limit * tanhFormSlope() *
+                     (1 + tanhFormCubic<double>() * limit * limit)
+               : -limit * sigmoidFormScale<double>();
+  assert(yAtLimit < -20 && "e^y not negligible beside 1 at the table's end");
+  Value xc = clampBoth(eb, x, tanhForm ? kTanhFormTail : kSigmoidFormTail);
+  SigmoidDerivativeArgument arg =
+      emitSigmoidDerivativeArgument(eb, function, xc, /*fast=*/false);
+  ScaledExp e = emitExpOfPair(eb, arg.y);
+  return e.timesFused(eb, eb.add(eb.constant(1.0), arg.xSlope));
+}
+
 /// GELU'(x) from the piecewise table of q(u) = GELU'(−u): q(|x|) for
 /// x ≤ 0, 1 − q(x) above (GELU' − 1/2 is odd). `piecewise` (and
 /// `piecewise_graded`, on its graded table): absolute
@@ -202,8 +258,7 @@ static Value emitGeluPiecewiseDerivative(ElementwiseBuilder &eb,
       [&](ElementwiseBuilder &slow) {
         if (function == ReferenceFunction::GeluExactDerivative)
           return emitGeluDerivativeGaussTail(slow, x);
-        return emitDerivativeExpansion(slow, function, act::Expansion::sigmoid,
-                                       x, 0);
+        return emitSigmoidDerivativeTail(slow, function, x, limit);
       },
       y);
 }
@@ -267,11 +322,9 @@ static Value emitGeluTanhDerivative(ElementwiseBuilder &eb, Value x,
     DoubleFloat xSlope = emitTanhFormSigmoidArg(eb, xc, /*cubicFactor=*/3);
     return emitTimesSigmoidDerivativeF64(eb, twoU, xSlope);
   }
-  DoubleFloat twoU =
-      fast ? DoubleFloat{emitTanhFormSigmoidArgFast(eb, xc), Value()}
-           : emitTanhFormSigmoidArg(eb, xc);
-  Value xSlope = eb.mul(xc, emitTanhFormSigmoidArgDerivative(eb, xc));
-  return emitTimesSigmoidDerivative(eb, twoU, xSlope, fast);
+  SigmoidDerivativeArgument arg = emitSigmoidDerivativeArgument(
+      eb, ReferenceFunction::GeluTanhDerivative, xc, fast);
+  return emitTimesSigmoidDerivative(eb, arg.y, arg.xSlope, fast);
 }
 
 /// The sigmoid form's derivative: y = s·x, and x·y' = y itself.
@@ -279,16 +332,11 @@ static Value emitGeluSigmoidDerivative(ElementwiseBuilder &eb, Value x,
                                        bool fast) {
   Value xc =
       clampBoth(eb, x, tailFor(eb, kSigmoidFormTail, kSigmoidFormTailF64));
-  DoubleFloat y =
-      fast ? DoubleFloat{eb.mul(eb.constant(sigmoidFormScale<double>()), xc),
-                         Value()}
-           : emitScaled(eb,
-                        SplitConstant::of(eb, sigmoidFormScale<long double>()),
-                        xc);
+  SigmoidDerivativeArgument arg = emitSigmoidDerivativeArgument(
+      eb, ReferenceFunction::GeluSigmoidDerivative, xc, fast);
   if (eb.isDouble()) // x·y' = y
-    return emitTimesSigmoidDerivativeF64(eb, y, y);
-  Value xSlope = y.lo ? eb.add(y.hi, y.lo) : y.hi;
-  return emitTimesSigmoidDerivative(eb, y, xSlope, fast);
+    return emitTimesSigmoidDerivativeF64(eb, arg.y, arg.y);
+  return emitTimesSigmoidDerivative(eb, arg.y, arg.xSlope, fast);
 }
 
 Value emitDerivativeExpansion(ElementwiseBuilder &eb,

@@ -8,16 +8,17 @@
 // NOLIBM: math.fma
 
 // dy·GELU'(x), GELU' by default piecewise_tail: q(u) = GELU'(−u) as
-// (u − u0)·R(u), R from eight table lookups, u0 = hi + lo the zero of q;
-// q for x ≤ 0, 1 − q in one FMA above; below the table, for the vectors
-// that have such a lane, the erfc form (two exponentials, scaled by 2^k
-// built from exponent bits: Φ's and φ's). Then one multiply by dy, which
+// (u − u0)·R(u), R of degree 6 from seven table lookups (rootTableDegree),
+// u0 = hi + lo the zero of q; q for x ≤ 0, 1 − q in one FMA above; below
+// the table, for the vectors that have such a lane, the Gaussian tail (S
+// from exact GELU's tail table times one exponential, scaled by two
+// powers of two built from exponent bits). Then one multiply by dy, which
 // is the result.
 // CHECK-LABEL: func.func @gelu_backward
 // CHECK-SAME: (%[[X:.*]]: vector<8xf32>, %[[DY:.*]]: vector<8xf32>)
 // CHECK: %[[ABS:.*]] = math.absf %[[X]]
 // CHECK: %[[U:.*]] = arith.select %{{.*}}, %{{.*}}, %[[ABS]]
-// CHECK-COUNT-8: act.lookup
+// CHECK-COUNT-7: act.lookup
 // CHECK-NOT: act.lookup
 // CHECK: %[[R:.*]] = math.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<8xf32>
 // CHECK-NEXT: %[[OFFSET:.*]] = arith.subf %[[U]], %{{.*}} : vector<8xf32>
@@ -35,6 +36,41 @@
 // CHECK-NEXT: return %[[DX]]
 func.func @gelu_backward(%x: vector<8xf32>, %dy: vector<8xf32>) -> vector<8xf32> {
   %0 = act.gelu_backward %x, %dy : vector<8xf32>
+  return %0 : vector<8xf32>
+}
+
+// tanh GELU': its root-factored table is degree 7 (eight lookups); below
+// it, for the vectors that have such a lane, e^y·(1 + x·y') with y = 2u as
+// a pair: one exponential, its two power-of-two scales last, no divide.
+// CHECK-LABEL: func.func @gelu_backward_tanh
+// CHECK-COUNT-8: act.lookup
+// CHECK-NOT: act.lookup
+// CHECK: scf.if
+// CHECK-NOT: arith.divf
+// CHECK: math.roundeven
+// CHECK-NOT: arith.divf
+// CHECK-COUNT-2: arith.shli
+// CHECK-NOT: arith.divf
+// CHECK: } else {
+func.func @gelu_backward_tanh(%x: vector<8xf32>, %dy: vector<8xf32>) -> vector<8xf32> {
+  %0 = act.gelu_backward %x, %dy approximate<tanh> : vector<8xf32>
+  return %0 : vector<8xf32>
+}
+
+// sigmoid GELU': degree 6 (seven lookups), and the same tail with
+// y = 1.702x as a pair.
+// CHECK-LABEL: func.func @gelu_backward_sigmoid
+// CHECK-COUNT-7: act.lookup
+// CHECK-NOT: act.lookup
+// CHECK: scf.if
+// CHECK-NOT: arith.divf
+// CHECK: math.roundeven
+// CHECK-NOT: arith.divf
+// CHECK-COUNT-2: arith.shli
+// CHECK-NOT: arith.divf
+// CHECK: } else {
+func.func @gelu_backward_sigmoid(%x: vector<8xf32>, %dy: vector<8xf32>) -> vector<8xf32> {
+  %0 = act.gelu_backward %x, %dy approximate<sigmoid> : vector<8xf32>
   return %0 : vector<8xf32>
 }
 

@@ -207,13 +207,14 @@ def Act_GeluBackwardOp : Act_GeluActivationOp<Act_OpKindGeluBackward,
 
     `expansion` names how the derivative is computed. For every form
     `piecewise_tail` (the default: q(u) = GELU'(−u) as (u − u0)·R(u), u0
-    the zero of GELU', R a degree-7 polynomial on each of ≤ 32 intervals
-    of |x|, its coefficients looked up per lane: relative accuracy through
-    the zero; below the table a tail form, computed only for the vectors
-    that have such a lane: for exact GELU' (S(|x|) − |x|/√(2π))·e^(−x²/2),
-    S from exact GELU's tail table, for the others their `sigmoid` form)
+    the zero of GELU', R a polynomial of degree 6 (tanh GELU': 7) on each
+    of ≤ 32 intervals of |x|, its coefficients looked up per lane: relative
+    accuracy through the zero; below the table a tail form, computed only
+    for the vectors that have such a lane: for exact GELU'
+    (S(|x|) − |x|/√(2π))·e^(−x²/2), S from exact GELU's tail table, for the
+    others e^y·(1 + x·y'), y the argument of their σ as a pair: no divide)
     and `piecewise`
-    (GELU'(−|x|) itself on the same intervals, `degree` 1 to 7: absolute
+    (GELU'(−|x|) itself on intervals of |x|, `degree` 1 to 7: absolute
     accuracy, no branch), `piecewise_graded` (the same at `degree` 1 to 3
     on a graded table, intervals widening with |x| as for `act.gelu`: up
     to 5× less error for one FMA more) and `polynomial` (no table: 1/2 + v·p(v²), v = x
