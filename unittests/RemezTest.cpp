@@ -473,17 +473,21 @@ TEST(FittedPolynomials, OwnTailTableIsOfTailTableDegree) {
 /// The derivatives' root-factored tables (gelu_backward's piecewise_tail):
 /// of rootTableDegree (6 for exact and sigmoid GELU', 7 for tanh GELU'),
 /// on all 31 intervals of rootTableDomain reaching past the clamp, and
-/// (u − u0)·R(u) within 1.5e-7 of GELU'(−u) relative on a grid of each
+/// (u − u0)·R(u) within its bound of GELU'(−u) relative on a grid of each
 /// interval, with the lane's interval chosen as the kernel does (u/step in
 /// an f32 FMA, rounded to the nearest k) and the f32 coefficients evaluated
-/// in long double. A refit that loses the accuracy degree 7 had on the
-/// power-of-two tables (9.1e-8, 2.0e-7, 1.1e-7) fails here.
+/// in long double. The bounds are just above what the tables reach (9.2e-8,
+/// 1.1e-7, 6.7e-8; degree 7 on the power-of-two tables had 9.1e-8, 2.0e-7
+/// and 1.1e-7): a worse refit fails here.
 TEST(FittedPolynomials, DerivativeRootTablesKeepTheirAccuracy) {
-  const std::pair<ReferenceFunction, unsigned> derivatives[] = {
-      {ReferenceFunction::GeluExactDerivative, 6},
-      {ReferenceFunction::GeluTanhDerivative, 7},
-      {ReferenceFunction::GeluSigmoidDerivative, 6}};
-  for (auto [function, degree] : derivatives) {
+  const struct {
+    ReferenceFunction function;
+    unsigned degree;
+    long double bound;
+  } derivatives[] = {{ReferenceFunction::GeluExactDerivative, 6, 1.0e-7L},
+                     {ReferenceFunction::GeluTanhDerivative, 7, 1.2e-7L},
+                     {ReferenceFunction::GeluSigmoidDerivative, 6, 7.5e-8L}};
+  for (auto [function, degree, bound] : derivatives) {
     SCOPED_TRACE(stringifyReferenceFunction(function).str());
     const PiecewiseCoefficients table = piecewiseRootCoefficients(function);
     EXPECT_EQ(table.degree, degree);
@@ -512,7 +516,7 @@ TEST(FittedPolynomials, DerivativeRootTablesKeepTheirAccuracy) {
         continue; // q all cancellation: R's error is measured beside it
       worst = std::max(worst, fabsl((u - root) * r / q - 1));
     }
-    EXPECT_LE(worst, 1.5e-7L);
+    EXPECT_LE(worst, bound);
   }
 }
 

@@ -1048,7 +1048,10 @@ unsigned rootTableDegree(ReferenceFunction function) {
 
 PiecewiseDomain rootTableDomain(ReferenceFunction function) {
   assert(isDerivative(function) && "a derivative's table");
-  return fullEvenDomain(rationalClamp(function, kRationalMaxDegree));
+  const double clamp = rationalClamp(function, kRationalMaxDegree);
+  if (function == ReferenceFunction::GeluTanhDerivative)
+    return fullEvenDomain(std::max(clamp, kTanhDerivativeTableReach));
+  return fullEvenDomain(clamp);
 }
 
 /// R(u) = q(u)/(u − u0) on each interval of rootTableDomain, fitted

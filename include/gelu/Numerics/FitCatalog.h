@@ -163,11 +163,17 @@ unsigned rootTableDegree(ReferenceFunction function);
 /// The domain of a derivative's root-factored table: every one of the
 /// kPiecewiseMaxIntervals intervals, with the least step 16/m that
 /// reaches the clamp (as hasEvenFullTables' gates: 0.2 to 6 for exact
-/// GELU', 0.186 to 5.58 for tanh GELU', 0.4 to 12 for sigmoid GELU'), not
-/// the power-of-two step that reaches it with 25 of 1/4, 24 of 1/4 and 25
-/// of 1/2: exact GELU''s degree 6 erred 2.3 times as much there, tanh
-/// GELU''s degree 7 1.5 times.
+/// GELU', 0.4 to 12 for sigmoid GELU'), and for tanh GELU' past its clamp
+/// (5.58) to kTanhDerivativeTableReach (0.193 to 5.78), not the
+/// power-of-two step that reached them with 25 of 1/4, 24 of 1/4 and 25 of
+/// 1/2: there exact GELU''s degree 6 erred 2.3 times as much, tanh GELU''s
+/// degree 7 1.8 times.
 PiecewiseDomain rootTableDomain(ReferenceFunction function);
+/// Where tanh GELU''s root-factored table reaches at least, as its
+/// power-of-two table did: at its clamp, 5.58, a vector of x uniform on
+/// [−6, 6] (gelu-train-bench's) takes the tail's branch 43 % of the time,
+/// at 5.78 25 %; the tail costs more than the table (docs/bench.md).
+constexpr double kTanhDerivativeTableReach = 5.75;
 
 /// Exact GELU's and GELU''s `piecewise_tail` below their tables (x <
 /// −limit): x·Φ(x) = x·S(u)·e^(−u²/2) and Φ(x) + x·φ(x) = (S(u) −
