@@ -21,12 +21,13 @@ namespace gelu {
 
 static constexpr long double kPi = 3.14159265358979323846264338327950288L;
 
-/// y(x) of a σ-based gate σ(y(x)).
-static long double sigmoidArgument(ReferenceFunction function, long double x) {
+long double sigmoidGateArgument(ReferenceFunction function, long double x) {
   switch (function) {
   case ReferenceFunction::GeluTanh:
+  case ReferenceFunction::GeluTanhDerivative:
     return 2 * sqrtl(2 / kPi) * (x + tanhFormCubic<long double>() * x * x * x);
   case ReferenceFunction::GeluSigmoid:
+  case ReferenceFunction::GeluSigmoidDerivative:
     return sigmoidFormScale<long double>() * x;
   case ReferenceFunction::Silu:
     return x;
@@ -63,7 +64,7 @@ static ReferenceFunction antiderivative(ReferenceFunction derivative) {
 /// (GELU'(x) − 1/2)/x of a σ-based GELU x·σ(y): (σ − 1/2 + x·y'·σ·(1 −
 /// σ))/x, both terms of the sum of one sign.
 static long double sigmoidDerivativeOdd(ReferenceFunction gelu, long double x) {
-  long double y = sigmoidArgument(gelu, x);
+  long double y = sigmoidGateArgument(gelu, x);
   long double s = 1 / (1 + expl(-y));
   long double oneMinusS = 1 / (1 + expl(y));
   return (0.5L * tanhl(y / 2) +
@@ -78,7 +79,7 @@ static double sigmoidDerivativeClamp(ReferenceFunction gelu) {
   auto search = [](ReferenceFunction gelu) {
     double last = 0;
     for (long double x = 1; x < 64; x += 1.0L / 64) {
-      long double y = sigmoidArgument(gelu, x);
+      long double y = sigmoidGateArgument(gelu, x);
       long double s = 1 / (1 + expl(-y));
       long double oneMinusS = 1 / (1 + expl(y));
       long double deviation =
@@ -122,7 +123,8 @@ double rationalClamp(ReferenceFunction function, unsigned degree) {
   long double lo = 0, hi = kSigmoidArgumentClamp;
   for (int i = 0; i < 100; ++i) {
     long double mid = (lo + hi) / 2;
-    (sigmoidArgument(function, mid) < kSigmoidArgumentClamp ? lo : hi) = mid;
+    (sigmoidGateArgument(function, mid) < kSigmoidArgumentClamp ? lo : hi) =
+        mid;
   }
   return static_cast<double>(hi);
 }
@@ -310,12 +312,12 @@ std::vector<FitEntry> fitCatalog() {
     auto gateOdd = [function](long double x) {
       if (function == ReferenceFunction::GeluExact)
         return 0.5L * erfl(x / sqrtl(2.0L)) / x;
-      return 0.5L * tanhl(sigmoidArgument(function, x) / 2) / x;
+      return 0.5L * tanhl(sigmoidGateArgument(function, x) / 2) / x;
     };
     auto gate = [function](long double x) {
       if (function == ReferenceFunction::GeluExact)
         return 0.5L + 0.5L * erfl(x / sqrtl(2.0L));
-      return 1 / (1 + expl(-sigmoidArgument(function, x)));
+      return 1 / (1 + expl(-sigmoidGateArgument(function, x)));
     };
     const std::string name = gateName(function);
     for (unsigned degree = kRationalMinDegree; degree <= kRationalMaxDegree;
@@ -718,7 +720,7 @@ long double piecewiseTarget(ReferenceFunction function, long double u) {
   case ReferenceFunction::GeluTanh:
   case ReferenceFunction::GeluSigmoid:
   case ReferenceFunction::Silu:
-    return 1 / (1 + expl(sigmoidArgument(function, u)));
+    return 1 / (1 + expl(sigmoidGateArgument(function, u)));
   case ReferenceFunction::GeluExactDerivative:
     // Φ(−u) − u·φ(u).
     return 0.5L * erfcl(u / sqrtl(2.0L)) -
@@ -727,7 +729,7 @@ long double piecewiseTarget(ReferenceFunction function, long double u) {
   case ReferenceFunction::GeluSigmoidDerivative: {
     // s − u·y'(u)·s·(1 − s), s = σ(−y(u)) (y odd, y' even).
     ReferenceFunction gelu = antiderivative(function);
-    long double y = sigmoidArgument(gelu, u);
+    long double y = sigmoidGateArgument(gelu, u);
     long double s = 1 / (1 + expl(y));
     long double oneMinusS = 1 / (1 + expl(-y));
     return s - u * sigmoidArgumentSlope(gelu, u) * s * oneMinusS;

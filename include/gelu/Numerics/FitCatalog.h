@@ -77,6 +77,9 @@ PiecewiseDomain piecewiseDomain(ReferenceFunction function, unsigned degree);
 /// −0.12353515625, its exact value 2.9e-7 from a midpoint, the table's
 /// error 3.5e-7).
 bool hasEvenFullTables(ReferenceFunction function);
+/// y(x), in long double, of the σ-based gate σ(y(x)) of tanh GELU, sigmoid
+/// GELU or SiLU, or of the first two's derivatives (their GELU's y).
+long double sigmoidGateArgument(ReferenceFunction function, long double x);
 /// What a piecewise table of `function` holds at u = |x|, in long double:
 /// a gate's q(u) = g(−u) (1/2 at 0), a derivative's GELU'(−u).
 long double piecewiseTarget(ReferenceFunction function, long double u);

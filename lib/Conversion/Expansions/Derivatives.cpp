@@ -149,9 +149,20 @@ static Value emitGeluDerivativeGaussTail(ElementwiseBuilder &eb, Value x) {
   return tail.gauss.timesFused(eb, t);
 }
 
+/// x clamped to where the tanh or sigmoid form's GELU' has settled (its
+/// `sigmoid` form's range), which keeps every power finite and −inf from
+/// meeting a zero factor.
+static Value clampSigmoidDerivativeInput(ElementwiseBuilder &eb,
+                                         ReferenceFunction function, Value x) {
+  return clampBoth(eb, x,
+                   function == ReferenceFunction::GeluTanhDerivative
+                       ? tailFor(eb, kTanhFormTail, kTanhFormTailF64)
+                       : tailFor(eb, kSigmoidFormTail, kSigmoidFormTailF64));
+}
+
 /// y, the argument of σ, as a pair (2u for the tanh form, 1.702x for the
-/// sigmoid form) and x·y' rounded once, for x clamped to where the result
-/// has settled; `fast`: y rounded once too.
+/// sigmoid form) and x·y' rounded once, for x clamped
+/// (clampSigmoidDerivativeInput); `fast`: y rounded once too.
 namespace {
 struct SigmoidDerivativeArgument {
   DoubleFloat y;
@@ -192,13 +203,9 @@ static Value emitSigmoidDerivativeTail(ElementwiseBuilder &eb,
                                        ReferenceFunction function, Value x,
                                        double limit) {
   assert(!eb.isDouble() && "f64 has no piecewise_tail of these");
-  const bool tanhForm = function == ReferenceFunction::GeluTanhDerivative;
-  [[maybe_unused]] const double yAtLimit =
-      tanhForm ? -limit * tanhFormSlope() *
-                     (1 + tanhFormCubic<double>() * limit * limit)
-               : -limit * sigmoidFormScale<double>();
-  assert(yAtLimit < -20 && "e^y not negligible beside 1 at the table's end");
-  Value xc = clampBoth(eb, x, tanhForm ? kTanhFormTail : kSigmoidFormTail);
+  assert(sigmoidGateArgument(function, -limit) < -20 &&
+         "e^y not negligible beside 1 at the table's end");
+  Value xc = clampSigmoidDerivativeInput(eb, function, x);
   SigmoidDerivativeArgument arg =
       emitSigmoidDerivativeArgument(eb, function, xc, /*fast=*/false);
   ScaledExp e = emitExpOfPair(eb, arg.y);
@@ -316,7 +323,8 @@ static Value emitTimesSigmoidDerivativeF64(ElementwiseBuilder &eb,
 /// The tanh form's derivative, 2u in double-float unless `fast`.
 static Value emitGeluTanhDerivative(ElementwiseBuilder &eb, Value x,
                                     bool fast) {
-  Value xc = clampBoth(eb, x, tailFor(eb, kTanhFormTail, kTanhFormTailF64));
+  Value xc =
+      clampSigmoidDerivativeInput(eb, ReferenceFunction::GeluTanhDerivative, x);
   if (eb.isDouble()) {
     DoubleFloat twoU = emitTanhFormSigmoidArg(eb, xc);
     DoubleFloat xSlope = emitTanhFormSigmoidArg(eb, xc, /*cubicFactor=*/3);
@@ -330,8 +338,8 @@ static Value emitGeluTanhDerivative(ElementwiseBuilder &eb, Value x,
 /// The sigmoid form's derivative: y = s·x, and x·y' = y itself.
 static Value emitGeluSigmoidDerivative(ElementwiseBuilder &eb, Value x,
                                        bool fast) {
-  Value xc =
-      clampBoth(eb, x, tailFor(eb, kSigmoidFormTail, kSigmoidFormTailF64));
+  Value xc = clampSigmoidDerivativeInput(
+      eb, ReferenceFunction::GeluSigmoidDerivative, x);
   SigmoidDerivativeArgument arg = emitSigmoidDerivativeArgument(
       eb, ReferenceFunction::GeluSigmoidDerivative, xc, fast);
   if (eb.isDouble()) // x·y' = y
