@@ -83,7 +83,12 @@ inputs=$([ "$stride" = 1 ] && echo "all 2^32 f32 inputs" ||
        "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')," \
        "$(nproc) cores. Times: 4096 floats in L1, one thread, the fastest of" \
        "41 interleaved rounds, all kernels in one process. Sampled errors are" \
-       "the tuner's own sample (2^18 encodings + 2^20 grid points)."
+       "the tuner's own sample (2^18 encodings + 2^20 grid points). The" \
+       "last column is why nothing cheaper was chosen: of the candidates" \
+       "the cost model puts below the choice, how many forms break the" \
+       "budget on that sample and the nearest miss, and those that fit" \
+       "but were timed slower; where two budgets get the same kernel, it" \
+       "shows that no cheaper form meets the looser one."
   echo
   cat "$work/tune.md"
   echo

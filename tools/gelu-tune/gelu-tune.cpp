@@ -23,6 +23,7 @@
 #include "gelu/Version.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -126,6 +127,72 @@ std::string errorsOf(const TuningReport &report) {
                   e.maxUlp, e.maxAbs);
     out += text;
   }
+  return out;
+}
+
+/// Why no cheaper form was chosen: among the candidates the cost model puts
+/// below the choice (same vector width), how many forms break the budget on
+/// its sample and the nearest miss (the least error against the bound), and
+/// every one that fits but was timed slower. A rung that shares its kernel
+/// with the next stricter budget shows here that nothing cheaper meets it.
+std::string cheaperForms(const TuningReport &report) {
+  if (!report.tuned || report.candidates.empty())
+    return "–";
+  const unsigned vectorBits = report.chosen.vectorBits;
+  auto name = [](const TuningCandidate &c) {
+    std::string out = act::stringifyExpansion(c.expansion).str();
+    return c.degree ? out + " " + std::to_string(c.degree) : out;
+  };
+  const ErrorBudget *budget =
+      report.requested.budget ? &*report.requested.budget : nullptr;
+  auto broken = [&](const TuningCandidate &c) {
+    const ErrorMaxima &e = (*c.error)[kOverallRegion];
+    std::string out;
+    raw_string_ostream os(out);
+    if (!budget || budget->maxUlp)
+      os << llvm::format("%.3g ULP", e.maxUlp);
+    if (budget && budget->maxAbs)
+      os << (budget->maxUlp ? ", " : "") << llvm::format("%.2g abs", e.maxAbs);
+    return out;
+  };
+  // The error against the bound, the larger of the two where both bound it.
+  auto overBound = [&](const TuningCandidate &c) {
+    const ErrorMaxima &e = (*c.error)[kOverallRegion];
+    double over = 0;
+    if (budget && budget->maxUlp)
+      over = std::max(over, e.maxUlp / *budget->maxUlp);
+    if (budget && budget->maxAbs)
+      over = std::max(over, e.maxAbs / *budget->maxAbs);
+    return over;
+  };
+  const TuningCandidate *nearestMiss = nullptr;
+  unsigned brokenForms = 0;
+  std::vector<std::string> seen, slower;
+  for (const TuningCandidate &c : report.candidates) {
+    if (c.chosen || c.cost >= report.cost || c.vectorBits != vectorBits)
+      continue;
+    if (c.error && !c.fits) {
+      if (llvm::is_contained(seen, name(c)))
+        continue;
+      seen.push_back(name(c));
+      ++brokenForms;
+      if (!nearestMiss || overBound(c) < overBound(*nearestMiss))
+        nearestMiss = &c;
+    } else if (c.fits && c.nsPerElement &&
+               !llvm::is_contained(slower, name(c))) {
+      slower.push_back(name(c));
+    }
+  }
+  if (!nearestMiss && slower.empty())
+    return "none";
+  std::string out;
+  if (nearestMiss)
+    out = llvm::formatv("{0} break it, the nearest {1}: {2}", brokenForms,
+                        name(*nearestMiss), broken(*nearestMiss))
+              .str();
+  if (!slower.empty())
+    out += (out.empty() ? "" : "; ") + llvm::join(slower, ", ") +
+           (slower.size() == 1 ? " fits, timed slower" : " fit, timed slower");
   return out;
 }
 
@@ -242,8 +309,9 @@ int main(int argc, char **argv) {
           << llvm::format(" %.3f ns/element", baselines[i].ns);
   table << ".\n\n| spec | budget | chosen | sampled max ULP / abs: "
         << regionNameList(" · ")
-        << " | tuning | ns/element | × its op's default |\n"
-           "|---|---|---|---|---|---|---|\n";
+        << " | tuning | ns/element | × its op's default | cheaper forms "
+           "(cost model) |\n"
+           "|---|---|---|---|---|---|---|---|\n";
   outs() << "\ntimes (4096 elements in L1, one thread, fastest of " << rounds
          << " interleaved rounds; " << describeInputs(TimingInputs{})
          << " unless a spec names its timing_inputs):\n";
@@ -254,7 +322,7 @@ int main(int argc, char **argv) {
   for (const Row &row : rows) {
     if (!row.kernel) {
       table << "| " << row.file << " | " << budgetOf(row.requested)
-            << " | no kernel meets it | | | | |\n";
+            << " | no kernel meets it | | | | | |\n";
       continue;
     }
     const TuningReport &report = row.kernel->report();
@@ -265,7 +333,8 @@ int main(int argc, char **argv) {
           << choiceOf(row.kernel->spec()) << " | " << errorsOf(report) << " | "
           << format("%.2f s", report.tuningSeconds) << " | "
           << format("%.3f", row.ns) << " | "
-          << format("%.2f", baselineNs / row.ns) << " |\n";
+          << format("%.2f", baselineNs / row.ns) << " | "
+          << cheaperForms(report) << " |\n";
   }
   if (!markdownFile.empty())
     if (Error err = gelu::writeOutputFile(markdownFile, table.str())) {
