@@ -176,7 +176,11 @@ std::string cheaperForms(const TuningReport &report) {
         continue;
       seen.push_back(name(c));
       ++brokenForms;
-      if (!nearestMiss || overBound(c) < overBound(*nearestMiss))
+      // Ties (every form without a tail misses by the same 2^24 ULP) go to
+      // the dearer form, the one nearer the choice in cost.
+      if (!nearestMiss || overBound(c) < overBound(*nearestMiss) ||
+          (overBound(c) == overBound(*nearestMiss) &&
+           c.cost > nearestMiss->cost))
         nearestMiss = &c;
     } else if (c.fits && c.nsPerElement &&
                !llvm::is_contained(slower, name(c))) {
