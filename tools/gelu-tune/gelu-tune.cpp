@@ -191,7 +191,8 @@ std::string cheaperForms(const TuningReport &report) {
     return "none";
   std::string out;
   if (nearestMiss)
-    out = llvm::formatv("{0} break it, the nearest {1}: {2}", brokenForms,
+    out = llvm::formatv("{0} {1} it, the nearest {2}: {3}", brokenForms,
+                        brokenForms == 1 ? "breaks" : "break",
                         name(*nearestMiss), broken(*nearestMiss))
               .str();
   if (!slower.empty())
