@@ -18,7 +18,11 @@
 // --json writes all of it for scripts/plot-bench.py. --quick: the two small
 // sizes, fewer repetitions (3 of at least 0.02 s each; otherwise 7 of
 // 0.1 s); --benchmark_repetitions (at least 2: the report gives the median)
-// and --benchmark_min_time replace those.
+// and --benchmark_min_time replace those. The repetitions of all the
+// benchmarks run in a random order, interleaved (Google Benchmark's
+// --benchmark_enable_random_interleaving, on unless the command line sets
+// it), so that a drift of the machine's speed during the run does not fall
+// on some rows only.
 //
 // Compare ratios within one run, never absolute times across runs.
 //
@@ -388,7 +392,7 @@ int main(int argc, char **argv) {
   // Google Benchmark's --benchmark_repetitions and --benchmark_min_time
   // apply only to a benchmark that does not set its own: ours set theirs
   // (below) only where the command line gives none.
-  bool userRepetitions = false, userMinTime = false;
+  bool userRepetitions = false, userMinTime = false, userInterleaving = false;
   std::vector<char *> passOn = {argv[0]};
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
@@ -410,9 +414,19 @@ int main(int argc, char **argv) {
       }
       if (arg.starts_with("--benchmark_min_time="))
         userMinTime = true;
+      if (arg.starts_with("--benchmark_enable_random_interleaving"))
+        userInterleaving = true;
       passOn.push_back(argv[i]);
     }
   }
+  // Every benchmark's repetitions in a random order among all the others',
+  // not one after another: the machine's state (its memory bandwidth
+  // above all, which moves by 20 % within minutes on a shared VM) then
+  // weighs on every row alike, and the ratios to memcpy and to the anchors
+  // compare medians of the same stretch of time.
+  static char interleave[] = "--benchmark_enable_random_interleaving=true";
+  if (!userInterleaving)
+    passOn.push_back(interleave);
   int passOnCount = static_cast<int>(passOn.size());
   benchmark::Initialize(&passOnCount, passOn.data());
 
