@@ -5,7 +5,8 @@
 # kernels (bench/torch-training.py, one thread) and then gelu-train-bench
 # (gelu-jit's backward, bias+GELU and gated kernels beside their unfused
 # parts and oneDNN; one pinned thread; 4K / 256K / 64M elements), and
-# writes docs/bench/training.{json,txt}. Extra arguments go to both
+# writes docs/bench/training.{json,txt,md} and the derivatives' speed
+# against accuracy, docs/bench/training-pareto.png. Extra arguments go to both
 # (--quick: the two small sizes).
 #
 #===------------------------------------------------------------------------===#
@@ -24,3 +25,5 @@ torch_json=$(mktemp)
 rm -f "$torch_json"
 /usr/bin/python3 "$root/scripts/training-table.py" \
   "$root/docs/bench/training.json" "$root/docs/bench/training.md"
+/usr/bin/python3 "$root/scripts/plot-training.py" \
+  "$root/docs/bench/training.json" "$root/docs/bench/training-pareto.png"

@@ -8,9 +8,11 @@
 # measured max ULP error over all inputs (log scales), gelu-jit's kernels
 # against the anchors, and the Pareto front (no other point is both faster
 # and more accurate; the bf16 rows, whose ULPs are bf16's, only in the
-# tables). Points are numbered and named in each panel's legend,
-# so that no two labels overlap. With out.md, also the results as markdown
-# tables, one per input distribution.
+# tables). Points are numbered and named in each panel's legend; each
+# number goes beside its point where it overlaps no number placed before
+# (right, left, below, then further up or down), so that points at the same
+# place (kernels of equal speed and error) keep legible numbers. With
+# out.md, also the results as markdown tables, one per input distribution.
 #
 # ===-------------------------------------------------------------------=== #
 import json
@@ -29,6 +31,38 @@ def pareto(points):
         if not front or p[1] < front[-1][1]:
             front.append(p)
     return front
+
+
+DPI = 110
+LABEL_POINTS = 8  # font size of the numbers beside the points
+
+
+def place_labels(fig, ax, points):
+    """Numbers the points, each beside its point where it overlaps no
+    number placed before (boxes estimated from the font size)."""
+    fig.canvas.draw()  # fixes the axes' limits, so pixels are final
+    px = DPI / 72.0
+    height = LABEL_POINTS * px
+    boxes = []
+    for i, (ulp, t, _, _) in enumerate(points, 1):
+        text = str(i)
+        width = 0.62 * LABEL_POINTS * len(text) * px
+        x, y = ax.transData.transform((ulp, t))
+        w_pt = width / px
+        candidates = [(4, 3), (-4 - w_pt, 3), (4, -3 - LABEL_POINTS),
+                      (-4 - w_pt, -3 - LABEL_POINTS)]
+        for k in range(1, 8):
+            candidates += [(4, 3 + k * (LABEL_POINTS + 1)),
+                           (4, -3 - (k + 1) * (LABEL_POINTS + 1))]
+        for dx, dy in candidates:
+            box = (x + dx * px, y + dy * px, x + dx * px + width,
+                   y + dy * px + height)
+            if all(box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1]
+                   or box[1] >= b[3] for b in boxes):
+                break
+        boxes.append(box)
+        ax.annotate(text, (ulp, t), fontsize=LABEL_POINTS, xytext=(dx, dy),
+                    textcoords="offset points", va="bottom")
 
 
 def size_name(n):
@@ -100,6 +134,7 @@ def main():
     families = [("exact", "exact GELU"), ("tanh", "tanh GELU"),
                 ("sigmoid", "sigmoid GELU"), ("silu", "SiLU")]
     fig, axes = plt.subplots(2, 2, figsize=(16, 12))
+    panels = []
     for ax, (family, title) in zip(axes.flat, families):
         points = []
         for r in data["results"]:
@@ -121,8 +156,6 @@ def main():
             ax.scatter(ulp, t, marker="o" if ours else "s",
                        color="tab:red" if ours else "tab:blue", zorder=3,
                        label="%d  %s" % (i, name))
-            ax.annotate(str(i), (ulp, t), fontsize=8, xytext=(4, 3),
-                        textcoords="offset points")
         front = pareto([(p[0], p[1]) for p in points])
         ax.plot([p[0] for p in front], [p[1] for p in front], "--",
                 color="gray", label="Pareto front")
@@ -134,8 +167,11 @@ def main():
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
                   handletextpad=0.3, borderaxespad=0)
+        panels.append((ax, points))
     fig.tight_layout()
-    fig.savefig(sys.argv[2], dpi=110)
+    for ax, points in panels:
+        place_labels(fig, ax, points)
+    fig.savefig(sys.argv[2], dpi=DPI)
     print("wrote", sys.argv[2])
 
 
