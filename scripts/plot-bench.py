@@ -65,6 +65,24 @@ def place_labels(fig, ax, points):
                     textcoords="offset points", va="bottom")
 
 
+def draw_points(ax, points, not_drawn=()):
+    """Draws (ulp, ns, name, ours) points on log scales, gelu-jit's red
+    and the anchors' blue, each named in the legend by its number; then a
+    legend entry for each name in not_drawn, and the Pareto front."""
+    for i, (ulp, t, name, ours) in enumerate(points, 1):
+        ax.scatter(ulp, t, marker="o" if ours else "s",
+                   color="tab:red" if ours else "tab:blue", zorder=3,
+                   label="%d  %s" % (i, name))
+    for name in not_drawn:
+        ax.scatter([], [], marker="x", color="gray", label="not drawn: " + name)
+    front = pareto([(p[0], p[1]) for p in points])
+    ax.plot([p[0] for p in front], [p[1] for p in front], "--",
+            color="gray", label="Pareto front")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.grid(True, which="both", alpha=0.3)
+
+
 def size_name(n):
     return "%dM" % (n >> 20) if n >= 1 << 20 else "%dK" % (n >> 10)
 
@@ -152,19 +170,10 @@ def main():
                 continue
             ulp = max(r["max_ulp"]["overall"], 0.5)
             points.append((ulp, at4k["ns_per_element"], r["name"], r["ours"]))
-        for i, (ulp, t, name, ours) in enumerate(points, 1):
-            ax.scatter(ulp, t, marker="o" if ours else "s",
-                       color="tab:red" if ours else "tab:blue", zorder=3,
-                       label="%d  %s" % (i, name))
-        front = pareto([(p[0], p[1]) for p in points])
-        ax.plot([p[0] for p in front], [p[1] for p in front], "--",
-                color="gray", label="Pareto front")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
+        draw_points(ax, points)
         ax.set_xlabel("max ULP error, all f32 inputs (sampled)")
         ax.set_ylabel("ns / element at 4K floats (normal, σ = 2), one thread")
         ax.set_title(title + ": red = gelu-jit, blue = anchors")
-        ax.grid(True, which="both", alpha=0.3)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
                   handletextpad=0.3, borderaxespad=0)
         panels.append((ax, points))

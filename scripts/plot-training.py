@@ -6,10 +6,10 @@
 # One panel per gelu_backward form that gelu-train-bench measures (exact and
 # tanh GELU'): time per element at 4K elements (x uniform in [−6, 6]) against
 # the max ULP error measured on its sample (log scales), gelu-jit's kernels
-# (red) against oneDNN (blue), and the Pareto front, numbered and placed as
-# scripts/plot-bench.py does. A row whose error is not finite (oneDNN's
-# gelu_tanh backward returns NaN or inf for some inputs) or was not measured
-# (PyTorch) is named in the legend and not drawn.
+# (red) against oneDNN (blue), and the Pareto front, drawn, numbered and
+# placed by scripts/plot-bench.py's functions. A row whose error is not
+# finite (oneDNN's gelu_tanh backward returns NaN or inf for some inputs) or
+# was not measured (PyTorch) is named in the legend and not drawn.
 #
 # ===-------------------------------------------------------------------=== #
 import importlib.util
@@ -55,22 +55,10 @@ def main():
                 continue
             points.append((max(ulp, 0.5), at4k[0]["ns_per_element"],
                            r["name"], r["kind"] != "anchor"))
-        for i, (ulp, t, name, ours) in enumerate(points, 1):
-            ax.scatter(ulp, t, marker="o" if ours else "s",
-                       color="tab:red" if ours else "tab:blue", zorder=3,
-                       label="%d  %s" % (i, name))
-        for name in left_out:
-            ax.scatter([], [], marker="x", color="gray",
-                       label="not drawn: " + name)
-        front = plot_bench.pareto([(p[0], p[1]) for p in points])
-        ax.plot([p[0] for p in front], [p[1] for p in front], "--",
-                color="gray", label="Pareto front")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
+        plot_bench.draw_points(ax, points, left_out)
         ax.set_xlabel("max ULP error (dy = 1), sampled")
         ax.set_ylabel("ns / element at 4K (x uniform in [−6, 6]), one thread")
         ax.set_title(group + ": red = gelu-jit, blue = oneDNN")
-        ax.grid(True, which="both", alpha=0.3)
         ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.12), fontsize=7,
                   handletextpad=0.3, borderaxespad=0)
         panels.append((ax, points))
