@@ -334,17 +334,20 @@ std::vector<double> timeKernels(llvm::ArrayRef<const Kernel *> kernels,
   // sees, normal with σ = 2 (the distribution of bench/'s targets: about
   // 5 % of 16-lane vectors take piecewise_tail's branch).
   constexpr int64_t n = 4096;
-  std::vector<uint8_t> in(n * 8), out(n * 8);
+  std::vector<uint8_t> out(n * 8);
   const std::vector<float> values = timingValues(inputs, n);
-  // 16-bit kernels read the same bytes: the halves of spread floats are
-  // spread values too. f64 kernels read the values widened.
-  if (!kernels.empty() && kernels.front()->spec().dtype == DType::F64)
-    for (int64_t i = 0; i < n; ++i) {
-      double wide = values[i];
-      std::memcpy(in.data() + i * 8, &wide, 8);
-    }
-  else
-    std::memcpy(in.data(), values.data(), n * 4);
+  // 16-bit kernels read the f32 values' bytes: the halves of spread floats
+  // are spread values too. f64 kernels read the values widened (each
+  // kernel its own: a caller may time f32 and f64 kernels together).
+  std::vector<uint8_t> narrow(n * 4), wide(n * 8);
+  std::memcpy(narrow.data(), values.data(), n * 4);
+  for (int64_t i = 0; i < n; ++i) {
+    double w = values[i];
+    std::memcpy(wide.data() + i * 8, &w, 8);
+  }
+  std::vector<const uint8_t *> ins;
+  for (const Kernel *k : kernels)
+    ins.push_back(k->spec().dtype == DType::F64 ? wide.data() : narrow.data());
   std::vector<ActivationCall> calls;
   calls.reserve(kernels.size());
   for (const Kernel *k : kernels)
@@ -355,9 +358,9 @@ std::vector<double> timeKernels(llvm::ArrayRef<const Kernel *> kernels,
   for (size_t k = 0; k < kernels.size(); ++k) {
     // Calibrate: calls that take about roundSeconds (after a warm-up).
     const ActivationCall &entry = calls[k];
-    entry(in.data(), out.data(), n);
+    entry(ins[k], out.data(), n);
     auto start = Clock::now();
-    entry(in.data(), out.data(), n);
+    entry(ins[k], out.data(), n);
     double once = std::chrono::duration<double>(Clock::now() - start).count();
     repeats[k] = std::max<int64_t>(
         1, static_cast<int64_t>(roundSeconds / std::max(once, 1e-9)));
@@ -367,7 +370,7 @@ std::vector<double> timeKernels(llvm::ArrayRef<const Kernel *> kernels,
       const ActivationCall &entry = calls[k];
       auto start = Clock::now();
       for (int64_t c = 0; c < repeats[k]; ++c)
-        entry(in.data(), out.data(), n);
+        entry(ins[k], out.data(), n);
       double seconds =
           std::chrono::duration<double>(Clock::now() - start).count();
       best[k] = std::min(best[k], seconds * 1e9 / double(repeats[k] * n));

@@ -133,12 +133,13 @@ std::string describeHeldBudget(const ErrorBudget &budget, DType dtype);
 /// abs, 0.00E+00 rel; 0 of 65280 results not correctly rounded)".
 std::string describeError(const ErrorMaxima &error, DType dtype);
 
-/// The time per element, in nanoseconds, of each of `kernels` (of one
-/// dtype) on an L1-resident buffer of timingValues(`inputs`, 4096), one
-/// thread: `rounds` rounds, each timing every kernel once in turn for about
-/// `roundSeconds`, and each kernel's fastest round kept (other load on the
-/// machine only ever adds time, so the minimum is the least disturbed
-/// estimate; interleaving spreads slow phases over all candidates).
+/// The time per element, in nanoseconds, of each of `kernels` on an
+/// L1-resident buffer of timingValues(`inputs`, 4096) (an f64 kernel's
+/// widened, a 16-bit kernel's the f32 values' bytes), one thread: `rounds`
+/// rounds, each timing every kernel once in turn for about `roundSeconds`, and
+/// each kernel's fastest round kept (other load on the machine only ever adds
+/// time, so the minimum is the least disturbed estimate; interleaving spreads
+/// slow phases over all candidates).
 std::vector<double> timeKernels(llvm::ArrayRef<const Kernel *> kernels,
                                 const TimingInputs &inputs = {},
                                 unsigned rounds = 9,
