@@ -184,7 +184,14 @@ const OurKernel kOurKernels[] = {
     {"gelu-jit sigmoid, f64", R"({"approximate": "sigmoid", "dtype": "f64"})",
      Family::SigmoidGelu},
     {"gelu-jit silu, f64", R"({"op": "silu", "dtype": "f64"})", Family::Silu},
-    // The f64 ladder's cheap rungs: the f32 tables on x rounded to f32.
+    // The f64 ladder: the f64 table's lower degrees (the same tail), then
+    // the f32 tables on x rounded to f32.
+    {"gelu-jit exact, f64, max_abs 1e-14",
+     R"({"dtype": "f64", "budget": {"max_abs": 1e-14}})", Family::ExactGelu},
+    {"gelu-jit exact, f64, max_abs 1e-12",
+     R"({"dtype": "f64", "budget": {"max_abs": 1e-12}})", Family::ExactGelu},
+    {"gelu-jit exact, f64, max_abs 1e-9",
+     R"({"dtype": "f64", "budget": {"max_abs": 1e-9}})", Family::ExactGelu},
     {"gelu-jit exact, f64, max_abs 1e-6",
      R"({"dtype": "f64", "budget": {"max_abs": 1e-6}})", Family::ExactGelu},
     {"gelu-jit exact, f64, max_abs 1e-3",

@@ -11,8 +11,9 @@
 // f64 everywhere (the derivatives counted against errorScale near their
 // zero), GELU's sign kept; the worst inputs confirmed against MPFR; the
 // fused ops equal to their parts in f64; the bias gradient summed in f64;
-// the typed entries and checked calls of f64; and the f64 ladder (absolute
-// budgets get the f32 tables, then the f64 form).
+// the typed entries and checked calls of f64; the gates' f64 table degrees;
+// and the f64 ladder (absolute budgets get the f32 tables, the gates' their
+// f64 tables' lower degrees, the derivatives' the f64 form).
 //
 //===----------------------------------------------------------------------===//
 
@@ -197,13 +198,91 @@ TEST(F64KernelsTest, DerivativesAreWithinFourUlpEverywhere) {
   }
 }
 
+/// The largest absolute error of `kernel`'s results `out` for the finite
+/// inputs `in` against `function`'s reference, and where.
+std::pair<double, double> maxAbsError(ReferenceFunction function,
+                                      const std::vector<double> &in,
+                                      const std::vector<double> &out) {
+  double worst = 0, worstAt = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (!std::isfinite(in[i]))
+      continue;
+    double error = static_cast<double>(
+        std::fabs(out[i] - evaluateReference(function, in[i])));
+    if (!(error <= worst)) {
+      worst = error;
+      worstAt = in[i];
+    }
+  }
+  return {worst, worstAt};
+}
+
+/// The f64 piecewise_tail degrees of the gates (exact GELU's table's lower
+/// degrees, the sigmoid-gated functions' tables of their gates, with the
+/// same tail): each degree divides the absolute error by at least 10 until
+/// it is within 4 times the f64 default's on the same inputs (the results'
+/// own rounding: half an ULP of f64 at x = 8 is 8.9e-16), which degree 12
+/// reaches; every degree keeps GELU's invariants and returns large inputs
+/// whole.
+TEST(F64KernelsTest, TableDegreesDivideTheError) {
+  GELU_SKIP_UNDER_SANITIZERS();
+  const std::vector<double> in = sampleInputs();
+  const int64_t n = static_cast<int64_t>(in.size());
+  for (const Case &c : kCases) {
+    const llvm::ArrayRef<unsigned> degrees =
+        degreesOf(c.function, act::Expansion::piecewise_tail, true);
+    if (c.function == ReferenceFunction::Relu) {
+      EXPECT_TRUE(degrees.empty());
+      continue;
+    }
+    SCOPED_TRACE(c.name);
+    ASSERT_EQ(degrees.front(), 4u);
+    ASSERT_EQ(degrees.back(), 12u);
+    auto byDefault = compileF64(c.spec);
+    ASSERT_TRUE(byDefault);
+    std::vector<double> out(in.size());
+    ASSERT_FALSE(static_cast<bool>(byDefault->run(in.data(), out.data(), n)));
+    const double floor = 4 * maxAbsError(c.function, in, out).first;
+    double last = 1;
+    for (unsigned degree : degrees) {
+      SCOPED_TRACE(degree);
+      auto kernel =
+          compileF64(c.spec +
+                     std::string(R"(, "expansion": "piecewise_tail", )"
+                                 R"("degree": )") +
+                     std::to_string(degree));
+      ASSERT_TRUE(kernel);
+      ASSERT_FALSE(static_cast<bool>(kernel->run(in.data(), out.data(), n)));
+      auto [worst, worstAt] = maxAbsError(c.function, in, out);
+      std::printf("[ f64 %-7s piecewise_tail degree %2u ] max abs %.3g at %g\n",
+                  c.name, degree, worst, worstAt);
+      if (worst > floor) {
+        EXPECT_LE(worst, last / 10) << "at x = " << worstAt;
+      }
+      if (degree == degrees.back()) {
+        EXPECT_LE(worst, floor) << "at x = " << worstAt;
+      }
+      last = worst;
+      ASSERT_NO_FATAL_FAILURE(expectGeluInvariants(*kernel, in, out));
+      for (size_t i = 0; i < in.size(); ++i)
+        if (in[i] >= 64) {
+          ASSERT_EQ(out[i], in[i]) << std::hexfloat << "x = " << in[i];
+        }
+    }
+  }
+}
+
 /// The f64 ladder: absolute budgets get the f32 tables (`piecewise`,
 /// computed in f32 on x rounded to f32) where f32 can meet them, a higher
-/// degree for a tighter budget, and the f64 evaluation where it cannot
-/// (SiLU's 1e-6: its inputs' f32 rounding alone is ~5e-7 at x = 17); each
-/// choice keeps its budget on this test's inputs (not the tuner's sample),
-/// and the f32-computed kernels keep GELU's invariants and return large
-/// inputs whole.
+/// degree for a tighter budget; the gates' tighter budgets their f64
+/// tables' lower degrees (`piecewise_tail`; SiLU's from 1e-6 on: its
+/// inputs' f32 rounding alone is ~5e-7 at x = 17), a higher degree for a
+/// tighter budget, never their own (1e-14: degree 9 or 10, 2.5e-15 to
+/// 4.1e-15; below about 1.1e-15 no kernel can go, the results' rounding
+/// alone is 8.9e-16 at x = 8); the derivatives' the f64 form. Each choice
+/// keeps its budget on this test's inputs (not the tuner's sample), and the
+/// f32-computed kernels keep GELU's invariants and return large inputs
+/// whole.
 TEST(F64KernelsTest, AbsoluteBudgetsClimbALadder) {
   GELU_SKIP_UNDER_SANITIZERS();
   const std::vector<double> in = sampleInputs();
@@ -214,10 +293,11 @@ TEST(F64KernelsTest, AbsoluteBudgetsClimbALadder) {
   for (const Case &c : cases) {
     SCOPED_TRACE(c.name + std::string(isDerivative(c.function) ? "'" : ""));
     const act::Expansion f64Form = f64ExpansionsFor(c.function).front();
-    unsigned lastDegree = 0;
-    // 1e-12 only for exact GELU: every other op has one f64 form too.
-    for (double maxAbs : {1e-3, 1e-6, 1e-12}) {
-      if (maxAbs < 1e-9 && c.function != ReferenceFunction::GeluExact)
+    const bool gate = !isDerivative(c.function);
+    unsigned lastDegree = 0, lastTableDegree = 0;
+    // Below 1e-6 only for the gates: the derivatives have one f64 form.
+    for (double maxAbs : {1e-3, 1e-6, 1e-9, 1e-12, 1e-14}) {
+      if (maxAbs < 1e-6 && !gate)
         continue;
       SCOPED_TRACE(maxAbs);
       char budget[96];
@@ -230,8 +310,11 @@ TEST(F64KernelsTest, AbsoluteBudgetsClimbALadder) {
       const act::Expansion expansion = chosen.effectiveExpansion();
       if (maxAbs >= 1e-3)
         EXPECT_EQ(expansion, act::Expansion::piecewise);
-      else if (maxAbs < 1e-9)
-        EXPECT_EQ(expansion, f64Form);
+      else if (maxAbs < 1e-6)
+        EXPECT_EQ(expansion, act::Expansion::piecewise_tail);
+      else if (gate)
+        EXPECT_TRUE(expansion == act::Expansion::piecewise ||
+                    expansion == act::Expansion::piecewise_tail);
       else
         EXPECT_TRUE(expansion == act::Expansion::piecewise ||
                     expansion == f64Form);
@@ -240,6 +323,13 @@ TEST(F64KernelsTest, AbsoluteBudgetsClimbALadder) {
         EXPECT_GT(*chosen.degree, lastDegree)
             << "a tighter budget, a higher degree";
         lastDegree = *chosen.degree;
+      }
+      if (expansion == act::Expansion::piecewise_tail) {
+        // A lower degree of the f64 table, never its own (degree 13).
+        ASSERT_TRUE(chosen.degree);
+        EXPECT_GT(*chosen.degree, lastTableDegree)
+            << "a tighter budget, a higher degree";
+        lastTableDegree = *chosen.degree;
       }
       std::printf("[ f64 %-7s%s ] max_abs %g: %s%s\n", c.name,
                   isDerivative(c.function) ? "'" : " ", maxAbs,
@@ -254,17 +344,7 @@ TEST(F64KernelsTest, AbsoluteBudgetsClimbALadder) {
               ? kernel->runBinary(in.data(), ones.data(), out.data(), n)
               : kernel->run(in.data(), out.data(), n)));
       // The budget on the finite inputs (the special values: below).
-      double worst = 0, worstAt = 0;
-      for (size_t i = 0; i < in.size(); ++i) {
-        if (!std::isfinite(in[i]))
-          continue;
-        double error = static_cast<double>(
-            std::fabs(out[i] - evaluateReference(c.function, in[i])));
-        if (!(error <= worst)) {
-          worst = error;
-          worstAt = in[i];
-        }
-      }
+      auto [worst, worstAt] = maxAbsError(c.function, in, out);
       EXPECT_LE(worst, maxAbs) << "at x = " << worstAt;
       if (isDerivative(c.function) || expansion != act::Expansion::piecewise)
         continue;

@@ -213,13 +213,23 @@ TEST(Spec, RejectsBadInputWithPathValueAndAlternatives) {
       {R"({"expansion": "rational", "degree": 1})",
        "at /degree: no expansion 'rational' has degree 1; expected 2, 3, 4, "
        "5 or 6 for 'rational'"},
+      {R"({"expansion": "rational", "degree": 13})",
+       "at /degree: expected an integer from 1 to 12 (the degree of a fitted "
+       "form), got 13"},
       {R"({"expansion": "rational", "degree": 9})",
-       "at /degree: expected an integer from 1 to 7 (the degree of a fitted "
-       "form), got 9"},
+       "at /degree: no expansion 'rational' has degree 9; expected 2, 3, 4, "
+       "5 or 6 for 'rational'"},
+      {R"({"expansion": "piecewise_tail", "degree": 9})",
+       "at /degree: no expansion 'piecewise_tail' has degree 9; expected 5, "
+       "6 or none (its own table, degree 7) for 'piecewise_tail'"},
+      {R"({"dtype": "f64", "expansion": "piecewise_tail", "degree": 3})",
+       "at /degree: no expansion 'piecewise_tail' has degree 3; expected 4, "
+       "5, 6, 7, 8, 9, 10, 11, 12 or none (its own table, degree 13) for "
+       "'piecewise_tail'"},
       {R"({"op": "relu", "degree": 3})",
        "at /degree: no expansion of relu has degree 3; expected no degree"},
       {R"({"degree": "high"})",
-       "at /degree: expected an integer from 1 to 7 (the degree of a fitted "
+       "at /degree: expected an integer from 1 to 12 (the degree of a fitted "
        "form), got \"high\""},
       {R"({"objective": "cheapest"})",
        "at /objective: unknown objective 'cheapest'; expected 'fastest' or "

@@ -49,12 +49,12 @@ static unsigned operationCost(mlir::Operation *op) {
 constexpr unsigned kSpecialFunctionUnitCost = 8;
 
 unsigned expansionCost(ReferenceFunction function, act::Expansion expansion,
-                       unsigned degree) {
+                       unsigned degree, bool f64) {
   static std::mutex mutex;
-  static std::map<std::tuple<int, int, unsigned>, unsigned> cache;
+  static std::map<std::tuple<int, int, unsigned, bool>, unsigned> cache;
   std::lock_guard<std::mutex> lock(mutex);
   auto key = std::make_tuple(static_cast<int>(function),
-                             static_cast<int>(expansion), degree);
+                             static_cast<int>(expansion), degree, f64);
   if (auto it = cache.find(key); it != cache.end())
     return it->second;
 
@@ -63,7 +63,8 @@ unsigned expansionCost(ReferenceFunction function, act::Expansion expansion,
   mlir::Location loc = b.getUnknownLoc();
   auto module = mlir::ModuleOp::create(loc);
   b.setInsertionPointToEnd(module.getBody());
-  auto type = mlir::VectorType::get({16}, b.getF32Type());
+  auto type = f64 ? mlir::VectorType::get({8}, b.getF64Type())
+                  : mlir::VectorType::get({16}, b.getF32Type());
   auto fn = mlir::func::FuncOp::create(b, loc, "cost",
                                        b.getFunctionType({type}, {type}));
   mlir::Block *entry = fn.addEntryBlock();

@@ -108,7 +108,8 @@ TuningReport describeUntuned(const KernelSpec &spec, const Kernel *kernel) {
   c.degree = spec.degree.value_or(
       defaultDegreeOf(meaning, c.expansion, spec.dtype == DType::F64));
   c.unroll = spec.unroll ? spec.unroll : 1;
-  c.cost = expansionCost(meaning, c.expansion, c.degree);
+  c.cost =
+      expansionCost(meaning, c.expansion, c.degree, spec.dtype == DType::F64);
   c.chosen = true;
   c.fits = true;
   c.verdict = spec.expansion ? "named by the spec"
@@ -227,7 +228,7 @@ llvm::Error Tuning::measureErrors() {
       c.degree = degree;
       c.unroll = spec.unroll ? spec.unroll : 1;
       c.vectorBits = spec.vectorBits ? spec.vectorBits : targetBits;
-      c.cost = expansionCost(meaning, e, degree);
+      c.cost = expansionCost(meaning, e, degree, f64);
       candidates.push_back(c);
     }
   }

@@ -6,6 +6,8 @@
 
 #include "gelu/Numerics/DoubleFits.h"
 
+#include "MpfrSigmoid.h"
+
 #include <mpfr.h>
 
 #include <cmath>
@@ -254,22 +256,43 @@ std::vector<DoubleFit> doubleFitCatalog() {
   fits.push_back(std::move(phi64));
 
   // Φ(−u) itself on pieces of 3/8, in the distance to the piece's right
-  // end (DoubleFits.h). Degree 13: the least whose Horner evaluation in
-  // double stays within a couple of ULPs (the measured figures for 12, 13
-  // and 14: docs/accuracy.md).
-  DoubleFit table;
-  table.name = "phi_f64_table";
-  table.description = "Phi(-u), u in [0, 5.8125], 16 pieces of width 3/8 "
-                      "about k*3/8, polynomials in d = u - (k + 1/2)*3/8 "
-                      "in [-3/8, 0], relative error";
+  // end (DoubleFits.h). Degree 13 (kPhiF64TableDegree): the least whose
+  // Horner evaluation in double stays within a couple of ULPs (the measured
+  // figures for 12, 13 and 14: docs/accuracy.md). The lower degrees, on the
+  // same pieces, are the rungs of absolute budgets; and the sigmoid-gated
+  // functions' gates σ(−y(u)) on the same pieces at the same degrees.
   static_assert(kPhiF64TableStep == 0.375 && kPhiF64TablePieces == 16,
                 "16 pieces of width 3/8");
-  for (unsigned k = 0; k < kPhiF64TablePieces; ++k)
-    table.pieces.push_back(
-        {1, (k + 0.5) * kPhiF64TableStep, -kPhiF64TableStep, 0});
-  table.degree = 13;
-  fitPieces(table, phiOfNegative);
-  fits.push_back(std::move(table));
+  for (ReferenceFunction function :
+       {ReferenceFunction::GeluExact, ReferenceFunction::GeluTanh,
+        ReferenceFunction::GeluSigmoid, ReferenceFunction::Silu}) {
+    const bool exact = function == ReferenceFunction::GeluExact;
+    BigFunction gate = phiOfNegative;
+    if (!exact)
+      gate = [function](mpfr_t out, const mpfr_t u) {
+        Big y, tmp;
+        sigmoidArgumentMpfr(function, y.v, u, tmp.v);
+        mpfr_neg(y.v, y.v, MPFR_RNDN);
+        sigmoidMpfr(out, y.v);
+      };
+    for (unsigned degree = kPhiF64TableMinDegree; degree <= kPhiF64TableDegree;
+         ++degree) {
+      DoubleFit table;
+      table.name = f64GateTableFitName(function, degree);
+      table.description =
+          std::string(exact ? "Phi(-u)"
+                            : "sigma(-y(u)), y the function's sigmoid "
+                              "argument") +
+          ", u in [0, 5.8125], 16 pieces of width 3/8 about k*3/8, "
+          "polynomials in d = u - (k + 1/2)*3/8 in [-3/8, 0], relative error";
+      for (unsigned k = 0; k < kPhiF64TablePieces; ++k)
+        table.pieces.push_back(
+            {1, (k + 0.5) * kPhiF64TableStep, -kPhiF64TableStep, 0});
+      table.degree = degree;
+      fitPieces(table, gate);
+      fits.push_back(std::move(table));
+    }
+  }
 
   // The f64 table's tail: h(u) = Φ(−u)·exp(u²/2), four pieces an octave
   // of u from 4 (DoubleFits.h), in d = u − the piece's right end. Degree

@@ -6,6 +6,8 @@
 
 #include "gelu/Numerics/FitCatalog.h"
 
+#include "gelu/Numerics/DoubleFits.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/ErrorHandling.h"
@@ -198,6 +200,12 @@ static std::string formFitName(ReferenceFunction function, unsigned degree,
                                llvm::StringRef form) {
   std::string name = rationalFitName(function, degree);
   return name.replace(name.find("rational"), 8, form.str());
+}
+
+std::string f64GateTableFitName(ReferenceFunction function, unsigned degree) {
+  if (function == ReferenceFunction::GeluExact)
+    return phiF64TableFitName(degree);
+  return formFitName(function, degree, "gate_f64_table");
 }
 
 /// How a centred domain cuts its intervals, for a fit's description.

@@ -6,6 +6,8 @@
 
 #include "gelu/Numerics/MpfrReference.h"
 
+#include "MpfrSigmoid.h"
+
 #include <algorithm>
 #include <cmath>
 #include <mpfr.h>
@@ -35,44 +37,18 @@ void timesSigmoid(mpfr_t out, mpfr_t x, mpfr_t y, mpfr_t scratch) {
   mpfr_add_ui(scratch, scratch, 1, MPFR_RNDN); // 1 + e^−y
   mpfr_div(out, x, scratch, MPFR_RNDN);
 }
-/// out = σ(y).
-void sigmoid(mpfr_t out, mpfr_t y) {
-  mpfr_neg(out, y, MPFR_RNDN);
-  mpfr_exp(out, out, MPFR_RNDN);
-  mpfr_add_ui(out, out, 1, MPFR_RNDN);
-  mpfr_ui_div(out, 1, out, MPFR_RNDN);
-}
-
 /// out = s + x·y'·s·(1 − s), s = σ(y): d/dx x·σ(y(x)). Clobbers y.
 void timesSigmoidDerivative(mpfr_t out, mpfr_t x, mpfr_t y, mpfr_t yPrime,
                             mpfr_t s) {
-  sigmoid(s, y);
+  sigmoidMpfr(s, y);
   mpfr_neg(y, y, MPFR_RNDN);
-  sigmoid(out, y); // 1 − s, without cancellation
+  sigmoidMpfr(out, y); // 1 − s, without cancellation
   mpfr_mul(out, out, s, MPFR_RNDN);
   mpfr_mul(out, out, yPrime, MPFR_RNDN);
   mpfr_mul(out, out, x, MPFR_RNDN);
   mpfr_add(out, out, s, MPFR_RNDN);
 }
 
-/// out = √(2/π).
-void sqrtTwoOverPi(mpfr_t out) {
-  mpfr_const_pi(out, MPFR_RNDN);
-  mpfr_ui_div(out, 2, out, MPFR_RNDN);
-  mpfr_sqrt(out, out, MPFR_RNDN);
-}
-
-/// out = 2u = 2√(2/π)(x + c·x³), c the decimal 0.044715 exactly.
-void tanhFormSigmoidArg(mpfr_t out, mpfr_t x, mpfr_t tmp) {
-  sqrtTwoOverPi(tmp);
-  mpfr_mul(out, x, x, MPFR_RNDN);
-  mpfr_mul(out, out, x, MPFR_RNDN); // x³
-  mpfr_mul_ui(out, out, kTanhFormCubicMillionths, MPFR_RNDN);
-  mpfr_div_ui(out, out, 1000000, MPFR_RNDN); // c·x³
-  mpfr_add(out, out, x, MPFR_RNDN);
-  mpfr_mul(out, out, tmp, MPFR_RNDN);
-  mpfr_mul_2ui(out, out, 1, MPFR_RNDN);
-}
 } // namespace
 
 /// f(x) into s.vars[1], for finite x and f not ReLU.
@@ -91,17 +67,11 @@ static void evaluateInto(MpfrScratch &s, ReferenceFunction f, long double x) {
     mpfr_div_2ui(out, out, 1, MPFR_RNDN);
     break;
   case ReferenceFunction::GeluTanh:
-    // x·σ(2u), u = √(2/π)(x + c·x³).
-    tanhFormSigmoidArg(y, vx, tmp);
-    timesSigmoid(out, vx, y, tmp);
-    break;
   case ReferenceFunction::GeluSigmoid:
-    mpfr_mul_ui(y, vx, kSigmoidFormScaleThousandths, MPFR_RNDN);
-    mpfr_div_ui(y, y, 1000, MPFR_RNDN); // s·x
-    timesSigmoid(out, vx, y, tmp);
-    break;
   case ReferenceFunction::Silu:
-    timesSigmoid(out, vx, vx, tmp);
+    // x·σ(y): y = 2u, u = √(2/π)(x + c·x³); s·x; x.
+    sigmoidArgumentMpfr(f, y, vx, tmp);
+    timesSigmoid(out, vx, y, tmp);
     break;
   case ReferenceFunction::Relu:
     mpfr_set_ld(out, x > 0 ? x : 0.0L, MPFR_RNDN);
@@ -126,8 +96,8 @@ static void evaluateInto(MpfrScratch &s, ReferenceFunction f, long double x) {
     break;
   case ReferenceFunction::GeluTanhDerivative:
     // 2u' = 2√(2/π)(1 + 3c·x²).
-    tanhFormSigmoidArg(y, vx, tmp);
-    sqrtTwoOverPi(tmp);
+    sigmoidArgumentMpfr(ReferenceFunction::GeluTanh, y, vx, tmp);
+    sqrtTwoOverPiMpfr(tmp);
     mpfr_mul(yPrime, vx, vx, MPFR_RNDN);
     mpfr_mul_ui(yPrime, yPrime, 3 * kTanhFormCubicMillionths, MPFR_RNDN);
     mpfr_div_ui(yPrime, yPrime, 1000000, MPFR_RNDN);

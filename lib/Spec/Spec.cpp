@@ -9,6 +9,7 @@
 
 #include "gelu/Codegen/TargetNames.h"
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
+#include "gelu/Numerics/DoubleFits.h"
 #include "gelu/Numerics/FitCatalog.h"
 #include "gelu/Support/Json.h"
 #include "gelu/Support/Quote.h"
@@ -568,7 +569,8 @@ static llvm::Error parseDegree(const json &value, StringRef path,
   // of this op have the degree is checked next.
   auto degree =
       getInteger(value, path, std::min(kRationalMinDegree, kPiecewiseMinDegree),
-                 std::max(kRationalMaxDegree, kPiecewiseMaxDegree),
+                 std::max({kRationalMaxDegree, kPiecewiseMaxDegree,
+                           kPhiF64TableDegree - 1}),
                  "the degree of a fitted form", errors);
   if (!degree)
     return degree.takeError();

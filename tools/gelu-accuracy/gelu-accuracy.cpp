@@ -509,20 +509,25 @@ std::vector<KernelSpec> defaultSpecs() {
       specs.push_back(cantFail(parseSpec(std::string(R"({"op": ")") + op +
                                          R"(", "dtype": ")" + dtype + "\"}")));
     }
-  // The f64 kernels: each op's f64 form, then its other f64 expansions
-  // (the f32 tables) at every degree.
+  // The f64 kernels: each op's default, then its other f64 expansions
+  // (its other f64 forms, the gates' f64 tables, the f32 tables), each as
+  // it is and at every degree it has.
   for (const char *op : ops) {
     KernelSpec spec =
         cantFail(parseSpec(std::string(op) + R"(, "dtype": "f64"})"));
     specs.push_back(spec);
-    for (act::Expansion e : spec.acceptedExpansions().drop_front())
+    llvm::ArrayRef<act::Expansion> expansions = spec.acceptedExpansions();
+    for (act::Expansion e : expansions) {
+      KernelSpec other = spec;
+      other.expansion = e;
+      if (e != expansions.front())
+        specs.push_back(other);
       for (unsigned degree :
            degreesOf(spec.referenceFunction(), e, /*f64=*/true)) {
-        KernelSpec other = spec;
-        other.expansion = e;
         other.degree = degree;
         specs.push_back(other);
       }
+    }
   }
   return specs;
 }

@@ -19,12 +19,13 @@
 
 namespace gelu {
 
-/// The operations `expansion` emits for a 16-lane f32 vector after
+/// The operations `expansion` emits for a 16-lane f32 vector (with `f64`,
+/// an 8-lane f64 vector: a 512-bit register either way) after
 /// canonicalization and CSE, constants excluded, a divide counting 4 and a
 /// reciprocal estimate 3.
 /// `degree` 0 is the expansion's default.
 unsigned expansionCost(ReferenceFunction function, act::Expansion expansion,
-                       unsigned degree = 0);
+                       unsigned degree = 0, bool f64 = false);
 
 } // namespace gelu
 

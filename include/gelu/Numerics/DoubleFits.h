@@ -17,6 +17,8 @@
 #ifndef GELU_NUMERICS_DOUBLEFITS_H
 #define GELU_NUMERICS_DOUBLEFITS_H
 
+#include "gelu/Numerics/Reference.h"
+
 #include <string>
 #include <vector>
 
@@ -50,6 +52,17 @@ constexpr double kPhiF64TableStep = 0.375;
 constexpr unsigned kPhiF64TablePieces = 16;
 constexpr double kPhiF64TableLimit =
     (kPhiF64TablePieces - 0.5) * kPhiF64TableStep;
+/// The table's degree: the least whose results stay within a few ULPs
+/// (docs/accuracy.md).
+constexpr unsigned kPhiF64TableDegree = 13;
+/// The rungs of absolute budgets: the same pieces and tail at a lower
+/// degree, kPhiF64TableMinDegree up to kPhiF64TableDegree − 1, as the fits
+/// phiF64TableFitName(degree). Each degree divides the absolute error by
+/// about 30 (their measured errors: docs/accuracy.md). The sigmoid-gated
+/// functions (tanh and sigmoid GELU, SiLU) have their gates' tables on the
+/// same pieces at the same degrees, f64GateTableFitName, with their
+/// `sigmoid` form past them.
+constexpr unsigned kPhiF64TableMinDegree = 4;
 /// Its tail (u ≥ kPhiF64TableLimit, in the per-vector branch): Φ(−u) =
 /// exp(−u²/2)·h(u), h(u) = Φ(−u)·exp(u²/2) from the fit
 /// "phi_f64_tail_table": 16 pieces of u in [4, 64), four an octave
@@ -112,6 +125,23 @@ struct DoubleFit {
 /// |kGeluDerivativeRootHi + kGeluDerivativeRootLo − x0|, x0 the zero of
 /// GELU' found in MPFR.
 double geluDerivativeRootError();
+
+/// The name of the fit of Φ(−u) on the f64 table's pieces at `degree`
+/// (kPhiF64TableMinDegree to kPhiF64TableDegree): "phi_f64_table" at
+/// kPhiF64TableDegree, else "phi_f64_table_<degree>".
+inline std::string phiF64TableFitName(unsigned degree) {
+  return degree == kPhiF64TableDegree
+             ? "phi_f64_table"
+             : "phi_f64_table_" + std::to_string(degree);
+}
+
+/// The fit of g(−u) on the f64 table's pieces at `degree`
+/// (kPhiF64TableMinDegree to kPhiF64TableDegree) for a gated `function`
+/// x·g(x): exact GELU's phiF64TableFitName(degree), the sigmoid-gated
+/// functions' as rationalFitName names them with "gate_f64_table" for
+/// "rational" (σ(−y(u)), y σ's argument). (FitCatalog.cpp, which names the
+/// fits.)
+std::string f64GateTableFitName(ReferenceFunction function, unsigned degree);
 
 /// The double fits, computed (MPFR; about a second).
 std::vector<DoubleFit> doubleFitCatalog();

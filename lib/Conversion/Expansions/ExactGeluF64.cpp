@@ -197,9 +197,9 @@ Value emitGeluFromPhiTable(ElementwiseBuilder &eb, Value x, Value u, Value k,
   return emitGatedFromNegative(eb, x, u, q);
 }
 
-/// The table alone, right for |x| < kPhiF64TableLimit only.
-static Value emitGeluExactF64TableOnly(ElementwiseBuilder &eb, Value x) {
-  assert(eb.isDouble() && "emitGeluExactF64TableOnly builds f64");
+Value emitGatedFromF64Table(ElementwiseBuilder &eb, Value x,
+                            llvm::StringRef fitName) {
+  assert(eb.isDouble() && "emitGatedFromF64Table builds f64");
   Value u = eb.abs(x);
   // k = round(u/step) by the shifter 1.5·2^52: the sum's low bits are k.
   // A lane past the table (or NaN) gets some index: the first are the
@@ -207,25 +207,16 @@ static Value emitGeluExactF64TableOnly(ElementwiseBuilder &eb, Value x) {
   Value shifted =
       eb.fma(u, eb.constant(1.0 / kPhiF64TableStep), eb.constant(0x1.8p52));
   // d = u − (k + 1/2)·step in [−step, 0], the fit's variable.
-  return emitGeluFromPhiTable(eb, x, u, eb.bitcastToInt(shifted),
-                              "phi_f64_table");
+  return emitGeluFromPhiTable(eb, x, u, eb.bitcastToInt(shifted), fitName);
 }
 
-/// Whether f64 `x` is beyond the table: |x| ≥ kPhiF64TableLimit (±inf
-/// included, NaN not).
-static Value emitBeyondPhiF64Table(ElementwiseBuilder &eb, Value x) {
+Value emitBeyondF64Table(ElementwiseBuilder &eb, Value x) {
   return eb.lessEqual(eb.constant(kPhiF64TableLimit), eb.abs(x));
 }
 
-Value emitGeluExactF64Table(ElementwiseBuilder &eb, Value x) {
-  Value y = emitGeluExactF64TableOnly(eb, x);
-  return eb.selectWhereAny(
-      emitBeyondPhiF64Table(eb, x),
-      [&](ElementwiseBuilder &slow) {
-        Value u = slow.clampAbove(slow.abs(x), kPhiF64MaxU);
-        return emitGeluFromPhiParts(slow, x, emitPhiTailParts(slow, u));
-      },
-      y);
+Value emitGeluExactF64Tail(ElementwiseBuilder &eb, Value x) {
+  Value u = eb.clampAbove(eb.abs(x), kPhiF64MaxU);
+  return emitGeluFromPhiParts(eb, x, emitPhiTailParts(eb, u));
 }
 
 Value emitGeluExactDerivativeF64(ElementwiseBuilder &eb, Value x) {

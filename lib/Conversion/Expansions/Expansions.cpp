@@ -15,6 +15,7 @@
 #include "gelu/Dialect/Act/IR/ExpansionCatalog.h"
 
 #include "gelu/Conversion/Expansions/Elementary.h"
+#include "gelu/Numerics/DoubleFits.h"
 #include "gelu/Numerics/FitCatalog.h"
 #include "gelu/Numerics/HardwareApproximations.h"
 #include "gelu/Numerics/Polynomials.h"
@@ -634,6 +635,24 @@ static Value emitInF32(ElementwiseBuilder &eb, ReferenceFunction function,
   return eb.select(f.notEqual(y32, x32), y, x);
 }
 
+/// The f64 piecewise_tail of a gate function: its f64 table of `degree`
+/// (DoubleFits.h) for |x| < kPhiF64TableLimit; a vector with a lane beyond
+/// (±inf included) takes exact GELU's tail, or the sigmoid-gated
+/// function's `sigmoid` form, in a branch.
+static Value emitF64PiecewiseTail(ElementwiseBuilder &eb,
+                                  ReferenceFunction function, Value x,
+                                  unsigned degree) {
+  Value y = emitGatedFromF64Table(eb, x, f64GateTableFitName(function, degree));
+  return eb.selectWhereAny(
+      emitBeyondF64Table(eb, x),
+      [&](ElementwiseBuilder &slow) {
+        return function == ReferenceFunction::GeluExact
+                   ? emitGeluExactF64Tail(slow, x)
+                   : emitSigmoidForm(slow, function, x);
+      },
+      y);
+}
+
 Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
                     act::Expansion expansion, Value x, unsigned degree) {
   using act::Expansion;
@@ -679,7 +698,8 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
                              function, x, /*tail=*/false);
   case Expansion::piecewise_tail:
     if (eb.isDouble())
-      return emitGeluExactF64Table(eb, x);
+      return emitF64PiecewiseTail(eb, function, x,
+                                  degree ? degree : kPhiF64TableDegree);
     // Its own table (degree 0), or a `piecewise` table of a lower degree:
     // one the spec named, ending where it keeps its relative accuracy
     // (lowDegreeTailCoefficients), or for bf16 results

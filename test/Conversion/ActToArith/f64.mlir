@@ -39,6 +39,27 @@ func.func @gelu(%x: vector<8xf64>) -> vector<8xf64> {
   return %0 : vector<8xf64>
 }
 
+// A lower degree (absolute budgets' rungs): the same pieces, 6 coefficients
+// of degree 5 looked up, the same tail (its 15 lookups).
+// CHECK-LABEL: func.func @gelu_table_degree_5
+// CHECK-NOT: f32
+// CHECK: %[[AX:.*]] = math.absf %arg0 : vector<8xf64>
+// CHECK: %[[SHIFTED:.*]] = math.fma %[[AX]], %{{.*}}, %{{.*}} : vector<8xf64>
+// CHECK: %[[K:.*]] = arith.bitcast %[[SHIFTED]] : vector<8xf64> to vector<8xi64>
+// CHECK: act.lookup %[[K]] [1.875000e-01, 5.625000e-01, {{.*}}, 5.812500e+00] : vector<8xi64> -> vector<8xf64>
+// CHECK-COUNT-6: act.lookup %[[K]]
+// CHECK-NOT: act.lookup
+// CHECK: scf.if %{{.*}} -> (vector<8xf64>)
+// CHECK: %[[BITS:.*]] = arith.bitcast %{{.*}} : vector<8xf64> to vector<8xi64>
+// CHECK: %[[PIECE:.*]] = arith.shrsi %[[BITS]], %{{.*}} : vector<8xi64>
+// CHECK-COUNT-15: act.lookup %[[PIECE]]
+// CHECK-NOT: act.lookup
+// CHECK: return %{{.*}} : vector<8xf64>
+func.func @gelu_table_degree_5(%x: vector<8xf64>) -> vector<8xf64> {
+  %0 = act.gelu %x expansion<piecewise_tail> degree(5) : vector<8xf64>
+  return %0 : vector<8xf64>
+}
+
 // The `erfc` form: exp(−x²/2)·t·Q(t), a true divide for t, and Q the
 // four-piece fit "phi_f64": on 8 lanes (a 512-bit register) looked up at
 // floor(4t) in an 8-entry table (entries 4 to 7 repeat piece 3), on fewer

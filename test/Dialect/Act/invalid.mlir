@@ -249,7 +249,7 @@ func.func @f64_piecewise_graded(%x: f64, %dy: f64) -> f64 {
 // -----
 
 func.func @f64_correctly_rounded(%x: f64) -> f64 {
-  // expected-error @+1 {{'act.silu' op expansion 'correctly_rounded' has no f64 form; on f64, silu has 'sigmoid', 'piecewise'}}
+  // expected-error @+1 {{'act.silu' op expansion 'correctly_rounded' has no f64 form; on f64, silu has 'sigmoid', 'piecewise_tail', 'piecewise'}}
   %0 = act.silu %x expansion<correctly_rounded> : f64
   return %0 : f64
 }
@@ -277,16 +277,26 @@ func.func @piecewise_tail_own_degree(%x: f32) -> f32 {
 
 // SiLU's own table is degree 5 (on all 31 intervals): no lower degree.
 func.func @piecewise_tail_no_lower_degree(%x: f32) -> f32 {
-  // expected-error @+1 {{'act.silu' op expansion 'piecewise_tail' of silu has one table: no degree (lower degrees exist for gelu, gelu_tanh below f64)}}
+  // expected-error @+1 {{'act.silu' op expansion 'piecewise_tail' of silu has one table: no degree (lower degrees exist for gelu, gelu_tanh below f64, for gelu, gelu_tanh, gelu_sigmoid, silu on f64)}}
   %0 = act.silu %x expansion<piecewise_tail> degree(5) : f32
   return %0 : f32
 }
 
 // -----
 
-// f64 exact GELU's piecewise_tail is its f64 table alone.
+// f64 exact GELU's piecewise_tail: its own table (degree 13) takes no
+// degree, the lower ones are 4 to 12.
 func.func @piecewise_tail_degree_f64(%x: f64) -> f64 {
-  // expected-error @+1 {{'act.gelu' op expansion 'piecewise_tail' of gelu on f64 has one table: no degree (lower degrees exist for gelu, gelu_tanh below f64)}}
-  %0 = act.gelu %x expansion<piecewise_tail> degree(5) : f64
+  // expected-error @+1 {{'act.gelu' op expansion 'piecewise_tail' has no degree 13; expected 4, 5, 6, 7, 8, 9, 10, 11, 12 or none (its own table, degree 13)}}
+  %0 = act.gelu %x expansion<piecewise_tail> degree(13) : f64
+  return %0 : f64
+}
+
+// -----
+
+// f64 exact GELU's piecewise_tail degrees are its own, not f32's.
+func.func @piecewise_tail_degree_f64_low(%x: f64) -> f64 {
+  // expected-error @+1 {{'act.gelu' op expansion 'piecewise_tail' has no degree 3; expected 4, 5, 6, 7, 8, 9, 10, 11, 12 or none (its own table, degree 13)}}
+  %0 = act.gelu %x expansion<piecewise_tail> degree(3) : f64
   return %0 : f64
 }

@@ -27,14 +27,21 @@ namespace gelu {
 /// −0 for −0 and every x < 0 that underflows, x for x > 40, NaN for NaN.
 mlir::Value emitGeluExactF64(ElementwiseBuilder &eb, mlir::Value x);
 
-/// The same from a table for |x| < kPhiF64TableLimit (the f64
-/// piecewise_tail): Φ(−|x|) by the fit "phi_f64_table", 16 pieces of
-/// degree 13 in the distance to the piece's right end (DoubleFits.h)
-/// through emitGeluFromPhiTable; the lanes beyond (±inf included) take
-/// emitGeluExactF64's assembly with h(u) = Φ(−u)·exp(u²/2) from the fit
-/// "phi_f64_tail_table" (no divide), computed in a branch taken by the
-/// vectors that have one.
-mlir::Value emitGeluExactF64Table(ElementwiseBuilder &eb, mlir::Value x);
+/// x·g(x) from the f64 table of g(−u) named `fitName` (DoubleFits.h: 16
+/// pieces of 3/8 in the distance to the piece's right end, through
+/// emitGeluFromPhiTable): right for |x| < kPhiF64TableLimit only (NaN
+/// kept); the f64 piecewise_tail's part for the vectors within its table.
+mlir::Value emitGatedFromF64Table(ElementwiseBuilder &eb, mlir::Value x,
+                                  llvm::StringRef fitName);
+
+/// Whether f64 `x` is beyond the f64 tables: |x| ≥ kPhiF64TableLimit (±inf
+/// included, NaN not).
+mlir::Value emitBeyondF64Table(ElementwiseBuilder &eb, mlir::Value x);
+
+/// Exact GELU beyond its f64 table (right for every x, meant for
+/// |x| ≥ kPhiF64TableLimit): emitGeluExactF64's assembly with h(u) =
+/// Φ(−u)·exp(u²/2) from the fit "phi_f64_tail_table" (no divide).
+mlir::Value emitGeluExactF64Tail(ElementwiseBuilder &eb, mlir::Value x);
 
 /// base − u·Φ(−u) rounded once, base x for x ≥ 0 and −0 below (x·Φ(x),
 /// ±0 kept), u = |x|, Φ(−u) from a double fit of 16 pieces (scale 1, the

@@ -91,21 +91,25 @@ LogicalResult gelu::act::verifyActivationOp(ActivationOpInterface op) {
   llvm::ArrayRef<unsigned> degrees;
   if (expansion)
     degrees = gelu::degreesOf(function, *expansion, f64);
-  // piecewise_tail: lower degrees for some functions below f64 (named in
-  // the message, from degreesOf), none for the others.
+  // piecewise_tail: lower degrees for some functions (named in the
+  // message, from degreesOf), none for the others.
   if (expansion && degrees.empty() && *expansion == Expansion::piecewise_tail) {
-    llvm::SmallVector<llvm::StringRef> withDegrees;
+    llvm::SmallVector<llvm::StringRef> below, onF64;
     for (auto other = gelu::ReferenceFunction::GeluExact;
          other <= gelu::ReferenceFunction::GeluSigmoidDerivative;
-         other = gelu::ReferenceFunction(int(other) + 1))
+         other = gelu::ReferenceFunction(int(other) + 1)) {
       if (!gelu::degreesOf(other, *expansion, /*f64=*/false).empty())
-        withDegrees.push_back(gelu::stringifyReferenceFunction(other));
+        below.push_back(gelu::stringifyReferenceFunction(other));
+      if (!gelu::degreesOf(other, *expansion, /*f64=*/true).empty())
+        onF64.push_back(gelu::stringifyReferenceFunction(other));
+    }
     return op->emitOpError("expansion '")
            << stringifyExpansion(*expansion) << "' of "
            << gelu::stringifyReferenceFunction(function)
            << (f64 ? " on f64" : "")
            << " has one table: no degree (lower degrees exist for "
-           << llvm::join(withDegrees, ", ") << " below f64)";
+           << llvm::join(below, ", ") << " below f64, for "
+           << llvm::join(onF64, ", ") << " on f64)";
   }
   if (degrees.empty())
     return op->emitOpError("degree needs an expansion that has degrees "

@@ -34,9 +34,11 @@ bool usesHardwareApproximations(act::Expansion expansion);
 llvm::ArrayRef<act::Expansion> cpuExpansionsFor(ReferenceFunction function);
 
 /// The expansions that an op meaning `function` accepts on f64 elements:
-/// its evaluation in f64 first (`erfc` for exact GELU and its derivative,
-/// `sigmoid` for the sigmoid-gated functions, `select` for ReLU), then,
-/// but for ReLU, `piecewise` computed in f32 (computesInF32OnF64).
+/// its default first (`piecewise_tail` for exact GELU, `erfc` for its
+/// derivative, `sigmoid` for the other sigmoid-gated functions and their
+/// derivatives, `select` for ReLU), its other f64 forms (exact GELU's
+/// `erfc`; the other gates' `piecewise_tail`, their f64 tables), then, but
+/// for ReLU, `piecewise` computed in f32 (computesInF32OnF64).
 llvm::ArrayRef<act::Expansion> f64ExpansionsFor(ReferenceFunction function);
 
 /// What `expansion` computes when it stands for `function`: the same
@@ -64,10 +66,12 @@ bool roundsF32Only(act::Expansion expansion);
 /// The degrees `expansion` of `function` can be emitted at on f32, f16 and
 /// bf16 elements (`f64` false) or on f64, lowest first; empty when its
 /// degree is fixed. `piecewise_tail` has them for the gates (exact, tanh and
-/// sigmoid GELU, SiLU; not their derivatives, not f64): its own table is
-/// the default, and the `piecewise` tables of degrees
+/// sigmoid GELU, SiLU; not their derivatives): its own table is the
+/// default, and on f32, f16 and bf16 the `piecewise` tables of degrees
 /// kPiecewiseTailMinDegree up to its own table's (tailTableDegree), with the
-/// same tail, are the cheaper alternatives (FitCatalog.h).
+/// same tail, are the cheaper alternatives (FitCatalog.h); on f64 its f64
+/// table's fits of degrees kPhiF64TableMinDegree up to its own
+/// (kPhiF64TableDegree), with the same tail (DoubleFits.h).
 llvm::ArrayRef<unsigned> degreesOf(ReferenceFunction function,
                                    act::Expansion expansion, bool f64);
 
