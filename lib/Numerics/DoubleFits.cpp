@@ -260,7 +260,7 @@ std::vector<DoubleFit> doubleFitCatalog() {
   // Horner evaluation in double stays within a couple of ULPs (the measured
   // figures for 12, 13 and 14: docs/accuracy.md). The lower degrees, on the
   // same pieces, are the rungs of absolute budgets; and the sigmoid-gated
-  // functions' gates σ(−y(u)) on the same pieces at the same degrees.
+  // functions' gates σ(−y(u)) on the same pieces up to their own degrees.
   static_assert(kPhiF64TableStep == 0.375 && kPhiF64TablePieces == 16,
                 "16 pieces of width 3/8");
   for (ReferenceFunction function :
@@ -275,8 +275,8 @@ std::vector<DoubleFit> doubleFitCatalog() {
         mpfr_neg(y.v, y.v, MPFR_RNDN);
         sigmoidMpfr(out, y.v);
       };
-    for (unsigned degree = kPhiF64TableMinDegree; degree <= kPhiF64TableDegree;
-         ++degree) {
+    for (unsigned degree = kPhiF64TableMinDegree;
+         degree <= f64TableDegree(function); ++degree) {
       DoubleFit table;
       table.name = f64GateTableFitName(function, degree);
       table.description =

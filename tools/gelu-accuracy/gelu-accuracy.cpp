@@ -511,22 +511,23 @@ std::vector<KernelSpec> defaultSpecs() {
     }
   // The f64 kernels: each op's default, then its other f64 expansions
   // (its other f64 forms, the gates' f64 tables, the f32 tables), each as
-  // it is and at every degree it has.
+  // it is and at every other degree it has.
   for (const char *op : ops) {
     KernelSpec spec =
         cantFail(parseSpec(std::string(op) + R"(, "dtype": "f64"})"));
     specs.push_back(spec);
+    const ReferenceFunction function = spec.referenceFunction();
     llvm::ArrayRef<act::Expansion> expansions = spec.acceptedExpansions();
     for (act::Expansion e : expansions) {
       KernelSpec other = spec;
       other.expansion = e;
       if (e != expansions.front())
         specs.push_back(other);
-      for (unsigned degree :
-           degreesOf(spec.referenceFunction(), e, /*f64=*/true)) {
-        other.degree = degree;
-        specs.push_back(other);
-      }
+      for (unsigned degree : degreesOf(function, e, /*f64=*/true))
+        if (degree != defaultDegreeOf(function, e, /*f64=*/true)) {
+          other.degree = degree;
+          specs.push_back(other);
+        }
     }
   }
   return specs;

@@ -60,9 +60,26 @@ constexpr unsigned kPhiF64TableDegree = 13;
 /// phiF64TableFitName(degree). Each degree divides the absolute error by
 /// about 30 (their measured errors: docs/accuracy.md). The sigmoid-gated
 /// functions (tanh and sigmoid GELU, SiLU) have their gates' tables on the
-/// same pieces at the same degrees, f64GateTableFitName, with their
-/// `sigmoid` form past them.
+/// same pieces, f64GateTableFitName, with their `sigmoid` form past them,
+/// from kPhiF64TableMinDegree up to their own, f64TableDegree.
 constexpr unsigned kPhiF64TableMinDegree = 4;
+/// Sigmoid GELU's and SiLU's own f64 tables, their f64 defaults: the least
+/// degrees whose results are as accurate as their `sigmoid` form's
+/// everywhere (3.4 ULP, its tail's; degree 11 makes 5.3 ULP for sigmoid
+/// GELU: docs/accuracy.md).
+constexpr unsigned kSigmoidGeluF64TableDegree = 12;
+constexpr unsigned kSiluF64TableDegree = 10;
+
+/// The degree of `function`'s own f64 table (f64 piecewise_tail without a
+/// degree): kPhiF64TableDegree for exact GELU (its default) and tanh GELU
+/// (an option: its gate's table loses relative accuracy near its end, and
+/// its default stays the `sigmoid` form), kSigmoidGeluF64TableDegree and
+/// kSiluF64TableDegree.
+constexpr unsigned f64TableDegree(ReferenceFunction function) {
+  return function == ReferenceFunction::GeluSigmoid ? kSigmoidGeluF64TableDegree
+         : function == ReferenceFunction::Silu      ? kSiluF64TableDegree
+                                                    : kPhiF64TableDegree;
+}
 /// Its tail (u ≥ kPhiF64TableLimit, in the per-vector branch): Φ(−u) =
 /// exp(−u²/2)·h(u), h(u) = Φ(−u)·exp(u²/2) from the fit
 /// "phi_f64_tail_table": 16 pieces of u in [4, 64), four an octave
@@ -136,7 +153,7 @@ inline std::string phiF64TableFitName(unsigned degree) {
 }
 
 /// The fit of g(−u) on the f64 table's pieces at `degree`
-/// (kPhiF64TableMinDegree to kPhiF64TableDegree) for a gated `function`
+/// (kPhiF64TableMinDegree to f64TableDegree) for a gated `function`
 /// x·g(x): exact GELU's phiF64TableFitName(degree), the sigmoid-gated
 /// functions' as rationalFitName names them with "gate_f64_table" for
 /// "rational" (σ(−y(u)), y σ's argument). (FitCatalog.cpp, which names the

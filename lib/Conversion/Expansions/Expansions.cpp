@@ -699,7 +699,7 @@ Value emitExpansion(ElementwiseBuilder &eb, ReferenceFunction function,
   case Expansion::piecewise_tail:
     if (eb.isDouble())
       return emitF64PiecewiseTail(eb, function, x,
-                                  degree ? degree : kPhiF64TableDegree);
+                                  degree ? degree : f64TableDegree(function));
     // Its own table (degree 0), or a `piecewise` table of a lower degree:
     // one the spec named, ending where it keeps its relative accuracy
     // (lowDegreeTailCoefficients), or for bf16 results

@@ -7,8 +7,9 @@
 // past 5.8125 takes its tail in a branch: exp(−x²/2)·h(u) with x² as an
 // exact pair (an FMA gives its low part), h from the table
 // "phi_f64_tail_table" at u's exponent and first two mantissa bits (bits
-// 50 and up), no divide. The sigmoid-gated functions from exp(−|y|) and
-// 1/(1 + e); ReLU a select. The element type of every value stays f64.
+// 50 and up), no divide. Sigmoid GELU and SiLU: their gates' tables on the
+// same pieces (below); tanh GELU from exp(−|y|) and 1/(1 + e); ReLU a
+// select. The element type of every value stays f64.
 
 // CHECK-LABEL: func.func @gelu
 // CHECK-NOT: f32
@@ -110,14 +111,63 @@ func.func @gelu_erfc(%x: f64) -> f64 {
   return %0 : f64
 }
 
+// SiLU's default is its gate's table of degree 10 on the same pieces (the
+// piece's right end and 11 coefficients looked up), its `sigmoid` form
+// (exp(−|y|), 1/(1 + e)) past 5.8125 in the branch.
 // CHECK-LABEL: func.func @silu
 // CHECK-NOT: f32
-// CHECK: math.roundeven %{{.*}} : f64
-// CHECK: arith.divf %{{.*}} : f64
-// CHECK: return %{{.*}} : f64
-func.func @silu(%x: f64) -> f64 {
-  %0 = act.silu %x : f64
-  return %0 : f64
+// CHECK: %[[SHIFTED:.*]] = math.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<8xf64>
+// CHECK: %[[K:.*]] = arith.bitcast %[[SHIFTED]] : vector<8xf64> to vector<8xi64>
+// CHECK: act.lookup %[[K]] [1.875000e-01, 5.625000e-01, {{.*}}, 5.812500e+00] : vector<8xi64> -> vector<8xf64>
+// CHECK-COUNT-11: act.lookup %[[K]]
+// CHECK-NOT: act.lookup
+// CHECK: scf.if %{{.*}} -> (vector<8xf64>)
+// CHECK: math.roundeven %{{.*}} : vector<8xf64>
+// CHECK: arith.divf %{{.*}} : vector<8xf64>
+// CHECK-NOT: f32
+// CHECK: return %{{.*}} : vector<8xf64>
+func.func @silu(%x: vector<8xf64>) -> vector<8xf64> {
+  %0 = act.silu %x : vector<8xf64>
+  return %0 : vector<8xf64>
+}
+
+// Sigmoid GELU's: degree 12, 13 coefficients.
+// CHECK-LABEL: func.func @gelu_sigmoid
+// CHECK: %[[K:.*]] = arith.bitcast %{{.*}} : vector<8xf64> to vector<8xi64>
+// CHECK: act.lookup %[[K]] [1.875000e-01, 5.625000e-01, {{.*}}, 5.812500e+00] : vector<8xi64> -> vector<8xf64>
+// CHECK-COUNT-13: act.lookup %[[K]]
+// CHECK-NOT: act.lookup
+// CHECK: scf.if %{{.*}} -> (vector<8xf64>)
+// CHECK: arith.divf %{{.*}} : vector<8xf64>
+// CHECK: return %{{.*}} : vector<8xf64>
+func.func @gelu_sigmoid(%x: vector<8xf64>) -> vector<8xf64> {
+  %0 = act.gelu %x approximate<sigmoid> : vector<8xf64>
+  return %0 : vector<8xf64>
+}
+
+// Tanh GELU's default stays its `sigmoid` form: no table, no branch.
+// CHECK-LABEL: func.func @gelu_tanh
+// CHECK-NOT: act.lookup
+// CHECK-NOT: scf.if
+// CHECK: arith.divf %{{.*}} : vector<8xf64>
+// CHECK-NOT: act.lookup
+// CHECK: return %{{.*}} : vector<8xf64>
+func.func @gelu_tanh(%x: vector<8xf64>) -> vector<8xf64> {
+  %0 = act.gelu %x approximate<tanh> : vector<8xf64>
+  return %0 : vector<8xf64>
+}
+
+// Its gate's table, named: degree 13 by default, or a lower degree.
+// CHECK-LABEL: func.func @gelu_tanh_table
+// CHECK: %[[K:.*]] = arith.bitcast %{{.*}} : vector<8xf64> to vector<8xi64>
+// CHECK: act.lookup %[[K]] [1.875000e-01, 5.625000e-01, {{.*}}, 5.812500e+00] : vector<8xi64> -> vector<8xf64>
+// CHECK-COUNT-9: act.lookup %[[K]]
+// CHECK-NOT: act.lookup
+// CHECK: scf.if %{{.*}} -> (vector<8xf64>)
+// CHECK: return %{{.*}} : vector<8xf64>
+func.func @gelu_tanh_table(%x: vector<8xf64>) -> vector<8xf64> {
+  %0 = act.gelu %x approximate<tanh> expansion<piecewise_tail> degree(8) : vector<8xf64>
+  return %0 : vector<8xf64>
 }
 
 // The tanh form's derivative, dy·GELU'(x).

@@ -249,7 +249,7 @@ func.func @f64_piecewise_graded(%x: f64, %dy: f64) -> f64 {
 // -----
 
 func.func @f64_correctly_rounded(%x: f64) -> f64 {
-  // expected-error @+1 {{'act.silu' op expansion 'correctly_rounded' has no f64 form; on f64, silu has 'sigmoid', 'piecewise_tail', 'piecewise'}}
+  // expected-error @+1 {{'act.silu' op expansion 'correctly_rounded' has no f64 form; on f64, silu has 'piecewise_tail', 'sigmoid', 'piecewise'}}
   %0 = act.silu %x expansion<correctly_rounded> : f64
   return %0 : f64
 }

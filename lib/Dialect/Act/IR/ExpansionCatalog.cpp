@@ -144,9 +144,12 @@ llvm::ArrayRef<Expansion> f64ExpansionsFor(ReferenceFunction function) {
   static constexpr Expansion sigmoid[] = {Expansion::sigmoid,
                                           Expansion::piecewise};
   // The sigmoid-gated GELUs and SiLU: their gates' f64 tables too, the
-  // `sigmoid` form past them (DoubleFits.h).
-  static constexpr Expansion gate[] = {
+  // `sigmoid` form past them (DoubleFits.h), sigmoid GELU's and SiLU's
+  // default (f64TableDegree).
+  static constexpr Expansion tanhGate[] = {
       Expansion::sigmoid, Expansion::piecewise_tail, Expansion::piecewise};
+  static constexpr Expansion gate[] = {
+      Expansion::piecewise_tail, Expansion::sigmoid, Expansion::piecewise};
   static constexpr Expansion select[] = {Expansion::select};
   switch (function) {
   case ReferenceFunction::GeluExact:
@@ -154,6 +157,7 @@ llvm::ArrayRef<Expansion> f64ExpansionsFor(ReferenceFunction function) {
   case ReferenceFunction::GeluExactDerivative:
     return erfc;
   case ReferenceFunction::GeluTanh:
+    return tanhGate;
   case ReferenceFunction::GeluSigmoid:
   case ReferenceFunction::Silu:
     return gate;
@@ -230,13 +234,15 @@ llvm::ArrayRef<unsigned> degreesOf(ReferenceFunction function,
       !isDerivative(function) && function != ReferenceFunction::Relu)
     return llvm::ArrayRef(tail).take_front(tailTableDegree(function) -
                                            kPiecewiseTailMinDegree);
-  // On f64 the gates' tables' (DoubleFits.h), below kPhiF64TableDegree.
+  // On f64 the gates' tables' (DoubleFits.h), below their own
+  // (f64TableDegree).
   static constexpr unsigned f64Tail[] = {4, 5, 6, 7, 8, 9, 10, 11, 12};
   static_assert(kPhiF64TableMinDegree == 4 && kPhiF64TableDegree == 13,
                 "the f64 piecewise_tail degrees follow the double fits");
   if (expansion == Expansion::piecewise_tail && f64 &&
       !isDerivative(function) && function != ReferenceFunction::Relu)
-    return f64Tail;
+    return llvm::ArrayRef(f64Tail).take_front(f64TableDegree(function) -
+                                              kPhiF64TableMinDegree);
   return {};
 }
 
@@ -256,10 +262,10 @@ std::string listDegrees(ReferenceFunction function, Expansion expansion,
     items.push_back(std::to_string(degree));
   // piecewise_tail's own table, the default, is named by no degree.
   if (expansion == Expansion::piecewise_tail && !items.empty())
-    items.push_back(
-        "none (its own table, degree " +
-        std::to_string(f64 ? kPhiF64TableDegree : tailTableDegree(function)) +
-        ")");
+    items.push_back("none (its own table, degree " +
+                    std::to_string(f64 ? f64TableDegree(function)
+                                       : tailTableDegree(function)) +
+                    ")");
   for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0)
       out += i + 1 == items.size() ? " or " : ", ";

@@ -131,9 +131,13 @@ def Act_GeluOp : Act_GeluActivationOp<Act_OpKindGelu, "Gelu",
     from an f64 table (16 intervals of 3/8, degree 13) and, past
     |x| = 5.8125 in the per-vector branch, exp(−x²/2)·h(|x|) with h from a
     second table (16 intervals of |x| in [4, 64), degree 13); `erfc` is the
-    f64 erfc form on every input; the tanh and sigmoid forms take `sigmoid`; every form also
-    takes `piecewise`, the f32 tables on x rounded to f32 (absolute
-    accuracy only).
+    f64 erfc form on every input; the tanh and sigmoid forms take `sigmoid`
+    (tanh GELU's default) and `piecewise_tail`, their gate's f64 table on
+    the same intervals and `sigmoid` past it (sigmoid GELU's default, at
+    degree 12; tanh GELU's own table is degree 13). `piecewise_tail` takes
+    a lower `degree`, from 4, for absolute budgets. Every form also takes
+    `piecewise`, the f32 tables on x rounded to f32 (absolute accuracy
+    only).
 
     `degree` chooses the degree of the `piecewise` fits (1 to 7; absent: 7)
     and the numerator degree of the `rational` and `rational_fast` fits (2
@@ -166,7 +170,10 @@ def Act_SiluOp : Act_ActivationOp<Act_OpKindSilu, "Silu",
     branch), `sigmoid_fast`,
     `rational` and `rational_fast` (the direct form x·(1/2 + x·P(x²)/Q(x²))
     on |x| ≤ 17.5, `degree` 2 to 6: relative accuracy for x ≥ 0, absolute
-    below).
+    below). On f64 values: `piecewise_tail` (the default) is its gate's f64
+    table as `act.gelu`'s (degree 10; a lower `degree` from 4 for absolute
+    budgets), `sigmoid` past it; `sigmoid`; `piecewise` on x rounded to
+    f32.
 
     Example:
 

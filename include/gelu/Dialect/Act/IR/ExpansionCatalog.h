@@ -34,11 +34,12 @@ bool usesHardwareApproximations(act::Expansion expansion);
 llvm::ArrayRef<act::Expansion> cpuExpansionsFor(ReferenceFunction function);
 
 /// The expansions that an op meaning `function` accepts on f64 elements:
-/// its default first (`piecewise_tail` for exact GELU, `erfc` for its
-/// derivative, `sigmoid` for the other sigmoid-gated functions and their
-/// derivatives, `select` for ReLU), its other f64 forms (exact GELU's
-/// `erfc`; the other gates' `piecewise_tail`, their f64 tables), then, but
-/// for ReLU, `piecewise` computed in f32 (computesInF32OnF64).
+/// its default first (`piecewise_tail` for exact and sigmoid GELU and SiLU,
+/// their f64 tables, `sigmoid` for tanh GELU and the sigmoid-gated
+/// derivatives, `erfc` for exact GELU', `select` for ReLU), its other f64
+/// forms (`erfc` for exact GELU, `sigmoid` for the others, tanh GELU's
+/// `piecewise_tail`), then, but for ReLU, `piecewise` computed in f32
+/// (computesInF32OnF64).
 llvm::ArrayRef<act::Expansion> f64ExpansionsFor(ReferenceFunction function);
 
 /// What `expansion` computes when it stands for `function`: the same
@@ -71,7 +72,7 @@ bool roundsF32Only(act::Expansion expansion);
 /// kPiecewiseTailMinDegree up to its own table's (tailTableDegree), with the
 /// same tail, are the cheaper alternatives (FitCatalog.h); on f64 its f64
 /// table's fits of degrees kPhiF64TableMinDegree up to its own
-/// (kPhiF64TableDegree), with the same tail (DoubleFits.h).
+/// (f64TableDegree), with the same tail (DoubleFits.h).
 llvm::ArrayRef<unsigned> degreesOf(ReferenceFunction function,
                                    act::Expansion expansion, bool f64);
 
