@@ -220,8 +220,9 @@ std::pair<double, double> maxAbsError(ReferenceFunction function,
 
 /// The f64 piecewise_tail degrees of the gates (exact GELU's table's lower
 /// degrees, the sigmoid-gated functions' tables of their gates, with the
-/// same tail): each degree divides the absolute error by at least 10 until
-/// it is within 4 times the f64 default's on the same inputs (the results'
+/// same tail): the lowest errs over 1000 times the f64 default, and each
+/// degree divides the absolute error by at least 10 until it is within 4
+/// times the f64 default's on the same inputs (the results'
 /// own rounding: half an ULP of f64 at x = 8 is 8.9e-16), which the degree
 /// below the table's own reaches; every degree keeps GELU's invariants and
 /// returns large inputs whole.
@@ -257,7 +258,10 @@ TEST(F64KernelsTest, TableDegreesDivideTheError) {
       auto [worst, worstAt] = maxAbsError(c.function, in, out);
       std::printf("[ f64 %-7s piecewise_tail degree %2u ] max abs %.3g at %g\n",
                   c.name, degree, worst, worstAt);
-      if (worst > floor) {
+      if (degree == degrees.front()) {
+        // A lower degree is a coarser table, not the default again.
+        EXPECT_GT(worst, 1000 * floor) << "at x = " << worstAt;
+      } else if (worst > floor) {
         EXPECT_LE(worst, last / 10) << "at x = " << worstAt;
       }
       if (degree == degrees.back()) {
