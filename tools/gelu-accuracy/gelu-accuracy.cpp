@@ -462,10 +462,30 @@ std::string label(const KernelSpec &requested, const KernelSpec &compiled) {
   return s;
 }
 
+/// Appends `base` with each expansion it accepts on its dtype (the default
+/// as `base` leaves it, the others named), each at its default degree and
+/// then at its other degrees.
+void addEveryExpansion(const KernelSpec &base, std::vector<KernelSpec> &specs) {
+  const ReferenceFunction function = base.referenceFunction();
+  const bool f64 = base.dtype == DType::F64;
+  llvm::ArrayRef<act::Expansion> expansions = base.acceptedExpansions();
+  for (act::Expansion e : expansions) {
+    KernelSpec spec = base;
+    if (e != expansions.front())
+      spec.expansion = e;
+    specs.push_back(spec);
+    for (unsigned degree : degreesOf(function, e, f64))
+      if (degree != defaultDegreeOf(function, e, f64)) {
+        spec.degree = degree;
+        specs.push_back(spec);
+      }
+  }
+}
+
 /// Every expansion of every activation and derivative in f32 (from the
 /// catalog, so a new expansion is measured without editing this list),
 /// then default kernels in bf16 and f16, the fused and gated ones, and the
-/// f64 kernels (each f64 expansion, the f32 tables at every degree).
+/// f64 kernels (each f64 expansion at every degree).
 std::vector<KernelSpec> defaultSpecs() {
   const char *const ops[] = {
       R"({"op": "gelu")",
@@ -477,22 +497,8 @@ std::vector<KernelSpec> defaultSpecs() {
       R"({"op": "gelu_backward", "approximate": "tanh")",
       R"({"op": "gelu_backward", "approximate": "sigmoid")"};
   std::vector<KernelSpec> specs;
-  for (const char *op : ops) {
-    KernelSpec base = cantFail(parseSpec(std::string(op) + "}"));
-    for (act::Expansion e : cpuExpansionsFor(base.referenceFunction())) {
-      KernelSpec spec = base;
-      if (e != expansionsFor(base.referenceFunction()).front())
-        spec.expansion = e;
-      specs.push_back(spec);
-      // The lower degrees of the forms that have several.
-      ReferenceFunction function = base.referenceFunction();
-      for (unsigned degree : degreesOf(function, e, /*f64=*/false))
-        if (degree != defaultDegreeOf(function, e, /*f64=*/false)) {
-          spec.degree = degree;
-          specs.push_back(spec);
-        }
-    }
-  }
+  for (const char *op : ops)
+    addEveryExpansion(cantFail(parseSpec(std::string(op) + "}")), specs);
   for (const char *json :
        {R"({"op": "gelu", "dtype": "bf16"})",
         R"({"op": "gelu", "dtype": "f16"})",
@@ -509,27 +515,11 @@ std::vector<KernelSpec> defaultSpecs() {
       specs.push_back(cantFail(parseSpec(std::string(R"({"op": ")") + op +
                                          R"(", "dtype": ")" + dtype + "\"}")));
     }
-  // The f64 kernels: each op's default, then its other f64 expansions
-  // (its other f64 forms, the gates' f64 tables, the f32 tables), each as
-  // it is and at every other degree it has.
-  for (const char *op : ops) {
-    KernelSpec spec =
-        cantFail(parseSpec(std::string(op) + R"(, "dtype": "f64"})"));
-    specs.push_back(spec);
-    const ReferenceFunction function = spec.referenceFunction();
-    llvm::ArrayRef<act::Expansion> expansions = spec.acceptedExpansions();
-    for (act::Expansion e : expansions) {
-      KernelSpec other = spec;
-      other.expansion = e;
-      if (e != expansions.front())
-        specs.push_back(other);
-      for (unsigned degree : degreesOf(function, e, /*f64=*/true))
-        if (degree != defaultDegreeOf(function, e, /*f64=*/true)) {
-          other.degree = degree;
-          specs.push_back(other);
-        }
-    }
-  }
+  // The f64 kernels: each op's f64 expansions (its f64 forms, the gates'
+  // f64 tables, the f32 tables) as for f32.
+  for (const char *op : ops)
+    addEveryExpansion(
+        cantFail(parseSpec(std::string(op) + R"(, "dtype": "f64"})")), specs);
   return specs;
 }
 
