@@ -204,7 +204,9 @@ static std::string formFitName(ReferenceFunction function, unsigned degree,
 
 std::string f64GateTableFitName(ReferenceFunction function, unsigned degree) {
   if (function == ReferenceFunction::GeluExact)
-    return phiF64TableFitName(degree);
+    return degree == kPhiF64TableDegree
+               ? "phi_f64_table"
+               : "phi_f64_table_" + std::to_string(degree);
   return formFitName(function, degree, "gate_f64_table");
 }
 

@@ -57,11 +57,11 @@ constexpr double kPhiF64TableLimit =
 constexpr unsigned kPhiF64TableDegree = 13;
 /// The rungs of absolute budgets: the same pieces and tail at a lower
 /// degree, kPhiF64TableMinDegree up to kPhiF64TableDegree − 1, as the fits
-/// phiF64TableFitName(degree). Each degree divides the absolute error by
-/// about 30 (their measured errors: docs/accuracy.md). The sigmoid-gated
-/// functions (tanh and sigmoid GELU, SiLU) have their gates' tables on the
-/// same pieces, f64GateTableFitName, with their `sigmoid` form past them,
-/// from kPhiF64TableMinDegree up to their own, f64TableDegree.
+/// f64GateTableFitName(GeluExact, degree). Each degree divides the absolute
+/// error by about 30 (their measured errors: docs/accuracy.md). The
+/// sigmoid-gated functions (tanh and sigmoid GELU, SiLU) have their gates'
+/// tables on the same pieces, f64GateTableFitName, with their `sigmoid` form
+/// past them, from kPhiF64TableMinDegree up to their own, f64TableDegree.
 constexpr unsigned kPhiF64TableMinDegree = 4;
 /// Sigmoid GELU's and SiLU's own f64 tables, their f64 defaults: the least
 /// degrees whose results are as accurate as their `sigmoid` form's
@@ -143,21 +143,12 @@ struct DoubleFit {
 /// GELU' found in MPFR.
 double geluDerivativeRootError();
 
-/// The name of the fit of Φ(−u) on the f64 table's pieces at `degree`
-/// (kPhiF64TableMinDegree to kPhiF64TableDegree): "phi_f64_table" at
-/// kPhiF64TableDegree, else "phi_f64_table_<degree>".
-inline std::string phiF64TableFitName(unsigned degree) {
-  return degree == kPhiF64TableDegree
-             ? "phi_f64_table"
-             : "phi_f64_table_" + std::to_string(degree);
-}
-
 /// The fit of g(−u) on the f64 table's pieces at `degree`
 /// (kPhiF64TableMinDegree to f64TableDegree) for a gated `function`
-/// x·g(x): exact GELU's phiF64TableFitName(degree), the sigmoid-gated
-/// functions' as rationalFitName names them with "gate_f64_table" for
-/// "rational" (σ(−y(u)), y σ's argument). (FitCatalog.cpp, which names the
-/// fits.)
+/// x·g(x): exact GELU's "phi_f64_table" at kPhiF64TableDegree, else
+/// "phi_f64_table_<degree>"; the sigmoid-gated functions' as rationalFitName
+/// names them with "gate_f64_table" for "rational" (σ(−y(u)), y σ's
+/// argument). (FitCatalog.cpp, which names the fits.)
 std::string f64GateTableFitName(ReferenceFunction function, unsigned degree);
 
 /// The double fits, computed (MPFR; about a second).
